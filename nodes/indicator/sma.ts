@@ -1,0 +1,43 @@
+import { Type } from '@sinclair/typebox';
+import { defineNode } from '../../runtime/defineNode.js';
+import { port } from '../../runtime/ports.js';
+
+export const sma = defineNode({
+  kind: 'indicator.sma',
+  summary: 'Simple moving average over the last timePeriod values (TA-Lib SMA).',
+  description:
+    'Arithmetic mean of the last timePeriod inputs, kept as a running sum the way TA-Lib adds ' +
+    'the newest value and subtracts the oldest, so values equal TA-Lib SMA to the last bit. ' +
+    'No output for the first timePeriod - 1 events.',
+  params: Type.Object(
+    { timePeriod: Type.Integer({ minimum: 2, maximum: 100000, default: 30, description: 'Number of values averaged.' }) },
+    { additionalProperties: false },
+  ),
+  inputs: { series: port.number() },
+  outputs: { value: port.number() },
+  warmup: (p) => p.timePeriod - 1,
+  create: ({ timePeriod }) => {
+    const window = new Float64Array(timePeriod); // ring of the last timePeriod inputs
+    let pos = 0; // next slot to write; after writing, the oldest value of the window
+    let seen = 0;
+    let sum = 0.0;
+    return {
+      step(n, _t, { series }, { value }) {
+        for (let i = 0; i < n; i++) {
+          const x = series[i];
+          sum += x;
+          window[pos] = x;
+          pos = pos + 1 === timePeriod ? 0 : pos + 1;
+          if (seen >= timePeriod - 1) {
+            value[i] = sum / timePeriod;
+            // TA-Lib subtracts the oldest value after the division; keep its order of operations.
+            sum -= window[pos];
+          } else {
+            value[i] = NaN;
+          }
+          seen++;
+        }
+      },
+    };
+  },
+});

@@ -1,0 +1,118 @@
+import type { Static, TObject } from '@sinclair/typebox';
+import type { Candles, InputValues, OutputBuffers, PortSpec } from './ports.js';
+
+/**
+ * The node contract. One node kind = one file = one `defineNode` call; the declaration yields
+ * the params JSON Schema (TypeBox), the TypeScript types of `create`, the catalogue (`hean
+ * nodes`), the editor schemas (`schemas/`) and the runtime factory, so they cannot drift.
+ */
+
+/** A streaming kernel: called once per chunk of events, in time order, keeping its own state. */
+export interface Kernel<I = Record<string, unknown>, O = Record<string, Float64Array>> {
+  /**
+   * Process `n` events. `t[i]` is the time event i became knowable (epoch ms). Inputs are
+   * aligned to `t`; write outputs[port][0..n). Exactly one output row per input row: during
+   * warm-up write NaN, never skip. Read nothing beyond index n-1 of this chunk.
+   */
+  step(n: number, t: Float64Array, inputs: I, outputs: O): void;
+  /** End of the stream: flush files, close positions' books. */
+  end?(): void | Promise<void>;
+  /** Whatever the node wants to hand to the run summary (a broker: trades, equity). */
+  report?(): unknown;
+}
+
+/** A source in replay (backtest) mode: loads its history as columns sorted by event time. */
+export interface ReplaySource {
+  load(): Promise<SourceData>;
+}
+
+export interface SourceData {
+  /** Event times, strictly increasing. */
+  t: Float64Array;
+  /** Columns by output port name; a `candles` port takes the `CANDLE_FIELDS` columns. */
+  columns: Partial<Candles> & Record<string, Float64Array>;
+  /** Provenance and data-quality facts shown in the run summary (file, range, gaps, rows skipped). */
+  info: Record<string, unknown>;
+}
+
+/** A problem found by a node's own cross-parameter check, at `path` inside its params. */
+export interface ParamProblem {
+  path: string[];
+  message: string;
+  severity?: 'error' | 'warning';
+  code?: string;
+}
+
+export interface NodeContext {
+  /** The node's id in the graph. */
+  readonly id: string;
+  /** The wires feeding each input port, as written (`fast.value`), for labels and headers. */
+  readonly inputWires: Readonly<Record<string, readonly string[]>>;
+  /** Mode binding for this node (from the graph's `modes:` section or `--data`). */
+  readonly binding: Readonly<Record<string, unknown>>;
+  /** Resolves a data file name against --data, HEAN_DATA_DIR and the user data directory. */
+  resolveDataFile(name: string): string;
+  /** Reports a non-fatal condition (data gaps, skipped rows) to the run summary and stderr. */
+  warn(code: string, message: string): void;
+}
+
+export interface NodeDefinition<
+  P extends TObject = TObject,
+  I extends Record<string, PortSpec> = Record<string, PortSpec>,
+  O extends Record<string, PortSpec> = Record<string, PortSpec>,
+> {
+  /** `family.name`, e.g. `indicator.ema`. */
+  readonly kind: string;
+  /** One sentence for the catalogue. */
+  readonly summary: string;
+  /** Longer documentation: definition, smoothing, conventions. */
+  readonly description?: string;
+  readonly params: P;
+  readonly inputs: I;
+  readonly outputs: O;
+  /** The output a bare `node` wire means; defaults to the single output, or `value`. */
+  readonly defaultOutput?: keyof O & string;
+  /** Leading events that get no output (NaN), given the params. */
+  readonly warmup?: (params: Static<P>) => number;
+  /**
+   * Whose events the node steps on when its inputs come from different sources. Default:
+   * every time any input has an event (union). A broker steps on its market.
+   */
+  readonly timeline?: keyof I & string;
+  /** Checks across params that a JSON Schema cannot express (slow > fast). */
+  readonly check?: (params: Static<P>) => ParamProblem[];
+  readonly create: (params: Static<P>, ctx: NodeContext) => Kernel<InputValues<I>, OutputBuffers<O>> | ReplaySource;
+}
+
+// Heterogeneous registries hold definitions whose params types differ; `any` is the honest type there.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyNodeDefinition = NodeDefinition<any, any, any>;
+
+export function defineNode<P extends TObject, I extends Record<string, PortSpec>, O extends Record<string, PortSpec>>(
+  definition: NodeDefinition<P, I, O>,
+): NodeDefinition<P, I, O> {
+  if (!/^[a-z][a-zA-Z0-9]*\.[a-z][a-zA-Z0-9_]*$/.test(definition.kind)) {
+    throw new Error(`node kind "${definition.kind}" must look like family.name (e.g. indicator.ema)`);
+  }
+  return definition;
+}
+
+export function familyOf(kind: string): string {
+  return kind.slice(0, kind.indexOf('.'));
+}
+
+export function isSourceDefinition(def: AnyNodeDefinition): boolean {
+  return Object.keys(def.inputs).length === 0;
+}
+
+export function defaultOutputOf(def: AnyNodeDefinition): string | undefined {
+  if (def.defaultOutput) return def.defaultOutput;
+  const names = Object.keys(def.outputs);
+  if (names.length === 1) return names[0];
+  return names.includes('value') ? 'value' : undefined;
+}
+
+/** NaN-filled Float64Array: the value of "no output yet". */
+export function nanArray(n: number): Float64Array {
+  return new Float64Array(n).fill(NaN);
+}

@@ -1,0 +1,70 @@
+/**
+ * Port types: what flows on a wire. Checked when a graph compiles.
+ *
+ * - `number`  a numeric series, one value per event (NaN = no value yet, e.g. during warm-up).
+ * - `candles` an OHLCV bundle (open time, open, high, low, close, volume); its fields are also
+ *             exposed as `number` ports by the source (`bars.close`).
+ * - `signal`  a trading decision as a pulse: +1 go long, -1 go short (exit when long-only),
+ *             0 go flat, NaN no decision at this event.
+ * - `orders`  a target exposure as a pulse: fraction of equity to hold (1 = all-in long,
+ *             -0.5 = half-equity short, 0 = flat), NaN no order at this event.
+ * - `any`     (inputs only) accepts number, signal or orders, e.g. a recorder.
+ */
+export type PortType = 'number' | 'candles' | 'signal' | 'orders' | 'any';
+
+export interface PortSpec {
+  readonly type: PortType;
+  /** The port takes a list of wires (`in: { series: [a.value, b.value] }`). */
+  readonly many?: boolean;
+  /** The graph may leave the input unconnected. */
+  readonly optional?: boolean;
+  readonly description?: string;
+}
+
+type PortOptions = Omit<PortSpec, 'type'>;
+const make =
+  <T extends PortType>(type: T) =>
+  <O extends PortOptions>(options?: O): { readonly type: T } & O =>
+    ({ type, ...(options ?? ({} as O)) });
+
+export const port = {
+  number: make('number'),
+  candles: make('candles'),
+  signal: make('signal'),
+  orders: make('orders'),
+  any: make('any'),
+};
+
+/** Columns of a candle bundle, in the order sources store them. */
+export const CANDLE_FIELDS = ['time', 'open', 'high', 'low', 'close', 'volume'] as const;
+export type CandleField = (typeof CANDLE_FIELDS)[number];
+/** A run of candles as typed columns; `time` is the candle open time (epoch ms). */
+export type Candles = { [F in CandleField]: Float64Array };
+
+/**
+ * Pulse types carry events, level types carry states. A join between streams with different
+ * timelines samples levels "as of" each row and passes pulses only at their own events, so a
+ * decision is never repeated or lost.
+ */
+export function isPulse(type: PortType): boolean {
+  return type === 'signal' || type === 'orders';
+}
+
+/** Can an output of type `from` feed an input declared as `to`? */
+export function canConnect(from: PortType, to: PortType): boolean {
+  if (from === to) return true;
+  return to === 'any' && from !== 'candles';
+}
+
+/** What a kernel receives for an input port. */
+export type PortValue<S extends PortSpec> = S['many'] extends true
+  ? Float64Array[]
+  : S['type'] extends 'candles'
+    ? Candles
+    : Float64Array;
+
+export type InputValues<I extends Record<string, PortSpec>> = {
+  [K in keyof I]: I[K]['optional'] extends true ? PortValue<I[K]> | undefined : PortValue<I[K]>;
+};
+/** Kernels write outputs into runtime-owned buffers of capacity >= n. */
+export type OutputBuffers<O extends Record<string, PortSpec>> = { [K in keyof O]: Float64Array };

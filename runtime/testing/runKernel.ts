@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import type { AnyNodeDefinition, Kernel, NodeContext } from '../defineNode.js';
+import { compileParams } from '../params.js';
+
+/**
+ * Runs one node kind's kernel over whole input columns, cut into chunks of `chunkSize`, the way
+ * the runtime does (fresh output buffers of capacity chunkSize, reused between chunks). For
+ * unit and conformance tests of kernels outside a graph.
+ */
+export function runKernel(
+  def: AnyNodeDefinition,
+  rawParams: Record<string, unknown>,
+  inputs: Record<string, Float64Array | Float64Array[] | Record<string, Float64Array>>,
+  options: { chunkSize?: number; t?: Float64Array; length?: number } = {},
+): Record<string, Float64Array> {
+  const params = compileParams(def).parse(rawParams);
+  const length = options.length ?? lengthOf(inputs);
+  const chunkSize = options.chunkSize ?? 1024;
+  const t = options.t ?? Float64Array.from({ length }, (_, i) => i);
+  const kernel = def.create(params as never, testContext(def.kind)) as Kernel;
+  assert.equal(typeof kernel.step, 'function', `${def.kind} did not create a kernel`);
+  const outNames = Object.keys(def.outputs);
+  const result: Record<string, Float64Array> = {};
+  const buffers: Record<string, Float64Array> = {};
+  for (const name of outNames) {
+    result[name] = new Float64Array(length);
+    buffers[name] = new Float64Array(chunkSize).fill(12345.678); // garbage: kernels must write every row
+  }
+  for (let start = 0; start < length; start += chunkSize) {
+    const n = Math.min(chunkSize, length - start);
+    const view = (a: Float64Array) => a.subarray(start, start + n);
+    const chunkInputs: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(inputs)) {
+      if (value instanceof Float64Array) chunkInputs[name] = view(value);
+      else if (Array.isArray(value)) chunkInputs[name] = value.map(view);
+      else chunkInputs[name] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, view(v)]));
+    }
+    kernel.step(n, view(t), chunkInputs, buffers);
+    for (const name of outNames) result[name].set(buffers[name].subarray(0, n), start);
+  }
+  return result;
+}
+
+function lengthOf(inputs: Record<string, unknown>): number {
+  for (const value of Object.values(inputs)) {
+    if (value instanceof Float64Array) return value.length;
+    if (Array.isArray(value) && value[0] instanceof Float64Array) return value[0].length;
+    if (value && typeof value === 'object') {
+      const first = Object.values(value)[0];
+      if (first instanceof Float64Array) return first.length;
+    }
+  }
+  throw new Error('runKernel: cannot tell the input length; pass options.length');
+}
+
+export function testContext(id: string): NodeContext {
+  return {
+    id,
+    inputWires: {},
+    binding: {},
+    resolveDataFile: (name) => name,
+    warn: () => {},
+  };
+}
