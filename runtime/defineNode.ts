@@ -68,6 +68,8 @@ export interface NodeDefinition<
   /** Longer documentation: definition, smoothing, conventions. */
   readonly description?: string;
   readonly params: P;
+  /** Params for docs and the contract suite when the defaults alone are not valid. */
+  readonly exampleParams?: Partial<Static<P>>;
   readonly inputs: I;
   readonly outputs: O;
   /** The output a bare `node` wire means; defaults to the single output, or `value`. */
@@ -86,7 +88,10 @@ export interface NodeDefinition<
 
 // Heterogeneous registries hold definitions whose params types differ; `any` is the honest type there.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyNodeDefinition = NodeDefinition<any, any, any>;
+export interface AnyNodeDefinition extends Omit<NodeDefinition<any, any, any>, 'inputs' | 'outputs'> {
+  readonly inputs: Record<string, PortSpec>;
+  readonly outputs: Record<string, PortSpec>;
+}
 
 export function defineNode<P extends TObject, I extends Record<string, PortSpec>, O extends Record<string, PortSpec>>(
   definition: NodeDefinition<P, I, O>,

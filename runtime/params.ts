@@ -2,7 +2,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { AnyNodeDefinition } from './defineNode.js';
 
 /** One ajv instance for the process: every node's params schema compiles once, lazily. */
-export const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, coerceTypes: false });
+export const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, coerceTypes: false, verbose: true });
 
 export interface CompiledParams {
   /** Validates in place (fills defaults); returns ajv's errors, empty when valid. */

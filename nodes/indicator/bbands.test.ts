@@ -1,0 +1,34 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { bbands } from './bbands.js';
+import { compileParams } from '../../runtime/params.js';
+import { runKernel } from '../../runtime/testing/runKernel.js';
+
+test('indicator.bbands: SMA middle band, population standard deviation from running sums', () => {
+  // timePeriod 2; series 1 3 3 7
+  // idx 1: window 1,3: mid 2, variance (1+9)/2 - 2^2 = 1, std 1
+  // idx 2: window 3,3: mid 3, variance (9+9)/2 - 9 = 0, std 0
+  // idx 3: window 3,7: mid 5, variance (9+49)/2 - 25 = 4, std 2
+  const series = Float64Array.from([1, 3, 3, 7]);
+  const cases = [
+    { nbDevUp: 2, nbDevDn: 2, upper: [4, 3, 9], lower: [0, 3, 1] },
+    { nbDevUp: 1, nbDevDn: 1, upper: [3, 3, 7], lower: [1, 3, 3] },
+    { nbDevUp: 1, nbDevDn: 3, upper: [3, 3, 7], lower: [-1, 3, -1] },
+    { nbDevUp: 0.5, nbDevDn: 1, upper: [2.5, 3, 6], lower: [1, 3, 3] },
+    { nbDevUp: 3, nbDevDn: 0, upper: [5, 3, 11], lower: [2, 3, 5] },
+  ];
+  for (const c of cases) {
+    for (const chunkSize of [1, 3, 4]) {
+      const out = runKernel(bbands, { timePeriod: 2, nbDevUp: c.nbDevUp, nbDevDn: c.nbDevDn }, { series }, { chunkSize });
+      assert.ok(Number.isNaN(out.upperBand[0]) && Number.isNaN(out.middleBand[0]) && Number.isNaN(out.lowerBand[0]));
+      assert.deepEqual([...out.middleBand.subarray(1)], [2, 3, 5]);
+      assert.deepEqual([...out.upperBand.subarray(1)], c.upper, `upper ${JSON.stringify(c)}`);
+      assert.deepEqual([...out.lowerBand.subarray(1)], c.lower, `lower ${JSON.stringify(c)}`);
+    }
+  }
+  assert.equal(bbands.warmup!({ timePeriod: 2, nbDevUp: 2, nbDevDn: 2 }), 1);
+});
+
+test('indicator.bbands rejects timePeriod 1', () => {
+  assert.ok(compileParams(bbands).validate({ timePeriod: 1 }).length > 0);
+});

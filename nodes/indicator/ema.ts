@@ -1,0 +1,55 @@
+import { Type } from '@sinclair/typebox';
+import { defineNode } from '../../runtime/defineNode.js';
+import { port } from '../../runtime/ports.js';
+
+export const ema = defineNode({
+  kind: 'indicator.ema',
+  summary: 'Exponential moving average seeded with a simple average (TA-Lib EMA).',
+  description:
+    'Exponential moving average with smoothing factor k = 2 / (timePeriod + 1): each value is ' +
+    '(x - prev) * k + prev, in that order of operations. As in TA-Lib (default compatibility), the ' +
+    'recursion is seeded with the simple average of the first timePeriod inputs (summed from 0 in ' +
+    'input order, then divided), which is also the first output, so values equal TA-Lib EMA to the ' +
+    'last bit. No output for the first timePeriod - 1 events. An EMA never forgets its seed: ' +
+    'values depend on where the stream starts, fading with (1 - k) per event.',
+  params: Type.Object(
+    {
+      timePeriod: Type.Integer({
+        minimum: 2,
+        maximum: 100000,
+        default: 30,
+        description: 'Number of values; sets k = 2 / (timePeriod + 1) and the length of the seeding average.',
+      }),
+    },
+    { additionalProperties: false },
+  ),
+  inputs: { series: port.number() },
+  outputs: { value: port.number() },
+  warmup: (p) => p.timePeriod - 1,
+  create: ({ timePeriod }) => {
+    const k = 2.0 / (timePeriod + 1);
+    let seen = 0; // inputs consumed, counted up to timePeriod
+    let seedSum = 0.0;
+    let prev = 0.0;
+    return {
+      step(n, _t, { series }, { value }) {
+        for (let i = 0; i < n; i++) {
+          const x = series[i];
+          if (seen === timePeriod) {
+            prev = (x - prev) * k + prev;
+            value[i] = prev;
+          } else {
+            seedSum += x;
+            seen++;
+            if (seen === timePeriod) {
+              prev = seedSum / timePeriod;
+              value[i] = prev;
+            } else {
+              value[i] = NaN;
+            }
+          }
+        }
+      },
+    };
+  },
+});

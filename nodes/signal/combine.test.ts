@@ -1,0 +1,128 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { combine } from './combine.js';
+import type { AnyNodeDefinition, Kernel } from '../../runtime/defineNode.js';
+import { compileParams } from '../../runtime/params.js';
+import { runKernel, testContext } from '../../runtime/testing/runKernel.js';
+
+type Inputs = Record<string, Float64Array | Float64Array[]>;
+
+/** Runs at chunk sizes 1, 2, 3 and whole, plus with empty chunks in between; all must agree bit for bit. */
+function runAllChunkings(def: AnyNodeDefinition, params: Record<string, unknown>, inputs: Inputs, out: string): number[] {
+  const length = Object.values(inputs).map((v) => (Array.isArray(v) ? v[0] : v))[0].length;
+  const runs = [1, 2, 3, Math.max(length, 1)].map((chunkSize) => [...runKernel(def, params, inputs, { chunkSize })[out]]);
+  runs.push(withEmptyChunks(def, params, inputs, out, length));
+  for (const run of runs.slice(1)) {
+    assert.equal(run.length, runs[0].length);
+    run.forEach((v, i) => assert.ok(Object.is(v, runs[0][i]), `row ${i}: ${v} differs from ${runs[0][i]}`));
+  }
+  return runs[0];
+}
+
+function withEmptyChunks(def: AnyNodeDefinition, params: Record<string, unknown>, inputs: Inputs, out: string, length: number): number[] {
+  const kernel = def.create(compileParams(def).parse(params) as never, testContext(def.kind)) as Kernel;
+  const t = Float64Array.from({ length }, (_, i) => i);
+  const buffer = new Float64Array(length + 1);
+  const result: number[] = [];
+  const view = (a: Float64Array, s: number, e: number) => a.subarray(s, e);
+  for (let start = 0, size = 1; start <= length; start += size, size = size === 1 ? 2 : 1) {
+    for (const n of [0, Math.min(size, length - start)]) {
+      const chunk: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(inputs)) {
+        chunk[k] = Array.isArray(v) ? v.map((a) => view(a, start, start + n)) : view(v, start, start + n);
+      }
+      buffer.fill(777);
+      kernel.step(n, view(t, start, start + n), chunk, { [out]: buffer });
+      result.push(...buffer.subarray(0, n));
+    }
+  }
+  return result;
+}
+
+const f = (xs: number[]) => Float64Array.from(xs);
+const N = NaN;
+
+function same(actual: number[], expected: number[]) {
+  assert.equal(actual.length, expected.length);
+  actual.forEach((v, i) => assert.ok(Object.is(v, expected[i]), `row ${i}: got ${v}, expected ${expected[i]}`));
+}
+  // a-b:      -1  -1  +1  +1  -1  +1
+
+test('signal.combine: all with 2 inputs', () => {
+  const s1 = f([N, 1, N, N, 0, N, 1, N, -1]);
+  const s2 = f([N, N, N, 1, N, 1, N, N, 1]);
+  // stances (s1,s2): (-,-) (L,-) (L,-) (L,L) (F,L) (F,L) (L,L) (L,L) (S,L)
+  // all long:         no    no    no   yes   no    no   yes   yes   no
+  // expected:         N     N     N    +1    0     N    +1    N     0
+  same(runAllChunkings(combine, { mode: 'all' }, { signals: [s1, s2] }, 'signal'), [N, N, N, 1, 0, N, 1, N, 0]);
+  // 'all' is the default mode
+  same(runAllChunkings(combine, {}, { signals: [s1, s2] }, 'signal'), [N, N, N, 1, 0, N, 1, N, 0]);
+});
+
+test('signal.combine: any with 2 inputs', () => {
+  const s1 = f([N, 1, N, 0, N, N, -1]);
+  const s2 = f([0, N, 1, N, 0, 1, N]);
+  // stances: (-,F) (L,F) (L,L) (F,L) (F,F) (F,L) (S,L)
+  // any:       no   yes   yes   yes   no   yes   yes
+  // expected:  N    +1    N     N     0    +1    N
+  same(runAllChunkings(combine, { mode: 'any' }, { signals: [s1, s2] }, 'signal'), [N, 1, N, N, 0, 1, N]);
+});
+
+test('signal.combine: vote with 3 inputs, default and explicit minVotes', () => {
+  const s1 = f([1, N, N, N, 0, N, N]);
+  const s2 = f([N, 1, N, N, N, N, 1]);
+  const s3 = f([N, N, 1, -1, N, N, N]);
+  // stances: (L,-,-) (L,L,-) (L,L,L) (L,L,S) (F,L,S) (F,L,S) (F,L,S)
+  // long count:  1       2       3       2       1       1       1
+  // default minVotes floor(3/2)+1 = 2: no, yes, yes, yes, no, no, no
+  same(runAllChunkings(combine, { mode: 'vote' }, { signals: [s1, s2, s3] }, 'signal'), [N, 1, N, N, 0, N, N]);
+  // minVotes 3: no, no, yes, no, no, no, no
+  same(runAllChunkings(combine, { mode: 'vote', minVotes: 3 }, { signals: [s1, s2, s3] }, 'signal'), [N, N, 1, 0, N, N, N]);
+  // minVotes 1 behaves like any: yes from the first event
+  same(runAllChunkings(combine, { mode: 'vote', minVotes: 1 }, { signals: [s1, s2, s3] }, 'signal'), [1, N, N, N, N, N, N]);
+});
+
+test('signal.combine: vote with 2 inputs needs both by default', () => {
+  const s1 = f([1, N, N, 0]);
+  const s2 = f([N, 1, N, N]);
+  // default minVotes floor(2/2)+1 = 2; counts 1, 2, 2, 1
+  same(runAllChunkings(combine, { mode: 'vote' }, { signals: [s1, s2] }, 'signal'), [N, 1, N, 0]);
+});
+
+test('signal.combine: simultaneous pulses update every stance before the condition', () => {
+  const s1 = f([1, 0, 1]);
+  const s2 = f([N, 1, 0]);
+  // all: (L,-) no; (F,L) no; (L,F) no -> never long
+  same(runAllChunkings(combine, { mode: 'all' }, { signals: [s1, s2] }, 'signal'), [N, N, N]);
+  // any: yes, yes, yes -> +1 once
+  same(runAllChunkings(combine, { mode: 'any' }, { signals: [s1, s2] }, 'signal'), [1, N, N]);
+});
+
+test('signal.combine: a single input passes its long/flat transitions', () => {
+  const s = f([N, 1, 1, -1, 0, 1]);
+  // stance: -, L, L, S, F, L -> N, +1, N, 0, N, +1
+  same(runAllChunkings(combine, {}, { signals: [s] }, 'signal'), [N, 1, N, 0, N, 1]);
+});
+
+test('signal.combine: check() rejects minVotes outside vote mode', () => {
+  const check = (p: Record<string, unknown>) => combine.check!(compileParams(combine).parse(p) as never);
+  assert.deepEqual(check({ mode: 'vote', minVotes: 2 }), []);
+  assert.deepEqual(check({ mode: 'any' }), []);
+  for (const p of [{ minVotes: 2 }, { mode: 'any', minVotes: 2 }]) {
+    const problems = check(p);
+    assert.equal(problems.length, 1);
+    assert.deepEqual(problems[0].path, ['minVotes']);
+    assert.match(problems[0].message, /mode: vote/);
+  }
+});
+
+test('signal.combine: params schema', () => {
+  const v = compileParams(combine).validate;
+  const p: Record<string, unknown> = {};
+  assert.deepEqual(v(p), []);
+  assert.equal(p.mode, 'all');
+  assert.notDeepEqual(v({ mode: 'majority' }), []);
+  assert.notDeepEqual(v({ mode: 'vote', minVotes: 0 }), []);
+  assert.notDeepEqual(v({ mode: 'vote', minVotes: 1.5 }), []);
+  assert.equal(combine.warmup?.({}), 0);
+});

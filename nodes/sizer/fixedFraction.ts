@@ -1,0 +1,39 @@
+import { Type } from '@sinclair/typebox';
+import { defineNode } from '../../runtime/defineNode.js';
+import { port } from '../../runtime/ports.js';
+
+export const fixedFraction = defineNode({
+  kind: 'sizer.fixedFraction',
+  summary: 'Turns each signal pulse into a target exposure of a fixed fraction of equity.',
+  description:
+    'Per event: signal +1 becomes the order +fraction, -1 becomes -fraction, 0 becomes 0 (flat) ' +
+    'and NaN stays NaN (no order). The order is a target exposure as a fraction of equity, not ' +
+    'a quantity: the broker turns it into a quantity at fill time, from the equity and fill ' +
+    'price then (all-in, fraction 1, buys cash / (fillPrice * (1 + fee))). A long-only broker ' +
+    'treats a negative target as "exit".',
+  params: Type.Object(
+    {
+      fraction: Type.Number({
+        exclusiveMinimum: 0,
+        maximum: 1,
+        default: 1,
+        description: 'Fraction of equity; 1 = all-in.',
+      }),
+    },
+    { additionalProperties: false },
+  ),
+  inputs: { signal: port.signal({ description: 'The decisions to size.' }) },
+  outputs: { orders: port.orders({ description: 'Target exposure: ±fraction, 0 or NaN.' }) },
+  warmup: () => 0,
+  create: ({ fraction }) => {
+    const short = -fraction;
+    return {
+      step(n, _t, { signal }, { orders }) {
+        for (let i = 0; i < n; i++) {
+          const x = signal[i];
+          orders[i] = x > 0 ? fraction : x < 0 ? short : x === 0 ? 0 : NaN;
+        }
+      },
+    };
+  },
+});

@@ -1,0 +1,281 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { allNodes } from '../../nodes/index.js';
+import { defaultOutputOf, familyOf, type AnyNodeDefinition } from '../defineNode.js';
+import { formatDiagnostic, hasErrors, sortDiagnostics, didYouMean } from '../diagnostics.js';
+import { runGraph } from '../exec/runGraph.js';
+import { schemaFiles } from '../graph/schemaFiles.js';
+import { toJson } from '../graph/graphSchema.js';
+import { loadGraph } from '../loadGraph.js';
+import { userDataDir } from '../data/resolveDataFile.js';
+import { parseTimeParam } from '../data/timeframe.js';
+import { progressBar } from './progressBar.js';
+import { brokerReports, summaryJson, summaryText, tradesCsv } from './summary.js';
+
+/** Exit codes: 0 ok, 1 the run failed, 2 invalid graph or usage. */
+const OK = 0;
+const RUN_FAILED = 1;
+const INVALID = 2;
+
+class UsageError extends Error {}
+
+const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+const USAGE = `hean — declarative dataflow graphs for trading strategies
+
+Usage:
+  hean run GRAPH [--data [node=]FILE]... [--set name=value]... [--json] [--trades FILE] [--chunk N]
+  hean validate GRAPH... [--set name=value]...
+  hean nodes [KIND|FAMILY] [--json]
+  hean schema [--write [DIR]]
+  hean data download binance SYMBOL TIMEFRAME --from DATE --to DATE [--dir DIR] [--out FILE]
+
+Exit codes: 0 ok, 1 the run failed, 2 invalid graph or usage.
+Data files are looked up as given, then in $HEAN_DATA_DIR, then in ${userDataDir()}.`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'run':
+        return await runCommand(rest);
+      case 'validate':
+        return validateCommand(rest);
+      case 'nodes':
+        return nodesCommand(rest);
+      case 'schema':
+        return schemaCommand(rest);
+      case 'data':
+        return await dataCommand(rest);
+      case '--version':
+      case '-v':
+        console.log(JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')).version);
+        return OK;
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        console.log(USAGE);
+        return command === undefined ? INVALID : OK;
+      default: {
+        const guess = didYouMean(command, ['run', 'validate', 'nodes', 'schema', 'data', 'help']);
+        throw new UsageError(`unknown command "${command}"${guess ? `; did you mean "${guess}"?` : ''}`);
+      }
+    }
+  } catch (e) {
+    if (e instanceof UsageError || (e as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`hean: ${(e as Error).message}\n\n${USAGE}`);
+      return INVALID;
+    }
+    console.error(`hean: ${(e as Error).message}`);
+    return RUN_FAILED;
+  }
+}
+
+function parseSets(values: string[] | undefined): Record<string, string> {
+  const set: Record<string, string> = {};
+  for (const item of values ?? []) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--set expects name=value, found "${item}"`);
+    set[item.slice(0, eq)] = item.slice(eq + 1);
+  }
+  return set;
+}
+
+function printDiagnostics(list: Parameters<typeof sortDiagnostics>[0]): void {
+  for (const d of sortDiagnostics(list)) console.error(formatDiagnostic(d));
+}
+
+function validateCommand(argv: string[]): number {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { set: { type: 'string', multiple: true } } });
+  if (!positionals.length) throw new UsageError('validate needs at least one GRAPH file');
+  let failed = false;
+  for (const file of positionals) {
+    const { graph, diagnostics } = loadGraph(file, { set: parseSets(values.set) });
+    printDiagnostics(diagnostics);
+    if (hasErrors(diagnostics) || !graph) {
+      const errors = diagnostics.filter((d) => d.severity === 'error').length;
+      console.error(`${file}: ${errors} error${errors === 1 ? '' : 's'}`);
+      failed = true;
+    } else {
+      console.log(`${file}: ok (${graph.nodes.length} nodes, warm-up ${Math.max(0, ...graph.nodes.map((n) => n.warmup))} bars)`);
+    }
+  }
+  return failed ? INVALID : OK;
+}
+
+async function runCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      data: { type: 'string', multiple: true },
+      set: { type: 'string', multiple: true },
+      json: { type: 'boolean', default: false },
+      trades: { type: 'string' },
+      chunk: { type: 'string' },
+    },
+  });
+  if (positionals.length !== 1) throw new UsageError(`run takes one GRAPH file, found ${positionals.length}`);
+  const chunkSize = values.chunk === undefined ? 1024 : Number(values.chunk);
+  if (!Number.isInteger(chunkSize) || chunkSize < 1) throw new UsageError(`--chunk expects a positive integer, found "${values.chunk}"`);
+
+  const { graph, diagnostics } = loadGraph(positionals[0], { set: parseSets(values.set) });
+  printDiagnostics(diagnostics);
+  if (!graph || hasErrors(diagnostics)) return INVALID;
+
+  const sources = graph.nodes.filter((n) => n.isSource).map((n) => n.id);
+  const bindings: Record<string, Record<string, unknown>> = {};
+  for (const item of values.data ?? []) {
+    const eq = item.indexOf('=');
+    let node = eq > 0 ? item.slice(0, eq) : undefined;
+    const file = eq > 0 ? item.slice(eq + 1) : item;
+    if (node === undefined) {
+      if (sources.length !== 1) throw new UsageError(`--data ${item}: the graph has ${sources.length} sources (${sources.join(', ')}); name one: --data ${sources[0]}=FILE`);
+      node = sources[0];
+    }
+    if (!sources.includes(node)) {
+      const guess = didYouMean(node, sources);
+      throw new UsageError(`--data ${item}: "${node}" is not a source of this graph; sources: ${sources.join(', ')}${guess ? ` (did you mean "${guess}"?)` : ''}`);
+    }
+    bindings[node] = { file };
+  }
+  if (values.trades !== undefined && graph.nodes.filter((n) => n.kind === 'sink.broker').length !== 1) {
+    throw new UsageError('--trades needs a graph with exactly one sink.broker');
+  }
+
+  const progress = progressBar('backtest');
+  const result = await runGraph(graph, {
+    chunkSize,
+    bindings,
+    onProgress: progress,
+    onWarning: (w) => {
+      progress.finish();
+      console.error(`warning ${w.node}: ${w.code}: ${w.message}`);
+    },
+  });
+  progress.finish();
+
+  if (values.trades !== undefined) {
+    const report = Object.values(brokerReports(result))[0];
+    mkdirSync(dirname(resolve(values.trades)), { recursive: true });
+    writeFileSync(values.trades, tradesCsv(report.trades));
+  }
+  if (values.json) console.log(JSON.stringify(summaryJson(result)));
+  else console.log(summaryText(result));
+  return OK;
+}
+
+function describeParams(def: AnyNodeDefinition): string[] {
+  const schema = toJson(def.params) as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
+  return Object.entries(schema.properties ?? {}).map(([name, s]) => {
+    const type = s.anyOf ? (s.anyOf as Record<string, unknown>[]).map((b) => (b.const !== undefined ? JSON.stringify(b.const) : b.type)).join(' | ') : String(s.type);
+    const range = [s.minimum !== undefined ? `>= ${s.minimum}` : '', s.exclusiveMinimum !== undefined ? `> ${s.exclusiveMinimum}` : '', s.maximum !== undefined ? `<= ${s.maximum}` : ''].filter(Boolean).join(', ');
+    const required = schema.required?.includes(name) && s.default === undefined ? ' (required)' : '';
+    const dflt = s.default !== undefined ? ` = ${JSON.stringify(s.default)}` : '';
+    return `    ${name}: ${type}${range ? ` (${range})` : ''}${dflt}${required}${s.description ? `  — ${s.description}` : ''}`;
+  });
+}
+
+function nodesCommand(argv: string[]): number {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
+  const filter = positionals[0];
+  const exact = allNodes.find((d) => d.kind === filter);
+  const selected = exact ? [exact] : allNodes.filter((d) => !filter || d.kind.startsWith(filter.endsWith('.') ? filter : `${filter}.`) || familyOf(d.kind) === filter);
+  if (!selected.length) {
+    const guess = didYouMean(filter!, [...allNodes.map((d) => d.kind), ...new Set(allNodes.map((d) => familyOf(d.kind)))]);
+    throw new UsageError(`no node kind or family "${filter}"${guess ? `; did you mean "${guess}"?` : ''}`);
+  }
+  if (values.json) {
+    console.log(JSON.stringify(selected.map((d) => ({ kind: d.kind, summary: d.summary, description: d.description, params: toJson(d.params), inputs: d.inputs, outputs: d.outputs })), null, 2));
+    return OK;
+  }
+  if (!exact) {
+    const width = Math.max(...selected.map((d) => d.kind.length));
+    let family = '';
+    for (const d of selected) {
+      if (familyOf(d.kind) !== family) {
+        family = familyOf(d.kind);
+        console.log(`${family === '' ? '' : '\n'}${family}`);
+      }
+      console.log(`  ${d.kind.padEnd(width)}  ${d.summary}`);
+    }
+    console.log(`\n${selected.length} kinds. \`hean nodes KIND\` shows one in full.`);
+    return OK;
+  }
+  const d = exact;
+  const ports = (ps: Record<string, { type: string; many?: boolean; optional?: boolean }>) =>
+    Object.entries(ps).map(([name, p]) => `    ${name}: ${p.type}${p.many ? ' (list)' : ''}${p.optional ? ' (optional)' : ''}${name === defaultOutputOf(d) && ps === d.outputs ? ' (default)' : ''}`);
+  console.log(`${d.kind} — ${d.summary}`);
+  if (d.description) console.log(`\n${d.description}`);
+  console.log('\n  inputs:', Object.keys(d.inputs).length ? '' : 'none (source)');
+  ports(d.inputs).forEach((l) => console.log(l));
+  console.log('  outputs:', Object.keys(d.outputs).length ? '' : 'none (sink)');
+  ports(d.outputs).forEach((l) => console.log(l));
+  console.log('  params:');
+  describeParams(d).forEach((l) => console.log(l));
+  return OK;
+}
+
+function schemaCommand(argv: string[]): number {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { write: { type: 'boolean', default: false } } });
+  const files = schemaFiles(allNodes);
+  if (!values.write) {
+    process.stdout.write(files.get('graph.schema.json')!);
+    return OK;
+  }
+  const dir = resolve(positionals[0] ?? join(packageRoot, 'schemas'));
+  for (const [path, text] of files) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  console.log(`wrote ${files.size} schemas to ${dir}`);
+  return OK;
+}
+
+async function dataCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { from: { type: 'string' }, to: { type: 'string' }, dir: { type: 'string' }, out: { type: 'string' } },
+  });
+  const [verb, exchange, symbol, timeframe] = positionals;
+  if (verb !== 'download') throw new UsageError(`unknown data command "${verb ?? ''}"; expected: hean data download binance SYMBOL TIMEFRAME --from DATE --to DATE`);
+  if (exchange !== 'binance') throw new UsageError(`exchange "${exchange ?? ''}" is not supported; supported: binance`);
+  if (!symbol || !timeframe) throw new UsageError('data download needs SYMBOL and TIMEFRAME, e.g. hean data download binance BTCUSDT 1h --from 2024-01-01 --to 2024-02-01');
+  if (!values.from || !values.to) throw new UsageError('data download needs --from DATE and --to DATE (ISO-8601, UTC)');
+  let from: number;
+  let to: number;
+  try {
+    from = parseTimeParam(values.from);
+    to = parseTimeParam(values.to);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  if (to <= from) throw new UsageError(`--to (${values.to}) must be after --from (${values.from})`);
+  const dir = resolve(values.dir ?? process.env.HEAN_DATA_DIR ?? userDataDir());
+  const { downloadCandles } = await import('../data/downloadCandles.js');
+  const progress = progressBar(`${symbol} ${timeframe}`);
+  const result = await downloadCandles({
+    exchange: 'binance',
+    symbol,
+    timeframe,
+    from,
+    to,
+    dir,
+    out: values.out,
+    baseUrl: process.env.HEAN_BINANCE_URL,
+    onProgress: progress,
+  });
+  progress.finish();
+  const missing = result.gaps.reduce((s: number, g: { missingBars: number }) => s + g.missingBars, 0);
+  console.log(`${result.file}: ${result.rows.toLocaleString('en-US')} bars${result.resumedFrom !== undefined ? ` (resumed from ${new Date(result.resumedFrom).toISOString()})` : ''}`);
+  console.log(result.gaps.length ? `${result.gaps.length} gaps, ${missing} missing bars (kept as gaps):` : 'no gaps');
+  for (const g of result.gaps.slice(0, 50)) console.log(`  ${new Date(g.from).toISOString()} -> ${new Date(g.to).toISOString()} (${g.missingBars} missing)`);
+  return OK;
+}
+
+const isMain = process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (isMain) process.exitCode = await main(process.argv.slice(2));

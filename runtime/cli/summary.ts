@@ -1,0 +1,95 @@
+import type { BrokerReport } from '../../nodes/sink/broker.js';
+import type { Metrics, Trade } from '../exec/metrics.js';
+import type { RunResult } from '../exec/runGraph.js';
+
+/** The run summary as plain JSON: the (single) broker's metrics at the top level, camelCase. */
+export function summaryJson(result: RunResult): Record<string, unknown> {
+  const brokers = brokerReports(result);
+  const first = Object.values(brokers)[0];
+  const sources = Object.fromEntries(
+    Object.entries(result.sources).map(([id, info]) => {
+      const { gapList: _gapList, ...rest } = info as Record<string, unknown>;
+      return [id, rest];
+    }),
+  );
+  return {
+    graph: result.graph.name,
+    file: result.graph.file,
+    params: result.graph.params,
+    warmupBars: Math.max(0, ...result.graph.nodes.map((n) => n.warmup)),
+    ...(first ? finiteOrNull(first.metrics) : {}),
+    ...(first ? { ordersReceived: first.ordersReceived, fills: first.fills, unfilledOrders: first.unfilledOrders } : {}),
+    ...(Object.keys(brokers).length > 1 ? { brokers: Object.fromEntries(Object.entries(brokers).map(([id, r]) => [id, finiteOrNull(r.metrics)])) } : {}),
+    sources,
+    warnings: result.warnings.map((w) => `${w.node}: ${w.code}: ${w.message}`),
+  };
+}
+
+export function brokerReports(result: RunResult): Record<string, BrokerReport> {
+  return Object.fromEntries(Object.entries(result.reports).filter(([, r]) => (r as { kind?: string })?.kind === 'broker')) as Record<string, BrokerReport>;
+}
+
+function finiteOrNull(metrics: Metrics): Record<string, number | null> {
+  return Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, Number.isFinite(v) ? v : null]));
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** The --trades file: one row per trade, times as ISO-8601 UTC (the fill bar's open time). */
+export function tradesCsv(trades: readonly Trade[]): string {
+  const rows = ['entryTime,entryPrice,exitTime,exitPrice,qty,fees,pnl'];
+  for (const t of trades) {
+    rows.push([iso(t.entryTime), t.entryPrice, t.exitTime === null ? '' : iso(t.exitTime), t.exitPrice, t.qty, t.fees, t.pnl].join(','));
+  }
+  return rows.join('\n') + '\n';
+}
+
+const num = (v: number, digits = 2) => (Number.isFinite(v) ? v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : v === Infinity ? '∞' : 'n/a');
+const day = (ms: number) => iso(ms).slice(0, 16).replace('T', ' ');
+
+/** The human-readable summary printed by `hean run`. */
+export function summaryText(result: RunResult): string {
+  const lines: string[] = [];
+  const params = Object.entries(result.graph.params).map(([k, v]) => `${k}=${v}`).join(', ');
+  lines.push(`${result.graph.name}${params ? ` (${params})` : ''}  —  ${result.graph.file}`);
+  for (const [id, info] of Object.entries(result.sources)) {
+    const i = info as Record<string, any>;
+    const gaps = i.gaps ? `, ${i.gaps} gaps (${i.missingBars} missing bars, kept as gaps)` : ', no gaps';
+    const dropped = i.rowsDropped ? `, ${i.rowsDropped} bad rows dropped` : '';
+    lines.push(`data ${id}: ${i.symbol ?? ''} ${i.timeframe ?? ''} ${i.file}`);
+    lines.push(`     ${day(i.firstOpenTime)} .. ${day(i.lastOpenTime)} UTC, ${Number(i.rows).toLocaleString('en-US')} bars${gaps}${dropped}`);
+  }
+  lines.push(`warm-up: ${Math.max(0, ...result.graph.nodes.map((n) => n.warmup))} bars`);
+  for (const [id, report] of Object.entries(brokerReports(result))) {
+    const m = report.metrics;
+    const open = m.trades - m.closedTrades;
+    const rows: [string, string][] = [
+      ['bars', m.bars.toLocaleString('en-US')],
+      ['trades', `${m.trades}${open ? ` (${open} open)` : ''}`],
+      ['initial cash', num(m.initialCash)],
+      ['final equity', num(m.finalEquity)],
+      ['total return', `${num(m.totalReturnPct)} %`],
+      ['CAGR', `${num(m.cagrPct)} %`],
+      ['volatility (ann.)', `${num(m.volatilityPct)} %`],
+      ['Sharpe', num(m.sharpe)],
+      ['Sortino', num(m.sortino)],
+      ['max drawdown', `${num(m.maxDrawdownPct)} %`],
+      ['Calmar', num(m.calmar)],
+      ['win rate', `${num(m.winRatePct)} %`],
+      ['profit factor', num(m.profitFactor)],
+      ['average trade', num(m.avgTradePnl)],
+      ['exposure', `${num(m.exposurePct)} %`],
+      ['fees paid', num(m.feesPaid)],
+    ];
+    lines.push('', `broker ${id}: ${day(m.startTime)} .. ${day(m.endTime)} UTC`);
+    const width = Math.max(...rows.map(([k]) => k.length));
+    for (const [k, v] of rows) lines.push(`  ${k.padEnd(width)}  ${v.padStart(16)}`);
+    if (report.unfilledOrders) lines.push(`  (${report.unfilledOrders} order(s) decided on the last bar(s) were not filled)`);
+  }
+  if (result.warnings.length) {
+    lines.push('', `${result.warnings.length} warning(s):`);
+    for (const w of result.warnings.slice(0, 20)) lines.push(`  ${w.node}: ${w.code}: ${w.message}`);
+    if (result.warnings.length > 20) lines.push(`  ... and ${result.warnings.length - 20} more (see --json)`);
+  }
+  return lines.join('\n');
+}

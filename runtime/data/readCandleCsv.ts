@@ -1,0 +1,552 @@
+import { readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { gunzip as gunzipCb } from 'node:zlib';
+
+const gunzip = promisify(gunzipCb);
+
+export type BadRowPolicy = 'error' | 'skip' | 'warn';
+
+export interface CandleReadOptions {
+  /** Bar length; the event time of a row is its open time + timeframeMs. */
+  timeframeMs: number;
+  /** What a bad row does: 'error' (default) throws, 'skip' and 'warn' drop it and list it in `issues`. */
+  onBadRow?: BadRowPolicy;
+  /** Keep rows with open time >= start (epoch ms). */
+  start?: number;
+  /** Keep rows with open time < end (epoch ms). */
+  end?: number;
+}
+
+export type DataIssueKind = 'malformed' | 'nan' | 'non-positive-price' | 'negative-volume' | 'duplicate' | 'out-of-order';
+
+/** A dropped row. `message` does not repeat the file and line (callers prefix `file:line: `). */
+export interface DataIssue {
+  line: number;
+  kind: DataIssueKind;
+  message: string;
+}
+
+/** Open time of the bar before the gap, open time of the bar after it, bars missing between them. */
+export interface Gap {
+  from: number;
+  to: number;
+  missingBars: number;
+}
+
+export interface CandleColumns {
+  file: string;
+  /** Rows kept. */
+  rows: number;
+  /** Open time (epoch ms). */
+  time: Float64Array;
+  /** Event time = open time + timeframeMs. */
+  t: Float64Array;
+  open: Float64Array;
+  high: Float64Array;
+  low: Float64Array;
+  close: Float64Array;
+  volume: Float64Array;
+  gaps: Gap[];
+  /** Rows dropped under onBadRow 'skip' / 'warn'. */
+  issues: DataIssue[];
+}
+
+/**
+ * A problem with a data file. `kind` is a DataIssue kind for row problems, or one of the
+ * file-level kinds 'missing-column', 'epoch-seconds', 'timeframe', 'empty', 'gzip', 'options'
+ * (these are thrown whatever the onBadRow policy). `line` is 1-based (the header is line 1;
+ * 0 when the problem is not on a line).
+ */
+export class DataError extends Error {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly kind: string,
+    detail: string,
+  ) {
+    super(line > 0 ? `${file}:${line}: ${detail}` : `${file}: ${detail}`);
+    this.name = 'DataError';
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Number scanning.
+
+/** Exact powers of ten: every 10^k with k <= 22 is exactly representable as a double. */
+const POW10 = new Float64Array(23);
+for (let k = 0, p = 1; k <= 22; k++, p *= 10) POW10[k] = p;
+const TWO_53 = 9007199254740992;
+
+const COMMA = 44;
+const LF = 10;
+const CR = 13;
+
+const ERR_MALFORMED = 1;
+const ERR_NAN = 2;
+
+// Out-values of scanField (module state, so the hot path allocates nothing).
+let gEnd = 0; // index of the byte that ended the field (',' '\r' '\n') or the buffer length
+let gErr = 0; // when scanField returned NaN: ERR_MALFORMED or ERR_NAN
+
+/**
+ * Parses the field starting at `i`. Fast path (Clinger): `[-]digits[.digits]` whose digits form
+ * an integer mantissa m < 2^53 (so every field of at most 15 significant digits) with k <= 22
+ * fraction digits is m / 10^k, both exact doubles, so the one division is correctly rounded and
+ * equals Number(text) bit for bit. Anything else goes through Number() on the field's text.
+ * Returns NaN (and sets gErr) for an unparsable or non-finite field; sets gEnd to the field end.
+ */
+function scanField(b: Uint8Array, i: number, n: number): number {
+  const start = i;
+  let neg = false;
+  if (i < n && b[i] === 45) {
+    neg = true;
+    i++;
+  }
+  let m = 0;
+  let digits = 0;
+  let c = 0;
+  while (i < n) {
+    c = b[i] - 48;
+    if (c < 0 || c > 9) break;
+    m = m * 10 + c;
+    digits++;
+    i++;
+  }
+  let k = 0;
+  if (i < n && b[i] === 46) {
+    i++;
+    while (i < n) {
+      c = b[i] - 48;
+      if (c < 0 || c > 9) break;
+      m = m * 10 + c;
+      k++;
+      i++;
+    }
+    digits += k;
+  }
+  if (digits > 0 && m < TWO_53 && k <= 22) {
+    if (i >= n) {
+      gEnd = i;
+      return neg ? -(m / POW10[k]) : m / POW10[k];
+    }
+    c = b[i];
+    if (c === COMMA || c === LF || c === CR) {
+      gEnd = i;
+      return neg ? -(m / POW10[k]) : m / POW10[k];
+    }
+  }
+  // Slow path: find the end of the field, then Number() its text.
+  while (i < n) {
+    c = b[i];
+    if (c === COMMA || c === LF || c === CR) break;
+    i++;
+  }
+  gEnd = i;
+  return slowNumber(fieldText(b, start, i));
+}
+
+function fieldText(b: Uint8Array, start: number, end: number): string {
+  return Buffer.from(b.buffer, b.byteOffset + start, end - start).toString('utf8');
+}
+
+function unquote(text: string): string {
+  let t = text.trim();
+  if (t.length >= 2 && t.charCodeAt(0) === 34 && t.charCodeAt(t.length - 1) === 34) t = t.slice(1, -1).trim();
+  return t;
+}
+
+const NAN_WORD = /^[+-]?(nan|inf|infinity)$/i;
+const RADIX_PREFIX = /^[+-]?0[xXoObB]/;
+
+function slowNumber(text: string): number {
+  const t = unquote(text);
+  if (t === '' || RADIX_PREFIX.test(t)) {
+    gErr = ERR_MALFORMED;
+    return NaN;
+  }
+  const v = Number(t);
+  if (v - v === 0) return v; // finite
+  gErr = v === v || NAN_WORD.test(t) ? ERR_NAN : ERR_MALFORMED;
+  return NaN;
+}
+
+/**
+ * The fast path alone, for tests: the value of bytes [start, end) if they are `[-]digits[.digits]`
+ * that the fast path takes, else NaN (the reader would then use Number() on the text).
+ */
+export function fastDecimal(bytes: Uint8Array, start: number, end: number): number {
+  const v = scanField(bytes, start, end);
+  // scanField falls back to Number() itself; report only what the fast path produced.
+  let i = start;
+  if (i < end && bytes[i] === 45) i++;
+  let digits = 0;
+  let m = 0;
+  let k = 0;
+  let dot = false;
+  for (; i < end; i++) {
+    const c = bytes[i];
+    if (c === 46 && !dot) {
+      dot = true;
+      continue;
+    }
+    if (c < 48 || c > 57) return NaN;
+    m = m * 10 + (c - 48);
+    digits++;
+    if (dot) k++;
+  }
+  return digits > 0 && m < TWO_53 && k <= 22 ? v : NaN;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Times.
+
+const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
+
+/** ISO-8601 date or date-time; without an offset it is UTC. NaN if not a valid one. */
+export function parseIsoTime(text: string): number {
+  const m = ISO.exec(text);
+  if (!m) return NaN;
+  const year = +m[1];
+  const month = +m[2];
+  const day = +m[3];
+  const hour = m[4] === undefined ? 0 : +m[4];
+  const minute = m[5] === undefined ? 0 : +m[5];
+  const second = m[6] === undefined ? 0 : +m[6];
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return NaN;
+  if (day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return NaN;
+  let ms = Date.UTC(year, month - 1, day, hour, minute, second);
+  if (year < 100) ms = new Date(ms).setUTCFullYear(year);
+  if (m[7] !== undefined) ms += Math.round(Number('0.' + m[7]) * 1000);
+  const zone = m[8];
+  if (zone !== undefined && zone !== 'Z' && zone !== 'z') {
+    const sign = zone.charCodeAt(0) === 45 ? -1 : 1;
+    const digits = zone.slice(1).replace(':', '');
+    const oh = +digits.slice(0, 2);
+    const om = digits.length > 2 ? +digits.slice(2, 4) : 0;
+    if (oh > 23 || om > 59) return NaN;
+    ms -= sign * (oh * 3_600_000 + om * 60_000);
+  }
+  return ms;
+}
+
+function iso(ms: number): string {
+  const d = new Date(ms);
+  return Number.isNaN(d.getTime()) ? String(ms) : d.toISOString();
+}
+
+const UNITS: [number, string][] = [
+  [604_800_000, 'w'],
+  [86_400_000, 'd'],
+  [3_600_000, 'h'],
+  [60_000, 'm'],
+  [1000, 's'],
+];
+
+/** 300000 -> "5m", 5400000 -> "90m", 1500 -> "1500ms". */
+export function formatDuration(ms: number): string {
+  for (const [size, unit] of UNITS) if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+  return `${ms}ms`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Header.
+
+const ROLE_IGNORE = 0;
+const ROLE_TIME = 1;
+const ROLE_OPEN = 2;
+const ROLE_HIGH = 3;
+const ROLE_LOW = 4;
+const ROLE_CLOSE = 5;
+const ROLE_VOLUME = 6;
+const ROLE_NAMES = ['', 'time', 'open', 'high', 'low', 'close', 'volume'];
+const TIME_NAMES = ['time', 'timestamp', 'open_time', 'date'];
+const EXPECTED = 'time (or timestamp, open_time, date), open, high, low, close, volume';
+
+interface Header {
+  names: string[];
+  roles: Int32Array;
+}
+
+function parseHeader(file: string, text: string): Header {
+  const names = text.split(',').map(unquote);
+  const lower = names.map((s) => s.toLowerCase());
+  const roles = new Int32Array(names.length);
+  const missing: string[] = [];
+  const assign = (role: number, candidates: string[]): void => {
+    for (const name of candidates) {
+      const idx = lower.indexOf(name);
+      if (idx < 0) continue;
+      if (lower.indexOf(name, idx + 1) >= 0) {
+        throw new DataError(file, 1, 'malformed', `column "${name}" appears twice in the header (${names.join(',')}); expected each of ${EXPECTED} once. Rename or remove one of them`);
+      }
+      roles[idx] = role;
+      return;
+    }
+    missing.push(ROLE_NAMES[role]);
+  };
+  assign(ROLE_TIME, TIME_NAMES);
+  assign(ROLE_OPEN, ['open']);
+  assign(ROLE_HIGH, ['high']);
+  assign(ROLE_LOW, ['low']);
+  assign(ROLE_CLOSE, ['close']);
+  assign(ROLE_VOLUME, ['volume']);
+  if (missing.length > 0) {
+    throw new DataError(
+      file,
+      1,
+      'missing-column',
+      `missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}; found columns: ${names.map((s) => s || '(empty)').join(', ')}; expected: ${EXPECTED} (case-insensitive, any order, extra columns ignored). The first line must be a header naming them; rename the header's columns to match`,
+    );
+  }
+  return { names, roles };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading.
+
+const SKIP_HINT = 'or set onBadRow: skip';
+
+/** Reads an OHLCV candle file (CSV or gzip-compressed CSV) into columns, checking every row. */
+export async function readCandleCsv(path: string, options: CandleReadOptions): Promise<CandleColumns> {
+  const raw = await readFile(path);
+  let buf: Buffer = raw;
+  if (raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b) {
+    try {
+      buf = await gunzip(raw);
+    } catch (e) {
+      throw new DataError(path, 0, 'gzip', `starts like a gzip file but could not be decompressed (${(e as Error).message}); expected a complete .gz file or plain CSV. Download or compress it again`);
+    }
+  }
+  return parseCandleBuffer(path, buf, options);
+}
+
+/** The parser behind readCandleCsv, over an already decompressed buffer. */
+export function parseCandleBuffer(file: string, buf: Uint8Array, options: CandleReadOptions): CandleColumns {
+  const tf = options.timeframeMs;
+  if (!(Number.isInteger(tf) && tf > 0)) {
+    throw new DataError(file, 0, 'options', `timeframeMs is ${tf}; expected a positive whole number of milliseconds such as 3600000 for 1h`);
+  }
+  const policy: BadRowPolicy = options.onBadRow ?? 'error';
+  if (policy !== 'error' && policy !== 'skip' && policy !== 'warn') {
+    throw new DataError(file, 0, 'options', `onBadRow is "${String(policy)}"; expected error, skip or warn`);
+  }
+  const start = options.start ?? -Infinity;
+  const end = options.end ?? Infinity;
+
+  const n = buf.length;
+  let pos = 0;
+  if (n >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) pos = 3;
+
+  // Header (line 1).
+  let headerEnd = buf.indexOf(LF, pos);
+  if (headerEnd < 0) headerEnd = n;
+  let headerTextEnd = headerEnd;
+  if (headerTextEnd > pos && buf[headerTextEnd - 1] === CR) headerTextEnd--;
+  const headerText = fieldText(buf, pos, headerTextEnd);
+  if (headerText.trim() === '') {
+    throw new DataError(file, 1, 'empty', `${n === 0 ? 'file is empty' : 'first line is blank'}; expected a header row such as time,open,high,low,close,volume followed by one row per candle`);
+  }
+  const { names, roles } = parseHeader(file, headerText);
+  const ncols = roles.length;
+  pos = headerEnd + 1;
+
+  // Capacity: one row per remaining line.
+  let cap = 0;
+  for (let i = pos; i < n; ) {
+    const j = buf.indexOf(LF, i);
+    cap++;
+    if (j < 0) break;
+    i = j + 1;
+  }
+  let time = new Float64Array(cap);
+  let open = new Float64Array(cap);
+  let high = new Float64Array(cap);
+  let low = new Float64Array(cap);
+  let close = new Float64Array(cap);
+  let volume = new Float64Array(cap);
+  const gaps: Gap[] = [];
+  const issues: DataIssue[] = [];
+  const vals = new Float64Array(7);
+
+  let rows = 0;
+  let line = 1;
+  let prevTime = NaN; // last valid row (anywhere in the file)
+  let prevLine = 0;
+  let keptTime = NaN; // last kept row (inside start/end)
+
+  // A bad row: throw under 'error', else record it. Returns nothing; the caller moves on.
+  const bad = (kind: DataIssueKind, message: string, hint: string): void => {
+    if (policy === 'error') throw new DataError(file, line, kind, `${message}. ${hint} ${SKIP_HINT}`);
+    issues.push({ line, kind, message });
+  };
+  const colName = (col: number): string => names[col] || `#${col + 1}`;
+
+  while (pos < n) {
+    line++;
+    const lineStart = pos;
+    let c = buf[pos];
+    if (c === LF || c === CR) {
+      // Blank line: fine at the end of the file, malformed in the middle.
+      let j = pos;
+      while (j < n && (buf[j] === LF || buf[j] === CR || buf[j] === 32 || buf[j] === 9)) j++;
+      if (j >= n) break;
+      bad('malformed', 'blank line; expected a row of ' + ncols + ' values', 'Remove the blank line');
+      const nl = buf.indexOf(LF, pos);
+      pos = nl < 0 ? n : nl + 1;
+      continue;
+    }
+
+    let err = 0;
+    let errCol = -1;
+    let fieldStart = pos;
+    let col = 0;
+    for (; col < ncols; col++) {
+      if (col > 0) {
+        if (pos >= n || buf[pos] !== COMMA) break; // too few fields
+        pos++;
+      }
+      fieldStart = pos;
+      const role = roles[col];
+      if (role === ROLE_IGNORE) {
+        while (pos < n) {
+          c = buf[pos];
+          if (c === COMMA || c === LF || c === CR) break;
+          pos++;
+        }
+        continue;
+      }
+      const v = scanField(buf, pos, n);
+      pos = gEnd;
+      if (v !== v) {
+        if (role === ROLE_TIME && gErr === ERR_MALFORMED) {
+          const ms = parseIsoTime(unquote(fieldText(buf, fieldStart, pos)));
+          if (ms === ms) {
+            vals[ROLE_TIME] = ms;
+            continue;
+          }
+        }
+        err = gErr;
+        errCol = col;
+        break;
+      }
+      if (role === ROLE_TIME && !Number.isInteger(v)) {
+        err = ERR_MALFORMED;
+        errCol = col;
+        break;
+      }
+      if (role === ROLE_TIME && v < 0) {
+        err = ERR_MALFORMED;
+        errCol = col;
+        break;
+      }
+      if (role === ROLE_TIME && v < 1e11) {
+        throw new DataError(
+          file,
+          line,
+          'epoch-seconds',
+          `time ${fieldText(buf, fieldStart, pos)} looks like epoch seconds (a number below 1e11 is before 1973-03-03 in milliseconds); expected epoch milliseconds or ISO-8601. Multiply the time column by 1000 (e.g. 1502942400 -> 1502942400000) or write ISO-8601 times`,
+        );
+      }
+      vals[role] = v;
+    }
+
+    // End of line: '\n', '\r\n' or the end of the buffer.
+    let lineEnd = pos;
+    if (err === 0) {
+      if (col < ncols) {
+        err = ERR_MALFORMED;
+      } else if (pos < n) {
+        c = buf[pos];
+        if (c === LF) pos++;
+        else if (c === CR && (pos + 1 >= n || buf[pos + 1] === LF)) pos += 2;
+        else err = ERR_MALFORMED;
+      }
+    }
+    if (err !== 0) {
+      const nl = buf.indexOf(LF, pos);
+      lineEnd = nl < 0 ? n : nl;
+      pos = nl < 0 ? n : nl + 1;
+      const text = fieldText(buf, lineStart, lineEnd > lineStart && buf[lineEnd - 1] === CR ? lineEnd - 1 : lineEnd);
+      if (errCol < 0) {
+        const found = text.split(',').length;
+        bad('malformed', `found ${found} value${found === 1 ? '' : 's'}, expected ${ncols} (header: ${names.join(',')}): "${clip(text)}"`, 'Every row needs one value per header column; fix the row');
+      } else {
+        const value = fieldText(buf, fieldStart, gEnd);
+        const name = colName(errCol);
+        if (roles[errCol] === ROLE_TIME) {
+          if (err === ERR_NAN) bad('nan', `time is "${value}"; expected a finite time`, 'Fix or remove the row');
+          else bad('malformed', `time "${clip(value)}" is not a time; expected integer epoch milliseconds (e.g. 1502942400000) or ISO-8601 (2024-01-02T03:00:00Z, 2024-01-02 03:00:00, 2024-01-02; UTC unless an offset is given)`, 'Fix the value');
+        } else if (err === ERR_NAN) {
+          bad('nan', `${name} is "${value}"; expected a finite number`, 'Fix or remove the row');
+        } else {
+          bad('malformed', `${name} "${clip(value)}" is not a number; expected a decimal number such as 4261.48`, 'Fix the value');
+        }
+      }
+      continue;
+    }
+
+    const tm = vals[ROLE_TIME];
+    const o = vals[ROLE_OPEN];
+    const h = vals[ROLE_HIGH];
+    const l = vals[ROLE_LOW];
+    const cl = vals[ROLE_CLOSE];
+    const vol = vals[ROLE_VOLUME];
+    if (!(o > 0 && h > 0 && l > 0 && cl > 0)) {
+      const which = o > 0 ? (h > 0 ? (l > 0 ? 'close' : 'low') : 'high') : 'open';
+      const value = which === 'open' ? o : which === 'high' ? h : which === 'low' ? l : cl;
+      bad('non-positive-price', `${which} is ${value}; expected prices (open, high, low, close) > 0`, 'Fix or remove the row');
+      continue;
+    }
+    if (vol < 0) {
+      bad('negative-volume', `volume is ${vol}; expected volume >= 0 (zero is valid)`, 'Fix or remove the row');
+      continue;
+    }
+    if (tm <= prevTime) {
+      if (tm === prevTime) {
+        bad('duplicate', `duplicate time ${iso(tm)} (also on line ${prevLine}); rows must have strictly increasing times`, 'Remove the duplicate');
+      } else {
+        bad('out-of-order', `time ${iso(tm)} goes backwards (line ${prevLine} has ${iso(prevTime)}); rows must have strictly increasing times`, 'Sort the file by time');
+      }
+      continue;
+    }
+    if (prevLine > 0) {
+      const d = tm - prevTime;
+      if (d < tf || d % tf !== 0) {
+        throw new DataError(
+          file,
+          line,
+          'timeframe',
+          `rows are ${formatDuration(d)} apart (${iso(prevTime)} on line ${prevLine}, ${iso(tm)} on line ${line}), ${d < tf ? 'closer than' : 'not a multiple of'} the ${formatDuration(tf)} timeframe (timeframeMs ${tf}); the timeframe is wrong for this file. Expected rows ${formatDuration(tf)} apart (or a multiple, at gaps); read the file with the timeframe it was written with, or resample it`,
+        );
+      }
+    }
+    prevTime = tm;
+    prevLine = line;
+    if (tm < start || tm >= end) continue;
+    if (rows > 0 && tm - keptTime > tf) gaps.push({ from: keptTime, to: tm, missingBars: (tm - keptTime) / tf - 1 });
+    keptTime = tm;
+    time[rows] = tm;
+    open[rows] = o;
+    high[rows] = h;
+    low[rows] = l;
+    close[rows] = cl;
+    volume[rows] = vol;
+    rows++;
+  }
+
+  if (rows < cap) {
+    time = time.slice(0, rows);
+    open = open.slice(0, rows);
+    high = high.slice(0, rows);
+    low = low.slice(0, rows);
+    close = close.slice(0, rows);
+    volume = volume.slice(0, rows);
+  }
+  const t = new Float64Array(rows);
+  for (let i = 0; i < rows; i++) t[i] = time[i] + tf;
+  return { file, rows, time, t, open, high, low, close, volume, gaps, issues };
+}
+
+function clip(text: string): string {
+  return text.length > 80 ? text.slice(0, 77) + '...' : text;
+}

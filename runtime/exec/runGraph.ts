@@ -1,0 +1,301 @@
+import { Subject, map, share, zip, type Observable } from 'rxjs';
+import type { Kernel, NodeContext, ReplaySource, SourceData } from '../defineNode.js';
+import type { CompiledGraph, CompiledNode } from '../graph/compileGraph.js';
+import { resolveDataFile } from '../data/resolveDataFile.js';
+import { CANDLE_FIELDS, isPulse, type Candles, type PortType } from '../ports.js';
+
+/**
+ * Backtest execution (DESIGN.md section 5). Sources load their history as columns; a virtual
+ * clock cuts the merged timeline into chunks of at most `chunkSize` distinct event times (never
+ * splitting one time across chunks, so joins see each time exactly once); every source emits
+ * exactly one frame per chunk (possibly empty); RxJS carries frames between nodes, `zip` joins a
+ * node's producers frame by frame, and each node's kernel loops over the frame. Everything
+ * downstream of the sources is synchronous, so output buffers are reused between chunks.
+ */
+
+export interface Frame {
+  seq: number;
+  n: number;
+  t: Float64Array;
+  ports: Record<string, Float64Array | Candles>;
+}
+
+export interface RunOptions {
+  /** Distinct event times per chunk (1 = event by event, as live mode runs). */
+  chunkSize?: number;
+  /** Adapter bindings by node id, overriding the graph's `modes.backtest` (from --data). */
+  bindings?: Record<string, Record<string, unknown>>;
+  env?: NodeJS.ProcessEnv;
+  onProgress?: (eventsDone: number, eventsTotal: number) => void;
+  onWarning?: (warning: RunWarning) => void;
+}
+
+export interface RunWarning {
+  node: string;
+  code: string;
+  message: string;
+}
+
+export interface RunResult {
+  graph: CompiledGraph;
+  /** Provenance and data-quality facts of each source. */
+  sources: Record<string, Record<string, unknown>>;
+  /** `report()` of every node that has one (brokers: metrics and trades). */
+  reports: Record<string, unknown>;
+  warnings: RunWarning[];
+  events: number;
+  chunks: number;
+}
+
+export class NodeRunError extends Error {
+  constructor(
+    readonly node: string,
+    readonly kind: string,
+    cause: unknown,
+  ) {
+    super(`node "${node}" (${kind}) failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'NodeRunError';
+  }
+}
+
+export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): Promise<RunResult> {
+  const chunkSize = Math.max(1, Math.floor(options.chunkSize ?? 1024));
+  const env = options.env ?? process.env;
+  const warnings: RunWarning[] = [];
+
+  const kernels = new Map<string, Kernel | ReplaySource>();
+  for (const node of graph.nodes) {
+    const ctx: NodeContext = {
+      id: node.id,
+      inputWires: Object.fromEntries(node.inputs.map((input) => [input.port, input.wires.map((w) => w.text)])),
+      binding: { ...node.binding, ...(options.bindings?.[node.id] ?? {}) },
+      resolveDataFile: (name) => resolveDataFile(name, env),
+      warn: (code, message) => {
+        const warning = { node: node.id, code, message };
+        warnings.push(warning);
+        options.onWarning?.(warning);
+      },
+    };
+    try {
+      kernels.set(node.id, node.def.create(node.params, ctx));
+    } catch (e) {
+      throw new NodeRunError(node.id, node.kind, e);
+    }
+  }
+
+  const sourceNodes = graph.nodes.filter((n) => n.isSource);
+  const loaded = await Promise.all(
+    sourceNodes.map(async (node) => {
+      try {
+        return await (kernels.get(node.id) as ReplaySource).load();
+      } catch (e) {
+        throw new NodeRunError(node.id, node.kind, e);
+      }
+    }),
+  );
+
+  // Wire the graph: one stream per node, subscribed before any source emits.
+  const subjects: Subject<Frame>[] = [];
+  const streams = new Map<string, Observable<Frame>>();
+  for (const node of graph.nodes) {
+    if (node.isSource) {
+      const subject = new Subject<Frame>();
+      subjects.push(subject);
+      streams.set(node.id, subject);
+      continue;
+    }
+    const producers = [...new Set(node.inputs.flatMap((input) => input.wires.map((w) => w.node)))];
+    const frames$ = producers.length === 1 ? streams.get(producers[0])!.pipe(map((f) => [f])) : zip(producers.map((id) => streams.get(id)!));
+    const step = makeStepper(node, producers, graph, kernels.get(node.id) as Kernel, chunkSize);
+    streams.set(node.id, frames$.pipe(map(step), share()));
+  }
+  let failure: unknown;
+  const subscriptions = graph.nodes
+    .filter((node) => node.consumers.length === 0 && !node.isSource)
+    .map((node) => streams.get(node.id)!.subscribe({ error: (e) => (failure ??= e) }));
+
+  // The virtual clock: merged source timelines, cut into chunks of distinct times.
+  const times = loaded.map((d) => d.t);
+  const total = times.reduce((s, t) => s + t.length, 0);
+  const heads = times.map(() => 0);
+  let seq = 0;
+  let done = 0;
+  let lastProgress = 0;
+  while (failure === undefined && heads.some((h, i) => h < times[i].length)) {
+    const ends = chunkEnds(times, heads, chunkSize);
+    for (let s = 0; s < sourceNodes.length && failure === undefined; s++) {
+      subjects[s].next(sourceFrame(sourceNodes[s], loaded[s], heads[s], ends[s], seq));
+      done += ends[s] - heads[s];
+      heads[s] = ends[s];
+    }
+    seq++;
+    if (options.onProgress && (done - lastProgress >= 65536 || done === total)) {
+      lastProgress = done;
+      options.onProgress(done, total);
+    }
+  }
+  for (const subject of subjects) subject.complete();
+  for (const sub of subscriptions) sub.unsubscribe();
+  if (failure !== undefined) throw failure;
+
+  const reports: Record<string, unknown> = {};
+  for (const node of graph.nodes) {
+    const kernel = kernels.get(node.id) as Kernel;
+    if (node.isSource) continue;
+    try {
+      await kernel.end?.();
+      if (kernel.report) reports[node.id] = kernel.report();
+    } catch (e) {
+      throw new NodeRunError(node.id, node.kind, e);
+    }
+  }
+  const sources = Object.fromEntries(sourceNodes.map((node, i) => [node.id, loaded[i].info]));
+  return { graph, sources, reports, warnings, events: total, chunks: seq };
+}
+
+/** End index (exclusive) per source of the next chunk: the next `chunkSize` distinct times. */
+function chunkEnds(times: Float64Array[], heads: number[], chunkSize: number): number[] {
+  if (times.length === 1) return [Math.min(times[0].length, heads[0] + chunkSize)];
+  const ends = [...heads];
+  for (let k = 0; k < chunkSize; k++) {
+    let next = Infinity;
+    for (let s = 0; s < times.length; s++) if (ends[s] < times[s].length && times[s][ends[s]] < next) next = times[s][ends[s]];
+    if (next === Infinity) break;
+    for (let s = 0; s < times.length; s++) if (ends[s] < times[s].length && times[s][ends[s]] === next) ends[s]++;
+  }
+  return ends;
+}
+
+function sourceFrame(node: CompiledNode, data: SourceData, from: number, to: number, seq: number): Frame {
+  const ports: Frame['ports'] = {};
+  for (const [name, spec] of Object.entries(node.def.outputs)) {
+    if (spec.type === 'candles') {
+      const bundle = {} as Candles;
+      for (const field of CANDLE_FIELDS) bundle[field] = data.columns[field]!.subarray(from, to);
+      ports[name] = bundle;
+    } else {
+      ports[name] = data.columns[name].subarray(from, to);
+    }
+  }
+  return { seq, n: to - from, t: data.t.subarray(from, to), ports };
+}
+
+interface InputPlan {
+  port: string;
+  many: boolean;
+  wires: { producer: number; port: string; type: PortType; sampler?: Sampler }[];
+}
+
+/** Builds the function that turns a node's producer frames into its output frame. */
+function makeStepper(node: CompiledNode, producers: string[], graph: CompiledGraph, kernel: Kernel, capacity: number): (frames: Frame[]) => Frame {
+  const domainKey = (id: string) => graph.byId.get(id)!.domain.join(',');
+  const ownDomain = node.domain.join(',');
+  const timelineWire = node.def.timeline ? node.inputs.find((i) => i.port === node.def.timeline)?.wires[0] : undefined;
+  const timelineProducer = timelineWire ? producers.indexOf(timelineWire.node) : -1;
+  const aligned = producers.every((id) => domainKey(id) === ownDomain);
+
+  const plans: InputPlan[] = node.inputs.map((input) => ({
+    port: input.port,
+    many: Boolean(input.spec.many),
+    wires: input.wires.map((w) => {
+      const producer = producers.indexOf(w.node);
+      const needsSampling = !aligned && producer !== timelineProducer && domainKey(w.node) !== ownDomain;
+      return { producer, port: w.port, type: w.type, sampler: needsSampling ? new Sampler(w.type, capacity) : undefined };
+    }),
+  }));
+
+  const outputs: Record<string, Float64Array> = {};
+  for (const name of Object.keys(node.def.outputs)) outputs[name] = new Float64Array(capacity);
+  const inputs: Record<string, unknown> = {};
+  const rowTimes = new Float64Array(capacity);
+  const ports: Frame['ports'] = outputs;
+
+  return (frames: Frame[]) => {
+    const seq = frames[0].seq;
+    for (const f of frames) if (f.seq !== seq) throw new Error(`internal: node ${node.id} joined chunks ${seq} and ${f.seq}`);
+    let n: number;
+    let t: Float64Array;
+    if (aligned) {
+      n = frames[0].n;
+      t = frames[0].t;
+    } else if (timelineProducer >= 0) {
+      n = frames[timelineProducer].n;
+      t = frames[timelineProducer].t;
+    } else {
+      n = unionTimes(frames, rowTimes);
+      t = rowTimes;
+    }
+    for (const plan of plans) {
+      const values = plan.wires.map((w) => {
+        const frame = frames[w.producer];
+        const column = frame.ports[w.port];
+        return w.sampler ? w.sampler.sample(frame.t, frame.n, column, t, n) : column;
+      });
+      inputs[plan.port] = plan.many ? values : values[0];
+    }
+    try {
+      kernel.step(n, t, inputs, outputs);
+    } catch (e) {
+      throw new NodeRunError(node.id, node.kind, e);
+    }
+    return { seq, n, t, ports };
+  };
+}
+
+/** Sorted union (without repeats) of the frames' event times, written into `out`. */
+function unionTimes(frames: Frame[], out: Float64Array): number {
+  const heads = frames.map(() => 0);
+  let n = 0;
+  for (;;) {
+    let next = Infinity;
+    for (let f = 0; f < frames.length; f++) if (heads[f] < frames[f].n && frames[f].t[heads[f]] < next) next = frames[f].t[heads[f]];
+    if (next === Infinity) return n;
+    out[n++] = next;
+    for (let f = 0; f < frames.length; f++) if (heads[f] < frames[f].n && frames[f].t[heads[f]] === next) heads[f]++;
+  }
+}
+
+/**
+ * Aligns a producer's column to another timeline. Levels are taken "as of" each row (the latest
+ * value at or before it); pulses appear once, at the first row at or after their own event, so
+ * a decision is never repeated or lost. State carries across chunks.
+ */
+class Sampler {
+  private readonly pulse: boolean;
+  private readonly fields: readonly string[];
+  private readonly last: Float64Array;
+  private readonly out: Float64Array[];
+
+  constructor(type: PortType, capacity: number) {
+    this.pulse = isPulse(type);
+    this.fields = type === 'candles' ? CANDLE_FIELDS : [''];
+    this.last = new Float64Array(this.fields.length).fill(NaN);
+    this.out = this.fields.map(() => new Float64Array(capacity));
+  }
+
+  sample(srcT: Float64Array, srcN: number, column: Float64Array | Candles, rowT: Float64Array, n: number): Float64Array | Candles {
+    const columns = column instanceof Float64Array ? [column] : this.fields.map((f) => (column as Candles)[f as keyof Candles]);
+    for (let c = 0; c < columns.length; c++) {
+      const src = columns[c];
+      const out = this.out[c];
+      let last = this.last[c];
+      let k = 0;
+      for (let r = 0; r < n; r++) {
+        const time = rowT[r];
+        while (k < srcN && srcT[k] <= time) {
+          const v = src[k++];
+          if (!this.pulse || v === v) last = v;
+        }
+        out[r] = last;
+        if (this.pulse) last = NaN;
+      }
+      while (k < srcN) {
+        const v = src[k++];
+        if (!this.pulse || v === v) last = v;
+      }
+      this.last[c] = last;
+    }
+    if (column instanceof Float64Array) return this.out[0];
+    return Object.fromEntries(this.fields.map((f, c) => [f, this.out[c]])) as Candles;
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * The node contract suite: every registered kind must pass it (STYLE.md, trading-signals'
+ * testIndicatorContract). It checks the declaration (names, params schema, defaults, clear
+ * rejection of bad params) and, for every streaming kind, behaviour on real data: identical
+ * results for any chunk size, causality (a longer history never changes earlier outputs) and
+ * the declared warm-up (exactly the leading events without output).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { allNodes } from '../nodes/index.js';
+import { familyOf, isSourceDefinition, type AnyNodeDefinition, type Kernel } from '../runtime/defineNode.js';
+import { compileParams, ajv } from '../runtime/params.js';
+import { isPulse, type Candles, type PortSpec } from '../runtime/ports.js';
+import { realCandles } from '../runtime/testing/realCandles.js';
+import { runKernel, testContext } from '../runtime/testing/runKernel.js';
+import { dataFile } from '../runtime/testing/dataFile.js';
+
+const ROWS = 2000;
+const bars = realCandles(ROWS);
+const scratch = mkdtempSync(join(tmpdir(), 'hean-contract-'));
+
+/** Deterministic pulses derived from real prices: a decision after three rising or falling closes. */
+function pulsesFrom(close: Float64Array, values: [number, number, number]): Float64Array {
+  const out = new Float64Array(close.length).fill(NaN);
+  for (let i = 3; i < close.length; i++) {
+    if (close[i] > close[i - 1] && close[i - 1] > close[i - 2] && close[i - 2] > close[i - 3]) out[i] = values[0];
+    else if (close[i] < close[i - 1] && close[i - 1] < close[i - 2] && close[i - 2] < close[i - 3]) out[i] = values[i % 2 ? 1 : 2];
+  }
+  return out;
+}
+
+/** Real inputs for a port: price fields by name, else close; pulses for signal/orders ports. */
+function inputFor(name: string, spec: PortSpec, index: number): Float64Array | Float64Array[] | Candles {
+  const one = (): Float64Array => {
+    if (spec.type === 'signal') return pulsesFrom(bars.close, [1, -1, 0]);
+    if (spec.type === 'orders') return pulsesFrom(bars.close, [1, 0, 0.5]);
+    const field = (['open', 'high', 'low', 'close', 'volume'] as const).find((f) => name.toLowerCase().includes(f));
+    if (field) return bars[field];
+    // Distinct real series for distinct inputs (series0/series1, a/b), so a kernel that mixes them up fails.
+    return index % 2 ? bars.open : bars.close;
+  };
+  if (spec.type === 'candles') return bars;
+  if (spec.many) return [one(), spec.type === 'signal' ? pulsesFrom(bars.open, [1, 0, -1]) : bars.open];
+  return one();
+}
+
+function paramsFor(def: AnyNodeDefinition): Record<string, unknown> {
+  const params: Record<string, unknown> = { ...(def.exampleParams ?? {}) };
+  if ('path' in (def.params.properties ?? {})) params.path = join(scratch, `${def.kind}-${Math.random().toString(36).slice(2)}.csv`);
+  return params;
+}
+
+/** Runs a streaming kind; returns its outputs and report/file contents as comparable text. */
+function runStreaming(def: AnyNodeDefinition, chunkSize: number, rows = ROWS): { outputs: Record<string, Float64Array>; extra: string } {
+  const params = paramsFor(def);
+  const inputs: Record<string, ReturnType<typeof inputFor>> = {};
+  Object.entries(def.inputs).forEach(([name, spec], i) => {
+    const value = inputFor(name, spec, i);
+    inputs[name] = slice(value, rows);
+  });
+  let kernel: Kernel | undefined;
+  const wrapped: AnyNodeDefinition = {
+    ...def,
+    create: (p, ctx) => (kernel = def.create(p, { ...ctx, inputWires: Object.fromEntries(Object.keys(def.inputs).map((k) => [k, [`in.${k}`, `in.${k}2`]])) }) as Kernel),
+  };
+  const t = Float64Array.from(bars.time.subarray(0, rows), (x) => x + 3_600_000);
+  const outputs = runKernel(wrapped, params, inputs as never, { chunkSize, t, length: rows });
+  kernel!.end?.();
+  let extra = kernel!.report ? JSON.stringify(kernel!.report(), (_k, v) => (v instanceof Float64Array ? Array.from(v) : v)) : '';
+  if (typeof params.path === 'string') extra += readFileSync(params.path, 'utf8');
+  return { outputs, extra };
+}
+
+function slice<T extends ReturnType<typeof inputFor>>(value: T, rows: number): T {
+  if (value instanceof Float64Array) return value.subarray(0, rows) as T;
+  if (Array.isArray(value)) return value.map((v) => v.subarray(0, rows)) as T;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, (v as Float64Array).subarray(0, rows)])) as T;
+}
+
+function sameBits(a: Float64Array, b: Float64Array, what: string): void {
+  assert.equal(a.length, b.length, `${what}: lengths differ`);
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) assert.fail(`${what}: row ${i} differs: ${a[i]} vs ${b[i]}`);
+}
+
+test('the registry lists every kind once, named family.name', () => {
+  const kinds = allNodes.map((d) => d.kind);
+  assert.equal(new Set(kinds).size, kinds.length);
+  for (const kind of kinds) assert.match(kind, /^[a-z][a-zA-Z0-9]*\.[a-z][a-zA-Z0-9_]*$/);
+});
+
+for (const def of allNodes) {
+  test(`${def.kind}: declaration`, () => {
+    assert.ok(def.summary.length > 10 && def.summary.length < 200, 'summary is one sentence');
+    assert.ok(ajv.validateSchema(JSON.parse(JSON.stringify(def.params))), 'params is a valid JSON Schema');
+    assert.equal(def.params.additionalProperties, false, 'params reject unknown keys');
+    const valid = compileParams(def).validate(structuredClone(paramsFor(def)));
+    assert.deepEqual(valid, [], 'defaults plus exampleParams are valid');
+    const errors = compileParams(def).validate({ ...paramsFor(def), notAParam: 1 });
+    assert.ok(errors.some((e) => e.keyword === 'additionalProperties'), 'an unknown param is rejected');
+    for (const [name, spec] of [...Object.entries(def.inputs), ...Object.entries(def.outputs)]) {
+      assert.match(name, /^[a-z][a-zA-Z0-9]*$/, `port ${name} is lower camelCase`);
+      assert.ok(['number', 'candles', 'signal', 'orders', 'any'].includes(spec.type));
+    }
+    if (familyOf(def.kind) !== 'sink') assert.ok(Object.keys(def.outputs).length > 0, 'non-sinks have outputs');
+    if (def.timeline) assert.ok(def.inputs[def.timeline], 'timeline names an input');
+  });
+
+  if (isSourceDefinition(def)) {
+    test(`${def.kind}: replays real data in time order`, async () => {
+      const params = compileParams(def).parse(paramsFor(def));
+      const ctx = { ...testContext(def.kind), binding: { file: dataFile('btcusdt_1h_binance_2017-08_2024-04.csv.gz') } };
+      const source = def.create(params, ctx) as { load(): Promise<{ t: Float64Array; columns: Record<string, Float64Array> }> };
+      const data = await source.load();
+      assert.ok(data.t.length > 50_000);
+      for (let i = 1; i < data.t.length; i++) if (!(data.t[i] > data.t[i - 1])) assert.fail(`event times not increasing at ${i}`);
+      for (const [name, spec] of Object.entries(def.outputs)) {
+        if (spec.type !== 'candles') assert.equal(data.columns[name]?.length, data.t.length, `column ${name}`);
+      }
+    });
+    continue;
+  }
+
+  test(`${def.kind}: same results for any chunk size`, () => {
+    const whole = runStreaming(def, ROWS);
+    for (const size of [1, 7, 256]) {
+      const chunked = runStreaming(def, size);
+      for (const port of Object.keys(def.outputs)) sameBits(chunked.outputs[port], whole.outputs[port], `${port} at chunk ${size}`);
+      assert.equal(chunked.extra, whole.extra, `report/file at chunk ${size}`);
+    }
+  });
+
+  test(`${def.kind}: causal (more history never changes earlier outputs)`, () => {
+    const short = runStreaming(def, 64, ROWS / 2);
+    const long = runStreaming(def, 64, ROWS);
+    for (const port of Object.keys(def.outputs)) sameBits(short.outputs[port], long.outputs[port].subarray(0, ROWS / 2), port);
+  });
+
+  if (def.warmup) {
+    test(`${def.kind}: declared warm-up is exactly the leading events without output`, () => {
+      const params = compileParams(def).parse(paramsFor(def));
+      const warmup = def.warmup!(params);
+      const { outputs } = runStreaming(def, 128);
+      for (const [port, spec] of Object.entries(def.outputs)) {
+        for (let i = 0; i < warmup; i++) assert.ok(Number.isNaN(outputs[port][i]), `${port}[${i}] must be NaN during the ${warmup}-event warm-up`);
+        if (!isPulse(spec.type)) assert.ok(!Number.isNaN(outputs[port][warmup]), `${port}[${warmup}] must have a value right after warm-up`);
+      }
+    });
+  }
+}
