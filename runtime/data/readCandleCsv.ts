@@ -385,15 +385,17 @@ export function parseCandleBuffer(file: string, buf: Uint8Array, options: Candle
     line++;
     const lineStart = pos;
     let c = buf[pos];
-    if (c === LF || c === CR) {
-      // Blank line: fine at the end of the file, malformed in the middle.
+    if (c === LF || c === CR || c === 32 || c === 9) {
+      // Blank line(s): fine at the end of the file, malformed in the middle.
       let j = pos;
       while (j < n && (buf[j] === LF || buf[j] === CR || buf[j] === 32 || buf[j] === 9)) j++;
       if (j >= n) break;
-      bad('malformed', 'blank line; expected a row of ' + ncols + ' values', 'Remove the blank line');
       const nl = buf.indexOf(LF, pos);
-      pos = nl < 0 ? n : nl + 1;
-      continue;
+      if (nl >= 0 && nl < j) {
+        pos = nl + 1;
+        bad('malformed', `blank line; expected a row of ${ncols} values`, 'Remove the blank line');
+        continue;
+      }
     }
 
     let err = 0;

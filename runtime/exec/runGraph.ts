@@ -45,6 +45,8 @@ export interface RunResult {
   warnings: RunWarning[];
   events: number;
   chunks: number;
+  /** Wall-clock milliseconds spent loading sources and stepping the graph (not part of any result). */
+  timings: { loadMs: number; stepMs: number };
 }
 
 export class NodeRunError extends Error {
@@ -84,6 +86,7 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
   }
 
   const sourceNodes = graph.nodes.filter((n) => n.isSource);
+  const loadStart = performance.now();
   const loaded = await Promise.all(
     sourceNodes.map(async (node) => {
       try {
@@ -94,6 +97,7 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
     }),
   );
 
+  const stepStart = performance.now();
   // Wire the graph: one stream per node, subscribed before any source emits.
   const subjects: Subject<Frame>[] = [];
   const streams = new Map<string, Observable<Frame>>();
@@ -150,7 +154,8 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
     }
   }
   const sources = Object.fromEntries(sourceNodes.map((node, i) => [node.id, loaded[i].info]));
-  return { graph, sources, reports, warnings, events: total, chunks: seq };
+  const timings = { loadMs: stepStart - loadStart, stepMs: performance.now() - stepStart };
+  return { graph, sources, reports, warnings, events: total, chunks: seq, timings };
 }
 
 /** End index (exclusive) per source of the next chunk: the next `chunkSize` distinct times. */

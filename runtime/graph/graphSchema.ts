@@ -46,6 +46,24 @@ export function toJson(schema: TSchema): unknown {
   return JSON.parse(JSON.stringify(schema));
 }
 
+/**
+ * A params schema as users see it: a property with a default is optional. (TypeBox lists it as
+ * required; the runtime validates with ajv's useDefaults, which fills it in first.)
+ */
+export function paramsJson(schema: TSchema): Record<string, unknown> {
+  const strip = (s: any): any => {
+    if (Array.isArray(s)) return s.map(strip);
+    if (!s || typeof s !== 'object') return s;
+    const out: any = Object.fromEntries(Object.entries(s).map(([k, v]) => [k, strip(v)]));
+    if (Array.isArray(out.required) && out.properties) {
+      out.required = out.required.filter((name: string) => out.properties[name]?.default === undefined);
+      if (!out.required.length) delete out.required;
+    }
+    return out;
+  };
+  return strip(toJson(schema));
+}
+
 /** Allows `$param` references wherever a param value goes: an editor must not flag them. */
 function allowRefs(schema: unknown): unknown {
   const ref = { type: 'string', pattern: '^\\$[A-Za-z_][A-Za-z0-9_]*$', description: 'A graph param, `$name`.' };
@@ -63,7 +81,7 @@ export function nodeParamsJsonSchema(def: AnyNodeDefinition): Record<string, unk
     $id: `https://hean.dev/schemas/nodes/${def.kind}.schema.json`,
     title: def.kind,
     description: def.summary,
-    ...(toJson(def.params) as Record<string, unknown>),
+    ...paramsJson(def.params),
   };
 }
 
@@ -79,7 +97,7 @@ export function graphJsonSchema(defs: readonly AnyNodeDefinition[]): Record<stri
     then: {
       description: def.summary,
       properties: {
-        params: allowRefs({ ...(toJson(def.params) as object) }),
+        params: allowRefs(paramsJson(def.params)),
         in: {
           type: 'object',
           additionalProperties: false,

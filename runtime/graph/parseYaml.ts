@@ -1,4 +1,4 @@
-import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
+import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node as YamlNode, type YAMLError } from 'yaml';
 import type { Diagnostic } from '../diagnostics.js';
 
 /** A position in the source text, 1-based. */
@@ -21,6 +21,8 @@ export interface ParsedYaml {
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 /** Bound on converted nodes so that alias chains ("billion laughs") cannot blow up memory. */
 const MAX_NODES = 200_000;
+/** Bound on nesting, so that self-referring aliases and pathological input stop early. */
+const MAX_DEPTH = 64;
 
 export function pointerJoin(base: string, key: string | number): string {
   return `${base}/${String(key).replace(/~/g, '~0').replace(/\//g, '~1')}`;
@@ -52,29 +54,54 @@ export function parseYaml(text: string, file: string): ParsedYaml {
   const report = (pos: Position, code: string, pointer: string, message: string, hint?: string) =>
     diagnostics.push({ file, ...pos, severity: 'error', code, path: pointerToPath(pointer), message, hint });
 
-  for (const error of doc.errors) {
-    const message = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-    report(at(error.pos[0]), 'yaml/syntax', '', message, 'check indentation, colons and quotes around this point');
-  }
+  for (const d of syntaxDiagnostics(doc, text, at)) report(d.pos, 'yaml/syntax', '', d.message, d.hint);
   for (const warning of doc.warnings) {
     diagnostics.push({ file, ...at(warning.pos[0]), severity: 'warning', code: 'yaml/warning', path: '', message: warning.message.split('\n')[0] });
   }
 
   let converted = 0;
+  let tooLarge = false;
+  let tooDeep = false;
+  /** Where the outermost alias being expanded is written: an alias bomb is reported there. */
+  let aliasAt: Position | undefined;
   const convert = (node: YamlNode | null | undefined, pointer: string, depth: number): unknown => {
     if (node == null) return null;
-    if (++converted > MAX_NODES || depth > 64) {
-      if (converted === MAX_NODES + 1 || depth === 65) {
-        report(at(node.range?.[0]), 'yaml/too-large', pointer, 'the document is too large or too deeply nested (aliases expand to more than 200,000 values)');
+    if (depth > MAX_DEPTH) {
+      if (!tooDeep) {
+        tooDeep = true;
+        report(aliasAt ?? at(node.range?.[0]), 'yaml/too-deep', pointer, `the document nests more than ${MAX_DEPTH} levels deep`, 'a graph needs a few levels; look for an alias that refers to itself');
+      }
+      return null;
+    }
+    if (++converted > MAX_NODES) {
+      if (!tooLarge) {
+        tooLarge = true;
+        report(aliasAt ?? at(node.range?.[0]), 'yaml/too-large', pointer, `the document expands to more than ${MAX_NODES.toLocaleString('en-US')} values (aliases included)`, 'aliases that repeat aliases multiply; write the values out');
       }
       return null;
     }
     if (!valueAt.has(pointer)) valueAt.set(pointer, at(node.range?.[0]));
-    if (isAlias(node)) return convert(node.resolve(doc) as YamlNode | undefined, pointer, depth + 1);
+    if (isAlias(node)) {
+      const target = node.resolve(doc) as YamlNode | undefined;
+      if (!target) {
+        report(at(node.range?.[0]), 'yaml/unknown-alias', pointer, `alias *${node.source} refers to no anchor &${node.source} defined before it`, 'define the anchor (&name) before using the alias (*name)');
+        return null;
+      }
+      const outer = aliasAt === undefined;
+      if (outer) aliasAt = at(node.range?.[0]);
+      try {
+        return convert(target, pointer, depth + 1);
+      } finally {
+        if (outer) aliasAt = undefined;
+      }
+    }
     if (isScalar(node)) {
       const v = node.value;
       if (typeof v === 'bigint') return Number(v);
-      return v === undefined ? null : v;
+      if (v === undefined || v === null) return null;
+      if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
+      // YAML 1.1 timestamps, binary and custom tags: keep the text as written.
+      return typeof node.source === 'string' ? node.source : String(v);
     }
     if (isSeq(node)) return node.items.map((item, i) => convert(item as YamlNode, pointerJoin(pointer, i), depth + 1));
     if (isMap(node)) {
@@ -84,13 +111,14 @@ export function parseYaml(text: string, file: string): ParsedYaml {
         const keyNode = pair.key as YamlNode | null;
         const keyPos = at(keyNode?.range?.[0] ?? node.range?.[0]);
         if (!isScalar(keyNode) || (typeof keyNode.value !== 'string' && typeof keyNode.value !== 'number')) {
-          report(keyPos, 'yaml/key', pointer, `found a ${keyNode ? 'complex' : 'missing'} key, expected a plain name`);
+          const found = !keyNode || (isScalar(keyNode) && keyNode.value == null) ? 'an empty key' : isScalar(keyNode) ? `the key ${String(keyNode.source ?? keyNode.value)} (a ${typeof keyNode.value})` : 'a list or map as a key';
+          report(keyPos, 'yaml/key', pointer, `found ${found}, expected a name`, 'keys are names such as kind, params or a node id; quote them if needed');
           continue;
         }
         const key = String(keyNode.value);
         const child = pointerJoin(pointer, key);
         if (FORBIDDEN_KEYS.has(key)) {
-          report(keyPos, 'graph/forbidden-key', child, `the key "${key}" is not allowed anywhere in a graph`, 'rename it');
+          report(keyPos, 'graph/forbidden-key', child, `the key "${key}" is not allowed anywhere in a graph`, 'it could reach the prototype of JavaScript objects; rename it');
           continue;
         }
         const previous = seen.get(key);
@@ -100,14 +128,17 @@ export function parseYaml(text: string, file: string): ParsedYaml {
             keyPos,
             isNodeId ? 'graph/duplicate-id' : 'yaml/duplicate-key',
             child,
-            `${isNodeId ? 'node id' : 'key'} "${key}" is defined twice (first at line ${previous.line})`,
+            `${isNodeId ? 'node id' : 'key'} "${key}" is defined twice (first at line ${previous.line}:${previous.col})`,
             isNodeId ? 'give each node a unique id' : 'remove one of them',
           );
           continue;
         }
         seen.set(key, keyPos);
         keyAt.set(child, keyPos);
-        out[key] = convert(pair.value as YamlNode, child, depth + 1);
+        // `key:` with nothing after it: point at the key, there is no value to point at.
+        const valueNode = pair.value as YamlNode | null;
+        if (valueNode == null || (isScalar(valueNode) && valueNode.value == null && !valueNode.source)) valueAt.set(child, keyPos);
+        out[key] = convert(valueNode, child, depth + 1);
       }
       return out;
     }
@@ -128,4 +159,82 @@ export function positionOf(parsed: Pick<ParsedYaml, 'valueAt'>, pointer: string)
     if (p === '') return { line: 1, col: 1 };
     p = p.slice(0, p.lastIndexOf('/'));
   }
+}
+
+interface SyntaxProblem {
+  pos: Position;
+  message: string;
+  hint: string;
+}
+
+const CLOSERS = { map: '}', seq: ']' } as const;
+const OPENERS = { map: '{', seq: '[' } as const;
+
+/**
+ * The parser's errors, each at the token to fix: an unclosed `{`/`[` at the bracket that opens
+ * it (the parser notices only later), an unclosed quote at its opening quote, indentation
+ * problems at the first character of the line rather than its leading spaces.
+ */
+function syntaxDiagnostics(doc: Document.Parsed, text: string, at: (offset: number) => Position): SyntaxProblem[] {
+  const out: SyntaxProblem[] = [];
+  const unclosed: { kind: 'map' | 'seq'; start: number }[] = [];
+  const quoted: number[] = [];
+  if (doc.errors.length) {
+    visit(doc, {
+      Collection(_key, node) {
+        if (!node.flow || !node.range) return;
+        const kind = isMap(node) ? 'map' : 'seq';
+        if (text[node.range[0]] === OPENERS[kind] && text[node.range[1]] !== CLOSERS[kind]) unclosed.push({ kind, start: node.range[0] });
+      },
+      Scalar(_key, node) {
+        if ((node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') && node.range) quoted.push(node.range[0]);
+      },
+    });
+  }
+  const used = new Set<number>();
+  const skipSpaces = (offset: number) => {
+    let o = offset;
+    while (text[o] === ' ') o++;
+    return o < text.length && text[o] !== '\n' && text[o] !== '\r' ? o : offset;
+  };
+  for (const error of doc.errors as YAMLError[]) {
+    const offset = Math.max(0, Math.min(error.pos[0], text.length));
+    const original = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+    const flow = /^Flow (map|sequence)/.exec(original);
+    if (flow) {
+      const kind = flow[1] === 'map' ? 'map' : 'seq';
+      const opener = unclosed.filter((u) => u.kind === kind && u.start < offset && !used.has(u.start)).pop();
+      if (opener) {
+        used.add(opener.start);
+        const where = at(offset);
+        out.push({
+          pos: at(opener.start),
+          message: `unclosed "${OPENERS[kind]}": this flow ${flow[1]} has no matching "${CLOSERS[kind]}" (the parser reached line ${where.line}:${where.col} without finding it)`,
+          hint: `close it with "${CLOSERS[kind]}"; a flow ${flow[1]} may span lines only if they are indented more than its key`,
+        });
+        continue;
+      }
+    }
+    if (error.code === 'MISSING_CHAR' && /quote/i.test(original)) {
+      const start = quoted.filter((q) => q < offset).pop();
+      if (start !== undefined) {
+        out.push({ pos: at(start), message: `unclosed quote: this ${text[start]} has no matching closing ${text[start]}`, hint: 'close the quote, or escape a quote inside it' });
+        continue;
+      }
+    }
+    switch (error.code) {
+      case 'TAB_AS_INDENT':
+        out.push({ pos: at(offset), message: 'found a tab in the indentation, expected spaces', hint: 'YAML indents with spaces only; replace the tab' });
+        break;
+      case 'MULTIPLE_DOCS':
+        out.push({ pos: at(offset), message: 'found a second YAML document (after ---), expected one graph per file', hint: 'remove the --- line and what follows, or move it to its own file' });
+        break;
+      case 'BLOCK_AS_IMPLICIT_KEY':
+        out.push({ pos: at(skipSpaces(offset)), message: `${original} (a value contains ": ")`, hint: 'quote the value, or put the inner map on its own indented lines' });
+        break;
+      default:
+        out.push({ pos: at(skipSpaces(offset)), message: original, hint: 'check indentation, colons, brackets and quotes around this point' });
+    }
+  }
+  return out;
 }

@@ -1,0 +1,64 @@
+/**
+ * `npm run bench [-- [--json] [NAME...]]`: runs the benchmarks of bench/ in order and prints
+ * their figures; with --json, one JSON object per benchmark per line on stdout (progress stays on
+ * stderr). NAME selects benchmarks by name. Exits 1 if a benchmark fails a check (e.g. the graph
+ * and the hand loop disagree) or throws, 2 on bad arguments. Speed targets are printed, never
+ * asserted.
+ */
+import { parseArgs } from 'node:util';
+import type { BenchContext, BenchOutcome, Benchmark } from './harness.js';
+
+/** Every benchmark, in the order they run. A new one is one line here. */
+const benchmarks: (() => Promise<{ default: Benchmark }>)[] = [
+  () => import('./backtest.js'),
+];
+
+async function main(argv: string[]): Promise<number> {
+  let values: { json?: boolean };
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean', default: false } } }));
+  } catch (e) {
+    console.error(`bench: ${(e as Error).message}\nusage: npm run bench -- [--json] [NAME...]`);
+    return 2;
+  }
+  const json = Boolean(values.json);
+  const ctx: BenchContext = {
+    json,
+    print: (line = '') => {
+      if (!json) process.stdout.write(line + '\n');
+    },
+    progress: (message) => process.stderr.write(`[bench] ${message}\n`),
+  };
+
+  const loaded = await Promise.all(benchmarks.map(async (load) => (await load()).default));
+  const unknown = positionals.filter((name) => !loaded.some((b) => b.name === name));
+  if (unknown.length) {
+    console.error(`bench: no benchmark ${unknown.map((n) => `"${n}"`).join(', ')}; available: ${loaded.map((b) => b.name).join(', ')}`);
+    return 2;
+  }
+  const selected = positionals.length ? loaded.filter((b) => positionals.includes(b.name)) : loaded;
+
+  ctx.print(`node ${process.version}, ${process.platform}/${process.arch}`);
+  let failed = false;
+  for (const bench of selected) {
+    ctx.print();
+    ctx.print(`== ${bench.name}: ${bench.summary}`);
+    let outcome: BenchOutcome;
+    try {
+      outcome = await bench.run(ctx);
+    } catch (e) {
+      const message = e instanceof Error ? (e.stack ?? e.message) : String(e);
+      console.error(`bench ${bench.name} failed: ${message}`);
+      outcome = { bench: bench.name, ok: false, failures: [e instanceof Error ? e.message : String(e)] };
+    }
+    if (!outcome.ok) {
+      failed = true;
+      for (const f of outcome.failures) console.error(`bench ${bench.name}: FAIL: ${f}`);
+    }
+    if (json) process.stdout.write(JSON.stringify({ node: process.version, ...outcome }) + '\n');
+  }
+  return failed ? 1 : 0;
+}
+
+process.exitCode = await main(process.argv.slice(2));
