@@ -40,36 +40,46 @@ export class GraphError extends Error {
   }
 }
 
-/** Levenshtein distance, for "did you mean". */
+/** Edit distance counting an insertion, deletion, substitution or swap of two neighbours as one (OSA). */
 export function editDistance(a: string, b: string): number {
-  const prev = new Array<number>(b.length + 1);
-  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  const rows: number[][] = [];
+  for (let i = 0; i <= a.length; i++) {
+    rows.push(new Array<number>(b.length + 1).fill(0));
+    rows[i][0] = i;
+  }
+  for (let j = 0; j <= b.length; j++) rows[0][j] = j;
   for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      const up = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = up;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2][j - 2] + 1);
+      rows[i][j] = d;
     }
   }
-  return prev[b.length];
+  return rows[a.length][b.length];
 }
 
-/** The closest candidate, if it is close enough to be a plausible typo. */
+/**
+ * The closest candidate, if it is close enough to be a plausible typo: a few edits (not all of
+ * the word), or the word cut short or run on (`in` for `input`).
+ */
 export function didYouMean(found: string, candidates: Iterable<string>): string | undefined {
+  if (found.length > 200) return undefined;
   let best: string | undefined;
   let bestDistance = Infinity;
+  let prefix: string | undefined;
   const lower = found.toLowerCase();
   for (const candidate of candidates) {
-    const d = editDistance(lower, candidate.toLowerCase());
-    if (d < bestDistance) {
+    const c = candidate.toLowerCase();
+    const d = editDistance(lower, c);
+    if (d < bestDistance && d < Math.min(lower.length, c.length)) {
       best = candidate;
       bestDistance = d;
     }
+    if (prefix === undefined && Math.min(lower.length, c.length) >= 2 && (lower.startsWith(c) || c.startsWith(lower))) prefix = candidate;
   }
   const limit = Math.max(2, Math.floor(found.length / 3));
-  return best !== undefined && bestDistance <= limit ? best : undefined;
+  return best !== undefined && bestDistance <= limit ? best : prefix;
 }
 
 export function quote(value: unknown): string {

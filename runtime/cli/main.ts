@@ -256,7 +256,12 @@ async function dataCommand(argv: string[]): Promise<number> {
   }
   if (to <= from) throw new UsageError(`--to (${values.to}) must be after --from (${values.from})`);
   const dir = resolve(values.dir ?? process.env.HEAN_DATA_DIR ?? userDataDir());
-  const { downloadCandles } = await import('../data/downloadCandles.js');
+  const { downloadCandles, parseTimeframe } = await import('../data/downloadCandles.js');
+  try {
+    parseTimeframe(timeframe);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
   const progress = progressBar(`${symbol} ${timeframe}`);
   const result = await downloadCandles({
     exchange: 'binance',

@@ -184,7 +184,7 @@ function syntaxDiagnostics(doc: Document.Parsed, text: string, at: (offset: numb
       Collection(_key, node) {
         if (!node.flow || !node.range) return;
         const kind = isMap(node) ? 'map' : 'seq';
-        if (text[node.range[0]] === OPENERS[kind] && text[node.range[1]] !== CLOSERS[kind]) unclosed.push({ kind, start: node.range[0] });
+        if (text[node.range[0]] === OPENERS[kind] && text[node.range[1] - 1] !== CLOSERS[kind]) unclosed.push({ kind, start: node.range[0] });
       },
       Scalar(_key, node) {
         if ((node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') && node.range) quoted.push(node.range[0]);
@@ -231,6 +231,19 @@ function syntaxDiagnostics(doc: Document.Parsed, text: string, at: (offset: numb
         break;
       case 'BLOCK_AS_IMPLICIT_KEY':
         out.push({ pos: at(skipSpaces(offset)), message: `${original} (a value contains ": ")`, hint: 'quote the value, or put the inner map on its own indented lines' });
+        break;
+      case 'BAD_INDENT':
+        if (/^All mapping items/.test(original)) {
+          const start = skipSpaces(offset);
+          const token = /^[^\s:]{1,40}/.exec(text.slice(start))?.[0];
+          out.push({
+            pos: at(start),
+            message: `found ${token ? `"${token}"` : 'a key'} at column ${at(start).col}, expected it to start at the same column as the other keys of its map`,
+            hint: 'indent keys of one map by the same number of spaces',
+          });
+          break;
+        }
+        out.push({ pos: at(skipSpaces(offset)), message: original, hint: 'check the indentation around this point' });
         break;
       default:
         out.push({ pos: at(skipSpaces(offset)), message: original, hint: 'check indentation, colons, brackets and quotes around this point' });
