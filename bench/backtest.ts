@@ -67,7 +67,7 @@ interface Construction {
 }
 
 /** The chained input (see the file comment). */
-function buildInput(minBars: number): { columns: Columns; construction: Construction } {
+export function buildInput(minBars: number): { columns: Columns; construction: Construction } {
   const sources = FILES.map((file) => ({ file, candles: realCandles(Infinity, file) }));
   // Whole files in order until there are enough bars.
   const order: number[] = [];
@@ -121,22 +121,44 @@ function buildInput(minBars: number): { columns: Columns; construction: Construc
   };
 }
 
-/** Plain CSV, numbers as String() gives them (the shortest text that parses back to the same double). */
-function writeCsv(path: string, c: Columns): number {
+/** Significant digits of a decimal text (the candle reader parses at most 15 on its fast path). */
+function significantDigits(text: string): number {
+  let digits = 0;
+  let leading = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) continue;
+    if (leading && c === 48) continue;
+    leading = false;
+    digits++;
+  }
+  return digits;
+}
+
+/**
+ * Plain CSV, numbers as String() gives them (the shortest text that parses back to the same
+ * double). Returns the file size and how many price fields need more than 15 significant digits.
+ */
+export function writeCsv(path: string, c: Columns): { bytes: number; priceFields: number; longPriceFields: number } {
   const fd = openSync(path, 'w');
+  let longPriceFields = 0;
   try {
     writeSync(fd, 'time,open,high,low,close,volume\n');
     const block = 65_536;
     for (let from = 0; from < c.close.length; from += block) {
       const to = Math.min(c.close.length, from + block);
       let text = '';
-      for (let i = from; i < to; i++) text += `${String(c.time[i])},${String(c.open[i])},${String(c.high[i])},${String(c.low[i])},${String(c.close[i])},${String(c.volume[i])}\n`;
+      for (let i = from; i < to; i++) {
+        const prices = [String(c.open[i]), String(c.high[i]), String(c.low[i]), String(c.close[i])];
+        for (const p of prices) if (significantDigits(p) > 15) longPriceFields++;
+        text += `${String(c.time[i])},${prices.join(',')},${String(c.volume[i])}\n`;
+      }
       writeSync(fd, text);
     }
   } finally {
     closeSync(fd);
   }
-  return statSync(path).size;
+  return { bytes: statSync(path).size, priceFields: 4 * c.close.length, longPriceFields };
 }
 
 function brokerOf(result: RunResult): BrokerReport {
@@ -146,7 +168,7 @@ function brokerOf(result: RunResult): BrokerReport {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString().slice(0, 16) + 'Z';
-const ratioText = (r: number) => `${r.toFixed(2)}x`;
+const ratioText = (r: number) => `${r >= 0.1 ? r.toFixed(2) : r.toPrecision(2)}x`;
 const met = (ok: boolean) => (ok ? 'met' : 'NOT met');
 
 async function run(ctx: BenchContext): Promise<BenchOutcome> {
@@ -162,15 +184,17 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
   const keep = process.env.HEAN_BENCH_KEEP === '1';
   try {
     ctx.progress(`writing ${csv}`);
-    const bytes = writeCsv(csv, columns);
+    const { bytes, priceFields, longPriceFields } = writeCsv(csv, columns);
     const bars = k.bars;
 
-    ctx.print(`input: ${int(bars)} bars, the real files below chained end to end in this order, ${k.fullCycles} full cycle${k.fullCycles === 1 ? '' : 's'}${k.extraFiles ? ` + the first ${k.extraFiles} file${k.extraFiles === 1 ? '' : 's'} of cycle ${k.fullCycles + 1}` : ''} (${k.segments} segments):`);
+    const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+    const cycles = [k.fullCycles ? plural(k.fullCycles, 'full cycle') : '', k.extraFiles ? `the first ${plural(k.extraFiles, 'file')}${k.fullCycles ? ` of cycle ${k.fullCycles + 1}` : ''}` : ''].filter(Boolean).join(' + ');
+    ctx.print(`input: ${int(bars)} bars, the real files below chained end to end in this order: ${cycles} (${plural(k.segments, 'segment')}):`);
     const width = Math.max(...k.files.map((f) => f.file.length));
     for (const f of k.files) ctx.print(`  ${f.file.padEnd(width)}  ${int(f.bars).padStart(9)} bars`);
     ctx.print(`  prices: real, each segment multiplied by one factor so its first open continues the previous segment's last close (returns preserved; factors ${k.minFactor.toPrecision(4)} .. ${k.maxFactor.toPrecision(4)})`);
     ctx.print(`  times: re-spaced at exactly 1h per bar, ${iso(k.firstTime)} .. ${iso(k.lastTime)} (a gap-free 1h series)`);
-    ctx.print(`  written as plain CSV: ${csv} (${(bytes / 1e6).toFixed(1)} MB${keep ? ', kept' : ', removed afterwards'})`);
+    ctx.print(`  written as plain CSV: ${csv} (${(bytes / 1e6).toFixed(1)} MB${keep ? ', kept' : ', removed afterwards'}); ${((100 * longPriceFields) / priceFields).toFixed(0)}% of the price fields have more than 15 significant digits (scaled prices), which the candle reader parses on its slow path`);
 
     // 2a. The hand loop.
     const hand = (): HandLoopResult => smaCrossHandLoop(columns.time, columns.open, columns.close, FAST, SLOW, CASH, FEE);
@@ -245,7 +269,7 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
     // Report.
     ctx.print();
     ctx.print(`hand loop (fused, Float64Array):  ${mega(handRate)}bars/s  (${handTimed.bestMs.toFixed(1)} ms, best of ${HAND_RUNS})`);
-    ctx.print(`graph stepping (parsing excluded, best of ${GRAPH_RUNS}):`);
+    ctx.print(`graph stepping (timings.stepMs: parsing excluded, the broker's report and metrics included; best of ${GRAPH_RUNS}):`);
     for (const chunk of CHUNKS) {
       const g = graphFigures[chunk];
       const note = chunk === 1 ? '  (live mode: event by event)' : chunk === MAIN_CHUNK ? `  target >= ${TARGET_RATIO}x: ${met(g.ratio >= TARGET_RATIO)}` : '';
@@ -253,7 +277,7 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
     }
     ctx.print(`graph load (CSV parse into columns):  ${mega(loadRate)}bars/s  (${bestLoadMs.toFixed(1)} ms, best of ${GRAPH_RUNS * CHUNKS.length})`);
     ctx.print(
-      `same trades as the hand loop: ${Object.values(sameTrades).every(Boolean) ? 'yes' : 'NO'} (chunk ${CHUNKS.join(', ')}): ${int(handResult.trades.length)} trades, final equity ${handResult.finalEquity.toFixed(2)}`,
+      `same trades as the hand loop: ${Object.values(sameTrades).every(Boolean) ? 'yes' : 'NO'} (chunk ${CHUNKS.join(', ')}): ${int(handResult.trades.length)} trades, final equity ${handResult.finalEquity.toPrecision(6)} (from ${int(CASH)})`,
     );
     ctx.print(`end to end (node bin/hean.js run ${GRAPH} --data <csv> --json):  ${mega(e2eRate)}bars/s  (${e2e.bestMs.toFixed(0)} ms wall, best of ${CLI_RUNS})  target >= ${mega(TARGET_E2E)}bars/s: ${met(e2eRate >= TARGET_E2E)}`);
     ctx.print(`  of which CLI startup (bin/hean.js --version): ${startup.bestMs.toFixed(0)} ms`);
@@ -276,6 +300,8 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
         firstTime: k.firstTime,
         lastTime: k.lastTime,
         csvBytes: bytes,
+        longPriceFields,
+        priceFields,
       },
       handLoop: { barsPerSec: Math.round(handRate), ms: round(handTimed.bestMs), runs: HAND_RUNS, allMs: handTimed.allMs.map((x) => round(x)) },
       graphStep: graphFigures,

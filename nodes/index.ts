@@ -1,10 +1,10 @@
 import type { AnyNodeDefinition } from '../runtime/defineNode.js';
-import { atr } from './indicator/atr.js';
-import { bbands } from './indicator/bbands.js';
-import { ema } from './indicator/ema.js';
-import { macd } from './indicator/macd.js';
-import { rsi } from './indicator/rsi.js';
-import { sma } from './indicator/sma.js';
+import { cycleIndicators } from './indicator/cycle/index.js';
+import { momentumIndicators } from './indicator/momentum/index.js';
+import { overlapIndicators } from './indicator/overlap/index.js';
+import { patternIndicators } from './indicator/pattern/index.js';
+import { morePatternIndicators } from './indicator/pattern/indexMore.js';
+import { statisticIndicators } from './indicator/statistic/index.js';
 import { combine } from './signal/combine.js';
 import { crossover } from './signal/crossover.js';
 import { threshold } from './signal/threshold.js';
@@ -16,12 +16,12 @@ import { candles } from './source/candles.js';
 /** Every node kind hean knows, listed explicitly (no directory scanning, no plugins by accident). */
 export const allNodes: readonly AnyNodeDefinition[] = [
   candles,
-  sma,
-  ema,
-  rsi,
-  macd,
-  bbands,
-  atr,
+  ...overlapIndicators,
+  ...momentumIndicators,
+  ...statisticIndicators,
+  ...cycleIndicators,
+  ...patternIndicators,
+  ...morePatternIndicators,
   crossover,
   threshold,
   combine,

@@ -16,7 +16,7 @@ export interface AjvMapping {
   /** Fallback hint for an unknown key without a close match (`hean nodes indicator.sma lists its params`). */
   help?: string;
   /** Hints by pointer, for values whose schema description does not say how to fix them. */
-  hints?: Record<string, string>;
+  hints?: (pointer: string) => string | undefined;
 }
 
 type Schema = Record<string, any>;
@@ -42,11 +42,11 @@ function bounds(schema: Schema): string {
 }
 
 /** What a schema accepts, in words: `an integer from 2 to 100000`, `"nextOpen" or "close"`. */
-export function expectedOf(schema: Schema | undefined): string {
+export function expectedOf(schema: Schema | undefined, inUnion = false): string {
   if (!schema) return 'a value';
   if (schema.const !== undefined) return JSON.stringify(schema.const);
   if (Array.isArray(schema.enum)) return joinOr(schema.enum.map((v: unknown) => JSON.stringify(v)));
-  if (Array.isArray(schema.anyOf)) return joinOr(schema.anyOf.map(expectedOf));
+  if (Array.isArray(schema.anyOf)) return joinOr(schema.anyOf.map((s: Schema) => expectedOf(s, true)));
   switch (schema.type) {
     case 'integer':
       return `an integer${bounds(schema)}`;
@@ -59,7 +59,7 @@ export function expectedOf(schema: Schema | undefined): string {
       return len ? `a string of ${len} characters` : 'a string';
     }
     case 'boolean':
-      return 'true or false';
+      return inUnion ? 'a boolean' : 'true or false';
     case 'object':
       return 'a map';
     case 'array':
@@ -133,12 +133,13 @@ export function ajvDiagnostics(errors: ErrorObject[], m: AjvMapping): Diagnostic
     const parentSchema = e.parentSchema as Schema | undefined;
     const fromRef = m.refs?.get(pointer);
     const via = fromRef ? ` (from ${fromRef})` : '';
-    const described = typeof parentSchema?.description === 'string' ? parentSchema.description : undefined;
+    const lastKey = pointerToPath(pointer).split('.').pop();
+    const described = typeof parentSchema?.description === 'string' ? `${lastKey ? `${lastKey}: ` : ''}${parentSchema.description}` : undefined;
     let code = `${m.area}/${e.keyword}`;
     let at = positionOf(m.parsed, pointer);
     let path = pointerToPath(pointer);
     let message: string;
-    let hint: string | undefined = m.hints?.[pointer] ?? described;
+    let hint: string | undefined = m.hints?.(pointer) ?? described;
     switch (e.keyword) {
       case 'additionalProperties': {
         const key = params.additionalProperty as string;
@@ -155,11 +156,13 @@ export function ajvDiagnostics(errors: ErrorObject[], m: AjvMapping): Diagnostic
       case 'required': {
         const key = params.missingProperty as string;
         code = `${m.area}/missing`;
+        // At the key naming the map that lacks it (`params:`), else at the map itself.
+        at = m.parsed.keyAt.get(pointer) ?? at;
         path = pointerToPath(pointerJoin(pointer, key));
         const schema = parentSchema?.properties?.[key] as Schema | undefined;
         message = `missing required ${m.noun} "${key}" (expected ${expectedOf(schema)})`;
-        const about = m.hints?.[pointerJoin(pointer, key)] ?? (typeof schema?.description === 'string' ? schema.description.replace(/\.$/, '') : undefined);
-        hint = `add ${key}: ...${about ? ` (${about})` : ''}`;
+        const about = m.hints?.(pointerJoin(pointer, key)) ?? (typeof schema?.description === 'string' ? schema.description : undefined);
+        hint = `add ${key}: ...${about ? ` — ${about}` : ''}`;
         break;
       }
       case 'type':
@@ -193,9 +196,12 @@ export function ajvDiagnostics(errors: ErrorObject[], m: AjvMapping): Diagnostic
         message = `expected ${expectedOf(parentSchema)}, found ${typeName(e.data)}${via}`;
         break;
       case 'minProperties':
+        code = `${m.area}/${params.limit === 1 ? 'empty' : 'too-few'}`;
         message = `expected at least ${params.limit} entr${params.limit === 1 ? 'y' : 'ies'}, found ${Object.keys((e.data as object) ?? {}).length}`;
         break;
       default:
+        // Codes are kebab-case: minItems -> min-items.
+        code = `${m.area}/${e.keyword.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase()).replace(/[^a-z-]/g, '')}`;
         message = `${e.message ?? 'invalid'}, found ${typeName(e.data)}${via}`;
     }
     const key = `${at.line}:${at.col}:${code}:${message}`;

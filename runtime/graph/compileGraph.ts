@@ -6,7 +6,7 @@ import { ajv, compileParams } from '../params.js';
 import { canConnect, type PortSpec, type PortType } from '../ports.js';
 import type { NodeRegistry } from '../registry.js';
 import { ajvDiagnostics } from './ajvDiagnostics.js';
-import { GraphEnvelopeSchema, ID_PATTERN } from './graphSchema.js';
+import { GraphEnvelopeSchema, ID_PATTERN, NodeEntrySchema } from './graphSchema.js';
 import { parseYaml, pointerJoin, pointerToPath, positionOf, type ParsedYaml, type Position } from './parseYaml.js';
 
 export type Mode = 'backtest' | 'paper' | 'live';
@@ -69,6 +69,9 @@ export interface CompileResult {
 
 const validateEnvelope = ajv.compile(GraphEnvelopeSchema);
 const REF = /^\$([A-Za-z_][A-Za-z0-9_]*)$/;
+const NODE_KEYS = Object.keys(NodeEntrySchema.properties);
+/** Parse errors after which the document's data is incomplete or a guess. */
+const DOCUMENT_ERRORS = new Set(['yaml/syntax', 'yaml/too-large', 'yaml/too-deep', 'yaml/unknown-alias']);
 
 /** Parses a --set value the way YAML would read it (10 -> number, true -> boolean). */
 export function parseSetValue(text: string): unknown {
@@ -92,31 +95,45 @@ export function compileGraph(text: string, file: string, registry: NodeRegistry,
   const error = (pointer: string, code: string, message: string, hint?: string, pos?: Position) =>
     report('error', pos ?? positionOf(parsed, pointer), code, pointer, message, hint);
 
+  // After a syntax error the parser's recovery guesses at the structure, and a document cut
+  // short (alias bomb, unknown alias) lacks parts; checking what is left would bury the real
+  // problem under follow-on errors. Fix the document first.
+  if (diagnostics.some((d) => DOCUMENT_ERRORS.has(d.code))) return { diagnostics };
   const doc = parsed.value;
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
-    if (!diagnostics.some((d) => d.code === 'yaml/syntax')) {
-      error('', 'graph/type', `expected a map with version, name and nodes, found ${doc === null ? 'an empty document' : typeof doc}`, 'start from graphs/sma-cross.yaml');
-    }
+    const found = doc === null ? 'an empty document' : Array.isArray(doc) ? 'a list' : `a single value (${typeof doc})`;
+    error('', 'graph/type', `expected a map with version, name and nodes, found ${found}`, 'start from graphs/sma-cross.yaml');
     return { diagnostics };
   }
   if (!validateEnvelope(doc)) {
-    diagnostics.push(...ajvDiagnostics(validateEnvelope.errors ?? [], { file, parsed, base: '', area: 'graph', noun: 'key' }));
+    diagnostics.push(...ajvDiagnostics(validateEnvelope.errors ?? [], { file, parsed, base: '', area: 'graph', noun: 'key', hints: envelopeHint }));
   }
   const graph = doc as Record<string, any>;
-  const graphParams: Record<string, unknown> = isPlainMap(graph.params) ? { ...graph.params } : {};
+  // Own keys only: `$constructor` or `--set toString=1` must not find Object.prototype's members.
+  const graphParams: Record<string, unknown> = Object.create(null);
+  /** Where each graph param's value comes from, for messages about a bad `$param` value. */
+  const paramOrigin = new Map<string, string>();
+  if (isPlainMap(graph.params)) {
+    for (const [name, value] of Object.entries(graph.params)) {
+      graphParams[name] = value;
+      const pos = positionOf(parsed, pointerJoin('/params', name));
+      paramOrigin.set(name, `graph param ${name} at line ${pos.line}:${pos.col}`);
+    }
+  }
   for (const [name, value] of Object.entries(options.set ?? {})) {
-    if (!(name in graphParams)) {
+    if (!Object.hasOwn(graphParams, name)) {
       const guess = didYouMean(name, Object.keys(graphParams));
       error('/params', 'params/unknown-set', `--set ${name}: the graph has no param "${name}"; it has ${Object.keys(graphParams).join(', ') || 'none'}`, guess ? `did you mean "${guess}"?` : 'declare it under params: first');
       continue;
     }
     graphParams[name] = typeof value === 'string' ? parseSetValue(value) : value;
+    paramOrigin.set(name, `--set ${name}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
   }
+  const refs: RefContext = { graphParams, paramOrigin, used: new Set(), unresolved: new Set(), meant: new Set() };
 
   const nodesMap: Record<string, any> = isPlainMap(graph.nodes) ? graph.nodes : {};
   const ids = Object.keys(nodesMap);
   const nodes = new Map<string, CompiledNode>();
-  const usedRefs = new Set<string>();
 
   // Pass 1: kinds and params, per node, so one bad node does not hide the others' problems.
   for (const id of ids) {
@@ -128,19 +145,35 @@ export function compileGraph(text: string, file: string, registry: NodeRegistry,
     if (!isPlainMap(entry) || typeof entry.kind !== 'string') continue; // the envelope check reported it
     const def = registry.get(entry.kind);
     if (!def) {
+      // Its `$param`s still count as used (and an unknown one is still reported).
+      if (isPlainMap(entry.params)) substitute(entry.params, pointerJoin(pointer, 'params'), refs, new Map(), error);
       const guess = didYouMean(entry.kind, registry.keys());
-      error(pointerJoin(pointer, 'kind'), 'node/unknown-kind', `unknown node kind "${entry.kind}"`, guess ? `did you mean "${guess}"? (hean nodes lists all kinds)` : 'run `hean nodes` to list the kinds');
+      const family = entry.kind.includes('.') ? familyOf(entry.kind) : '';
+      const known = new Set([...registry.keys()].map(familyOf));
+      const list = known.has(family) ? `\`hean nodes ${family}\` lists the ${family} kinds` : `\`hean nodes\` lists the kinds (families: ${[...known].join(', ')})`;
+      error(pointerJoin(pointer, 'kind'), 'node/unknown-kind', `unknown node kind "${entry.kind}"`, guess ? `did you mean "${guess}"? (${list})` : list);
       continue;
     }
-    const refs = new Map<string, string>();
+    const paramsAt = pointerJoin(pointer, 'params');
     const rawParams = isPlainMap(entry.params) ? entry.params : {};
-    const params = substitute(rawParams, pointerJoin(pointer, 'params'), graphParams, refs, usedRefs, error) as Record<string, unknown>;
-    const paramErrors = compileParams(def).validate(params);
+    const via = new Map<string, string>();
+    const params = substitute(rawParams, paramsAt, refs, via, error) as Record<string, unknown>;
+    let valid = !entry.params || isPlainMap(entry.params);
+    for (const bad of nonFinite(params, paramsAt)) {
+      valid = false;
+      error(bad.pointer, 'params/not-finite', `expected a finite number, found ${bad.value}${via.has(bad.pointer) ? ` (from ${via.get(bad.pointer)})` : ''}`, 'params take ordinary numbers, not .nan or .inf');
+    }
+    // An unknown $ref was reported once; the schema would report its text again as a bad value.
+    const paramErrors = compileParams(def)
+      .validate(params)
+      .filter((e) => ![...refs.unresolved].some((p) => isAtOrUnder(paramsAt + e.instancePath, p)));
     if (paramErrors.length) {
-      diagnostics.push(...ajvDiagnostics(paramErrors, { file, parsed, base: pointerJoin(pointer, 'params'), area: 'params', noun: 'param', refs }));
-    } else if (def.check) {
-      for (const problem of def.check(params)) {
-        const at = problem.path.reduce<string>((p, key) => pointerJoin(p, key), pointerJoin(pointer, 'params'));
+      valid = false;
+      diagnostics.push(...ajvDiagnostics(paramErrors, { file, parsed, base: paramsAt, area: 'params', noun: 'param', refs: via, help: `\`hean nodes ${def.kind}\` lists its params` }));
+    }
+    if (valid && ![...refs.unresolved].some((p) => isAtOrUnder(p, paramsAt)) && def.check) {
+      for (const problem of guarded(() => def.check!(params), [] as ReturnType<NonNullable<typeof def.check>>, (e) => error(paramsAt, 'node/check-failed', `${def.kind} could not check its params: ${e}`))) {
+        const at = problem.path.reduce<string>((p, key) => pointerJoin(p, key), paramsAt);
         report(problem.severity ?? 'error', positionOf(parsed, at), problem.code ?? 'params/check', at, problem.message);
       }
     }
@@ -163,13 +196,22 @@ export function compileGraph(text: string, file: string, registry: NodeRegistry,
     const pointer = pointerJoin('/nodes', node.id);
     const entry = nodesMap[node.id];
     const wiresIn: Record<string, unknown> = isPlainMap(entry.in) ? entry.in : {};
+    /** Required ports that an unknown input name probably meant: reported there, not twice. */
+    const meant = new Set<string>();
     for (const [portName, value] of Object.entries(wiresIn)) {
       const at = pointerJoin(pointerJoin(pointer, 'in'), portName);
-      const spec = node.def.inputs[portName];
+      const spec = Object.hasOwn(node.def.inputs, portName) ? node.def.inputs[portName] : undefined;
       if (!spec) {
         const known = Object.keys(node.def.inputs);
-        const guess = didYouMean(portName, known);
-        error(at, 'input/unknown', `${node.kind} has no input "${portName}"; its inputs are ${known.join(', ') || 'none (it is a source)'}`, guess ? `did you mean "${guess}"?` : undefined, parsed.keyAt.get(at));
+        const guess = didYouMean(portName, known.filter((k) => !Object.hasOwn(wiresIn, k)));
+        if (guess) meant.add(guess);
+        error(
+          at,
+          'input/unknown',
+          known.length ? `${node.kind} has no input "${portName}"; its inputs are ${known.join(', ')}` : `${node.kind} is a source and has no inputs, found "${portName}"`,
+          guess ? `did you mean "${guess}"?` : known.length ? `\`hean nodes ${node.kind}\` lists its inputs` : 'remove in:',
+          parsed.keyAt.get(at),
+        );
         continue;
       }
       const texts = Array.isArray(value) ? value : [value];
@@ -180,20 +222,34 @@ export function compileGraph(text: string, file: string, registry: NodeRegistry,
       const wires: CompiledWire[] = [];
       texts.forEach((text, i) => {
         const wireAt = Array.isArray(value) ? pointerJoin(at, i) : at;
-        const wire = resolveWire(text, wireAt, node, spec, nodes, ids, error);
+        const wire = resolveWire(text, wireAt, node, portName, spec, nodes, ids, registry, error);
         if (wire) wires.push(wire);
       });
       if (wires.length === texts.length) node.inputs.push({ port: portName, spec, wires });
     }
-    const missing = Object.entries(node.def.inputs).filter(([name, spec]) => !spec.optional && !(name in wiresIn));
+    // `in:` that is not a map, or a misspelt key (`input:`) where `in:` should be, was reported
+    // by the envelope check; "not connected" would say the same thing again.
+    const misspelt = entry.in === undefined && Object.keys(entry).some((k) => !NODE_KEYS.includes(k));
+    const missing = (entry.in !== undefined && !isPlainMap(entry.in)) || misspelt ? [] : Object.entries(node.def.inputs).filter(([name, spec]) => !spec.optional && !Object.hasOwn(wiresIn, name) && !meant.has(name));
     if (missing.length) {
       const list = missing.map(([name, spec]) => `${name} (${spec.type})`).join(', ');
-      error(pointer, 'input/unconnected', `${node.kind} needs input${missing.length > 1 ? 's' : ''} ${list}, not connected`, `add in: { ${missing.map(([name]) => `${name}: <node>.<port>`).join(', ')} }`, parsed.keyAt.get(pointer));
+      // At the `in:` key when there is one (where the wire goes), else at the node's id.
+      const inAt = pointerJoin(pointer, 'in');
+      const add = missing.map(([name]) => `${name}: <node>.<port>`).join(', ');
+      error(
+        isPlainMap(entry.in) ? inAt : pointer,
+        'input/unconnected',
+        `${node.kind} needs input${missing.length > 1 ? 's' : ''} ${list}, not connected`,
+        isPlainMap(entry.in) ? `add ${add} to in:` : `add in: { ${add} }`,
+        parsed.keyAt.get(isPlainMap(entry.in) ? inAt : pointer),
+      );
     }
   }
 
   for (const name of Object.keys(graphParams)) {
-    if (!usedRefs.has(name) && !(options.set && name in options.set)) {
+    const value = graphParams[name];
+    const scalar = typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean';
+    if (scalar && !refs.used.has(name) && !refs.meant.has(name) && !(options.set && Object.hasOwn(options.set, name))) {
       const at = pointerJoin('/params', name);
       report('warning', parsed.keyAt.get(at) ?? positionOf(parsed, at), 'params/unused', at, `graph param "${name}" is not used by any node`, `refer to it as $${name} or remove it`);
     }
@@ -206,14 +262,14 @@ export function compileGraph(text: string, file: string, registry: NodeRegistry,
     if (!isPlainMap(bindings)) continue;
     for (const [id, binding] of Object.entries(bindings)) {
       const at = pointerJoin(pointerJoin('/modes', modeName), id);
-      if (!nodesMap[id]) {
+      if (!Object.hasOwn(nodesMap, id)) {
         const guess = didYouMean(id, ids);
-        error(at, 'mode/unknown-node', `modes.${modeName} binds "${id}", which is not a node of this graph`, guess ? `did you mean "${guess}"?` : undefined, parsed.keyAt.get(at));
+        error(at, 'mode/unknown-node', `modes.${modeName} binds "${id}", which is not a node of this graph; the nodes are ${ids.join(', ') || 'none'}`, guess ? `did you mean "${guess}"?` : 'bind the id of a node under nodes:', parsed.keyAt.get(at));
         continue;
       }
       const node = nodes.get(id);
       if (node && modeName === mode && isPlainMap(binding)) {
-        node.binding = substitute(binding, at, graphParams, new Map(), usedRefs, error) as Record<string, unknown>;
+        node.binding = substitute(binding, at, refs, new Map(), error) as Record<string, unknown>;
       }
     }
   }
@@ -233,8 +289,10 @@ export function compileGraph(text: string, file: string, registry: NodeRegistry,
     const feeding = node.inputs.filter((input) => !timeline || input.port === timeline).flatMap((input) => input.wires);
     node.domain = [...new Set(feeding.flatMap((w) => nodes.get(w.node)!.domain))].sort();
     const upstream = Math.max(0, ...node.inputs.flatMap((input) => input.wires.map((w) => nodes.get(w.node)!.warmup)));
-    node.warmup = upstream + (node.def.warmup?.(node.params) ?? 0);
+    const own = guarded(() => node.def.warmup?.(node.params) ?? 0, 0, (e) => error(pointerJoin(pointerJoin('/nodes', node.id), 'params'), 'node/check-failed', `${node.kind} could not compute its warm-up: ${e}`));
+    node.warmup = upstream + (Number.isFinite(own) && own > 0 ? own : 0);
   }
+  if (hasErrors(diagnostics)) return { diagnostics };
   for (const node of order) {
     if (node.consumers.length === 0 && familyOf(node.kind) !== 'sink') {
       const at = pointerJoin('/nodes', node.id);
@@ -260,36 +318,113 @@ function isPlainMap(value: unknown): value is Record<string, any> {
 
 type ErrorFn = (pointer: string, code: string, message: string, hint?: string, pos?: Position) => void;
 
-/** Replaces `$name` strings by graph params, recording where each substituted value came from. */
-function substitute(value: unknown, pointer: string, graphParams: Record<string, unknown>, refs: Map<string, string>, used: Set<string>, error: ErrorFn): unknown {
+/** Hints for envelope values whose schema description alone does not say how to fix them. */
+function envelopeHint(pointer: string): string | undefined {
+  if (pointer === '/version') return 'this hean reads graph format version 1';
+  if (pointer === '/name') return 'a short name for reports, e.g. sma-cross';
+  if (pointer === '/nodes') return 'add a node, e.g. bars: { kind: source.candles, params: { symbol: BTCUSDT, timeframe: 1h } }';
+  if (/^\/nodes\/[^/]+\/in\/[^/]+(\/\d+)?$/.test(pointer)) return 'a wire is node.port, e.g. bars.close; ports that take several wires take a list [a.value, b.value]';
+  if (/^\/nodes\/[^/]+$/.test(pointer)) return 'a node is a map: { kind: family.name, in: { port: node.port }, params: { ... } }';
+  if (/^\/modes\/[^/]+\/[^/]+$/.test(pointer)) return 'bind a node to a map, e.g. bars: { file: btcusdt_1h.csv.gz }';
+  return undefined;
+}
+
+/** Is `pointer` the same as `base` or inside it? */
+function isAtOrUnder(pointer: string, base: string): boolean {
+  return pointer === base || pointer.startsWith(base + '/');
+}
+
+/** Runs node-supplied code (check, warmup) so that a bug there becomes a diagnostic, not a crash. */
+function guarded<T>(fn: () => T, fallback: T, fail: (message: string) => void): T {
+  try {
+    return fn();
+  } catch (e) {
+    fail(e instanceof Error ? e.message : String(e));
+    return fallback;
+  }
+}
+
+/** NaN and ±Infinity anywhere in params (YAML .nan, .inf): JSON Schema cannot bound them. */
+function nonFinite(value: unknown, pointer: string): { pointer: string; value: string }[] {
+  if (typeof value === 'number') return Number.isFinite(value) ? [] : [{ pointer, value: Number.isNaN(value) ? '.nan' : value > 0 ? '.inf' : '-.inf' }];
+  if (Array.isArray(value)) return value.flatMap((v, i) => nonFinite(v, pointerJoin(pointer, i)));
+  if (isPlainMap(value)) return Object.entries(value).flatMap(([k, v]) => nonFinite(v, pointerJoin(pointer, k)));
+  return [];
+}
+
+interface RefContext {
+  /** Graph params after --set, without a prototype. */
+  graphParams: Record<string, unknown>;
+  /** Where each param's value was written (`graph param fast at line 7:17`, `--set fast=ten`). */
+  paramOrigin: Map<string, string>;
+  /** Params referred to at least once. */
+  used: Set<string>;
+  /** Pointers of `$name` strings naming no graph param (reported once, then ignored). */
+  unresolved: Set<string>;
+  /** Params that an unknown `$name` probably meant (suggested there; not also "unused"). */
+  meant: Set<string>;
+}
+
+/**
+ * Replaces `$name` strings by graph params. `via` records, by pointer, where each substituted
+ * value came from, so that a bad value is reported at its use and traced to its declaration.
+ */
+function substitute(value: unknown, pointer: string, refs: RefContext, via: Map<string, string>, error: ErrorFn): unknown {
   if (typeof value === 'string') {
     const match = REF.exec(value);
     if (!match) return value;
     const name = match[1];
-    if (!(name in graphParams)) {
-      const guess = didYouMean(name, Object.keys(graphParams));
-      error(pointer, 'params/unknown-ref', `"${value}" refers to a graph param "${name}" that does not exist; the graph declares ${Object.keys(graphParams).map((k) => '$' + k).join(', ') || 'no params'}`, guess ? `did you mean "$${guess}"?` : `declare it under params: { ${name}: ... }`);
+    if (!Object.hasOwn(refs.graphParams, name)) {
+      const declared = Object.keys(refs.graphParams);
+      const guess = didYouMean(name, declared);
+      refs.unresolved.add(pointer);
+      if (guess) refs.meant.add(guess);
+      error(
+        pointer,
+        'params/unknown-ref',
+        `"${value}" refers to a graph param "${name}" that does not exist; the graph declares ${declared.map((k) => '$' + k).join(', ') || 'no params'}`,
+        guess ? `did you mean "$${guess}"?` : `declare it under params: { ${name}: ... }`,
+      );
       return value;
     }
-    used.add(name);
-    refs.set(pointer, value);
-    return graphParams[name];
+    refs.used.add(name);
+    via.set(pointer, `$${name}, ${refs.paramOrigin.get(name) ?? `graph param ${name}`}`);
+    return refs.graphParams[name];
   }
-  if (Array.isArray(value)) return value.map((v, i) => substitute(v, pointerJoin(pointer, i), graphParams, refs, used, error));
+  if (Array.isArray(value)) return value.map((v, i) => substitute(v, pointerJoin(pointer, i), refs, via, error));
   if (isPlainMap(value)) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = substitute(v, pointerJoin(pointer, k), graphParams, refs, used, error);
+    for (const [k, v] of Object.entries(value)) out[k] = substitute(v, pointerJoin(pointer, k), refs, via, error);
     return out;
   }
   return value;
 }
 
-function resolveWire(text: unknown, at: string, node: CompiledNode, spec: PortSpec, nodes: Map<string, CompiledNode>, ids: string[], error: ErrorFn): CompiledWire | undefined {
-  if (typeof text !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/.test(text)) {
-    error(at, 'wire/syntax', `expected a wire "node.port" or "node", found ${JSON.stringify(text)}`, 'e.g. bars.close or fast.value');
+const WIRE = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/;
+
+function withArticle(word: string): string {
+  return /^[aeiou]/i.test(word) ? `an ${word}` : `a ${word}`;
+}
+
+function resolveWire(
+  text: unknown,
+  at: string,
+  node: CompiledNode,
+  portName: string,
+  spec: PortSpec,
+  nodes: Map<string, CompiledNode>,
+  ids: string[],
+  registry: NodeRegistry,
+  error: ErrorFn,
+): CompiledWire | undefined {
+  if (typeof text !== 'string') return undefined; // not a string: the envelope check reported it
+  if (!WIRE.test(text)) {
+    const cleaned = text.trim().split(/[^A-Za-z0-9_]+/).filter((part) => part).slice(0, 2).join('.');
+    const guess = cleaned && cleaned !== text && WIRE.test(cleaned) ? cleaned : undefined;
+    error(at, 'wire/syntax', `expected a wire "node.port" or "node", found ${JSON.stringify(text.length > 60 ? text.slice(0, 57) + '...' : text)}`, guess ? `did you mean "${guess}"?` : 'e.g. bars.close or fast.value');
     return undefined;
   }
-  const [sourceId, portName] = text.split('.') as [string, string | undefined];
+  const [sourceId, portText] = text.split('.') as [string, string | undefined];
   if (sourceId === node.id) {
     error(at, 'wire/self', `node "${node.id}" reads its own output ${text}`, 'a node cannot feed itself; use a separate node');
     return undefined;
@@ -297,26 +432,40 @@ function resolveWire(text: unknown, at: string, node: CompiledNode, spec: PortSp
   const source = nodes.get(sourceId);
   if (!source) {
     if (!ids.includes(sourceId)) {
-      const guess = didYouMean(sourceId, ids);
-      error(at, 'wire/unknown-node', `wire "${text}" names node "${sourceId}", which does not exist`, guess ? `did you mean "${guess}"?` : `nodes are ${ids.join(', ')}`);
+      const guess = didYouMean(sourceId, ids.filter((id) => id !== node.id));
+      error(at, 'wire/unknown-node', `wire "${text}" names node "${sourceId}", which does not exist; the nodes are ${ids.join(', ')}`, guess ? `did you mean "${guess}${portText ? '.' + portText : ''}"?` : 'wire the output of a node under nodes:');
     }
     return undefined; // exists but is itself broken: already reported
   }
   const outputs = source.def.outputs;
-  const port = portName ?? defaultOutputOf(source.def);
+  const port = portText ?? defaultOutputOf(source.def);
   if (!port) {
     error(at, 'wire/ambiguous', `"${sourceId}" (${source.kind}) has several outputs; name one`, `one of ${Object.keys(outputs).map((o) => `${sourceId}.${o}`).join(', ')}`);
     return undefined;
   }
-  const out = outputs[port];
+  const out = Object.hasOwn(outputs, port) ? outputs[port] : undefined;
   if (!out) {
-    const guess = didYouMean(port, Object.keys(outputs));
-    error(at, 'wire/unknown-port', `${source.kind} "${sourceId}" has no output "${port}"; its outputs are ${Object.keys(outputs).join(', ')}`, guess ? `did you mean "${sourceId}.${guess}"?` : undefined);
+    const known = Object.keys(outputs);
+    const guess = didYouMean(port, known);
+    error(
+      at,
+      'wire/unknown-port',
+      known.length ? `${source.kind} "${sourceId}" has no output "${port}"; its outputs are ${known.join(', ')}` : `${source.kind} "${sourceId}" has no outputs (it is a sink), found "${port}"`,
+      guess ? `did you mean "${sourceId}.${guess}"?` : known.length ? `wire one of ${known.map((o) => `${sourceId}.${o}`).join(', ')}` : 'wire the output of another node',
+    );
     return undefined;
   }
   if (!canConnect(out.type, spec.type)) {
     const candidates = Object.entries(outputs).filter(([, o]) => canConnect(o.type, spec.type)).map(([name]) => `${sourceId}.${name}`);
-    error(at, 'wire/type-mismatch', `"${text}" is a ${out.type} output but input "${Object.keys(node.def.inputs).find((k) => node.def.inputs[k] === spec)}" of ${node.kind} expects ${spec.type}`, candidates.length ? `wire ${candidates.slice(0, 5).join(' or ')} instead` : `connect a ${spec.type} output`);
+    const producers = [...new Set([...registry.values()].filter((def) => Object.values(def.outputs).some((o) => canConnect(o.type, spec.type))).map((def) => familyOf(def.kind)))];
+    error(
+      at,
+      'wire/type-mismatch',
+      `"${text}" is ${withArticle(out.type)} output but input "${portName}" of ${node.kind} expects ${spec.type}`,
+      candidates.length
+        ? `wire ${candidates.slice(0, 5).join(' or ')} instead`
+        : `connect ${withArticle(spec.type)} output${producers.length ? `, e.g. of ${withArticle(producers.slice(0, 3).join(' or '))} node` : ''}`,
+    );
     return undefined;
   }
   return { text, node: sourceId, port, type: out.type };
@@ -341,34 +490,57 @@ function topologicalOrder(ids: string[], nodes: Map<string, CompiledNode>, parse
   }
   if (order.length === present.length) return order;
 
-  // Name every distinct cycle among the remaining nodes (DFS; each back edge closes one).
+  // Name every distinct cycle among the remaining nodes (DFS along "reads from" edges; each
+  // back edge closes one). Iterative, so that a long chain cannot overflow the stack.
+  const rank = new Map(ids.map((id, i) => [id, i]));
   const remaining = present.filter((id) => !done.has(id));
   const reported = new Set<string>();
   const state = new Map<string, 'open' | 'closed'>();
-  const stack: string[] = [];
-  const visit = (id: string) => {
-    state.set(id, 'open');
-    stack.push(id);
-    for (const dep of deps.get(id)!) {
-      if (done.has(dep)) continue;
-      if (state.get(dep) === 'open') {
-        const cycle = stack.slice(stack.indexOf(dep));
-        const key = [...cycle].sort().join(',');
-        if (!reported.has(key)) {
-          reported.add(key);
-          // data flows dep -> ... -> id -> dep; print it in flow order
-          const flow = [...cycle, dep].join(' -> ');
-          const wire = nodes.get(dep)!.inputs.find((i) => i.wires.some((w) => w.node === id));
-          const at = wire ? pointerJoin(pointerJoin(pointerJoin('/nodes', dep), 'in'), wire.port) : pointerJoin('/nodes', dep);
-          error(at, 'graph/cycle', `cycle: ${flow}`, 'a graph must be acyclic: break the loop (feedback goes through the broker, not wires)', positionOf(parsed, at));
+  const path: string[] = [];
+  const closeCycle = (reader: string, dep: string) => {
+    // Each node on the path reads from the next one, and `reader` (the last) reads from `dep`:
+    // reversed, the loop is in the order data flows.
+    const cycle = path.slice(path.indexOf(dep)).reverse();
+    const key = [...cycle].sort().join(',');
+    if (reported.has(key)) return;
+    reported.add(key);
+    // Start the loop at the node written first in the file, so the message is stable.
+    const first = cycle.reduce((a, b) => (rank.get(b)! < rank.get(a)! ? b : a));
+    const start = cycle.indexOf(first);
+    const flow = [...cycle.slice(start), ...cycle.slice(0, start), first];
+    // Point at the wire that closes the loop: the input of `first` reading its predecessor.
+    const previous = flow[flow.length - 2];
+    const input = nodes.get(first)!.inputs.find((i) => i.wires.some((w) => w.node === previous));
+    let at = pointerJoin('/nodes', first);
+    if (input) {
+      at = pointerJoin(pointerJoin(at, 'in'), input.port);
+      if (input.spec.many) at = pointerJoin(at, input.wires.findIndex((w) => w.node === previous));
+    }
+    error(at, 'graph/cycle', `cycle: ${flow.join(' -> ')}`, 'a graph must be acyclic: break the loop (feedback goes through the broker, not wires)', positionOf(parsed, at));
+  };
+  for (const root of remaining) {
+    if (state.has(root)) continue;
+    const stack: { id: string; next: number }[] = [{ id: root, next: 0 }];
+    state.set(root, 'open');
+    path.push(root);
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      const list = deps.get(top.id)!;
+      if (top.next < list.length) {
+        const dep = list[top.next++];
+        if (done.has(dep)) continue;
+        if (state.get(dep) === 'open') closeCycle(top.id, dep);
+        else if (!state.has(dep)) {
+          state.set(dep, 'open');
+          path.push(dep);
+          stack.push({ id: dep, next: 0 });
         }
-      } else if (!state.has(dep)) {
-        visit(dep);
+      } else {
+        state.set(top.id, 'closed');
+        path.pop();
+        stack.pop();
       }
     }
-    stack.pop();
-    state.set(id, 'closed');
-  };
-  for (const id of remaining) if (!state.has(id)) visit(id);
+  }
   return undefined;
 }

@@ -20,7 +20,7 @@ export interface ParsedYaml {
 /** Keys that could reach an object's prototype if merged naively: rejected, never copied. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 /** Bound on converted nodes so that alias chains ("billion laughs") cannot blow up memory. */
-const MAX_NODES = 200_000;
+const MAX_NODES = 100_000;
 /** Bound on nesting, so that self-referring aliases and pathological input stop early. */
 const MAX_DEPTH = 64;
 
@@ -62,33 +62,36 @@ export function parseYaml(text: string, file: string): ParsedYaml {
   let converted = 0;
   let tooLarge = false;
   let tooDeep = false;
-  /** Where the outermost alias being expanded is written: an alias bomb is reported there. */
-  let aliasAt: Position | undefined;
+  /** The outermost alias being expanded (where, and its pointer): an alias bomb is reported there. */
+  let aliasAt: { pos: Position; pointer: string } | undefined;
+  const resolved = new Map<YamlNode, YamlNode | undefined>();
   const convert = (node: YamlNode | null | undefined, pointer: string, depth: number): unknown => {
     if (node == null) return null;
     if (depth > MAX_DEPTH) {
       if (!tooDeep) {
         tooDeep = true;
-        report(aliasAt ?? at(node.range?.[0]), 'yaml/too-deep', pointer, `the document nests more than ${MAX_DEPTH} levels deep`, 'a graph needs a few levels; look for an alias that refers to itself');
+        report(aliasAt?.pos ?? at(node.range?.[0]), 'yaml/too-deep', aliasAt?.pointer ?? pointer, `the document nests more than ${MAX_DEPTH} levels deep`, 'a graph needs a few levels; look for an alias that refers to itself');
       }
       return null;
     }
     if (++converted > MAX_NODES) {
       if (!tooLarge) {
         tooLarge = true;
-        report(aliasAt ?? at(node.range?.[0]), 'yaml/too-large', pointer, `the document expands to more than ${MAX_NODES.toLocaleString('en-US')} values (aliases included)`, 'aliases that repeat aliases multiply; write the values out');
+        report(aliasAt?.pos ?? at(node.range?.[0]), 'yaml/too-large', aliasAt?.pointer ?? pointer, `the document expands to more than ${MAX_NODES.toLocaleString('en-US')} values (aliases included)`, 'aliases that repeat aliases multiply; write the values out');
       }
       return null;
     }
     if (!valueAt.has(pointer)) valueAt.set(pointer, at(node.range?.[0]));
     if (isAlias(node)) {
-      const target = node.resolve(doc) as YamlNode | undefined;
+      // Alias.resolve walks the whole document: once per alias node, not once per expansion.
+      if (!resolved.has(node)) resolved.set(node, node.resolve(doc) as YamlNode | undefined);
+      const target = resolved.get(node);
       if (!target) {
         report(at(node.range?.[0]), 'yaml/unknown-alias', pointer, `alias *${node.source} refers to no anchor &${node.source} defined before it`, 'define the anchor (&name) before using the alias (*name)');
         return null;
       }
       const outer = aliasAt === undefined;
-      if (outer) aliasAt = at(node.range?.[0]);
+      if (outer) aliasAt = { pos: at(node.range?.[0]), pointer };
       try {
         return convert(target, pointer, depth + 1);
       } finally {

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import { defineNode } from '../../runtime/defineNode.js';
-import { port } from '../../runtime/ports.js';
+import { defineNode } from '../../../runtime/defineNode.js';
+import { port } from '../../../runtime/ports.js';
 
 export const sma = defineNode({
   kind: 'indicator.sma',

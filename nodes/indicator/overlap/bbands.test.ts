@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bbands } from './bbands.js';
-import { compileParams } from '../../runtime/params.js';
-import { runKernel } from '../../runtime/testing/runKernel.js';
+import { compileParams } from '../../../runtime/params.js';
+import { runKernel } from '../../../runtime/testing/runKernel.js';
 
 test('indicator.bbands: SMA middle band, population standard deviation from running sums', () => {
   // timePeriod 2; series 1 3 3 7

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ema } from './ema.js';
-import { compileParams } from '../../runtime/params.js';
-import { runKernel } from '../../runtime/testing/runKernel.js';
+import { compileParams } from '../../../runtime/params.js';
+import { runKernel } from '../../../runtime/testing/runKernel.js';
 
 test('indicator.ema seeds with the SMA of the first timePeriod values, then (x - prev) * k + prev', () => {
   // timePeriod 3, k = 2 / (3 + 1) = 0.5

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sma } from './sma.js';
-import { runKernel } from '../../runtime/testing/runKernel.js';
+import { runKernel } from '../../../runtime/testing/runKernel.js';
 
 test('indicator.sma averages the last timePeriod values and leaves timePeriod-1 NaNs', () => {
   const series = Float64Array.from([1, 2, 3, 4, 5, 6]);

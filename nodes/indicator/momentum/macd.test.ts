@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { macd } from './macd.js';
-import { compileParams } from '../../runtime/params.js';
-import { runKernel } from '../../runtime/testing/runKernel.js';
+import { compileParams } from '../../../runtime/params.js';
+import { runKernel } from '../../../runtime/testing/runKernel.js';
 
 test('indicator.macd: both EMAs start at slow-1, fast seeded on the values ending there', () => {
   // fast 2 (k = 2/3), slow 3 (k = 1/2), signal 2 (k = 2/3); series 1 2 6 3 9

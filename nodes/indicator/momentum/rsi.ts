@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import { defineNode } from '../../runtime/defineNode.js';
-import { port } from '../../runtime/ports.js';
+import { defineNode } from '../../../runtime/defineNode.js';
+import { port } from '../../../runtime/ports.js';
 
 /** TA-Lib 0.6 TA_IS_ZERO band. */
 const EPSILON = 0.00000001;

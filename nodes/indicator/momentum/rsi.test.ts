@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rsi } from './rsi.js';
-import { compileParams } from '../../runtime/params.js';
-import { runKernel } from '../../runtime/testing/runKernel.js';
+import { compileParams } from '../../../runtime/params.js';
+import { runKernel } from '../../../runtime/testing/runKernel.js';
 
 test("indicator.rsi: first averages are plain means, then Wilder smoothing", () => {
   // timePeriod 2; changes: +2, -1, +3, 0, -1

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import { defineNode } from '../../runtime/defineNode.js';
-import { port } from '../../runtime/ports.js';
+import { defineNode } from '../../../runtime/defineNode.js';
+import { port } from '../../../runtime/ports.js';
 
 const period = (def: number, min: number, description: string) =>
   Type.Integer({ minimum: min, maximum: 100000, default: def, description });

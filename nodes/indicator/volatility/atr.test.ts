@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { atr } from './atr.js';
-import { compileParams } from '../../runtime/params.js';
-import { runKernel } from '../../runtime/testing/runKernel.js';
+import { compileParams } from '../../../runtime/params.js';
+import { runKernel } from '../../../runtime/testing/runKernel.js';
 
 // bar  high  low  close  true range = max(h-l, |prevClose-h|, |prevClose-l|)
 //  0    10    8     9    -

@@ -1,0 +1,4 @@
+import type { AnyNodeDefinition } from '../../../runtime/defineNode.js';
+
+/** Hilbert-transform cycle indicators. */
+export const cycleIndicators: AnyNodeDefinition[] = [];
