@@ -95,12 +95,14 @@ export function buildInput(minBars: number): { columns: Columns; construction: C
     const f = at === 0 ? 1 : prevClose / c.open[0];
     minFactor = Math.min(minFactor, f);
     maxFactor = Math.max(maxFactor, f);
+    // Scaled prices are rounded to the cent, the exchange's tick, as real quotes are.
+    const tick = (x: number) => Math.round(x * f * 100) / 100;
     for (let i = 0; i < c.close.length; i++, at++) {
       columns.time[at] = t0 + at * HOUR;
-      columns.open[at] = c.open[i] * f;
-      columns.high[at] = c.high[i] * f;
-      columns.low[at] = c.low[i] * f;
-      columns.close[at] = c.close[i] * f;
+      columns.open[at] = tick(c.open[i]);
+      columns.high[at] = tick(c.high[i]);
+      columns.low[at] = tick(c.low[i]);
+      columns.close[at] = tick(c.close[i]);
       columns.volume[at] = c.volume[i];
     }
     prevClose = columns.close[at - 1];
@@ -294,7 +296,7 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
         segments: k.segments,
         fullCycles: k.fullCycles,
         extraFiles: k.extraFiles,
-        prices: 'real; each segment scaled by one factor so its first open continues the previous last close',
+        prices: 'real; each segment scaled by one factor so its first open continues the previous last close, rounded to the cent',
         factorRange: [k.minFactor, k.maxFactor],
         times: 're-spaced at exactly 1h per bar',
         firstTime: k.firstTime,

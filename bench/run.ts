@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- [--json] [NAME...]]`: runs the benchmarks of bench/ in order and prints
  * their figures; with --json, one JSON object per benchmark per line on stdout (progress stays on
- * stderr). NAME selects benchmarks by name. Exits 1 if a benchmark fails a check (e.g. the graph
+ * stderr; npm itself prints a "> hean@... bench" banner on stdout unless run as `npm run -s bench`).
+ * NAME selects benchmarks by name. Exits 1 if a benchmark fails a check (e.g. the graph
  * and the hand loop disagree) or throws, 2 on bad arguments. Speed targets are printed, never
  * asserted.
  */

@@ -1,4 +1,5 @@
 import type { AnyNodeDefinition } from '../runtime/defineNode.js';
+import { vector } from './features/vector.js';
 import { cycleIndicators } from './indicator/cycle/index.js';
 import { momentumIndicators } from './indicator/momentum/index.js';
 import { overlapIndicators } from './indicator/overlap/index.js';
@@ -22,6 +23,7 @@ export const allNodes: readonly AnyNodeDefinition[] = [
   ...cycleIndicators,
   ...patternIndicators,
   ...morePatternIndicators,
+  vector,
   crossover,
   threshold,
   combine,

@@ -1,5 +1,5 @@
 import type { Static, TObject } from '@sinclair/typebox';
-import type { Candles, InputValues, OutputBuffers, PortSpec } from './ports.js';
+import type { Candles, Features, InputValues, OutputBuffers, PortSpec } from './ports.js';
 
 /**
  * The node contract. One node kind = one file = one `defineNode` call; the declaration yields
@@ -8,7 +8,7 @@ import type { Candles, InputValues, OutputBuffers, PortSpec } from './ports.js';
  */
 
 /** A streaming kernel: called once per chunk of events, in time order, keeping its own state. */
-export interface Kernel<I = Record<string, unknown>, O = Record<string, Float64Array>> {
+export interface Kernel<I = Record<string, unknown>, O = Record<string, Float64Array | Features>> {
   /**
    * Process `n` events. `t[i]` is the time event i became knowable (epoch ms). Inputs are
    * aligned to `t`; write outputs[port][0..n). Exactly one output row per input row: during
@@ -19,6 +19,8 @@ export interface Kernel<I = Record<string, unknown>, O = Record<string, Float64A
   end?(): void | Promise<void>;
   /** Whatever the node wants to hand to the run summary (a broker: trades, equity). */
   report?(): unknown;
+  /** Names of the columns of each `features` output, known once the kernel is created. */
+  readonly featureNames?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** A source in replay (backtest) mode: loads its history as columns sorted by event time. */

@@ -19,9 +19,21 @@ export interface Diagnostic {
   hint?: string;
 }
 
+/**
+ * One line per diagnostic, whatever the graph contains: line breaks, other control characters
+ * and bidirectional overrides (which could disguise the text on a terminal) are escaped.
+ */
 export function formatDiagnostic(d: Diagnostic): string {
   const hint = d.hint ? `; ${d.hint}` : '';
-  return `${d.file}:${d.line}:${d.col} ${d.severity} ${d.code} ${d.path || '.'}: ${d.message}${hint}`;
+  return printable(`${d.file}:${d.line}:${d.col} ${d.severity} ${d.code} ${d.path || '.'}: ${d.message}${hint}`);
+}
+
+function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => {
+    const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+    return named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
 }
 
 export function sortDiagnostics(list: Diagnostic[]): Diagnostic[] {

@@ -8,9 +8,10 @@
  *             0 go flat, NaN no decision at this event.
  * - `orders`  a target exposure as a pulse: fraction of equity to hold (1 = all-in long,
  *             -0.5 = half-equity short, 0 = flat), NaN no order at this event.
- * - `any`     (inputs only) accepts number, signal or orders, e.g. a recorder.
+ * - `features` a named set of numeric columns, one feature vector per event (model inputs).
+ * - `any`     (inputs only) accepts number, signal, orders or features, e.g. a recorder.
  */
-export type PortType = 'number' | 'candles' | 'signal' | 'orders' | 'any';
+export type PortType = 'number' | 'candles' | 'signal' | 'orders' | 'features' | 'any';
 
 export interface PortSpec {
   readonly type: PortType;
@@ -32,6 +33,7 @@ export const port = {
   candles: make('candles'),
   signal: make('signal'),
   orders: make('orders'),
+  features: make('features'),
   any: make('any'),
 };
 
@@ -40,6 +42,12 @@ export const CANDLE_FIELDS = ['time', 'open', 'high', 'low', 'close', 'volume'] 
 export type CandleField = (typeof CANDLE_FIELDS)[number];
 /** A run of candles as typed columns; `time` is the candle open time (epoch ms). */
 export type Candles = { [F in CandleField]: Float64Array };
+
+/** A feature vector per event: one column per named feature. */
+export interface Features {
+  readonly names: readonly string[];
+  readonly columns: Float64Array[];
+}
 
 /**
  * Pulse types carry events, level types carry states. A join between streams with different
@@ -58,13 +66,17 @@ export function canConnect(from: PortType, to: PortType): boolean {
 
 /** What a kernel receives for an input port. */
 export type PortValue<S extends PortSpec> = S['many'] extends true
-  ? Float64Array[]
+  ? S['type'] extends 'any'
+    ? (Float64Array | Features)[]
+    : Float64Array[]
   : S['type'] extends 'candles'
     ? Candles
-    : Float64Array;
+    : S['type'] extends 'features'
+      ? Features
+      : Float64Array;
 
 export type InputValues<I extends Record<string, PortSpec>> = {
   [K in keyof I]: I[K]['optional'] extends true ? PortValue<I[K]> | undefined : PortValue<I[K]>;
 };
-/** Kernels write outputs into runtime-owned buffers of capacity >= n. */
-export type OutputBuffers<O extends Record<string, PortSpec>> = { [K in keyof O]: Float64Array };
+/** Kernels write outputs into runtime-owned buffers of capacity >= n (a features output: one per name). */
+export type OutputBuffers<O extends Record<string, PortSpec>> = { [K in keyof O]: O[K]['type'] extends 'features' ? Features : Float64Array };

@@ -13,6 +13,8 @@
  * reaches Object.prototype, and no `__proto__`/`constructor`/`prototype` key reaches a compiled
  * node's params or binding. On a failure fast-check prints the seed, the path and the shrunk
  * counterexample: fix the compiler, never the property.
+ *
+ * HEAN_FUZZ_STATS=1 prints how often each diagnostic code came up, to see what the mutations reach.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -34,10 +36,19 @@ const kinds = [...defaultRegistry.keys()];
 const FORBIDDEN = ['__proto__', 'constructor', 'prototype'];
 const CODE = /^[a-z-]+\/[a-z-]+$/;
 
-const objectProtoKeys = Object.getOwnPropertyNames(Object.prototype).sort().join(',');
-const arrayProtoKeys = Object.getOwnPropertyNames(Array.prototype).sort().join(',');
+const objectProtoKeys = new Set(Reflect.ownKeys(Object.prototype));
+const arrayProtoKeys = new Set(Reflect.ownKeys(Array.prototype));
+
+/** Deletes the keys a prototype gained since the test started; returns their names. */
+function restore(proto: object, original: Set<string | symbol>): string[] {
+  const added = Reflect.ownKeys(proto).filter((k) => !original.has(k));
+  for (const key of added) Reflect.deleteProperty(proto, key);
+  return added.map((k) => `${proto === Object.prototype ? 'Object' : 'Array'}.prototype.${String(k)}`);
+}
 
 let compiled = 0;
+let clean = 0;
+const codeCounts = new Map<string, number>();
 
 /** Compiles `text` and checks every property; throws (fails the property) on a violation. */
 function compileAndCheck(text: string, file = 'fuzz.yaml'): CompileResult {
@@ -50,9 +61,12 @@ function compileAndCheck(text: string, file = 'fuzz.yaml'): CompileResult {
     compiled++;
   }
   const lines = text.split('\n').length;
+  if (!hasErrors(result.diagnostics)) clean++;
+  for (const code of new Set(result.diagnostics.map((d) => d.code))) codeCounts.set(code, (codeCounts.get(code) ?? 0) + 1);
   assert.ok(Array.isArray(result.diagnostics), 'diagnostics is a list');
   for (const d of result.diagnostics) {
     const shown = formatDiagnostic(d);
+    assert.ok(!/[\u0000-\u001f\u007f\u2028\u2029\u202a-\u202e]/.test(shown), `the formatted diagnostic is not one plain line: ${JSON.stringify(shown)}`);
     assert.ok(Number.isInteger(d.line) && d.line >= 1 && d.line <= lines + 1, `line out of range (${lines} lines): ${shown}`);
     assert.ok(Number.isInteger(d.col) && d.col >= 1, `col out of range: ${shown}`);
     assert.match(d.code, CODE, `code: ${shown}`);
@@ -67,10 +81,12 @@ function compileAndCheck(text: string, file = 'fuzz.yaml'): CompileResult {
   } else {
     assert.equal(result.graph, undefined, 'a graph with errors must not compile');
   }
-  // Nothing leaked onto the prototypes of every object.
-  assert.equal(({} as any).polluted, undefined, 'Object.prototype polluted');
-  assert.equal(Object.getOwnPropertyNames(Object.prototype).sort().join(','), objectProtoKeys, 'Object.prototype gained keys');
-  assert.equal(Object.getOwnPropertyNames(Array.prototype).sort().join(','), arrayProtoKeys, 'Array.prototype gained keys');
+  // Nothing leaked onto the prototypes of every object. Clean up before failing, so that the
+  // pollution does not fail every later run and fast-check can shrink to the real culprit.
+  const polluted = ({} as any).polluted !== undefined;
+  const gained = [...restore(Object.prototype, objectProtoKeys), ...restore(Array.prototype, arrayProtoKeys)];
+  assert.ok(!polluted, 'Object.prototype.polluted was set');
+  assert.deepEqual(gained, [], 'a prototype gained keys');
   if (result.graph) {
     assertClean(result.graph.params, 'graph.params');
     for (const node of result.graph.nodes) {
@@ -184,20 +200,21 @@ type Mutation =
   | { op: 'delete'; at: number }
   | { op: 'replace'; at: number; value: unknown }
   | { op: 'kind'; node: number; kind: string }
-  | { op: 'rewire'; node: number; port: string; wire: unknown; asList: boolean }
+  | { op: 'rewire'; node: number; port: number | string; wire: unknown; asList: boolean }
   | { op: 'wireToNode'; node: number; from: number; port: number }
   | { op: 'addNode'; id: string; kind: string; from: number; params: unknown }
   | { op: 'cycle'; length: number; start: number }
   | { op: 'duplicate'; node: number; id: string }
   | { op: 'forbidden'; at: number; key: string; value: unknown }
   | { op: 'setParam'; node: number; key: number | string; value: unknown }
-  | { op: 'ref'; at: number; name: string };
+  | { op: 'ref'; at: number; name: string }
+  | { op: 'validParam'; node: number; key: number; pick: number };
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ op: fc.constant('delete' as const), at: fc.nat() }),
   fc.record({ op: fc.constant('replace' as const), at: fc.nat(), value: weirdValue }),
   fc.record({ op: fc.constant('kind' as const), node: fc.nat(), kind: fc.oneof(nearMissKind, fc.constantFrom(...kinds), fc.string({ maxLength: 20 })) }),
-  fc.record({ op: fc.constant('rewire' as const), node: fc.nat(), port: fc.oneof(fc.constantFrom('series', 'a', 'b', 'signal', 'signals', 'orders', 'market', 'high', 'low', 'close'), fc.string({ maxLength: 8 })), wire: wireText, asList: fc.boolean() }),
+  fc.record({ op: fc.constant('rewire' as const), node: fc.nat(), port: fc.oneof({ weight: 3, arbitrary: fc.nat() }, fc.constantFrom('series', 'a', 'b', 'signal', 'signals', 'orders', 'market'), fc.string({ maxLength: 8 })), wire: wireText, asList: fc.boolean() }),
   fc.record({ op: fc.constant('wireToNode' as const), node: fc.nat(), from: fc.nat(), port: fc.nat() }),
   fc.record({ op: fc.constant('addNode' as const), id: fc.oneof(fc.stringMatching(/^[a-z][a-zA-Z0-9_]{0,8}$/), fc.string({ maxLength: 6 })), kind: fc.oneof(fc.constantFrom(...kinds), nearMissKind), from: fc.nat(), params: fc.oneof(fc.constant(undefined), weirdValue) }),
   fc.record({ op: fc.constant('cycle' as const), length: fc.integer({ min: 1, max: 4 }), start: fc.nat() }),
@@ -205,7 +222,46 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ op: fc.constant('forbidden' as const), at: fc.nat(), key: fc.constantFrom(...FORBIDDEN), value: weirdValue }),
   fc.record({ op: fc.constant('setParam' as const), node: fc.nat(), key: fc.oneof({ weight: 4, arbitrary: fc.nat() }, fc.string({ maxLength: 10 })), value: fc.oneof(weirdValue, refText) }),
   fc.record({ op: fc.constant('ref' as const), at: fc.nat(), name: refName }),
+  fc.record({ op: fc.constant('validParam' as const), node: fc.nat(), key: fc.nat(), pick: fc.nat() }),
 );
+
+/** Mutations that often leave the graph valid, so that the later passes (order, warm-up) run too. */
+const mildMutation: fc.Arbitrary<Mutation> = fc.oneof(
+  { weight: 3, arbitrary: fc.record({ op: fc.constant('validParam' as const), node: fc.nat(), key: fc.nat(), pick: fc.nat() }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('wireToNode' as const), node: fc.nat(), from: fc.nat(), port: fc.nat() }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('addNode' as const), id: fc.stringMatching(/^[a-z][a-zA-Z0-9_]{0,8}$/), kind: fc.constantFrom(...kinds), from: fc.nat(), params: fc.constant(undefined) }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('duplicate' as const), node: fc.nat(), id: fc.stringMatching(/^[a-z][a-zA-Z0-9_]{0,8}$/) }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('cycle' as const), length: fc.integer({ min: 2, max: 4 }), start: fc.nat() }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('delete' as const), at: fc.nat() }) },
+);
+
+/** A value the schema accepts (or sits right at its edge), chosen by `pick`. */
+function validValue(schema: Record<string, any>, pick: number): unknown {
+  if (Array.isArray(schema.anyOf)) return validValue(schema.anyOf[pick % schema.anyOf.length], pick >> 2);
+  if (schema.const !== undefined) return schema.const;
+  if (schema.default !== undefined && pick % 3 === 0) return schema.default;
+  switch (schema.type) {
+    case 'integer':
+    case 'number': {
+      const lo = schema.minimum ?? (schema.exclusiveMinimum !== undefined ? schema.exclusiveMinimum + 1e-9 : -1000);
+      const hi = schema.maximum ?? (schema.exclusiveMaximum !== undefined ? schema.exclusiveMaximum - 1e-9 : lo + 1000);
+      const span = Math.min(hi - lo, 1000);
+      const v = [lo, hi, lo + ((pick % 997) / 997) * span][pick % 3];
+      return schema.type === 'integer' ? Math.min(Math.ceil(v), Math.floor(hi)) : v;
+    }
+    case 'string':
+      return schema.pattern ? ['1m', '5m', '1h', '4h', '1d', '1w'][pick % 6] : ['BTCUSDT', 'out/x.csv', '2020-01-01', 'x'][pick % 4];
+    case 'boolean':
+      return pick % 2 === 0;
+    case 'object': {
+      const out: Data = {};
+      for (const [k, v] of Object.entries<Record<string, any>>(schema.properties ?? {})) if ((schema.required ?? []).includes(k) || pick % 2) out[k] = validValue(v, pick >> 1);
+      return out;
+    }
+    default:
+      return null;
+  }
+}
 
 function nodeIds(data: Data): string[] {
   return data && typeof data.nodes === 'object' && data.nodes !== null ? Object.keys(data.nodes) : [];
@@ -258,7 +314,20 @@ function applyMutation(data: Data, m: Mutation): void {
     }
     case 'rewire': {
       const found = nodeAt(data, m.node);
-      if (found) setOwn(ensureMap(found[1], 'in'), m.port, m.asList ? [m.wire] : m.wire);
+      if (!found) return;
+      const def = typeof found[1].kind === 'string' ? defaultRegistry.get(found[1].kind) : undefined;
+      const inputs = Object.keys(def?.inputs ?? {});
+      const port = typeof m.port === 'number' ? (inputs.length ? inputs[m.port % inputs.length] : 'series') : m.port;
+      setOwn(ensureMap(found[1], 'in'), port, m.asList ? [m.wire] : m.wire);
+      return;
+    }
+    case 'validParam': {
+      const found = nodeAt(data, m.node);
+      const def = found && typeof found[1].kind === 'string' ? defaultRegistry.get(found[1].kind) : undefined;
+      const properties = Object.entries<Record<string, any>>((def?.params as { properties?: Record<string, any> } | undefined)?.properties ?? {});
+      if (!found || !properties.length) return;
+      const [key, schema] = properties[m.key % properties.length];
+      setOwn(ensureMap(found[1], 'params'), key, validValue(schema, m.pick));
       return;
     }
     case 'wireToNode': {
@@ -359,8 +428,21 @@ test('fuzz: structural mutations of every example graph', () => {
       for (const m of mutations) applyMutation(data, m);
       compileAndCheck(serialise(data));
     }),
-    { seed: 20240611, numRuns: 2000, verbose: 1 },
+    { seed: 20240611, numRuns: 1500, verbose: 1 },
   );
+});
+
+test('fuzz: mild structural mutations (mostly valid graphs, all passes run)', () => {
+  let valid = 0;
+  fc.assert(
+    fc.property(fc.nat({ max: sources.length - 1 }), fc.array(mildMutation, { minLength: 1, maxLength: 3 }), (index, mutations) => {
+      const data = parse(sources[index].text) as Data;
+      for (const m of mutations) applyMutation(data, m);
+      if (compileAndCheck(serialise(data)).graph) valid++;
+    }),
+    { seed: 4242, numRuns: 1000, verbose: 1 },
+  );
+  assert.ok(valid >= 100, `only ${valid} of the mild variants compiled: the generator drifted`);
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -462,7 +544,16 @@ test('fuzz: textual mutations of every example graph', () => {
     fc.property(fc.nat({ max: sources.length - 1 }), fc.array(edit, { minLength: 1, maxLength: 6 }), (index, edits) => {
       compileAndCheck(edits.reduce(applyEdit, sources[index].text));
     }),
-    { seed: 1337, numRuns: 2000, verbose: 1 },
+    { seed: 1337, numRuns: 1500, verbose: 1 },
+  );
+});
+
+test('fuzz: single small edits of the YAML source', () => {
+  fc.assert(
+    fc.property(fc.nat({ max: sources.length - 1 }), edit, (index, e) => {
+      compileAndCheck(applyEdit(sources[index].text, e));
+    }),
+    { seed: 99, numRuns: 800, verbose: 1 },
   );
 });
 
@@ -483,5 +574,9 @@ test('fuzz: alias bombs and self-referring aliases stop early with a diagnostic'
 });
 
 test('fuzz: at least 3000 variants were compiled', () => {
+  if (process.env.HEAN_FUZZ_STATS === '1') {
+    console.log(`${compiled} compiles, ${clean} without errors`);
+    for (const [code, n] of [...codeCounts].sort((a, b) => b[1] - a[1])) console.log(`${String(n).padStart(6)} ${code}`);
+  }
   assert.ok(compiled >= 3000, `only ${compiled} compiles`);
 });

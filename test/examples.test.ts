@@ -31,7 +31,7 @@ async function run(file: string, chunkSize: number, tweak?: (g: ReturnType<typeo
   tweak?.(graph);
   const result = await runGraph(graph, { chunkSize, env });
   const broker = Object.values(result.reports).find((r) => (r as BrokerReport).kind === 'broker') as BrokerReport;
-  return { result, broker, fingerprint: JSON.stringify(summaryJson(result)) + tradesCsv(broker.trades) + Buffer.from(broker.equity.buffer).toString('base64') };
+  return { result, broker, fingerprint: JSON.stringify(summaryJson(result)) + tradesCsv(broker.trades) + Buffer.from(broker.equity.buffer, broker.equity.byteOffset, broker.equity.byteLength).toString('base64') };
 }
 
 test('the examples are there: sma-cross, rsi-reversion and a signal.combine graph', () => {

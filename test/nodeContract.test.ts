@@ -102,7 +102,7 @@ for (const def of allNodes) {
     assert.ok(errors.some((e) => e.keyword === 'additionalProperties'), 'an unknown param is rejected');
     for (const [name, spec] of [...Object.entries(def.inputs), ...Object.entries(def.outputs)]) {
       assert.match(name, /^[a-z][a-zA-Z0-9]*$/, `port ${name} is lower camelCase`);
-      assert.ok(['number', 'candles', 'signal', 'orders', 'any'].includes(spec.type));
+      assert.ok(['number', 'candles', 'signal', 'orders', 'features', 'any'].includes(spec.type));
     }
     if (familyOf(def.kind) !== 'sink') assert.ok(Object.keys(def.outputs).length > 0, 'non-sinks have outputs');
     if (def.timeline) assert.ok(def.inputs[def.timeline], 'timeline names an input');
@@ -127,7 +127,7 @@ for (const def of allNodes) {
     const whole = runStreaming(def, ROWS);
     for (const size of [1, 7, 256]) {
       const chunked = runStreaming(def, size);
-      for (const port of Object.keys(def.outputs)) sameBits(chunked.outputs[port], whole.outputs[port], `${port} at chunk ${size}`);
+      for (const column of Object.keys(whole.outputs)) sameBits(chunked.outputs[column], whole.outputs[column], `${column} at chunk ${size}`);
       assert.equal(chunked.extra, whole.extra, `report/file at chunk ${size}`);
     }
   });
@@ -135,7 +135,7 @@ for (const def of allNodes) {
   test(`${def.kind}: causal (more history never changes earlier outputs)`, () => {
     const short = runStreaming(def, 64, ROWS / 2);
     const long = runStreaming(def, 64, ROWS);
-    for (const port of Object.keys(def.outputs)) sameBits(short.outputs[port], long.outputs[port].subarray(0, ROWS / 2), port);
+    for (const column of Object.keys(long.outputs)) sameBits(short.outputs[column], long.outputs[column].subarray(0, ROWS / 2), column);
   });
 
   if (def.warmup) {
@@ -143,9 +143,10 @@ for (const def of allNodes) {
       const params = compileParams(def).parse(paramsFor(def));
       const warmup = def.warmup!(params);
       const { outputs } = runStreaming(def, 128);
-      for (const [port, spec] of Object.entries(def.outputs)) {
-        for (let i = 0; i < warmup; i++) assert.ok(Number.isNaN(outputs[port][i]), `${port}[${i}] must be NaN during the ${warmup}-event warm-up`);
-        if (!isPulse(spec.type)) assert.ok(!Number.isNaN(outputs[port][warmup]), `${port}[${warmup}] must have a value right after warm-up`);
+      for (const [column, values] of Object.entries(outputs)) {
+        const spec = def.outputs[column.split('.')[0]];
+        for (let i = 0; i < warmup; i++) assert.ok(Number.isNaN(values[i]), `${column}[${i}] must be NaN during the ${warmup}-event warm-up`);
+        if (!isPulse(spec.type)) assert.ok(!Number.isNaN(values[warmup]), `${column}[${warmup}] must have a value right after warm-up`);
       }
     });
   }

@@ -7,10 +7,9 @@ export interface BrokerReport {
   kind: 'broker';
   metrics: Metrics;
   trades: Trade[];
-  /** Equity at each bar's close, and the bars' event and open times. */
+  /** Equity at each bar's close, the bars' event times and closes. */
   equity: Float64Array;
   eventTimes: Float64Array;
-  openTimes: Float64Array;
   closes: Float64Array;
   ordersReceived: number;
   fills: number;
@@ -75,10 +74,11 @@ export const broker = defineNode({
     // The round trip in progress: sums for average prices (exact fill price when there was one fill).
     let open: { entryTime: number; cost: number; bought: number; entryPx: number; entries: number; proceeds: number; sold: number; exitPx: number; exits: number; fees: number; cashFlow: number; maxQty: number } | undefined;
 
-    let equity = new Float64Array(1024);
-    let eventTimes = new Float64Array(1024);
-    let openTimes = new Float64Array(1024);
-    let closes = new Float64Array(1024);
+    // Per-bar history for metrics and reports (grown by doubling).
+    let equity = new Float64Array(4096);
+    let eventTimes = new Float64Array(4096);
+    let closes = new Float64Array(4096);
+    let firstOpenTime = NaN;
 
     /** Trade `delta` units (buy > 0, sell < 0) at reference price `price`. */
     const trade = (delta: number, price: number, time: number) => {
@@ -136,49 +136,56 @@ export const broker = defineNode({
       if (delta !== 0) trade(delta, price, time);
     };
 
-    const grow = (a: Float64Array) => {
-      const b = new Float64Array(a.length * 2);
+    const grow = (a: Float64Array, size: number) => {
+      const b = new Float64Array(size);
       b.set(a);
       return b;
     };
 
     return {
-      step(n, _t, { orders, market }, out) {
+      step(n, t, { orders, market }, out) {
         const { time, open: opens, close } = market;
+        const equityOut = out.equity;
+        const positionOut = out.position;
+        if (bar + n > equity.length) {
+          const size = Math.max(equity.length * 2, bar + n);
+          equity = grow(equity, size);
+          eventTimes = grow(eventTimes, size);
+          closes = grow(closes, size);
+        }
+        if (bar === 0 && n > 0) firstOpenTime = time[0];
+        // Hot loop on locals; cash and qty change only on fills (rare), inside execute().
+        let b = bar;
+        let inMarket = barsInMarket;
         for (let i = 0; i < n; i++) {
           if (!fillAtClose) {
-            while (queueHead < dueBar.length && dueBar[queueHead] === bar) execute(dueTarget[queueHead++], opens[i], time[i]);
+            while (queueHead < dueBar.length && dueBar[queueHead] === b) execute(dueTarget[queueHead++], opens[i], time[i]);
           }
           const target = orders[i];
           if (target === target) {
             // not NaN: an order decided at this event
             ordersReceived++;
-            dueBar.push(bar + (fillAtClose ? 0 : 1) + p.latencyBars);
+            dueBar.push(b + (fillAtClose ? 0 : 1) + p.latencyBars);
             dueTarget.push(target);
           }
           if (fillAtClose) {
-            while (queueHead < dueBar.length && dueBar[queueHead] === bar) execute(dueTarget[queueHead++], close[i], time[i]);
+            while (queueHead < dueBar.length && dueBar[queueHead] === b) execute(dueTarget[queueHead++], close[i], time[i]);
           }
           const e = cash + qty * close[i];
           if (e <= 0 && !ruined) {
             ruined = true;
-            ctx.warn('broker/ruin', `equity fell to ${e.toFixed(2)} at ${new Date(_t[i]).toISOString()}; the broker stops trading`);
+            ctx.warn('broker/ruin', `equity fell to ${e.toFixed(2)} at ${new Date(t[i]).toISOString()}; the broker stops trading`);
           }
-          if (bar === equity.length) {
-            equity = grow(equity);
-            eventTimes = grow(eventTimes);
-            openTimes = grow(openTimes);
-            closes = grow(closes);
-          }
-          equity[bar] = e;
-          eventTimes[bar] = _t[i];
-          openTimes[bar] = time[i];
-          closes[bar] = close[i];
-          if (qty !== 0) barsInMarket++;
-          out.equity[i] = e;
-          out.position[i] = qty;
-          bar++;
+          equity[b] = e;
+          eventTimes[b] = t[i];
+          closes[b] = close[i];
+          if (qty !== 0) inMarket++;
+          equityOut[i] = e;
+          positionOut[i] = qty;
+          b++;
         }
+        bar = b;
+        barsInMarket = inMarket;
       },
       report(): BrokerReport {
         const allTrades = [...trades];
@@ -198,7 +205,7 @@ export const broker = defineNode({
           initialCash: p.cash,
           equity: equity.subarray(0, bar),
           eventTimes: eventTimes.subarray(0, bar),
-          startTime: bar ? openTimes[0] : 0,
+          startTime: bar ? firstOpenTime : 0,
           barsInMarket,
           trades: allTrades,
         });
@@ -206,10 +213,9 @@ export const broker = defineNode({
           kind: 'broker',
           metrics,
           trades: allTrades,
-          equity: equity.slice(0, bar),
-          eventTimes: eventTimes.slice(0, bar),
-          openTimes: openTimes.slice(0, bar),
-          closes: closes.slice(0, bar),
+          equity: equity.subarray(0, bar),
+          eventTimes: eventTimes.subarray(0, bar),
+          closes: closes.subarray(0, bar),
           ordersReceived,
           fills,
           unfilledOrders: dueBar.length - queueHead,

@@ -2,7 +2,7 @@ import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname, extname } from 'node:path';
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../runtime/defineNode.js';
-import { port } from '../../runtime/ports.js';
+import { port, type Features } from '../../runtime/ports.js';
 
 export const record = defineNode({
   kind: 'sink.record',
@@ -24,34 +24,42 @@ export const record = defineNode({
   outputs: {},
   create: (p, ctx) => {
     const format = p.format ?? (['.jsonl', '.ndjson'].includes(extname(p.path).toLowerCase()) ? 'jsonl' : 'csv');
-    const names = [...(ctx.inputWires.series ?? [])];
+    const wires = ctx.inputWires.series ?? [];
     let fd: number | undefined;
-    const ensureOpen = () => {
-      if (fd !== undefined) return fd;
+    let keys: string[] = [];
+    const columns: Float64Array[] = [];
+    const open = (series: readonly (Float64Array | Features)[]) => {
+      // A features wire expands into one column per feature: `wire.feature`.
+      const names = series.flatMap((s, j) => (s instanceof Float64Array ? [wires[j] ?? `series${j}`] : s.names.map((name) => `${wires[j]}.${name}`)));
+      keys = names.map((name) => JSON.stringify(name));
       mkdirSync(dirname(p.path), { recursive: true });
       fd = openSync(p.path, 'w');
       if (format === 'csv') writeSync(fd, ['time', ...names].map(csvField).join(',') + '\n');
       return fd;
     };
-    const keys = names.map((name) => JSON.stringify(name));
     return {
       step(n, t, { series }) {
-        const file = ensureOpen();
+        const file = fd ?? open(series);
+        columns.length = 0;
+        for (const s of series) {
+          if (s instanceof Float64Array) columns.push(s);
+          else columns.push(...s.columns);
+        }
         if (n === 0) return;
         let text = '';
         for (let i = 0; i < n; i++) {
           const time = new Date(t[i]).toISOString();
           if (format === 'csv') {
             text += time;
-            for (let j = 0; j < series.length; j++) {
-              const v = series[j][i];
+            for (let j = 0; j < columns.length; j++) {
+              const v = columns[j][i];
               text += v === v ? ',' + v : ',';
             }
             text += '\n';
           } else {
             text += `{"time":"${time}"`;
-            for (let j = 0; j < series.length; j++) {
-              const v = series[j][i];
+            for (let j = 0; j < columns.length; j++) {
+              const v = columns[j][i];
               text += `,${keys[j]}:${Number.isFinite(v) ? v : v === v ? `"${v}"` : 'null'}`;
             }
             text += '}\n';
@@ -60,8 +68,8 @@ export const record = defineNode({
         writeSync(file, text);
       },
       end() {
-        ensureOpen();
-        if (fd !== undefined) closeSync(fd);
+        if (fd === undefined) open([]);
+        closeSync(fd!);
         fd = undefined;
       },
     };

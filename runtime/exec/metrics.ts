@@ -124,10 +124,24 @@ export function computeMetrics(input: MetricsInput): Metrics {
   };
 }
 
-/** Median spacing of event times: robust to exchange outages (gaps). */
+/**
+ * Median spacing of event times: robust to exchange outages (gaps). Regular data has one spacing
+ * for more than half of the bars, which is then the median: found in one pass (majority vote)
+ * without sorting a million differences.
+ */
 function medianSpacing(times: ArrayLike<number>): number {
   const n = times.length;
   if (n < 2) return 3600_000;
+  let candidate = 0;
+  let votes = 0;
+  for (let i = 1; i < n; i++) {
+    const d = times[i] - times[i - 1];
+    if (votes === 0) candidate = d;
+    votes += d === candidate ? 1 : -1;
+  }
+  let count = 0;
+  for (let i = 1; i < n; i++) if (times[i] - times[i - 1] === candidate) count++;
+  if (count * 2 > n - 1 && candidate > 0) return candidate;
   const diffs = new Float64Array(n - 1);
   for (let i = 1; i < n; i++) diffs[i - 1] = times[i] - times[i - 1];
   diffs.sort();

@@ -2,7 +2,7 @@ import { Subject, map, share, zip, type Observable } from 'rxjs';
 import type { Kernel, NodeContext, ReplaySource, SourceData } from '../defineNode.js';
 import type { CompiledGraph, CompiledNode } from '../graph/compileGraph.js';
 import { resolveDataFile } from '../data/resolveDataFile.js';
-import { CANDLE_FIELDS, isPulse, type Candles, type PortType } from '../ports.js';
+import { CANDLE_FIELDS, isPulse, type Candles, type Features, type PortType } from '../ports.js';
 
 /**
  * Backtest execution (DESIGN.md section 5). Sources load their history as columns; a virtual
@@ -17,7 +17,7 @@ export interface Frame {
   seq: number;
   n: number;
   t: Float64Array;
-  ports: Record<string, Float64Array | Candles>;
+  ports: Record<string, Float64Array | Candles | Features>;
 }
 
 export interface RunOptions {
@@ -46,7 +46,7 @@ export interface RunResult {
   events: number;
   chunks: number;
   /** Wall-clock milliseconds spent loading sources and stepping the graph (not part of any result). */
-  timings: { loadMs: number; stepMs: number };
+  timings: { loadMs: number; stepMs: number; reportMs: number };
 }
 
 export class NodeRunError extends Error {
@@ -109,9 +109,13 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
       continue;
     }
     const producers = [...new Set(node.inputs.flatMap((input) => input.wires.map((w) => w.node)))];
-    const frames$ = producers.length === 1 ? streams.get(producers[0])!.pipe(map((f) => [f])) : zip(producers.map((id) => streams.get(id)!));
     const step = makeStepper(node, producers, graph, kernels.get(node.id) as Kernel, chunkSize);
-    streams.set(node.id, frames$.pipe(map(step), share()));
+    const one: Frame[] = [];
+    const out$ =
+      producers.length === 1
+        ? streams.get(producers[0])!.pipe(map((f) => ((one[0] = f), step(one))))
+        : zip(producers.map((id) => streams.get(id)!)).pipe(map(step));
+    streams.set(node.id, out$.pipe(share()));
   }
   let failure: unknown;
   const subscriptions = graph.nodes
@@ -125,10 +129,11 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
   let seq = 0;
   let done = 0;
   let lastProgress = 0;
+  const emitters = sourceNodes.map((node, s) => sourceEmitter(node, graph, loaded[s]));
   while (failure === undefined && heads.some((h, i) => h < times[i].length)) {
     const ends = chunkEnds(times, heads, chunkSize);
     for (let s = 0; s < sourceNodes.length && failure === undefined; s++) {
-      subjects[s].next(sourceFrame(sourceNodes[s], loaded[s], heads[s], ends[s], seq));
+      subjects[s].next(emitters[s](heads[s], ends[s], seq));
       done += ends[s] - heads[s];
       heads[s] = ends[s];
     }
@@ -142,6 +147,7 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
   for (const sub of subscriptions) sub.unsubscribe();
   if (failure !== undefined) throw failure;
 
+  const reportStart = performance.now();
   const reports: Record<string, unknown> = {};
   for (const node of graph.nodes) {
     const kernel = kernels.get(node.id) as Kernel;
@@ -154,7 +160,7 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
     }
   }
   const sources = Object.fromEntries(sourceNodes.map((node, i) => [node.id, loaded[i].info]));
-  const timings = { loadMs: stepStart - loadStart, stepMs: performance.now() - stepStart };
+  const timings = { loadMs: stepStart - loadStart, stepMs: reportStart - stepStart, reportMs: performance.now() - reportStart };
   return { graph, sources, reports, warnings, events: total, chunks: seq, timings };
 }
 
@@ -171,23 +177,37 @@ function chunkEnds(times: Float64Array[], heads: number[], chunkSize: number): n
   return ends;
 }
 
-function sourceFrame(node: CompiledNode, data: SourceData, from: number, to: number, seq: number): Frame {
-  const ports: Frame['ports'] = {};
-  for (const [name, spec] of Object.entries(node.def.outputs)) {
-    if (spec.type === 'candles') {
-      const bundle = {} as Candles;
-      for (const field of CANDLE_FIELDS) bundle[field] = data.columns[field]!.subarray(from, to);
-      ports[name] = bundle;
-    } else {
-      ports[name] = data.columns[name].subarray(from, to);
+/**
+ * Cuts a source's columns into frames: views of the wired ports only (a chunk of one event, as in
+ * live mode, should not pay for columns nobody reads). The frame object is reused: everything
+ * downstream is synchronous and done with a chunk before the next one is emitted.
+ */
+function sourceEmitter(node: CompiledNode, graph: CompiledGraph, data: SourceData): (from: number, to: number, seq: number) => Frame {
+  const wired = new Set(node.consumers.flatMap((id) => graph.byId.get(id)!.inputs.flatMap((input) => input.wires.filter((w) => w.node === node.id).map((w) => w.port))));
+  const ports = [...wired].map((name) => [name, node.def.outputs[name].type === 'candles'] as const);
+  const frame: Frame = { seq: 0, n: 0, t: data.t, ports: {} };
+  return (from, to, seq) => {
+    frame.seq = seq;
+    frame.n = to - from;
+    frame.t = data.t.subarray(from, to);
+    for (const [name, isBundle] of ports) {
+      if (isBundle) {
+        const bundle = {} as Candles;
+        for (const field of CANDLE_FIELDS) bundle[field] = data.columns[field]!.subarray(from, to);
+        frame.ports[name] = bundle;
+      } else {
+        frame.ports[name] = data.columns[name].subarray(from, to);
+      }
     }
-  }
-  return { seq, n: to - from, t: data.t.subarray(from, to), ports };
+    return frame;
+  };
 }
 
 interface InputPlan {
   port: string;
   many: boolean;
+  /** This chunk's column (or bundle) per wire, reused between chunks. */
+  values: (Float64Array | Candles | Features)[];
   wires: { producer: number; port: string; type: PortType; sampler?: Sampler }[];
 }
 
@@ -202,6 +222,7 @@ function makeStepper(node: CompiledNode, producers: string[], graph: CompiledGra
   const plans: InputPlan[] = node.inputs.map((input) => ({
     port: input.port,
     many: Boolean(input.spec.many),
+    values: [],
     wires: input.wires.map((w) => {
       const producer = producers.indexOf(w.node);
       const needsSampling = !aligned && producer !== timelineProducer && domainKey(w.node) !== ownDomain;
@@ -209,11 +230,19 @@ function makeStepper(node: CompiledNode, producers: string[], graph: CompiledGra
     }),
   }));
 
-  const outputs: Record<string, Float64Array> = {};
-  for (const name of Object.keys(node.def.outputs)) outputs[name] = new Float64Array(capacity);
+  const outputs: Record<string, Float64Array | Features> = {};
+  for (const [name, spec] of Object.entries(node.def.outputs)) {
+    if (spec.type !== 'features') {
+      outputs[name] = new Float64Array(capacity);
+      continue;
+    }
+    const names = kernel.featureNames?.[name];
+    if (!names) throw new NodeRunError(node.id, node.kind, new Error(`the kernel does not name the columns of its features output "${name}"`));
+    outputs[name] = { names, columns: names.map(() => new Float64Array(capacity)) };
+  }
   const inputs: Record<string, unknown> = {};
   const rowTimes = new Float64Array(capacity);
-  const ports: Frame['ports'] = outputs;
+  const result: Frame = { seq: 0, n: 0, t: rowTimes, ports: outputs };
 
   return (frames: Frame[]) => {
     const seq = frames[0].seq;
@@ -231,19 +260,23 @@ function makeStepper(node: CompiledNode, producers: string[], graph: CompiledGra
       t = rowTimes;
     }
     for (const plan of plans) {
-      const values = plan.wires.map((w) => {
-        const frame = frames[w.producer];
-        const column = frame.ports[w.port];
-        return w.sampler ? w.sampler.sample(frame.t, frame.n, column, t, n) : column;
-      });
-      inputs[plan.port] = plan.many ? values : values[0];
+      for (let w = 0; w < plan.wires.length; w++) {
+        const wire = plan.wires[w];
+        const frame = frames[wire.producer];
+        const column = frame.ports[wire.port];
+        plan.values[w] = wire.sampler ? wire.sampler.sample(frame.t, frame.n, column, t, n) : column;
+      }
+      inputs[plan.port] = plan.many ? plan.values : plan.values[0];
     }
     try {
       kernel.step(n, t, inputs, outputs);
     } catch (e) {
       throw new NodeRunError(node.id, node.kind, e);
     }
-    return { seq, n, t, ports };
+    result.seq = seq;
+    result.n = n;
+    result.t = t;
+    return result;
   };
 }
 
@@ -261,25 +294,28 @@ function unionTimes(frames: Frame[], out: Float64Array): number {
 }
 
 /**
- * Aligns a producer's column to another timeline. Levels are taken "as of" each row (the latest
- * value at or before it); pulses appear once, at the first row at or after their own event, so
- * a decision is never repeated or lost. State carries across chunks.
+ * Aligns a producer's column (or bundle of columns) to another timeline. Levels are taken "as
+ * of" each row (the latest value at or before it); pulses appear once, at the first row at or
+ * after their own event, so a decision is never repeated or lost. State carries across chunks.
  */
 class Sampler {
   private readonly pulse: boolean;
-  private readonly fields: readonly string[];
-  private readonly last: Float64Array;
-  private readonly out: Float64Array[];
+  private last: Float64Array | undefined;
+  private out: Float64Array[] = [];
 
-  constructor(type: PortType, capacity: number) {
+  constructor(
+    type: PortType,
+    private readonly capacity: number,
+  ) {
     this.pulse = isPulse(type);
-    this.fields = type === 'candles' ? CANDLE_FIELDS : [''];
-    this.last = new Float64Array(this.fields.length).fill(NaN);
-    this.out = this.fields.map(() => new Float64Array(capacity));
   }
 
-  sample(srcT: Float64Array, srcN: number, column: Float64Array | Candles, rowT: Float64Array, n: number): Float64Array | Candles {
-    const columns = column instanceof Float64Array ? [column] : this.fields.map((f) => (column as Candles)[f as keyof Candles]);
+  sample(srcT: Float64Array, srcN: number, value: Float64Array | Candles | Features, rowT: Float64Array, n: number): Float64Array | Candles | Features {
+    const columns = value instanceof Float64Array ? [value] : isFeatures(value) ? value.columns : CANDLE_FIELDS.map((f) => (value as Candles)[f]);
+    if (!this.last) {
+      this.last = new Float64Array(columns.length).fill(NaN);
+      this.out = columns.map(() => new Float64Array(this.capacity));
+    }
     for (let c = 0; c < columns.length; c++) {
       const src = columns[c];
       const out = this.out[c];
@@ -300,7 +336,12 @@ class Sampler {
       }
       this.last[c] = last;
     }
-    if (column instanceof Float64Array) return this.out[0];
-    return Object.fromEntries(this.fields.map((f, c) => [f, this.out[c]])) as Candles;
+    if (value instanceof Float64Array) return this.out[0];
+    if (isFeatures(value)) return { names: value.names, columns: this.out };
+    return Object.fromEntries(CANDLE_FIELDS.map((f, c) => [f, this.out[c]])) as Candles;
   }
+}
+
+function isFeatures(value: unknown): value is Features {
+  return typeof value === 'object' && value !== null && Array.isArray((value as Features).columns);
 }

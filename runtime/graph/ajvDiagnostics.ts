@@ -24,7 +24,7 @@ type Schema = Record<string, any>;
 function typeName(value: unknown): string {
   if (value === null || value === undefined) return 'nothing';
   if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'number') return Number.isInteger(value) ? `integer ${value}` : `number ${value}`;
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? `integer ${value}` : `number ${value}`;
   if (typeof value === 'string') return `string ${JSON.stringify(value.length > 60 ? value.slice(0, 57) + '...' : value)}`;
   if (typeof value === 'boolean') return `boolean ${value}`;
   return 'a map';

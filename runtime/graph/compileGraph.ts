@@ -216,7 +216,8 @@ export function compileGraph(text: string, file: string, registry: NodeRegistry,
       }
       const texts = Array.isArray(value) ? value : [value];
       if (Array.isArray(value) && !spec.many) {
-        error(at, 'input/many', `input "${portName}" of ${node.kind} takes one wire, found a list of ${value.length}`, 'wire a single output, e.g. fast.value');
+        const first = value.find((v) => typeof v === 'string');
+        error(at, 'input/many', `input "${portName}" of ${node.kind} takes one wire, found a list of ${value.length}`, `wire a single output${first ? `, e.g. ${portName}: ${first}` : ', e.g. bars.close'}`);
         continue;
       }
       const wires: CompiledWire[] = [];
@@ -402,6 +403,10 @@ function substitute(value: unknown, pointer: string, refs: RefContext, via: Map<
 
 const WIRE = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/;
 
+function joinOr(items: string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
+}
+
 function withArticle(word: string): string {
   return /^[aeiou]/i.test(word) ? `an ${word}` : `a ${word}`;
 }
@@ -464,7 +469,7 @@ function resolveWire(
       `"${text}" is ${withArticle(out.type)} output but input "${portName}" of ${node.kind} expects ${spec.type}`,
       candidates.length
         ? `wire ${candidates.slice(0, 5).join(' or ')} instead`
-        : `connect ${withArticle(spec.type)} output${producers.length ? `, e.g. of ${withArticle(producers.slice(0, 3).join(' or '))} node` : ''}`,
+        : `connect ${withArticle(spec.type)} output${producers.length ? `, e.g. of ${withArticle(joinOr(producers.slice(0, 3)))} node` : ''}`,
     );
     return undefined;
   }

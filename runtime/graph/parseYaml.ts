@@ -168,9 +168,12 @@ interface SyntaxProblem {
   pos: Position;
   message: string;
   hint: string;
+  /** The parser tripping over what follows an earlier mistake, most of the time. */
+  generic?: boolean;
 }
 
 const CLOSERS = { map: '}', seq: ']' } as const;
+const MAX_SYNTAX_ERRORS = 5;
 const OPENERS = { map: '{', seq: '[' } as const;
 
 /**
@@ -248,9 +251,33 @@ function syntaxDiagnostics(doc: Document.Parsed, text: string, at: (offset: numb
         }
         out.push({ pos: at(skipSpaces(offset)), message: original, hint: 'check the indentation around this point' });
         break;
-      default:
-        out.push({ pos: at(skipSpaces(offset)), message: original, hint: 'check indentation, colons, brackets and quotes around this point' });
+      default: {
+        const token = /^Unexpected [a-z-]+ token in YAML stream: (".*")$/.exec(original);
+        out.push({
+          pos: at(skipSpaces(offset)),
+          message: token ? `found ${token[1].length > 42 ? token[1].slice(0, 40) + '..."' : token[1]} where YAML did not expect it` : original,
+          hint: token && /^"[}\]]"$/.test(token[1]) ? `remove this ${token[1]}, or open the ${token[1] === '"}"' ? 'map' : 'list'} it should close` : 'check indentation, colons, brackets and quotes around this point',
+          generic: true,
+        });
+      }
     }
   }
-  return out;
+  // One slip (a stray bracket, a tab) makes the parser trip over every following line. Keep
+  // the first error, the specific ones (tabs, unclosed brackets and quotes, indentation: each
+  // its own mistake), one per line and a handful in all; count the rest.
+  const kept: SyntaxProblem[] = [];
+  const dropped: SyntaxProblem[] = [];
+  const seen = new Set<string>();
+  for (const problem of out) {
+    const key = problem.generic ? `${problem.pos.line}` : `${problem.pos.line}:${problem.pos.col}:${problem.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if ((problem.generic && kept.length > 0) || kept.length >= MAX_SYNTAX_ERRORS) dropped.push(problem);
+    else kept.push(problem);
+  }
+  if (dropped.length) {
+    const n = dropped.length;
+    kept.push({ pos: dropped[0].pos, message: `${n} more syntax error${n === 1 ? '' : 's'} from here on, not shown`, hint: 'they often follow from the first one: fix it and validate again' });
+  }
+  return kept;
 }

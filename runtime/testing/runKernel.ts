@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { AnyNodeDefinition, Kernel, NodeContext } from '../defineNode.js';
+import type { Features } from '../ports.js';
 import { compileParams } from '../params.js';
 
 /**
@@ -13,19 +14,31 @@ export function runKernel(
   inputs: Record<string, Float64Array | Float64Array[] | Record<string, Float64Array>>,
   options: { chunkSize?: number; t?: Float64Array; length?: number } = {},
 ): Record<string, Float64Array> {
+  // Features outputs come back flattened, one column per feature: `port.feature`.
   const params = compileParams(def).parse(rawParams);
   const length = options.length ?? lengthOf(inputs);
   const chunkSize = options.chunkSize ?? 1024;
   const t = options.t ?? Float64Array.from({ length }, (_, i) => i);
-  const kernel = def.create(params as never, testContext(def.kind)) as Kernel;
+  const wires = Object.fromEntries(Object.entries(inputs).map(([name, value]) => [name, Array.isArray(value) ? value.map((_, i) => `${name}${i}`) : [name]]));
+  const kernel = def.create(params as never, { ...testContext(def.kind), inputWires: wires }) as Kernel;
   assert.equal(typeof kernel.step, 'function', `${def.kind} did not create a kernel`);
-  const outNames = Object.keys(def.outputs);
-  const result: Record<string, Float64Array> = {};
-  const buffers: Record<string, Float64Array> = {};
-  for (const name of outNames) {
-    result[name] = new Float64Array(length);
-    buffers[name] = new Float64Array(chunkSize).fill(12345.678); // garbage: kernels must write every row
+  // garbage in the buffers: kernels must write every row
+  const fresh = () => new Float64Array(chunkSize).fill(12345.678);
+  const buffers: Record<string, Float64Array | Features> = {};
+  const flat: [string, () => Float64Array][] = []; // result column -> where the kernel wrote it
+  for (const [name, spec] of Object.entries(def.outputs)) {
+    if (spec.type === 'features') {
+      const names = kernel.featureNames?.[name] ?? [];
+      const bundle = { names, columns: names.map(fresh) };
+      buffers[name] = bundle;
+      names.forEach((feature, j) => flat.push([`${name}.${feature}`, () => bundle.columns[j]]));
+    } else {
+      const buffer = fresh();
+      buffers[name] = buffer;
+      flat.push([name, () => buffer]);
+    }
   }
+  const result: Record<string, Float64Array> = Object.fromEntries(flat.map(([name]) => [name, new Float64Array(length)]));
   for (let start = 0; start < length; start += chunkSize) {
     const n = Math.min(chunkSize, length - start);
     const view = (a: Float64Array) => a.subarray(start, start + n);
@@ -36,7 +49,7 @@ export function runKernel(
       else chunkInputs[name] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, view(v)]));
     }
     kernel.step(n, view(t), chunkInputs, buffers);
-    for (const name of outNames) result[name].set(buffers[name].subarray(0, n), start);
+    for (const [name, buffer] of flat) result[name].set(buffer().subarray(0, n), start);
   }
   return result;
 }

@@ -18,25 +18,32 @@ export const sma = defineNode({
   warmup: (p) => p.timePeriod - 1,
   create: ({ timePeriod }) => {
     const window = new Float64Array(timePeriod); // ring of the last timePeriod inputs
+    // Streaming state; copied into locals for the loop (closure doubles are boxed in V8).
     let pos = 0; // next slot to write; after writing, the oldest value of the window
     let seen = 0;
     let sum = 0.0;
     return {
       step(n, _t, { series }, { value }) {
+        let p = pos;
+        let k = seen;
+        let s = sum;
         for (let i = 0; i < n; i++) {
           const x = series[i];
-          sum += x;
-          window[pos] = x;
-          pos = pos + 1 === timePeriod ? 0 : pos + 1;
-          if (seen >= timePeriod - 1) {
-            value[i] = sum / timePeriod;
+          s += x;
+          window[p] = x;
+          p = p + 1 === timePeriod ? 0 : p + 1;
+          if (k >= timePeriod - 1) {
+            value[i] = s / timePeriod;
             // TA-Lib subtracts the oldest value after the division; keep its order of operations.
-            sum -= window[pos];
+            s -= window[p];
           } else {
             value[i] = NaN;
           }
-          seen++;
+          k++;
         }
+        pos = p;
+        seen = k;
+        sum = s;
       },
     };
   },

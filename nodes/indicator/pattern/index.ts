@@ -1,4 +1,5 @@
 import type { AnyNodeDefinition } from '../../../runtime/defineNode.js';
+import { cdl2crows } from './cdl2crows.js';
 
 /** Candlestick patterns (first half, with the shared candle settings). */
-export const patternIndicators: AnyNodeDefinition[] = [];
+export const patternIndicators: AnyNodeDefinition[] = [cdl2crows];

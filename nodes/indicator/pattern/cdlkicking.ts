@@ -1,0 +1,53 @@
+import { Type } from '@sinclair/typebox';
+import { defineNode } from '../../../runtime/defineNode.js';
+import { BodyLong, CandleStream, ShadowVeryShort, ohlcInputs, patternOutputs } from '../kernels/candle.js';
+
+const lookback = Math.max(ShadowVeryShort.avgPeriod, BodyLong.avgPeriod) + 1;
+
+export const cdlkicking = defineNode({
+  kind: 'indicator.cdlkicking',
+  summary: 'Kicking candlestick pattern (TA-Lib CDLKICKING): +100 bullish, -100 bearish where it completes, else 0.',
+  description:
+    'Two marubozu of opposite colours (each with a real body above the BodyLong average of the 10 ' +
+    'candles before it and both shadows below the ShadowVeryShort average, 10% of their mean ' +
+    'high-low range) with a gap between them: an upside candle gap (low above the prior high) after ' +
+    'a black one, a downside gap after a white one. The sign is the colour of the second candle. ' +
+    'Default TA-Lib candle settings; no output for the first 11 events.',
+  params: Type.Object({}, { additionalProperties: false }),
+  inputs: ohlcInputs,
+  outputs: patternOutputs,
+  warmup: () => lookback,
+  create: () => {
+    const cs = new CandleStream(lookback);
+    const svs1 = cs.average(ShadowVeryShort, 1);
+    const svs0 = cs.average(ShadowVeryShort, 0);
+    const bodyLong1 = cs.average(BodyLong, 1);
+    const bodyLong0 = cs.average(BodyLong, 0);
+    return {
+      step(n, _t, { open, high, low, close }, { value }) {
+        for (let i = 0; i < n; i++) {
+          if (!cs.push(open[i], high[i], low[i], close[i])) {
+            value[i] = NaN;
+            continue;
+          }
+          const color1 = cs.color(1);
+          const color0 = cs.color(0);
+          value[i] =
+            color1 === -color0 && // opposite candles
+            // 1st marubozu
+            cs.realBody(1) > bodyLong1.value() &&
+            cs.upperShadow(1) < svs1.value() &&
+            cs.lowerShadow(1) < svs1.value() &&
+            // 2nd marubozu
+            cs.realBody(0) > bodyLong0.value() &&
+            cs.upperShadow(0) < svs0.value() &&
+            cs.lowerShadow(0) < svs0.value() &&
+            // gap
+            ((color1 === -1 && cs.candleGapUp(0, 1)) || (color1 === 1 && cs.candleGapDown(0, 1)))
+              ? color0 * 100
+              : 0;
+        }
+      },
+    };
+  },
+});
