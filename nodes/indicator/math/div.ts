@@ -1,0 +1,18 @@
+import { Type } from '@sinclair/typebox';
+import { defineNode } from '../../../runtime/defineNode.js';
+import { port } from '../../../runtime/ports.js';
+
+export const div = defineNode({
+  kind: 'indicator.div',
+  summary: 'Quotient of two series, event by event (TA-Lib DIV).',
+  description: 'series0 / series1 at each event, IEEE division as in C: x / 0 is +-Infinity and 0 / 0 is NaN (values, as TA-Lib writes inf / nan). No state, no warm-up (TA-Lib lookback 0). Both inputs must be aligned on the same events (the runtime joins them).',
+  params: Type.Object({}, { additionalProperties: false }),
+  inputs: { series0: port.number(), series1: port.number() },
+  outputs: { value: port.number() },
+  warmup: () => 0,
+  create: () => ({
+    step(n, _t, { series0, series1 }, { value }) {
+      for (let i = 0; i < n; i++) value[i] = series0[i] / series1[i];
+    },
+  }),
+});

@@ -1,0 +1,26 @@
+import { Type } from '@sinclair/typebox';
+import { defineNode } from '../../../runtime/defineNode.js';
+import { port } from '../../../runtime/ports.js';
+import { rollingExtreme } from '../kernels/mathExtreme.js';
+
+export const maxindex = defineNode({
+  kind: 'indicator.maxindex',
+  summary: 'Event index of the highest value over the last timePeriod events (TA-Lib MAXINDEX).',
+  description:
+    'The index of the greatest of the last timePeriod inputs, counted from the first event the node saw (0-based; TA-Lib\'s absolute index when run from the first row), kept across chunks. Ties as TA-Lib: a new value equal to the highest takes over (newest wins), but when the highest leaves the window the rescan keeps the oldest of equal values. No output for the first timePeriod - 1 events.',
+  params: Type.Object(
+    { timePeriod: Type.Integer({ minimum: 2, maximum: 100000, default: 30, description: 'Number of events in the window.' }) },
+    { additionalProperties: false },
+  ),
+  inputs: { series: port.number() },
+  outputs: { value: port.number() },
+  warmup: (p) => p.timePeriod - 1,
+  create: ({ timePeriod }) => {
+    const extreme = rollingExtreme(timePeriod, { max: true, min: false });
+    return {
+      step(n, _t, { series }, { value }) {
+        extreme.step(n, series, undefined, value, undefined, undefined);
+      },
+    };
+  },
+});

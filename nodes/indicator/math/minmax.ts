@@ -1,0 +1,26 @@
+import { Type } from '@sinclair/typebox';
+import { defineNode } from '../../../runtime/defineNode.js';
+import { port } from '../../../runtime/ports.js';
+import { rollingExtreme } from '../kernels/mathExtreme.js';
+
+export const minmax = defineNode({
+  kind: 'indicator.minmax',
+  summary: 'Lowest and highest values over the last timePeriod events (TA-Lib MINMAX).',
+  description:
+    'min and max of the last timePeriod inputs (the current one included), as TA-Lib MIN and MAX compute them. No output for the first timePeriod - 1 events.',
+  params: Type.Object(
+    { timePeriod: Type.Integer({ minimum: 2, maximum: 100000, default: 30, description: 'Number of events in the window.' }) },
+    { additionalProperties: false },
+  ),
+  inputs: { series: port.number() },
+  outputs: { min: port.number(), max: port.number() },
+  warmup: (p) => p.timePeriod - 1,
+  create: ({ timePeriod }) => {
+    const extreme = rollingExtreme(timePeriod, { max: true, min: true });
+    return {
+      step(n, _t, { series }, out) {
+        extreme.step(n, series, out.max, undefined, out.min, undefined);
+      },
+    };
+  },
+});

@@ -1,0 +1,47 @@
+import { Type } from '@sinclair/typebox';
+import { defineNode } from '../../../runtime/defineNode.js';
+import { port } from '../../../runtime/ports.js';
+import { RollingHighest, RollingLowest } from '../kernels/momentumExtremes.js';
+
+export const aroonosc = defineNode({
+  kind: 'indicator.aroonosc',
+  summary: 'Aroon oscillator: aroon up minus aroon down, -100 to 100 (TA-Lib AROONOSC).',
+  description:
+    'Over the window of the last timePeriod + 1 bars (today included): 100 / timePeriod * (position ' +
+    'of the highest high - position of the lowest low), the most recent of equal extremes counting, ' +
+    'as in TA-Lib; equal to aroonUp - aroonDown of indicator.aroon and computed in TA-Lib order, so ' +
+    'values equal TA-Lib AROONOSC to the last bit. The rolling extremes are kept in O(1) amortised ' +
+    'time. No output for the first timePeriod events.',
+  params: Type.Object(
+    {
+      timePeriod: Type.Integer({
+        minimum: 2,
+        maximum: 100000,
+        default: 14,
+        description: 'Look-back in bars; the window holds timePeriod + 1 bars.',
+      }),
+    },
+    { additionalProperties: false },
+  ),
+  inputs: { high: port.number(), low: port.number() },
+  outputs: { value: port.number() },
+  warmup: (p) => p.timePeriod,
+  create: ({ timePeriod }) => {
+    const highest = new RollingHighest(timePeriod + 1);
+    const lowest = new RollingLowest(timePeriod + 1);
+    const factor = 100.0 / timePeriod;
+    return {
+      step(n, _t, { high, low }, { value }) {
+        for (let i = 0; i < n; i++) {
+          lowest.push(low[i]);
+          highest.push(high[i]);
+          if (highest.count <= timePeriod) {
+            value[i] = NaN;
+            continue;
+          }
+          value[i] = factor * (highest.index - lowest.index);
+        }
+      },
+    };
+  },
+});

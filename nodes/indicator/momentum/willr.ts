@@ -1,0 +1,42 @@
+import { Type } from '@sinclair/typebox';
+import { defineNode } from '../../../runtime/defineNode.js';
+import { port } from '../../../runtime/ports.js';
+import { RollingHighest, RollingLowest } from '../kernels/momentumExtremes.js';
+
+export const willr = defineNode({
+  kind: 'indicator.willr',
+  summary: "Williams' %R: where the close sits in the high-low range of the last timePeriod bars, 0 to -100 (TA-Lib WILLR).",
+  description:
+    '%R = (highest high - close) / ((highest high - lowest low) / -100) over the last timePeriod ' +
+    'bars (today included), computed in that order as TA-Lib does, so values equal TA-Lib WILLR to ' +
+    'the last bit; 0 when the range is zero. The rolling extremes are kept in O(1) amortised time. ' +
+    'No output for the first timePeriod - 1 events.',
+  params: Type.Object(
+    {
+      timePeriod: Type.Integer({ minimum: 2, maximum: 100000, default: 14, description: 'Number of bars in the high-low range.' }),
+    },
+    { additionalProperties: false },
+  ),
+  inputs: { high: port.number(), low: port.number(), close: port.number() },
+  outputs: { value: port.number() },
+  warmup: (p) => p.timePeriod - 1,
+  create: ({ timePeriod }) => {
+    const highest = new RollingHighest(timePeriod);
+    const lowest = new RollingLowest(timePeriod);
+    return {
+      step(n, _t, { high, low, close }, { value }) {
+        for (let i = 0; i < n; i++) {
+          highest.push(high[i]);
+          lowest.push(low[i]);
+          if (highest.count < timePeriod) {
+            value[i] = NaN;
+            continue;
+          }
+          const hh = highest.value;
+          const diff = (hh - lowest.value) / -100.0;
+          value[i] = diff !== 0.0 ? (hh - close[i]) / diff : 0.0;
+        }
+      },
+    };
+  },
+});

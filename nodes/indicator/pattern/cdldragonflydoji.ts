@@ -1,0 +1,35 @@
+import { Type } from '@sinclair/typebox';
+import { defineNode } from '../../../runtime/defineNode.js';
+import { BodyDoji, CandleStream, ShadowVeryShort, ohlcInputs, patternOutputs } from '../kernels/candle.js';
+
+const lookback = Math.max(BodyDoji.avgPeriod, ShadowVeryShort.avgPeriod);
+
+export const cdldragonflydoji = defineNode({
+  kind: 'indicator.cdldragonflydoji',
+  summary: 'Dragonfly Doji candlestick (TA-Lib CDLDRAGONFLYDOJI): +100 where found, else 0.',
+  description:
+    'A doji (real body at most BodyDoji) with a very short upper shadow and a lower shadow that ' +
+    'is not very short (ShadowVeryShort: 10% of the mean high-low range of the 10 candles before ' +
+    'it). Always +100 when found. Default TA-Lib candle settings; no output for the first 10 events.',
+  params: Type.Object({}, { additionalProperties: false }),
+  inputs: ohlcInputs,
+  outputs: patternOutputs,
+  warmup: () => lookback,
+  create: () => {
+    const cs = new CandleStream(lookback);
+    const bodyDoji = cs.average(BodyDoji, 0);
+    const svs = cs.average(ShadowVeryShort, 0);
+    return {
+      step(n, _t, { open, high, low, close }, { value }) {
+        for (let i = 0; i < n; i++) {
+          if (!cs.push(open[i], high[i], low[i], close[i])) {
+            value[i] = NaN;
+            continue;
+          }
+          value[i] =
+            cs.realBody(0) <= bodyDoji.value() && cs.upperShadow(0) < svs.value() && cs.lowerShadow(0) > svs.value() ? 100 : 0;
+        }
+      },
+    };
+  },
+});
