@@ -12,6 +12,7 @@ import type { BenchContext, BenchOutcome, Benchmark } from './harness.js';
 /** Every benchmark, in the order they run. A new one is one line here. */
 const benchmarks: (() => Promise<{ default: Benchmark }>)[] = [
   () => import('./backtest.js'),
+  () => import('./indicators.js'),
 ];
 
 async function main(argv: string[]): Promise<number> {

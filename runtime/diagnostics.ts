@@ -54,21 +54,21 @@ export class GraphError extends Error {
 
 /** Edit distance counting an insertion, deletion, substitution or swap of two neighbours as one (OSA). */
 export function editDistance(a: string, b: string): number {
-  const rows: number[][] = [];
-  for (let i = 0; i <= a.length; i++) {
-    rows.push(new Array<number>(b.length + 1).fill(0));
-    rows[i][0] = i;
-  }
-  for (let j = 0; j <= b.length; j++) rows[0][j] = j;
+  // Three rolling rows: the one before the previous is needed for swaps.
+  let before = new Array<number>(b.length + 1).fill(0);
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  let row = new Array<number>(b.length + 1).fill(0);
   for (let i = 1; i <= a.length; i++) {
+    row[0] = i;
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let d = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2][j - 2] + 1);
-      rows[i][j] = d;
+      let d = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, before[j - 2] + 1);
+      row[j] = d;
     }
+    [before, prev, row] = [prev, row, before];
   }
-  return rows[a.length][b.length];
+  return prev[b.length];
 }
 
 /**
@@ -81,16 +81,17 @@ export function didYouMean(found: string, candidates: Iterable<string>): string 
   let bestDistance = Infinity;
   let prefix: string | undefined;
   const lower = found.toLowerCase();
+  const limit = Math.max(2, Math.floor(found.length / 3));
   for (const candidate of candidates) {
     const c = candidate.toLowerCase();
-    const d = editDistance(lower, c);
+    // The distance is at least the difference in length: skip what cannot be close enough.
+    const d = Math.abs(c.length - lower.length) > limit ? Infinity : editDistance(lower, c);
     if (d < bestDistance && d < Math.min(lower.length, c.length)) {
       best = candidate;
       bestDistance = d;
     }
     if (prefix === undefined && Math.min(lower.length, c.length) >= 2 && (lower.startsWith(c) || c.startsWith(lower))) prefix = candidate;
   }
-  const limit = Math.max(2, Math.floor(found.length / 3));
   return best !== undefined && bestDistance <= limit ? best : prefix;
 }
 

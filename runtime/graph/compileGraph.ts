@@ -70,6 +70,7 @@ export interface CompileResult {
 const validateEnvelope = ajv.compile(GraphEnvelopeSchema);
 const REF = /^\$([A-Za-z_][A-Za-z0-9_]*)$/;
 const NODE_KEYS = Object.keys(NodeEntrySchema.properties);
+const ID = new RegExp(ID_PATTERN);
 /** Parse errors after which the document's data is incomplete or a guess. */
 const DOCUMENT_ERRORS = new Set(['yaml/syntax', 'yaml/too-large', 'yaml/too-deep', 'yaml/unknown-alias']);
 
@@ -139,7 +140,7 @@ export function compileGraph(text: string, file: string, registry: NodeRegistry,
   for (const id of ids) {
     const pointer = pointerJoin('/nodes', id);
     const entry = nodesMap[id];
-    if (!new RegExp(ID_PATTERN).test(id)) {
+    if (!ID.test(id)) {
       error(pointer, 'graph/id', `node id "${id}" is not a valid name; expected letters, digits and _ (not starting with a digit)`, 'ids are used in wires as id.port', parsed.keyAt.get(pointer));
     }
     if (!isPlainMap(entry) || typeof entry.kind !== 'string') continue; // the envelope check reported it
@@ -305,7 +306,7 @@ export function compileGraph(text: string, file: string, registry: NodeRegistry,
     file,
     name: String(graph.name),
     description: typeof graph.description === 'string' ? graph.description : undefined,
-    params: graphParams,
+    params: { ...graphParams },
     nodes: order,
     byId: nodes,
     warnings: diagnostics.filter((d) => d.severity === 'warning'),
@@ -502,9 +503,10 @@ function topologicalOrder(ids: string[], nodes: Map<string, CompiledNode>, parse
   const reported = new Set<string>();
   const state = new Map<string, 'open' | 'closed'>();
   const path: string[] = [];
-  const closeCycle = (reader: string, dep: string) => {
-    // Each node on the path reads from the next one, and `reader` (the last) reads from `dep`:
-    // reversed, the loop is in the order data flows.
+  /** The node at the end of the DFS path reads from `dep`, which is on the path: a loop. */
+  const closeCycle = (dep: string) => {
+    // Each node on the path reads from the next one, and the last reads from `dep`: reversed,
+    // the loop is in the order data flows.
     const cycle = path.slice(path.indexOf(dep)).reverse();
     const key = [...cycle].sort().join(',');
     if (reported.has(key)) return;
@@ -534,7 +536,7 @@ function topologicalOrder(ids: string[], nodes: Map<string, CompiledNode>, parse
       if (top.next < list.length) {
         const dep = list[top.next++];
         if (done.has(dep)) continue;
-        if (state.get(dep) === 'open') closeCycle(top.id, dep);
+        if (state.get(dep) === 'open') closeCycle(dep);
         else if (!state.has(dep)) {
           state.set(dep, 'open');
           path.push(dep);

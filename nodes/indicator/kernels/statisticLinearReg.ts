@@ -12,8 +12,9 @@ import type { Kernel } from '../../../runtime/defineNode.js';
  * Outputs by `output`: 'linearreg' b + m (period - 1) (the line at the newest event),
  * 'tsf' b + m period (one event ahead), 'intercept' b, 'slope' m, 'angle' atan(m) in degrees.
  *
- * TA-Lib computes SumXSqr in 32-bit integers, which overflows for period > 1024 (its results are
- * then meaningless); this kernel computes it exactly in doubles, identical for period <= 1024.
+ * TA-Lib computes SumXSqr in 32-bit integer arithmetic, which overflows for period > 1290 (the
+ * npm build's results are then wrong); this kernel computes it exactly in doubles, identical to
+ * TA-Lib for period <= 1290.
  *
  * Memory: a ring of `period` values; time O(period) per event, as TA-Lib.
  * Usage: `create: ({ timePeriod }) => linearRegKernel(timePeriod, 'slope')`.

@@ -19,7 +19,7 @@ export const minindex = defineNode({
     const extreme = rollingExtreme(timePeriod, { max: false, min: true });
     return {
       step(n, _t, { series }, { value }) {
-        extreme.step(n, series, undefined, undefined, value, undefined);
+        extreme.step(n, series, undefined, undefined, undefined, value);
       },
     };
   },

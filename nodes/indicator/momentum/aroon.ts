@@ -25,7 +25,6 @@ export const aroon = defineNode({
   ),
   inputs: { high: port.number(), low: port.number() },
   outputs: { aroonDown: port.number(), aroonUp: port.number() },
-  defaultOutput: 'aroonUp',
   warmup: (p) => p.timePeriod,
   create: ({ timePeriod }) => {
     const highest = new RollingHighest(timePeriod + 1);

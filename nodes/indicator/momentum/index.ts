@@ -1,7 +1,67 @@
 import type { AnyNodeDefinition } from '../../../runtime/defineNode.js';
 import { atr } from '../volatility/atr.js';
+import { natr } from '../volatility/natr.js';
+import { trange } from '../volatility/trange.js';
+import { ad } from '../volume/ad.js';
+import { adosc } from '../volume/adosc.js';
+import { obv } from '../volume/obv.js';
+import { adx } from './adx.js';
+import { adxr } from './adxr.js';
+import { aroon } from './aroon.js';
+import { aroonosc } from './aroonosc.js';
+import { bop } from './bop.js';
+import { cci } from './cci.js';
+import { cmo } from './cmo.js';
+import { dx } from './dx.js';
+import { imi } from './imi.js';
 import { macd } from './macd.js';
+import { mfi } from './mfi.js';
+import { minusDi } from './minus_di.js';
+import { minusDm } from './minus_dm.js';
+import { mom } from './mom.js';
+import { plusDi } from './plus_di.js';
+import { plusDm } from './plus_dm.js';
+import { roc } from './roc.js';
+import { rocp } from './rocp.js';
+import { rocr } from './rocr.js';
+import { rocr100 } from './rocr100.js';
 import { rsi } from './rsi.js';
+import { ultosc } from './ultosc.js';
+import { willr } from './willr.js';
 
 /** Momentum, volatility and volume indicators. */
-export const momentumIndicators: AnyNodeDefinition[] = [rsi, macd, atr];
+export const momentumIndicators: AnyNodeDefinition[] = [
+  rsi,
+  macd,
+  atr,
+  // Wilder directional movement family (kernels/momentumWilder.ts)
+  plusDm,
+  minusDm,
+  plusDi,
+  minusDi,
+  dx,
+  adx,
+  adxr,
+  // rolling extremes (kernels/momentumExtremes.ts)
+  willr,
+  aroon,
+  aroonosc,
+  bop,
+  cci,
+  cmo,
+  imi,
+  mfi,
+  mom,
+  roc,
+  rocp,
+  rocr,
+  rocr100,
+  ultosc,
+  // volatility
+  natr,
+  trange,
+  // volume
+  ad,
+  adosc,
+  obv,
+];

@@ -7,7 +7,7 @@ export const tsf = defineNode({
   kind: 'indicator.tsf',
   summary: 'Time series forecast: the least-squares line of the last timePeriod values, extended one event ahead (TA-Lib TSF).',
   description:
-    'b + m * timePeriod, where y = b + m * x is the least-squares line through the last timePeriod inputs (x = 0 for the oldest): the line projected to the next event. Recomputed over the window at every event in TA-Lib\'s order of operations (equal to TA-Lib to the last bit for timePeriod <= 1024; above that TA-Lib\'s 32-bit sum of squares overflows, hean computes it exactly). No output for the first timePeriod - 1 events.',
+    'b + m * timePeriod, where y = b + m * x is the least-squares line through the last timePeriod inputs (x = 0 for the oldest): the line projected to the next event. Recomputed over the window at every event in TA-Lib\'s order of operations (equal to TA-Lib to the last bit up to timePeriod 1290; above that TA-Lib\'s 32-bit integer sum of squares overflows and its values are wrong, hean computes it exactly). No output for the first timePeriod - 1 events.',
   params: Type.Object(
     { timePeriod: Type.Integer({ minimum: 2, maximum: 100000, default: 14, description: 'Number of events the line is fitted to.' }) },
     { additionalProperties: false },

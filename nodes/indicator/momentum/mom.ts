@@ -1,0 +1,43 @@
+import { Type } from '@sinclair/typebox';
+import { defineNode } from '../../../runtime/defineNode.js';
+import { port } from '../../../runtime/ports.js';
+
+export const mom = defineNode({
+  kind: 'indicator.mom',
+  summary: 'Momentum: the change over timePeriod events, x - x[timePeriod ago] (TA-Lib MOM).',
+  description:
+    'MOM = x[i] - x[i - timePeriod]. ' +
+    'Computed as TA-Lib writes it, so values equal TA-Lib MOM to the last bit. No output for the ' +
+    'first timePeriod events.',
+  params: Type.Object(
+    {
+      timePeriod: Type.Integer({ minimum: 1, maximum: 100000, default: 10, description: 'Distance in events to the earlier value.' }),
+    },
+    { additionalProperties: false },
+  ),
+  inputs: { series: port.number() },
+  outputs: { value: port.number() },
+  warmup: (p) => p.timePeriod,
+  create: ({ timePeriod }) => {
+    const p = timePeriod;
+    const window = new Float64Array(p); // ring of the last timePeriod inputs
+    let pos = 0; // slot of the value timePeriod events ago, overwritten by today's
+    let seen = 0;
+    return {
+      step(n, _t, { series }, { value }) {
+        for (let i = 0; i < n; i++) {
+          const x = series[i];
+          const prev = window[pos];
+          window[pos] = x;
+          pos = pos + 1 === p ? 0 : pos + 1;
+          if (seen < p) {
+            seen++;
+            value[i] = NaN;
+            continue;
+          }
+          value[i] = x - prev;
+        }
+      },
+    };
+  },
+});
