@@ -28,8 +28,12 @@ function inputsFor(def: AnyNodeDefinition, c: Columns): Record<string, Float64Ar
   return Object.fromEntries(Object.entries(def.inputs).map(([name, spec]) => [name, spec.many ? [c.close, c.open] : map[name]]));
 }
 
-/** Streams a kernel over the columns in chunks; returns the last chunk's first output (kept live). */
-function runHean(def: AnyNodeDefinition, params: Record<string, unknown>, inputs: Record<string, Float64Array | Float64Array[]>, n: number): Record<string, Float64Array> {
+/**
+ * Streams a kernel over the columns in chunks of CHUNK, reusing its output buffers as the runtime
+ * does. With `keep`, also copies every chunk's outputs into whole columns (for checking values;
+ * not timed).
+ */
+function runHean(def: AnyNodeDefinition, params: Record<string, unknown>, inputs: Record<string, Float64Array | Float64Array[]>, n: number, keep = false): Record<string, Float64Array> {
   const kernel = def.create(compileParams(def).parse(params) as never, {
     id: def.kind,
     inputWires: Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, Array.isArray(v) ? v.map((_, i) => `${k}${i}`) : [k]])),
@@ -45,7 +49,7 @@ function runHean(def: AnyNodeDefinition, params: Record<string, unknown>, inputs
       outputs[name] = { names, columns: names.map(() => new Float64Array(CHUNK)) };
     } else {
       outputs[name] = new Float64Array(CHUNK);
-      whole[name] = new Float64Array(n);
+      if (keep) whole[name] = new Float64Array(n);
     }
   }
   const t = new Float64Array(CHUNK);
@@ -260,7 +264,7 @@ const benchmark: Benchmark = {
       if (!def) continue;
       ctx.progress(`hand loop ${hand.kind}`);
       const timed = await bestOf(5, 1, () => hand.run(all));
-      const hean = runHean(def, hand.params, inputsFor(def, all), n)[hand.output];
+      const hean = runHean(def, hand.params, inputsFor(def, all), n, true)[hand.output];
       let worst = 0;
       for (let i = 0; i < n; i++) {
         const a = hean[i];

@@ -105,7 +105,8 @@ export function defineNode<P extends TObject, I extends Record<string, PortSpec>
 }
 
 export function familyOf(kind: string): string {
-  return kind.slice(0, kind.indexOf('.'));
+  const dot = kind.indexOf('.');
+  return dot < 0 ? kind : kind.slice(0, dot);
 }
 
 export function isSourceDefinition(def: AnyNodeDefinition): boolean {

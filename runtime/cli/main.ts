@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { allNodes } from '../../nodes/index.js';
@@ -33,6 +33,7 @@ const USAGE = `hean — declarative dataflow graphs for trading strategies
 Usage:
   hean run GRAPH [--data [node=]FILE]... [--set name=value]... [--json] [--trades FILE] [--chunk N]
   hean validate GRAPH... [--set name=value]...
+  hean viz GRAPH [-o FILE.svg|FILE.html] [--set name=value]...
   hean nodes [KIND|FAMILY] [--json]
   hean schema [--write [DIR]]
   hean data download binance SYMBOL TIMEFRAME --from DATE --to DATE [--dir DIR] [--out FILE]
@@ -48,6 +49,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runCommand(rest);
       case 'validate':
         return validateCommand(rest);
+      case 'viz':
+        return await vizCommand(rest);
       case 'nodes':
         return nodesCommand(rest);
       case 'schema':
@@ -65,7 +68,7 @@ export async function main(argv: string[]): Promise<number> {
         console.log(USAGE);
         return command === undefined ? INVALID : OK;
       default: {
-        const guess = didYouMean(command, ['run', 'validate', 'nodes', 'schema', 'data', 'help']);
+        const guess = didYouMean(command, ['run', 'validate', 'viz', 'nodes', 'schema', 'data', 'help']);
         throw new UsageError(`unknown command "${command}"${guess ? `; did you mean "${guess}"?` : ''}`);
       }
     }
@@ -109,6 +112,41 @@ function validateCommand(argv: string[]): number {
     }
   }
   return failed ? INVALID : OK;
+}
+
+/** Writes a file, creating its directory. */
+function writeOutput(file: string, text: string): void {
+  mkdirSync(dirname(resolve(file)), { recursive: true });
+  writeFileSync(file, text);
+}
+
+/** `.svg` or `.html`/`.htm`, from an output file's name. */
+function drawingFormat(file: string, flag: string): 'svg' | 'html' {
+  const ext = extname(file).toLowerCase();
+  if (ext === '.svg') return 'svg';
+  if (ext === '.html' || ext === '.htm') return 'html';
+  throw new UsageError(`${flag} ${file}: expected a file ending in .svg or .html`);
+}
+
+async function vizCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { out: { type: 'string', short: 'o' }, set: { type: 'string', multiple: true } },
+  });
+  if (positionals.length !== 1) throw new UsageError(`viz takes one GRAPH file, found ${positionals.length}`);
+  const format = values.out === undefined ? 'svg' : drawingFormat(values.out, '-o');
+  const { drawGraph } = await import('../../viz/drawGraph.js');
+  const drawing = await drawGraph(positionals[0], format, parseSets(values.set));
+  printDiagnostics(drawing.diagnostics);
+  if (drawing.text === undefined) return INVALID;
+  if (values.out === undefined) process.stdout.write(drawing.text);
+  else {
+    writeOutput(values.out, drawing.text);
+    const errors = drawing.diagnostics.filter((d) => d.severity === 'error').length;
+    console.log(`wrote ${values.out}${errors ? ` (the graph has ${errors} error${errors === 1 ? '' : 's'}, marked in the drawing)` : ''}`);
+  }
+  return drawing.ok ? OK : INVALID;
 }
 
 async function runCommand(argv: string[]): Promise<number> {

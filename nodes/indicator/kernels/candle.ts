@@ -104,82 +104,101 @@ export const CandleSettings = Object.freeze({
  * `value()` is the threshold TA-Lib compares with. Created by `CandleStream.average`.
  */
 export class CandleAverage {
-  /** TA-Lib's period total: the ranges of the avgPeriod candles before candle `offset`. */
-  total = 0.0;
   readonly rangeType: RangeType;
   readonly avgPeriod: number;
   readonly factor: number;
   readonly divisor: number;
+  private readonly half: boolean;
 
   constructor(
     private readonly cs: CandleStream,
     readonly setting: CandleSetting,
     /** Candles back from the current one (TA-Lib's `i - offset`). */
     readonly offset: number,
+    /** @internal Index of this average's total in the stream's totals (-1 when avgPeriod is 0). */
+    readonly slotIndex: number,
   ) {
     this.rangeType = setting.rangeType;
     this.avgPeriod = setting.avgPeriod;
     this.factor = setting.factor;
-    this.divisor = setting.rangeType === RangeType.Shadows ? 2.0 : 1.0;
+    this.half = setting.rangeType === RangeType.Shadows;
+    this.divisor = this.half ? 2.0 : 1.0;
+  }
+
+  /** TA-Lib's period total: the ranges of the avgPeriod candles before candle `offset` (0 when avgPeriod is 0). */
+  get total(): number {
+    return this.slotIndex < 0 ? 0.0 : this.cs.totals[this.slotIndex];
   }
 
   /** TA_CANDLEAVERAGE(SET, total, i - offset). */
   value(): number {
     const p = this.avgPeriod;
-    return (this.factor * (p !== 0 ? this.total / p : this.cs.rangeOf(this.rangeType, this.offset))) / this.divisor;
+    // factor * (SUM / avgPeriod or RANGE) / divisor; dividing by 1.0 is exact, so it is skipped.
+    const v = this.factor * (p !== 0 ? this.cs.totals[this.slotIndex] / p : this.cs.rangeOf(this.rangeType, this.offset));
+    return this.half ? v / 2.0 : v;
   }
 
   /** TA_CANDLEAVERAGE(SET, total, i - k): same total, but RANGE(i - k) when avgPeriod is 0. */
   valueAt(k: number): number {
     const p = this.avgPeriod;
-    return (this.factor * (p !== 0 ? this.total / p : this.cs.rangeOf(this.rangeType, k))) / this.divisor;
-  }
-
-  /** @internal Seed at the first output row: sum of ranges oldest first, as TA-Lib's loop. */
-  seed(): void {
-    const p = this.avgPeriod;
-    let total = 0.0;
-    for (let k = this.offset + p; k > this.offset; k--) total += this.cs.rangeOf(this.rangeType, k);
-    this.total = total;
-  }
-
-  /** @internal Slide after an output row (before the next candle is written). */
-  slide(): void {
-    const t = this.rangeType;
-    this.total += this.cs.rangeOf(t, this.offset) - this.cs.rangeOf(t, this.offset + this.avgPeriod);
+    const v = this.factor * (p !== 0 ? this.cs.totals[this.slotIndex] / p : this.cs.rangeOf(this.rangeType, k));
+    return this.half ? v / 2.0 : v;
   }
 }
 
 /**
  * A ring of the last `depth` candles plus the period totals of the averages a pattern uses.
  * Accessors take `k` = candles back from the current (last pushed) candle, 0 <= k < depth.
+ *
+ * Layout: the columns are rings of a power-of-two capacity >= depth, so the candle `k` back is
+ * at `(pos - k) & mask`. The TA_CANDLERANGE values of the range types that the registered
+ * averages use are computed once per candle and kept in rings too (`ranges`), so sliding a total
+ * costs two loads.
  */
 export class CandleStream {
   /** Candles pushed so far; the current candle is TA-Lib's index `count - 1`. */
   count = 0;
+  /** Candles kept (the ring's capacity, a power of two >= depth). */
   readonly size: number;
+  /** @internal Period totals of the averages, by CandleAverage.slotIndex. */
+  totals: Float64Array = new Float64Array(0);
+  private readonly mask: number;
   private readonly o: Float64Array;
   private readonly h: Float64Array;
   private readonly l: Float64Array;
   private readonly c: Float64Array;
+  /** Ranges by type: RealBody at [0, size), HighLow at [size, 2 size), Shadows at [2 size, 3 size). */
+  private readonly r: Float64Array;
   private pos: number;
-  private readonly avgs: CandleAverage[] = [];
-  private seeded = false;
+  /** True once the totals are seeded: every push then slides them and gives an output. */
+  private live = false;
+  private nAvg = 0;
+  private useBody = false;
+  private useHighLow = false;
+  private useShadows = false;
+  private readonly pending: CandleAverage[] = [];
+  /** Per average: offset into `r` (before `+ pos`, masked) of the range added and of the range removed. */
+  private addAt: Int32Array = new Int32Array(0);
+  private subAt: Int32Array = new Int32Array(0);
 
   /**
    * @param lookback TA-Lib's lookback: the first `lookback` candles get no output.
-   * @param depth candles kept (default lookback + 1, enough for every TA-Lib pattern).
+   * @param depth candles kept at least (default lookback + 1, enough for every TA-Lib pattern).
    */
   constructor(
     readonly lookback: number,
     depth = lookback + 1,
   ) {
-    this.size = Math.max(1, depth);
-    this.o = new Float64Array(this.size);
-    this.h = new Float64Array(this.size);
-    this.l = new Float64Array(this.size);
-    this.c = new Float64Array(this.size);
-    this.pos = this.size - 1;
+    let size = 1;
+    while (size < depth) size *= 2;
+    this.size = size;
+    this.mask = size - 1;
+    this.o = new Float64Array(size);
+    this.h = new Float64Array(size);
+    this.l = new Float64Array(size);
+    this.c = new Float64Array(size);
+    this.r = new Float64Array(3 * size);
+    this.pos = size - 1;
   }
 
   /** Registers TA_CANDLEAVERAGE(setting, total, i - offset); call before the first push. */
@@ -187,8 +206,14 @@ export class CandleStream {
     if (offset + setting.avgPeriod > this.lookback || offset + setting.avgPeriod >= this.size) {
       throw new Error(`candle average ${setting.name} at offset ${offset} needs more than the lookback ${this.lookback}`);
     }
-    const a = new CandleAverage(this, setting, offset);
-    if (setting.avgPeriod !== 0) this.avgs.push(a);
+    if (this.count > 0) throw new Error('CandleStream.average must be called before the first push');
+    const a = new CandleAverage(this, setting, offset, setting.avgPeriod !== 0 ? this.pending.length : -1);
+    if (setting.avgPeriod !== 0) {
+      this.pending.push(a);
+      if (setting.rangeType === RangeType.RealBody) this.useBody = true;
+      else if (setting.rangeType === RangeType.HighLow) this.useHighLow = true;
+      else this.useShadows = true;
+    }
     return a;
   }
 
@@ -197,97 +222,126 @@ export class CandleStream {
    * averages hold TA-Lib's totals for this row.
    */
   push(open: number, high: number, low: number, close: number): boolean {
-    const avgs = this.avgs;
-    if (this.seeded) for (let a = 0; a < avgs.length; a++) avgs[a].slide();
-    const pos = this.pos + 1 === this.size ? 0 : this.pos + 1;
+    const r = this.r;
+    const mask = this.mask;
+    let pos = this.pos;
+    if (this.live) {
+      // TA-Lib, after each output row: total += RANGE(i - offset) - RANGE(trailing index).
+      const totals = this.totals;
+      const addAt = this.addAt;
+      const subAt = this.subAt;
+      for (let a = 0; a < this.nAvg; a++) totals[a] += r[(addAt[a] + pos) & mask | (addAt[a] & ~mask)] - r[(subAt[a] + pos) & mask | (subAt[a] & ~mask)];
+    }
+    pos = (pos + 1) & mask;
     this.pos = pos;
     this.o[pos] = open;
     this.h[pos] = high;
     this.l[pos] = low;
     this.c[pos] = close;
-    this.count++;
-    if (this.count <= this.lookback) return false;
-    if (!this.seeded) {
-      for (let a = 0; a < avgs.length; a++) avgs[a].seed();
-      this.seeded = true;
+    if (this.useBody) r[pos] = Math.abs(close - open);
+    if (this.useHighLow) r[this.size + pos] = high - low;
+    if (this.useShadows) {
+      const white = close >= open;
+      r[2 * this.size + pos] = high - (white ? close : open) + ((white ? open : close) - low);
     }
+    this.count++;
+    return this.live || this.warm();
+  }
+
+  /** Warm-up bookkeeping, off the hot path: output from index lookback on, seeding the totals there. */
+  private warm(): boolean {
+    if (this.count <= this.lookback) return false;
+    const n = this.pending.length;
+    this.nAvg = n;
+    this.totals = new Float64Array(n);
+    this.addAt = new Int32Array(n);
+    this.subAt = new Int32Array(n);
+    for (let a = 0; a < n; a++) {
+      const avg = this.pending[a];
+      // Ring offsets: the type's block start plus (-offset) or (-offset - avgPeriod), kept as
+      // block | (delta & mask) so that (x + pos) & mask | block addresses the slot.
+      const block = avg.rangeType * this.size;
+      this.addAt[a] = block | (-avg.offset & this.mask);
+      this.subAt[a] = block | (-(avg.offset + avg.avgPeriod) & this.mask);
+      // Seed: the ranges added oldest first to 0.0, as TA-Lib's loops.
+      let total = 0.0;
+      for (let k = avg.offset + avg.avgPeriod; k > avg.offset; k--) total += this.rangeOf(avg.rangeType, k);
+      this.totals[a] = total;
+    }
+    this.live = true;
     return true;
   }
 
   /** Ring slot of the candle `k` back. */
   slot(k: number): number {
-    const j = this.pos - k;
-    return j < 0 ? j + this.size : j;
+    return (this.pos - k) & this.mask;
   }
 
   open(k: number): number {
-    return this.o[this.slot(k)];
+    return this.o[(this.pos - k) & this.mask];
   }
   high(k: number): number {
-    return this.h[this.slot(k)];
+    return this.h[(this.pos - k) & this.mask];
   }
   low(k: number): number {
-    return this.l[this.slot(k)];
+    return this.l[(this.pos - k) & this.mask];
   }
   close(k: number): number {
-    return this.c[this.slot(k)];
+    return this.c[(this.pos - k) & this.mask];
   }
 
   /** TA_REALBODY. */
   realBody(k: number): number {
-    const j = this.slot(k);
+    const j = (this.pos - k) & this.mask;
     return Math.abs(this.c[j] - this.o[j]);
   }
   /** TA_UPPERSHADOW. */
   upperShadow(k: number): number {
-    const j = this.slot(k);
+    const j = (this.pos - k) & this.mask;
     const c = this.c[j];
     const o = this.o[j];
     return this.h[j] - (c >= o ? c : o);
   }
   /** TA_LOWERSHADOW. */
   lowerShadow(k: number): number {
-    const j = this.slot(k);
+    const j = (this.pos - k) & this.mask;
     const c = this.c[j];
     const o = this.o[j];
     return (c >= o ? o : c) - this.l[j];
   }
   /** TA_HIGHLOWRANGE. */
   highLowRange(k: number): number {
-    const j = this.slot(k);
+    const j = (this.pos - k) & this.mask;
     return this.h[j] - this.l[j];
   }
   /** TA_CANDLECOLOR: 1 white (close >= open), -1 black. */
   color(k: number): number {
-    const j = this.slot(k);
+    const j = (this.pos - k) & this.mask;
     return this.c[j] >= this.o[j] ? 1 : -1;
   }
   /** max(open, close): top of the real body. */
   bodyTop(k: number): number {
-    const j = this.slot(k);
+    const j = (this.pos - k) & this.mask;
     const c = this.c[j];
     const o = this.o[j];
     return o > c ? o : c;
   }
   /** min(open, close): bottom of the real body. */
   bodyBottom(k: number): number {
-    const j = this.slot(k);
+    const j = (this.pos - k) & this.mask;
     const c = this.c[j];
     const o = this.o[j];
     return o < c ? o : c;
   }
 
-  /** TA_CANDLERANGE for a range type. */
+  /** TA_CANDLERANGE for a range type, computed from the candle. */
   rangeOf(rangeType: RangeType, k: number): number {
-    const j = this.slot(k);
+    const j = (this.pos - k) & this.mask;
     const c = this.c[j];
     const o = this.o[j];
     if (rangeType === RangeType.RealBody) return Math.abs(c - o);
     if (rangeType === RangeType.HighLow) return this.h[j] - this.l[j];
-    if (rangeType === RangeType.Shadows) {
-      return this.h[j] - (c >= o ? c : o) + ((c >= o ? o : c) - this.l[j]);
-    }
-    return 0;
+    return this.h[j] - (c >= o ? c : o) + ((c >= o ? o : c) - this.l[j]);
   }
   /** TA_CANDLERANGE(SET, i - k). */
   range(s: CandleSetting, k: number): number {

@@ -6,7 +6,6 @@ export const asin = defineNode({
   summary: 'Arc sine of each value, in radians (TA-Lib ASIN).',
   description: 'asin(x), in [-pi/2, pi/2]. NaN when |x| > 1 (so NaN for prices): a value, as TA-Lib writes nan, not a warm-up. Element-wise, no state, no warm-up (TA-Lib lookback 0): one output per input, from the first event.',
   ...mathTransformPorts,
-  // No `warmup`: TA-Lib's lookback is 0, and for prices every value is NaN (a value), which the
-  // contract suite's "a value right after the warm-up" check would take for a missing output.
+  warmup: () => 0,
   create: () => mathTransformKernel('asin'),
 });

@@ -38,24 +38,28 @@ export const adx = defineNode({
     let prevADX = 0.0;
     return {
       step(n, _t, { high, low, close }, { value }) {
+        let adxValue = prevADX; // locals in the loop (closure doubles are boxed on every store)
+        let sum = sumDX;
         for (let i = 0; i < n; i++) {
           dm.push(high[i], low[i], close[i]);
           const event = dm.bars - 1;
           if (event > firstOut) {
             const d = dm.dx();
-            if (d !== NO_DX) prevADX = (prevADX * pm1 + d) / p;
-            value[i] = prevADX;
+            if (d !== NO_DX) adxValue = (adxValue * pm1 + d) / p;
+            value[i] = adxValue;
           } else if (event >= p) {
             const d = dm.dx();
-            if (d !== NO_DX) sumDX += d;
+            if (d !== NO_DX) sum += d;
             if (event === firstOut) {
-              prevADX = sumDX / p;
-              value[i] = prevADX;
+              adxValue = sum / p;
+              value[i] = adxValue;
             } else value[i] = NaN;
           } else {
             value[i] = NaN;
           }
         }
+        prevADX = adxValue;
+        sumDX = sum;
       },
     };
   },

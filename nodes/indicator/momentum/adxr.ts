@@ -37,6 +37,9 @@ export const adxr = defineNode({
     let prevADX = 0.0;
     return {
       step(n, _t, { high, low, close }, { value }) {
+        let adxValue = prevADX; // locals in the loop (closure doubles are boxed on every store)
+        let sum = sumDX;
+        let slot = pos;
         for (let i = 0; i < n; i++) {
           dm.push(high[i], low[i], close[i]);
           const event = dm.bars - 1;
@@ -46,19 +49,22 @@ export const adxr = defineNode({
           }
           const d = dm.dx();
           if (event > firstADX) {
-            if (d !== NO_DX) prevADX = (prevADX * pm1 + d) / p;
+            if (d !== NO_DX) adxValue = (adxValue * pm1 + d) / p;
           } else {
-            if (d !== NO_DX) sumDX += d;
+            if (d !== NO_DX) sum += d;
             if (event < firstADX) {
               value[i] = NaN;
               continue;
             }
-            prevADX = sumDX / p;
+            adxValue = sum / p;
           }
-          value[i] = event - firstADX >= pm1 ? (prevADX + ring[pos]) / 2.0 : NaN;
-          ring[pos] = prevADX;
-          pos = pos + 1 === pm1 ? 0 : pos + 1;
+          value[i] = event - firstADX >= pm1 ? (adxValue + ring[slot]) / 2.0 : NaN;
+          ring[slot] = adxValue;
+          slot = slot + 1 === pm1 ? 0 : slot + 1;
         }
+        prevADX = adxValue;
+        sumDX = sum;
+        pos = slot;
       },
     };
   },

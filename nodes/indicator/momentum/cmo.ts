@@ -40,37 +40,49 @@ export const cmo = defineNode({
     let prevLoss = 0.0;
     return {
       step(n, _t, { series }, { value }) {
-        for (let i = 0; i < n; i++) {
+        // State in locals for the loop (closure doubles are boxed on every store), written back after.
+        let gain = prevGain;
+        let loss = prevLoss;
+        let last = prevValue;
+        let i = 0;
+        for (; i < n && seen <= p; i++) {
           const x = series[i];
           if (seen === 0) {
-            prevValue = x;
+            last = x;
             seen = 1;
             value[i] = NaN;
             continue;
           }
-          const diff = x - prevValue;
-          prevValue = x;
-          if (seen > p) {
-            prevLoss *= pm1;
-            prevGain *= pm1;
-            if (diff < 0) prevLoss -= diff;
-            else prevGain += diff;
-            prevLoss /= p;
-            prevGain /= p;
-          } else {
-            if (diff < 0) prevLoss -= diff;
-            else prevGain += diff;
-            seen++;
-            if (seen <= p) {
-              value[i] = NaN;
-              continue;
-            }
-            prevLoss /= p;
-            prevGain /= p;
+          const diff = x - last;
+          last = x;
+          if (diff < 0) loss -= diff;
+          else gain += diff;
+          seen++;
+          if (seen <= p) {
+            value[i] = NaN;
+            continue;
           }
-          const total = prevGain + prevLoss;
-          value[i] = -TA_EPSILON < total && total < TA_EPSILON ? 0.0 : 100.0 * ((prevGain - prevLoss) / total);
+          loss /= p;
+          gain /= p;
+          const total = gain + loss;
+          value[i] = -TA_EPSILON < total && total < TA_EPSILON ? 0.0 : 100.0 * ((gain - loss) / total);
         }
+        for (; i < n; i++) {
+          const x = series[i];
+          const diff = x - last;
+          last = x;
+          loss *= pm1;
+          gain *= pm1;
+          if (diff < 0) loss -= diff;
+          else gain += diff;
+          loss /= p;
+          gain /= p;
+          const total = gain + loss;
+          value[i] = -TA_EPSILON < total && total < TA_EPSILON ? 0.0 : 100.0 * ((gain - loss) / total);
+        }
+        prevGain = gain;
+        prevLoss = loss;
+        prevValue = last;
       },
     };
   },

@@ -33,6 +33,7 @@ export const dx = defineNode({
     let prevDX = 0.0; // TA-Lib repeats the last DX when a bar has none (0 before the first)
     return {
       step(n, _t, { high, low, close }, { value }) {
+        let last = prevDX; // a local in the loop (closure doubles are boxed on every store)
         for (let i = 0; i < n; i++) {
           dm.push(high[i], low[i], close[i]);
           if (dm.bars <= timePeriod) {
@@ -40,9 +41,10 @@ export const dx = defineNode({
             continue;
           }
           const d = dm.dx();
-          if (d !== NO_DX) prevDX = d;
-          value[i] = prevDX;
+          if (d !== NO_DX) last = d;
+          value[i] = last;
         }
+        prevDX = last;
       },
     };
   },

@@ -50,50 +50,65 @@ export const macd = defineNode({
     let prevSignal = 0.0;
     return {
       step(n, _t, { series }, out) {
+        // Numeric state in locals for the loop (closure doubles are boxed in V8).
+        let seen_ = seen;
+        let slowSum_ = slowSum;
+        let fastSum_ = fastSum;
+        let signalSum_ = signalSum;
+        let prevFast_ = prevFast;
+        let prevSlow_ = prevSlow;
+        let prevSignal_ = prevSignal;
         const outMacd = out.macd;
         const outSignal = out.macdSignal;
         const outHist = out.macdHist;
         for (let i = 0; i < n; i++) {
           const x = series[i];
-          if (seen > firstOut) {
-            prevFast = (x - prevFast) * fastK + prevFast;
-            prevSlow = (x - prevSlow) * slowK + prevSlow;
-            const m = prevFast - prevSlow;
-            prevSignal = (m - prevSignal) * signalK + prevSignal;
+          if (seen_ > firstOut) {
+            prevFast_ = (x - prevFast_) * fastK + prevFast_;
+            prevSlow_ = (x - prevSlow_) * slowK + prevSlow_;
+            const m = prevFast_ - prevSlow_;
+            prevSignal_ = (m - prevSignal_) * signalK + prevSignal_;
             outMacd[i] = m;
-            outSignal[i] = prevSignal;
-            outHist[i] = m - prevSignal;
+            outSignal[i] = prevSignal_;
+            outHist[i] = m - prevSignal_;
             continue;
           }
           // Warm-up: seed the price EMAs, then the signal EMA.
           let m = NaN;
-          if (seen < firstMacd) {
-            slowSum += x;
-            if (seen >= fastFrom) fastSum += x;
-          } else if (seen === firstMacd) {
-            slowSum += x;
-            fastSum += x;
-            prevSlow = slowSum / slow;
-            prevFast = fastSum / fast;
-            m = prevFast - prevSlow;
+          if (seen_ < firstMacd) {
+            slowSum_ += x;
+            if (seen_ >= fastFrom) fastSum_ += x;
+          } else if (seen_ === firstMacd) {
+            slowSum_ += x;
+            fastSum_ += x;
+            prevSlow_ = slowSum_ / slow;
+            prevFast_ = fastSum_ / fast;
+            m = prevFast_ - prevSlow_;
           } else {
-            prevFast = (x - prevFast) * fastK + prevFast;
-            prevSlow = (x - prevSlow) * slowK + prevSlow;
-            m = prevFast - prevSlow;
+            prevFast_ = (x - prevFast_) * fastK + prevFast_;
+            prevSlow_ = (x - prevSlow_) * slowK + prevSlow_;
+            m = prevFast_ - prevSlow_;
           }
-          if (seen >= firstMacd) signalSum += m;
-          if (seen === firstOut) {
-            prevSignal = signalSum / signal;
+          if (seen_ >= firstMacd) signalSum_ += m;
+          if (seen_ === firstOut) {
+            prevSignal_ = signalSum_ / signal;
             outMacd[i] = m;
-            outSignal[i] = prevSignal;
-            outHist[i] = m - prevSignal;
+            outSignal[i] = prevSignal_;
+            outHist[i] = m - prevSignal_;
           } else {
             outMacd[i] = NaN;
             outSignal[i] = NaN;
             outHist[i] = NaN;
           }
-          seen++;
+          seen_++;
         }
+        seen = seen_;
+        slowSum = slowSum_;
+        fastSum = fastSum_;
+        signalSum = signalSum_;
+        prevFast = prevFast_;
+        prevSlow = prevSlow_;
+        prevSignal = prevSignal_;
       },
     };
   },

@@ -32,43 +32,51 @@ export const mfi = defineNode({
     let negSum = 0.0;
     return {
       step(n, _t, { high, low, close, volume }, { value }) {
+        // State in locals for the loop (closure doubles are boxed on every store), written back after.
+        let last = prevValue;
+        let pSum = posSum;
+        let nSum = negSum;
+        let slot = pos;
         for (let i = 0; i < n; i++) {
           let tp = (high[i] + low[i] + close[i]) / 3.0;
-          if (seen === 0) {
-            prevValue = tp;
+          if (seen > p) {
+            pSum -= positive[slot];
+            nSum -= negative[slot];
+          } else if (seen === 0) {
+            last = tp;
             seen = 1;
             value[i] = NaN;
             continue;
-          }
-          if (seen > p) {
-            posSum -= positive[pos];
-            negSum -= negative[pos];
           } else {
             seen++;
           }
-          const diff = tp - prevValue;
-          prevValue = tp;
+          const diff = tp - last;
+          last = tp;
           tp *= volume[i];
           if (diff < 0) {
-            negative[pos] = tp;
-            negSum += tp;
-            positive[pos] = 0.0;
+            negative[slot] = tp;
+            nSum += tp;
+            positive[slot] = 0.0;
           } else if (diff > 0) {
-            positive[pos] = tp;
-            posSum += tp;
-            negative[pos] = 0.0;
+            positive[slot] = tp;
+            pSum += tp;
+            negative[slot] = 0.0;
           } else {
-            positive[pos] = 0.0;
-            negative[pos] = 0.0;
+            positive[slot] = 0.0;
+            negative[slot] = 0.0;
           }
-          pos = pos + 1 === p ? 0 : pos + 1;
+          slot = slot + 1 === p ? 0 : slot + 1;
           if (seen <= p) {
             value[i] = NaN;
             continue;
           }
-          const total = posSum + negSum;
-          value[i] = total < 1.0 ? 0.0 : 100.0 * (posSum / total);
+          const total = pSum + nSum;
+          value[i] = total < 1.0 ? 0.0 : 100.0 * (pSum / total);
         }
+        prevValue = last;
+        posSum = pSum;
+        negSum = nSum;
+        pos = slot;
       },
     };
   },

@@ -25,18 +25,22 @@ export const rocr100 = defineNode({
     let seen = 0;
     return {
       step(n, _t, { series }, { value }) {
-        for (let i = 0; i < n; i++) {
+        let slot = pos;
+        let i = 0;
+        for (; i < n && seen < p; i++) {
+          window[slot] = series[i];
+          slot = slot + 1 === p ? 0 : slot + 1;
+          seen++;
+          value[i] = NaN;
+        }
+        for (; i < n; i++) {
           const x = series[i];
-          const prev = window[pos];
-          window[pos] = x;
-          pos = pos + 1 === p ? 0 : pos + 1;
-          if (seen < p) {
-            seen++;
-            value[i] = NaN;
-            continue;
-          }
+          const prev = window[slot];
+          window[slot] = x;
+          slot = slot + 1 === p ? 0 : slot + 1;
           value[i] = prev !== 0.0 ? (x / prev) * 100.0 : 0.0;
         }
+        pos = slot;
       },
     };
   },

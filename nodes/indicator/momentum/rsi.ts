@@ -40,37 +40,46 @@ export const rsi = defineNode({
     let prevLoss = 0.0;
     return {
       step(n, _t, { series }, { value }) {
+        // Numeric state in locals for the loop (closure doubles are boxed in V8).
+        let seen_ = seen;
+        let prevValue_ = prevValue;
+        let prevGain_ = prevGain;
+        let prevLoss_ = prevLoss;
         for (let i = 0; i < n; i++) {
           const x = series[i];
-          if (seen === 0) {
-            prevValue = x;
-            seen = 1;
+          if (seen_ === 0) {
+            prevValue_ = x;
+            seen_ = 1;
             value[i] = NaN;
             continue;
           }
-          const diff = x - prevValue;
-          prevValue = x;
-          if (seen > p) {
-            prevLoss *= pm1;
-            prevGain *= pm1;
-            if (diff < 0.0) prevLoss -= diff;
-            else prevGain += diff;
-            prevLoss /= p;
-            prevGain /= p;
+          const diff = x - prevValue_;
+          prevValue_ = x;
+          if (seen_ > p) {
+            prevLoss_ *= pm1;
+            prevGain_ *= pm1;
+            if (diff < 0.0) prevLoss_ -= diff;
+            else prevGain_ += diff;
+            prevLoss_ /= p;
+            prevGain_ /= p;
           } else {
-            if (diff < 0.0) prevLoss -= diff;
-            else prevGain += diff;
-            seen++;
-            if (seen <= p) {
+            if (diff < 0.0) prevLoss_ -= diff;
+            else prevGain_ += diff;
+            seen_++;
+            if (seen_ <= p) {
               value[i] = NaN;
               continue;
             }
-            prevLoss /= p;
-            prevGain /= p;
+            prevLoss_ /= p;
+            prevGain_ /= p;
           }
-          const total = prevGain + prevLoss;
-          value[i] = -EPSILON < total && total < EPSILON ? 0.0 : 100.0 * (prevGain / total);
+          const total = prevGain_ + prevLoss_;
+          value[i] = -EPSILON < total && total < EPSILON ? 0.0 : 100.0 * (prevGain_ / total);
         }
+        seen = seen_;
+        prevValue = prevValue_;
+        prevGain = prevGain_;
+        prevLoss = prevLoss_;
       },
     };
   },

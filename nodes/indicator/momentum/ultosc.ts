@@ -43,7 +43,7 @@ export const ultosc = defineNode({
     let trail1 = p3 - p1;
     let trail2 = p3 - p2;
     let trail3 = 0;
-    let seen = 0; // events consumed, counted up to p3 + 1
+    let seen = 0; // events consumed, counted up to p3
     let prevClose = 0.0;
     let a1 = 0.0;
     let a2 = 0.0;
@@ -53,65 +53,88 @@ export const ultosc = defineNode({
     let b3 = 0.0;
     return {
       step(n, _t, { high, low, close }, { value }) {
+        // State in locals for the loop (closure doubles are boxed on every store), written back after.
+        let pc = prevClose;
+        let sa1 = a1;
+        let sa2 = a2;
+        let sa3 = a3;
+        let sb1 = b1;
+        let sb2 = b2;
+        let sb3 = b3;
+        let slot = pos;
+        let t1 = trail1;
+        let t2 = trail2;
+        let t3 = trail3;
         for (let i = 0; i < n; i++) {
           const h = high[i];
           const l = low[i];
           const c = close[i];
           if (seen === 0) {
-            prevClose = c;
+            pc = c;
             seen = 1;
             value[i] = NaN;
             continue;
           }
           // TA-Lib CALC_TERMS.
-          const trueLow = l < prevClose ? l : prevClose;
+          const trueLow = l < pc ? l : pc;
           const bp = c - trueLow;
           let tr = h - l;
-          let t = Math.abs(prevClose - h);
+          let t = Math.abs(pc - h);
           if (t > tr) tr = t;
-          t = Math.abs(prevClose - l);
+          t = Math.abs(pc - l);
           if (t > tr) tr = t;
-          prevClose = c;
-          bpRing[pos] = bp;
-          trRing[pos] = tr;
+          pc = c;
+          bpRing[slot] = bp;
+          trRing[slot] = tr;
+          slot = slot + 1 === cap ? 0 : slot + 1;
           if (seen < p3) {
-            // Priming: bar `seen` enters sum K when it is one of the first pK - 1 bars before bar p3.
+            // Priming: bar `seen` enters sum K if it is one of the pK - 1 bars before bar p3.
             if (seen > p3 - p1) {
-              a1 += bp;
-              b1 += tr;
+              sa1 += bp;
+              sb1 += tr;
             }
             if (seen > p3 - p2) {
-              a2 += bp;
-              b2 += tr;
+              sa2 += bp;
+              sb2 += tr;
             }
-            a3 += bp;
-            b3 += tr;
+            sa3 += bp;
+            sb3 += tr;
             seen++;
             value[i] = NaN;
-          } else {
-            a1 += bp;
-            a2 += bp;
-            a3 += bp;
-            b1 += tr;
-            b2 += tr;
-            b3 += tr;
-            let output = 0.0;
-            if (!(-TA_EPSILON < b1 && b1 < TA_EPSILON)) output += 4.0 * (a1 / b1);
-            if (!(-TA_EPSILON < b2 && b2 < TA_EPSILON)) output += 2.0 * (a2 / b2);
-            if (!(-TA_EPSILON < b3 && b3 < TA_EPSILON)) output += a3 / b3;
-            a1 -= bpRing[trail1];
-            b1 -= trRing[trail1];
-            a2 -= bpRing[trail2];
-            b2 -= trRing[trail2];
-            a3 -= bpRing[trail3];
-            b3 -= trRing[trail3];
-            trail1 = trail1 + 1 === cap ? 0 : trail1 + 1;
-            trail2 = trail2 + 1 === cap ? 0 : trail2 + 1;
-            trail3 = trail3 + 1 === cap ? 0 : trail3 + 1;
-            value[i] = 100.0 * (output / 7.0);
+            continue;
           }
-          pos = pos + 1 === cap ? 0 : pos + 1;
+          sa1 += bp;
+          sa2 += bp;
+          sa3 += bp;
+          sb1 += tr;
+          sb2 += tr;
+          sb3 += tr;
+          let output = 0.0;
+          if (!(-TA_EPSILON < sb1 && sb1 < TA_EPSILON)) output += 4.0 * (sa1 / sb1);
+          if (!(-TA_EPSILON < sb2 && sb2 < TA_EPSILON)) output += 2.0 * (sa2 / sb2);
+          if (!(-TA_EPSILON < sb3 && sb3 < TA_EPSILON)) output += sa3 / sb3;
+          sa1 -= bpRing[t1];
+          sb1 -= trRing[t1];
+          sa2 -= bpRing[t2];
+          sb2 -= trRing[t2];
+          sa3 -= bpRing[t3];
+          sb3 -= trRing[t3];
+          t1 = t1 + 1 === cap ? 0 : t1 + 1;
+          t2 = t2 + 1 === cap ? 0 : t2 + 1;
+          t3 = t3 + 1 === cap ? 0 : t3 + 1;
+          value[i] = 100.0 * (output / 7.0);
         }
+        prevClose = pc;
+        a1 = sa1;
+        a2 = sa2;
+        a3 = sa3;
+        b1 = sb1;
+        b2 = sb2;
+        b3 = sb3;
+        pos = slot;
+        trail1 = t1;
+        trail2 = t2;
+        trail3 = t3;
       },
     };
   },

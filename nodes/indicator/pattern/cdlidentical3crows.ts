@@ -31,25 +31,25 @@ export const cdlidentical3crows = defineNode({
             value[i] = NaN;
             continue;
           }
-          const c2 = cs.close(2);
-          const c1 = cs.close(1);
-          const o1 = cs.open(1);
-          const o0 = cs.open(0);
-          value[i] =
-            cs.color(2) === -1 && // 1st black
-            cs.lowerShadow(2) < svs2.value() && // very short lower shadow
-            cs.color(1) === -1 && // 2nd black
-            cs.lowerShadow(1) < svs1.value() &&
-            cs.color(0) === -1 && // 3rd black
-            cs.lowerShadow(0) < svs0.value() &&
-            c2 > c1 && // three declining
-            c1 > cs.close(0) &&
-            o1 <= c2 + equal2.value() && // 2nd opens very close to 1st close
-            o1 >= c2 - equal2.value() &&
-            o0 <= c1 + equal1.value() && // 3rd opens very close to 2nd close
-            o0 >= c1 - equal1.value()
-              ? -100
-              : 0;
+          let hit = cs.color(2) === -1 && cs.color(1) === -1 && cs.color(0) === -1; // three black
+          if (hit) {
+            const c2 = cs.close(2);
+            const c1 = cs.close(1);
+            const o1 = cs.open(1);
+            const o0 = cs.open(0);
+            hit =
+              c2 > c1 && // three declining
+              c1 > cs.close(0) &&
+              // very short lower shadows
+              cs.lowerShadow(2) < svs2.value() &&
+              cs.lowerShadow(1) < svs1.value() &&
+              cs.lowerShadow(0) < svs0.value() &&
+              o1 <= c2 + equal2.value() && // 2nd opens very close to 1st close
+              o1 >= c2 - equal2.value() &&
+              o0 <= c1 + equal1.value() && // 3rd opens very close to 2nd close
+              o0 >= c1 - equal1.value();
+          }
+          value[i] = hit ? -100 : 0;
         }
       },
     };

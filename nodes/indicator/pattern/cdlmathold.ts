@@ -43,41 +43,43 @@ export const cdlmathold = defineNode({
             value[i] = NaN;
             continue;
           }
-          const c4 = cs.close(4);
-          const bottom2 = cs.bodyBottom(2);
-          const bottom1 = cs.bodyBottom(1);
-          const top2 = cs.bodyTop(2);
-          const h3 = cs.high(3);
-          const h2 = cs.high(2);
-          const h1 = cs.high(1);
-          const h32 = h3 > h2 ? h3 : h2;
-          value[i] =
+          // Cheapest and most selective tests first; TA-Lib's && chain has no side effects.
+          let hit =
+            cs.color(4) === 1 && // white, black, 2 black or white, white
+            cs.color(3) === -1 &&
+            cs.color(0) === 1 &&
             // 1st long, then 3 small
             cs.realBody(4) > bodyLong4.value() &&
             cs.realBody(3) < bodyShort3.value() &&
             cs.realBody(2) < bodyShort2.value() &&
             cs.realBody(1) < bodyShort1.value() &&
-            // white, black, 2 black or white, white
-            cs.color(4) === 1 &&
-            cs.color(3) === -1 &&
-            cs.color(0) === 1 &&
             // upside gap 1st to 2nd
-            cs.realBodyGapUp(3, 4) &&
-            // 3rd to 4th hold within 1st: a part of the real body must be within 1st real body
-            bottom2 < c4 &&
-            bottom1 < c4 &&
-            // reaction days penetrate first body less than penetration percent
-            bottom2 > c4 - cs.realBody(4) * penetration &&
-            bottom1 > c4 - cs.realBody(4) * penetration &&
-            // 2nd to 4th are falling
-            top2 < cs.open(3) &&
-            cs.bodyTop(1) < top2 &&
-            // 5th opens above the prior close
-            cs.open(0) > cs.close(1) &&
-            // 5th closes above the highest high of the reaction days
-            cs.close(0) > (h32 > h1 ? h32 : h1)
-              ? 100
-              : 0;
+            cs.realBodyGapUp(3, 4);
+          if (hit) {
+            const c4 = cs.close(4);
+            const bottom2 = cs.bodyBottom(2);
+            const bottom1 = cs.bodyBottom(1);
+            const top2 = cs.bodyTop(2);
+            const h3 = cs.high(3);
+            const h2 = cs.high(2);
+            const h1 = cs.high(1);
+            const h32 = h3 > h2 ? h3 : h2;
+            hit =
+              // 3rd to 4th hold within 1st: a part of the real body must be within 1st real body
+              bottom2 < c4 &&
+              bottom1 < c4 &&
+              // reaction days penetrate first body less than penetration percent
+              bottom2 > c4 - cs.realBody(4) * penetration &&
+              bottom1 > c4 - cs.realBody(4) * penetration &&
+              // 2nd to 4th are falling
+              top2 < cs.open(3) &&
+              cs.bodyTop(1) < top2 &&
+              // 5th opens above the prior close
+              cs.open(0) > cs.close(1) &&
+              // 5th closes above the highest high of the reaction days
+              cs.close(0) > (h32 > h1 ? h32 : h1);
+          }
+          value[i] = hit ? 100 : 0;
         }
       },
     };

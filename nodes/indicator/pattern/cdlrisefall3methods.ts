@@ -32,40 +32,43 @@ export const cdlrisefall3methods = defineNode({
             value[i] = NaN;
             continue;
           }
+          // Colours first (cheap and selective); TA-Lib's && chain has no side effects.
           const color4 = cs.color(4);
-          const h4 = cs.high(4);
-          const l4 = cs.low(4);
-          const c3 = cs.close(3);
-          const c2 = cs.close(2);
-          const c1 = cs.close(1);
-          value[i] =
-            // 1st long, then 3 small, 5th long
-            cs.realBody(4) > bodyLong4.value() &&
-            cs.realBody(3) < bodyShort3.value() &&
-            cs.realBody(2) < bodyShort2.value() &&
-            cs.realBody(1) < bodyShort1.value() &&
-            cs.realBody(0) > bodyLong0.value() &&
+          let hit =
             // white, 3 black, white  ||  black, 3 white, black
             color4 === -cs.color(3) &&
             cs.color(3) === cs.color(2) &&
             cs.color(2) === cs.color(1) &&
             cs.color(1) === -cs.color(0) &&
-            // 2nd to 4th hold within 1st: a part of the real body must be within 1st range
-            cs.bodyBottom(3) < h4 &&
-            cs.bodyTop(3) > l4 &&
-            cs.bodyBottom(2) < h4 &&
-            cs.bodyTop(2) > l4 &&
-            cs.bodyBottom(1) < h4 &&
-            cs.bodyTop(1) > l4 &&
-            // 2nd to 4th are falling (rising)
-            c2 * color4 < c3 * color4 &&
-            c1 * color4 < c2 * color4 &&
-            // 5th opens above (below) the prior close
-            cs.open(0) * color4 > c1 * color4 &&
-            // 5th closes above (below) the 1st close
-            cs.close(0) * color4 > cs.close(4) * color4
-              ? 100 * color4
-              : 0;
+            // 1st long, then 3 small, 5th long
+            cs.realBody(4) > bodyLong4.value() &&
+            cs.realBody(3) < bodyShort3.value() &&
+            cs.realBody(2) < bodyShort2.value() &&
+            cs.realBody(1) < bodyShort1.value() &&
+            cs.realBody(0) > bodyLong0.value();
+          if (hit) {
+            const h4 = cs.high(4);
+            const l4 = cs.low(4);
+            const c3 = cs.close(3);
+            const c2 = cs.close(2);
+            const c1 = cs.close(1);
+            hit =
+              // 2nd to 4th hold within 1st: a part of the real body must be within 1st range
+              cs.bodyBottom(3) < h4 &&
+              cs.bodyTop(3) > l4 &&
+              cs.bodyBottom(2) < h4 &&
+              cs.bodyTop(2) > l4 &&
+              cs.bodyBottom(1) < h4 &&
+              cs.bodyTop(1) > l4 &&
+              // 2nd to 4th are falling (rising)
+              c2 * color4 < c3 * color4 &&
+              c1 * color4 < c2 * color4 &&
+              // 5th opens above (below) the prior close
+              cs.open(0) * color4 > c1 * color4 &&
+              // 5th closes above (below) the 1st close
+              cs.close(0) * color4 > cs.close(4) * color4;
+          }
+          value[i] = hit ? 100 * color4 : 0;
         }
       },
     };

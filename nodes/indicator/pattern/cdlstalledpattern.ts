@@ -34,25 +34,24 @@ export const cdlstalledpattern = defineNode({
             value[i] = NaN;
             continue;
           }
-          const c1 = cs.close(1);
-          const c2 = cs.close(2);
-          const o1 = cs.open(1);
-          const body0 = cs.realBody(0);
-          value[i] =
-            cs.color(2) === 1 && // 1st white
-            cs.color(1) === 1 && // 2nd white
-            cs.color(0) === 1 && // 3rd white
-            cs.close(0) > c1 && // consecutive higher closes
-            c1 > c2 &&
-            cs.realBody(2) > bodyLong2.value() && // 1st: long real body
-            cs.realBody(1) > bodyLong1.value() && // 2nd: long real body
-            cs.upperShadow(1) < svs1.value() && // very short upper shadow
-            o1 > cs.open(2) && // opens within/near 1st real body
-            o1 <= c2 + near2.value() &&
-            body0 < bodyShort0.value() && // 3rd: small real body
-            cs.open(0) >= c1 - body0 - near1.value() // rides on the shoulder of 2nd real body
-              ? -100
-              : 0;
+          let hit = cs.color(2) === 1 && cs.color(1) === 1 && cs.color(0) === 1; // three white
+          if (hit) {
+            const c1 = cs.close(1);
+            const c2 = cs.close(2);
+            const o1 = cs.open(1);
+            const body0 = cs.realBody(0);
+            hit =
+              cs.close(0) > c1 && // consecutive higher closes
+              c1 > c2 &&
+              cs.realBody(2) > bodyLong2.value() && // 1st: long real body
+              cs.realBody(1) > bodyLong1.value() && // 2nd: long real body
+              cs.upperShadow(1) < svs1.value() && // very short upper shadow
+              o1 > cs.open(2) && // opens within/near 1st real body
+              o1 <= c2 + near2.value() &&
+              body0 < bodyShort0.value() && // 3rd: small real body
+              cs.open(0) >= c1 - body0 - near1.value(); // rides on the shoulder of 2nd real body
+          }
+          value[i] = hit ? -100 : 0;
         }
       },
     };

@@ -28,31 +28,33 @@ export const cdltasukigap = defineNode({
             value[i] = NaN;
             continue;
           }
-          const o0 = cs.open(0);
-          const c0 = cs.close(0);
-          const o1 = cs.open(1);
-          const c1 = cs.close(1);
           const color1 = cs.color(1);
-          const color0 = cs.color(0);
-          value[i] =
-            (cs.realBodyGapUp(1, 2) && // upside gap
-              color1 === 1 && // 1st: white
-              color0 === -1 && // 2nd: black
-              o0 < c1 && // that opens within the white rb
-              o0 > o1 &&
-              c0 < o1 && // and closes under the white rb
-              c0 > cs.bodyTop(2) && // inside the gap
-              Math.abs(cs.realBody(1) - cs.realBody(0)) < near1.value()) || // size of 2 rb near the same
-            (cs.realBodyGapDown(1, 2) && // downside gap
-              color1 === -1 && // 1st: black
-              color0 === 1 && // 2nd: white
-              o0 < o1 && // that opens within the black rb
-              o0 > c1 &&
-              c0 > o1 && // and closes above the black rb
-              c0 < cs.bodyBottom(2) && // inside the gap
-              Math.abs(cs.realBody(1) - cs.realBody(0)) < near1.value()) // size of 2 rb near the same
-              ? color1 * 100
-              : 0;
+          let out = 0;
+          if (color1 === -cs.color(0)) {
+            const o0 = cs.open(0);
+            const c0 = cs.close(0);
+            const o1 = cs.open(1);
+            const c1 = cs.close(1);
+            if (
+              (color1 === 1 && // 1st: white, 2nd: black
+                cs.realBodyGapUp(1, 2) && // upside gap
+                o0 < c1 && // that opens within the white rb
+                o0 > o1 &&
+                c0 < o1 && // and closes under the white rb
+                c0 > cs.bodyTop(2) && // inside the gap
+                Math.abs(cs.realBody(1) - cs.realBody(0)) < near1.value()) || // size of 2 rb near the same
+              (color1 === -1 && // 1st: black, 2nd: white
+                cs.realBodyGapDown(1, 2) && // downside gap
+                o0 < o1 && // that opens within the black rb
+                o0 > c1 &&
+                c0 > o1 && // and closes above the black rb
+                c0 < cs.bodyBottom(2) && // inside the gap
+                Math.abs(cs.realBody(1) - cs.realBody(0)) < near1.value()) // size of 2 rb near the same
+            ) {
+              out = color1 * 100;
+            }
+          }
+          value[i] = out;
         }
       },
     };

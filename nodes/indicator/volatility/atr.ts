@@ -36,10 +36,15 @@ export const atr = defineNode({
     let prevATR = 0.0;
     return {
       step(n, _t, { high, low, close }, { value }) {
+        // Numeric state in locals for the loop (closure doubles are boxed in V8).
+        let seen_ = seen;
+        let prevClose_ = prevClose;
+        let periodTotal_ = periodTotal;
+        let prevATR_ = prevATR;
         for (let i = 0; i < n; i++) {
-          if (seen === 0) {
-            prevClose = close[i];
-            seen = 1;
+          if (seen_ === 0) {
+            prevClose_ = close[i];
+            seen_ = 1;
             value[i] = NaN;
             continue;
           }
@@ -47,29 +52,33 @@ export const atr = defineNode({
           const l = low[i];
           // TA-Lib TRANGE: comparisons (not Math.max), so a NaN distance is skipped as in C.
           let tr = h - l;
-          const val2 = Math.abs(prevClose - h);
+          const val2 = Math.abs(prevClose_ - h);
           if (val2 > tr) tr = val2;
-          const val3 = Math.abs(prevClose - l);
+          const val3 = Math.abs(prevClose_ - l);
           if (val3 > tr) tr = val3;
-          prevClose = close[i];
+          prevClose_ = close[i];
           if (p === 1) {
             value[i] = tr; // TA-Lib returns TRANGE when no smoothing is needed
-          } else if (seen > p) {
-            prevATR *= pm1;
-            prevATR += tr;
-            prevATR /= p;
-            value[i] = prevATR;
+          } else if (seen_ > p) {
+            prevATR_ *= pm1;
+            prevATR_ += tr;
+            prevATR_ /= p;
+            value[i] = prevATR_;
           } else {
-            periodTotal += tr;
-            seen++;
-            if (seen > p) {
-              prevATR = periodTotal / p;
-              value[i] = prevATR;
+            periodTotal_ += tr;
+            seen_++;
+            if (seen_ > p) {
+              prevATR_ = periodTotal_ / p;
+              value[i] = prevATR_;
             } else {
               value[i] = NaN;
             }
           }
         }
+        seen = seen_;
+        prevClose = prevClose_;
+        periodTotal = periodTotal_;
+        prevATR = prevATR_;
       },
     };
   },

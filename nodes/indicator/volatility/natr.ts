@@ -41,10 +41,13 @@ export const natr = defineNode({
     let prevATR = 0.0;
     return {
       step(n, _t, { high, low, close }, { value }) {
+        // State in locals for the loop (closure doubles are boxed on every store), written back after.
+        let pc = prevClose;
+        let atrValue = prevATR;
         for (let i = 0; i < n; i++) {
           const c = close[i];
           if (seen === 0) {
-            prevClose = c;
+            pc = c;
             seen = 1;
             value[i] = NaN;
             continue;
@@ -52,19 +55,19 @@ export const natr = defineNode({
           const h = high[i];
           const l = low[i];
           let tr = h - l;
-          const val2 = Math.abs(prevClose - h);
+          const val2 = Math.abs(pc - h);
           if (val2 > tr) tr = val2;
-          const val3 = Math.abs(prevClose - l);
+          const val3 = Math.abs(pc - l);
           if (val3 > tr) tr = val3;
-          prevClose = c;
+          pc = c;
           if (p === 1) {
             value[i] = tr; // TA-Lib returns TRANGE for timePeriod 1
             continue;
           }
           if (seen > p) {
-            prevATR *= pm1;
-            prevATR += tr;
-            prevATR /= p;
+            atrValue *= pm1;
+            atrValue += tr;
+            atrValue /= p;
           } else {
             periodTotal += tr;
             seen++;
@@ -72,10 +75,12 @@ export const natr = defineNode({
               value[i] = NaN;
               continue;
             }
-            prevATR = periodTotal / p;
+            atrValue = periodTotal / p;
           }
-          value[i] = -TA_EPSILON < c && c < TA_EPSILON ? 0.0 : (prevATR / c) * 100.0;
+          value[i] = -TA_EPSILON < c && c < TA_EPSILON ? 0.0 : (atrValue / c) * 100.0;
         }
+        prevClose = pc;
+        prevATR = atrValue;
       },
     };
   },

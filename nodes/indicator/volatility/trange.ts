@@ -18,24 +18,27 @@ export const trange = defineNode({
     let prevClose = 0.0;
     return {
       step(n, _t, { high, low, close }, { value }) {
-        for (let i = 0; i < n; i++) {
-          if (!seen) {
-            prevClose = close[i];
-            seen = true;
-            value[i] = NaN;
-            continue;
-          }
+        let i = 0;
+        if (n > 0 && !seen) {
+          prevClose = close[0];
+          seen = true;
+          value[0] = NaN;
+          i = 1;
+        }
+        let pc = prevClose; // a local in the loop (closure doubles are boxed on every store)
+        for (; i < n; i++) {
           const h = high[i];
           const l = low[i];
           // Comparisons (not Math.max), so a NaN distance is skipped as in C.
           let greatest = h - l;
-          const val2 = Math.abs(prevClose - h);
+          const val2 = Math.abs(pc - h);
           if (val2 > greatest) greatest = val2;
-          const val3 = Math.abs(prevClose - l);
+          const val3 = Math.abs(pc - l);
           if (val3 > greatest) greatest = val3;
-          prevClose = close[i];
+          pc = close[i];
           value[i] = greatest;
         }
+        prevClose = pc;
       },
     };
   },

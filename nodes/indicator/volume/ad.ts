@@ -17,14 +17,16 @@ export const ad = defineNode({
     let sum = 0.0;
     return {
       step(n, _t, { high, low, close, volume }, { value }) {
+        let s = sum; // a local in the hot loop (closure doubles are boxed on every store)
         for (let i = 0; i < n; i++) {
           const h = high[i];
           const l = low[i];
           const range = h - l;
           const c = close[i];
-          if (range > 0.0) sum += (((c - l) - (h - c)) / range) * volume[i];
-          value[i] = sum;
+          if (range > 0.0) s += (((c - l) - (h - c)) / range) * volume[i];
+          value[i] = s;
         }
+        sum = s;
       },
     };
   },

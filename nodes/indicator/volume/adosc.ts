@@ -36,22 +36,40 @@ export const adosc = defineNode({
     let slowEMA = 0.0;
     return {
       step(n, _t, { high, low, close, volume }, { value }) {
-        for (let i = 0; i < n; i++) {
+        // State in locals for the loop (closure doubles are boxed on every store), written back after.
+        let ad = sum;
+        let fast = fastEMA;
+        let slow = slowEMA;
+        let i = 0;
+        for (; i < n && seen <= firstOut; i++) {
           const h = high[i];
           const l = low[i];
           const range = h - l;
           const c = close[i];
-          if (range > 0.0) sum += (((c - l) - (h - c)) / range) * volume[i];
+          if (range > 0.0) ad += (((c - l) - (h - c)) / range) * volume[i];
           if (seen === 0) {
-            fastEMA = sum;
-            slowEMA = sum;
+            fast = ad;
+            slow = ad;
           } else {
-            fastEMA = fastK * sum + oneMinusFastK * fastEMA;
-            slowEMA = slowK * sum + oneMinusSlowK * slowEMA;
+            fast = fastK * ad + oneMinusFastK * fast;
+            slow = slowK * ad + oneMinusSlowK * slow;
           }
-          value[i] = seen < firstOut ? NaN : fastEMA - slowEMA;
-          if (seen <= firstOut) seen++;
+          value[i] = seen < firstOut ? NaN : fast - slow;
+          seen++;
         }
+        for (; i < n; i++) {
+          const h = high[i];
+          const l = low[i];
+          const range = h - l;
+          const c = close[i];
+          if (range > 0.0) ad += (((c - l) - (h - c)) / range) * volume[i];
+          fast = fastK * ad + oneMinusFastK * fast;
+          slow = slowK * ad + oneMinusSlowK * slow;
+          value[i] = fast - slow;
+        }
+        sum = ad;
+        fastEMA = fast;
+        slowEMA = slow;
       },
     };
   },

@@ -20,16 +20,25 @@ export const obv = defineNode({
     let prevOBV = 0.0;
     return {
       step(n, _t, { series, volume }, { value }) {
-        for (let i = 0; i < n; i++) {
-          const x = series[i];
-          if (!seen) {
-            prevOBV = volume[i];
-            seen = true;
-          } else if (x > prevReal) prevOBV += volume[i];
-          else if (x < prevReal) prevOBV -= volume[i];
-          prevReal = x;
-          value[i] = prevOBV;
+        let i = 0;
+        if (n > 0 && !seen) {
+          prevOBV = volume[0];
+          prevReal = series[0];
+          seen = true;
+          value[0] = prevOBV;
+          i = 1;
         }
+        let total = prevOBV; // locals in the loop (closure doubles are boxed on every store)
+        let prev = prevReal;
+        for (; i < n; i++) {
+          const x = series[i];
+          if (x > prev) total += volume[i];
+          else if (x < prev) total -= volume[i];
+          prev = x;
+          value[i] = total;
+        }
+        prevOBV = total;
+        prevReal = prev;
       },
     };
   },

@@ -1,0 +1,390 @@
+/**
+ * John Ehlers' Hilbert-transform cycle machinery, ported from TA-Lib 0.6 (ta_HT_DCPERIOD.c,
+ * ta_HT_DCPHASE.c, ta_HT_PHASOR.c, ta_HT_SINE.c, ta_HT_TRENDMODE.c, ta_HT_TRENDLINE.c and the
+ * HILBERT_VARIABLES / DO_HILBERT_EVEN / DO_HILBERT_ODD macros of ta_func/ta_utility.h), as one
+ * streaming state machine shared by the six HT_* node kinds of the cycle package.
+ *
+ * Per bar, in TA-Lib's order of floating-point operations (results are bit-identical to TA-Lib's
+ * wherever V8's Math.atan / sin / cos round like the C library's):
+ * 1. Price smoother: a 4-bar WMA (weights 1..4, divided by 10) kept as TA-Lib's running sum and
+ *    running sub-sum; bars 0..2 only fill it.
+ * 2. From bar `start` on (12 for DCPERIOD / PHASOR, 37 for the others: TA-Lib warms the smoother
+ *    over 9 or 34 extra bars), the Hilbert transforms: detrender of the smoothed price, Q1 of the
+ *    detrender, jI of I1 (the detrender 3 bars back) and jQ of Q1. Each transform is the 7-tap
+ *    filter (0.0962 x[t] + 0.5769 x[t-2] - 0.5769 x[t-4] - 0.0962 x[t-6]) * (0.075 period + 0.54),
+ *    computed the way the macro does it: even and odd bars keep separate 3-slot rings and
+ *    previous values, so each ring holds every other bar. Which rings a bar uses depends on the
+ *    parity of its absolute index, as in TA-Lib (`today % 2`), so the stream's first bar is
+ *    index 0.
+ * 3. Homodyne discriminator: I2, Q2, Re, Im smoothed 0.2 / 0.8, period = 360 / atan(Im / Re) in
+ *    degrees, limited to [0.67, 1.5] x the previous period and to [6, 50], smoothed 0.2 / 0.8;
+ *    smoothPeriod = 0.33 period + 0.67 smoothPeriod.
+ * 4. Dominant cycle phase (DCPHASE, SINE, TRENDMODE): a DFT of the last int(smoothPeriod + 0.5)
+ *    smoothed prices kept in TA-Lib's 50-slot circular buffer (zero-filled at the start), its
+ *    phase by atan in degrees, +90, + 360 / smoothPeriod for the WMA lag, +180 when the imaginary
+ *    part is negative, wrapped above 315.
+ * 5. Instantaneous trendline (TRENDLINE, TRENDMODE): the mean of the last int(smoothPeriod + 0.5)
+ *    raw inputs, then a 4-3-2-1 WMA of those means.
+ * 6. Trend mode (TRENDMODE): 1 (trend) unless the sine and lead sine crossed less than half a
+ *    cycle ago or the phase advances at a cycle rate; always 1 when the smoothed price is 1.5 %
+ *    or more away from the trendline.
+ *
+ * Outputs start at TA-Lib's lookback: 32 (DCPERIOD, PHASOR) or 63 (the others), TA-Lib's default
+ * unstable period 0. Everything is recursive from bar 0: values depend on where the stream starts.
+ * O(1) state: a 64-slot ring of raw inputs, the 50-slot smoothed-price ring, 40 filter doubles.
+ */
+
+/** What a Hilbert kernel computes: one per TA-Lib HT_* function. */
+export type HilbertFunction = 'dcPeriod' | 'phasor' | 'dcPhase' | 'sine' | 'trendMode' | 'trendline';
+
+/** TA-Lib's lookback of each HT_* function (unstable period 0). */
+export const HILBERT_LOOKBACK: Readonly<Record<HilbertFunction, number>> = {
+  dcPeriod: 32,
+  phasor: 32,
+  dcPhase: 63,
+  sine: 63,
+  trendMode: 63,
+  trendline: 63,
+};
+
+/** Common wording for the node descriptions. */
+export const HILBERT_WARMUP_NOTE =
+  'TA-Lib gives this function an unstable period (default 0, used here): its recursive filters start ' +
+  'from zero at the first event and the first output comes at TA-Lib\'s lookback; the values depend ' +
+  'on where the stream starts and settle after a few dozen more events.';
+
+export interface HilbertKernel {
+  /**
+   * Processes n events of `series`. dcPeriod / dcPhase / trendMode / trendline write `out0`;
+   * phasor writes inPhase to `out0` and quadrature to `out1`; sine writes sine to `out0` and
+   * leadSine to `out1`; single-output functions never touch `out1` (pass `out0` again). NaN
+   * before the lookback.
+   */
+  step(n: number, series: Float64Array, out0: Float64Array, out1: Float64Array): void;
+}
+
+/** ta_utility.h DO_HILBERT_TRANSFORM constants. */
+const A = 0.0962;
+const B = 0.5769;
+
+/**
+ * Filter state layout: 8 blocks (detrender, Q1, jI, jQ) x (odd, even) of 5 doubles: the 3-slot
+ * ring `varName_OddOrEven[hilbertIdx]`, then `prev_varName_OddOrEven`, then
+ * `prev_varName_input_OddOrEven`.
+ */
+const DET_ODD = 0;
+const DET_EVEN = 5;
+const Q1_ODD = 10;
+const Q1_EVEN = 15;
+const JI_ODD = 20;
+const JI_EVEN = 25;
+const JQ_ODD = 30;
+const JQ_EVEN = 35;
+const FILTER_STATE = 40;
+
+/** TA-Lib's DO_HILBERT_TRANSFORM(varName, input, OddOrEvenId), operation for operation. */
+function hilbert(s: Float64Array, o: number, hilbertIdx: number, input: number, adjustedPrevPeriod: number): number {
+  const hilbertTempReal = A * input;
+  let v = -s[o + hilbertIdx];
+  s[o + hilbertIdx] = hilbertTempReal;
+  v += hilbertTempReal;
+  v -= s[o + 3];
+  const prev = B * s[o + 4];
+  s[o + 3] = prev;
+  v += prev;
+  s[o + 4] = input;
+  v *= adjustedPrevPeriod;
+  return v;
+}
+
+const SMOOTH_PRICE_SIZE = 50; // TA-Lib's SMOOTH_PRICE_SIZE
+const RAW_SIZE = 64; // raw inputs kept: >= 4 for the WMA, >= 50 for the trendline mean
+const RAW_MASK = RAW_SIZE - 1;
+
+const FN_DCPERIOD = 0;
+const FN_PHASOR = 1;
+const FN_DCPHASE = 2;
+const FN_SINE = 3;
+const FN_TRENDMODE = 4;
+const FN_TRENDLINE = 5;
+const FN_CODES: Readonly<Record<HilbertFunction, number>> = {
+  dcPeriod: FN_DCPERIOD,
+  phasor: FN_PHASOR,
+  dcPhase: FN_DCPHASE,
+  sine: FN_SINE,
+  trendMode: FN_TRENDMODE,
+  trendline: FN_TRENDLINE,
+};
+
+/** A streaming TA-Lib HT_* function (unstable period 0). */
+export function createHilbertKernel(fn: HilbertFunction): HilbertKernel {
+  const code = FN_CODES[fn];
+  const lookback = HILBERT_LOOKBACK[fn];
+  /** First bar of TA-Lib's main loop: 3 WMA init bars + 9 (lookback 32) or 34 (lookback 63) WMA bars. */
+  const start = lookback === 32 ? 12 : 37;
+  const wantPhase = code === FN_DCPHASE || code === FN_SINE || code === FN_TRENDMODE;
+  const wantTrendline = code === FN_TRENDLINE || code === FN_TRENDMODE;
+  const wantSmoothPrice = wantPhase || code === FN_TRENDLINE;
+  const twoOutputs = code === FN_PHASOR || code === FN_SINE;
+
+  // Constants exactly as each TA-Lib function computes them.
+  const atan1 = Math.atan(1);
+  const rad2Deg = lookback === 32 ? 180.0 / (4.0 * atan1) : 45.0 / atan1;
+  const deg2Rad = 1.0 / rad2Deg;
+  const constDeg2RadBy360 = atan1 * 8.0;
+
+  const raw = new Float64Array(RAW_SIZE); // raw inputs, x[t] at rawPos
+  const filters = new Float64Array(FILTER_STATE);
+  const smoothPrice = new Float64Array(SMOOTH_PRICE_SIZE);
+
+  // Streaming state (copied into locals in step: closure doubles are boxed in V8).
+  let today = 0; // bars seen, counted up to `lookback` (then only its parity matters: `odd`)
+  let odd = 0; // parity of the next bar's absolute index
+  let rawPos = 0; // slot of the next raw input
+  let periodWMASub = 0.0;
+  let periodWMASum = 0.0;
+  let trailingWMAValue = 0.0;
+  let hilbertIdx = 0;
+  let period = 0.0;
+  let smoothPeriod = 0.0;
+  let prevI2 = 0.0;
+  let prevQ2 = 0.0;
+  let Re = 0.0;
+  let Im = 0.0;
+  let I1ForOddPrev2 = 0.0;
+  let I1ForOddPrev3 = 0.0;
+  let I1ForEvenPrev2 = 0.0;
+  let I1ForEvenPrev3 = 0.0;
+  let smoothPriceIdx = 0;
+  let DCPhase = 0.0;
+  let sine = 0.0;
+  let leadSine = 0.0;
+  let iTrend1 = 0.0;
+  let iTrend2 = 0.0;
+  let iTrend3 = 0.0;
+  let daysInTrend = 0;
+
+  return {
+    step(n, series, out0, out1) {
+      let t = today;
+      let par = odd;
+      let rp = rawPos;
+      let wSub = periodWMASub;
+      let wSum = periodWMASum;
+      let trailing = trailingWMAValue;
+      let hIdx = hilbertIdx;
+      let per = period;
+      let sPer = smoothPeriod;
+      let pI2 = prevI2;
+      let pQ2 = prevQ2;
+      let re = Re;
+      let im = Im;
+      let oddPrev2 = I1ForOddPrev2;
+      let oddPrev3 = I1ForOddPrev3;
+      let evenPrev2 = I1ForEvenPrev2;
+      let evenPrev3 = I1ForEvenPrev3;
+      let spIdx = smoothPriceIdx;
+      let phase = DCPhase;
+      let sn = sine;
+      let lead = leadSine;
+      let it1 = iTrend1;
+      let it2 = iTrend2;
+      let it3 = iTrend3;
+      let days = daysInTrend;
+
+      for (let i = 0; i < n; i++) {
+        const x = series[i];
+        raw[rp] = x;
+        const isOdd = par;
+        par ^= 1;
+        let o0 = NaN;
+        let o1 = NaN;
+
+        if (t < 3) {
+          // WMA initialisation, unrolled as in TA-Lib.
+          if (t === 0) {
+            wSub = x;
+            wSum = x;
+          } else if (t === 1) {
+            wSub += x;
+            wSum += x * 2.0;
+          } else {
+            wSub += x;
+            wSum += x * 3.0;
+            trailing = 0.0;
+          }
+        } else {
+          // DO_PRICE_WMA
+          wSub += x;
+          wSub -= trailing;
+          wSum += x * 4.0;
+          trailing = raw[(rp - 3) & RAW_MASK];
+          const smoothedValue = wSum * 0.1;
+          wSum -= wSub;
+
+          if (t >= start) {
+            const adjustedPrevPeriod = 0.075 * per + 0.54;
+            if (wantSmoothPrice) smoothPrice[spIdx] = smoothedValue;
+            let Q2: number;
+            let I2: number;
+            if (isOdd === 0) {
+              const detrender = hilbert(filters, DET_EVEN, hIdx, smoothedValue, adjustedPrevPeriod);
+              const Q1 = hilbert(filters, Q1_EVEN, hIdx, detrender, adjustedPrevPeriod);
+              o0 = evenPrev3;
+              o1 = Q1;
+              const jI = hilbert(filters, JI_EVEN, hIdx, evenPrev3, adjustedPrevPeriod);
+              const jQ = hilbert(filters, JQ_EVEN, hIdx, Q1, adjustedPrevPeriod);
+              if (++hIdx === 3) hIdx = 0;
+              Q2 = 0.2 * (Q1 + jI) + 0.8 * pQ2;
+              I2 = 0.2 * (evenPrev3 - jQ) + 0.8 * pI2;
+              oddPrev3 = oddPrev2;
+              oddPrev2 = detrender;
+            } else {
+              const detrender = hilbert(filters, DET_ODD, hIdx, smoothedValue, adjustedPrevPeriod);
+              const Q1 = hilbert(filters, Q1_ODD, hIdx, detrender, adjustedPrevPeriod);
+              o0 = oddPrev3;
+              o1 = Q1;
+              const jI = hilbert(filters, JI_ODD, hIdx, oddPrev3, adjustedPrevPeriod);
+              const jQ = hilbert(filters, JQ_ODD, hIdx, Q1, adjustedPrevPeriod);
+              Q2 = 0.2 * (Q1 + jI) + 0.8 * pQ2;
+              I2 = 0.2 * (oddPrev3 - jQ) + 0.8 * pI2;
+              evenPrev3 = evenPrev2;
+              evenPrev2 = detrender;
+            }
+
+            // Adjust the period for the next price bar.
+            re = 0.2 * (I2 * pI2 + Q2 * pQ2) + 0.8 * re;
+            im = 0.2 * (I2 * pQ2 - Q2 * pI2) + 0.8 * im;
+            pQ2 = Q2;
+            pI2 = I2;
+            const prevPeriod = per;
+            if (im !== 0.0 && re !== 0.0) per = 360.0 / (Math.atan(im / re) * rad2Deg);
+            let limit = 1.5 * prevPeriod;
+            if (per > limit) per = limit;
+            limit = 0.67 * prevPeriod;
+            if (per < limit) per = limit;
+            if (per < 6) per = 6;
+            else if (per > 50) per = 50;
+            per = 0.2 * per + 0.8 * prevPeriod;
+
+            if (code !== FN_PHASOR) {
+              sPer = 0.33 * per + 0.67 * sPer;
+              if (code === FN_DCPERIOD) o0 = sPer;
+              const DCPeriodInt = Math.trunc(sPer + 0.5);
+
+              const prevDCPhase = phase;
+              if (wantPhase) {
+                // Dominant cycle phase: DFT of the last DCPeriodInt smoothed prices.
+                let realPart = 0.0;
+                let imagPart = 0.0;
+                let idx = spIdx;
+                for (let k = 0; k < DCPeriodInt; k++) {
+                  const angle = (k * constDeg2RadBy360) / DCPeriodInt;
+                  const v = smoothPrice[idx];
+                  realPart += Math.sin(angle) * v;
+                  imagPart += Math.cos(angle) * v;
+                  if (idx === 0) idx = SMOOTH_PRICE_SIZE - 1;
+                  else idx--;
+                }
+                const absImag = Math.abs(imagPart);
+                if (absImag > 0.0) phase = Math.atan(realPart / imagPart) * rad2Deg;
+                else if (absImag <= 0.01) {
+                  if (realPart < 0.0) phase -= 90.0;
+                  else if (realPart > 0.0) phase += 90.0;
+                }
+                phase += 90.0;
+                // Compensate for one bar lag of the weighted moving average.
+                phase += 360.0 / sPer;
+                if (imagPart < 0.0) phase += 180.0;
+                if (phase > 315.0) phase -= 360.0;
+                if (code === FN_DCPHASE) o0 = phase;
+              }
+
+              let prevSine = 0.0;
+              let prevLeadSine = 0.0;
+              if (code === FN_SINE || code === FN_TRENDMODE) {
+                prevSine = sn;
+                prevLeadSine = lead;
+                sn = Math.sin(phase * deg2Rad);
+                lead = Math.sin((phase + 45) * deg2Rad);
+                o0 = sn;
+                o1 = lead;
+              }
+
+              if (wantTrendline) {
+                // Instantaneous trendline: mean of the last DCPeriodInt inputs, then WMA 4-3-2-1.
+                let mean = 0.0;
+                let idx = rp;
+                for (let k = 0; k < DCPeriodInt; k++) {
+                  mean += raw[idx];
+                  idx = (idx - 1) & RAW_MASK;
+                }
+                if (DCPeriodInt > 0) mean = mean / DCPeriodInt;
+                const trendline = (4.0 * mean + 3.0 * it1 + 2.0 * it2 + it3) / 10.0;
+                it3 = it2;
+                it2 = it1;
+                it1 = mean;
+                o0 = trendline;
+
+                if (code === FN_TRENDMODE) {
+                  // Trend (1) by default.
+                  let trend = 1;
+                  // Days in trend since the last crossing of the sine wave lines.
+                  if ((sn > lead && prevSine <= prevLeadSine) || (sn < lead && prevSine >= prevLeadSine)) {
+                    days = 0;
+                    trend = 0;
+                  }
+                  days++;
+                  if (days < 0.5 * sPer) trend = 0;
+                  const dPhase = phase - prevDCPhase;
+                  if (sPer !== 0.0 && dPhase > (0.67 * 360.0) / sPer && dPhase < (1.5 * 360.0) / sPer) trend = 0;
+                  const price = smoothPrice[spIdx];
+                  if (trendline !== 0.0 && Math.abs((price - trendline) / trendline) >= 0.015) trend = 1;
+                  o0 = trend;
+                }
+              }
+            }
+
+            if (wantSmoothPrice) spIdx = spIdx === SMOOTH_PRICE_SIZE - 1 ? 0 : spIdx + 1;
+          }
+        }
+
+        if (t >= lookback) {
+          out0[i] = o0;
+          if (twoOutputs) out1[i] = o1;
+        } else {
+          out0[i] = NaN;
+          if (twoOutputs) out1[i] = NaN;
+          t++;
+        }
+        rp = (rp + 1) & RAW_MASK;
+      }
+
+      today = t;
+      odd = par;
+      rawPos = rp;
+      periodWMASub = wSub;
+      periodWMASum = wSum;
+      trailingWMAValue = trailing;
+      hilbertIdx = hIdx;
+      period = per;
+      smoothPeriod = sPer;
+      prevI2 = pI2;
+      prevQ2 = pQ2;
+      Re = re;
+      Im = im;
+      I1ForOddPrev2 = oddPrev2;
+      I1ForOddPrev3 = oddPrev3;
+      I1ForEvenPrev2 = evenPrev2;
+      I1ForEvenPrev3 = evenPrev3;
+      smoothPriceIdx = spIdx;
+      DCPhase = phase;
+      sine = sn;
+      leadSine = lead;
+      iTrend1 = it1;
+      iTrend2 = it2;
+      iTrend3 = it3;
+      daysInTrend = days;
+    },
+  };
+}
