@@ -56,6 +56,8 @@ export interface NodeContext {
   resolveDataFile(name: string): string;
   /** Reports a non-fatal condition (data gaps, skipped rows) to the run summary and stderr. */
   warn(code: string, message: string): void;
+  /** How many events the node will probably see (replay knows; 0 or absent when unknown): for pre-sizing buffers only. */
+  readonly eventsHint?: number;
 }
 
 export interface NodeDefinition<

@@ -35,7 +35,9 @@ export function nodeDetails(model: VizGraph): Record<string, unknown> {
 /** The drawing, its toolbar, the node panel and the diagnostics list, for a page's body. */
 export function graphSection(model: VizGraph, layout: GraphLayout, id = 'graph'): string {
   const families = [...new Set(model.nodes.filter((n) => !n.ghost).map((n) => n.family))];
-  const height = Math.max(260, Math.min(layout.height + 24, 640));
+  // The canvas keeps the drawing's aspect ratio, so "fit" fills its width (within 220 px..78vh).
+  const width = Math.max(1, layout.width);
+  const height = Math.max(1, layout.height);
   const diagnostics = diagnosticLines(model);
   const nodeOf = (i: number) => {
     const parts = model.diagnostics[i].path.split('.');
@@ -44,13 +46,13 @@ export function graphSection(model: VizGraph, layout: GraphLayout, id = 'graph')
   };
   return [
     `<section class="hean-graph-view" id="${esc(id)}" data-source="${esc(id)}-data">`,
-    `<div class="graph-legend">${families.map((f) => `<span class="chip"><i style="background:${familyColor(f)}"></i>${esc(f)}</span>`).join('')}<span class="muted hint">wheel or +/− to zoom, drag to pan, click a node to keep its details</span></div>`,
+    `<div class="graph-legend">${families.map((f) => `<span class="chip"><i style="background:${familyColor(f)}"></i>${esc(f)}</span>`).join('')}<span class="muted hint">wheel or +/− to zoom, drag to pan, click a node to keep its details</span>`,
+    '<span class="graph-toolbar"><button type="button" data-zoom="in" title="zoom in">+</button><button type="button" data-zoom="out" title="zoom out">−</button><button type="button" data-zoom="fit" title="fit the whole graph">fit</button></span></div>',
     '<div class="graph-body">',
-    `<div class="graph-canvas" style="height:${height}px">`,
-    '<div class="graph-toolbar"><button type="button" data-zoom="in" title="zoom in">+</button><button type="button" data-zoom="out" title="zoom out">−</button><button type="button" data-zoom="fit" title="fit the whole graph">fit</button></div>',
+    `<div class="graph-canvas" style="aspect-ratio:${width} / ${height}">`,
     graphSvg(model, layout),
     '</div>',
-    `<aside class="node-panel" style="max-height:${height}px" aria-live="polite"><p class="muted">Point at a node to see its summary, params and outputs; click it to keep them here.</p></aside>`,
+    `<aside class="node-panel" aria-live="polite"><p class="muted">Point at a node to see its summary, params and outputs; click it to keep them here.</p></aside>`,
     '</div>',
     diagnostics.length
       ? `<h3>${diagnosticsTitle(model)}</h3><ul class="diagnostics">${diagnostics.map((d, i) => `<li class="${d.severity}"${nodeOf(i) ? ` data-node="${esc(nodeOf(i))}"` : ''}>${esc(d.text)}</li>`).join('')}</ul>`
@@ -71,7 +73,7 @@ export function graphPage(model: VizGraph, layout: GraphLayout): string {
   const params = Object.entries(model.params).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', ');
   const errors = model.diagnostics.some((d) => d.severity === 'error');
   const body = [
-    '<main class="graph-page">',
+    '<main class="graph-page wide">',
     `<h1>${esc(model.name)}${params ? ` <span class="muted">(${esc(params)})</span>` : ''}</h1>`,
     `<p class="sub"><code>${esc(model.file)}</code> · ${model.nodes.filter((n) => !n.ghost).length} nodes, ${model.edges.length} wires${errors ? ' · <strong class="neg">does not compile</strong>' : ''}</p>`,
     model.description ? `<p>${esc(model.description)}</p>` : '',
@@ -85,17 +87,17 @@ export const GRAPH_CSS = `
 .graph-legend { display: flex; flex-wrap: wrap; align-items: center; gap: 4px 12px; margin: 6px 0; font-size: 13px; }
 .graph-legend .chip i { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 5px; vertical-align: -1px; }
 .graph-legend .hint { margin-left: auto; font-size: 12px; }
-.graph-body { display: grid; grid-template-columns: minmax(0, 1fr) 330px; gap: 12px; }
-.graph-canvas { position: relative; border: 1px solid var(--line); border-radius: 6px; overflow: hidden; background: #fff; cursor: grab; }
+.graph-body { display: grid; grid-template-columns: minmax(0, 1fr) 320px; gap: 12px; align-items: start; }
+.graph-canvas { position: relative; border: 1px solid var(--line); border-radius: 6px; overflow: hidden; background: #fff; cursor: grab; width: 100%; min-height: 220px; max-height: 78vh; }
 .graph-canvas.dragging { cursor: grabbing; }
 .graph-canvas svg { display: block; width: 100%; height: 100%; user-select: none; touch-action: none; }
-.graph-toolbar { position: absolute; top: 6px; right: 6px; display: flex; gap: 4px; z-index: 1; }
-.graph-toolbar button { min-width: 30px; background: #fff; }
+.graph-toolbar { display: inline-flex; gap: 4px; }
+.graph-toolbar button { min-width: 30px; padding: 0 8px; background: #fff; }
 .node { cursor: pointer; outline: none; }
 .node:hover .body, .node:focus .body { stroke-width: 3; }
 .node.selected .body { stroke-width: 3.5; stroke: #111827; }
 .edge.hl path { stroke: #111827; stroke-width: 2.4; }
-.node-panel { border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; background: var(--panel); overflow: auto; font-size: 13px; }
+.node-panel { border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; background: var(--panel); overflow: auto; font-size: 13px; min-height: 220px; max-height: 78vh; }
 .node-panel h3 { margin: 0 0 2px; font-size: 16px; }
 .node-panel h4 { margin: 10px 0 4px; font-size: 12px; text-transform: uppercase; letter-spacing: 0.04em; color: var(--muted); }
 .node-panel .kind { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "DejaVu Sans Mono", monospace; font-size: 12.5px; }

@@ -141,6 +141,7 @@ const BASE_CSS = `
 html, body { margin: 0; padding: 0; background: var(--bg); color: var(--fg); }
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
 main { max-width: 1280px; margin: 0 auto; padding: 16px 24px 48px; }
+main.wide { max-width: none; }
 h1 { font-size: 22px; margin: 8px 0 2px; }
 h2 { font-size: 17px; margin: 28px 0 8px; padding-bottom: 4px; border-bottom: 1px solid var(--line); }
 h3 { font-size: 14px; margin: 16px 0 6px; }

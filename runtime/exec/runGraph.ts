@@ -66,7 +66,7 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
   const warnings: RunWarning[] = [];
 
   const kernels = new Map<string, Kernel | ReplaySource>();
-  for (const node of graph.nodes) {
+  const create = (node: CompiledNode, eventsHint: number) => {
     const ctx: NodeContext = {
       id: node.id,
       inputWires: Object.fromEntries(node.inputs.map((input) => [input.port, input.wires.map((w) => w.text)])),
@@ -77,15 +77,17 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
         warnings.push(warning);
         options.onWarning?.(warning);
       },
+      eventsHint,
     };
     try {
       kernels.set(node.id, node.def.create(node.params, ctx));
     } catch (e) {
       throw new NodeRunError(node.id, node.kind, e);
     }
-  }
+  };
 
   const sourceNodes = graph.nodes.filter((n) => n.isSource);
+  for (const node of sourceNodes) create(node, 0);
   const loadStart = performance.now();
   const loaded = await Promise.all(
     sourceNodes.map(async (node) => {
@@ -96,6 +98,9 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
       }
     }),
   );
+  // Other kernels are created once the history is known, so they can size their buffers.
+  const events = new Map(sourceNodes.map((node, i) => [node.id, loaded[i].t.length]));
+  for (const node of graph.nodes) if (!node.isSource) create(node, node.domain.reduce((sum, id) => sum + (events.get(id) ?? 0), 0));
 
   const stepStart = performance.now();
   // Wire the graph: one stream per node, subscribed before any source emits.

@@ -177,7 +177,8 @@ export class CandleStream {
   private useHighLow = false;
   private useShadows = false;
   private readonly pending: CandleAverage[] = [];
-  /** Per average: offset into `r` (before `+ pos`, masked) of the range added and of the range removed. */
+  /** Per average: start of its range type's block in `r`, and the ring deltas (mod size) of the range added and removed. */
+  private blockAt: Int32Array = new Int32Array(0);
   private addAt: Int32Array = new Int32Array(0);
   private subAt: Int32Array = new Int32Array(0);
 
@@ -230,7 +231,11 @@ export class CandleStream {
       const totals = this.totals;
       const addAt = this.addAt;
       const subAt = this.subAt;
-      for (let a = 0; a < this.nAvg; a++) totals[a] += r[(addAt[a] + pos) & mask | (addAt[a] & ~mask)] - r[(subAt[a] + pos) & mask | (subAt[a] & ~mask)];
+      const blockAt = this.blockAt;
+      for (let a = 0; a < this.nAvg; a++) {
+        const block = blockAt[a];
+        totals[a] += r[block + ((pos + addAt[a]) & mask)] - r[block + ((pos + subAt[a]) & mask)];
+      }
     }
     pos = (pos + 1) & mask;
     this.pos = pos;
@@ -254,15 +259,16 @@ export class CandleStream {
     const n = this.pending.length;
     this.nAvg = n;
     this.totals = new Float64Array(n);
+    this.blockAt = new Int32Array(n);
     this.addAt = new Int32Array(n);
     this.subAt = new Int32Array(n);
     for (let a = 0; a < n; a++) {
       const avg = this.pending[a];
-      // Ring offsets: the type's block start plus (-offset) or (-offset - avgPeriod), kept as
-      // block | (delta & mask) so that (x + pos) & mask | block addresses the slot.
-      const block = avg.rangeType * this.size;
-      this.addAt[a] = block | (-avg.offset & this.mask);
-      this.subAt[a] = block | (-(avg.offset + avg.avgPeriod) & this.mask);
+      // Before the next candle is written, RANGE(i - offset) is `offset` back and the trailing
+      // RANGE(i - offset - avgPeriod) is `offset + avgPeriod` back: deltas taken mod size.
+      this.blockAt[a] = avg.rangeType * this.size;
+      this.addAt[a] = -avg.offset & this.mask;
+      this.subAt[a] = -(avg.offset + avg.avgPeriod) & this.mask;
       // Seed: the ranges added oldest first to 0.0, as TA-Lib's loops.
       let total = 0.0;
       for (let k = avg.offset + avg.avgPeriod; k > avg.offset; k--) total += this.rangeOf(avg.rangeType, k);

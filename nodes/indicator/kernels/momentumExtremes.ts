@@ -5,6 +5,10 @@
  * `>=` / `<=`); values equal TA-Lib's WILLR / AROON "keep the index, rescan when it leaves the
  * window" trick exactly on finite inputs. A NaN in the window makes the result unspecified until
  * it leaves the window (TA-Lib's is too); after that it is exact again.
+ *
+ * Usage: `const hi = new RollingHighest(n); hi.push(x);` then `hi.value` (the highest of the last
+ * n pushes, fewer before n pushes), `hi.index` (0-based push number of the latest bar holding it)
+ * and `hi.count` (pushes so far). RollingLowest is the same for the lowest value.
  */
 
 export class RollingHighest {
@@ -30,27 +34,30 @@ export class RollingHighest {
     const values = this.values;
     const positions = this.positions;
     const pos = this.count;
-    // Drop the front if it left the window (at most one per push).
-    if (this.size > 0 && positions[this.head] <= pos - cap) {
-      this.head = this.head + 1 === cap ? 0 : this.head + 1;
-      this.size--;
-    }
-    // Drop from the back everything not above x: the latest of equal values is kept.
+    let head = this.head;
     let tail = this.tail;
-    while (this.size > 0) {
+    let size = this.size;
+    // Drop the front if it left the window (at most one per push).
+    if (size > 0 && positions[head] <= pos - cap) {
+      head = head + 1 === cap ? 0 : head + 1;
+      size--;
+    }
+    // Drop from the back every value not above x: the latest of equal values is kept.
+    while (size > 0) {
       const back = tail === 0 ? cap - 1 : tail - 1;
       if (values[back] <= x) {
         tail = back;
-        this.size--;
+        size--;
       } else break;
     }
+    if (size === 0) head = tail;
     values[tail] = x;
     positions[tail] = pos;
     this.tail = tail + 1 === cap ? 0 : tail + 1;
-    this.size++;
-    if (this.size === 1) this.head = tail;
-    this.value = values[this.head];
-    this.index = positions[this.head];
+    this.head = head;
+    this.size = size + 1;
+    this.value = values[head];
+    this.index = positions[head];
     this.count = pos + 1;
   }
 }
@@ -64,8 +71,8 @@ export class RollingLowest {
   count = 0;
   private readonly values: Float64Array;
   private readonly positions: Float64Array;
-  private head = 0;
-  private tail = 0;
+  private head = 0; // ring slot of the front (the extreme)
+  private tail = 0; // ring slot after the back
   private size = 0;
 
   constructor(readonly window: number) {
@@ -78,25 +85,30 @@ export class RollingLowest {
     const values = this.values;
     const positions = this.positions;
     const pos = this.count;
-    if (this.size > 0 && positions[this.head] <= pos - cap) {
-      this.head = this.head + 1 === cap ? 0 : this.head + 1;
-      this.size--;
-    }
+    let head = this.head;
     let tail = this.tail;
-    while (this.size > 0) {
+    let size = this.size;
+    // Drop the front if it left the window (at most one per push).
+    if (size > 0 && positions[head] <= pos - cap) {
+      head = head + 1 === cap ? 0 : head + 1;
+      size--;
+    }
+    // Drop from the back every value not below x: the latest of equal values is kept.
+    while (size > 0) {
       const back = tail === 0 ? cap - 1 : tail - 1;
       if (values[back] >= x) {
         tail = back;
-        this.size--;
+        size--;
       } else break;
     }
+    if (size === 0) head = tail;
     values[tail] = x;
     positions[tail] = pos;
     this.tail = tail + 1 === cap ? 0 : tail + 1;
-    this.size++;
-    if (this.size === 1) this.head = tail;
-    this.value = values[this.head];
-    this.index = positions[this.head];
+    this.head = head;
+    this.size = size + 1;
+    this.value = values[head];
+    this.index = positions[head];
     this.count = pos + 1;
   }
 }
