@@ -1,5 +1,5 @@
 import type { BrokerReport } from '../nodes/sink/broker.js';
-import type { Metrics, Trade } from '../runtime/exec/metrics.js';
+import type { Metrics } from '../runtime/exec/metrics.js';
 import type { RunResult } from '../runtime/exec/runGraph.js';
 import { DISPLAY_BUCKETS, downsampleIndices, pick, roundSignificant } from './downsample.js';
 import type { VizGraph } from './graphModel.js';
@@ -202,7 +202,7 @@ function settingsSection(result: RunResult, settings: ReportSettings): string {
   rows.push(['warm-up', `${Math.max(0, ...graph.nodes.map((n) => n.warmup))} bars`]);
   rows.push(['events', `${result.events.toLocaleString('en-US')} in ${result.chunks.toLocaleString('en-US')} chunks`]);
   for (const node of graph.nodes.filter((n) => n.kind === 'sink.broker')) {
-    rows.push([`broker ${node.id}`, Object.entries(node.params).map(([k, v]) => json(`${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)).join(' ')]);
+    rows.push([`${node.id} (${node.kind})`, Object.entries(node.params).map(([k, v]) => json(`${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)).join(' ')]);
   }
   return `<h2 id="settings">settings</h2>${kv(rows)}`;
 }
@@ -296,7 +296,7 @@ export const REPORT_JS = String.raw`
         height: opts.height || 260,
         cursor: { sync: { key: 'hean-' + b.id }, drag: { x: true, y: false } },
         scales: { x: { time: true }, y: opts.y || {} },
-        axes: [{}, { size: 72, values: function (u, vals) { return vals.map(function (v) { return opts.pct ? v + ' %' : fmtShort.format(v); }); } }],
+        axes: [{}, { size: 72, values: function (u, vals) { return vals.map(function (v) { return v === null || v === undefined ? null : opts.pct ? v + ' %' : fmtShort.format(v); }); } }],
         series: [{ label: 'time (UTC)', value: function (u, v) { return v === null ? '' : iso(v); } }].concat(series),
         legend: { live: true },
         hooks: { setScale: [function (u, key) { if (key === 'x') syncX(u); }] },
@@ -329,9 +329,13 @@ export const REPORT_JS = String.raw`
           ctx.beginPath();
           ctx.rect(bb.left, bb.top, bb.width, bb.height);
           ctx.clip();
+          // Smaller markers when many are in view, so the price line stays readable.
+          var visible = 0;
+          for (var j = 0; j < tr.entryTime.length; j++) if (tr.entryTime[j] >= xmin && tr.entryTime[j] <= xmax) visible++;
+          var s = (visible > 400 ? 2.5 : visible > 100 ? 3.5 : 5) * r;
           function tri(t, p, up, color) {
             if (t === null || p === null || t < xmin || t > xmax) return;
-            var x = u.valToPos(t, 'x', true), y = u.valToPos(p, 'y', true), s = 4.5 * r;
+            var x = u.valToPos(t, 'x', true), y = u.valToPos(p, 'y', true);
             ctx.fillStyle = color;
             ctx.beginPath();
             if (up) { ctx.moveTo(x, y - s); ctx.lineTo(x + s, y + s); ctx.lineTo(x - s, y + s); }

@@ -134,21 +134,34 @@ class BrokerKernel implements Kernel<BrokerInputs, BrokerOutputs> {
     const eventTimes = this.eventTimes;
     const closes = this.closes;
     const fillAtClose = this.fillAtClose;
-    const dueBar = this.dueBar;
+    // The hot loop runs on locals; fills (rare) go through methods, then the locals are refreshed.
     let b = this.bar;
     let inMarket = this.barsInMarket;
+    let nextDue = this.nextDue();
+    let cash = this.cash;
+    let qty = this.qty;
     for (let i = 0; i < n; i++) {
-      if (!fillAtClose && this.queueHead < dueBar.length && dueBar[this.queueHead] === b) this.fillDue(b, opens[i], time[i]);
+      if (b === nextDue && !fillAtClose) {
+        this.fillDue(b, opens[i], time[i]);
+        nextDue = this.nextDue();
+        cash = this.cash;
+        qty = this.qty;
+      }
       const target = orders[i];
       if (target === target) {
         // not NaN: an order decided at this event
         this.ordersReceived++;
-        dueBar.push(b + this.delay);
+        this.dueBar.push(b + this.delay);
         this.dueTarget.push(target);
+        nextDue = this.nextDue();
       }
-      if (fillAtClose && this.queueHead < dueBar.length && dueBar[this.queueHead] === b) this.fillDue(b, close[i], time[i]);
-      const qty = this.qty;
-      const e = this.cash + qty * close[i];
+      if (b === nextDue && fillAtClose) {
+        this.fillDue(b, close[i], time[i]);
+        nextDue = this.nextDue();
+        cash = this.cash;
+        qty = this.qty;
+      }
+      const e = cash + qty * close[i];
       if (e <= 0 && !this.ruined) this.ruin(e, t[i]);
       equity[b] = e;
       eventTimes[b] = t[i];
@@ -160,6 +173,11 @@ class BrokerKernel implements Kernel<BrokerInputs, BrokerOutputs> {
     }
     this.bar = b;
     this.barsInMarket = inMarket;
+  }
+
+  /** The bar of the next pending fill, or -1. */
+  private nextDue(): number {
+    return this.queueHead < this.dueBar.length ? this.dueBar[this.queueHead] : -1;
   }
 
   private fillDue(bar: number, price: number, time: number): void {

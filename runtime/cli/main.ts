@@ -8,6 +8,7 @@ import { formatDiagnostic, hasErrors, sortDiagnostics, didYouMean } from '../dia
 import { runGraph } from '../exec/runGraph.js';
 import { schemaFiles } from '../graph/schemaFiles.js';
 import { toJson } from '../graph/graphSchema.js';
+import type { CompiledGraph } from '../graph/compileGraph.js';
 import { loadGraph } from '../loadGraph.js';
 import { userDataDir } from '../data/resolveDataFile.js';
 import { parseTimeParam } from '../data/timeframe.js';
@@ -31,7 +32,8 @@ const packageRoot = (() => {
 const USAGE = `hean — declarative dataflow graphs for trading strategies
 
 Usage:
-  hean run GRAPH [--data [node=]FILE]... [--set name=value]... [--json] [--trades FILE] [--chunk N]
+  hean run GRAPH [--data [node=]FILE]... [--set name=value]... [--json] [--trades FILE] [--chunk N] [--report FILE.html]
+  hean run GRAPH --grid name=FROM..TO[:STEP] [--grid name=...] [--metric NAME] [--heatmap FILE.html] [...]
   hean validate GRAPH... [--set name=value]...
   hean viz GRAPH [-o FILE.svg|FILE.html] [--set name=value]...
   hean nodes [KIND|FAMILY] [--json]
@@ -149,6 +151,18 @@ async function vizCommand(argv: string[]): Promise<number> {
   return drawing.ok ? OK : INVALID;
 }
 
+type RunValues = {
+  data?: string[];
+  set?: string[];
+  json?: boolean;
+  trades?: string;
+  chunk?: string;
+  report?: string;
+  grid?: string[];
+  heatmap?: string;
+  metric?: string;
+};
+
 async function runCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -159,32 +173,27 @@ async function runCommand(argv: string[]): Promise<number> {
       json: { type: 'boolean', default: false },
       trades: { type: 'string' },
       chunk: { type: 'string' },
+      report: { type: 'string' },
+      grid: { type: 'string', multiple: true },
+      heatmap: { type: 'string' },
+      metric: { type: 'string' },
     },
   });
   if (positionals.length !== 1) throw new UsageError(`run takes one GRAPH file, found ${positionals.length}`);
   const chunkSize = values.chunk === undefined ? 1024 : Number(values.chunk);
   if (!Number.isInteger(chunkSize) || chunkSize < 1) throw new UsageError(`--chunk expects a positive integer, found "${values.chunk}"`);
+  if (values.report !== undefined && drawingFormat(values.report, '--report') !== 'html') throw new UsageError(`--report ${values.report}: expected a file ending in .html`);
+  if (values.grid?.length) return await gridCommand(positionals[0], values, chunkSize);
+  if (values.heatmap !== undefined || values.metric !== undefined) {
+    throw new UsageError(`${values.heatmap !== undefined ? '--heatmap' : '--metric'} needs a parameter grid, e.g. --grid fast=5..20:5 --grid slow=20..60:10`);
+  }
+  const sets = parseSets(values.set);
 
-  const { graph, diagnostics } = loadGraph(positionals[0], { set: parseSets(values.set) });
+  const { graph, diagnostics } = loadGraph(positionals[0], { set: sets });
   printDiagnostics(diagnostics);
   if (!graph || hasErrors(diagnostics)) return INVALID;
 
-  const sources = graph.nodes.filter((n) => n.isSource).map((n) => n.id);
-  const bindings: Record<string, Record<string, unknown>> = {};
-  for (const item of values.data ?? []) {
-    const eq = item.indexOf('=');
-    let node = eq > 0 ? item.slice(0, eq) : undefined;
-    const file = eq > 0 ? item.slice(eq + 1) : item;
-    if (node === undefined) {
-      if (sources.length !== 1) throw new UsageError(`--data ${item}: the graph has ${sources.length} sources (${sources.join(', ')}); name one: --data ${sources[0]}=FILE`);
-      node = sources[0];
-    }
-    if (!sources.includes(node)) {
-      const guess = didYouMean(node, sources);
-      throw new UsageError(`--data ${item}: "${node}" is not a source of this graph; sources: ${sources.join(', ')}${guess ? ` (did you mean "${guess}"?)` : ''}`);
-    }
-    bindings[node] = { file };
-  }
+  const bindings = dataBindings(graph, values.data);
   if (values.trades !== undefined && graph.nodes.filter((n) => n.kind === 'sink.broker').length !== 1) {
     throw new UsageError('--trades needs a graph with exactly one sink.broker');
   }
@@ -203,12 +212,98 @@ async function runCommand(argv: string[]): Promise<number> {
 
   if (values.trades !== undefined) {
     const report = Object.values(brokerReports(result))[0];
-    mkdirSync(dirname(resolve(values.trades)), { recursive: true });
-    writeFileSync(values.trades, tradesCsv(report.trades));
+    writeOutput(values.trades, tradesCsv(report.trades));
+  }
+  if (values.report !== undefined) {
+    const [{ drawCompiled }, { reportPage }] = await Promise.all([import('../../viz/drawGraph.js'), import('../../viz/reportPage.js')]);
+    const data = Object.fromEntries(Object.entries(bindings).map(([id, b]) => [id, String(b.file)]));
+    const html = reportPage({ result, drawing: await drawCompiled(graph), settings: { command: commandLine('run', argv), chunkSize, set: sets, data } });
+    writeOutput(values.report, html);
+    console.error(`wrote ${values.report}`);
   }
   if (values.json) console.log(JSON.stringify(summaryJson(result)));
   else console.log(summaryText(result));
   return OK;
+}
+
+/** The command as typed, for reports (arguments with spaces or quotes quoted). */
+function commandLine(command: string, argv: string[]): string {
+  return ['hean', command, ...argv].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
+
+/** --data [node=]FILE bindings, checked against the graph's sources. */
+function dataBindings(graph: CompiledGraph, data: string[] | undefined): Record<string, Record<string, unknown>> {
+  const sources = graph.nodes.filter((n) => n.isSource).map((n) => n.id);
+  const bindings: Record<string, Record<string, unknown>> = {};
+  for (const item of data ?? []) {
+    const eq = item.indexOf('=');
+    let node = eq > 0 ? item.slice(0, eq) : undefined;
+    const file = eq > 0 ? item.slice(eq + 1) : item;
+    if (node === undefined) {
+      if (sources.length !== 1) throw new UsageError(`--data ${item}: the graph has ${sources.length} sources (${sources.join(', ')}); name one: --data ${sources[0]}=FILE`);
+      node = sources[0];
+    }
+    if (!sources.includes(node)) {
+      const guess = didYouMean(node, sources);
+      throw new UsageError(`--data ${item}: "${node}" is not a source of this graph; sources: ${sources.join(', ')}${guess ? ` (did you mean "${guess}"?)` : ''}`);
+    }
+    bindings[node] = { file };
+  }
+  return bindings;
+}
+
+/**
+ * `hean run GRAPH --grid a=FROM..TO:STEP [--grid b=...] [--metric M] [--heatmap FILE.html]`:
+ * one independent backtest per combination of values (each compiled with those values as --set),
+ * the chosen metric as a table on stdout (rows: the first grid param, columns: the second) and,
+ * with --heatmap, as a heatmap page. A combination that makes the graph invalid is a cell marked
+ * invalid; one whose run fails is marked failed (and the command exits 1).
+ */
+async function gridCommand(file: string, values: RunValues, chunkSize: number): Promise<number> {
+  if (values.report !== undefined) throw new UsageError('--report shows one run; with --grid, write a heatmap with --heatmap FILE.html');
+  if (values.trades !== undefined) throw new UsageError('--trades writes the trades of one run; it cannot be combined with --grid');
+  const { parseGridSpec, gridMetric, runGrid, gridTable, gridJson, GridSpecError } = await import('./grid.js');
+  const sets = parseSets(values.set);
+  let axes;
+  let metric;
+  try {
+    axes = (values.grid ?? []).map(parseGridSpec);
+    metric = gridMetric(values.metric ?? 'sharpe');
+  } catch (e) {
+    if (e instanceof GridSpecError) throw new UsageError(e.message);
+    throw e;
+  }
+  if (axes.length > 2) throw new UsageError(`--grid takes one or two params (a heatmap has two axes), found ${axes.length}: ${axes.map((a) => a.name).join(', ')}`);
+  if (axes.length === 2 && axes[0].name === axes[1].name) throw new UsageError(`--grid ${axes[0].name} is given twice`);
+  for (const axis of axes) if (Object.hasOwn(sets, axis.name)) throw new UsageError(`${axis.name} is both swept (--grid) and fixed (--set); drop one`);
+  const cells = axes.reduce((n, a) => n * a.values.length, 1);
+  if (cells > 10_000) throw new UsageError(`the grid has ${cells.toLocaleString('en-US')} cells; the built-in grid runs at most 10,000 backtests (narrow the ranges or raise the steps)`);
+
+  const progress = progressBar('grid');
+  const grid = await runGrid({
+    file,
+    axes,
+    metric,
+    sets,
+    chunkSize,
+    bindingsFor: (graph) => dataBindings(graph, values.data),
+    onCell: (done, total) => progress(done, total),
+  });
+  progress.finish();
+  if (grid.unknownParams) {
+    printDiagnostics(grid.unknownParams);
+    return INVALID;
+  }
+  for (const message of grid.failures) console.error(`hean: ${message}`);
+  if (values.heatmap !== undefined) {
+    const { heatmapPage } = await import('../../viz/heatmapPage.js');
+    writeOutput(values.heatmap, heatmapPage(grid.heatmap));
+    console.error(`wrote ${values.heatmap}`);
+  }
+  if (values.json) console.log(JSON.stringify(gridJson(grid)));
+  else console.log(gridTable(grid));
+  if (grid.failures.length) return RUN_FAILED;
+  return grid.cells.some((c) => c.status === 'ok') ? OK : INVALID;
 }
 
 function describeParams(def: AnyNodeDefinition): string[] {

@@ -99,6 +99,9 @@ export const CandleSettings = Object.freeze({
   Equal,
 });
 
+/** Most averages one CandleStream keeps (TA-Lib's patterns use at most 9). */
+export const MAX_AVERAGES = 16;
+
 /**
  * TA_CANDLEAVERAGE for one setting, as seen from candle `offset` back of the current one:
  * `value()` is the threshold TA-Lib compares with. Created by `CandleStream.average`.
@@ -109,6 +112,7 @@ export class CandleAverage {
   readonly factor: number;
   readonly divisor: number;
   private readonly half: boolean;
+  private readonly totals: Float64Array;
 
   constructor(
     private readonly cs: CandleStream,
@@ -123,25 +127,26 @@ export class CandleAverage {
     this.factor = setting.factor;
     this.half = setting.rangeType === RangeType.Shadows;
     this.divisor = this.half ? 2.0 : 1.0;
+    this.totals = cs.totals;
   }
 
   /** TA-Lib's period total: the ranges of the avgPeriod candles before candle `offset` (0 when avgPeriod is 0). */
   get total(): number {
-    return this.slotIndex < 0 ? 0.0 : this.cs.totals[this.slotIndex];
+    return this.slotIndex < 0 ? 0.0 : this.totals[this.slotIndex];
   }
 
   /** TA_CANDLEAVERAGE(SET, total, i - offset). */
   value(): number {
     const p = this.avgPeriod;
     // factor * (SUM / avgPeriod or RANGE) / divisor; dividing by 1.0 is exact, so it is skipped.
-    const v = this.factor * (p !== 0 ? this.cs.totals[this.slotIndex] / p : this.cs.rangeOf(this.rangeType, this.offset));
+    const v = this.factor * (p !== 0 ? this.totals[this.slotIndex] / p : this.cs.rangeOf(this.rangeType, this.offset));
     return this.half ? v / 2.0 : v;
   }
 
   /** TA_CANDLEAVERAGE(SET, total, i - k): same total, but RANGE(i - k) when avgPeriod is 0. */
   valueAt(k: number): number {
     const p = this.avgPeriod;
-    const v = this.factor * (p !== 0 ? this.cs.totals[this.slotIndex] / p : this.cs.rangeOf(this.rangeType, k));
+    const v = this.factor * (p !== 0 ? this.totals[this.slotIndex] / p : this.cs.rangeOf(this.rangeType, k));
     return this.half ? v / 2.0 : v;
   }
 }
@@ -150,10 +155,10 @@ export class CandleAverage {
  * A ring of the last `depth` candles plus the period totals of the averages a pattern uses.
  * Accessors take `k` = candles back from the current (last pushed) candle, 0 <= k < depth.
  *
- * Layout: the columns are rings of a power-of-two capacity >= depth, so the candle `k` back is
- * at `(pos - k) & mask`. The TA_CANDLERANGE values of the range types that the registered
- * averages use are computed once per candle and kept in rings too (`ranges`), so sliding a total
- * costs two loads.
+ * Layout: one Float64Array, 8 doubles per candle (open, high, low, close and the three
+ * TA_CANDLERANGE values, computed once per candle), in a ring of a power-of-two capacity
+ * >= depth: the candle `k` back starts at `((pos - k) & mask) << 3`. Sliding a total costs two
+ * loads.
  */
 export class CandleStream {
   /** Candles pushed so far; the current candle is TA-Lib's index `count - 1`. */
@@ -161,26 +166,18 @@ export class CandleStream {
   /** Candles kept (the ring's capacity, a power of two >= depth). */
   readonly size: number;
   /** @internal Period totals of the averages, by CandleAverage.slotIndex. */
-  totals: Float64Array = new Float64Array(0);
+  readonly totals = new Float64Array(MAX_AVERAGES);
   private readonly mask: number;
-  private readonly o: Float64Array;
-  private readonly h: Float64Array;
-  private readonly l: Float64Array;
-  private readonly c: Float64Array;
-  /** Ranges by type: RealBody at [0, size), HighLow at [size, 2 size), Shadows at [2 size, 3 size). */
-  private readonly r: Float64Array;
+  private readonly buf: Float64Array;
   private pos: number;
   /** True once the totals are seeded: every push then slides them and gives an output. */
   private live = false;
   private nAvg = 0;
-  private useBody = false;
-  private useHighLow = false;
-  private useShadows = false;
   private readonly pending: CandleAverage[] = [];
-  /** Per average: start of its range type's block in `r`, and the ring deltas (mod size) of the range added and removed. */
-  private blockAt: Int32Array = new Int32Array(0);
-  private addAt: Int32Array = new Int32Array(0);
-  private subAt: Int32Array = new Int32Array(0);
+  /** Per average: the column of its range type, and the ring deltas (mod size) of the range added and removed. */
+  private readonly columnAt = new Int32Array(MAX_AVERAGES);
+  private readonly addAt = new Int32Array(MAX_AVERAGES);
+  private readonly subAt = new Int32Array(MAX_AVERAGES);
 
   /**
    * @param lookback TA-Lib's lookback: the first `lookback` candles get no output.
@@ -194,11 +191,7 @@ export class CandleStream {
     while (size < depth) size *= 2;
     this.size = size;
     this.mask = size - 1;
-    this.o = new Float64Array(size);
-    this.h = new Float64Array(size);
-    this.l = new Float64Array(size);
-    this.c = new Float64Array(size);
-    this.r = new Float64Array(3 * size);
+    this.buf = new Float64Array(size << 3);
     this.pos = size - 1;
   }
 
@@ -208,12 +201,17 @@ export class CandleStream {
       throw new Error(`candle average ${setting.name} at offset ${offset} needs more than the lookback ${this.lookback}`);
     }
     if (this.count > 0) throw new Error('CandleStream.average must be called before the first push');
-    const a = new CandleAverage(this, setting, offset, setting.avgPeriod !== 0 ? this.pending.length : -1);
+    const n = this.pending.length;
+    if (setting.avgPeriod !== 0 && n === MAX_AVERAGES) throw new Error(`a CandleStream keeps at most ${MAX_AVERAGES} averages`);
+    const a = new CandleAverage(this, setting, offset, setting.avgPeriod !== 0 ? n : -1);
     if (setting.avgPeriod !== 0) {
       this.pending.push(a);
-      if (setting.rangeType === RangeType.RealBody) this.useBody = true;
-      else if (setting.rangeType === RangeType.HighLow) this.useHighLow = true;
-      else this.useShadows = true;
+      this.nAvg = n + 1;
+      // Before the next candle is written, RANGE(i - offset) is `offset` back and the trailing
+      // RANGE(i - offset - avgPeriod) is `offset + avgPeriod` back: ring deltas taken mod size.
+      this.columnAt[n] = 4 + setting.rangeType;
+      this.addAt[n] = -offset & this.mask;
+      this.subAt[n] = -(offset + setting.avgPeriod) & this.mask;
     }
     return a;
   }
@@ -223,32 +221,31 @@ export class CandleStream {
    * averages hold TA-Lib's totals for this row.
    */
   push(open: number, high: number, low: number, close: number): boolean {
-    const r = this.r;
+    const buf = this.buf;
     const mask = this.mask;
     let pos = this.pos;
     if (this.live) {
       // TA-Lib, after each output row: total += RANGE(i - offset) - RANGE(trailing index).
       const totals = this.totals;
+      const columnAt = this.columnAt;
       const addAt = this.addAt;
       const subAt = this.subAt;
-      const blockAt = this.blockAt;
       for (let a = 0; a < this.nAvg; a++) {
-        const block = blockAt[a];
-        totals[a] += r[block + ((pos + addAt[a]) & mask)] - r[block + ((pos + subAt[a]) & mask)];
+        const col = columnAt[a];
+        totals[a] += buf[(((pos + addAt[a]) & mask) << 3) | col] - buf[(((pos + subAt[a]) & mask) << 3) | col];
       }
     }
     pos = (pos + 1) & mask;
     this.pos = pos;
-    this.o[pos] = open;
-    this.h[pos] = high;
-    this.l[pos] = low;
-    this.c[pos] = close;
-    if (this.useBody) r[pos] = Math.abs(close - open);
-    if (this.useHighLow) r[this.size + pos] = high - low;
-    if (this.useShadows) {
-      const white = close >= open;
-      r[2 * this.size + pos] = high - (white ? close : open) + ((white ? open : close) - low);
-    }
+    const j = pos << 3;
+    const white = close >= open;
+    buf[j] = open;
+    buf[j | 1] = high;
+    buf[j | 2] = low;
+    buf[j | 3] = close;
+    buf[j | 4] = Math.abs(close - open); // RealBody
+    buf[j | 5] = high - low; // HighLow
+    buf[j | 6] = high - (white ? close : open) + ((white ? open : close) - low); // Shadows
     this.count++;
     return this.live || this.warm();
   }
@@ -256,19 +253,8 @@ export class CandleStream {
   /** Warm-up bookkeeping, off the hot path: output from index lookback on, seeding the totals there. */
   private warm(): boolean {
     if (this.count <= this.lookback) return false;
-    const n = this.pending.length;
-    this.nAvg = n;
-    this.totals = new Float64Array(n);
-    this.blockAt = new Int32Array(n);
-    this.addAt = new Int32Array(n);
-    this.subAt = new Int32Array(n);
-    for (let a = 0; a < n; a++) {
+    for (let a = 0; a < this.nAvg; a++) {
       const avg = this.pending[a];
-      // Before the next candle is written, RANGE(i - offset) is `offset` back and the trailing
-      // RANGE(i - offset - avgPeriod) is `offset + avgPeriod` back: deltas taken mod size.
-      this.blockAt[a] = avg.rangeType * this.size;
-      this.addAt[a] = -avg.offset & this.mask;
-      this.subAt[a] = -(avg.offset + avg.avgPeriod) & this.mask;
       // Seed: the ranges added oldest first to 0.0, as TA-Lib's loops.
       let total = 0.0;
       for (let k = avg.offset + avg.avgPeriod; k > avg.offset; k--) total += this.rangeOf(avg.rangeType, k);
@@ -278,76 +264,71 @@ export class CandleStream {
     return true;
   }
 
-  /** Ring slot of the candle `k` back. */
+  /** Start, in the internal buffer, of the candle `k` back. */
   slot(k: number): number {
-    return (this.pos - k) & this.mask;
+    return ((this.pos - k) & this.mask) << 3;
   }
 
   open(k: number): number {
-    return this.o[(this.pos - k) & this.mask];
+    return this.buf[((this.pos - k) & this.mask) << 3];
   }
   high(k: number): number {
-    return this.h[(this.pos - k) & this.mask];
+    return this.buf[(((this.pos - k) & this.mask) << 3) | 1];
   }
   low(k: number): number {
-    return this.l[(this.pos - k) & this.mask];
+    return this.buf[(((this.pos - k) & this.mask) << 3) | 2];
   }
   close(k: number): number {
-    return this.c[(this.pos - k) & this.mask];
+    return this.buf[(((this.pos - k) & this.mask) << 3) | 3];
   }
 
   /** TA_REALBODY. */
   realBody(k: number): number {
-    const j = (this.pos - k) & this.mask;
-    return Math.abs(this.c[j] - this.o[j]);
+    return this.buf[(((this.pos - k) & this.mask) << 3) | 4];
   }
   /** TA_UPPERSHADOW. */
   upperShadow(k: number): number {
-    const j = (this.pos - k) & this.mask;
-    const c = this.c[j];
-    const o = this.o[j];
-    return this.h[j] - (c >= o ? c : o);
+    const j = ((this.pos - k) & this.mask) << 3;
+    const buf = this.buf;
+    const o = buf[j];
+    const c = buf[j | 3];
+    return buf[j | 1] - (c >= o ? c : o);
   }
   /** TA_LOWERSHADOW. */
   lowerShadow(k: number): number {
-    const j = (this.pos - k) & this.mask;
-    const c = this.c[j];
-    const o = this.o[j];
-    return (c >= o ? o : c) - this.l[j];
+    const j = ((this.pos - k) & this.mask) << 3;
+    const buf = this.buf;
+    const o = buf[j];
+    const c = buf[j | 3];
+    return (c >= o ? o : c) - buf[j | 2];
   }
   /** TA_HIGHLOWRANGE. */
   highLowRange(k: number): number {
-    const j = (this.pos - k) & this.mask;
-    return this.h[j] - this.l[j];
+    return this.buf[(((this.pos - k) & this.mask) << 3) | 5];
   }
   /** TA_CANDLECOLOR: 1 white (close >= open), -1 black. */
   color(k: number): number {
-    const j = (this.pos - k) & this.mask;
-    return this.c[j] >= this.o[j] ? 1 : -1;
+    const j = ((this.pos - k) & this.mask) << 3;
+    return this.buf[j | 3] >= this.buf[j] ? 1 : -1;
   }
   /** max(open, close): top of the real body. */
   bodyTop(k: number): number {
-    const j = (this.pos - k) & this.mask;
-    const c = this.c[j];
-    const o = this.o[j];
+    const j = ((this.pos - k) & this.mask) << 3;
+    const o = this.buf[j];
+    const c = this.buf[j | 3];
     return o > c ? o : c;
   }
   /** min(open, close): bottom of the real body. */
   bodyBottom(k: number): number {
-    const j = (this.pos - k) & this.mask;
-    const c = this.c[j];
-    const o = this.o[j];
+    const j = ((this.pos - k) & this.mask) << 3;
+    const o = this.buf[j];
+    const c = this.buf[j | 3];
     return o < c ? o : c;
   }
 
-  /** TA_CANDLERANGE for a range type, computed from the candle. */
+  /** TA_CANDLERANGE for a range type. */
   rangeOf(rangeType: RangeType, k: number): number {
-    const j = (this.pos - k) & this.mask;
-    const c = this.c[j];
-    const o = this.o[j];
-    if (rangeType === RangeType.RealBody) return Math.abs(c - o);
-    if (rangeType === RangeType.HighLow) return this.h[j] - this.l[j];
-    return this.h[j] - (c >= o ? c : o) + ((c >= o ? o : c) - this.l[j]);
+    return this.buf[(((this.pos - k) & this.mask) << 3) | (4 + rangeType)];
   }
   /** TA_CANDLERANGE(SET, i - k). */
   range(s: CandleSetting, k: number): number {

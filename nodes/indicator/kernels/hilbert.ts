@@ -98,6 +98,25 @@ function hilbert(s: Float64Array, o: number, hilbertIdx: number, input: number, 
 }
 
 const SMOOTH_PRICE_SIZE = 50; // TA-Lib's SMOOTH_PRICE_SIZE
+
+/**
+ * The DFT of the dominant cycle phase takes sin and cos of (k * 8 atan(1)) / N for k < N, N =
+ * int(smoothPeriod + 0.5) <= 50: a fixed set of angles. Their sines and cosines are computed once
+ * here with the very same expression and Math.sin / Math.cos (so the values are those a per-bar
+ * call gives) and looked up per bar. N = 1..DFT_MAX_N, entries of N from DFT_OFFSET(N).
+ */
+const DFT_MAX_N = 64;
+const DFT_CONST_DEG2RAD_BY_360 = Math.atan(1) * 8.0;
+const dftOffset = (N: number): number => (N * (N - 1)) / 2;
+const DFT_SIN = new Float64Array(dftOffset(DFT_MAX_N + 1));
+const DFT_COS = new Float64Array(dftOffset(DFT_MAX_N + 1));
+for (let N = 1; N <= DFT_MAX_N; N++) {
+  for (let k = 0; k < N; k++) {
+    const angle = (k * DFT_CONST_DEG2RAD_BY_360) / N;
+    DFT_SIN[dftOffset(N) + k] = Math.sin(angle);
+    DFT_COS[dftOffset(N) + k] = Math.cos(angle);
+  }
+}
 const RAW_SIZE = 64; // raw inputs kept: >= 4 for the WMA, >= 50 for the trendline mean
 const RAW_MASK = RAW_SIZE - 1;
 
@@ -278,13 +297,25 @@ export function createHilbertKernel(fn: HilbertFunction): HilbertKernel {
                 let realPart = 0.0;
                 let imagPart = 0.0;
                 let idx = spIdx;
-                for (let k = 0; k < DCPeriodInt; k++) {
-                  const angle = (k * constDeg2RadBy360) / DCPeriodInt;
-                  const v = smoothPrice[idx];
-                  realPart += Math.sin(angle) * v;
-                  imagPart += Math.cos(angle) * v;
-                  if (idx === 0) idx = SMOOTH_PRICE_SIZE - 1;
-                  else idx--;
+                if (DCPeriodInt <= DFT_MAX_N) {
+                  const off = dftOffset(DCPeriodInt);
+                  for (let k = 0; k < DCPeriodInt; k++) {
+                    const v = smoothPrice[idx];
+                    realPart += DFT_SIN[off + k] * v;
+                    imagPart += DFT_COS[off + k] * v;
+                    if (idx === 0) idx = SMOOTH_PRICE_SIZE - 1;
+                    else idx--;
+                  }
+                } else {
+                  // N > DFT_MAX_N cannot happen (smoothPeriod <= 50); computed directly for completeness.
+                  for (let k = 0; k < DCPeriodInt; k++) {
+                    const angle = (k * constDeg2RadBy360) / DCPeriodInt;
+                    const v = smoothPrice[idx];
+                    realPart += Math.sin(angle) * v;
+                    imagPart += Math.cos(angle) * v;
+                    if (idx === 0) idx = SMOOTH_PRICE_SIZE - 1;
+                    else idx--;
+                  }
                 }
                 const absImag = Math.abs(imagPart);
                 if (absImag > 0.0) phase = Math.atan(realPart / imagPart) * rad2Deg;
@@ -302,7 +333,8 @@ export function createHilbertKernel(fn: HilbertFunction): HilbertKernel {
 
               let prevSine = 0.0;
               let prevLeadSine = 0.0;
-              if (code === FN_SINE || code === FN_TRENDMODE) {
+              // HT_SINE takes the sines only for output rows; HT_TRENDMODE on every bar.
+              if (code === FN_TRENDMODE || (code === FN_SINE && t >= lookback)) {
                 prevSine = sn;
                 prevLeadSine = lead;
                 sn = Math.sin(phase * deg2Rad);

@@ -1,114 +1,115 @@
 /**
- * Rolling highest / lowest value of the last `window` pushes, with the position of the latest
- * bar holding it, in O(1) amortised time and O(window) memory (a monotonic deque in a ring).
- * Among equal extremes the latest wins, which is what TA-Lib's AROON keeps (it compares with
- * `>=` / `<=`); values equal TA-Lib's WILLR / AROON "keep the index, rescan when it leaves the
- * window" trick exactly on finite inputs. A NaN in the window makes the result unspecified until
- * it leaves the window (TA-Lib's is too); after that it is exact again.
+ * Rolling highest / lowest value of the last `window` pushes and the position of the bar holding
+ * it, the way TA-Lib's WILLR, AROON and AROONOSC find them: keep the extreme and its index, compare
+ * each new value with it, and rescan the window only when the extreme leaves it. Values are kept
+ * in a ring (O(window) memory). The rescan is O(window) but rare on market data (measured faster
+ * than a monotonic deque, whose pops mispredict), and following TA-Lib step by step gives its
+ * results exactly, NaN handling and tie rule included.
  *
- * Usage: `const hi = new RollingHighest(n); hi.push(x);` then `hi.value` (the highest of the last
- * n pushes, fewer before n pushes), `hi.index` (0-based push number of the latest bar holding it)
- * and `hi.count` (pushes so far). RollingLowest is the same for the lowest value.
+ * Usage: `const hi = new RollingHighest(n, strictRescan); hi.push(x);` then, once `hi.count >=
+ * n`, `hi.value` (the highest of the last n pushes) and `hi.index` (0-based push number of the
+ * bar holding it). A new value equal to the extreme takes it over (TA-Lib's `>=` / `<=`); on a
+ * rescan equal values take it over too unless `strictRescan` (WILLR compares with `>` / `<`
+ * there, AROON with `>=` / `<=`; the value is the same, the index and so the next rescan differ).
+ * RollingLowest is the same for the lowest value.
  */
 
 export class RollingHighest {
-  /** Highest value of the window after the last push. */
+  /** Highest value of the last `window` pushes (valid once count >= window). */
   value = 0.0;
-  /** Push number (0-based) of the latest bar holding `value`. */
-  index = 0;
+  /** Push number (0-based) of the bar holding `value`; -1 before the first full window. */
+  index = -1;
   /** Pushes so far. */
   count = 0;
-  private readonly values: Float64Array;
-  private readonly positions: Float64Array;
-  private head = 0; // ring slot of the front (the extreme)
-  private tail = 0; // ring slot after the back
-  private size = 0;
+  private readonly ring: Float64Array;
+  private slot = 0; // ring slot of the next push; the slot of push j is j mod window
 
-  constructor(readonly window: number) {
-    this.values = new Float64Array(window);
-    this.positions = new Float64Array(window);
+  constructor(
+    readonly window: number,
+    readonly strictRescan = false,
+  ) {
+    this.ring = new Float64Array(window);
   }
 
   push(x: number): void {
-    const cap = this.window;
-    const values = this.values;
-    const positions = this.positions;
-    const pos = this.count;
-    let head = this.head;
-    let tail = this.tail;
-    let size = this.size;
-    // Drop the front if it left the window (at most one per push).
-    if (size > 0 && positions[head] <= pos - cap) {
-      head = head + 1 === cap ? 0 : head + 1;
-      size--;
+    const w = this.window;
+    const ring = this.ring;
+    const today = this.count;
+    let slot = this.slot;
+    ring[slot] = x;
+    slot = slot + 1 === w ? 0 : slot + 1; // now the slot of the oldest value of the window
+    this.slot = slot;
+    this.count = today + 1;
+    if (today < w - 1) return;
+    const trailing = today - w + 1;
+    if (this.index < trailing) {
+      // The extreme left the window (or there was none yet): rescan it, oldest first.
+      let extreme = ring[slot];
+      let index = trailing;
+      let s = slot;
+      for (let i = trailing + 1; i <= today; i++) {
+        s = s + 1 === w ? 0 : s + 1;
+        const v = ring[s];
+        if (this.strictRescan ? v > extreme : v >= extreme) {
+          extreme = v;
+          index = i;
+        }
+      }
+      this.value = extreme;
+      this.index = index;
+    } else if (x >= this.value) {
+      this.value = x;
+      this.index = today;
     }
-    // Drop from the back every value not above x: the latest of equal values is kept.
-    while (size > 0) {
-      const back = tail === 0 ? cap - 1 : tail - 1;
-      if (values[back] <= x) {
-        tail = back;
-        size--;
-      } else break;
-    }
-    if (size === 0) head = tail;
-    values[tail] = x;
-    positions[tail] = pos;
-    this.tail = tail + 1 === cap ? 0 : tail + 1;
-    this.head = head;
-    this.size = size + 1;
-    this.value = values[head];
-    this.index = positions[head];
-    this.count = pos + 1;
   }
 }
 
 export class RollingLowest {
-  /** Lowest value of the window after the last push. */
+  /** Lowest value of the last `window` pushes (valid once count >= window). */
   value = 0.0;
-  /** Push number (0-based) of the latest bar holding `value`. */
-  index = 0;
+  /** Push number (0-based) of the bar holding `value`; -1 before the first full window. */
+  index = -1;
   /** Pushes so far. */
   count = 0;
-  private readonly values: Float64Array;
-  private readonly positions: Float64Array;
-  private head = 0; // ring slot of the front (the extreme)
-  private tail = 0; // ring slot after the back
-  private size = 0;
+  private readonly ring: Float64Array;
+  private slot = 0; // ring slot of the next push; the slot of push j is j mod window
 
-  constructor(readonly window: number) {
-    this.values = new Float64Array(window);
-    this.positions = new Float64Array(window);
+  constructor(
+    readonly window: number,
+    readonly strictRescan = false,
+  ) {
+    this.ring = new Float64Array(window);
   }
 
   push(x: number): void {
-    const cap = this.window;
-    const values = this.values;
-    const positions = this.positions;
-    const pos = this.count;
-    let head = this.head;
-    let tail = this.tail;
-    let size = this.size;
-    // Drop the front if it left the window (at most one per push).
-    if (size > 0 && positions[head] <= pos - cap) {
-      head = head + 1 === cap ? 0 : head + 1;
-      size--;
+    const w = this.window;
+    const ring = this.ring;
+    const today = this.count;
+    let slot = this.slot;
+    ring[slot] = x;
+    slot = slot + 1 === w ? 0 : slot + 1; // now the slot of the oldest value of the window
+    this.slot = slot;
+    this.count = today + 1;
+    if (today < w - 1) return;
+    const trailing = today - w + 1;
+    if (this.index < trailing) {
+      // The extreme left the window (or there was none yet): rescan it, oldest first.
+      let extreme = ring[slot];
+      let index = trailing;
+      let s = slot;
+      for (let i = trailing + 1; i <= today; i++) {
+        s = s + 1 === w ? 0 : s + 1;
+        const v = ring[s];
+        if (this.strictRescan ? v < extreme : v <= extreme) {
+          extreme = v;
+          index = i;
+        }
+      }
+      this.value = extreme;
+      this.index = index;
+    } else if (x <= this.value) {
+      this.value = x;
+      this.index = today;
     }
-    // Drop from the back every value not below x: the latest of equal values is kept.
-    while (size > 0) {
-      const back = tail === 0 ? cap - 1 : tail - 1;
-      if (values[back] >= x) {
-        tail = back;
-        size--;
-      } else break;
-    }
-    if (size === 0) head = tail;
-    values[tail] = x;
-    positions[tail] = pos;
-    this.tail = tail + 1 === cap ? 0 : tail + 1;
-    this.head = head;
-    this.size = size + 1;
-    this.value = values[head];
-    this.index = positions[head];
-    this.count = pos + 1;
   }
 }

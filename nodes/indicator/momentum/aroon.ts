@@ -10,8 +10,9 @@ export const aroon = defineNode({
     'Over the window of the last timePeriod + 1 bars (today included): aroonUp = 100 / timePeriod * ' +
     '(timePeriod - bars since the highest high), aroonDown the same with the lowest low; among equal ' +
     'extremes the most recent counts, as in TA-Lib. Computed in TA-Lib order (factor 100 / ' +
-    'timePeriod times an integer), so values equal TA-Lib AROON to the last bit. The rolling extremes ' +
-    'are kept in O(1) amortised time. No output for the first timePeriod events.',
+    'timePeriod times an integer), so values equal TA-Lib AROON to the last bit. The extremes are tracked the ' +
+    'way TA-Lib does (keep the extreme and its index, rescan the window only when it leaves), so ' +
+    'results match TA-Lib\'s, NaN inputs included. No output for the first timePeriod events.',
   params: Type.Object(
     {
       timePeriod: Type.Integer({

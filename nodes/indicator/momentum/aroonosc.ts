@@ -10,8 +10,9 @@ export const aroonosc = defineNode({
     'Over the window of the last timePeriod + 1 bars (today included): 100 / timePeriod * (position ' +
     'of the highest high - position of the lowest low), the most recent of equal extremes counting, ' +
     'as in TA-Lib; equal to aroonUp - aroonDown of indicator.aroon and computed in TA-Lib order, so ' +
-    'values equal TA-Lib AROONOSC to the last bit. The rolling extremes are kept in O(1) amortised ' +
-    'time. No output for the first timePeriod events.',
+    'values equal TA-Lib AROONOSC to the last bit. The extremes are tracked the way TA-Lib does (keep' +
+    ' the extreme and its index, rescan the window only when it leaves), so results match TA-Lib\'s, ' +
+    'NaN inputs included. No output for the first timePeriod events.',
   params: Type.Object(
     {
       timePeriod: Type.Integer({

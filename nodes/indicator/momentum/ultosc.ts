@@ -17,7 +17,9 @@ export const ultosc = defineNode({
     'sum(bp)/sum(tr) over the shortest + 2 * sum(bp)/sum(tr) over the middle + sum(bp)/sum(tr) over ' +
     'the longest) / 7, a ratio being left out when its sum(tr) is within 1e-14 of zero. The sums are ' +
     'running sums (newest added, oldest subtracted after the output) as in TA-Lib, so values equal ' +
-    'TA-Lib ULTOSC to the last bit. No output for the first (longest period) events.',
+    'TA-Lib ULTOSC to the last bit. No output for the first (longest period) events. With all three ' +
+    'periods 1 TA-Lib reports a lookback of 0 and its first output reads the close before the first ' +
+    'bar (out of bounds, a TA-Lib bug); hean starts at event 1 there and equals TA-Lib after.',
   params: Type.Object(
     {
       timePeriod1: period(7, 'First period (TA-Lib sorts the three: the shortest gets weight 4).'),

@@ -7,10 +7,11 @@ export const willr = defineNode({
   kind: 'indicator.willr',
   summary: "Williams' %R: where the close sits in the high-low range of the last timePeriod bars, 0 to -100 (TA-Lib WILLR).",
   description:
-    '%R = (highest high - close) / ((highest high - lowest low) / -100) over the last timePeriod ' +
-    'bars (today included), computed in that order as TA-Lib does, so values equal TA-Lib WILLR to ' +
-    'the last bit; 0 when the range is zero. The rolling extremes are kept in O(1) amortised time. ' +
-    'No output for the first timePeriod - 1 events.',
+    '%R = (highest high - close) / ((highest high - lowest low) / -100) over the last timePeriod bars' +
+    ' (today included), computed in that order as TA-Lib does, so values equal TA-Lib WILLR to the ' +
+    'last bit; 0 when the range is zero. The extremes are tracked the way TA-Lib does (keep the ' +
+    'extreme and its index, rescan the window only when it leaves), so results match TA-Lib\'s, NaN ' +
+    'inputs included. No output for the first timePeriod - 1 events.',
   params: Type.Object(
     {
       timePeriod: Type.Integer({ minimum: 2, maximum: 100000, default: 14, description: 'Number of bars in the high-low range.' }),
@@ -21,8 +22,8 @@ export const willr = defineNode({
   outputs: { value: port.number() },
   warmup: (p) => p.timePeriod - 1,
   create: ({ timePeriod }) => {
-    const highest = new RollingHighest(timePeriod);
-    const lowest = new RollingLowest(timePeriod);
+    const highest = new RollingHighest(timePeriod, true); // TA-Lib WILLR rescans with > and <
+    const lowest = new RollingLowest(timePeriod, true);
     return {
       step(n, _t, { high, low, close }, { value }) {
         for (let i = 0; i < n; i++) {

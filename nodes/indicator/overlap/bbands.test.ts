@@ -26,7 +26,7 @@ test('indicator.bbands: SMA middle band, population standard deviation from runn
       assert.deepEqual([...out.lowerBand.subarray(1)], c.lower, `lower ${JSON.stringify(c)}`);
     }
   }
-  assert.equal(bbands.warmup!({ timePeriod: 2, nbDevUp: 2, nbDevDn: 2 }), 1);
+  assert.equal(bbands.warmup!({ timePeriod: 2, nbDevUp: 2, nbDevDn: 2, maType: 'sma' }), 1);
 });
 
 test('indicator.bbands rejects timePeriod 1', () => {

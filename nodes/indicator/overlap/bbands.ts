@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
+import { createMovingAverage, maLookback, maTypeParam, MA_TYPES_TEXT, type MaType } from '../kernels/movingAverage.js';
 
 /** TA-Lib 0.6 TA_IS_ZERO_OR_NEG threshold. */
 const EPSILON = 0.00000001;
@@ -10,7 +11,7 @@ const deviations = (description: string) =>
 
 export const bbands = defineNode({
   kind: 'indicator.bbands',
-  summary: 'Bollinger Bands: simple moving average plus and minus a multiple of the standard deviation (TA-Lib BBANDS).',
+  summary: 'Bollinger Bands: a moving average plus and minus a multiple of the standard deviation (TA-Lib BBANDS).',
   description:
     'middleBand = simple moving average of the last timePeriod inputs; upperBand = middle + nbDevUp * ' +
     'std, lowerBand = middle - nbDevDn * std, where std is the population standard deviation of the ' +
@@ -19,20 +20,28 @@ export const bbands = defineNode({
     'Both running sums add the newest value and subtract the oldest in TA-Lib order, and the band ' +
     'arithmetic follows TA-Lib branches (no multiply when a multiplier is 1), so values equal TA-Lib ' +
     'BBANDS with the SMA moving-average type to the last bit. No output for the first timePeriod - 1 ' +
-    'events. The running sums can lose precision on long streams of large values, as in TA-Lib.',
+    'events. The running sums can lose precision on long streams of large values, as in TA-Lib. ' +
+    'Other maType values (' + MA_TYPES_TEXT + ') take that moving average as the middle band and, as ' +
+    'TA-Lib does for them, TA-Lib STDDEV for the deviation: the same population formula from running ' +
+    'sums started at the middle band\'s first output minus timePeriod - 1 events, 0 below 1e-14. ' +
+    'Warm-up: the larger of the MA lookback and timePeriod - 1. TA-Lib quirk kept: when the MA ' +
+    'lookback is shorter than timePeriod - 1 (mama with timePeriod > 33) TA-Lib pairs the deviation ' +
+    'with the middle band of (timePeriod - 1 - 32) events earlier, and so does this node.',
   params: Type.Object(
     {
       timePeriod: Type.Integer({ minimum: 2, maximum: 100000, default: 5, description: 'Number of values in the window.' }),
       nbDevUp: deviations('Standard deviations added for the upper band.'),
       nbDevDn: deviations('Standard deviations subtracted for the lower band.'),
+      maType: maTypeParam('Type of moving average for the middle band.'),
     },
     { additionalProperties: false },
   ),
   inputs: { series: port.number() },
   outputs: { upperBand: port.number(), middleBand: port.number(), lowerBand: port.number() },
   defaultOutput: 'middleBand',
-  warmup: (p) => p.timePeriod - 1,
-  create: ({ timePeriod, nbDevUp, nbDevDn }) => {
+  warmup: (p) => Math.max(maLookback(p.maType ?? 'sma', p.timePeriod), p.timePeriod - 1),
+  create: ({ timePeriod, nbDevUp, nbDevDn, maType }) => {
+    if (maType !== undefined && maType !== 'sma') return otherMaBands(timePeriod, nbDevUp, nbDevDn, maType);
     // TA-Lib's five band loops, chosen once: 0 same multiplier 1, 1 same multiplier,
     // 2 only the lower multiplied, 3 only the upper multiplied, 4 both multiplied.
     const branch =
@@ -88,3 +97,98 @@ export const bbands = defineNode({
     };
   },
 });
+
+/**
+ * BBANDS with a non-SMA middle band: TA_MA for the middle band, TA_STDDEV(nbDev 1) started at the
+ * MA's first output for the deviation, then TA-Lib's band loops.
+ */
+function otherMaBands(timePeriod: number, nbDevUp: number, nbDevDn: number, maType: MaType) {
+  const branch =
+    nbDevUp === nbDevDn ? (nbDevUp === 1.0 ? 0 : 1) : nbDevUp === 1.0 ? 2 : nbDevDn === 1.0 ? 3 : 4;
+  const average = createMovingAverage(maType, timePeriod);
+  const maFirst = maLookback(maType, timePeriod); // row of the MA's first value
+  const firstOut = Math.max(maFirst, timePeriod - 1); // TA-Lib STDDEV(startIdx = maFirst) moves up to here
+  const varFrom = firstOut - (timePeriod - 1); // row where the variance's running sums start
+  const delay = firstOut - maFirst; // TA-Lib pairs std[row] with the MA of row - delay
+  const lag = new Float64Array(delay > 0 ? delay : 1);
+  const window = new Float64Array(timePeriod); // ring of the variance window
+  const pm1 = timePeriod - 1;
+  let lagPos = 0;
+  let pos = 0;
+  let varSeen = 0;
+  let row = 0;
+  let total1 = 0.0;
+  let total2 = 0.0;
+  return {
+    step(n: number, _t: Float64Array, { series }: { series: Float64Array }, out: { upperBand: Float64Array; middleBand: Float64Array; lowerBand: Float64Array }) {
+      const upperBand = out.upperBand;
+      const middleBand = out.middleBand;
+      const lowerBand = out.lowerBand;
+      average.run(series, middleBand, 0, n);
+      let r = row;
+      let p = pos;
+      let seen = varSeen;
+      let lp = lagPos;
+      let t1 = total1;
+      let t2 = total2;
+      for (let i = 0; i < n; i++, r++) {
+        let mid = middleBand[i];
+        if (delay > 0 && r >= maFirst) {
+          const old = lag[lp];
+          lag[lp] = mid;
+          lp = lp + 1 === delay ? 0 : lp + 1;
+          mid = old;
+        }
+        let std = NaN;
+        if (r >= varFrom) {
+          const x = series[i];
+          t1 += x;
+          t2 += x * x;
+          window[p] = x;
+          p = p + 1 === timePeriod ? 0 : p + 1;
+          if (seen < pm1) {
+            seen++;
+          } else {
+            const mean1 = t1 / timePeriod;
+            const mean2 = t2 / timePeriod;
+            const oldest = window[p];
+            t1 -= oldest;
+            t2 -= oldest * oldest;
+            const variance = mean2 - mean1 * mean1;
+            std = variance < 0.00000000000001 ? 0.0 : Math.sqrt(variance); // TA_IS_ZERO_OR_NEG; NaN takes sqrt
+          }
+        }
+        if (r < firstOut) {
+          upperBand[i] = NaN;
+          middleBand[i] = NaN;
+          lowerBand[i] = NaN;
+          continue;
+        }
+        middleBand[i] = mid;
+        if (branch === 0) {
+          upperBand[i] = mid + std;
+          lowerBand[i] = mid - std;
+        } else if (branch === 1) {
+          const d = std * nbDevUp;
+          upperBand[i] = mid + d;
+          lowerBand[i] = mid - d;
+        } else if (branch === 2) {
+          upperBand[i] = mid + std;
+          lowerBand[i] = mid - std * nbDevDn;
+        } else if (branch === 3) {
+          lowerBand[i] = mid - std;
+          upperBand[i] = mid + std * nbDevUp;
+        } else {
+          upperBand[i] = mid + std * nbDevUp;
+          lowerBand[i] = mid - std * nbDevDn;
+        }
+      }
+      row = r;
+      pos = p;
+      varSeen = seen;
+      lagPos = lp;
+      total1 = t1;
+      total2 = t2;
+    },
+  };
+}

@@ -1,7 +1,55 @@
 import type { AnyNodeDefinition } from '../../../runtime/defineNode.js';
+import { accbands } from './accbands.js';
 import { bbands } from './bbands.js';
+import { dema } from './dema.js';
 import { ema } from './ema.js';
+import { kama } from './kama.js';
+import { ma } from './ma.js';
+import { mama } from './mama.js';
+import { mavp } from './mavp.js';
+import { midpoint } from './midpoint.js';
+import { midprice } from './midprice.js';
+import { sar } from './sar.js';
+import { sarext } from './sarext.js';
 import { sma } from './sma.js';
+import { t3 } from './t3.js';
+import { tema } from './tema.js';
+import { trima } from './trima.js';
+import { wma } from './wma.js';
+import { apo } from '../momentum/apo.js';
+import { macdext } from '../momentum/macdext.js';
+import { macdfix } from '../momentum/macdfix.js';
+import { ppo } from '../momentum/ppo.js';
+import { stoch } from '../momentum/stoch.js';
+import { stochf } from '../momentum/stochf.js';
+import { stochrsi } from '../momentum/stochrsi.js';
+import { trix } from '../momentum/trix.js';
 
 /** Overlap studies (moving averages, bands) and the momentum kinds built on moving-average types. */
-export const overlapIndicators: AnyNodeDefinition[] = [sma, ema, bbands];
+export const overlapIndicators: AnyNodeDefinition[] = [
+  sma,
+  ema,
+  wma,
+  dema,
+  tema,
+  trima,
+  kama,
+  mama,
+  t3,
+  ma,
+  mavp,
+  bbands,
+  accbands,
+  midpoint,
+  midprice,
+  sar,
+  sarext,
+  macdext,
+  macdfix,
+  apo,
+  ppo,
+  trix,
+  stoch,
+  stochf,
+  stochrsi,
+];

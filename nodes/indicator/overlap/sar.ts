@@ -1,0 +1,130 @@
+import { Type } from '@sinclair/typebox';
+import { defineNode } from '../../../runtime/defineNode.js';
+import { port } from '../../../runtime/ports.js';
+
+const real = (def: number, description: string) => Type.Number({ minimum: 0, maximum: 3e37, default: def, description });
+
+export const sar = defineNode({
+  kind: 'indicator.sar',
+  summary: "Wilder's parabolic stop and reverse (TA-Lib SAR).",
+  description:
+    'A trailing stop that accelerates toward the extreme point (ep) of the current trend: sar += af * ' +
+    '(ep - sar), af starting at acceleration and growing by acceleration (up to maximum) each time a ' +
+    'new extreme is made; the stop never enters the range of the current or previous bar, and when ' +
+    'price crosses it the trend reverses, the stop jumps to the old extreme point and af resets. As ' +
+    'in TA-Lib: the first trend is short if the second bar has a positive -DM (its low drop exceeds ' +
+    'its high rise), else long; the first stop is the first bar\'s low (long) or high (short); if ' +
+    'acceleration > maximum both are set to maximum. Values equal TA-Lib SAR to the last bit. No ' +
+    'output for the first event. The output depends on where the stream starts.',
+  params: Type.Object(
+    {
+      acceleration: real(0.02, 'Acceleration factor: the start value and the step of af.'),
+      maximum: real(0.2, 'Largest acceleration factor.'),
+    },
+    { additionalProperties: false },
+  ),
+  inputs: { high: port.number(), low: port.number() },
+  outputs: { value: port.number() },
+  warmup: () => 1,
+  create: (params) => {
+    const maximum = params.maximum;
+    // TA-Lib: "if( af > optInMaximum ) af = optInAcceleration = optInMaximum".
+    const acceleration = params.acceleration > maximum ? maximum : params.acceleration;
+    let seen = 0; // events consumed, counted up to 2
+    let isLong = 1;
+    let af = acceleration;
+    let ep = 0.0;
+    let sarValue = 0.0;
+    let newHigh = 0.0; // high and low of the previous bar
+    let newLow = 0.0;
+    return {
+      step(n, _t, { high, low }, { value }) {
+        let long = isLong;
+        let af_ = af;
+        let ep_ = ep;
+        let s = sarValue;
+        let nh = newHigh;
+        let nl = newLow;
+        for (let i = 0; i < n; i++) {
+          let prevHigh = nh;
+          let prevLow = nl;
+          nh = high[i];
+          nl = low[i];
+          if (seen < 2) {
+            if (seen === 0) {
+              seen = 1;
+              value[i] = NaN;
+              continue;
+            }
+            // Second bar: direction from MINUS_DM(1) of bars 0 and 1, then TA-Lib's first stop.
+            const diffP = nh - prevHigh;
+            const diffM = prevLow - nl;
+            long = diffM > 0 && diffP < diffM ? 0 : 1;
+            if (long === 1) {
+              ep_ = nh;
+              s = prevLow;
+            } else {
+              ep_ = nl;
+              s = prevHigh;
+            }
+            // TA-Lib's "cheat": the previous bar of the first step is the bar itself.
+            prevHigh = nh;
+            prevLow = nl;
+            seen = 2;
+          }
+          if (long === 1) {
+            if (nl <= s) {
+              long = 0;
+              s = ep_;
+              if (s < prevHigh) s = prevHigh;
+              if (s < nh) s = nh;
+              value[i] = s;
+              af_ = acceleration;
+              ep_ = nl;
+              s = s + af_ * (ep_ - s);
+              if (s < prevHigh) s = prevHigh;
+              if (s < nh) s = nh;
+            } else {
+              value[i] = s;
+              if (nh > ep_) {
+                ep_ = nh;
+                af_ += acceleration;
+                if (af_ > maximum) af_ = maximum;
+              }
+              s = s + af_ * (ep_ - s);
+              if (s > prevLow) s = prevLow;
+              if (s > nl) s = nl;
+            }
+          } else if (nh >= s) {
+            long = 1;
+            s = ep_;
+            if (s > prevLow) s = prevLow;
+            if (s > nl) s = nl;
+            value[i] = s;
+            af_ = acceleration;
+            ep_ = nh;
+            s = s + af_ * (ep_ - s);
+            if (s > prevLow) s = prevLow;
+            if (s > nl) s = nl;
+          } else {
+            value[i] = s;
+            if (nl < ep_) {
+              ep_ = nl;
+              af_ += acceleration;
+              if (af_ > maximum) af_ = maximum;
+            }
+            s = s + af_ * (ep_ - s);
+            if (s < prevHigh) s = prevHigh;
+            if (s < nh) s = nh;
+          }
+        }
+        isLong = long;
+        af = af_;
+        ep = ep_;
+        sarValue = s;
+        newHigh = nh;
+        newLow = nl;
+      },
+    };
+  },
+});

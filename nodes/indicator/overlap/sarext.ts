@@ -1,0 +1,156 @@
+import { Type } from '@sinclair/typebox';
+import { defineNode } from '../../../runtime/defineNode.js';
+import { port } from '../../../runtime/ports.js';
+
+const real = (def: number, min: number, description: string) => Type.Number({ minimum: min, maximum: 3e37, default: def, description });
+
+export const sarext = defineNode({
+  kind: 'indicator.sarext',
+  summary: 'Parabolic SAR with separate long/short acceleration, a start value and a reversal offset (TA-Lib SAREXT).',
+  description:
+    "Wilder's parabolic stop and reverse (see indicator.sar) with TA-Lib SAREXT's extensions: long and " +
+    'short trends have their own initial acceleration, step and maximum; startValue 0 picks the first ' +
+    'trend as SAR does (short if the second bar has a positive -DM), > 0 starts long with that stop, ' +
+    '< 0 starts short with stop |startValue|; on a reversal the new stop is moved away from price by ' +
+    'offsetOnReverse (a fraction of the stop). The output is the stop while long and minus the stop ' +
+    'while short (the sign tells the trend). As in TA-Lib, an initial acceleration or step above its ' +
+    'maximum is lowered to the maximum. Values equal TA-Lib SAREXT to the last bit. No output for ' +
+    'the first event. The output depends on where the stream starts.',
+  params: Type.Object(
+    {
+      startValue: Type.Number({ minimum: -3e37, maximum: 3e37, default: 0, description: '0: automatic first trend; > 0: start long with this stop; < 0: start short with stop |startValue|.' }),
+      offsetOnReverse: real(0, 0, 'Fraction of the stop added (short) or subtracted (long) on a reversal.'),
+      accelerationInitLong: real(0.02, 0, 'Acceleration factor at the start of a long trend.'),
+      accelerationLong: real(0.02, 0, 'Step of the long acceleration factor at each new high.'),
+      accelerationMaxLong: real(0.2, 0, 'Largest long acceleration factor.'),
+      accelerationInitShort: real(0.02, 0, 'Acceleration factor at the start of a short trend.'),
+      accelerationShort: real(0.02, 0, 'Step of the short acceleration factor at each new low.'),
+      accelerationMaxShort: real(0.2, 0, 'Largest short acceleration factor.'),
+    },
+    { additionalProperties: false },
+  ),
+  inputs: { high: port.number(), low: port.number() },
+  outputs: { value: port.number() },
+  warmup: () => 1,
+  create: (params) => {
+    const startValue = params.startValue;
+    const offset = params.offsetOnReverse;
+    const maxLong = params.accelerationMaxLong;
+    const maxShort = params.accelerationMaxShort;
+    // TA-Lib lowers the initial factors and the steps to their maximum.
+    const initLong = params.accelerationInitLong > maxLong ? maxLong : params.accelerationInitLong;
+    const stepLong = params.accelerationLong > maxLong ? maxLong : params.accelerationLong;
+    const initShort = params.accelerationInitShort > maxShort ? maxShort : params.accelerationInitShort;
+    const stepShort = params.accelerationShort > maxShort ? maxShort : params.accelerationShort;
+    let seen = 0; // events consumed, counted up to 2
+    let isLong = 1;
+    let afLong = initLong;
+    let afShort = initShort;
+    let ep = 0.0;
+    let sarValue = 0.0;
+    let newHigh = 0.0; // high and low of the previous bar
+    let newLow = 0.0;
+    return {
+      step(n, _t, { high, low }, { value }) {
+        let long = isLong;
+        let afL = afLong;
+        let afS = afShort;
+        let ep_ = ep;
+        let s = sarValue;
+        let nh = newHigh;
+        let nl = newLow;
+        for (let i = 0; i < n; i++) {
+          let prevHigh = nh;
+          let prevLow = nl;
+          nh = high[i];
+          nl = low[i];
+          if (seen < 2) {
+            if (seen === 0) {
+              seen = 1;
+              value[i] = NaN;
+              continue;
+            }
+            if (startValue === 0) {
+              const diffP = nh - prevHigh;
+              const diffM = prevLow - nl;
+              long = diffM > 0 && diffP < diffM ? 0 : 1;
+              if (long === 1) {
+                ep_ = nh;
+                s = prevLow;
+              } else {
+                ep_ = nl;
+                s = prevHigh;
+              }
+            } else if (startValue > 0) {
+              long = 1;
+              ep_ = nh;
+              s = startValue;
+            } else {
+              long = 0;
+              ep_ = nl;
+              s = Math.abs(startValue);
+            }
+            // TA-Lib's "cheat": the previous bar of the first step is the bar itself.
+            prevHigh = nh;
+            prevLow = nl;
+            seen = 2;
+          }
+          if (long === 1) {
+            if (nl <= s) {
+              long = 0;
+              s = ep_;
+              if (s < prevHigh) s = prevHigh;
+              if (s < nh) s = nh;
+              if (offset !== 0.0) s += s * offset;
+              value[i] = -s;
+              afS = initShort;
+              ep_ = nl;
+              s = s + afS * (ep_ - s);
+              if (s < prevHigh) s = prevHigh;
+              if (s < nh) s = nh;
+            } else {
+              value[i] = s;
+              if (nh > ep_) {
+                ep_ = nh;
+                afL += stepLong;
+                if (afL > maxLong) afL = maxLong;
+              }
+              s = s + afL * (ep_ - s);
+              if (s > prevLow) s = prevLow;
+              if (s > nl) s = nl;
+            }
+          } else if (nh >= s) {
+            long = 1;
+            s = ep_;
+            if (s > prevLow) s = prevLow;
+            if (s > nl) s = nl;
+            if (offset !== 0.0) s -= s * offset;
+            value[i] = s;
+            afL = initLong;
+            ep_ = nh;
+            s = s + afL * (ep_ - s);
+            if (s > prevLow) s = prevLow;
+            if (s > nl) s = nl;
+          } else {
+            value[i] = -s;
+            if (nl < ep_) {
+              ep_ = nl;
+              afS += stepShort;
+              if (afS > maxShort) afS = maxShort;
+            }
+            s = s + afS * (ep_ - s);
+            if (s < prevHigh) s = prevHigh;
+            if (s < nh) s = nh;
+          }
+        }
+        isLong = long;
+        afLong = afL;
+        afShort = afS;
+        ep = ep_;
+        sarValue = s;
+        newHigh = nh;
+        newLow = nl;
+      },
+    };
+  },
+});

@@ -1,0 +1,78 @@
+import { join } from 'node:path';
+import type { BrokerReport } from '../nodes/sink/broker.js';
+import { computeMetrics, type Trade } from '../runtime/exec/metrics.js';
+import { runGraph, type RunResult } from '../runtime/exec/runGraph.js';
+import type { CompiledGraph } from '../runtime/graph/compileGraph.js';
+import { loadGraph } from '../runtime/loadGraph.js';
+import { projectRoot } from '../runtime/testing/dataFile.js';
+
+/** Runs shared by the viz tests (unit and browser). */
+
+export function compileExample(name = 'sma-cross', set: Record<string, unknown> = {}): CompiledGraph {
+  const { graph, diagnostics } = loadGraph(join(projectRoot, 'graphs', `${name}.yaml`), { set });
+  if (!graph) throw new Error(`graphs/${name}.yaml does not compile: ${diagnostics.map((d) => d.message).join('; ')}`);
+  return graph;
+}
+
+/** The example backtest on the real data ($HEAN_DATA_DIR). */
+export async function exampleRun(name = 'sma-cross'): Promise<RunResult> {
+  return runGraph(compileExample(name));
+}
+
+/**
+ * A run result of `bars` synthetic hourly bars (a deterministic random walk, trades every ~100
+ * bars), for checking that reports stay small and fast on a million bars without a million-bar
+ * data file. Its graph is the compiled sma-cross (only drawn, not run).
+ */
+export function syntheticRun(bars: number): RunResult {
+  const graph = compileExample();
+  const H = 3_600_000;
+  const start = Date.UTC(2000, 0, 1);
+  const eventTimes = new Float64Array(bars);
+  const closes = new Float64Array(bars);
+  const equity = new Float64Array(bars);
+  let seed = 12345;
+  const random = () => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed / 2 ** 32;
+  };
+  const cash = 10_000;
+  let price = 100;
+  let qty = 0;
+  let money = cash;
+  const trades: Trade[] = [];
+  let entry: { time: number; price: number; qty: number } | undefined;
+  let inMarket = 0;
+  for (let i = 0; i < bars; i++) {
+    const open = price;
+    price = Math.max(1, price * (1 + (random() - 0.4995) * 0.01 + (i % 250_000 === 1000 ? -0.3 : 0))); // a crash now and then
+    if (i % 100 === 0 && i > 0) {
+      const time = start + i * H;
+      if (entry) {
+        money += qty * open;
+        trades.push({ entryTime: entry.time, entryPrice: entry.price, exitTime: time, exitPrice: open, qty: entry.qty, fees: 0, pnl: entry.qty * (open - entry.price) });
+        qty = 0;
+        entry = undefined;
+      } else {
+        qty = money / open;
+        money = 0;
+        entry = { time, price: open, qty };
+      }
+    }
+    if (qty) inMarket++;
+    eventTimes[i] = start + (i + 1) * H;
+    closes[i] = price;
+    equity[i] = money + qty * price;
+  }
+  const metrics = computeMetrics({ initialCash: cash, equity, eventTimes, startTime: start, barsInMarket: inMarket, trades });
+  const report: BrokerReport = { kind: 'broker', metrics, trades, equity, eventTimes, closes, ordersReceived: trades.length * 2, fills: trades.length * 2, unfilledOrders: 0, ruined: false };
+  return {
+    graph,
+    sources: { bars: { symbol: 'SYNTH', timeframe: '1h', file: 'synthetic', rows: bars, firstOpenTime: start, lastOpenTime: start + (bars - 1) * H, gaps: 0, missingBars: 0, gapList: [], rowsDropped: 0 } },
+    reports: { broker: report },
+    warnings: [],
+    events: bars,
+    chunks: Math.ceil(bars / 1024),
+    timings: { loadMs: 0, stepMs: 0, reportMs: 0 },
+  };
+}
