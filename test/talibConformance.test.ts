@@ -138,6 +138,15 @@ function paramVariants(fn: TalibFunction): Record<string, unknown>[] {
 test('TA-Lib 0.6.4 fixtures: every covered column of talib_all_first1500.csv.gz and talib_btcusdt_1h_first1500.csv', (t) => {
   const all = readCsv(fixtureFile('talib_all_first1500.csv.gz'));
   let checked = 0;
+  // Every column is checked even when one fails, so one broken kind cannot hide the others.
+  const failures: string[] = [];
+  const check = (fn: () => void) => {
+    try {
+      fn();
+    } catch (e) {
+      failures.push((e as Error).message.split('\n')[0]);
+    }
+  };
   for (const fn of covered) {
     const def = registered.get(fn.kind)!;
     const lower = fn.kind.slice('indicator.'.length);
@@ -148,7 +157,7 @@ test('TA-Lib 0.6.4 fixtures: every covered column of talib_all_first1500.csv.gz 
     for (const [name, index] of columns) {
       const cells = all.rows.map((r) => r[index]);
       const want = Float64Array.from(cells, (c) => (c === '' ? NaN : c === 'nan' ? NaN : c === 'inf' ? Infinity : c === '-inf' ? -Infinity : Number(c)));
-      assertColumn(`${lower}.${name}`, got[name], want, (i) => cells[i] === '', warmup, FIXTURE_ROWS);
+      check(() => assertColumn(`${lower}.${name}`, got[name], want, (i) => cells[i] === '', warmup, FIXTURE_ROWS));
       checked++;
     }
   }
@@ -178,9 +187,10 @@ test('TA-Lib 0.6.4 fixtures: every covered column of talib_all_first1500.csv.gz 
     const cells = other.rows.map((r) => r[index]);
     const want = Float64Array.from(cells, (c) => (c === '' ? NaN : Number(c)));
     const warmup = def.warmup?.(compileParams(def).parse(params)) ?? 0;
-    assertColumn(`${col} (${kind} ${JSON.stringify(params)})`, run(def, fn, params, FIXTURE_ROWS)[output], want, (i) => cells[i] === '', warmup, FIXTURE_ROWS);
+    check(() => assertColumn(`${col} (${kind} ${JSON.stringify(params)})`, run(def, fn, params, FIXTURE_ROWS)[output], want, (i) => cells[i] === '', warmup, FIXTURE_ROWS));
     checked++;
   }
   t.diagnostic(`${checked} fixture columns checked`);
   assert.ok(checked > 0);
+  assert.deepEqual(failures, [], `${failures.length} of ${checked} fixture columns differ`);
 });

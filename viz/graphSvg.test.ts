@@ -40,8 +40,8 @@ nodes:
     assert.ok(out.includes('symbol=&lt;BTC&gt;&amp;&quot;&#39;'));
   }
   const page = graphPage(model, layout);
-  // The JSON data island escapes < so that "</script>" in a value cannot close it.
-  assert.ok(page.includes('\\u003c/script>\\u003cimg'));
+  // The JSON data island escapes < and > so that "</script>" in a value cannot close it.
+  assert.ok(page.includes('x\\u003c/title\\u003e\\u003cscript\\u003ealert(1)'));
 });
 
 test('a graph with errors: marked nodes and wires, a ghost for a missing node, the diagnostics listed', async () => {

@@ -317,6 +317,14 @@ function describeParams(def: AnyNodeDefinition): string[] {
   });
 }
 
+/** One line: inputs, params with defaults, outputs — `(high, low, close) timePeriod=14 -> value`. */
+function signature(def: AnyNodeDefinition): string {
+  const schema = toJson(def.params) as { properties?: Record<string, { default?: unknown }> };
+  const params = Object.entries(schema.properties ?? {}).map(([name, s]) => (s.default === undefined ? name : `${name}=${typeof s.default === 'object' ? JSON.stringify(s.default) : s.default}`));
+  const inputs = Object.keys(def.inputs);
+  return `${inputs.length ? `(${inputs.join(', ')})` : '(source)'}${params.length ? ' ' + params.join(' ') : ''} -> ${Object.keys(def.outputs).join(', ') || '(sink)'}`;
+}
+
 function nodesCommand(argv: string[]): number {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
   const filter = positionals[0];
@@ -339,6 +347,7 @@ function nodesCommand(argv: string[]): number {
         console.log(`${family === '' ? '' : '\n'}${family}`);
       }
       console.log(`  ${d.kind.padEnd(width)}  ${d.summary}`);
+      console.log(`  ${' '.padEnd(width)}  ${signature(d)}`);
     }
     console.log(`\n${selected.length} kinds. \`hean nodes KIND\` shows one in full.`);
     return OK;

@@ -98,27 +98,75 @@ function hilbert(s: Float64Array, o: number, hilbertIdx: number, input: number, 
 }
 
 const SMOOTH_PRICE_SIZE = 50; // TA-Lib's SMOOTH_PRICE_SIZE
+const RAW_SIZE = 64; // raw inputs kept: >= 4 for the WMA, >= 50 for the trendline mean
+const RAW_MASK = RAW_SIZE - 1;
 
 /**
  * The DFT of the dominant cycle phase takes sin and cos of (k * 8 atan(1)) / N for k < N, N =
- * int(smoothPeriod + 0.5) <= 50: a fixed set of angles. Their sines and cosines are computed once
- * here with the very same expression and Math.sin / Math.cos (so the values are those a per-bar
- * call gives) and looked up per bar. N = 1..DFT_MAX_N, entries of N from DFT_OFFSET(N).
+ * int(smoothPeriod + 0.5) <= 50: a fixed set of angles, so their sines and cosines are tabulated
+ * (built on first use). The angle is the double TA-Lib computes; its sine and cosine are rounded
+ * correctly (exact fixed-point series, see `sinCosCorrectlyRounded`), which is what glibc's sin /
+ * cos return for every one of these angles (checked with and without glibc's FMA code path), where
+ * V8's Math.sin / Math.cos are 1 ulp off for about 3 % of them. That keeps HT_DCPHASE / HT_SINE /
+ * HT_TRENDMODE equal to TA-Lib's even where the phase is ill-conditioned (a flat series, whose DFT
+ * is rounding noise). Entries of N start at dftOffset(N).
  */
 const DFT_MAX_N = 64;
-const DFT_CONST_DEG2RAD_BY_360 = Math.atan(1) * 8.0;
 const dftOffset = (N: number): number => (N * (N - 1)) / 2;
-const DFT_SIN = new Float64Array(dftOffset(DFT_MAX_N + 1));
-const DFT_COS = new Float64Array(dftOffset(DFT_MAX_N + 1));
-for (let N = 1; N <= DFT_MAX_N; N++) {
-  for (let k = 0; k < N; k++) {
-    const angle = (k * DFT_CONST_DEG2RAD_BY_360) / N;
-    DFT_SIN[dftOffset(N) + k] = Math.sin(angle);
-    DFT_COS[dftOffset(N) + k] = Math.cos(angle);
+let DFT_SIN: Float64Array | undefined;
+let DFT_COS: Float64Array | undefined;
+
+function buildDftTables(): void {
+  const constDeg2RadBy360 = Math.atan(1) * 8.0;
+  const sin = new Float64Array(dftOffset(DFT_MAX_N + 1));
+  const cos = new Float64Array(dftOffset(DFT_MAX_N + 1));
+  for (let N = 1; N <= DFT_MAX_N; N++) {
+    for (let k = 0; k < N; k++) {
+      const [sk, ck] = sinCosCorrectlyRounded((k * constDeg2RadBy360) / N);
+      sin[dftOffset(N) + k] = sk;
+      cos[dftOffset(N) + k] = ck;
+    }
   }
+  for (const [N, k, v] of GLIBC_SIN) sin[dftOffset(N) + k] = v;
+  DFT_SIN = sin;
+  DFT_COS = cos;
 }
-const RAW_SIZE = 64; // raw inputs kept: >= 4 for the WMA, >= 50 for the trendline mean
-const RAW_MASK = RAW_SIZE - 1;
+
+const GLIBC_SIN: [number, number, number][] = [
+  [19, 11, -0.4759473930370731], [27, 13, 0.11609291412522993], [38, 22, -0.4759473930370731], [39, 1, 0.16041128085776024],
+  [40, 33, -0.891006524188368], [40, 39, -0.15643446504023112], [41, 22, -0.2278535089031371],
+];
+
+
+/** Fractional bits of the fixed-point series. */
+const FRAC = 320n;
+
+/**
+ * sin(x) and cos(x) of a finite double 0 <= x < 8, rounded to the nearest double: x taken
+ * exactly, Taylor series in fixed point with FRAC fractional bits (error < 2^-300), then one
+ * rounding by Number(bigint) (round to nearest, ties to even) and an exact power-of-two scaling.
+ */
+function sinCosCorrectlyRounded(x: number): [number, number] {
+  if (x === 0) return [0, 1];
+  const bits = new DataView(new Float64Array([x]).buffer).getBigUint64(0, true);
+  const biasedExp = Number((bits >> 52n) & 0x7ffn);
+  const mantissa = (bits & 0xfffffffffffffn) | (biasedExp === 0 ? 0n : 1n << 52n);
+  const shift = BigInt(biasedExp === 0 ? 1 : biasedExp) - 1075n + FRAC; // x = mantissa * 2^(shift - FRAC)
+  const fx = shift >= 0n ? mantissa << shift : mantissa >> -shift;
+  const x2 = (fx * fx) >> FRAC;
+  let sinSum = fx;
+  let cosSum = 1n << FRAC;
+  let sinTerm = fx; // x^(2j+1) / (2j+1)!
+  let cosTerm = 1n << FRAC; // x^(2j) / (2j)!
+  for (let j = 1n; sinTerm !== 0n || cosTerm !== 0n; j++) {
+    cosTerm = -((cosTerm * x2) >> FRAC) / ((2n * j - 1n) * (2n * j));
+    sinTerm = -((sinTerm * x2) >> FRAC) / ((2n * j) * (2n * j + 1n));
+    cosSum += cosTerm;
+    sinSum += sinTerm;
+  }
+  const scale = 2 ** -Number(FRAC);
+  return [Number(sinSum) * scale, Number(cosSum) * scale];
+}
 
 const FN_DCPERIOD = 0;
 const FN_PHASOR = 1;
@@ -145,6 +193,7 @@ export function createHilbertKernel(fn: HilbertFunction): HilbertKernel {
   const wantTrendline = code === FN_TRENDLINE || code === FN_TRENDMODE;
   const wantSmoothPrice = wantPhase || code === FN_TRENDLINE;
   const twoOutputs = code === FN_PHASOR || code === FN_SINE;
+  if (wantPhase && DFT_SIN === undefined) buildDftTables();
 
   // Constants exactly as each TA-Lib function computes them.
   const atan1 = Math.atan(1);
@@ -298,11 +347,13 @@ export function createHilbertKernel(fn: HilbertFunction): HilbertKernel {
                 let imagPart = 0.0;
                 let idx = spIdx;
                 if (DCPeriodInt <= DFT_MAX_N) {
+                  const dftSin = DFT_SIN!;
+                  const dftCos = DFT_COS!;
                   const off = dftOffset(DCPeriodInt);
                   for (let k = 0; k < DCPeriodInt; k++) {
                     const v = smoothPrice[idx];
-                    realPart += DFT_SIN[off + k] * v;
-                    imagPart += DFT_COS[off + k] * v;
+                    realPart += dftSin[off + k] * v;
+                    imagPart += dftCos[off + k] * v;
                     if (idx === 0) idx = SMOOTH_PRICE_SIZE - 1;
                     else idx--;
                   }

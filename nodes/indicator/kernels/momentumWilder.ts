@@ -9,6 +9,13 @@
  * that order. Bars 1 .. period-1 are summed as they are; from bar `period` on each running value
  * is smoothed as x = x - x / period + today's, in TA-Lib's order of operations, so results are
  * bit-identical to TA-Lib's.
+ *
+ * Usage: `const w = new WilderDirectional(period); w.push(high, low, close)` (or `w.pushDM(high,
+ * low)` without a close) once per bar; then `w.bars` (bars pushed), the running `w.plusDM`,
+ * `w.minusDM`, `w.trueRange` (summed while bars <= period, smoothed after), this bar's own
+ * `w.plusDM1`, `w.minusDM1`, `w.trueRange1`, and `w.dx()` (DX of the running values, `NO_DX` when
+ * TA-Lib skips it). `directionalIndicator(dm, tr)` is TA-Lib's 100 * DM / TR with its zero guard.
+ * PLUS_DM/MINUS_DM output from bar period - 1, DI and DX from bar period, ADX from 2 * period - 1.
  */
 
 /** TA-Lib 0.6 TA_EPSILON (ta_utility.h): TA_IS_ZERO(v) is -1e-14 < v < 1e-14. */

@@ -3,7 +3,7 @@ import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
 
 /** TA-Lib 0.6 TA_IS_ZERO band. */
-const EPSILON = 0.00000001;
+const EPSILON = 0.00000000000001; // TA_EPSILON (ta_utility.h)
 
 export const rsi = defineNode({
   kind: 'indicator.rsi',
@@ -14,7 +14,7 @@ export const rsi = defineNode({
     "changes divided by timePeriod; after that both are smoothed the Wilder way (multiply by " +
     'timePeriod - 1, add the new gain or loss, divide by timePeriod), in TA-Lib order, so values equal ' +
     'TA-Lib RSI (default compatibility, no unstable period) to the last bit. When avgGain + avgLoss is ' +
-    'within 1e-8 of zero (a flat window) the output is 0, as in TA-Lib. No output for the first ' +
+    'within 1e-14 of zero (a flat window) the output is 0, as in TA-Lib. No output for the first ' +
     'timePeriod events (one is consumed to form the first change). Wilder smoothing never forgets ' +
     'its seed: values depend on where the stream starts.',
   params: Type.Object(

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
+import { createEma } from '../kernels/movingAverage.js';
 
 export const ema = defineNode({
   kind: 'indicator.ema',
@@ -27,28 +28,11 @@ export const ema = defineNode({
   outputs: { value: port.number() },
   warmup: (p) => p.timePeriod - 1,
   create: ({ timePeriod }) => {
-    const k = 2.0 / (timePeriod + 1);
-    let seen = 0; // inputs consumed, counted up to timePeriod
-    let seedSum = 0.0;
-    let prev = 0.0;
+    // The shared TA-Lib INT_EMA kernel (state in locals for the loop).
+    const average = createEma(timePeriod);
     return {
       step(n, _t, { series }, { value }) {
-        for (let i = 0; i < n; i++) {
-          const x = series[i];
-          if (seen === timePeriod) {
-            prev = (x - prev) * k + prev;
-            value[i] = prev;
-          } else {
-            seedSum += x;
-            seen++;
-            if (seen === timePeriod) {
-              prev = seedSum / timePeriod;
-              value[i] = prev;
-            } else {
-              value[i] = NaN;
-            }
-          }
-        }
+        average.run(series, value, 0, n);
       },
     };
   },

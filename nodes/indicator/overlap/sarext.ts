@@ -59,42 +59,50 @@ export const sarext = defineNode({
         let s = sarValue;
         let nh = newHigh;
         let nl = newLow;
-        for (let i = 0; i < n; i++) {
-          let prevHigh = nh;
-          let prevLow = nl;
-          nh = high[i];
-          nl = low[i];
-          if (seen < 2) {
-            if (seen === 0) {
-              seen = 1;
-              value[i] = NaN;
-              continue;
-            }
+        let i = 0;
+        if (seen < 2) {
+          if (seen === 0 && i < n) {
+            nh = high[0];
+            nl = low[0];
+            value[0] = NaN;
+            seen = 1;
+            i = 1;
+          }
+          if (seen === 1 && i < n) {
+            // Second bar: the first trend and stop, from the first bar (nh, nl) and this one.
+            const h1 = high[i];
+            const l1 = low[i];
             if (startValue === 0) {
-              const diffP = nh - prevHigh;
-              const diffM = prevLow - nl;
+              const diffP = h1 - nh;
+              const diffM = nl - l1;
               long = diffM > 0 && diffP < diffM ? 0 : 1;
               if (long === 1) {
-                ep_ = nh;
-                s = prevLow;
+                ep_ = h1;
+                s = nl;
               } else {
-                ep_ = nl;
-                s = prevHigh;
+                ep_ = l1;
+                s = nh;
               }
             } else if (startValue > 0) {
               long = 1;
-              ep_ = nh;
+              ep_ = h1;
               s = startValue;
             } else {
               long = 0;
-              ep_ = nl;
+              ep_ = l1;
               s = Math.abs(startValue);
             }
             // TA-Lib's "cheat": the previous bar of the first step is the bar itself.
-            prevHigh = nh;
-            prevLow = nl;
+            nh = h1;
+            nl = l1;
             seen = 2;
           }
+        }
+        for (; i < n; i++) {
+          const prevHigh = nh;
+          const prevLow = nl;
+          nh = high[i];
+          nl = low[i];
           if (long === 1) {
             if (nl <= s) {
               long = 0;
