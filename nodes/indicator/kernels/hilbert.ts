@@ -4,8 +4,8 @@
  * HILBERT_VARIABLES / DO_HILBERT_EVEN / DO_HILBERT_ODD macros of ta_func/ta_utility.h), as one
  * streaming state machine shared by the six HT_* node kinds of the cycle package.
  *
- * Per bar, in TA-Lib's order of floating-point operations (results are bit-identical to TA-Lib's
- * wherever V8's Math.atan / sin / cos round like the C library's):
+ * Per bar, in TA-Lib's order of floating-point operations (bit-identical to TA-Lib's C code when
+ * given the same atan / sin / cos results; see the note on libm below):
  * 1. Price smoother: a 4-bar WMA (weights 1..4, divided by 10) kept as TA-Lib's running sum and
  *    running sub-sum; bars 0..2 only fill it.
  * 2. From bar `start` on (12 for DCPERIOD / PHASOR, 37 for the others: TA-Lib warms the smoother
@@ -32,6 +32,14 @@
  * Outputs start at TA-Lib's lookback: 32 (DCPERIOD, PHASOR) or 63 (the others), TA-Lib's default
  * unstable period 0. Everything is recursive from bar 0: values depend on where the stream starts.
  * O(1) state: a 64-slot ring of raw inputs, the 50-slot smoothed-price ring, 40 filter doubles.
+ *
+ * libm: TA-Lib calls the C library's atan (period, phase), sin and cos (DFT, sine wave). The DFT's
+ * sines and cosines come from a table equal to glibc's (below); atan and the sine-wave sin use
+ * V8's Math.atan / Math.sin, which differ from glibc's by 1 ulp for about 1 % / 3 % of arguments,
+ * as glibc's own FMA and non-FMA code paths differ for about 0.05 % of them. Through the period
+ * recursion such an ulp shows as differences of ~1e-15 relative in the period and phasor and
+ * ~1e-13 (one ulp of the degrees) in the phase, the same size as between TA-Lib builds with and
+ * without FMA; the trendline and trend mode came out identical on every series tested.
  */
 
 /** What a Hilbert kernel computes: one per TA-Lib HT_* function. */
@@ -103,18 +111,31 @@ const RAW_MASK = RAW_SIZE - 1;
 
 /**
  * The DFT of the dominant cycle phase takes sin and cos of (k * 8 atan(1)) / N for k < N, N =
- * int(smoothPeriod + 0.5) <= 50: a fixed set of angles, so their sines and cosines are tabulated
- * (built on first use). The angle is the double TA-Lib computes; its sine and cosine are rounded
- * correctly (exact fixed-point series, see `sinCosCorrectlyRounded`), which is what glibc's sin /
- * cos return for every one of these angles (checked with and without glibc's FMA code path), where
- * V8's Math.sin / Math.cos are 1 ulp off for about 3 % of them. That keeps HT_DCPHASE / HT_SINE /
- * HT_TRENDMODE equal to TA-Lib's even where the phase is ill-conditioned (a flat series, whose DFT
- * is rounding noise). Entries of N start at dftOffset(N).
+ * int(smoothPeriod + 0.5) <= 50: a fixed set of 1,275 angles, so their sines and cosines are
+ * tabulated (built once, on first use, in ~25 ms). Each angle is the double TA-Lib computes. The
+ * values are those the C library returns for it, so that HT_DCPHASE / HT_SINE / HT_TRENDMODE stay
+ * equal to TA-Lib's even where the phase is ill-conditioned (a flat series, whose DFT is rounding
+ * noise): the correctly rounded sine and cosine (`sinCosCorrectlyRounded`), except the entries of
+ * GLIBC_SIN where glibc 2.36 on x86-64 (its FMA code path, which the TA-Lib C library uses on
+ * current CPUs) returns a sine 1 ulp away. Checked against glibc and mpmath for every entry.
+ * (V8's Math.sin / Math.cos differ from glibc for 68 of these 2,550 values; glibc's non-FMA path
+ * differs from its FMA path for 7 of them.)
  */
-const DFT_MAX_N = 64;
+const DFT_MAX_N = 50;
 const dftOffset = (N: number): number => (N * (N - 1)) / 2;
 let DFT_SIN: Float64Array | undefined;
 let DFT_COS: Float64Array | undefined;
+
+/** [N, k, sin] where glibc's sin((k * 8 atan(1)) / N) is not the correctly rounded value. */
+const GLIBC_SIN: readonly (readonly [number, number, number])[] = [
+  [19, 11, -0.4759473930370731],
+  [27, 13, 0.11609291412522993],
+  [38, 22, -0.4759473930370731],
+  [39, 1, 0.16041128085776024],
+  [40, 33, -0.891006524188368],
+  [40, 39, -0.15643446504023112],
+  [41, 22, -0.2278535089031371],
+];
 
 function buildDftTables(): void {
   const constDeg2RadBy360 = Math.atan(1) * 8.0;
@@ -132,19 +153,14 @@ function buildDftTables(): void {
   DFT_COS = cos;
 }
 
-const GLIBC_SIN: [number, number, number][] = [
-  [19, 11, -0.4759473930370731], [27, 13, 0.11609291412522993], [38, 22, -0.4759473930370731], [39, 1, 0.16041128085776024],
-  [40, 33, -0.891006524188368], [40, 39, -0.15643446504023112], [41, 22, -0.2278535089031371],
-];
-
-
 /** Fractional bits of the fixed-point series. */
-const FRAC = 320n;
+const FRAC = 192n;
 
 /**
  * sin(x) and cos(x) of a finite double 0 <= x < 8, rounded to the nearest double: x taken
- * exactly, Taylor series in fixed point with FRAC fractional bits (error < 2^-300), then one
- * rounding by Number(bigint) (round to nearest, ties to even) and an exact power-of-two scaling.
+ * exactly, Taylor series in fixed point with FRAC fractional bits (absolute error < 2^-180, far
+ * below half an ulp of the smallest value here, cos(pi/2 rounded) ~ 6e-17), then one rounding by
+ * Number(bigint) (to nearest, ties to even) and an exact power-of-two scaling.
  */
 function sinCosCorrectlyRounded(x: number): [number, number] {
   if (x === 0) return [0, 1];
@@ -358,7 +374,7 @@ export function createHilbertKernel(fn: HilbertFunction): HilbertKernel {
                     else idx--;
                   }
                 } else {
-                  // N > DFT_MAX_N cannot happen (smoothPeriod <= 50); computed directly for completeness.
+                  // N > 50 does not happen (smoothPeriod <= 50): computed as TA-Lib does, for completeness.
                   for (let k = 0; k < DCPeriodInt; k++) {
                     const angle = (k * constDeg2RadBy360) / DCPeriodInt;
                     const v = smoothPrice[idx];

@@ -32,9 +32,8 @@ export const accbands = defineNode({
     const ringL = new Float64Array(period);
     let pos = 0;
     let seen = 0;
-    let sumU = 0.0;
-    let sumM = 0.0;
-    let sumL = 0.0;
+    // Running sums in a typed array (always loaded as doubles): upper, middle, lower.
+    const sums = new Float64Array(3);
     return {
       step(n, _t, { high, low, close }, out) {
         const upperOut = out.realUpperBand;
@@ -42,9 +41,9 @@ export const accbands = defineNode({
         const lowerOut = out.realLowerBand;
         let p = pos;
         let k = seen;
-        let su = sumU;
-        let sm = sumM;
-        let sl = sumL;
+        let su = sums[0];
+        let sm = sums[1];
+        let sl = sums[2];
         for (let i = 0; i < n; i++) {
           const h = high[i];
           const l = low[i];
@@ -83,9 +82,9 @@ export const accbands = defineNode({
         }
         pos = p;
         seen = k;
-        sumU = su;
-        sumM = sm;
-        sumL = sl;
+        sums[0] = su;
+        sums[1] = sm;
+        sums[2] = sl;
       },
     };
   },

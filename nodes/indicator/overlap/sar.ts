@@ -32,19 +32,17 @@ export const sar = defineNode({
     const acceleration = params.acceleration > maximum ? maximum : params.acceleration;
     let seen = 0; // events consumed, counted up to 2
     let isLong = 1;
-    let af = acceleration;
-    let ep = 0.0;
-    let sarValue = 0.0;
-    let newHigh = 0.0; // high and low of the previous bar
-    let newLow = 0.0;
+    // Real state in a typed array: loads are always doubles, so the loop keeps them unboxed.
+    // [0] af, [1] ep, [2] sar, [3] high and [4] low of the previous bar.
+    const state = Float64Array.of(acceleration, 0, 0, 0, 0);
     return {
       step(n, _t, { high, low }, { value }) {
         let long = isLong;
-        let af_ = af;
-        let ep_ = ep;
-        let s = sarValue;
-        let nh = newHigh;
-        let nl = newLow;
+        let af_ = state[0];
+        let ep_ = state[1];
+        let s = state[2];
+        let nh = state[3];
+        let nl = state[4];
         let i = 0;
         if (seen < 2) {
           if (seen === 0 && i < n) {
@@ -126,11 +124,11 @@ export const sar = defineNode({
           }
         }
         isLong = long;
-        af = af_;
-        ep = ep_;
-        sarValue = s;
-        newHigh = nh;
-        newLow = nl;
+        state[0] = af_;
+        state[1] = ep_;
+        state[2] = s;
+        state[3] = nh;
+        state[4] = nl;
       },
     };
   },

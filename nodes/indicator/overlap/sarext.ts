@@ -44,21 +44,18 @@ export const sarext = defineNode({
     const stepShort = params.accelerationShort > maxShort ? maxShort : params.accelerationShort;
     let seen = 0; // events consumed, counted up to 2
     let isLong = 1;
-    let afLong = initLong;
-    let afShort = initShort;
-    let ep = 0.0;
-    let sarValue = 0.0;
-    let newHigh = 0.0; // high and low of the previous bar
-    let newLow = 0.0;
+    // Real state in a typed array: loads are always doubles, so the loop keeps them unboxed.
+    // [0] afLong, [1] afShort, [2] ep, [3] sar, [4] high and [5] low of the previous bar.
+    const state = Float64Array.of(initLong, initShort, 0, 0, 0, 0);
     return {
       step(n, _t, { high, low }, { value }) {
         let long = isLong;
-        let afL = afLong;
-        let afS = afShort;
-        let ep_ = ep;
-        let s = sarValue;
-        let nh = newHigh;
-        let nl = newLow;
+        let afL = state[0];
+        let afS = state[1];
+        let ep_ = state[2];
+        let s = state[3];
+        let nh = state[4];
+        let nl = state[5];
         let i = 0;
         if (seen < 2) {
           if (seen === 0 && i < n) {
@@ -152,12 +149,12 @@ export const sarext = defineNode({
           }
         }
         isLong = long;
-        afLong = afL;
-        afShort = afS;
-        ep = ep_;
-        sarValue = s;
-        newHigh = nh;
-        newLow = nl;
+        state[0] = afL;
+        state[1] = afS;
+        state[2] = ep_;
+        state[3] = s;
+        state[4] = nh;
+        state[5] = nl;
       },
     };
   },
