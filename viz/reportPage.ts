@@ -275,6 +275,8 @@ export const REPORT_JS = String.raw`
   var fmt2 = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   var fmtPrice = new Intl.NumberFormat('en-US', { maximumFractionDigits: 8 });
   var fmtShort = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 2 });
+  // Axis labels: 12K, 1.5M; small values (a log axis near ruin) keep two significant digits.
+  function axisNumber(v) { var a = Math.abs(v); return a >= 1 || a === 0 ? fmtShort.format(v) : String(Number(v.toPrecision(2))); }
   function n2(v) { return v === null || v === undefined ? 'n/a' : fmt2.format(v); }
   function iso(s) { return s === null ? '' : new Date(s * 1000).toISOString().slice(0, 16).replace('T', ' '); }
 
@@ -296,7 +298,7 @@ export const REPORT_JS = String.raw`
         height: opts.height || 260,
         cursor: { sync: { key: 'hean-' + b.id }, drag: { x: true, y: false } },
         scales: { x: { time: true }, y: opts.y || {} },
-        axes: [{}, { size: 72, values: function (u, vals) { return vals.map(function (v) { return v === null || v === undefined ? null : opts.pct ? v + ' %' : fmtShort.format(v); }); } }],
+        axes: [{}, { size: 72, values: function (u, vals) { return vals.map(function (v) { return v === null || v === undefined ? null : opts.pct ? v + ' %' : axisNumber(v); }); } }],
         series: [{ label: 'time (UTC)', value: function (u, v) { return v === null ? '' : iso(v); } }].concat(series),
         legend: { live: true },
         hooks: { setScale: [function (u, key) { if (key === 'x') syncX(u); }] },

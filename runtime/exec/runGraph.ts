@@ -134,9 +134,14 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
   let seq = 0;
   let done = 0;
   let lastProgress = 0;
-  const emitters = sourceNodes.map((node, s) => sourceEmitter(node, graph, loaded[s]));
-  while (failure === undefined && heads.some((h, i) => h < times[i].length)) {
-    const ends = chunkEnds(times, heads, chunkSize);
+  const emitters = sourceNodes.map((node, s) => sourceEmitter(node, graph, loaded[s], chunkSize));
+  const ends = heads.slice();
+  const remaining = () => {
+    for (let s = 0; s < times.length; s++) if (heads[s] < times[s].length) return true;
+    return false;
+  };
+  while (failure === undefined && remaining()) {
+    chunkEnds(times, heads, chunkSize, ends);
     for (let s = 0; s < sourceNodes.length && failure === undefined; s++) {
       subjects[s].next(emitters[s](heads[s], ends[s], seq));
       done += ends[s] - heads[s];
@@ -169,41 +174,62 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
   return { graph, sources, reports, warnings, events: total, chunks: seq, timings };
 }
 
-/** End index (exclusive) per source of the next chunk: the next `chunkSize` distinct times. */
-function chunkEnds(times: Float64Array[], heads: number[], chunkSize: number): number[] {
-  if (times.length === 1) return [Math.min(times[0].length, heads[0] + chunkSize)];
-  const ends = [...heads];
+/** Writes into `ends` the end index (exclusive) per source of the next chunk: the next `chunkSize` distinct times. */
+function chunkEnds(times: Float64Array[], heads: number[], chunkSize: number, ends: number[]): void {
+  if (times.length === 1) {
+    ends[0] = Math.min(times[0].length, heads[0] + chunkSize);
+    return;
+  }
+  for (let s = 0; s < times.length; s++) ends[s] = heads[s];
   for (let k = 0; k < chunkSize; k++) {
     let next = Infinity;
     for (let s = 0; s < times.length; s++) if (ends[s] < times[s].length && times[s][ends[s]] < next) next = times[s][ends[s]];
     if (next === Infinity) break;
     for (let s = 0; s < times.length; s++) if (ends[s] < times[s].length && times[s][ends[s]] === next) ends[s]++;
   }
-  return ends;
 }
 
 /**
- * Cuts a source's columns into frames: views of the wired ports only (a chunk of one event, as in
- * live mode, should not pay for columns nobody reads). The frame object is reused: everything
+ * Cuts a source's columns into frames of the wired ports only. Large chunks are zero-copy views;
+ * small ones (live mode: one event) are copied into reused buffers, because creating typed-array
+ * views costs more than copying a few numbers. The frame object is reused too: everything
  * downstream is synchronous and done with a chunk before the next one is emitted.
  */
-function sourceEmitter(node: CompiledNode, graph: CompiledGraph, data: SourceData): (from: number, to: number, seq: number) => Frame {
+function sourceEmitter(node: CompiledNode, graph: CompiledGraph, data: SourceData, capacity: number): (from: number, to: number, seq: number) => Frame {
+  const COPY_BELOW = 64;
   const wired = new Set(node.consumers.flatMap((id) => graph.byId.get(id)!.inputs.flatMap((input) => input.wires.filter((w) => w.node === node.id).map((w) => w.port))));
-  const ports = [...wired].map((name) => [name, node.def.outputs[name].type === 'candles'] as const);
+  // [port, column name] pairs; a candles port takes its six columns.
+  const columns: [string, string][] = [['', 't']];
+  for (const name of wired) {
+    if (node.def.outputs[name].type === 'candles') for (const field of CANDLE_FIELDS) columns.push([name, field]);
+    else columns.push([name, name]);
+  }
+  const source = (column: string) => (column === 't' ? data.t : data.columns[column]!);
+  const small = columns.map(() => new Float64Array(Math.min(capacity, COPY_BELOW)));
+  const bundles = new Map([...wired].filter((name) => node.def.outputs[name].type === 'candles').map((name) => [name, {} as Candles]));
   const frame: Frame = { seq: 0, n: 0, t: data.t, ports: {} };
+  const ports = columns.map(([port]) => port);
+  const names = columns.map(([, column]) => column);
+  const isBundle = ports.map((port) => bundles.has(port));
+  const bundleList = [...bundles];
   return (from, to, seq) => {
+    const n = to - from;
     frame.seq = seq;
-    frame.n = to - from;
-    frame.t = data.t.subarray(from, to);
-    for (const [name, isBundle] of ports) {
-      if (isBundle) {
-        const bundle = {} as Candles;
-        for (const field of CANDLE_FIELDS) bundle[field] = data.columns[field]!.subarray(from, to);
-        frame.ports[name] = bundle;
+    frame.n = n;
+    for (let c = 0; c < names.length; c++) {
+      const all = source(names[c]);
+      let values: Float64Array;
+      if (n < COPY_BELOW) {
+        values = small[c];
+        for (let i = 0; i < n; i++) values[i] = all[from + i];
       } else {
-        frame.ports[name] = data.columns[name].subarray(from, to);
+        values = all.subarray(from, to);
       }
+      if (c === 0) frame.t = values;
+      else if (isBundle[c]) (bundles.get(ports[c])! as Record<string, Float64Array>)[names[c]] = values;
+      else frame.ports[ports[c]] = values;
     }
+    for (let b = 0; b < bundleList.length; b++) frame.ports[bundleList[b][0]] = bundleList[b][1];
     return frame;
   };
 }
@@ -251,7 +277,7 @@ function makeStepper(node: CompiledNode, producers: string[], graph: CompiledGra
 
   return (frames: Frame[]) => {
     const seq = frames[0].seq;
-    for (const f of frames) if (f.seq !== seq) throw new Error(`internal: node ${node.id} joined chunks ${seq} and ${f.seq}`);
+    for (let f = 1; f < frames.length; f++) if (frames[f].seq !== seq) throw new Error(`internal: node ${node.id} joined chunks ${seq} and ${frames[f].seq}`);
     let n: number;
     let t: Float64Array;
     if (aligned) {
@@ -264,7 +290,8 @@ function makeStepper(node: CompiledNode, producers: string[], graph: CompiledGra
       n = unionTimes(frames, rowTimes);
       t = rowTimes;
     }
-    for (const plan of plans) {
+    for (let p = 0; p < plans.length; p++) {
+      const plan = plans[p];
       for (let w = 0; w < plan.wires.length; w++) {
         const wire = plan.wires[w];
         const frame = frames[wire.producer];

@@ -41,20 +41,22 @@ export const stochrsi = defineNode({
     const firstOut = firstK + fastDAverage.lookback;
     let rsiBuf = new Float64Array(0); // per-chunk scratch, grown to the largest chunk
     let row = 0; // absolute row of the next event
-    let prevValue = 0.0;
-    let prevGain = 0.0;
-    let prevLoss = 0.0;
+    // RSI state in a typed array (always loaded as doubles): previous value, average gain, average loss.
+    const state = new Float64Array(3);
     return {
       step(n, _t, { series }, { fastK, fastD }) {
+        // Closure constants in locals: the loop keeps them in registers.
+        const period_ = period;
+        const pm1_ = pm1;
         if (rsiBuf.length < n) rsiBuf = new Float64Array(n);
         const rsi = rsiBuf;
         const r0 = row;
-        let pv = prevValue;
-        let gain = prevGain;
-        let loss = prevLoss;
+        let pv = state[0];
+        let gain = state[1];
+        let loss = state[2];
         let i = 0;
         // RSI warm-up (TA-Lib RSI): the first value, then timePeriod changes summed.
-        for (let r = r0; i < n && r <= period; i++, r++) {
+        for (let r = r0; i < n && r <= period_; i++, r++) {
           const x = series[i];
           if (r === 0) {
             pv = x;
@@ -65,12 +67,12 @@ export const stochrsi = defineNode({
           pv = x;
           if (d < 0) loss -= d;
           else gain += d;
-          if (r < period) {
+          if (r < period_) {
             rsi[i] = NaN;
             continue;
           }
-          loss /= period;
-          gain /= period;
+          loss /= period_;
+          gain /= period_;
           const sum = gain + loss;
           rsi[i] = !(-TA_EPSILON < sum && sum < TA_EPSILON) ? 100.0 * (gain / sum) : 0.0;
         }
@@ -78,20 +80,20 @@ export const stochrsi = defineNode({
           const x = series[i];
           const d = x - pv;
           pv = x;
-          loss *= pm1;
-          gain *= pm1;
+          loss *= pm1_;
+          gain *= pm1_;
           if (d < 0) loss -= d;
           else gain += d;
-          loss /= period;
-          gain /= period;
+          loss /= period_;
+          gain /= period_;
           const sum = gain + loss;
           rsi[i] = !(-TA_EPSILON < sum && sum < TA_EPSILON) ? 100.0 * (gain / sum) : 0.0;
         }
-        prevValue = pv;
-        prevGain = gain;
-        prevLoss = loss;
+        state[0] = pv;
+        state[1] = gain;
+        state[2] = loss;
         // Fast stochastic of the RSI, started on the first RSI value.
-        const kFrom = chunkStart(period, r0, n);
+        const kFrom = chunkStart(period_, r0, n);
         kernel.run(rsi, rsi, rsi, fastK, kFrom, n);
         fastDAverage.run(fastK, fastD, chunkStart(firstK, r0, n), n);
         const oFrom = chunkStart(firstOut, r0, n);

@@ -29,7 +29,7 @@ export const trix = defineNode({
     let buf1 = new Float64Array(0); // per-chunk scratch, grown to the largest chunk
     let buf2 = new Float64Array(0);
     let row = 0; // absolute row of the next event
-    let prev = 0.0; // EMA3 of the previous event
+    const prev = new Float64Array(1); // EMA3 of the previous event
     return {
       step(n, _t, { series }, { value }) {
         if (buf1.length < n) {
@@ -44,7 +44,7 @@ export const trix = defineNode({
         const from3 = chunkStart(2 * lb, r0, n);
         ema3.run(b2, b1, from3, n); // EMA3 into b1 (EMA1 no longer needed from there)
         const oFrom = chunkStart(firstOut, r0, n);
-        let p = prev;
+        let p = prev[0];
         if (oFrom > 0 && oFrom < n) p = b1[oFrom - 1]; // EMA3 of the event before the first output
         for (let i = 0; i < oFrom; i++) value[i] = NaN;
         for (let i = oFrom; i < n; i++) {
@@ -52,7 +52,7 @@ export const trix = defineNode({
           value[i] = p !== 0.0 ? (e / p - 1.0) * 100.0 : 0.0;
           p = e;
         }
-        if (n > 0) prev = b1[n - 1];
+        if (n > 0) prev[0] = b1[n - 1];
         row = r0 + n;
       },
     };

@@ -36,6 +36,12 @@ export const accbands = defineNode({
     const sums = new Float64Array(3);
     return {
       step(n, _t, { high, low, close }, out) {
+        // Closure constants in locals too: the loop then keeps them in registers.
+        const period_ = period;
+        const lookback_ = lookback;
+        const rU = ringU;
+        const rM = ringM;
+        const rL = ringL;
         const upperOut = out.realUpperBand;
         const middleOut = out.realMiddleBand;
         const lowerOut = out.realLowerBand;
@@ -62,17 +68,17 @@ export const accbands = defineNode({
           su += u;
           sm += c;
           sl += d;
-          ringU[p] = u;
-          ringM[p] = c;
-          ringL[p] = d;
-          p = p + 1 === period ? 0 : p + 1;
-          if (k >= lookback) {
-            upperOut[i] = su / period;
-            middleOut[i] = sm / period;
-            lowerOut[i] = sl / period;
-            su -= ringU[p];
-            sm -= ringM[p];
-            sl -= ringL[p];
+          rU[p] = u;
+          rM[p] = c;
+          rL[p] = d;
+          p = p + 1 === period_ ? 0 : p + 1;
+          if (k >= lookback_) {
+            upperOut[i] = su / period_;
+            middleOut[i] = sm / period_;
+            lowerOut[i] = sl / period_;
+            su -= rU[p];
+            sm -= rM[p];
+            sl -= rL[p];
           } else {
             upperOut[i] = NaN;
             middleOut[i] = NaN;

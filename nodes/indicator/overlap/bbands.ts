@@ -117,10 +117,21 @@ function otherMaBands(timePeriod: number, nbDevUp: number, nbDevDn: number, maTy
   let pos = 0;
   let varSeen = 0;
   let row = 0;
-  let total1 = 0.0;
-  let total2 = 0.0;
+  const totals = new Float64Array(2); // running sum and sum of squares (always loaded as doubles)
   return {
     step(n: number, _t: Float64Array, { series }: { series: Float64Array }, out: { upperBand: Float64Array; middleBand: Float64Array; lowerBand: Float64Array }) {
+      // Closure constants in locals: the loop keeps them in registers.
+      const branch_ = branch;
+      const maFirst_ = maFirst;
+      const firstOut_ = firstOut;
+      const varFrom_ = varFrom;
+      const delay_ = delay;
+      const lag_ = lag;
+      const window_ = window;
+      const pm1_ = pm1;
+      const timePeriod_ = timePeriod;
+      const nbDevUp_ = nbDevUp;
+      const nbDevDn_ = nbDevDn;
       const upperBand = out.upperBand;
       const middleBand = out.middleBand;
       const lowerBand = out.lowerBand;
@@ -129,66 +140,66 @@ function otherMaBands(timePeriod: number, nbDevUp: number, nbDevDn: number, maTy
       let p = pos;
       let seen = varSeen;
       let lp = lagPos;
-      let t1 = total1;
-      let t2 = total2;
+      let t1 = totals[0];
+      let t2 = totals[1];
       for (let i = 0; i < n; i++, r++) {
         let mid = middleBand[i];
-        if (delay > 0 && r >= maFirst) {
-          const old = lag[lp];
-          lag[lp] = mid;
-          lp = lp + 1 === delay ? 0 : lp + 1;
+        if (delay_ > 0 && r >= maFirst_) {
+          const old = lag_[lp];
+          lag_[lp] = mid;
+          lp = lp + 1 === delay_ ? 0 : lp + 1;
           mid = old;
         }
         let std = NaN;
-        if (r >= varFrom) {
+        if (r >= varFrom_) {
           const x = series[i];
           t1 += x;
           t2 += x * x;
-          window[p] = x;
-          p = p + 1 === timePeriod ? 0 : p + 1;
-          if (seen < pm1) {
+          window_[p] = x;
+          p = p + 1 === timePeriod_ ? 0 : p + 1;
+          if (seen < pm1_) {
             seen++;
           } else {
-            const mean1 = t1 / timePeriod;
-            const mean2 = t2 / timePeriod;
-            const oldest = window[p];
+            const mean1 = t1 / timePeriod_;
+            const mean2 = t2 / timePeriod_;
+            const oldest = window_[p];
             t1 -= oldest;
             t2 -= oldest * oldest;
             const variance = mean2 - mean1 * mean1;
             std = variance < 0.00000000000001 ? 0.0 : Math.sqrt(variance); // TA_IS_ZERO_OR_NEG; NaN takes sqrt
           }
         }
-        if (r < firstOut) {
+        if (r < firstOut_) {
           upperBand[i] = NaN;
           middleBand[i] = NaN;
           lowerBand[i] = NaN;
           continue;
         }
         middleBand[i] = mid;
-        if (branch === 0) {
+        if (branch_ === 0) {
           upperBand[i] = mid + std;
           lowerBand[i] = mid - std;
-        } else if (branch === 1) {
-          const d = std * nbDevUp;
+        } else if (branch_ === 1) {
+          const d = std * nbDevUp_;
           upperBand[i] = mid + d;
           lowerBand[i] = mid - d;
-        } else if (branch === 2) {
+        } else if (branch_ === 2) {
           upperBand[i] = mid + std;
-          lowerBand[i] = mid - std * nbDevDn;
-        } else if (branch === 3) {
+          lowerBand[i] = mid - std * nbDevDn_;
+        } else if (branch_ === 3) {
           lowerBand[i] = mid - std;
-          upperBand[i] = mid + std * nbDevUp;
+          upperBand[i] = mid + std * nbDevUp_;
         } else {
-          upperBand[i] = mid + std * nbDevUp;
-          lowerBand[i] = mid - std * nbDevDn;
+          upperBand[i] = mid + std * nbDevUp_;
+          lowerBand[i] = mid - std * nbDevDn_;
         }
       }
       row = r;
       pos = p;
       varSeen = seen;
       lagPos = lp;
-      total1 = t1;
-      total2 = t2;
+      totals[0] = t1;
+      totals[1] = t2;
     },
   };
 }

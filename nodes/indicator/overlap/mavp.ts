@@ -52,25 +52,36 @@ export const mavp = defineNode({
     let row = 0; // absolute row of the next event
     return {
       step(n, _t, { series, periods }, { value }) {
+        // Closure constants in locals: the loops keep them in registers.
+        const minPeriod_ = minPeriod;
+        const maxPeriod_ = maxPeriod;
+        const firstOut_ = firstOut;
+        const count_ = count;
+        const single_ = single;
+        const block_ = block;
+        const results_ = results;
+        const averages_ = averages;
+        const starts_ = starts;
+        const views_ = views;
         for (let a = 0; a < n; a += BLOCK) {
           const m = n - a < BLOCK ? n - a : BLOCK;
           const base = row + a;
-          for (let k = 0; k < m; k++) block[k] = series[a + k];
-          for (let j = 0; j < count; j++) {
-            const from = starts[j] - base;
-            if (from < m) averages[j].run(block, views[j], from > 0 ? from : 0, m);
+          for (let k = 0; k < m; k++) block_[k] = series[a + k];
+          for (let j = 0; j < count_; j++) {
+            const from = starts_[j] - base;
+            if (from < m) averages_[j].run(block_, views_[j], from > 0 ? from : 0, m);
           }
           for (let k = 0; k < m; k++) {
-            if (base + k < firstOut) {
+            if (base + k < firstOut_) {
               value[a + k] = NaN;
               continue;
             }
             const v = periods[a + k];
-            // C's (int) conversion: truncation; NaN and out-of-range give INT_MIN (then minPeriod).
+            // C's (int) conversion: truncation; NaN and out-of-range give INT_MIN (then minPeriod_).
             let p = v >= -2147483648 && v < 2147483648 ? v | 0 : -2147483648;
-            if (p < minPeriod) p = minPeriod;
-            else if (p > maxPeriod) p = maxPeriod;
-            value[a + k] = results[(single ? 0 : p - minPeriod) * BLOCK + k];
+            if (p < minPeriod_) p = minPeriod_;
+            else if (p > maxPeriod_) p = maxPeriod_;
+            value[a + k] = results_[(single_ ? 0 : p - minPeriod_) * BLOCK + k];
           }
         }
         row += n;

@@ -37,6 +37,9 @@ export const sar = defineNode({
     const state = Float64Array.of(acceleration, 0, 0, 0, 0);
     return {
       step(n, _t, { high, low }, { value }) {
+        // Closure constants in locals: the loop keeps them in registers.
+        const acceleration_ = acceleration;
+        const maximum_ = maximum;
         let long = isLong;
         let af_ = state[0];
         let ep_ = state[1];
@@ -84,7 +87,7 @@ export const sar = defineNode({
               if (s < prevHigh) s = prevHigh;
               if (s < nh) s = nh;
               value[i] = s;
-              af_ = acceleration;
+              af_ = acceleration_;
               ep_ = nl;
               s = s + af_ * (ep_ - s);
               if (s < prevHigh) s = prevHigh;
@@ -93,8 +96,8 @@ export const sar = defineNode({
               value[i] = s;
               if (nh > ep_) {
                 ep_ = nh;
-                af_ += acceleration;
-                if (af_ > maximum) af_ = maximum;
+                af_ += acceleration_;
+                if (af_ > maximum_) af_ = maximum_;
               }
               s = s + af_ * (ep_ - s);
               if (s > prevLow) s = prevLow;
@@ -106,7 +109,7 @@ export const sar = defineNode({
             if (s > prevLow) s = prevLow;
             if (s > nl) s = nl;
             value[i] = s;
-            af_ = acceleration;
+            af_ = acceleration_;
             ep_ = nh;
             s = s + af_ * (ep_ - s);
             if (s > prevLow) s = prevLow;
@@ -115,8 +118,8 @@ export const sar = defineNode({
             value[i] = s;
             if (nl < ep_) {
               ep_ = nl;
-              af_ += acceleration;
-              if (af_ > maximum) af_ = maximum;
+              af_ += acceleration_;
+              if (af_ > maximum_) af_ = maximum_;
             }
             s = s + af_ * (ep_ - s);
             if (s < prevHigh) s = prevHigh;

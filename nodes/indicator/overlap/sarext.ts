@@ -49,6 +49,15 @@ export const sarext = defineNode({
     const state = Float64Array.of(initLong, initShort, 0, 0, 0, 0);
     return {
       step(n, _t, { high, low }, { value }) {
+        // Closure constants in locals: the loop keeps them in registers.
+        const startValue_ = startValue;
+        const offset_ = offset;
+        const maxLong_ = maxLong;
+        const maxShort_ = maxShort;
+        const initLong_ = initLong;
+        const stepLong_ = stepLong;
+        const initShort_ = initShort;
+        const stepShort_ = stepShort;
         let long = isLong;
         let afL = state[0];
         let afS = state[1];
@@ -69,7 +78,7 @@ export const sarext = defineNode({
             // Second bar: the first trend and stop, from the first bar (nh, nl) and this one.
             const h1 = high[i];
             const l1 = low[i];
-            if (startValue === 0) {
+            if (startValue_ === 0) {
               const diffP = h1 - nh;
               const diffM = nl - l1;
               long = diffM > 0 && diffP < diffM ? 0 : 1;
@@ -80,14 +89,14 @@ export const sarext = defineNode({
                 ep_ = l1;
                 s = nh;
               }
-            } else if (startValue > 0) {
+            } else if (startValue_ > 0) {
               long = 1;
               ep_ = h1;
-              s = startValue;
+              s = startValue_;
             } else {
               long = 0;
               ep_ = l1;
-              s = Math.abs(startValue);
+              s = Math.abs(startValue_);
             }
             // TA-Lib's "cheat": the previous bar of the first step is the bar itself.
             nh = h1;
@@ -106,9 +115,9 @@ export const sarext = defineNode({
               s = ep_;
               if (s < prevHigh) s = prevHigh;
               if (s < nh) s = nh;
-              if (offset !== 0.0) s += s * offset;
+              if (offset_ !== 0.0) s += s * offset_;
               value[i] = -s;
-              afS = initShort;
+              afS = initShort_;
               ep_ = nl;
               s = s + afS * (ep_ - s);
               if (s < prevHigh) s = prevHigh;
@@ -117,8 +126,8 @@ export const sarext = defineNode({
               value[i] = s;
               if (nh > ep_) {
                 ep_ = nh;
-                afL += stepLong;
-                if (afL > maxLong) afL = maxLong;
+                afL += stepLong_;
+                if (afL > maxLong_) afL = maxLong_;
               }
               s = s + afL * (ep_ - s);
               if (s > prevLow) s = prevLow;
@@ -129,9 +138,9 @@ export const sarext = defineNode({
             s = ep_;
             if (s > prevLow) s = prevLow;
             if (s > nl) s = nl;
-            if (offset !== 0.0) s -= s * offset;
+            if (offset_ !== 0.0) s -= s * offset_;
             value[i] = s;
-            afL = initLong;
+            afL = initLong_;
             ep_ = nh;
             s = s + afL * (ep_ - s);
             if (s > prevLow) s = prevLow;
@@ -140,8 +149,8 @@ export const sarext = defineNode({
             value[i] = -s;
             if (nl < ep_) {
               ep_ = nl;
-              afS += stepShort;
-              if (afS > maxShort) afS = maxShort;
+              afS += stepShort_;
+              if (afS > maxShort_) afS = maxShort_;
             }
             s = s + afS * (ep_ - s);
             if (s < prevHigh) s = prevHigh;
