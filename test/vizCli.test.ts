@@ -102,6 +102,7 @@ test('run --grid usage errors exit 2 with what to do', () => {
     [['--grid', 'a=1,2', '--grid', 'b=1,2', '--grid', 'c=1,2'], /one or two params/],
     [['--grid', 'fast=5,6', '--set', 'fast=7'], /both swept/],
     [['--grid', 'fast=5,6', '--report', join(tmp, 'x.html')], /--report shows one run/],
+    [['--grid', 'fast=5,6', '--heatmap', join(tmp, 'x.svg')], /expected a file ending in \.html/],
     [['--grid', 'fats=5,6'], /no param "fats".*did you mean "fast"/],
   ];
   for (const [args, message] of cases) {

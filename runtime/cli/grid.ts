@@ -150,8 +150,9 @@ export async function runGrid(options: GridOptions): Promise<GridRun> {
       cells.push({ params, status: 'invalid', value: null, message: errors.map(formatDiagnostic).join('\n') });
     } else {
       graphName = graph.name;
+      const bindings = options.bindingsFor(graph); // a bad --data is a usage error, not a cell's failure
       try {
-        const result = await runGraph(graph, { chunkSize: options.chunkSize, bindings: options.bindingsFor(graph) });
+        const result = await runGraph(graph, { chunkSize: options.chunkSize, bindings });
         const broker = Object.values(result.reports).find((r) => (r as { kind?: string })?.kind === 'broker') as BrokerReport | undefined;
         if (!broker) throw new Error(`${options.file} has no sink.broker: a grid ranks runs by their broker's metrics`);
         const metrics = Object.fromEntries(Object.entries(broker.metrics).map(([k, v]) => [k, Number.isFinite(v) ? v : null]));

@@ -262,6 +262,7 @@ function dataBindings(graph: CompiledGraph, data: string[] | undefined): Record<
 async function gridCommand(file: string, values: RunValues, chunkSize: number): Promise<number> {
   if (values.report !== undefined) throw new UsageError('--report shows one run; with --grid, write a heatmap with --heatmap FILE.html');
   if (values.trades !== undefined) throw new UsageError('--trades writes the trades of one run; it cannot be combined with --grid');
+  if (values.heatmap !== undefined && drawingFormat(values.heatmap, '--heatmap') !== 'html') throw new UsageError(`--heatmap ${values.heatmap}: expected a file ending in .html`);
   const { parseGridSpec, gridMetric, runGrid, gridTable, gridJson, GridSpecError } = await import('./grid.js');
   const sets = parseSets(values.set);
   let axes;

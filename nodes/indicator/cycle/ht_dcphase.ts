@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { HILBERT_LOOKBACK, HILBERT_WARMUP_NOTE, createHilbertKernel } from '../kernels/hilbert.js';
+import { HILBERT_LOOKBACK, HILBERT_NOTE, createHilbertKernel } from '../kernels/hilbert.js';
 
 export const htDcphase = defineNode({
   kind: 'indicator.ht_dcphase',
@@ -13,10 +13,10 @@ export const htDcphase = defineNode({
     'real = sum sin(360 k / N) x p[k], imag = sum cos(360 k / N) x p[k]; the phase is ' +
     'atan(real / imag) in degrees (kept from the previous bar, +-90, when imag is 0), + 90, + 360 / ' +
     'smoothPeriod to compensate the WMA lag, + 180 when imag < 0, minus 360 above 315: a value in ' +
-    "(-45, 315]. TA-Lib's order of operations (values equal TA-Lib HT_DCPHASE). No output for the " +
+    "(-45, 315]. No output for the " +
     'first 63 events (TA-Lib lookback 63: 31 bars for Tradestation compatibility + 32; the WMA warms ' +
     'up over the first 37 events, the filters from event 37). ' +
-    HILBERT_WARMUP_NOTE,
+    HILBERT_NOTE,
   params: Type.Object({}, { additionalProperties: false }),
   inputs: { series: port.number() },
   outputs: { value: port.number() },

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { HILBERT_LOOKBACK, HILBERT_WARMUP_NOTE, createHilbertKernel } from '../kernels/hilbert.js';
+import { HILBERT_LOOKBACK, HILBERT_NOTE, createHilbertKernel } from '../kernels/hilbert.js';
 
 export const htPhasor = defineNode({
   kind: 'indicator.ht_phasor',
@@ -10,11 +10,11 @@ export const htPhasor = defineNode({
     'The series is smoothed by a 4-bar WMA (weights 4-3-2-1) and detrended by the Hilbert filter ' +
     '(7 taps 0.0962, 0.5769, scaled by 0.075 x previous period + 0.54, the period coming from the ' +
     'homodyne discriminator as in HT_DCPERIOD). inPhase is I1, the detrender three bars back; ' +
-    'quadrature is Q1, the Hilbert transform of the detrender. Computed on alternating even/odd bar ' +
-    "rings in TA-Lib's order of operations (values equal TA-Lib HT_PHASOR); the even/odd split " +
-    'follows the absolute bar index from the first event. No output for the first 32 events (TA-Lib ' +
-    'lookback 32: WMA and filters warm up from event 12). ' +
-    HILBERT_WARMUP_NOTE,
+    'quadrature is Q1, the Hilbert transform of the detrender. The transforms keep separate rings for ' +
+    'even and odd events, as TA-Lib does, by absolute event index from the first event. No output ' +
+    'for the first 32 events (TA-Lib lookback 32: the WMA fills over events 0-11, the Hilbert filters ' +
+    'run from event 12). ' +
+    HILBERT_NOTE,
   params: Type.Object({}, { additionalProperties: false }),
   inputs: { series: port.number() },
   outputs: { inPhase: port.number(), quadrature: port.number() },

@@ -55,11 +55,15 @@ export const HILBERT_LOOKBACK: Readonly<Record<HilbertFunction, number>> = {
   trendline: 63,
 };
 
-/** Common wording for the node descriptions. */
-export const HILBERT_WARMUP_NOTE =
-  'TA-Lib gives this function an unstable period (default 0, used here): its recursive filters start ' +
-  'from zero at the first event and the first output comes at TA-Lib\'s lookback; the values depend ' +
-  'on where the stream starts and settle after a few dozen more events.';
+/** Common wording for the node descriptions: exactness and warm-up. */
+export const HILBERT_NOTE =
+  "Computed in TA-Lib's order of operations, so results equal TA-Lib's; the only differences come " +
+  "from the math library: TA-Lib takes atan (and sin) from the C library, this node from V8, and " +
+  'the two can differ in the last bit, which leaves differences of a few ulps (about 1e-15 relative, ' +
+  'at most about 1e-12), as between TA-Lib runs on CPUs with and without FMA. TA-Lib gives the function an ' +
+  'unstable period (default 0, used here): the recursive filters start from zero at the first ' +
+  "event, the first output comes at TA-Lib's lookback, and values depend on where the stream " +
+  'starts, settling after a few dozen more events.';
 
 export interface HilbertKernel {
   /**
@@ -76,34 +80,22 @@ const A = 0.0962;
 const B = 0.5769;
 
 /**
- * Filter state layout: 8 blocks (detrender, Q1, jI, jQ) x (odd, even) of 5 doubles: the 3-slot
- * ring `varName_OddOrEven[hilbertIdx]`, then `prev_varName_OddOrEven`, then
- * `prev_varName_input_OddOrEven`.
+ * Filter state. The 3-slot rings `varName_OddOrEven[hilbertIdx]` of the 4 transforms (detrender,
+ * Q1, jI, jQ) x (odd, even) live in one Float64Array at these offsets; their `prev_varName_...`
+ * and `prev_varName_input_...` doubles are locals of `step` (kept in `prevs` between chunks).
+ * DO_HILBERT_TRANSFORM is written out in place, operation for operation: as a function on
+ * typed-array state it costs about 60 % more time per bar.
  */
 const DET_ODD = 0;
-const DET_EVEN = 5;
-const Q1_ODD = 10;
-const Q1_EVEN = 15;
-const JI_ODD = 20;
-const JI_EVEN = 25;
-const JQ_ODD = 30;
-const JQ_EVEN = 35;
-const FILTER_STATE = 40;
-
-/** TA-Lib's DO_HILBERT_TRANSFORM(varName, input, OddOrEvenId), operation for operation. */
-function hilbert(s: Float64Array, o: number, hilbertIdx: number, input: number, adjustedPrevPeriod: number): number {
-  const hilbertTempReal = A * input;
-  let v = -s[o + hilbertIdx];
-  s[o + hilbertIdx] = hilbertTempReal;
-  v += hilbertTempReal;
-  v -= s[o + 3];
-  const prev = B * s[o + 4];
-  s[o + 3] = prev;
-  v += prev;
-  s[o + 4] = input;
-  v *= adjustedPrevPeriod;
-  return v;
-}
+const DET_EVEN = 3;
+const Q1_ODD = 6;
+const Q1_EVEN = 9;
+const JI_ODD = 12;
+const JI_EVEN = 15;
+const JQ_ODD = 18;
+const JQ_EVEN = 21;
+const RINGS = 24;
+const PREVS = 16;
 
 const SMOOTH_PRICE_SIZE = 50; // TA-Lib's SMOOTH_PRICE_SIZE
 const RAW_SIZE = 64; // raw inputs kept: >= 4 for the WMA, >= 50 for the trendline mean
@@ -218,7 +210,8 @@ export function createHilbertKernel(fn: HilbertFunction): HilbertKernel {
   const constDeg2RadBy360 = atan1 * 8.0;
 
   const raw = new Float64Array(RAW_SIZE); // raw inputs, x[t] at rawPos
-  const filters = new Float64Array(FILTER_STATE);
+  const rings = new Float64Array(RINGS); // varName_OddOrEven[3] of the 8 transforms
+  const prevs = new Float64Array(PREVS); // prev_varName_OddOrEven, prev_varName_input_OddOrEven
   const smoothPrice = new Float64Array(SMOOTH_PRICE_SIZE);
 
   // Streaming state (copied into locals in step: closure doubles are boxed in V8).
@@ -275,6 +268,22 @@ export function createHilbertKernel(fn: HilbertFunction): HilbertKernel {
       let it2 = iTrend2;
       let it3 = iTrend3;
       let days = daysInTrend;
+      let pDetOdd = prevs[0];
+      let iDetOdd = prevs[1];
+      let pDetEven = prevs[2];
+      let iDetEven = prevs[3];
+      let pQ1Odd = prevs[4];
+      let iQ1Odd = prevs[5];
+      let pQ1Even = prevs[6];
+      let iQ1Even = prevs[7];
+      let pJIOdd = prevs[8];
+      let iJIOdd = prevs[9];
+      let pJIEven = prevs[10];
+      let iJIEven = prevs[11];
+      let pJQOdd = prevs[12];
+      let iJQOdd = prevs[13];
+      let pJQEven = prevs[14];
+      let iJQEven = prevs[15];
 
       for (let i = 0; i < n; i++) {
         const x = series[i];
@@ -311,25 +320,102 @@ export function createHilbertKernel(fn: HilbertFunction): HilbertKernel {
             if (wantSmoothPrice) smoothPrice[spIdx] = smoothedValue;
             let Q2: number;
             let I2: number;
+            let ht: number;
+            let detrender: number;
+            let Q1: number;
+            let jI: number;
+            let jQ: number;
             if (isOdd === 0) {
-              const detrender = hilbert(filters, DET_EVEN, hIdx, smoothedValue, adjustedPrevPeriod);
-              const Q1 = hilbert(filters, Q1_EVEN, hIdx, detrender, adjustedPrevPeriod);
-              o0 = evenPrev3;
+              // DO_HILBERT_EVEN(detrender, smoothedValue)
+              ht = A * smoothedValue;
+              detrender = -rings[DET_EVEN + hIdx];
+              rings[DET_EVEN + hIdx] = ht;
+              detrender += ht;
+              detrender -= pDetEven;
+              pDetEven = B * iDetEven;
+              detrender += pDetEven;
+              iDetEven = smoothedValue;
+              detrender *= adjustedPrevPeriod;
+              // DO_HILBERT_EVEN(Q1, detrender)
+              ht = A * detrender;
+              Q1 = -rings[Q1_EVEN + hIdx];
+              rings[Q1_EVEN + hIdx] = ht;
+              Q1 += ht;
+              Q1 -= pQ1Even;
+              pQ1Even = B * iQ1Even;
+              Q1 += pQ1Even;
+              iQ1Even = detrender;
+              Q1 *= adjustedPrevPeriod;
+              o0 = evenPrev3; // HT_PHASOR inPhase (I1) and quadrature (Q1)
               o1 = Q1;
-              const jI = hilbert(filters, JI_EVEN, hIdx, evenPrev3, adjustedPrevPeriod);
-              const jQ = hilbert(filters, JQ_EVEN, hIdx, Q1, adjustedPrevPeriod);
+              // DO_HILBERT_EVEN(jI, evenPrev3)
+              ht = A * evenPrev3;
+              jI = -rings[JI_EVEN + hIdx];
+              rings[JI_EVEN + hIdx] = ht;
+              jI += ht;
+              jI -= pJIEven;
+              pJIEven = B * iJIEven;
+              jI += pJIEven;
+              iJIEven = evenPrev3;
+              jI *= adjustedPrevPeriod;
+              // DO_HILBERT_EVEN(jQ, Q1)
+              ht = A * Q1;
+              jQ = -rings[JQ_EVEN + hIdx];
+              rings[JQ_EVEN + hIdx] = ht;
+              jQ += ht;
+              jQ -= pJQEven;
+              pJQEven = B * iJQEven;
+              jQ += pJQEven;
+              iJQEven = Q1;
+              jQ *= adjustedPrevPeriod;
               if (++hIdx === 3) hIdx = 0;
               Q2 = 0.2 * (Q1 + jI) + 0.8 * pQ2;
               I2 = 0.2 * (evenPrev3 - jQ) + 0.8 * pI2;
               oddPrev3 = oddPrev2;
               oddPrev2 = detrender;
             } else {
-              const detrender = hilbert(filters, DET_ODD, hIdx, smoothedValue, adjustedPrevPeriod);
-              const Q1 = hilbert(filters, Q1_ODD, hIdx, detrender, adjustedPrevPeriod);
-              o0 = oddPrev3;
+              // DO_HILBERT_ODD(detrender, smoothedValue)
+              ht = A * smoothedValue;
+              detrender = -rings[DET_ODD + hIdx];
+              rings[DET_ODD + hIdx] = ht;
+              detrender += ht;
+              detrender -= pDetOdd;
+              pDetOdd = B * iDetOdd;
+              detrender += pDetOdd;
+              iDetOdd = smoothedValue;
+              detrender *= adjustedPrevPeriod;
+              // DO_HILBERT_ODD(Q1, detrender)
+              ht = A * detrender;
+              Q1 = -rings[Q1_ODD + hIdx];
+              rings[Q1_ODD + hIdx] = ht;
+              Q1 += ht;
+              Q1 -= pQ1Odd;
+              pQ1Odd = B * iQ1Odd;
+              Q1 += pQ1Odd;
+              iQ1Odd = detrender;
+              Q1 *= adjustedPrevPeriod;
+              o0 = oddPrev3; // HT_PHASOR inPhase (I1) and quadrature (Q1)
               o1 = Q1;
-              const jI = hilbert(filters, JI_ODD, hIdx, oddPrev3, adjustedPrevPeriod);
-              const jQ = hilbert(filters, JQ_ODD, hIdx, Q1, adjustedPrevPeriod);
+              // DO_HILBERT_ODD(jI, oddPrev3)
+              ht = A * oddPrev3;
+              jI = -rings[JI_ODD + hIdx];
+              rings[JI_ODD + hIdx] = ht;
+              jI += ht;
+              jI -= pJIOdd;
+              pJIOdd = B * iJIOdd;
+              jI += pJIOdd;
+              iJIOdd = oddPrev3;
+              jI *= adjustedPrevPeriod;
+              // DO_HILBERT_ODD(jQ, Q1)
+              ht = A * Q1;
+              jQ = -rings[JQ_ODD + hIdx];
+              rings[JQ_ODD + hIdx] = ht;
+              jQ += ht;
+              jQ -= pJQOdd;
+              pJQOdd = B * iJQOdd;
+              jQ += pJQOdd;
+              iJQOdd = Q1;
+              jQ *= adjustedPrevPeriod;
               Q2 = 0.2 * (Q1 + jI) + 0.8 * pQ2;
               I2 = 0.2 * (oddPrev3 - jQ) + 0.8 * pI2;
               evenPrev3 = evenPrev2;
@@ -484,6 +570,22 @@ export function createHilbertKernel(fn: HilbertFunction): HilbertKernel {
       iTrend2 = it2;
       iTrend3 = it3;
       daysInTrend = days;
+      prevs[0] = pDetOdd;
+      prevs[1] = iDetOdd;
+      prevs[2] = pDetEven;
+      prevs[3] = iDetEven;
+      prevs[4] = pQ1Odd;
+      prevs[5] = iQ1Odd;
+      prevs[6] = pQ1Even;
+      prevs[7] = iQ1Even;
+      prevs[8] = pJIOdd;
+      prevs[9] = iJIOdd;
+      prevs[10] = pJIEven;
+      prevs[11] = iJIEven;
+      prevs[12] = pJQOdd;
+      prevs[13] = iJQOdd;
+      prevs[14] = pJQEven;
+      prevs[15] = iJQEven;
     },
   };
 }

@@ -161,6 +161,19 @@ export class Sma implements MovingAverage {
   }
 
   next(x: number): number {
+    if (this.seen < this.lookback) return this.warm(x);
+    // Steady state, as in run().
+    const ring = this.ring;
+    let pos = this.pos;
+    const sum = this.sum + x;
+    ring[pos] = x;
+    pos = pos + 1 === this.period ? 0 : pos + 1;
+    this.pos = pos;
+    this.sum = sum - ring[pos];
+    return sum / this.period;
+  }
+
+  private warm(x: number): number {
     const one = this.one;
     one[0] = x;
     this.run(one, one, 0, 1);
@@ -174,18 +187,22 @@ export class Sma implements MovingAverage {
     let pos = this.pos;
     let seen = this.seen;
     let sum = this.sum;
-    for (let i = from; i < to; i++) {
+    let i = from;
+    for (; i < to && seen < lookback; i++) {
       const x = input[i];
       sum += x;
       ring[pos] = x;
       pos = pos + 1 === period ? 0 : pos + 1;
-      if (seen >= lookback) {
-        output[i] = sum / period;
-        sum -= ring[pos];
-      } else {
-        output[i] = NaN;
-        seen++;
-      }
+      output[i] = NaN;
+      seen++;
+    }
+    for (; i < to; i++) {
+      const x = input[i];
+      sum += x;
+      ring[pos] = x;
+      pos = pos + 1 === period ? 0 : pos + 1;
+      output[i] = sum / period;
+      sum -= ring[pos]; // TA-Lib subtracts the oldest value after the division
     }
     this.pos = pos;
     this.seen = seen;
@@ -209,6 +226,12 @@ export class Ema implements MovingAverage {
   }
 
   next(x: number): number {
+    if (this.seen < this.period) return this.warm(x);
+    const prev = this.prev;
+    return (this.prev = (x - prev) * this.k + prev);
+  }
+
+  private warm(x: number): number {
     const one = this.one;
     one[0] = x;
     this.run(one, one, 0, 1);
@@ -263,6 +286,22 @@ export class Wma implements MovingAverage {
   }
 
   next(x: number): number {
+    if (this.seen < this.lookback) return this.warm(x);
+    const ring = this.ring;
+    let pos = this.pos;
+    ring[pos] = x;
+    pos = pos + 1 === this.period ? 0 : pos + 1;
+    this.pos = pos;
+    let periodSub = this.periodSub + x;
+    periodSub -= this.trailingValue;
+    const periodSum = this.periodSum + x * this.period;
+    this.trailingValue = ring[pos];
+    this.periodSub = periodSub;
+    this.periodSum = periodSum - periodSub;
+    return periodSum / this.divider;
+  }
+
+  private warm(x: number): number {
     const one = this.one;
     one[0] = x;
     this.run(one, one, 0, 1);
@@ -279,23 +318,26 @@ export class Wma implements MovingAverage {
     let periodSum = this.periodSum;
     let periodSub = this.periodSub;
     let trailingValue = this.trailingValue;
-    for (let i = from; i < to; i++) {
+    let i = from;
+    for (; i < to && seen < lookback; i++) {
       const x = input[i];
       ring[pos] = x;
       pos = pos + 1 === period ? 0 : pos + 1;
-      if (seen >= lookback) {
-        periodSub += x;
-        periodSub -= trailingValue;
-        periodSum += x * period;
-        trailingValue = ring[pos]; // oldest value of the window, leaving at the next step
-        output[i] = periodSum / divider;
-        periodSum -= periodSub;
-      } else {
-        seen++;
-        periodSub += x;
-        periodSum += x * seen;
-        output[i] = NaN;
-      }
+      seen++;
+      periodSub += x;
+      periodSum += x * seen;
+      output[i] = NaN;
+    }
+    for (; i < to; i++) {
+      const x = input[i];
+      ring[pos] = x;
+      pos = pos + 1 === period ? 0 : pos + 1;
+      periodSub += x;
+      periodSub -= trailingValue;
+      periodSum += x * period;
+      trailingValue = ring[pos]; // oldest value of the window, leaving at the next step
+      output[i] = periodSum / divider;
+      periodSum -= periodSub;
     }
     this.pos = pos;
     this.seen = seen;
@@ -322,6 +364,16 @@ export class Dema implements MovingAverage {
   }
 
   next(x: number): number {
+    if (this.seen <= this.lookback) return this.warm(x);
+    const k = this.k;
+    const e1 = (x - this.e1) * k + this.e1;
+    const e2 = (e1 - this.e2) * k + this.e2;
+    this.e1 = e1;
+    this.e2 = e2;
+    return 2.0 * e1 - e2;
+  }
+
+  private warm(x: number): number {
     const one = this.one;
     one[0] = x;
     this.run(one, one, 0, 1);
@@ -389,6 +441,18 @@ export class Tema implements MovingAverage {
   }
 
   next(x: number): number {
+    if (this.seen <= this.lookback) return this.warm(x);
+    const k = this.k;
+    const e1 = (x - this.e1) * k + this.e1;
+    const e2 = (e1 - this.e2) * k + this.e2;
+    const e3 = (e2 - this.e3) * k + this.e3;
+    this.e1 = e1;
+    this.e2 = e2;
+    this.e3 = e3;
+    return e3 + (3.0 * e1 - 3.0 * e2);
+  }
+
+  private warm(x: number): number {
     const one = this.one;
     one[0] = x;
     this.run(one, one, 0, 1);
@@ -707,6 +771,25 @@ export class T3 implements MovingAverage {
   }
 
   next(x: number): number {
+    if (this.stage <= 6) return this.warm(x);
+    const k = this.k;
+    const omk = this.oneMinusK;
+    const e1 = k * x + omk * this.e1;
+    const e2 = k * e1 + omk * this.e2;
+    const e3 = k * e2 + omk * this.e3;
+    const e4 = k * e3 + omk * this.e4;
+    const e5 = k * e4 + omk * this.e5;
+    const e6 = k * e5 + omk * this.e6;
+    this.e1 = e1;
+    this.e2 = e2;
+    this.e3 = e3;
+    this.e4 = e4;
+    this.e5 = e5;
+    this.e6 = e6;
+    return this.c1 * e6 + this.c2 * e5 + this.c3 * e4 + this.c4 * e3;
+  }
+
+  private warm(x: number): number {
     const one = this.one;
     one[0] = x;
     this.run(one, one, 0, 1);
