@@ -981,9 +981,6 @@ export class Mama implements MovingAverage {
         continue;
       }
       const adjustedPrevPeriod = 0.075 * period + 0.54;
-      let Q2: number;
-      let I2: number;
-      let tempReal2: number;
       const b = even ? 0 : 5; // parity block inside each transform's 10 slots
       // DO_HILBERT_TRANSFORM(varName, input): slots [3 ring | prev | prevInput] per parity.
       {
@@ -1032,20 +1029,19 @@ export class Mama implements MovingAverage {
         H[o + 4] = Q1;
         jQ *= adjustedPrevPeriod;
       }
+      // I1 is the detrender delayed 3 bars, kept per parity (TA-Lib's I1ForEvenPrev3 / I1ForOddPrev3).
+      const I1 = even ? I1ForEvenPrev3 : I1ForOddPrev3;
+      const Q2 = 0.2 * (Q1 + jI) + 0.8 * prevQ2;
+      const I2 = 0.2 * (I1 - jQ) + 0.8 * prevI2;
       if (even) {
         if (++hilbertIdx === 3) hilbertIdx = 0;
-        Q2 = 0.2 * (Q1 + jI) + 0.8 * prevQ2;
-        I2 = 0.2 * (I1ForEvenPrev3 - jQ) + 0.8 * prevI2;
         I1ForOddPrev3 = I1ForOddPrev2;
         I1ForOddPrev2 = detrender;
-        tempReal2 = I1ForEvenPrev3 !== 0.0 ? Math.atan(Q1 / I1ForEvenPrev3) * RAD2DEG : 0.0;
       } else {
-        Q2 = 0.2 * (Q1 + jI) + 0.8 * prevQ2;
-        I2 = 0.2 * (I1ForOddPrev3 - jQ) + 0.8 * prevI2;
         I1ForEvenPrev3 = I1ForEvenPrev2;
         I1ForEvenPrev2 = detrender;
-        tempReal2 = I1ForOddPrev3 !== 0.0 ? Math.atan(Q1 / I1ForOddPrev3) * RAD2DEG : 0.0;
       }
+      let tempReal2 = I1 !== 0.0 ? Math.atan(Q1 / I1) * RAD2DEG : 0.0;
       even = !even;
       // Delta phase, then alpha.
       let tempReal = prevPhase - tempReal2;
