@@ -271,7 +271,7 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
     // Report.
     ctx.print();
     ctx.print(`hand loop (fused, Float64Array):  ${mega(handRate)}bars/s  (${handTimed.bestMs.toFixed(1)} ms, best of ${HAND_RUNS})`);
-    ctx.print(`graph stepping (timings.stepMs: parsing excluded, the broker's report and metrics included; best of ${GRAPH_RUNS}):`);
+    ctx.print(`graph stepping (timings.stepMs: every event through every node, per-bar equity kept; parsing and the final metrics excluded; best of ${GRAPH_RUNS}):`);
     for (const chunk of CHUNKS) {
       const g = graphFigures[chunk];
       const note = chunk === 1 ? '  (live mode: event by event)' : chunk === MAIN_CHUNK ? `  target >= ${TARGET_RATIO}x: ${met(g.ratio >= TARGET_RATIO)}` : '';

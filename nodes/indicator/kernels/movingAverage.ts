@@ -892,10 +892,9 @@ const RAD2DEG = 180.0 / (4.0 * Math.atan(1));
 export class Mama implements MovingAverage {
   readonly lookback = 32;
   private readonly one = new Float64Array(1);
-  private readonly fams = new Float64Array(1);
   /** Hilbert state: per transform (detrender, Q1, jI, jQ) and parity, 3 slots + prev + prevInput. */
   private readonly h = new Float64Array(4 * 2 * 5);
-  /** Scalar state, see `run` for the names. */
+  /** Scalar state, see `steady` for the names. */
   private readonly s = new Float64Array(24);
   private readonly last4 = new Float64Array(4); // ring of the last 4 inputs (price WMA)
   private seen = 0;
@@ -911,16 +910,70 @@ export class Mama implements MovingAverage {
   next(x: number): number {
     const one = this.one;
     one[0] = x;
-    this.runBoth(one, one, this.fams, 0, 1);
+    this.runBoth(one, one, one, 0, 1);
     return one[0];
   }
 
   run(input: Float64Array, output: Float64Array, from: number, to: number): void {
-    this.runBoth(input, output, undefined, from, to);
+    // FAMA is written first, then MAMA over it: the same array receives MAMA.
+    this.runBoth(input, output, output, from, to);
   }
 
-  /** As `run`, also writing FAMA to `famaOut` when given. */
-  runBoth(input: Float64Array, mamaOut: Float64Array, famaOut: Float64Array | undefined, from: number, to: number): void {
+  /** As `run`, also writing FAMA to `famaOut` (FAMA is written before MAMA: they may be the same array). */
+  runBoth(input: Float64Array, mamaOut: Float64Array, famaOut: Float64Array, from: number, to: number): void {
+    // The first 12 inputs only prime the price smoother; the steady loop is a separate function,
+    // called on blocks of at most 64 inputs: its loop body is large, and a long first call would
+    // get it optimised before its prologue has type feedback (then V8 keeps entering it through
+    // on-stack replacement, boxing doubles). Blocks cost a few loads and stores per 64 inputs.
+    let i = this.seen < 12 ? this.prime(input, mamaOut, famaOut, from, to) : from;
+    while (i < to) {
+      const end = to - i > 64 ? i + 64 : to;
+      this.steady(input, mamaOut, famaOut, i, end);
+      i = end;
+    }
+  }
+
+  /** TA-Lib's WMA priming (inputs 0..11): returns the index of the first input not consumed. */
+  private prime(input: Float64Array, mamaOut: Float64Array, famaOut: Float64Array, from: number, to: number): number {
+    const S = this.s;
+    const last4 = this.last4;
+    let periodWMASum = S[0];
+    let periodWMASub = S[1];
+    let trailingWMAValue = S[2];
+    let seen = this.seen;
+    let w4 = this.w4;
+    let i = from;
+    for (; i < to && seen < 12; i++) {
+      const x = input[i];
+      last4[w4] = x;
+      w4 = w4 + 1 === 4 ? 0 : w4 + 1;
+      if (seen === 0) {
+        periodWMASub = x;
+        periodWMASum = x;
+      } else if (seen < 3) {
+        periodWMASub += x;
+        periodWMASum += x * (seen + 1.0);
+      } else {
+        periodWMASub += x;
+        periodWMASub -= trailingWMAValue;
+        periodWMASum += x * 4.0;
+        trailingWMAValue = last4[w4]; // the input 3 events before this one
+        periodWMASum -= periodWMASub;
+      }
+      seen++;
+      famaOut[i] = NaN;
+      mamaOut[i] = NaN;
+    }
+    S[0] = periodWMASum;
+    S[1] = periodWMASub;
+    S[2] = trailingWMAValue;
+    this.seen = seen;
+    this.w4 = w4;
+    return i;
+  }
+
+  /** Inputs 12 on: smoother, Hilbert transforms, MAMA and FAMA (NaN until input 32). */
+  private steady(input: Float64Array, mamaOut: Float64Array, famaOut: Float64Array, from: number, to: number): void {
     const fastLimit = this.fastLimit;
     const slowLimit = this.slowLimit;
     const H = this.h;
@@ -951,22 +1004,9 @@ export class Mama implements MovingAverage {
     let even = this.even;
     for (let i = from; i < to; i++) {
       const todayValue = input[i];
-      // Price smoother: TA-Lib's 4-bar WMA (periodWMASum * 0.1), primed with 3 inputs.
+      // Price smoother: TA-Lib's 4-bar WMA (periodWMASum * 0.1).
       last4[w4] = todayValue;
       w4 = w4 + 1 === 4 ? 0 : w4 + 1;
-      if (seen < 3) {
-        if (seen === 0) {
-          periodWMASub = todayValue;
-          periodWMASum = todayValue;
-        } else {
-          periodWMASub += todayValue;
-          periodWMASum += todayValue * (seen + 1.0);
-        }
-        seen++;
-        mamaOut[i] = NaN;
-        if (famaOut) famaOut[i] = NaN;
-        continue;
-      }
       periodWMASub += todayValue;
       periodWMASub -= trailingWMAValue;
       periodWMASum += todayValue * 4.0;
@@ -974,12 +1014,6 @@ export class Mama implements MovingAverage {
       trailingWMAValue = last4[w4];
       const smoothedValue = periodWMASum * 0.1;
       periodWMASum -= periodWMASub;
-      if (seen < 12) {
-        seen++;
-        mamaOut[i] = NaN;
-        if (famaOut) famaOut[i] = NaN;
-        continue;
-      }
       const adjustedPrevPeriod = 0.075 * period + 0.54;
       const b = even ? 0 : 5; // parity block inside each transform's 10 slots
       // DO_HILBERT_TRANSFORM(varName, input): slots [3 ring | prev | prevInput] per parity.
@@ -1057,12 +1091,12 @@ export class Mama implements MovingAverage {
       tempReal *= 0.5;
       fama = tempReal * mama + (1 - tempReal) * fama;
       if (seen >= 32) {
+        famaOut[i] = fama;
         mamaOut[i] = mama;
-        if (famaOut) famaOut[i] = fama;
       } else {
         seen++;
+        famaOut[i] = NaN;
         mamaOut[i] = NaN;
-        if (famaOut) famaOut[i] = NaN;
       }
       // Period for the next bar.
       Re = 0.2 * (I2 * prevI2 + Q2 * prevQ2) + 0.8 * Re;
