@@ -12,9 +12,12 @@ export const macdfix = defineNode({
     'of macd; macdHist = macd - macdSignal. Each EMA is (x - prev) * k + prev seeded with a simple ' +
     'average; both price EMAs give their first value on event 25, so the 12-event EMA is seeded with ' +
     'the average of the 12 values ending there; the signal EMA is seeded with the average of its ' +
-    'first signalPeriod macd values (a signalPeriod of 1 still runs the EMA with k = 1). All three ' +
-    'outputs start after 25 + signalPeriod - 1 events. Values equal TA-Lib MACDFIX to the last bit. ' +
-    'EMAs never forget their seed: values depend on where the stream starts.',
+    'first signalPeriod macd values. All three outputs start after 25 + signalPeriod - 1 events. ' +
+    'Values equal TA-Lib MACDFIX to the last bit for signalPeriod >= 2. signalPeriod 1: TA-Lib 0.6 ' +
+    'takes the EMA lookback of period 1 as -1 and returns one event early, with an uninitialised ' +
+    'first macd and a signal line read 2 events ahead; this node runs the signal EMA with k = 1 (the ' +
+    'signal equals macd up to rounding) from event 25. EMAs never forget their seed: values depend ' +
+    'on where the stream starts.',
   params: Type.Object(
     { signalPeriod: Type.Integer({ minimum: 1, maximum: 100000, default: 9, description: 'Period of the signal EMA of the macd line.' }) },
     { additionalProperties: false },

@@ -9,10 +9,12 @@ export const trix = defineNode({
   description:
     'EMA3 = EMA(EMA(EMA(x))), each with k = 2 / (timePeriod + 1) and (x - prev) * k + prev, each ' +
     'seeded with the simple average of the first timePeriod values of its input, as in TA-Lib; value ' +
-    '= ((EMA3 / previous EMA3) - 1) * 100, or 0 when the previous EMA3 is 0 (TA-Lib ROC). A ' +
-    'timePeriod of 1 still runs the EMAs with k = 1. No output for the first 3 * (timePeriod - 1) + 1 ' +
-    'events. Values equal TA-Lib TRIX to the last bit. EMAs never forget their seed: values depend on ' +
-    'where the stream starts.',
+    '= ((EMA3 / previous EMA3) - 1) * 100, or 0 when the previous EMA3 is 0 (TA-Lib ROC). No output ' +
+    'for the first 3 * (timePeriod - 1) + 1 events. Values equal TA-Lib TRIX to the last bit for ' +
+    'timePeriod >= 2. timePeriod 1: TA-Lib 0.6 takes the EMA lookback of period 1 as -1 (its EMA ' +
+    'accepts periods >= 2) and returns misaligned values read from uninitialised memory; this node ' +
+    'runs the EMAs with k = 1 (the input itself) and outputs from event 1. EMAs never forget their ' +
+    'seed: values depend on where the stream starts.',
   params: Type.Object(
     { timePeriod: Type.Integer({ minimum: 1, maximum: 100000, default: 30, description: 'Period of the three EMAs.' }) },
     { additionalProperties: false },
