@@ -108,11 +108,14 @@ function handRsi(x: Float64Array, p: number): Float64Array {
 
 function handMacd(x: Float64Array, fast: number, slow: number, signal: number): Float64Array {
   // TA-Lib seeds the fast EMA with the SMA of the `fast` values ending where the slow EMA starts.
+  // Writes all three outputs, as the node does; returns the histogram.
   const n = x.length;
   const kf = 2 / (fast + 1);
   const ks = 2 / (slow + 1);
   const kg = 2 / (signal + 1);
   const hist = new Float64Array(n).fill(NaN);
+  const macdLine = new Float64Array(n).fill(NaN);
+  const signalLine = new Float64Array(n).fill(NaN);
   let sf = 0.0;
   let ss = 0.0;
   for (let i = 0; i < slow; i++) {
@@ -132,10 +135,14 @@ function handMacd(x: Float64Array, fast: number, slow: number, signal: number): 
       seed += m;
       if (++count === signal) {
         sig = seed / signal;
+        macdLine[i] = m;
+        signalLine[i] = sig;
         hist[i] = m - sig;
       }
     } else {
       sig = (m - sig) * kg + sig;
+      macdLine[i] = m;
+      signalLine[i] = sig;
       hist[i] = m - sig;
     }
   }
@@ -143,7 +150,10 @@ function handMacd(x: Float64Array, fast: number, slow: number, signal: number): 
 }
 
 function handBbandsUpper(x: Float64Array, p: number, dev: number): Float64Array {
+  // Writes all three bands, as the node does; returns the upper one.
   const out = new Float64Array(x.length).fill(NaN);
+  const middle = new Float64Array(x.length).fill(NaN);
+  const lower = new Float64Array(x.length).fill(NaN);
   let sum = 0.0;
   let sq = 0.0;
   for (let i = 0; i < x.length; i++) {
@@ -152,7 +162,10 @@ function handBbandsUpper(x: Float64Array, p: number, dev: number): Float64Array 
     if (i >= p - 1) {
       const mean = sum / p;
       const variance = sq / p - mean * mean;
-      out[i] = mean + dev * (variance > 1e-8 ? Math.sqrt(variance) : 0);
+      const sd = variance > 1e-14 ? Math.sqrt(variance) : 0;
+      out[i] = mean + dev * sd;
+      middle[i] = mean;
+      lower[i] = mean - dev * sd;
       sum -= x[i - p + 1];
       sq -= x[i - p + 1] * x[i - p + 1];
     }

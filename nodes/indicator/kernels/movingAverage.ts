@@ -71,6 +71,15 @@ export const MA_TYPES_TEXT =
   'adaptive: ignores the period, fastLimit 0.5, slowLimit 0.05), t3 (Tillson T3, vFactor 0.7); ' +
   'a period of 1 passes the input through for every type, as TA-Lib MA does';
 
+/**
+ * Inputs per call of a kernel's inner loop. `run` walks its range in blocks of this size: a hot
+ * loop that only ever runs in short calls is optimised by V8 between calls, whereas a long first
+ * call gets it compiled by on-stack replacement, and in Node 20 a later deoptimisation (a new
+ * instance taking the warm-up path) can then leave it in baseline code for good (3-4x slower).
+ * The cost is one call and a few field loads and stores per block.
+ */
+export const BLOCK = 128;
+
 /** TA_MA_Lookback(period, type): leading inputs without output. */
 export function maLookback(type: MaType, period: number): number {
   if (period <= 1) return 0;
@@ -181,6 +190,15 @@ export class Sma implements MovingAverage {
   }
 
   run(input: Float64Array, output: Float64Array, from: number, to: number): void {
+    // Blocks of at most BLOCK inputs: V8 optimises runRange between calls (see BLOCK).
+    while (from < to) {
+      const end = to - from > BLOCK ? from + BLOCK : to;
+      this.runRange(input, output, from, end);
+      from = end;
+    }
+  }
+
+  private runRange(input: Float64Array, output: Float64Array, from: number, to: number): void {
     const ring = this.ring;
     const period = this.period;
     const lookback = this.lookback;
@@ -239,6 +257,15 @@ export class Ema implements MovingAverage {
   }
 
   run(input: Float64Array, output: Float64Array, from: number, to: number): void {
+    // Blocks of at most BLOCK inputs: V8 optimises runRange between calls (see BLOCK).
+    while (from < to) {
+      const end = to - from > BLOCK ? from + BLOCK : to;
+      this.runRange(input, output, from, end);
+      from = end;
+    }
+  }
+
+  private runRange(input: Float64Array, output: Float64Array, from: number, to: number): void {
     const period = this.period;
     const k = this.k;
     let prev = this.prev;
@@ -309,6 +336,15 @@ export class Wma implements MovingAverage {
   }
 
   run(input: Float64Array, output: Float64Array, from: number, to: number): void {
+    // Blocks of at most BLOCK inputs: V8 optimises runRange between calls (see BLOCK).
+    while (from < to) {
+      const end = to - from > BLOCK ? from + BLOCK : to;
+      this.runRange(input, output, from, end);
+      from = end;
+    }
+  }
+
+  private runRange(input: Float64Array, output: Float64Array, from: number, to: number): void {
     const ring = this.ring;
     const period = this.period;
     const lookback = this.lookback;
@@ -381,6 +417,15 @@ export class Dema implements MovingAverage {
   }
 
   run(input: Float64Array, output: Float64Array, from: number, to: number): void {
+    // Blocks of at most BLOCK inputs: V8 optimises runRange between calls (see BLOCK).
+    while (from < to) {
+      const end = to - from > BLOCK ? from + BLOCK : to;
+      this.runRange(input, output, from, end);
+      from = end;
+    }
+  }
+
+  private runRange(input: Float64Array, output: Float64Array, from: number, to: number): void {
     const period = this.period;
     const k = this.k;
     const lookback = this.lookback;
@@ -460,6 +505,15 @@ export class Tema implements MovingAverage {
   }
 
   run(input: Float64Array, output: Float64Array, from: number, to: number): void {
+    // Blocks of at most BLOCK inputs: V8 optimises runRange between calls (see BLOCK).
+    while (from < to) {
+      const end = to - from > BLOCK ? from + BLOCK : to;
+      this.runRange(input, output, from, end);
+      from = end;
+    }
+  }
+
+  private runRange(input: Float64Array, output: Float64Array, from: number, to: number): void {
     const period = this.period;
     const k = this.k;
     const lookback = this.lookback;
@@ -550,6 +604,15 @@ export class Trima implements MovingAverage {
   }
 
   run(input: Float64Array, output: Float64Array, from: number, to: number): void {
+    // Blocks of at most BLOCK inputs: V8 optimises runRange between calls (see BLOCK).
+    while (from < to) {
+      const end = to - from > BLOCK ? from + BLOCK : to;
+      this.runRange(input, output, from, end);
+      from = end;
+    }
+  }
+
+  private runRange(input: Float64Array, output: Float64Array, from: number, to: number): void {
     const ring = this.ring;
     const period = this.period;
     const factor = this.factor;
@@ -662,6 +725,15 @@ export class Kama implements MovingAverage {
   }
 
   run(input: Float64Array, output: Float64Array, from: number, to: number): void {
+    // Blocks of at most BLOCK inputs: V8 optimises runRange between calls (see BLOCK).
+    while (from < to) {
+      const end = to - from > BLOCK ? from + BLOCK : to;
+      this.runRange(input, output, from, end);
+      from = end;
+    }
+  }
+
+  private runRange(input: Float64Array, output: Float64Array, from: number, to: number): void {
     const ring = this.ring;
     const period = this.period;
     let pos = this.pos;
@@ -797,6 +869,15 @@ export class T3 implements MovingAverage {
   }
 
   run(input: Float64Array, output: Float64Array, from: number, to: number): void {
+    // Blocks of at most BLOCK inputs: V8 optimises runRange between calls (see BLOCK).
+    while (from < to) {
+      const end = to - from > BLOCK ? from + BLOCK : to;
+      this.runRange(input, output, from, end);
+      from = end;
+    }
+  }
+
+  private runRange(input: Float64Array, output: Float64Array, from: number, to: number): void {
     const k = this.k;
     const omk = this.oneMinusK;
     const c1 = this.c1;
@@ -1147,4 +1228,34 @@ export function chunkStart(from: number, row: number, n: number): number {
   if (from <= row) return 0;
   const d = from - row;
   return d < n ? d : n;
+}
+
+/*
+ * Small loops shared by the kinds built on moving averages (MACDEXT, MACDFIX, APO, PPO, TRIX,
+ * STOCH...). Module functions rather than loops inside each kind's `step` closure: one hot,
+ * monomorphic copy that V8 keeps optimised whatever the number of node instances.
+ */
+
+/** out[from..to) = NaN. */
+export function fillNaN(out: Float64Array, from: number, to: number): void {
+  for (let i = from; i < to; i++) out[i] = NaN;
+}
+
+/** a[i] = a[i] - b[i] over [from, to). */
+export function subtractInPlace(a: Float64Array, b: Float64Array, from: number, to: number): void {
+  for (let i = from; i < to; i++) a[i] = a[i] - b[i];
+}
+
+/** b[i] = a[i] - b[i] over [from, to). */
+export function subtractFromInPlace(a: Float64Array, b: Float64Array, from: number, to: number): void {
+  for (let i = from; i < to; i++) b[i] = a[i] - b[i];
+}
+
+/** MACD outputs over [from, to): outMacd = macd, outHist = macd - signal (signal already in place). */
+export function macdOutputs(macd: Float64Array, signal: Float64Array, outMacd: Float64Array, outHist: Float64Array, from: number, to: number): void {
+  for (let i = from; i < to; i++) {
+    const m = macd[i];
+    outMacd[i] = m;
+    outHist[i] = m - signal[i];
+  }
 }

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { createMovingAverage, maLookback, maTypeParam, MA_TYPES_TEXT } from '../kernels/movingAverage.js';
+import { createMovingAverage, maLookback, maTypeParam, MA_TYPES_TEXT, subtractFromInPlace } from '../kernels/movingAverage.js';
 
 export const apo = defineNode({
   kind: 'indicator.apo',
@@ -33,9 +33,7 @@ export const apo = defineNode({
         const f = fastBuf;
         fast.run(series, f, 0, n);
         slow.run(series, value, 0, n);
-        for (let i = 0; i < n; i++) {
-          value[i] = f[i] - value[i]; // NaN during the slow average's warm-up
-        }
+        subtractFromInPlace(f, value, 0, n); // NaN during the slow average's warm-up
       },
     };
   },

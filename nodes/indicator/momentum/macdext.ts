@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { chunkStart, createMovingAverage, maLookback, maTypeParam, MA_TYPES_TEXT } from '../kernels/movingAverage.js';
+import { chunkStart, createMovingAverage, maLookback, maTypeParam, MA_TYPES_TEXT, fillNaN, macdOutputs, subtractInPlace } from '../kernels/movingAverage.js';
 
 const period = (def: number, min: number, description: string) => Type.Integer({ minimum: min, maximum: 100000, default: def, description });
 
@@ -68,19 +68,13 @@ export const macdext = defineNode({
         const mFrom = chunkStart(firstMacd, r0, n);
         fast.run(series, f, fFrom, n);
         slow.run(series, s, sFrom, n);
-        for (let i = mFrom; i < n; i++) f[i] = f[i] - s[i];
+        subtractInPlace(f, s, mFrom, n);
         signal.run(f, outSignal, mFrom, n);
         const oFrom = chunkStart(firstOut, r0, n);
-        for (let i = 0; i < oFrom; i++) {
-          outMacd[i] = NaN;
-          outSignal[i] = NaN;
-          outHist[i] = NaN;
-        }
-        for (let i = oFrom; i < n; i++) {
-          const m = f[i];
-          outMacd[i] = m;
-          outHist[i] = m - outSignal[i];
-        }
+        fillNaN(outMacd, 0, oFrom);
+        fillNaN(outSignal, 0, oFrom);
+        fillNaN(outHist, 0, oFrom);
+        macdOutputs(f, outSignal, outMacd, outHist, oFrom, n);
         row = r0 + n;
       },
     };

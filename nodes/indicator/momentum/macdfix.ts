@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { chunkStart, createEma } from '../kernels/movingAverage.js';
+import { chunkStart, createEma, fillNaN, macdOutputs, subtractInPlace } from '../kernels/movingAverage.js';
 
 export const macdfix = defineNode({
   kind: 'indicator.macdfix',
@@ -51,19 +51,13 @@ export const macdfix = defineNode({
         const mFrom = chunkStart(firstMacd, r0, n);
         slow.run(series, s, 0, n);
         fast.run(series, f, chunkStart(fastFrom, r0, n), n);
-        for (let i = mFrom; i < n; i++) f[i] = f[i] - s[i];
+        subtractInPlace(f, s, mFrom, n);
         signal.run(f, outSignal, mFrom, n);
         const oFrom = chunkStart(firstOut, r0, n);
-        for (let i = 0; i < oFrom; i++) {
-          outMacd[i] = NaN;
-          outSignal[i] = NaN;
-          outHist[i] = NaN;
-        }
-        for (let i = oFrom; i < n; i++) {
-          const m = f[i];
-          outMacd[i] = m;
-          outHist[i] = m - outSignal[i];
-        }
+        fillNaN(outMacd, 0, oFrom);
+        fillNaN(outSignal, 0, oFrom);
+        fillNaN(outHist, 0, oFrom);
+        macdOutputs(f, outSignal, outMacd, outHist, oFrom, n);
         row = r0 + n;
       },
     };

@@ -37,12 +37,17 @@ export const ppo = defineNode({
         const f = fastBuf;
         fast.run(series, f, 0, n);
         slow.run(series, value, 0, n);
-        for (let i = 0; i < n; i++) {
-          const slowMa = value[i];
-          // NaN during the slow average's warm-up (NaN is not within epsilon of 0).
-          value[i] = !(-TA_EPSILON < slowMa && slowMa < TA_EPSILON) ? ((f[i] - slowMa) / slowMa) * 100.0 : 0.0;
-        }
+        percentOf(f, value, n);
       },
     };
   },
 });
+
+/** slow[i] = ((fast[i] - slow[i]) / slow[i]) * 100, 0 when slow[i] is within 1e-14 of 0 (TA-Lib INT_PO). */
+function percentOf(fast: Float64Array, slow: Float64Array, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const slowMa = slow[i];
+    // NaN during the slow average's warm-up (NaN is not within epsilon of 0).
+    slow[i] = !(-TA_EPSILON < slowMa && slowMa < TA_EPSILON) ? ((fast[i] - slowMa) / slowMa) * 100.0 : 0.0;
+  }
+}

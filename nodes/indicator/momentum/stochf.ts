@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
 import { FastK } from '../kernels/maExtremes.js';
-import { chunkStart, createMovingAverage, maLookback, maTypeParam, MA_TYPES_TEXT } from '../kernels/movingAverage.js';
+import { chunkStart, createMovingAverage, maLookback, maTypeParam, MA_TYPES_TEXT, fillNaN } from '../kernels/movingAverage.js';
 
 const period = (def: number, description: string) => Type.Integer({ minimum: 1, maximum: 100000, default: def, description });
 
@@ -40,10 +40,8 @@ export const stochf = defineNode({
         kernel.run(high, low, close, fastK, 0, n);
         fastDAverage.run(fastK, fastD, chunkStart(firstK, r0, n), n);
         const oFrom = chunkStart(firstOut, r0, n);
-        for (let i = 0; i < oFrom; i++) {
-          fastK[i] = NaN;
-          fastD[i] = NaN;
-        }
+        fillNaN(fastK, 0, oFrom);
+        fillNaN(fastD, 0, oFrom);
         row = r0 + n;
       },
     };

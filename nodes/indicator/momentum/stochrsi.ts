@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
 import { FastK } from '../kernels/maExtremes.js';
-import { chunkStart, createMovingAverage, maLookback, maTypeParam, MA_TYPES_TEXT } from '../kernels/movingAverage.js';
+import { BLOCK, chunkStart, createMovingAverage, maLookback, maTypeParam, MA_TYPES_TEXT, type MaType, type MovingAverage } from '../kernels/movingAverage.js';
 
 /** TA-Lib TA_IS_ZERO: -1e-14 < v < 1e-14. */
 const TA_EPSILON = 0.00000000000001;
@@ -32,77 +32,100 @@ export const stochrsi = defineNode({
   outputs: { fastK: port.number(), fastD: port.number() },
   defaultOutput: 'fastK',
   warmup: (p) => p.timePeriod + p.fastKPeriod - 1 + maLookback(p.fastDMAType, p.fastDPeriod),
-  create: ({ timePeriod, fastKPeriod, fastDPeriod, fastDMAType }) => {
-    const kernel = new FastK(fastKPeriod);
-    const fastDAverage = createMovingAverage(fastDMAType, fastDPeriod);
-    const period = timePeriod;
-    const pm1 = timePeriod - 1;
-    const firstK = period + kernel.lookback; // row of the first fastK
-    const firstOut = firstK + fastDAverage.lookback;
-    let rsiBuf = new Float64Array(0); // per-chunk scratch, grown to the largest chunk
-    let row = 0; // absolute row of the next event
-    // RSI state in a typed array (always loaded as doubles): previous value, average gain, average loss.
-    const state = new Float64Array(3);
-    return {
-      step(n, _t, { series }, { fastK, fastD }) {
-        // Closure constants in locals: the loop keeps them in registers.
-        const period_ = period;
-        const pm1_ = pm1;
-        if (rsiBuf.length < n) rsiBuf = new Float64Array(n);
-        const rsi = rsiBuf;
-        const r0 = row;
-        let pv = state[0];
-        let gain = state[1];
-        let loss = state[2];
-        let i = 0;
-        // RSI warm-up (TA-Lib RSI): the first value, then timePeriod changes summed.
-        for (let r = r0; i < n && r <= period_; i++, r++) {
-          const x = series[i];
-          if (r === 0) {
-            pv = x;
-            rsi[i] = NaN;
-            continue;
-          }
-          const d = x - pv;
-          pv = x;
-          if (d < 0) loss -= d;
-          else gain += d;
-          if (r < period_) {
-            rsi[i] = NaN;
-            continue;
-          }
-          loss /= period_;
-          gain /= period_;
-          const sum = gain + loss;
-          rsi[i] = !(-TA_EPSILON < sum && sum < TA_EPSILON) ? 100.0 * (gain / sum) : 0.0;
-        }
-        for (; i < n; i++) {
-          const x = series[i];
-          const d = x - pv;
-          pv = x;
-          loss *= pm1_;
-          gain *= pm1_;
-          if (d < 0) loss -= d;
-          else gain += d;
-          loss /= period_;
-          gain /= period_;
-          const sum = gain + loss;
-          rsi[i] = !(-TA_EPSILON < sum && sum < TA_EPSILON) ? 100.0 * (gain / sum) : 0.0;
-        }
-        state[0] = pv;
-        state[1] = gain;
-        state[2] = loss;
-        // Fast stochastic of the RSI, started on the first RSI value.
-        const kFrom = chunkStart(period_, r0, n);
-        kernel.run(rsi, rsi, rsi, fastK, kFrom, n);
-        fastDAverage.run(fastK, fastD, chunkStart(firstK, r0, n), n);
-        const oFrom = chunkStart(firstOut, r0, n);
-        for (let j = 0; j < oFrom; j++) {
-          fastK[j] = NaN;
-          fastD[j] = NaN;
-        }
-        row = r0 + n;
-      },
-    };
-  },
+  create: ({ timePeriod, fastKPeriod, fastDPeriod, fastDMAType }) => new StochRsiKernel(timePeriod, fastKPeriod, fastDPeriod, fastDMAType),
 });
+
+/** TA-Lib RSI, then the fast stochastic of it; a class: V8 optimises a method once for every instance. */
+class StochRsiKernel {
+  private readonly fastK: FastK;
+  private readonly fastDAverage: MovingAverage;
+  private readonly firstK: number; // row of the first fastK
+  private readonly firstOut: number;
+  private readonly state = new Float64Array(3); // RSI: previous value, average gain, average loss (always loaded as doubles)
+  private rsiBuf = new Float64Array(0); // per-chunk scratch, grown to the largest chunk
+  private row = 0; // absolute row of the next event
+  private rsiRow = 0; // rows the RSI has consumed
+
+  constructor(
+    private readonly period: number,
+    fastKPeriod: number,
+    fastDPeriod: number,
+    fastDMAType: MaType,
+  ) {
+    this.fastK = new FastK(fastKPeriod);
+    this.fastDAverage = createMovingAverage(fastDMAType, fastDPeriod);
+    this.firstK = period + this.fastK.lookback;
+    this.firstOut = this.firstK + this.fastDAverage.lookback;
+  }
+
+  step(n: number, _t: Float64Array, { series }: { series: Float64Array }, { fastK, fastD }: { fastK: Float64Array; fastD: Float64Array }): void {
+    if (this.rsiBuf.length < n) this.rsiBuf = new Float64Array(n);
+    const rsi = this.rsiBuf;
+    const r0 = this.row;
+    // RSI in blocks of at most BLOCK rows: V8 optimises `rsiRange` between calls (see kernels/movingAverage BLOCK).
+    for (let from = 0; from < n; ) {
+      const to = n - from > BLOCK ? from + BLOCK : n;
+      this.rsiRange(series, rsi, from, to);
+      from = to;
+    }
+    // Fast stochastic of the RSI, started on the first RSI value.
+    const period = this.period;
+    this.fastK.run(rsi, rsi, rsi, fastK, chunkStart(period, r0, n), n);
+    this.fastDAverage.run(fastK, fastD, chunkStart(this.firstK, r0, n), n);
+    const oFrom = chunkStart(this.firstOut, r0, n);
+    for (let j = 0; j < oFrom; j++) {
+      fastK[j] = NaN;
+      fastD[j] = NaN;
+    }
+    this.row = r0 + n;
+  }
+
+  /** TA-Lib RSI of series[from..to) into rsi[from..to). */
+  private rsiRange(series: Float64Array, rsi: Float64Array, from: number, to: number): void {
+    const period = this.period;
+    const pm1 = period - 1;
+    const state = this.state;
+    let pv = state[0];
+    let gain = state[1];
+    let loss = state[2];
+    let i = from;
+    // Warm-up (TA-Lib RSI): the first value, then timePeriod changes summed.
+    for (let r = this.rsiRow; i < to && r <= period; i++, r++) {
+      const x = series[i];
+      if (r === 0) {
+        pv = x;
+        rsi[i] = NaN;
+        continue;
+      }
+      const d = x - pv;
+      pv = x;
+      if (d < 0) loss -= d;
+      else gain += d;
+      if (r < period) {
+        rsi[i] = NaN;
+        continue;
+      }
+      loss /= period;
+      gain /= period;
+      const sum = gain + loss;
+      rsi[i] = !(-TA_EPSILON < sum && sum < TA_EPSILON) ? 100.0 * (gain / sum) : 0.0;
+    }
+    for (; i < to; i++) {
+      const x = series[i];
+      const d = x - pv;
+      pv = x;
+      loss *= pm1;
+      gain *= pm1;
+      if (d < 0) loss -= d;
+      else gain += d;
+      loss /= period;
+      gain /= period;
+      const sum = gain + loss;
+      rsi[i] = !(-TA_EPSILON < sum && sum < TA_EPSILON) ? 100.0 * (gain / sum) : 0.0;
+    }
+    state[0] = pv;
+    state[1] = gain;
+    state[2] = loss;
+    this.rsiRow += to - from;
+  }
+}

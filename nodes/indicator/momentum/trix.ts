@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { chunkStart, createEma } from '../kernels/movingAverage.js';
+import { chunkStart, createEma, fillNaN } from '../kernels/movingAverage.js';
 
 export const trix = defineNode({
   kind: 'indicator.trix',
@@ -46,17 +46,23 @@ export const trix = defineNode({
         const from3 = chunkStart(2 * lb, r0, n);
         ema3.run(b2, b1, from3, n); // EMA3 into b1 (EMA1 no longer needed from there)
         const oFrom = chunkStart(firstOut, r0, n);
-        let p = prev[0];
-        if (oFrom > 0 && oFrom < n) p = b1[oFrom - 1]; // EMA3 of the event before the first output
-        for (let i = 0; i < oFrom; i++) value[i] = NaN;
-        for (let i = oFrom; i < n; i++) {
-          const e = b1[i];
-          value[i] = p !== 0.0 ? (e / p - 1.0) * 100.0 : 0.0;
-          p = e;
-        }
+        // EMA3 of the event before the first output of this chunk.
+        const p = oFrom > 0 && oFrom < n ? b1[oFrom - 1] : prev[0];
+        fillNaN(value, 0, oFrom);
+        rocInto(b1, value, oFrom, n, p);
         if (n > 0) prev[0] = b1[n - 1];
         row = r0 + n;
       },
     };
   },
 });
+
+/** TA-Lib ROC(1) of values[from..to) into out: ((x / previous) - 1) * 100, 0 when previous is 0. */
+function rocInto(values: Float64Array, out: Float64Array, from: number, to: number, previous: number): void {
+  let p = previous;
+  for (let i = from; i < to; i++) {
+    const e = values[i];
+    out[i] = p !== 0.0 ? (e / p - 1.0) * 100.0 : 0.0;
+    p = e;
+  }
+}

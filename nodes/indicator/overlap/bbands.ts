@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { createMovingAverage, maLookback, maTypeParam, MA_TYPES_TEXT, type MaType } from '../kernels/movingAverage.js';
+import { BLOCK, createMovingAverage, maLookback, maTypeParam, MA_TYPES_TEXT, type MaType, type MovingAverage } from '../kernels/movingAverage.js';
 
 /** TA-Lib 0.6 TA_IS_ZERO_OR_NEG threshold. */
 const EPSILON = 0.00000001;
@@ -41,7 +41,7 @@ export const bbands = defineNode({
   defaultOutput: 'middleBand',
   warmup: (p) => Math.max(maLookback(p.maType ?? 'sma', p.timePeriod), p.timePeriod - 1),
   create: ({ timePeriod, nbDevUp, nbDevDn, maType }) => {
-    if (maType !== undefined && maType !== 'sma') return otherMaBands(timePeriod, nbDevUp, nbDevDn, maType);
+    if (maType !== undefined && maType !== 'sma') return new OtherMaBands(timePeriod, nbDevUp, nbDevDn, maType);
     // TA-Lib's five band loops, chosen once: 0 same multiplier 1, 1 same multiplier,
     // 2 only the lower multiplied, 3 only the upper multiplied, 4 both multiplied.
     const branch =
@@ -100,106 +100,130 @@ export const bbands = defineNode({
 
 /**
  * BBANDS with a non-SMA middle band: TA_MA for the middle band, TA_STDDEV(nbDev 1) started at the
- * MA's first output for the deviation, then TA-Lib's band loops.
+ * MA's first output for the deviation, then TA-Lib's band loops. A class: V8 optimises a method once
+ * for every instance.
  */
-function otherMaBands(timePeriod: number, nbDevUp: number, nbDevDn: number, maType: MaType) {
-  const branch =
-    nbDevUp === nbDevDn ? (nbDevUp === 1.0 ? 0 : 1) : nbDevUp === 1.0 ? 2 : nbDevDn === 1.0 ? 3 : 4;
-  const average = createMovingAverage(maType, timePeriod);
-  const maFirst = maLookback(maType, timePeriod); // row of the MA's first value
-  const firstOut = Math.max(maFirst, timePeriod - 1); // TA-Lib STDDEV(startIdx = maFirst) moves up to here
-  const varFrom = firstOut - (timePeriod - 1); // row where the variance's running sums start
-  const delay = firstOut - maFirst; // TA-Lib pairs std[row] with the MA of row - delay
-  const lag = new Float64Array(delay > 0 ? delay : 1);
-  const window = new Float64Array(timePeriod); // ring of the variance window
-  const pm1 = timePeriod - 1;
-  let lagPos = 0;
-  let pos = 0;
-  let varSeen = 0;
-  let row = 0;
-  const totals = new Float64Array(2); // running sum and sum of squares (always loaded as doubles)
-  return {
-    step(n: number, _t: Float64Array, { series }: { series: Float64Array }, out: { upperBand: Float64Array; middleBand: Float64Array; lowerBand: Float64Array }) {
-      // Closure constants in locals: the loop keeps them in registers.
-      const branch_ = branch;
-      const maFirst_ = maFirst;
-      const firstOut_ = firstOut;
-      const varFrom_ = varFrom;
-      const delay_ = delay;
-      const lag_ = lag;
-      const window_ = window;
-      const pm1_ = pm1;
-      const timePeriod_ = timePeriod;
-      const nbDevUp_ = nbDevUp;
-      const nbDevDn_ = nbDevDn;
-      const upperBand = out.upperBand;
-      const middleBand = out.middleBand;
-      const lowerBand = out.lowerBand;
-      average.run(series, middleBand, 0, n);
-      let r = row;
-      let p = pos;
-      let seen = varSeen;
-      let lp = lagPos;
-      let t1 = totals[0];
-      let t2 = totals[1];
-      for (let i = 0; i < n; i++, r++) {
-        let mid = middleBand[i];
-        if (delay_ > 0 && r >= maFirst_) {
-          const old = lag_[lp];
-          lag_[lp] = mid;
-          lp = lp + 1 === delay_ ? 0 : lp + 1;
-          mid = old;
-        }
-        let std = NaN;
-        if (r >= varFrom_) {
-          const x = series[i];
-          t1 += x;
-          t2 += x * x;
-          window_[p] = x;
-          p = p + 1 === timePeriod_ ? 0 : p + 1;
-          if (seen < pm1_) {
-            seen++;
-          } else {
-            const mean1 = t1 / timePeriod_;
-            const mean2 = t2 / timePeriod_;
-            const oldest = window_[p];
-            t1 -= oldest;
-            t2 -= oldest * oldest;
-            const variance = mean2 - mean1 * mean1;
-            std = variance < 0.00000000000001 ? 0.0 : Math.sqrt(variance); // TA_IS_ZERO_OR_NEG; NaN takes sqrt
-          }
-        }
-        if (r < firstOut_) {
-          upperBand[i] = NaN;
-          middleBand[i] = NaN;
-          lowerBand[i] = NaN;
-          continue;
-        }
-        middleBand[i] = mid;
-        if (branch_ === 0) {
-          upperBand[i] = mid + std;
-          lowerBand[i] = mid - std;
-        } else if (branch_ === 1) {
-          const d = std * nbDevUp_;
-          upperBand[i] = mid + d;
-          lowerBand[i] = mid - d;
-        } else if (branch_ === 2) {
-          upperBand[i] = mid + std;
-          lowerBand[i] = mid - std * nbDevDn_;
-        } else if (branch_ === 3) {
-          lowerBand[i] = mid - std;
-          upperBand[i] = mid + std * nbDevUp_;
+class OtherMaBands {
+  private readonly branch: number;
+  private readonly average: MovingAverage;
+  private readonly maFirst: number; // row of the MA's first value
+  private readonly firstOut: number; // TA-Lib STDDEV(startIdx = maFirst) moves up to here
+  private readonly varFrom: number; // row where the variance's running sums start
+  private readonly delay: number; // TA-Lib pairs std[row] with the MA of row - delay
+  private readonly lag: Float64Array;
+  private readonly window: Float64Array; // ring of the variance window
+  private readonly totals = new Float64Array(2); // running sum and sum of squares (always loaded as doubles)
+  private lagPos = 0;
+  private pos = 0;
+  private varSeen = 0;
+  private row = 0;
+
+  constructor(
+    private readonly timePeriod: number,
+    private readonly nbDevUp: number,
+    private readonly nbDevDn: number,
+    maType: MaType,
+  ) {
+    this.branch = nbDevUp === nbDevDn ? (nbDevUp === 1.0 ? 0 : 1) : nbDevUp === 1.0 ? 2 : nbDevDn === 1.0 ? 3 : 4;
+    this.average = createMovingAverage(maType, timePeriod);
+    this.maFirst = maLookback(maType, timePeriod);
+    this.firstOut = Math.max(this.maFirst, timePeriod - 1);
+    this.varFrom = this.firstOut - (timePeriod - 1);
+    this.delay = this.firstOut - this.maFirst;
+    this.lag = new Float64Array(this.delay > 0 ? this.delay : 1);
+    this.window = new Float64Array(timePeriod);
+  }
+
+  step(n: number, _t: Float64Array, { series }: { series: Float64Array }, out: { upperBand: Float64Array; middleBand: Float64Array; lowerBand: Float64Array }): void {
+    this.average.run(series, out.middleBand, 0, n);
+    // Blocks of at most BLOCK rows: V8 optimises `range` between calls (see kernels/movingAverage BLOCK).
+    for (let from = 0; from < n; ) {
+      const to = n - from > BLOCK ? from + BLOCK : n;
+      this.range(series, out, from, to);
+      from = to;
+    }
+  }
+
+  /** Bands of rows from..to; the middle band holds the MA there on entry. */
+  private range(series: Float64Array, out: { upperBand: Float64Array; middleBand: Float64Array; lowerBand: Float64Array }, from: number, to: number): void {
+    const branch = this.branch;
+    const maFirst = this.maFirst;
+    const firstOut = this.firstOut;
+    const varFrom = this.varFrom;
+    const delay = this.delay;
+    const lag = this.lag;
+    const window = this.window;
+    const timePeriod = this.timePeriod;
+    const pm1 = timePeriod - 1;
+    const nbDevUp = this.nbDevUp;
+    const nbDevDn = this.nbDevDn;
+    const totals = this.totals;
+    const upperBand = out.upperBand;
+    const middleBand = out.middleBand;
+    const lowerBand = out.lowerBand;
+    let r = this.row;
+    let p = this.pos;
+    let seen = this.varSeen;
+    let lp = this.lagPos;
+    let t1 = totals[0];
+    let t2 = totals[1];
+    for (let i = from; i < to; i++, r++) {
+      let mid = middleBand[i];
+      if (delay > 0 && r >= maFirst) {
+        const old = lag[lp];
+        lag[lp] = mid;
+        lp = lp + 1 === delay ? 0 : lp + 1;
+        mid = old;
+      }
+      let std = NaN;
+      if (r >= varFrom) {
+        const x = series[i];
+        t1 += x;
+        t2 += x * x;
+        window[p] = x;
+        p = p + 1 === timePeriod ? 0 : p + 1;
+        if (seen < pm1) {
+          seen++;
         } else {
-          upperBand[i] = mid + std * nbDevUp_;
-          lowerBand[i] = mid - std * nbDevDn_;
+          const mean1 = t1 / timePeriod;
+          const mean2 = t2 / timePeriod;
+          const oldest = window[p];
+          t1 -= oldest;
+          t2 -= oldest * oldest;
+          const variance = mean2 - mean1 * mean1;
+          std = variance < 0.00000000000001 ? 0.0 : Math.sqrt(variance); // TA_IS_ZERO_OR_NEG; NaN takes sqrt
         }
       }
-      row = r;
-      pos = p;
-      varSeen = seen;
-      lagPos = lp;
-      totals[0] = t1;
-      totals[1] = t2;
-    },
-  };
+      if (r < firstOut) {
+        upperBand[i] = NaN;
+        middleBand[i] = NaN;
+        lowerBand[i] = NaN;
+        continue;
+      }
+      middleBand[i] = mid;
+      if (branch === 0) {
+        upperBand[i] = mid + std;
+        lowerBand[i] = mid - std;
+      } else if (branch === 1) {
+        const d = std * nbDevUp;
+        upperBand[i] = mid + d;
+        lowerBand[i] = mid - d;
+      } else if (branch === 2) {
+        upperBand[i] = mid + std;
+        lowerBand[i] = mid - std * nbDevDn;
+      } else if (branch === 3) {
+        lowerBand[i] = mid - std;
+        upperBand[i] = mid + std * nbDevUp;
+      } else {
+        upperBand[i] = mid + std * nbDevUp;
+        lowerBand[i] = mid - std * nbDevDn;
+      }
+    }
+    this.row = r;
+    this.pos = p;
+    this.varSeen = seen;
+    this.lagPos = lp;
+    totals[0] = t1;
+    totals[1] = t2;
+  }
 }

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { createMovingAverage, maLookback, maTypeParam, MA_TYPES_TEXT, type MovingAverage } from '../kernels/movingAverage.js';
+import { createMovingAverage, maLookback, maTypeParam, MA_TYPES_TEXT, type MaType, type MovingAverage } from '../kernels/movingAverage.js';
 
 /** Rows processed per inner block: the averages of every period are computed a block at a time. */
 const BLOCK = 64;
@@ -34,58 +34,73 @@ export const mavp = defineNode({
     p.minPeriod > p.maxPeriod ? [{ path: ['minPeriod'], message: `minPeriod (${p.minPeriod}) must not exceed maxPeriod (${p.maxPeriod})` }] : [],
   create: ({ minPeriod, maxPeriod, maType }) => {
     if (minPeriod > maxPeriod) throw new Error(`indicator.mavp: minPeriod (${minPeriod}) must not exceed maxPeriod (${maxPeriod})`);
-    const firstOut = maLookback(maType, maxPeriod);
-    // mama ignores the period: one average serves every period.
-    const count = maType === 'mama' ? 1 : maxPeriod - minPeriod + 1;
-    const averages: MovingAverage[] = [];
-    const starts = new Float64Array(count); // row where each average's stream starts
-    const block = new Float64Array(BLOCK); // the inputs of the current block
-    const results = new Float64Array(count * BLOCK);
-    const views: Float64Array[] = [];
-    for (let j = 0; j < count; j++) {
-      const period = minPeriod + j;
-      averages.push(createMovingAverage(maType, period));
-      starts[j] = firstOut - maLookback(maType, period);
-      views.push(results.subarray(j * BLOCK, (j + 1) * BLOCK));
-    }
-    const single = count === 1;
-    let row = 0; // absolute row of the next event
-    return {
-      step(n, _t, { series, periods }, { value }) {
-        // Closure constants in locals: the loops keep them in registers.
-        const minPeriod_ = minPeriod;
-        const maxPeriod_ = maxPeriod;
-        const firstOut_ = firstOut;
-        const count_ = count;
-        const single_ = single;
-        const block_ = block;
-        const results_ = results;
-        const averages_ = averages;
-        const starts_ = starts;
-        const views_ = views;
-        for (let a = 0; a < n; a += BLOCK) {
-          const m = n - a < BLOCK ? n - a : BLOCK;
-          const base = row + a;
-          for (let k = 0; k < m; k++) block_[k] = series[a + k];
-          for (let j = 0; j < count_; j++) {
-            const from = starts_[j] - base;
-            if (from < m) averages_[j].run(block_, views_[j], from > 0 ? from : 0, m);
-          }
-          for (let k = 0; k < m; k++) {
-            if (base + k < firstOut_) {
-              value[a + k] = NaN;
-              continue;
-            }
-            const v = periods[a + k];
-            // C's (int) conversion: truncation; NaN and out-of-range give INT_MIN (then minPeriod_).
-            let p = v >= -2147483648 && v < 2147483648 ? v | 0 : -2147483648;
-            if (p < minPeriod_) p = minPeriod_;
-            else if (p > maxPeriod_) p = maxPeriod_;
-            value[a + k] = results_[(single_ ? 0 : p - minPeriod_) * BLOCK + k];
-          }
-        }
-        row += n;
-      },
-    };
+    return new MavpKernel(minPeriod, maxPeriod, maType);
   },
 });
+
+/** One running average per period, a block of rows at a time; a class: V8 optimises a method once for every instance. */
+class MavpKernel {
+  private readonly firstOut: number;
+  private readonly count: number; // averages kept (one for mama, which ignores the period)
+  private readonly averages: MovingAverage[] = [];
+  private readonly starts: Float64Array; // row where each average's stream starts
+  private readonly block_ = new Float64Array(BLOCK); // the inputs of the current block
+  private readonly results: Float64Array; // BLOCK outputs per average
+  private readonly views: Float64Array[] = [];
+  private row = 0; // absolute row of the next event
+
+  constructor(
+    private readonly minPeriod: number,
+    private readonly maxPeriod: number,
+    maType: MaType,
+  ) {
+    this.firstOut = maLookback(maType, maxPeriod);
+    this.count = maType === 'mama' ? 1 : maxPeriod - minPeriod + 1;
+    this.starts = new Float64Array(this.count);
+    this.results = new Float64Array(this.count * BLOCK);
+    for (let j = 0; j < this.count; j++) {
+      const period = minPeriod + j;
+      this.averages.push(createMovingAverage(maType, period));
+      this.starts[j] = this.firstOut - maLookback(maType, period);
+      this.views.push(this.results.subarray(j * BLOCK, (j + 1) * BLOCK));
+    }
+  }
+
+  step(n: number, _t: Float64Array, { series, periods }: { series: Float64Array; periods: Float64Array }, { value }: { value: Float64Array }): void {
+    // One call per block: V8 optimises `block` between calls (see kernels/movingAverage BLOCK).
+    for (let a = 0; a < n; a += BLOCK) this.block(series, periods, value, a, n - a < BLOCK ? n - a : BLOCK);
+    this.row += n;
+  }
+
+  /** Rows a..a+m of the chunk: every average over the block, then each row picks its period's. */
+  private block(series: Float64Array, periods: Float64Array, value: Float64Array, a: number, m: number): void {
+    const minPeriod = this.minPeriod;
+    const maxPeriod = this.maxPeriod;
+    const firstOut = this.firstOut;
+    const count = this.count;
+    const single = count === 1;
+    const block = this.block_;
+    const results = this.results;
+    const averages = this.averages;
+    const starts = this.starts;
+    const views = this.views;
+    const base = this.row + a;
+    for (let k = 0; k < m; k++) block[k] = series[a + k];
+    for (let j = 0; j < count; j++) {
+      const from = starts[j] - base;
+      if (from < m) averages[j].run(block, views[j], from > 0 ? from : 0, m);
+    }
+    for (let k = 0; k < m; k++) {
+      if (base + k < firstOut) {
+        value[a + k] = NaN;
+        continue;
+      }
+      const v = periods[a + k];
+      // C's (int) conversion: truncation; NaN and out-of-range give INT_MIN (then minPeriod).
+      let p = v >= -2147483648 && v < 2147483648 ? v | 0 : -2147483648;
+      if (p < minPeriod) p = minPeriod;
+      else if (p > maxPeriod) p = maxPeriod;
+      value[a + k] = results[(single ? 0 : p - minPeriod) * BLOCK + k];
+    }
+  }
+}
