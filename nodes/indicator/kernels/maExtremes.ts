@@ -1,3 +1,5 @@
+import { BLOCK } from './movingAverage.js';
+
 /**
  * Rolling extremes for the moving-average package (MIDPOINT, MIDPRICE, STOCH, STOCHF, STOCHRSI).
  *
@@ -12,8 +14,6 @@
  *   extreme and rescans the window (a ring) only when the extreme leaves it, so results equal
  *   TA-Lib's on any input, NaN included.
  */
-
-import { BLOCK } from './movingAverage.js';
 
 /** (highest high + lowest low) / 2 over the last `period` events, TA-Lib MIDPRICE semantics. */
 export class MidRange {

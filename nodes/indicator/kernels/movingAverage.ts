@@ -9,17 +9,24 @@ import { Type } from '@sinclair/typebox';
  * API (for node kernels):
  * - `createMovingAverage(type, period)` -> a `MovingAverage`:
  *   - `run(input, output, from, to)` feeds input[from..to) in order and writes output[from..to)
- *     (NaN during warm-up). Input and output may be the same array. This is the fast path: the
- *     state lives in locals for the loop; call it once per chunk (or per sub-range of a chunk).
- *   - `next(x)` feeds one value and returns the average (NaN during warm-up). No allocation; a
- *     few times slower than `run` per value (it goes through `run` on a one-slot buffer).
+ *     (NaN during warm-up). Input and output may be the same array. The fast path: call it once
+ *     per chunk (or per sub-range of a chunk); state lives in locals inside the loop, nothing is
+ *     allocated. Measured (Node 20, 1M real bars, chunks of 1024, period 30): 2-5 ns per value
+ *     for sma, ema, wma, dema, tema, trima, kama, t3 (a hand-written Float64Array loop: 2-3.5 ns),
+ *     about 65 ns for mama (as fast as a hand-written port: two Math.atan per value).
+ *   - `next(x)` feeds one value and returns the average (NaN during warm-up), without allocation:
+ *     4-6 ns per value for sma, ema, dema, tema, t3, 6-12 ns for wma, trima, kama (a direct
+ *     steady-state update, or `run` on a one-slot buffer), when the call site is monomorphic.
  *   - `lookback`: leading inputs without output (TA_MA_Lookback).
  * - `maLookback(type, period)`: TA_MA_Lookback without building anything.
  * - `maTypeParam(description)`: the TypeBox param of an MA type (string enum in TA-Lib's order,
- *   default 'sma'), as talib_functions.json names them.
+ *   default 'sma'), as talib_functions.json names them; `MA_TYPES_TEXT` describes them.
  * - `createEma(period, k)`, `createT3(period, vFactor)`, `createMama(fastLimit, slowLimit)`:
  *   the variants with TA-Lib's extra arguments (MACDFIX's fixed k, T3's vFactor, MAMA's limits;
- *   `Mama.runBoth` also writes FAMA).
+ *   `Mama.runBoth` also writes FAMA). `createEma` is TA-Lib INT_EMA: period 1 runs with k = 1.
+ * - `chunkStart(fromRow, chunkRow, n)`: where in a chunk an average whose stream starts at an
+ *   absolute row begins; `fillNaN`, `subtractInPlace`, `subtractFromInPlace`, `macdOutputs`:
+ *   shared loops for the kinds built on averages. `BLOCK`: see below.
  *
  * TA_MA quirks reproduced: period 1 returns the input for every type (lookback 0); MAMA ignores
  * the period and uses fastLimit 0.5 / slowLimit 0.05, returning the MAMA line; T3 uses vFactor 0.7.
