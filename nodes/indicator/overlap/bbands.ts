@@ -3,8 +3,8 @@ import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
 import { BLOCK, createMovingAverage, maLookback, maTypeParam, MA_TYPES_TEXT, type MaType, type MovingAverage } from '../kernels/movingAverage.js';
 
-/** TA-Lib 0.6 TA_IS_ZERO_OR_NEG threshold. */
-const EPSILON = 0.00000001;
+/** TA-Lib 0.6 TA_IS_ZERO_OR_NEG threshold (TA_EPSILON in ta_utility.h). */
+const EPSILON = 0.00000000000001;
 
 const deviations = (description: string) =>
   Type.Number({ minimum: -3e37, maximum: 3e37, default: 2, description });
@@ -16,7 +16,7 @@ export const bbands = defineNode({
     'middleBand = simple moving average of the last timePeriod inputs; upperBand = middle + nbDevUp * ' +
     'std, lowerBand = middle - nbDevDn * std, where std is the population standard deviation of the ' +
     'same window, computed the TA-Lib way from running sums: variance = sum(x^2) / timePeriod - ' +
-    'middle^2, and std = 0 when that variance is below 1e-8 (so tiny negative round-off gives 0). ' +
+    'middle^2, and std = 0 when that variance is below 1e-14 (TA_EPSILON) (so tiny negative round-off gives 0). ' +
     'Both running sums add the newest value and subtract the oldest in TA-Lib order, and the band ' +
     'arithmetic follows TA-Lib branches (no multiply when a multiplier is 1), so values equal TA-Lib ' +
     'BBANDS with the SMA moving-average type to the last bit. No output for the first timePeriod - 1 ' +
@@ -53,25 +53,30 @@ export const bbands = defineNode({
     let sum2 = 0.0;
     return {
       step(n, _t, { series }, { upperBand, middleBand, lowerBand }) {
+        // Numeric state in locals for the loop (closure doubles are boxed in V8).
+        let pos_ = pos;
+        let seen_ = seen;
+        let sum_ = sum;
+        let sum2_ = sum2;
         for (let i = 0; i < n; i++) {
           const x = series[i];
-          sum += x;
-          sum2 += x * x;
-          window[pos] = x;
-          pos = pos + 1 === timePeriod ? 0 : pos + 1;
-          if (seen < timePeriod - 1) {
-            seen++;
+          sum_ += x;
+          sum2_ += x * x;
+          window[pos_] = x;
+          pos_ = pos_ + 1 === timePeriod ? 0 : pos_ + 1;
+          if (seen_ < timePeriod - 1) {
+            seen_++;
             upperBand[i] = NaN;
             middleBand[i] = NaN;
             lowerBand[i] = NaN;
             continue;
           }
           // TA-Lib order: divide, then drop the oldest value from the running sums.
-          const mid = sum / timePeriod;
-          let meanValue2 = sum2 / timePeriod;
-          const oldest = window[pos];
-          sum -= oldest;
-          sum2 -= oldest * oldest;
+          const mid = sum_ / timePeriod;
+          let meanValue2 = sum2_ / timePeriod;
+          const oldest = window[pos_];
+          sum_ -= oldest;
+          sum2_ -= oldest * oldest;
           meanValue2 -= mid * mid;
           const std = meanValue2 < EPSILON ? 0.0 : Math.sqrt(meanValue2); // NaN takes sqrt, as in C
           middleBand[i] = mid;
@@ -93,6 +98,10 @@ export const bbands = defineNode({
             lowerBand[i] = mid - std * nbDevDn;
           }
         }
+        pos = pos_;
+        seen = seen_;
+        sum = sum_;
+        sum2 = sum2_;
       },
     };
   },
