@@ -63,25 +63,24 @@ export const broker = defineNode({
   create: (p, ctx) => new BrokerKernel(p, ctx),
 });
 
-/** The round trip in progress: sums for average prices (exact fill price when there was one fill). */
-interface OpenTrade {
-  entryTime: number;
-  cost: number;
-  bought: number;
-  entryPx: number;
-  entries: number;
-  proceeds: number;
-  sold: number;
-  exitPx: number;
-  exits: number;
-  fees: number;
-  cashFlow: number;
-  maxQty: number;
-}
+// Slots of the round trip in progress (a Float64Array: doubles stay unboxed whatever the tier).
+const ENTRY_TIME = 0;
+const COST = 1; // value bought (or sold short) to open or add
+const OPENED = 2; // units bought (or sold short)
+const ENTRY_PX = 3; // last opening fill price
+const ENTRIES = 4;
+const PROCEEDS = 5; // value of the fills that reduce the position
+const CLOSED = 6;
+const EXIT_PX = 7;
+const EXITS = 8;
+const FEES = 9;
+const CASH_FLOW = 10;
+const MAX_QTY = 11;
 
 /**
- * The sequential portfolio simulation. A class rather than closures: its numeric fields are
- * updated in place (closure doubles are boxed in V8) and its methods stay monomorphic.
+ * The sequential portfolio simulation. A class over typed arrays rather than closures: numeric
+ * state lives in Float64Arrays (closure doubles are boxed in V8, and object fields that start as
+ * integers change representation and deoptimise), and the methods stay monomorphic.
  */
 class BrokerKernel implements Kernel<BrokerInputs, BrokerOutputs> {
   private readonly fee: number;
@@ -89,19 +88,22 @@ class BrokerKernel implements Kernel<BrokerInputs, BrokerOutputs> {
   private readonly longOnly: boolean;
   private readonly fillAtClose: boolean;
   private readonly delay: number;
-  private cash: number;
-  private qty = 0.0;
+  /** [cash, position] */
+  private readonly money = new Float64Array(2);
   private bar = 0;
   private barsInMarket = 0;
   private ordersReceived = 0;
   private fills = 0;
   private ruined = false;
-  // Orders waiting for their fill bar, in decision order (due bars strictly increase).
-  private readonly dueBar: number[] = [];
-  private readonly dueTarget: number[] = [];
+  // Orders waiting for their fill bar, in decision order: a ring, since each bar decides at most
+  // one order and it fills within `delay` bars.
+  private readonly dueBar: Float64Array;
+  private readonly dueTarget: Float64Array;
   private queueHead = 0;
+  private queued = 0;
   private readonly trades: Trade[] = [];
-  private open: OpenTrade | undefined;
+  private readonly trip = new Float64Array(12);
+  private inTrip = false;
   // Per-bar history for metrics and reports, sized from the runtime's hint, grown by doubling.
   private equity: Float64Array;
   private eventTimes: Float64Array;
@@ -117,7 +119,9 @@ class BrokerKernel implements Kernel<BrokerInputs, BrokerOutputs> {
     this.longOnly = p.direction === 'longOnly';
     this.fillAtClose = p.fill === 'close';
     this.delay = (this.fillAtClose ? 0 : 1) + p.latencyBars;
-    this.cash = p.cash + 0.0;
+    this.money[0] = p.cash;
+    this.dueBar = new Float64Array(this.delay + 2);
+    this.dueTarget = new Float64Array(this.delay + 2);
     const size = Math.max(1024, ctx.eventsHint ?? 0);
     this.equity = new Float64Array(size);
     this.eventTimes = new Float64Array(size);
@@ -133,33 +137,32 @@ class BrokerKernel implements Kernel<BrokerInputs, BrokerOutputs> {
     const equity = this.equity;
     const eventTimes = this.eventTimes;
     const closes = this.closes;
+    const money = this.money;
     const fillAtClose = this.fillAtClose;
     // The hot loop runs on locals; fills (rare) go through methods, then the locals are refreshed.
     let b = this.bar;
     let inMarket = this.barsInMarket;
     let nextDue = this.nextDue();
-    let cash = this.cash;
-    let qty = this.qty;
+    let cash = money[0];
+    let qty = money[1];
     for (let i = 0; i < n; i++) {
       if (b === nextDue && !fillAtClose) {
         this.fillDue(b, opens[i], time[i]);
         nextDue = this.nextDue();
-        cash = this.cash;
-        qty = this.qty;
+        cash = money[0];
+        qty = money[1];
       }
       const target = orders[i];
       if (target === target) {
         // not NaN: an order decided at this event
-        this.ordersReceived++;
-        this.dueBar.push(b + this.delay);
-        this.dueTarget.push(target);
+        this.enqueue(b + this.delay, target);
         nextDue = this.nextDue();
       }
       if (b === nextDue && fillAtClose) {
         this.fillDue(b, close[i], time[i]);
         nextDue = this.nextDue();
-        cash = this.cash;
-        qty = this.qty;
+        cash = money[0];
+        qty = money[1];
       }
       const e = cash + qty * close[i];
       if (e <= 0 && !this.ruined) this.ruin(e, t[i]);
@@ -175,13 +178,28 @@ class BrokerKernel implements Kernel<BrokerInputs, BrokerOutputs> {
     this.barsInMarket = inMarket;
   }
 
+  private enqueue(due: number, target: number): void {
+    this.ordersReceived++;
+    const size = this.dueBar.length;
+    let slot = this.queueHead + this.queued;
+    if (slot >= size) slot -= size;
+    this.dueBar[slot] = due;
+    this.dueTarget[slot] = target;
+    this.queued++;
+  }
+
   /** The bar of the next pending fill, or -1. */
   private nextDue(): number {
-    return this.queueHead < this.dueBar.length ? this.dueBar[this.queueHead] : -1;
+    return this.queued > 0 ? this.dueBar[this.queueHead] : -1;
   }
 
   private fillDue(bar: number, price: number, time: number): void {
-    while (this.queueHead < this.dueBar.length && this.dueBar[this.queueHead] === bar) this.execute(this.dueTarget[this.queueHead++], price, time);
+    while (this.queued > 0 && this.dueBar[this.queueHead] === bar) {
+      const target = this.dueTarget[this.queueHead];
+      this.queueHead = this.queueHead + 1 === this.dueBar.length ? 0 : this.queueHead + 1;
+      this.queued--;
+      this.execute(target, price, time);
+    }
   }
 
   private ruin(equity: number, time: number): void {
@@ -204,12 +222,14 @@ class BrokerKernel implements Kernel<BrokerInputs, BrokerOutputs> {
   private execute(target: number, price: number, time: number): void {
     if (this.ruined) return;
     if (this.longOnly && target < 0) target = 0;
-    if (this.qty !== 0 && (target === 0 || Math.sign(target) !== Math.sign(this.qty))) this.closePosition(price, time);
+    const qty = this.money[1];
+    if (qty !== 0 && (target === 0 || target > 0 !== qty > 0)) this.closePosition(price, time);
     if (target === 0) return;
-    const equityNow = this.cash + this.qty * price;
+    const held = this.money[1];
+    const equityNow = this.money[0] + held * price;
     const px = target > 0 ? price * (1 + this.slip) : price * (1 - this.slip);
     const wanted = (target * equityNow) / (px * (1 + this.fee));
-    const delta = wanted - this.qty;
+    const delta = wanted - held;
     if (delta !== 0) this.trade(delta, price, time);
   }
 
@@ -219,59 +239,60 @@ class BrokerKernel implements Kernel<BrokerInputs, BrokerOutputs> {
     const value = Math.abs(delta) * px;
     const cost = value * this.fee;
     const flow = (delta > 0 ? -value : value) - cost;
-    this.cash += flow;
-    const open = (this.open ??= { entryTime: time, cost: 0, bought: 0, entryPx: px, entries: 0, proceeds: 0, sold: 0, exitPx: px, exits: 0, fees: 0, cashFlow: 0, maxQty: 0 });
-    if (this.qty === 0 || Math.sign(delta) === Math.sign(this.qty)) {
-      open.cost += value;
-      open.bought += Math.abs(delta);
-      open.entryPx = px;
-      open.entries++;
-    } else {
-      open.proceeds += value;
-      open.sold += Math.abs(delta);
-      open.exitPx = px;
-      open.exits++;
+    const money = this.money;
+    const trip = this.trip;
+    money[0] += flow;
+    if (!this.inTrip) {
+      trip.fill(0);
+      trip[ENTRY_TIME] = time;
+      this.inTrip = true;
     }
-    open.fees += cost;
-    open.cashFlow += flow;
-    this.qty += delta;
-    if (Math.abs(this.qty) > Math.abs(open.maxQty)) open.maxQty = this.qty;
+    const qty = money[1];
+    if (qty === 0 || delta > 0 === qty > 0) {
+      trip[COST] += value;
+      trip[OPENED] += Math.abs(delta);
+      trip[ENTRY_PX] = px;
+      trip[ENTRIES]++;
+    } else {
+      trip[PROCEEDS] += value;
+      trip[CLOSED] += Math.abs(delta);
+      trip[EXIT_PX] = px;
+      trip[EXITS]++;
+    }
+    trip[FEES] += cost;
+    trip[CASH_FLOW] += flow;
+    money[1] = qty + delta;
+    if (Math.abs(money[1]) > Math.abs(trip[MAX_QTY])) trip[MAX_QTY] = money[1];
     this.fills++;
   }
 
   private closePosition(price: number, time: number): void {
-    const open = this.open;
-    if (this.qty === 0 || !open) return;
-    this.trade(-this.qty, price, time);
-    this.qty = 0.0; // exactly flat, whatever rounding the sum above left
-    this.trades.push({
-      entryTime: open.entryTime,
-      entryPrice: open.entries === 1 ? open.entryPx : open.cost / open.bought,
-      exitTime: time,
-      exitPrice: open.exits === 1 ? open.exitPx : open.proceeds / open.sold,
-      qty: open.maxQty,
-      fees: open.fees,
-      pnl: open.cashFlow,
-    });
-    this.open = undefined;
+    if (this.money[1] === 0 || !this.inTrip) return;
+    this.trade(-this.money[1], price, time);
+    this.money[1] = 0; // exactly flat, whatever rounding the sum above left
+    this.trades.push(this.tripRecord(time, NaN, 0));
+    this.inTrip = false;
+  }
+
+  /** The round trip as a Trade; an open one (exitTime null) is valued at `mark`. */
+  private tripRecord(exitTime: number | null, mark: number, openQty: number): Trade {
+    const trip = this.trip;
+    return {
+      entryTime: trip[ENTRY_TIME],
+      entryPrice: trip[ENTRIES] === 1 ? trip[ENTRY_PX] : trip[COST] / trip[OPENED],
+      exitTime,
+      exitPrice: exitTime === null ? mark : trip[EXITS] === 1 ? trip[EXIT_PX] : trip[PROCEEDS] / trip[CLOSED],
+      qty: trip[MAX_QTY],
+      fees: trip[FEES],
+      pnl: exitTime === null ? trip[CASH_FLOW] + openQty * mark : trip[CASH_FLOW],
+    };
   }
 
   report(): BrokerReport {
     const bar = this.bar;
     const trades = [...this.trades];
-    const open = this.open;
-    if (open && this.qty !== 0 && bar > 0) {
-      const last = this.closes[bar - 1];
-      trades.push({
-        entryTime: open.entryTime,
-        entryPrice: open.entries === 1 ? open.entryPx : open.cost / open.bought,
-        exitTime: null,
-        exitPrice: last,
-        qty: open.maxQty,
-        fees: open.fees,
-        pnl: open.cashFlow + this.qty * last,
-      });
-    }
+    const qty = this.money[1];
+    if (this.inTrip && qty !== 0 && bar > 0) trades.push(this.tripRecord(null, this.closes[bar - 1], qty));
     const equity = this.equity.subarray(0, bar);
     const eventTimes = this.eventTimes.subarray(0, bar);
     const metrics = computeMetrics({ initialCash: this.p.cash, equity, eventTimes, startTime: bar ? this.firstOpenTime : 0, barsInMarket: this.barsInMarket, trades });
@@ -284,7 +305,7 @@ class BrokerKernel implements Kernel<BrokerInputs, BrokerOutputs> {
       closes: this.closes.subarray(0, bar),
       ordersReceived: this.ordersReceived,
       fills: this.fills,
-      unfilledOrders: this.dueBar.length - this.queueHead,
+      unfilledOrders: this.queued,
       ruined: this.ruined,
     };
   }
