@@ -25,15 +25,19 @@ export const fixedFraction = defineNode({
   inputs: { signal: port.signal({ description: 'The decisions to size.' }) },
   outputs: { orders: port.orders({ description: 'Target exposure: ±fraction, 0 or NaN.' }) },
   warmup: () => 0,
-  create: ({ fraction }) => {
-    const short = -fraction;
-    return {
-      step(n, _t, { signal }, { orders }) {
-        for (let i = 0; i < n; i++) {
-          const x = signal[i];
-          orders[i] = x > 0 ? fraction : x < 0 ? short : x === 0 ? 0 : NaN;
-        }
-      },
-    };
-  },
+  create: ({ fraction }) => ({
+    step(n, _t, { signal }, { orders }) {
+      // Constants in locals: the loop then works on unboxed doubles only.
+      const long = fraction * 1.0;
+      const short = -fraction;
+      for (let i = 0; i < n; i++) {
+        const x = signal[i];
+        let target = NaN;
+        if (x > 0) target = long;
+        else if (x < 0) target = short;
+        else if (x === 0) target = 0.0; // +0 for any zero signal
+        orders[i] = target;
+      }
+    },
+  }),
 });
