@@ -1,3 +1,4 @@
+import { TA_EPSILON } from './taEpsilon.js';
 /**
  * Wilder's directional movement and true range, smoothed the way TA-Lib 0.6 does it in
  * PLUS_DM / MINUS_DM / PLUS_DI / MINUS_DI / DX / ADX / ADXR (unstable period 0). Shared by those
@@ -17,9 +18,6 @@
  * TA-Lib skips it). `directionalIndicator(dm, tr)` is TA-Lib's 100 * DM / TR with its zero guard.
  * PLUS_DM/MINUS_DM output from bar period - 1, DI and DX from bar period, ADX from 2 * period - 1.
  */
-
-/** TA-Lib 0.6 TA_EPSILON (ta_utility.h): TA_IS_ZERO(v) is -1e-14 < v < 1e-14. */
-export const TA_EPSILON = 0.00000000000001;
 
 /** DX of one bar; `NO_DX` when TA-Lib skips it (true range or +DI + -DI within TA_EPSILON of 0). */
 export const NO_DX = -1.0;

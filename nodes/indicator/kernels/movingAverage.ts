@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { TA_EPSILON } from './taEpsilon.js';
 
 /**
  * Streaming implementations of TA-Lib's nine moving-average types (TA_MAType), each bit-identical
@@ -699,8 +700,6 @@ export class Trima implements MovingAverage {
   }
 }
 
-/** TA-Lib TA_IS_ZERO: -1e-14 < v < 1e-14. */
-const TA_EPSILON = 0.00000000000001;
 const KAMA_CONST_MAX = 2.0 / (30.0 + 1.0);
 const KAMA_CONST_DIFF = 2.0 / (2.0 + 1.0) - KAMA_CONST_MAX;
 

@@ -1,9 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-
-/** TA-Lib 0.6 TA_EPSILON: TA_IS_ZERO_OR_NEG(v) is v < 1e-14. */
-const TA_EPSILON = 0.00000000000001;
+import { TA_EPSILON } from '../kernels/taEpsilon.js';
 
 export const bop = defineNode({
   kind: 'indicator.bop',

@@ -1,9 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-
-/** TA-Lib 0.6 TA_EPSILON (ta_utility.h): TA_IS_ZERO(v) is -1e-14 < v < 1e-14. */
-const TA_EPSILON = 0.00000000000001;
+import { gainLossKernel } from '../kernels/wilder.js';
+import { TA_EPSILON } from '../kernels/taEpsilon.js';
 
 export const cmo = defineNode({
   kind: 'indicator.cmo',
@@ -31,59 +30,9 @@ export const cmo = defineNode({
   inputs: { series: port.number() },
   outputs: { value: port.number() },
   warmup: (p) => p.timePeriod,
-  create: ({ timePeriod }) => {
-    const p = timePeriod;
-    const pm1 = timePeriod - 1;
-    let seen = 0; // inputs consumed, counted up to timePeriod + 1
-    let prevValue = 0.0;
-    let prevGain = 0.0;
-    let prevLoss = 0.0;
-    return {
-      step(n, _t, { series }, { value }) {
-        // State in locals for the loop (closure doubles are boxed on every store), written back after.
-        let gain = prevGain;
-        let loss = prevLoss;
-        let last = prevValue;
-        let i = 0;
-        for (; i < n && seen <= p; i++) {
-          const x = series[i];
-          if (seen === 0) {
-            last = x;
-            seen = 1;
-            value[i] = NaN;
-            continue;
-          }
-          const diff = x - last;
-          last = x;
-          if (diff < 0) loss -= diff;
-          else gain += diff;
-          seen++;
-          if (seen <= p) {
-            value[i] = NaN;
-            continue;
-          }
-          loss /= p;
-          gain /= p;
-          const total = gain + loss;
-          value[i] = -TA_EPSILON < total && total < TA_EPSILON ? 0.0 : 100.0 * ((gain - loss) / total);
-        }
-        for (; i < n; i++) {
-          const x = series[i];
-          const diff = x - last;
-          last = x;
-          loss *= pm1;
-          gain *= pm1;
-          if (diff < 0) loss -= diff;
-          else gain += diff;
-          loss /= p;
-          gain /= p;
-          const total = gain + loss;
-          value[i] = -TA_EPSILON < total && total < TA_EPSILON ? 0.0 : 100.0 * ((gain - loss) / total);
-        }
-        prevGain = gain;
-        prevLoss = loss;
-        prevValue = last;
-      },
-    };
-  },
+  create: ({ timePeriod }) =>
+    gainLossKernel(timePeriod, (gain, loss) => {
+      const total = gain + loss;
+      return -TA_EPSILON < total && total < TA_EPSILON ? 0.0 : 100.0 * ((gain - loss) / total);
+    }),
 });

@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { TA_EPSILON, WilderDirectional, directionalIndicator } from '../kernels/momentumWilder.js';
+import { WilderDirectional, directionalIndicator } from '../kernels/momentumWilder.js';
+import { TA_EPSILON } from '../kernels/taEpsilon.js';
 
 export const minusDi = defineNode({
   kind: 'indicator.minus_di',

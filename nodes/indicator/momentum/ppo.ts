@@ -2,9 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
 import { createMovingAverage, maLookback, maTypeParam, MA_TYPES_TEXT } from '../kernels/movingAverage.js';
-
-/** TA-Lib TA_IS_ZERO: -1e-14 < v < 1e-14. */
-const TA_EPSILON = 0.00000000000001;
+import { TA_EPSILON } from '../kernels/taEpsilon.js';
 
 export const ppo = defineNode({
   kind: 'indicator.ppo',

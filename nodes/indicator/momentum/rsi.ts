@@ -1,9 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-
-/** TA-Lib 0.6 TA_IS_ZERO band. */
-const EPSILON = 0.00000000000001; // TA_EPSILON (ta_utility.h)
+import { gainLossKernel } from '../kernels/wilder.js';
+import { TA_EPSILON } from '../kernels/taEpsilon.js';
 
 export const rsi = defineNode({
   kind: 'indicator.rsi',
@@ -31,56 +30,9 @@ export const rsi = defineNode({
   inputs: { series: port.number() },
   outputs: { value: port.number() },
   warmup: (p) => p.timePeriod,
-  create: ({ timePeriod }) => {
-    const p = timePeriod;
-    const pm1 = timePeriod - 1;
-    let seen = 0; // inputs consumed, counted up to timePeriod + 1
-    let prevValue = 0.0;
-    let prevGain = 0.0;
-    let prevLoss = 0.0;
-    return {
-      step(n, _t, { series }, { value }) {
-        // Numeric state in locals for the loop (closure doubles are boxed in V8).
-        let seen_ = seen;
-        let prevValue_ = prevValue;
-        let prevGain_ = prevGain;
-        let prevLoss_ = prevLoss;
-        for (let i = 0; i < n; i++) {
-          const x = series[i];
-          if (seen_ === 0) {
-            prevValue_ = x;
-            seen_ = 1;
-            value[i] = NaN;
-            continue;
-          }
-          const diff = x - prevValue_;
-          prevValue_ = x;
-          if (seen_ > p) {
-            prevLoss_ *= pm1;
-            prevGain_ *= pm1;
-            if (diff < 0.0) prevLoss_ -= diff;
-            else prevGain_ += diff;
-            prevLoss_ /= p;
-            prevGain_ /= p;
-          } else {
-            if (diff < 0.0) prevLoss_ -= diff;
-            else prevGain_ += diff;
-            seen_++;
-            if (seen_ <= p) {
-              value[i] = NaN;
-              continue;
-            }
-            prevLoss_ /= p;
-            prevGain_ /= p;
-          }
-          const total = prevGain_ + prevLoss_;
-          value[i] = -EPSILON < total && total < EPSILON ? 0.0 : 100.0 * (prevGain_ / total);
-        }
-        seen = seen_;
-        prevValue = prevValue_;
-        prevGain = prevGain_;
-        prevLoss = prevLoss_;
-      },
-    };
-  },
+  create: ({ timePeriod }) =>
+    gainLossKernel(timePeriod, (gain, loss) => {
+      const total = gain + loss;
+      return -TA_EPSILON < total && total < TA_EPSILON ? 0.0 : 100.0 * (gain / total);
+    }),
 });

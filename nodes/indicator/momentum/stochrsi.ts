@@ -3,9 +3,7 @@ import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
 import { FastK } from '../kernels/maExtremes.js';
 import { BLOCK, chunkStart, createMovingAverage, maLookback, maTypeParam, MA_TYPES_TEXT, type MaType, type MovingAverage } from '../kernels/movingAverage.js';
-
-/** TA-Lib TA_IS_ZERO: -1e-14 < v < 1e-14. */
-const TA_EPSILON = 0.00000000000001;
+import { TA_EPSILON } from '../kernels/taEpsilon.js';
 
 export const stochrsi = defineNode({
   kind: 'indicator.stochrsi',

@@ -1,9 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-
-/** TA-Lib 0.6 TA_EPSILON (ta_utility.h): TA_IS_ZERO(v) is -1e-14 < v < 1e-14. */
-const TA_EPSILON = 0.00000000000001;
+import { TA_EPSILON } from '../kernels/taEpsilon.js';
 
 const period = (def: number, description: string) => Type.Integer({ minimum: 1, maximum: 100000, default: def, description });
 

@@ -2,9 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
 import { BLOCK, createMovingAverage, maLookback, maTypeParam, MA_TYPES_TEXT, type MaType, type MovingAverage } from '../kernels/movingAverage.js';
-
-/** TA-Lib 0.6 TA_IS_ZERO_OR_NEG threshold (TA_EPSILON in ta_utility.h). */
-const EPSILON = 0.00000000000001;
+import { TA_EPSILON } from '../kernels/taEpsilon.js';
 
 const deviations = (description: string) =>
   Type.Number({ minimum: -3e37, maximum: 3e37, default: 2, description });
@@ -78,7 +76,7 @@ export const bbands = defineNode({
           sum_ -= oldest;
           sum2_ -= oldest * oldest;
           meanValue2 -= mid * mid;
-          const std = meanValue2 < EPSILON ? 0.0 : Math.sqrt(meanValue2); // NaN takes sqrt, as in C
+          const std = meanValue2 < TA_EPSILON ? 0.0 : Math.sqrt(meanValue2); // NaN takes sqrt, as in C
           middleBand[i] = mid;
           if (branch === 0) {
             upperBand[i] = mid + std;

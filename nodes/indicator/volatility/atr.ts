@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
+import { averageTrueRangeKernel } from '../kernels/wilder.js';
 
 export const atr = defineNode({
   kind: 'indicator.atr',
@@ -27,59 +28,5 @@ export const atr = defineNode({
   inputs: { high: port.number(), low: port.number(), close: port.number() },
   outputs: { value: port.number() },
   warmup: (p) => p.timePeriod,
-  create: ({ timePeriod }) => {
-    const p = timePeriod;
-    const pm1 = timePeriod - 1;
-    let seen = 0; // events consumed, counted up to timePeriod + 1
-    let prevClose = 0.0;
-    let periodTotal = 0.0;
-    let prevATR = 0.0;
-    return {
-      step(n, _t, { high, low, close }, { value }) {
-        // Numeric state in locals for the loop (closure doubles are boxed in V8).
-        let seen_ = seen;
-        let prevClose_ = prevClose;
-        let periodTotal_ = periodTotal;
-        let prevATR_ = prevATR;
-        for (let i = 0; i < n; i++) {
-          if (seen_ === 0) {
-            prevClose_ = close[i];
-            seen_ = 1;
-            value[i] = NaN;
-            continue;
-          }
-          const h = high[i];
-          const l = low[i];
-          // TA-Lib TRANGE: comparisons (not Math.max), so a NaN distance is skipped as in C.
-          let tr = h - l;
-          const val2 = Math.abs(prevClose_ - h);
-          if (val2 > tr) tr = val2;
-          const val3 = Math.abs(prevClose_ - l);
-          if (val3 > tr) tr = val3;
-          prevClose_ = close[i];
-          if (p === 1) {
-            value[i] = tr; // TA-Lib returns TRANGE when no smoothing is needed
-          } else if (seen_ > p) {
-            prevATR_ *= pm1;
-            prevATR_ += tr;
-            prevATR_ /= p;
-            value[i] = prevATR_;
-          } else {
-            periodTotal_ += tr;
-            seen_++;
-            if (seen_ > p) {
-              prevATR_ = periodTotal_ / p;
-              value[i] = prevATR_;
-            } else {
-              value[i] = NaN;
-            }
-          }
-        }
-        seen = seen_;
-        prevClose = prevClose_;
-        periodTotal = periodTotal_;
-        prevATR = prevATR_;
-      },
-    };
-  },
+  create: ({ timePeriod }) => averageTrueRangeKernel(timePeriod, (atr) => atr),
 });
