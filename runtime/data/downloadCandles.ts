@@ -16,6 +16,7 @@ import { closeSync, createReadStream, createWriteStream, existsSync, mkdirSync, 
 import { dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
+import { timeframeMs } from './timeframe.js';
 
 export interface DownloadOptions {
   exchange: 'binance';
@@ -59,26 +60,13 @@ export const CSV_HEADER = 'time,open,high,low,close,volume';
 export const KLINES_PAGE_LIMIT = 1000;
 const MAX_TRIES = 5;
 
-const TIMEFRAMES: Record<string, number> = {
-  '1m': 60_000,
-  '3m': 180_000,
-  '5m': 300_000,
-  '15m': 900_000,
-  '30m': 1_800_000,
-  '1h': 3_600_000,
-  '2h': 7_200_000,
-  '4h': 14_400_000,
-  '6h': 21_600_000,
-  '8h': 28_800_000,
-  '12h': 43_200_000,
-  '1d': 86_400_000,
-};
+/** Binance spot intervals this downloader accepts (its `1M` is a calendar month: not a fixed bar). */
+const BINANCE_INTERVALS = ['1m', '3m', '5m', '15m', '30m', '1h', '2h', '4h', '6h', '8h', '12h', '1d'];
 
 /** Bar length in ms of a Binance interval this downloader accepts. */
 export function parseTimeframe(tf: string): number {
-  const ms = Object.prototype.hasOwnProperty.call(TIMEFRAMES, tf) ? TIMEFRAMES[tf] : undefined;
-  if (ms === undefined) throw new Error(`timeframe "${tf}" is not supported for download; accepted: ${Object.keys(TIMEFRAMES).join(', ')}`);
-  return ms;
+  if (!BINANCE_INTERVALS.includes(tf)) throw new Error(`timeframe "${tf}" is not supported for download; accepted: ${BINANCE_INTERVALS.join(', ')}`);
+  return timeframeMs(tf);
 }
 
 function yearMonth(ms: number): string {
