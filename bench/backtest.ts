@@ -206,11 +206,11 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
     const handRate = bars / (handTimed.bestMs / 1000);
 
     // 2b. The graph.
-    const { graph, diagnostics } = loadGraph(join(projectRoot, GRAPH));
+    const { graph, diagnostics } = loadGraph(join(projectRoot, GRAPH), { bind: { bars: { file: csv } }, requireBindings: true });
     if (!graph) throw new Error(`${GRAPH} does not compile:\n${diagnostics.map((d) => `${d.line}:${d.col} ${d.code} ${d.message}`).join('\n')}`);
     const p = graph.params as Record<string, unknown>;
     if (p.fast !== FAST || p.slow !== SLOW) failures.push(`${GRAPH} has params fast ${String(p.fast)}, slow ${String(p.slow)}; this benchmark's hand loop uses ${FAST}/${SLOW}`);
-    const runOnce = (chunkSize: number) => runGraph(graph, { chunkSize, bindings: { bars: { file: csv } }, env: process.env });
+    const runOnce = (chunkSize: number) => runGraph(graph, { chunkSize, env: process.env });
 
     const graphFigures: Record<string, { stepMs: number; barsPerSec: number; ratio: number; loadMs: number; allStepMs: number[] }> = {};
     let bestLoadMs = Infinity;

@@ -34,11 +34,9 @@ function inputsFor(def: AnyNodeDefinition, c: Columns): Record<string, Float64Ar
  * not timed).
  */
 function runHean(def: AnyNodeDefinition, params: Record<string, unknown>, inputs: Record<string, Float64Array | Float64Array[]>, n: number, keep = false): Record<string, Float64Array> {
-  const kernel = def.create(compileParams(def).parse(params) as never, {
+  const kernel = def.create!(compileParams(def).parse(params) as never, {
     id: def.kind,
     inputWires: Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, Array.isArray(v) ? v.map((_, i) => `${k}${i}`) : [k]])),
-    binding: {},
-    resolveDataFile: (f) => f,
     warn: () => {},
   }) as Kernel;
   const outputs: Record<string, Float64Array | Features> = {};

@@ -1,5 +1,7 @@
 import type { Static, TObject } from '@sinclair/typebox';
-import type { Candles, Features, InputValues, OutputBuffers, PortSpec } from './ports.js';
+import type { RowWriter } from './adapters/contract.js';
+import type { Features, InputValues, OutputBuffers, PortSpec } from './ports.js';
+import type { SourceSpec } from './records/sourceSpec.js';
 
 /**
  * The node contract. One node kind = one file = one `defineNode` call; the declaration yields
@@ -19,22 +21,10 @@ export interface Kernel<I = Record<string, unknown>, O = Record<string, Float64A
   end?(): void | Promise<void>;
   /** Whatever the node wants to hand to the run summary (a broker: trades, equity). */
   report?(): unknown;
+  /** The node's state so far, any time during a run (a broker: equity, position, metrics), for status lines. */
+  snapshot?(): unknown;
   /** Names of the columns of each `features` output, known once the kernel is created. */
   readonly featureNames?: Readonly<Record<string, readonly string[]>>;
-}
-
-/** A source in replay (backtest) mode: loads its history as columns sorted by event time. */
-export interface ReplaySource {
-  load(): Promise<SourceData>;
-}
-
-export interface SourceData {
-  /** Event times, strictly increasing. */
-  t: Float64Array;
-  /** Columns by output port name; a `candles` port takes the `CANDLE_FIELDS` columns. */
-  columns: Partial<Candles> & Record<string, Float64Array>;
-  /** Provenance and data-quality facts shown in the run summary (file, range, gaps, rows skipped). */
-  info: Record<string, unknown>;
 }
 
 /** A problem found by a node's own cross-parameter check, at `path` inside its params. */
@@ -50,12 +40,12 @@ export interface NodeContext {
   readonly id: string;
   /** The wires feeding each input port, as written (`fast.value`), for labels and headers. */
   readonly inputWires: Readonly<Record<string, readonly string[]>>;
-  /** Mode binding for this node (from the graph's `modes:` section or `--data`). */
-  readonly binding: Readonly<Record<string, unknown>>;
-  /** Resolves a data file name against --data, HEAN_DATA_DIR and the user data directory. */
-  resolveDataFile(name: string): string;
+  /** Where a row sink's rows go (the adapter bound to it for this mode); only for kinds that declare `sink: 'rows'`. */
+  readonly sink?: RowWriter;
   /** Reports a non-fatal condition (data gaps, skipped rows) to the run summary and stderr. */
   warn(code: string, message: string): void;
+  /** Per-event history a node may keep for reports: all of it (backtests) or bounded (paper runs, flat memory). */
+  readonly history?: 'full' | 'bounded';
   /** How many events the node will probably see (replay knows; 0 or absent when unknown): for pre-sizing buffers only. */
   readonly eventsHint?: number;
 }
@@ -87,7 +77,15 @@ export interface NodeDefinition<
   readonly timeline?: keyof I & string;
   /** Checks across params that a JSON Schema cannot express (slow > fast). */
   readonly check?: (params: Static<P>) => ParamProblem[];
-  readonly create: (params: Static<P>, ctx: NodeContext) => Kernel<InputValues<I>, OutputBuffers<O>> | ReplaySource;
+  /** The streaming kernel; every kind but a source has one. */
+  readonly create?: (params: Static<P>, ctx: NodeContext) => Kernel<InputValues<I>, OutputBuffers<O>>;
+  /**
+   * A source (no inputs) says what it emits, not where from: the record type and how to read and
+   * check it. The adapter bound to it in the run's mode delivers the events (files, streams, memory).
+   */
+  readonly source?: (params: Static<P>) => SourceSpec;
+  /** A sink whose rows go through the adapter bound to it (`ctx.sink`): file, stream, memory. */
+  readonly sink?: 'rows';
 }
 
 // Heterogeneous registries hold definitions whose params types differ; `any` is the honest type there.
@@ -102,6 +100,10 @@ export function defineNode<P extends TObject, I extends Record<string, PortSpec>
 ): NodeDefinition<P, I, O> {
   if (!/^[a-z][a-zA-Z0-9]*\.[a-z][a-zA-Z0-9_]*$/.test(definition.kind)) {
     throw new Error(`node kind "${definition.kind}" must look like family.name (e.g. indicator.ema)`);
+  }
+  const isSource = Object.keys(definition.inputs).length === 0;
+  if (isSource !== Boolean(definition.source) || isSource === Boolean(definition.create)) {
+    throw new Error(`node kind "${definition.kind}": a source (no inputs) declares source(), every other kind create()`);
   }
   return definition;
 }

@@ -26,11 +26,12 @@ nodes:
   fiveMin: { kind: source.candles, params: { symbol: BTCUSDT, timeframe: 5m, start: "2025-01-01", end: "2025-03-01" } }
   fast: { kind: indicator.sma, in: { series: hourly.close }, params: { timePeriod: 3 } }
   slow: { kind: indicator.sma, in: { series: hourly.close }, params: { timePeriod: 5 } }
-  out: { kind: sink.record, in: { series: [hourly.close, fiveMin.close, fast.value, slow.value] }, params: { path: ${JSON.stringify(out)} } }
+  out: { kind: sink.record, in: { series: [hourly.close, fiveMin.close, fast.value, slow.value] } }
 modes:
   backtest:
     hourly: { file: btcusdt_1h_binance_2024-09_2026-02.csv.gz }
     fiveMin: { file: btcusdt_5m_binance_2024-12_2026-02.csv.gz }
+    out: { file: ${JSON.stringify(out)} }
 `;
 }
 

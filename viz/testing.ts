@@ -73,6 +73,9 @@ export function syntheticRun(bars: number): RunResult {
     warnings: [],
     events: bars,
     chunks: Math.ceil(bars / 1024),
+    mode: 'backtest',
+    pulses: [],
+    outputs: {},
     timings: { loadMs: 0, stepMs: 0, reportMs: 0 },
   };
 }

@@ -14,7 +14,7 @@ function market(opens: number[], closes: number[]) {
 }
 
 function simulate(params: Record<string, unknown>, opens: number[], closes: number[], orders: number[], chunk = 1): BrokerReport & { equityOut: number[]; positionOut: number[] } {
-  const kernel = broker.create(compileParams(broker).parse(params) as never, testContext('broker')) as Kernel;
+  const kernel = broker.create!(compileParams(broker).parse(params) as never, testContext('broker')) as Kernel;
   const m = market(opens, closes);
   const o = Float64Array.from(orders);
   const equityOut: number[] = [];

@@ -1,81 +1,64 @@
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
-import { dirname, extname } from 'node:path';
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../runtime/defineNode.js';
 import { port, type Features } from '../../runtime/ports.js';
 
 export const record = defineNode({
   kind: 'sink.record',
-  summary: 'Writes chosen wires to a CSV or JSON-lines file: the event time and one column per wire.',
+  summary: 'Records chosen wires, one row per event (time + one column per wire), wherever the mode binds it: a file, a Redis stream, memory.',
   description:
     'One row per event of the joined inputs. Columns are named after the wires as written ' +
-    '(`fast.value`). Times are ISO-8601 UTC. Numbers use the shortest text that reads back to ' +
-    'the same double; a missing value (NaN) is an empty CSV cell or a JSON null. The file is ' +
-    'written as the run goes; its path is relative to the working directory.',
+    '(`fast.value`; a features wire gives one column per feature, `wire.feature`). Where the ' +
+    'rows go is the mode binding: `modes.<mode>.<id>: { file: out/x.csv }` (CSV, or JSON lines ' +
+    'for .jsonl), `{ stream: KEY }` (a Redis stream, one entry per row) or `{ memory: NAME }`. ' +
+    'skipEmpty drops rows whose values are all missing (NaN), e.g. to publish only the events ' +
+    'where an order was decided.',
   params: Type.Object(
-    {
-      path: Type.String({ minLength: 1, description: 'Output file (.csv or .jsonl).' }),
-      format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('jsonl')], { description: 'Default: from the file extension (.jsonl/.ndjson -> jsonl, else csv).' })),
-    },
+    { skipEmpty: Type.Boolean({ default: false, description: 'Drop rows whose values are all NaN (no decision at that event).' }) },
     { additionalProperties: false },
   ),
-  exampleParams: { path: 'out/record.csv' },
   inputs: { series: port.any({ many: true, description: 'The wires to record.' }) },
   outputs: {},
+  sink: 'rows',
   create: (p, ctx) => {
-    const format = p.format ?? (['.jsonl', '.ndjson'].includes(extname(p.path).toLowerCase()) ? 'jsonl' : 'csv');
+    const writer = ctx.sink;
+    if (!writer) throw new Error(`sink "${ctx.id}" has no binding: bind it in modes.<mode>.${ctx.id}, e.g. { file: out/${ctx.id}.csv }`);
     const wires = ctx.inputWires.series ?? [];
-    let fd: number | undefined;
-    let keys: string[] = [];
     const columns: Float64Array[] = [];
-    const open = (series: readonly (Float64Array | Features)[]) => {
-      // A features wire expands into one column per feature: `wire.feature`.
-      const names = series.flatMap((s, j) => (s instanceof Float64Array ? [wires[j] ?? `series${j}`] : s.names.map((name) => `${wires[j]}.${name}`)));
-      keys = names.map((name) => JSON.stringify(name));
-      mkdirSync(dirname(p.path), { recursive: true });
-      fd = openSync(p.path, 'w');
-      if (format === 'csv') writeSync(fd, ['time', ...names].map(csvField).join(',') + '\n');
-      return fd;
-    };
+    let started = false;
+    let kept: Float64Array[] = [];
+    let keptT = new Float64Array(0);
     return {
       step(n, t, { series }) {
-        const file = fd ?? open(series);
         columns.length = 0;
         for (const s of series) {
           if (s instanceof Float64Array) columns.push(s);
           else columns.push(...s.columns);
         }
-        if (n === 0) return;
-        let text = '';
-        for (let i = 0; i < n; i++) {
-          const time = new Date(t[i]).toISOString();
-          if (format === 'csv') {
-            text += time;
-            for (let j = 0; j < columns.length; j++) {
-              const v = columns[j][i];
-              text += v === v ? ',' + v : ',';
-            }
-            text += '\n';
-          } else {
-            text += `{"time":"${time}"`;
-            for (let j = 0; j < columns.length; j++) {
-              const v = columns[j][i];
-              text += `,${keys[j]}:${Number.isFinite(v) ? v : v === v ? `"${v}"` : 'null'}`;
-            }
-            text += '}\n';
-          }
+        if (!started) {
+          started = true;
+          writer.start(series.flatMap((s, j) => (s instanceof Float64Array ? [wires[j] ?? `series${j}`] : (s as Features).names.map((name) => `${wires[j]}.${name}`))));
+          kept = columns.map(() => new Float64Array(n));
+          keptT = new Float64Array(n);
         }
-        writeSync(file, text);
+        if (!p.skipEmpty) return writer.write(n, t, columns);
+        if (kept.length && kept[0].length < n) {
+          kept = columns.map(() => new Float64Array(n));
+          keptT = new Float64Array(n);
+        }
+        let m = 0;
+        for (let i = 0; i < n; i++) {
+          let any = false;
+          for (let j = 0; j < columns.length && !any; j++) any = columns[j][i] === columns[j][i];
+          if (!any) continue;
+          keptT[m] = t[i];
+          for (let j = 0; j < columns.length; j++) kept[j][m] = columns[j][i];
+          m++;
+        }
+        writer.write(m, keptT, kept);
       },
       end() {
-        if (fd === undefined) open([]);
-        closeSync(fd!);
-        fd = undefined;
+        if (!started) writer.start(wires.slice()); // a run without events still writes the header
       },
     };
   },
 });
-
-function csvField(text: string): string {
-  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}

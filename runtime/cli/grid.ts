@@ -129,7 +129,8 @@ export interface GridOptions {
   metric: GridMetric;
   sets: Record<string, string>;
   chunkSize: number;
-  bindingsFor: (graph: CompiledGraph) => Record<string, Record<string, unknown>>;
+  /** Command-line bindings (--bind, --data), the same for every cell. */
+  bind: Record<string, Record<string, unknown>>;
   onCell?: (done: number, total: number) => void;
 }
 
@@ -140,7 +141,7 @@ export async function runGrid(options: GridOptions): Promise<GridRun> {
   const failures: string[] = [];
   let graphName = options.file;
   for (const params of combos) {
-    const { graph, diagnostics } = loadGraph(options.file, { set: { ...sets, ...params } });
+    const { graph, diagnostics } = loadGraph(options.file, { set: { ...sets, ...params }, bind: options.bind, requireBindings: true });
     const unknown = diagnostics.filter((d) => d.code === 'params/unknown-set' || d.code === 'graph/read');
     if (unknown.length) {
       return { graphName, file: options.file, metric, axes, sets, cells: [], failures: [], unknownParams: unknown, heatmap: heatmapData(graphName, options, []) };
@@ -150,9 +151,8 @@ export async function runGrid(options: GridOptions): Promise<GridRun> {
       cells.push({ params, status: 'invalid', value: null, message: errors.map(formatDiagnostic).join('\n') });
     } else {
       graphName = graph.name;
-      const bindings = options.bindingsFor(graph); // a bad --data is a usage error, not a cell's failure
       try {
-        const result = await runGraph(graph, { chunkSize: options.chunkSize, bindings });
+        const result = await runGraph(graph, { chunkSize: options.chunkSize });
         const broker = Object.values(result.reports).find((r) => (r as { kind?: string })?.kind === 'broker') as BrokerReport | undefined;
         if (!broker) throw new Error(`${options.file} has no sink.broker: a grid ranks runs by their broker's metrics`);
         const metrics = Object.fromEntries(Object.entries(broker.metrics).map(([k, v]) => [k, Number.isFinite(v) ? v : null]));

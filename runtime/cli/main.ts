@@ -8,9 +8,10 @@ import { formatDiagnostic, hasErrors, sortDiagnostics, didYouMean } from '../dia
 import { runGraph } from '../exec/runGraph.js';
 import { schemaFiles } from '../graph/schemaFiles.js';
 import { toJson } from '../graph/graphSchema.js';
-import type { CompiledGraph } from '../graph/compileGraph.js';
+import { parseSetValue } from '../graph/compileGraph.js';
+import { MODES, type Mode } from '../adapters/contract.js';
 import { loadGraph } from '../loadGraph.js';
-import { userDataDir } from '../data/resolveDataFile.js';
+import { userDataDir } from '../adapters/file/resolveDataFile.js';
 import { parseTimeParam } from '../data/timeframe.js';
 import { progressBar } from './progressBar.js';
 import { brokerReports, summaryJson, summaryText, tradesCsv } from './summary.js';
@@ -32,13 +33,17 @@ const packageRoot = (() => {
 const USAGE = `hean — declarative dataflow graphs for trading strategies
 
 Usage:
-  hean run GRAPH [--data [node=]FILE]... [--set name=value]... [--json] [--trades FILE] [--chunk N] [--report FILE.html]
+  hean run GRAPH [--mode backtest|paper] [--bind node.key=value]... [--data [node=]FILE]... [--set name=value]...
+               [--json] [--trades FILE] [--chunk N] [--report FILE.html] [--redis URL]
+               [--exit-when-idle SECONDS] [--max-events N] [--late drop|fail]      (paper)
   hean run GRAPH --grid name=FROM..TO[:STEP] [--grid name=...] [--metric NAME] [--heatmap FILE.html] [...]
   hean validate GRAPH... [--set name=value]...
   hean viz GRAPH [-o FILE.svg|FILE.html] [--set name=value]...
   hean nodes [KIND|FAMILY] [--json]
   hean schema [--write [DIR]]
   hean data download binance SYMBOL TIMEFRAME --from DATE --to DATE [--dir DIR] [--out FILE]
+  hean publish FILE --stream KEY [--timeframe TF] [--symbol S] [--rate EVENTS_PER_S] [--maxlen N] [--replace] [--redis URL]
+  hean adapters
 
 Exit codes: 0 ok, 1 the run failed, 2 invalid graph or usage.
 Data files are looked up as given, then in $HEAN_DATA_DIR, then in ${userDataDir()}.`;
@@ -152,6 +157,12 @@ async function vizCommand(argv: string[]): Promise<number> {
 }
 
 type RunValues = {
+  mode?: string;
+  bind?: string[];
+  redis?: string;
+  'exit-when-idle'?: string;
+  'max-events'?: string;
+  late?: string;
   data?: string[];
   set?: string[];
   json?: boolean;
@@ -168,6 +179,12 @@ async function runCommand(argv: string[]): Promise<number> {
     args: argv,
     allowPositionals: true,
     options: {
+      mode: { type: 'string' },
+      bind: { type: 'string', multiple: true },
+      redis: { type: 'string' },
+      'exit-when-idle': { type: 'string' },
+      'max-events': { type: 'string' },
+      late: { type: 'string' },
       data: { type: 'string', multiple: true },
       set: { type: 'string', multiple: true },
       json: { type: 'boolean', default: false },
@@ -183,40 +200,70 @@ async function runCommand(argv: string[]): Promise<number> {
   const chunkSize = values.chunk === undefined ? 1024 : Number(values.chunk);
   if (!Number.isInteger(chunkSize) || chunkSize < 1) throw new UsageError(`--chunk expects a positive integer, found "${values.chunk}"`);
   if (values.report !== undefined && drawingFormat(values.report, '--report') !== 'html') throw new UsageError(`--report ${values.report}: expected a file ending in .html`);
-  if (values.grid?.length) return await gridCommand(positionals[0], values, chunkSize);
+  const mode = parseMode(values.mode);
+  if (values.grid?.length) {
+    if (mode !== 'backtest') throw new UsageError('--grid runs backtests; drop --mode');
+    return await gridCommand(positionals[0], values, chunkSize);
+  }
   if (values.heatmap !== undefined || values.metric !== undefined) {
     throw new UsageError(`${values.heatmap !== undefined ? '--heatmap' : '--metric'} needs a parameter grid, e.g. --grid fast=5..20:5 --grid slow=20..60:10`);
   }
+  const live = liveSettings(values, mode);
+  if (mode !== 'backtest' && values.chunk !== undefined) throw new UsageError(`--chunk sets the replay's chunk size; a ${mode} run steps event by event`);
   const sets = parseSets(values.set);
-
-  const { graph, diagnostics } = loadGraph(positionals[0], { set: sets });
+  const bind = commandLineBindings(positionals[0], values, sets, mode);
+  const { graph, diagnostics } = loadGraph(positionals[0], { set: sets, mode, bind, requireBindings: true });
   printDiagnostics(diagnostics);
   if (!graph || hasErrors(diagnostics)) return INVALID;
-
-  const bindings = dataBindings(graph, values.data);
   if (values.trades !== undefined && graph.nodes.filter((n) => n.kind === 'sink.broker').length !== 1) {
     throw new UsageError('--trades needs a graph with exactly one sink.broker');
   }
 
-  const progress = progressBar('backtest');
-  const result = await runGraph(graph, {
-    chunkSize,
-    bindings,
-    onProgress: progress,
-    onWarning: (w) => {
-      progress.finish();
-      console.error(`warning ${w.node}: ${w.code}: ${w.message}`);
-    },
-  });
-  progress.finish();
+  const progress = progressBar(mode);
+  const stop = new AbortController();
+  const onSignal = (signal: string) => {
+    if (stop.signal.aborted) process.exit(130); // a second Ctrl-C: stop now
+    console.error(`\n${signal}: stopping after the events already received (again to stop at once)`);
+    stop.abort();
+  };
+  const signals = mode === 'backtest' ? [] : (['SIGINT', 'SIGTERM'] as const);
+  for (const signal of signals) process.on(signal, onSignal);
+  let lastStatus = 0;
+  let result;
+  try {
+    result = await runGraph(graph, {
+      chunkSize,
+      redisUrl: values.redis,
+      onProgress: progress,
+      onWarning: (w) => {
+        progress.finish();
+        console.error(`warning ${w.node}: ${w.code}: ${w.message}`);
+      },
+      onLog: (message) => console.error(`hean: ${message}`),
+      live: {
+        ...live,
+        signal: stop.signal,
+        onEvents: (events, time) => {
+          if (events - lastStatus < 10_000 && lastStatus > 0) return;
+          lastStatus = events;
+          progress.status(`${events.toLocaleString('en-US')} events, clock ${new Date(time).toISOString().slice(0, 16).replace('T', ' ')}`);
+        },
+      },
+    });
+  } finally {
+    for (const signal of signals) process.off(signal, onSignal);
+    progress.finish();
+  }
 
   if (values.trades !== undefined) {
     const report = Object.values(brokerReports(result))[0];
     writeOutput(values.trades, tradesCsv(report.trades));
+    console.error(`wrote ${values.trades} (${report.trades.length} trades)`);
   }
+  for (const [id, what] of Object.entries(result.outputs)) console.error(`wrote ${what} (sink ${id})`);
   if (values.report !== undefined) {
     const [{ drawCompiled }, { reportPage }] = await Promise.all([import('../../viz/drawGraph.js'), import('../../viz/reportPage.js')]);
-    const data = Object.fromEntries(Object.entries(bindings).map(([id, b]) => [id, String(b.file)]));
+    const data = Object.fromEntries(Object.entries(result.sources).map(([id, info]) => [id, String(info.file ?? info.stream ?? info.memory ?? '')]));
     const html = reportPage({ result, drawing: await drawCompiled(graph), settings: { command: commandLine('run', argv), chunkSize, set: sets, data } });
     writeOutput(values.report, html);
     console.error(`wrote ${values.report}`);
@@ -226,30 +273,61 @@ async function runCommand(argv: string[]): Promise<number> {
   return OK;
 }
 
+function parseMode(text: string | undefined): Mode {
+  if (text === undefined) return 'backtest';
+  if ((MODES as readonly string[]).includes(text)) return text as Mode;
+  const guess = didYouMean(text, [...MODES]);
+  throw new UsageError(`--mode ${text}: expected backtest, paper or live${guess ? ` (did you mean "${guess}"?)` : ''}`);
+}
+
+/** --exit-when-idle, --max-events, --late: paper/live only. */
+function liveSettings(values: RunValues, mode: Mode): { exitWhenIdleMs?: number; maxEvents?: number; lateness?: 'drop' | 'fail' } {
+  const flags = (['exit-when-idle', 'max-events', 'late'] as const).filter((f) => values[f] !== undefined);
+  if (mode === 'backtest') {
+    if (flags.length) throw new UsageError(`--${flags[0]} applies to paper runs (--mode paper); a backtest ends with its data`);
+    return {};
+  }
+  const idle = values['exit-when-idle'];
+  const max = values['max-events'];
+  const late = values.late;
+  if (idle !== undefined && !(Number(idle) > 0)) throw new UsageError(`--exit-when-idle expects seconds > 0, found "${idle}"`);
+  if (max !== undefined && !(Number.isInteger(Number(max)) && Number(max) > 0)) throw new UsageError(`--max-events expects a positive integer, found "${max}"`);
+  if (late !== undefined && late !== 'drop' && late !== 'fail') throw new UsageError(`--late expects drop or fail, found "${late}"`);
+  return {
+    exitWhenIdleMs: idle === undefined ? undefined : Number(idle) * 1000,
+    maxEvents: max === undefined ? undefined : Number(max),
+    lateness: late as 'drop' | 'fail' | undefined,
+  };
+}
+
+/**
+ * --bind node.key=value and --data [node=]FILE as bindings by node id. `--data FILE` without a
+ * node binds the graph's only source (the graph is read once to find it).
+ */
+function commandLineBindings(file: string, values: RunValues, sets: Record<string, string>, mode: Mode): Record<string, Record<string, unknown>> {
+  const bind: Record<string, Record<string, unknown>> = {};
+  for (const item of values.bind ?? []) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(item);
+    if (!m) throw new UsageError(`--bind expects node.key=value (e.g. --bind bars.stream=btc-1h), found "${item}"`);
+    (bind[m[1]] ??= {})[m[2]] = parseSetValue(m[3]);
+  }
+  for (const item of values.data ?? []) {
+    const eq = item.indexOf('=');
+    let node = eq > 0 && /^[A-Za-z_][A-Za-z0-9_]*$/.test(item.slice(0, eq)) ? item.slice(0, eq) : undefined;
+    const dataFile = node === undefined ? item : item.slice(eq + 1);
+    if (node === undefined) {
+      const sources = loadGraph(file, { set: sets, mode }).graph?.nodes.filter((n) => n.isSource).map((n) => n.id) ?? [];
+      if (sources.length !== 1) throw new UsageError(`--data ${item}: the graph has ${sources.length} sources (${sources.join(', ')}); name one: --data ${sources[0] ?? 'node'}=FILE`);
+      node = sources[0];
+    }
+    bind[node] = { ...(bind[node] ?? {}), file: dataFile };
+  }
+  return bind;
+}
+
 /** The command as typed, for reports (arguments with spaces or quotes quoted). */
 function commandLine(command: string, argv: string[]): string {
   return ['hean', command, ...argv].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
-}
-
-/** --data [node=]FILE bindings, checked against the graph's sources. */
-function dataBindings(graph: CompiledGraph, data: string[] | undefined): Record<string, Record<string, unknown>> {
-  const sources = graph.nodes.filter((n) => n.isSource).map((n) => n.id);
-  const bindings: Record<string, Record<string, unknown>> = {};
-  for (const item of data ?? []) {
-    const eq = item.indexOf('=');
-    let node = eq > 0 ? item.slice(0, eq) : undefined;
-    const file = eq > 0 ? item.slice(eq + 1) : item;
-    if (node === undefined) {
-      if (sources.length !== 1) throw new UsageError(`--data ${item}: the graph has ${sources.length} sources (${sources.join(', ')}); name one: --data ${sources[0]}=FILE`);
-      node = sources[0];
-    }
-    if (!sources.includes(node)) {
-      const guess = didYouMean(node, sources);
-      throw new UsageError(`--data ${item}: "${node}" is not a source of this graph; sources: ${sources.join(', ')}${guess ? ` (did you mean "${guess}"?)` : ''}`);
-    }
-    bindings[node] = { file };
-  }
-  return bindings;
 }
 
 /**
@@ -287,7 +365,7 @@ async function gridCommand(file: string, values: RunValues, chunkSize: number): 
     metric,
     sets,
     chunkSize,
-    bindingsFor: (graph) => dataBindings(graph, values.data),
+    bind: commandLineBindings(file, values, sets, 'backtest'),
     onCell: (done, total) => progress(done, total),
   });
   progress.finish();

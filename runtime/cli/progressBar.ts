@@ -1,5 +1,8 @@
-/** A one-line progress bar on stderr, only when stderr is a terminal (never in logs or CI). */
-export function progressBar(label: string, stream: NodeJS.WriteStream = process.stderr): ((done: number, total: number) => void) & { finish(): void } {
+/**
+ * A one-line progress bar on stderr, only when stderr is a terminal (never in logs or CI); for
+ * runs without a known end (paper), a status line instead.
+ */
+export function progressBar(label: string, stream: NodeJS.WriteStream = process.stderr): ((done: number, total: number) => void) & { finish(): void; status(text: string): void } {
   const enabled = Boolean(stream.isTTY);
   let drawn = false;
   const update = (done: number, total: number) => {
@@ -10,6 +13,11 @@ export function progressBar(label: string, stream: NodeJS.WriteStream = process.
     drawn = true;
   };
   return Object.assign(update, {
+    status(text: string) {
+      if (!enabled) return;
+      stream.write(`\r\x1b[K${label}: ${text}`);
+      drawn = true;
+    },
     finish() {
       if (drawn) stream.write('\r\x1b[K');
       drawn = false;

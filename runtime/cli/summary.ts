@@ -20,7 +20,11 @@ export function summaryJson(result: RunResult): Record<string, unknown> {
     ...(first ? finiteOrNull(first.metrics) : {}),
     ...(first ? { ordersReceived: first.ordersReceived, fills: first.fills, unfilledOrders: first.unfilledOrders } : {}),
     ...(Object.keys(brokers).length > 1 ? { brokers: Object.fromEntries(Object.entries(brokers).map(([id, r]) => [id, finiteOrNull(r.metrics)])) } : {}),
+    mode: result.mode,
     sources,
+    pulses: result.pulses,
+    ...(result.live ? { lateEvents: result.live.late, stopped: result.live.stopped } : {}),
+    outputs: result.outputs,
     warnings: result.warnings.map((w) => `${w.node}: ${w.code}: ${w.message}`),
   };
 }
@@ -47,6 +51,8 @@ export function tradesCsv(trades: readonly Trade[]): string {
 const num = (v: number, digits = 2) => (Number.isFinite(v) ? v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : v === Infinity ? '∞' : 'n/a');
 const day = (ms: number) => iso(ms).slice(0, 16).replace('T', ' ');
 
+const STOPPED = { ended: 'every feed ended', idle: 'no event within --exit-when-idle', 'max-events': '--max-events reached', signal: 'stopped by a signal (events received were processed)' };
+
 /** The human-readable summary printed by `hean run`. */
 export function summaryText(result: RunResult): string {
   const lines: string[] = [];
@@ -56,8 +62,19 @@ export function summaryText(result: RunResult): string {
     const i = info as Record<string, any>;
     const gaps = i.gaps ? `, ${i.gaps} gaps (${i.missingBars} missing bars, kept as gaps)` : ', no gaps';
     const dropped = i.rowsDropped ? `, ${i.rowsDropped} bad rows dropped` : '';
-    lines.push(`data ${id}: ${i.symbol ?? ''} ${i.timeframe ?? ''} ${i.file}`);
-    lines.push(`     ${day(i.firstOpenTime)} .. ${day(i.lastOpenTime)} UTC, ${Number(i.rows).toLocaleString('en-US')} bars${gaps}${dropped}`);
+    const where = i.file ?? (i.stream !== undefined ? `redis stream ${i.stream}${i.group ? ` (group ${i.group}, consumer ${i.consumer})` : ''}` : `memory feed ${i.memory}`);
+    lines.push(`data ${id}: ${i.symbol ?? ''} ${i.timeframe ?? ''} ${where}`);
+    if (i.rows !== undefined && i.firstOpenTime !== undefined) lines.push(`     ${day(i.firstOpenTime)} .. ${day(i.lastOpenTime)} UTC, ${Number(i.rows).toLocaleString('en-US')} bars${gaps}${dropped}`);
+    else lines.push(`     ${result.events.toLocaleString('en-US')} events received live${dropped}`);
+  }
+  if (result.live) {
+    const late = Object.entries(result.live.late);
+    lines.push(`${result.mode} run stopped: ${STOPPED[result.live.stopped]}${late.length ? `; late events dropped: ${late.map(([id, n]) => `${id} ${n}`).join(', ')}` : ''}`);
+  }
+  for (const p of result.pulses) {
+    if (p.superseded || p.undelivered) {
+      lines.push(`pulses ${p.wire}: ${p.delivered} delivered, ${p.superseded} superseded by a later ${p.type} before the next event (the latest wins)${p.undelivered ? `, ${p.undelivered} after the last event` : ''}`);
+    }
   }
   lines.push(`warm-up: ${Math.max(0, ...result.graph.nodes.map((n) => n.warmup))} bars`);
   for (const [id, report] of Object.entries(brokerReports(result))) {

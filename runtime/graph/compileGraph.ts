@@ -5,11 +5,12 @@ import { didYouMean, hasErrors, type Diagnostic, type Severity } from '../diagno
 import { ajv, compileParams } from '../params.js';
 import { canConnect, type PortSpec, type PortType } from '../ports.js';
 import type { NodeRegistry } from '../registry.js';
+import { MODES, selectAdapter, sourceNeed, type Adapter, type AdapterRegistry, type Mode } from '../adapters/contract.js';
+import { defaultAdapters } from '../adapters/index.js';
 import { ajvDiagnostics } from './ajvDiagnostics.js';
 import { GraphEnvelopeSchema, ID_PATTERN, NodeEntrySchema } from './graphSchema.js';
 import { parseYaml, pointerJoin, pointerToPath, positionOf, type ParsedYaml, type Position } from './parseYaml.js';
 
-export type Mode = 'backtest' | 'paper' | 'live';
 
 export interface CompiledWire {
   /** As written in the graph (`fast.value`). */
@@ -37,8 +38,10 @@ export interface CompiledNode {
   domain: string[];
   /** Leading events of this node's timeline without output, counting its upstream warm-ups. */
   warmup: number;
-  /** Adapter binding for the selected mode. */
+  /** Adapter binding for the selected mode (sources and row sinks), checked against its adapter. */
   binding: Record<string, unknown>;
+  /** Name of the adapter the binding selects (`file`, `redisStream`, `memory`). */
+  adapter?: string;
   /** Ids of the nodes reading this node's outputs. */
   consumers: string[];
 }
@@ -53,12 +56,19 @@ export interface CompiledGraph {
   nodes: CompiledNode[];
   byId: Map<string, CompiledNode>;
   warnings: Diagnostic[];
+  /** The mode the bindings were selected for. */
+  mode: Mode;
 }
 
 export interface CompileOptions {
   /** --set name=value overrides of graph params (values already typed, or strings to parse). */
   set?: Record<string, unknown>;
   mode?: Mode;
+  /** Bindings from the command line (--bind node.key=value, --data), by node id, for the selected mode. */
+  bind?: Record<string, Record<string, unknown>>;
+  /** Every source and row sink must be bound in the selected mode (a run; `validate` only checks what is written). */
+  requireBindings?: boolean;
+  adapters?: AdapterRegistry;
 }
 
 export interface CompileResult {
@@ -257,22 +267,75 @@ export function compileGraph(text: string, file: string, registry: NodeRegistry,
     }
   }
 
-  // Mode bindings (sources' files, sinks' targets) for the selected mode.
+  // Mode bindings: every mode written in the graph is checked, the selected one (with the
+  // command line's --bind/--data merged in) is the one the run uses.
   const mode = options.mode ?? 'backtest';
+  const adapters = options.adapters ?? defaultAdapters;
   const modes = isPlainMap(graph.modes) ? graph.modes : {};
-  for (const [modeName, bindings] of Object.entries(modes)) {
-    if (!isPlainMap(bindings)) continue;
-    for (const [id, binding] of Object.entries(bindings)) {
+  const cli = options.bind ?? {};
+  for (const [id, binding] of Object.entries(cli)) {
+    if (!Object.hasOwn(nodesMap, id)) {
+      const guess = didYouMean(id, ids);
+      error('', 'mode/unknown-node', `${describeCli(id, binding)} binds "${id}", which is not a node of this graph; the nodes are ${ids.join(', ') || 'none'}`, guess ? `did you mean "${guess}"?` : 'bind the id of a source or sink under nodes:');
+    }
+  }
+  for (const modeName of MODES) {
+    const written = isPlainMap(modes[modeName]) ? (modes[modeName] as Record<string, unknown>) : {};
+    const selected = modeName === mode;
+    const bound = new Set([...Object.keys(written), ...(selected ? Object.keys(cli) : [])]);
+    for (const id of bound) {
       const at = pointerJoin(pointerJoin('/modes', modeName), id);
+      const fromCli = selected && Object.hasOwn(cli, id);
       if (!Object.hasOwn(nodesMap, id)) {
+        if (fromCli && !Object.hasOwn(written, id)) continue; // reported above
         const guess = didYouMean(id, ids);
-        error(at, 'mode/unknown-node', `modes.${modeName} binds "${id}", which is not a node of this graph; the nodes are ${ids.join(', ') || 'none'}`, guess ? `did you mean "${guess}"?` : 'bind the id of a node under nodes:', parsed.keyAt.get(at));
+        error(at, 'mode/unknown-node', `modes.${modeName} binds "${id}", which is not a node of this graph; the nodes are ${ids.join(', ') || 'none'}`, guess ? `did you mean "${guess}"?` : 'bind the id of a source or sink under nodes:', parsed.keyAt.get(at));
         continue;
       }
       const node = nodes.get(id);
-      if (node && modeName === mode && isPlainMap(binding)) {
-        node.binding = substitute(binding, at, refs, new Map(), error) as Record<string, unknown>;
+      const yamlBinding = Object.hasOwn(written, id) ? written[id] : undefined;
+      if (!node || (yamlBinding !== undefined && !isPlainMap(yamlBinding))) continue; // reported by the kind or envelope checks
+      const role = node.def.source ? 'source' : node.def.sink ? 'sink' : undefined;
+      if (!role) {
+        const where = fromCli ? describeCli(id, cli[id]) : `modes.${modeName}.${id}`;
+        error(fromCli && !yamlBinding ? pointerJoin('/nodes', id) : at, 'mode/not-bindable', `${where}: "${id}" is ${withArticle(node.kind)} node; only sources and sinks are bound to adapters`, `remove the binding; only sources and sinks take one (here: ${[...nodes.values()].filter((n) => n.def.source || n.def.sink).map((n) => n.id).join(', ') || 'none'})`, fromCli ? undefined : parsed.keyAt.get(at));
+        continue;
       }
+      let binding = yamlBinding ? (substitute(yamlBinding, at, refs, new Map(), error) as Record<string, unknown>) : {};
+      const available: readonly Adapter[] = role === 'source' ? adapters.sources : adapters.sinks;
+      if (fromCli) {
+        const cliAdapter = selectAdapter(available, cli[id]);
+        binding = cliAdapter && selectAdapter(available, binding) !== cliAdapter ? { ...cli[id] } : { ...binding, ...cli[id] };
+      }
+      const checked = checkBinding(node, role, binding, modeName, at, fromCli ? describeCli(id, cli[id]) : undefined, available, parsed, error, report, file, diagnostics);
+      if (selected && checked) {
+        node.binding = binding;
+        node.adapter = checked;
+      }
+    }
+  }
+  if (options.requireBindings) {
+    for (const node of nodes.values()) {
+      const role = node.def.source ? 'source' : node.def.sink ? 'sink' : undefined;
+      if (!role || node.adapter) continue;
+      const isBound = Object.hasOwn(isPlainMap(modes[mode]) ? modes[mode] : {}, node.id) || Object.hasOwn(cli, node.id);
+      if (isBound) continue; // its binding was invalid: reported
+      const available = role === 'source' ? adapters.sources.filter((a) => (mode === 'backtest' ? a.replay : a.live)) : adapters.sinks;
+      const at = pointerJoin('/nodes', node.id);
+      error(
+        at,
+        'mode/unbound',
+        `${role} "${node.id}" (${node.kind}) has no binding for mode ${mode}: where ${role === 'source' ? 'its events come from' : 'its rows go'} is not said`,
+        `add modes.${mode}.${node.id}: ${available[0]?.example ?? '{ ... }'} to the graph, or pass --bind ${node.id}.${available[0]?.key ?? 'KEY'}=VALUE (adapters: ${available.map((a) => a.key).join(', ')})`,
+        parsed.keyAt.get(at),
+      );
+    }
+  }
+  if (mode === 'live') {
+    for (const node of nodes.values()) {
+      if (node.kind !== 'sink.broker') continue;
+      const at = pointerJoin('/nodes', node.id);
+      error(at, 'mode/live-broker', `live mode needs an exchange broker adapter for "${node.id}", and this version has none yet`, 'run --mode paper: the same graph on live feeds with the simulated broker', parsed.keyAt.get(at));
     }
   }
 
@@ -310,6 +373,7 @@ export function compileGraph(text: string, file: string, registry: NodeRegistry,
     nodes: order,
     byId: nodes,
     warnings: diagnostics.filter((d) => d.severity === 'warning'),
+    mode,
   };
   return { graph: compiled, diagnostics };
 }
@@ -550,4 +614,90 @@ function topologicalOrder(ids: string[], nodes: Map<string, CompiledNode>, parse
     }
   }
   return undefined;
+}
+
+export type { Mode };
+
+/** `--bind bars.stream=KEY` as typed, for messages about a binding from the command line. */
+function describeCli(id: string, binding: Record<string, unknown>): string {
+  return Object.entries(binding).map(([k, v]) => `--bind ${id}.${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ');
+}
+
+const bindingValidators = new WeakMap<Adapter, ReturnType<typeof ajv.compile>>();
+
+/**
+ * Checks one binding: it selects exactly one adapter of the node's role, that adapter carries
+ * the node's records and serves the mode, and the binding fits the adapter's schema. Returns
+ * the adapter's name when all is well.
+ */
+function checkBinding(
+  node: CompiledNode,
+  role: 'source' | 'sink',
+  binding: Record<string, unknown>,
+  mode: Mode,
+  at: string,
+  cli: string | undefined,
+  available: readonly Adapter[],
+  parsed: ParsedYaml,
+  error: ErrorFn,
+  report: (severity: Severity, pos: Position, code: string, pointer: string, message: string, hint?: string) => void,
+  file: string,
+  diagnostics: Diagnostic[],
+): string | undefined {
+  const where = cli ?? `modes.${mode}.${node.id}`;
+  const keys = Object.keys(binding);
+  const selected = available.filter((a) => keys.includes(a.key));
+  const list = available.map((a) => `${a.key} (${a.name}: ${a.summary})`).join('; ');
+  if (selected.length !== 1) {
+    const unknown = keys.find((k) => !available.some((a) => Object.hasOwn((a.binding.properties ?? {}) as object, k)));
+    const guess = unknown ? didYouMean(unknown, available.map((a) => a.key)) : undefined;
+    const keyAt = unknown && !cli ? pointerJoin(at, unknown) : at;
+    error(
+      keyAt,
+      'mode/adapter',
+      selected.length
+        ? `${where} names ${selected.length} adapters (${selected.map((a) => a.key).join(' and ')}); a binding selects one`
+        : `${where} of ${role} "${node.id}" names no adapter${keys.length ? ` (found ${keys.map((k) => `"${k}"`).join(', ')})` : ''}; expected one of: ${list}`,
+      guess ? `did you mean "${guess}"?` : selected.length ? `keep one of ${selected.map((a) => a.key).join(', ')}` : `e.g. ${node.id}: ${available[0]?.example}`,
+      cli ? undefined : parsed.keyAt.get(keyAt),
+    );
+    return undefined;
+  }
+  const adapter = selected[0];
+  if (adapter.role === 'source') {
+    const spec = guarded(() => node.def.source!(node.params as never), undefined, () => {});
+    if (spec && !adapter.records.includes(spec.record)) {
+      error(at, 'mode/records', `${where}: the ${adapter.name} adapter carries ${adapter.records.join(', ')}, not ${spec.record} (what ${node.kind} emits)`, 'bind another adapter', cli ? undefined : parsed.keyAt.get(at));
+      return undefined;
+    }
+    const need = sourceNeed(mode);
+    if (!adapter[need]) {
+      const alternatives = available.filter((a) => a.role === 'source' && a[need] && (!spec || a.records.includes(spec.record)));
+      error(
+        at,
+        'mode/capability',
+        `${where}: the ${adapter.name} adapter cannot feed a ${mode} run: it ${need === 'live' ? 'has no live events (it replays a known history)' : 'has no history to replay'}`,
+        alternatives.length ? `bind ${alternatives.map((a) => `${node.id}: ${a.example}`).join(' or ')}` : `no adapter can serve ${mode} for ${node.kind} yet`,
+        cli ? undefined : parsed.keyAt.get(at),
+      );
+      return undefined;
+    }
+  }
+  let validate = bindingValidators.get(adapter);
+  if (!validate) bindingValidators.set(adapter, (validate = ajv.compile(adapter.binding)));
+  if (!validate(binding)) {
+    if (cli) {
+      for (const e of validate.errors ?? []) error(at, 'binding/invalid', `${cli}: ${e.instancePath.slice(1) || 'binding'} ${e.message}`, `\`hean adapters\` lists the ${adapter.name} adapter's keys`);
+    } else {
+      diagnostics.push(...ajvDiagnostics(validate.errors ?? [], { file, parsed, base: at, area: 'binding', noun: 'key', help: `the ${adapter.name} adapter takes ${Object.keys(adapter.binding.properties ?? {}).join(', ')}` }));
+    }
+    return undefined;
+  }
+  let ok = true;
+  for (const problem of adapter.check?.(binding, mode) ?? []) {
+    const pointer = problem.path.reduce<string>((p, key) => pointerJoin(p, key), at);
+    if ((problem.severity ?? 'error') === 'error') ok = false;
+    report(problem.severity ?? 'error', positionOf(parsed, pointer), problem.code ?? 'binding/check', pointer, cli ? `${cli}: ${problem.message}` : problem.message);
+  }
+  return ok ? adapter.name : undefined;
 }

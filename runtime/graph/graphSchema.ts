@@ -1,4 +1,5 @@
 import { Type, type TSchema } from '@sinclair/typebox';
+import type { AdapterRegistry } from '../adapters/contract.js';
 import type { AnyNodeDefinition } from '../defineNode.js';
 
 /** `node.port` or `node` (its default output). */
@@ -85,9 +86,19 @@ export function nodeParamsJsonSchema(def: AnyNodeDefinition): Record<string, unk
   };
 }
 
-/** graph.schema.json: the envelope, with each kind's params schema selected by `kind`. */
-export function graphJsonSchema(defs: readonly AnyNodeDefinition[]): Record<string, unknown> {
+/** graph.schema.json: the envelope, with each kind's params schema selected by `kind`, and bindings as one of the adapters' schemas. */
+export function graphJsonSchema(defs: readonly AnyNodeDefinition[], adapters: AdapterRegistry): Record<string, unknown> {
   const envelope = toJson(GraphEnvelopeSchema) as Record<string, any>;
+  const binding = {
+    description: 'A binding selects its adapter by key (`hean adapters` lists them).',
+    anyOf: [...adapters.sources, ...adapters.sinks]
+      .filter((a, i, all) => all.findIndex((b) => JSON.stringify(b.binding) === JSON.stringify(a.binding)) === i)
+      .map((a) => ({ description: `${a.role} adapter ${a.name}: ${a.summary}`, ...(toJson(a.binding) as object) })),
+  };
+  for (const mode of Object.values(envelope.properties.modes.properties) as Record<string, any>[]) {
+    if (mode.patternProperties) for (const key of Object.keys(mode.patternProperties)) mode.patternProperties[key] = binding;
+    else mode.additionalProperties = binding;
+  }
   const nodeEntry = envelope.properties.nodes.patternProperties
     ? Object.values(envelope.properties.nodes.patternProperties)[0]
     : envelope.properties.nodes.additionalProperties;

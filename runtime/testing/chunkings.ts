@@ -21,7 +21,7 @@ export function runAllChunkings(def: AnyNodeDefinition, params: Record<string, u
 }
 
 function withEmptyChunks(def: AnyNodeDefinition, params: Record<string, unknown>, inputs: Inputs, out: string, length: number): number[] {
-  const kernel = def.create(compileParams(def).parse(params) as never, testContext(def.kind)) as Kernel;
+  const kernel = def.create!(compileParams(def).parse(params) as never, testContext(def.kind)) as Kernel;
   const t = Float64Array.from({ length }, (_, i) => i);
   const buffer = new Float64Array(length + 1);
   const result: number[] = [];

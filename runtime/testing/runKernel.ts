@@ -20,7 +20,7 @@ export function runKernel(
   const chunkSize = options.chunkSize ?? 1024;
   const t = options.t ?? Float64Array.from({ length }, (_, i) => i);
   const wires = Object.fromEntries(Object.entries(inputs).map(([name, value]) => [name, Array.isArray(value) ? value.map((_, i) => `${name}${i}`) : [name]]));
-  const kernel = def.create(params as never, { ...testContext(def.kind), inputWires: wires }) as Kernel;
+  const kernel = def.create!(params as never, { ...testContext(def.kind), inputWires: wires }) as Kernel;
   assert.equal(typeof kernel.step, 'function', `${def.kind} did not create a kernel`);
   // garbage in the buffers: kernels must write every row
   const fresh = () => new Float64Array(chunkSize).fill(12345.678);
@@ -70,8 +70,6 @@ export function testContext(id: string): NodeContext {
   return {
     id,
     inputWires: {},
-    binding: {},
-    resolveDataFile: (name) => name,
     warn: () => {},
   };
 }

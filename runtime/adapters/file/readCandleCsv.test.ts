@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { dataFile } from '../testing/dataFile.js';
+import { dataFile } from '../../testing/dataFile.js';
 import { DataError, fastDecimal, readCandleCsv, type CandleColumns, type DataIssue } from './readCandleCsv.js';
 
 const H = 3_600_000;

@@ -1,0 +1,118 @@
+import type { TObject } from '@sinclair/typebox';
+import type { ParamProblem } from '../defineNode.js';
+import type { SourceSpec } from '../records/sourceSpec.js';
+
+/**
+ * The adapter contract (DESIGN.md section 6). A node kind says what it emits or consumes; an
+ * adapter says where the events come from or go to, per mode. A binding (`modes.<mode>.<id>`
+ * in the graph, or `--bind id.key=value`) selects its adapter by the one key that names it
+ * (`file`, `stream`, `memory`) and is checked against that adapter's schema when the graph
+ * compiles. Only adapters (and drivers) touch files, the network or the wall clock.
+ */
+
+export type Mode = 'backtest' | 'paper' | 'live';
+export const MODES: readonly Mode[] = ['backtest', 'paper', 'live'];
+
+/** How a mode consumes a source: a known history (replay driver) or events as they arrive (live driver). */
+export function sourceNeed(mode: Mode): 'replay' | 'live' {
+  return mode === 'backtest' ? 'replay' : 'live';
+}
+
+/** What an adapter gives every call: the environment, warnings for the run summary, a log on stderr. */
+export interface AdapterIO {
+  readonly env: NodeJS.ProcessEnv;
+  /** The node the binding belongs to. */
+  readonly node: string;
+  warn(code: string, message: string): void;
+  /** Operational messages (reconnecting, progress) for stderr. */
+  log(message: string): void;
+  /** `--redis URL` of the run, when given. */
+  readonly redisUrl?: string;
+  /** Real paths the run reads (graph, data files): sinks never write over them. */
+  readonly inputs: readonly string[];
+}
+
+interface AdapterDeclaration {
+  /** Adapter name, for messages (`file`, `redisStream`, `memory`). */
+  readonly name: string;
+  /** The binding key that selects this adapter; it is always present in the binding. */
+  readonly key: string;
+  readonly summary: string;
+  /** The binding's JSON Schema (additionalProperties: false, so misspelt keys are caught). */
+  readonly binding: TObject;
+  /** An example binding for hints (`{ file: btcusdt_1h.csv.gz }`). */
+  readonly example: string;
+  /** Checks across binding keys that a schema cannot express (from < to). */
+  check?(binding: Record<string, unknown>, mode: Mode): ParamProblem[];
+}
+
+/** A source's events as columns sorted by event time: what a replay hands the replay driver. */
+export interface SourceData {
+  /** Event times, strictly increasing. */
+  t: Float64Array;
+  /** Columns by record field name (`open`, `close`, ...). */
+  columns: Record<string, Float64Array>;
+  /** Provenance and data-quality facts shown in the run summary (file, range, gaps, rows dropped). */
+  info: Record<string, unknown>;
+}
+
+/** A run of consecutive events delivered live, in arrival order, with the token to acknowledge them. */
+export interface LiveBatch {
+  n: number;
+  t: Float64Array;
+  /** By record field name, `n` values each. */
+  columns: Record<string, Float64Array>;
+  /** Opaque per-event handles for `ack` (stream entry ids). */
+  tokens?: readonly string[];
+}
+
+/** Events as they arrive. The live driver pulls, merges feeds by event time, and acknowledges what the graph processed. */
+export interface LiveFeed {
+  /** The next batch; an empty batch when nothing arrived for a while; null when the feed has ended. */
+  next(): Promise<LiveBatch | null>;
+  /** The graph has processed these events (the driver calls it in order, after stepping them). */
+  ack?(tokens: readonly string[]): Promise<void>;
+  /** Provenance for the run summary (stream, group, where it resumed). */
+  info(): Record<string, unknown>;
+  close(): Promise<void>;
+}
+
+export interface SourceAdapter extends AdapterDeclaration {
+  readonly role: 'source';
+  /** Record types it can carry (`candles`). */
+  readonly records: readonly SourceSpec['record'][];
+  /** Whole known history, for backtests (and stream-range replays). */
+  replay?(binding: Record<string, unknown>, spec: SourceSpec, io: AdapterIO): Promise<SourceData>;
+  /** Events as they arrive, for paper and live runs. */
+  live?(binding: Record<string, unknown>, spec: SourceSpec, io: AdapterIO): Promise<LiveFeed>;
+}
+
+/** Where a row sink's rows go: columns named once, then chunks of rows, then close. */
+export interface RowWriter {
+  /** Called once before the first rows: the column names (time is implicit). */
+  start(columns: readonly string[]): void;
+  /** `n` rows: event times and one column per name. Synchronous: writers buffer or queue. */
+  write(n: number, t: Float64Array, columns: readonly Float64Array[]): void;
+  /** Flushes and releases; resolves once everything written has landed. */
+  close(): Promise<void>;
+  /** What was written where, for the "wrote ..." line. */
+  describe(): string;
+}
+
+export interface SinkAdapter extends AdapterDeclaration {
+  readonly role: 'sink';
+  open(binding: Record<string, unknown>, io: AdapterIO): RowWriter;
+}
+
+export type Adapter = SourceAdapter | SinkAdapter;
+
+export interface AdapterRegistry {
+  readonly sources: readonly SourceAdapter[];
+  readonly sinks: readonly SinkAdapter[];
+}
+
+/** The adapter a binding selects: the one whose key it has. Several or none: undefined (the compiler explains). */
+export function selectAdapter<A extends Adapter>(adapters: readonly A[], binding: Record<string, unknown>): A | undefined {
+  const matches = adapters.filter((a) => Object.hasOwn(binding, a.key));
+  return matches.length === 1 ? matches[0] : undefined;
+}

@@ -1,0 +1,233 @@
+import type { LiveBatch, LiveFeed } from '../adapters/contract.js';
+import type { CompiledGraph } from '../graph/compileGraph.js';
+import { RECORD_FIELDS, nextEventBound, type SourceSpec } from '../records/sourceSpec.js';
+import { sourceEmitter, type Frame, type Pipeline, type SourceColumns } from './pipeline.js';
+
+/**
+ * The live driver: events as they arrive, in chunks of one distinct event time, through the same
+ * pipeline as the replay driver. Several feeds are merged by event time: an event at t is
+ * released once no feed can still deliver anything at or before t — a feed that has delivered
+ * an event at u promises nothing earlier than its next possible time (u + timeframe for candles)
+ * — or once it has waited `maxWaitMs` for a quiet feed. The clock never goes backwards: an event
+ * at or before the last released time is late, and is dropped and counted, or fails the run.
+ */
+export interface LiveOptions {
+  /** Wall-clock milliseconds (monotonic), from the caller: the driver reads no global time. */
+  now: () => number;
+  /** Stop once no event has arrived for this long (ms). */
+  exitWhenIdleMs?: number;
+  /** Stop after this many source events. */
+  maxEvents?: number;
+  /** Stop (draining what has arrived) when aborted: SIGINT, SIGTERM. */
+  signal?: AbortSignal;
+  /** Late events: drop and count (default), or fail the run. */
+  lateness?: 'drop' | 'fail';
+  /** How long an event waits for a quiet feed before it is released anyway (ms). */
+  maxWaitMs?: number;
+  onLate?: (source: string, t: number, clock: number) => void;
+  /** Called after each released chunk (for status lines). */
+  onEvents?: (events: number, time: number) => void;
+}
+
+export interface LiveStats {
+  events: number;
+  chunks: number;
+  /** Late events dropped, by source id. */
+  late: Record<string, number>;
+  /** Why the run stopped. */
+  stopped: 'ended' | 'idle' | 'max-events' | 'signal';
+}
+
+/** Events a feed may hold before the driver stops reading it ahead (backpressure). */
+const READ_AHEAD = 16_384;
+
+interface FeedState {
+  id: string;
+  feed: LiveFeed;
+  spec: SourceSpec;
+  fields: readonly string[];
+  /** Queued events: times, values by field, tokens, arrival times. */
+  t: number[];
+  values: number[][];
+  tokens: (string | undefined)[];
+  arrived: number[];
+  head: number;
+  /** Nothing earlier than this can still arrive from the feed. */
+  bound: number;
+  ended: boolean;
+  reading?: Promise<void>;
+  staging: SourceColumns;
+  emit: (from: number, to: number, seq: number) => Frame;
+  toAck: string[];
+}
+
+export async function runLive(pipeline: Pipeline, graph: CompiledGraph, feeds: LiveFeed[], specs: SourceSpec[], options: LiveOptions): Promise<LiveStats> {
+  const maxWait = options.maxWaitMs ?? 10_000;
+  const states: FeedState[] = pipeline.sources.map((node, s) => {
+    const fields = RECORD_FIELDS[specs[s].record];
+    const staging: SourceColumns = { t: new Float64Array(1), columns: Object.fromEntries(fields.map((f) => [f, new Float64Array(1)])) };
+    return {
+      id: node.id,
+      feed: feeds[s],
+      spec: specs[s],
+      fields,
+      t: [],
+      values: fields.map(() => []),
+      tokens: [],
+      arrived: [],
+      head: 0,
+      bound: -Infinity,
+      ended: false,
+      staging,
+      emit: sourceEmitter(node, graph, staging, 1),
+      toAck: [],
+    };
+  });
+  const stats: LiveStats = { events: 0, chunks: 0, late: {}, stopped: 'ended' };
+  let clock = -Infinity;
+  let lastArrival = options.now();
+  let failure: unknown;
+  let wake: (() => void) | undefined;
+  /** A read landed since the driver last looked: no need to wait. */
+  let landed = false;
+  const frames: Frame[] = states.map(() => undefined as never);
+
+  const accept = (state: FeedState, batch: LiveBatch) => {
+    const now = options.now();
+    if (batch.n > 0) lastArrival = now;
+    for (let i = 0; i < batch.n; i++) {
+      const t = batch.t[i];
+      if (t <= clock || (state.t.length > state.head && t <= state.t[state.t.length - 1])) {
+        if (options.lateness === 'fail') throw new Error(`source "${state.id}": event at ${new Date(t).toISOString()} arrived after the clock reached ${new Date(clock).toISOString()}; the run was set to fail on late events (--late drop counts and drops them)`);
+        stats.late[state.id] = (stats.late[state.id] ?? 0) + 1;
+        options.onLate?.(state.id, t, clock);
+        if (batch.tokens) state.toAck.push(batch.tokens[i]); // seen and dropped: never redelivered
+        continue;
+      }
+      state.t.push(t);
+      for (let f = 0; f < state.fields.length; f++) state.values[f].push(batch.columns[state.fields[f]][i]);
+      state.tokens.push(batch.tokens?.[i]);
+      state.arrived.push(now);
+      state.bound = Math.max(state.bound, nextEventBound(state.spec, t));
+    }
+  };
+
+  const startRead = (state: FeedState) => {
+    if (state.ended || state.reading || state.t.length - state.head >= READ_AHEAD || options.signal?.aborted) return;
+    state.reading = state.feed
+      .next()
+      .then((batch) => {
+        if (batch === null) state.ended = true;
+        else accept(state, batch);
+      })
+      .catch((e) => (failure ??= e))
+      .finally(() => {
+        state.reading = undefined;
+        landed = true;
+        wake?.();
+      });
+  };
+
+  /** Releases every event that is safe to release (all of them when draining); returns how many chunks. */
+  const release = (draining: boolean): number => {
+    let released = 0;
+    for (;;) {
+      let next = Infinity;
+      for (const s of states) if (s.head < s.t.length && s.t[s.head] < next) next = s.t[s.head];
+      if (next === Infinity) return released;
+      if (!draining) {
+        const now = options.now();
+        let oldest = Infinity;
+        for (const s of states) if (s.head < s.t.length && s.t[s.head] === next) oldest = Math.min(oldest, s.arrived[s.head]);
+        const waitedOut = now - oldest >= maxWait;
+        const blocked = states.some((s) => !s.ended && s.head >= s.t.length && s.bound <= next);
+        if (blocked && !waitedOut) return released;
+      }
+      for (let i = 0; i < states.length; i++) {
+        const s = states[i];
+        let n = 0;
+        if (s.head < s.t.length && s.t[s.head] === next) {
+          s.staging.t[0] = next;
+          for (let f = 0; f < s.fields.length; f++) s.staging.columns[s.fields[f]][0] = s.values[f][s.head];
+          const token = s.tokens[s.head];
+          if (token !== undefined) s.toAck.push(token);
+          s.head++;
+          n = 1;
+        }
+        frames[i] = s.emit(0, n, stats.chunks);
+        stats.events += n;
+      }
+      pipeline.push(frames);
+      clock = next;
+      stats.chunks++;
+      released++;
+      options.onEvents?.(stats.events, next);
+      if (options.maxEvents !== undefined && stats.events >= options.maxEvents) return released;
+    }
+  };
+
+  const compact = (s: FeedState) => {
+    if (s.head < 4096 || s.head * 2 < s.t.length) return;
+    s.t.splice(0, s.head);
+    for (const v of s.values) v.splice(0, s.head);
+    s.tokens.splice(0, s.head);
+    s.arrived.splice(0, s.head);
+    s.head = 0;
+  };
+
+  const ackAll = async () => {
+    await Promise.all(
+      states.map(async (s) => {
+        if (!s.toAck.length || !s.feed.ack) return;
+        const tokens = s.toAck;
+        s.toAck = [];
+        await s.feed.ack(tokens);
+      }),
+    );
+  };
+
+  try {
+    for (;;) {
+      if (failure !== undefined) throw failure;
+      for (const s of states) startRead(s);
+      const aborted = options.signal?.aborted ?? false;
+      const idle = options.exitWhenIdleMs !== undefined && options.now() - lastArrival >= options.exitWhenIdleMs;
+      const allEnded = states.every((s) => s.ended && !s.reading);
+      const draining = aborted || idle || allEnded;
+      if (draining) await Promise.all(states.map((s) => s.reading));
+      if (failure !== undefined) throw failure;
+      release(draining);
+      await ackAll();
+      for (const s of states) compact(s);
+      if (options.maxEvents !== undefined && stats.events >= options.maxEvents) {
+        stats.stopped = 'max-events';
+        break;
+      }
+      if (draining) {
+        stats.stopped = aborted ? 'signal' : idle && !allEnded ? 'idle' : 'ended';
+        break;
+      }
+      // Wait for a read to land, the abort signal, or the next deadline (a held event's
+      // maxWait, the idle limit); polling at most every 50 ms keeps the deadlines honest.
+      if (landed) {
+        landed = false;
+        continue;
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 50);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        options.signal?.addEventListener('abort', wake, { once: true });
+      });
+      if (wake) options.signal?.removeEventListener('abort', wake);
+      wake = undefined;
+      landed = false;
+    }
+  } finally {
+    await Promise.allSettled(states.map((s) => s.reading));
+    await Promise.allSettled(states.map((s) => s.feed.close()));
+  }
+  return stats;
+}

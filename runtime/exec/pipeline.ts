@@ -1,0 +1,320 @@
+import { Subject, map, share, zip, type Observable, type Subscription } from 'rxjs';
+import type { Kernel } from '../defineNode.js';
+import type { CompiledGraph, CompiledNode } from '../graph/compileGraph.js';
+import { CANDLE_FIELDS, isPulse, type Candles, type Features, type PortType } from '../ports.js';
+
+/**
+ * The pipeline (DESIGN.md section 5): one stream per node, carrying one frame per chunk of event
+ * times. Drivers push one frame per source per chunk (possibly empty); `zip` joins a node's
+ * producers frame by frame (checked by sequence number), and each node's kernel loops over the
+ * frame. Everything downstream of the sources is synchronous, so output buffers are reused
+ * between chunks. The replay driver and the live driver push into the same pipeline; kernels
+ * cannot tell them apart.
+ */
+
+export interface Frame {
+  seq: number;
+  n: number;
+  t: Float64Array;
+  ports: Record<string, Float64Array | Candles | Features>;
+}
+
+/** A node failed while the graph ran. */
+export class NodeRunError extends Error {
+  constructor(
+    readonly node: string,
+    readonly kind: string,
+    cause: unknown,
+  ) {
+    super(`node "${node}" (${kind}) failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'NodeRunError';
+  }
+}
+
+/** What happened to the pulses (signals, orders) of one wire that crosses to another timeline. */
+export interface PulseCount {
+  /** `cross.signal -> size.signal` */
+  wire: string;
+  type: PortType;
+  /** Pulses that reached the receiving node. */
+  delivered: number;
+  /** Pulses replaced by a later one before the receiving node's next event (the latest wins). */
+  superseded: number;
+  /** Pulses after the receiving node's last event (the data ended first). */
+  undelivered: number;
+}
+
+export interface Pipeline {
+  /** Pushes one frame per source (in `sources` order) for chunk `seq`; throws a node's failure. */
+  push(frames: Frame[]): void;
+  /** Completes the streams. */
+  complete(): void;
+  readonly sources: CompiledNode[];
+  /** Pulse accounting across timelines, one entry per sampled pulse wire. */
+  pulseCounts(): PulseCount[];
+}
+
+/** Wires the graph: one stream per node, subscribed before any source emits. */
+export function buildPipeline(graph: CompiledGraph, kernels: Map<string, Kernel>, capacity: number): Pipeline {
+  const sources = graph.nodes.filter((n) => n.isSource);
+  const subjects: Subject<Frame>[] = [];
+  const streams = new Map<string, Observable<Frame>>();
+  const samplers: { wire: string; sampler: Sampler }[] = [];
+  for (const node of graph.nodes) {
+    if (node.isSource) {
+      const subject = new Subject<Frame>();
+      subjects.push(subject);
+      streams.set(node.id, subject);
+      continue;
+    }
+    const producers = [...new Set(node.inputs.flatMap((input) => input.wires.map((w) => w.node)))];
+    const step = makeStepper(node, producers, graph, kernels.get(node.id)!, capacity, samplers);
+    const one: Frame[] = [];
+    const out$ =
+      producers.length === 1
+        ? streams.get(producers[0])!.pipe(map((f) => ((one[0] = f), step(one))))
+        : zip(producers.map((id) => streams.get(id)!)).pipe(map(step));
+    streams.set(node.id, out$.pipe(share()));
+  }
+  let failure: unknown;
+  const subscriptions: Subscription[] = graph.nodes
+    .filter((node) => node.consumers.length === 0 && !node.isSource)
+    .map((node) => streams.get(node.id)!.subscribe({ error: (e) => (failure ??= e) }));
+  return {
+    sources,
+    push(frames) {
+      for (let s = 0; s < subjects.length && failure === undefined; s++) subjects[s].next(frames[s]);
+      if (failure !== undefined) throw failure;
+    },
+    complete() {
+      for (const subject of subjects) subject.complete();
+      for (const sub of subscriptions) sub.unsubscribe();
+    },
+    pulseCounts: () => samplers.filter((s) => s.sampler.pulse).map(({ wire, sampler }) => ({ wire, type: sampler.type, ...sampler.counts() })),
+  };
+}
+
+/** A source's events as columns by record field, with their times (a replay's history, or a live staging buffer). */
+export interface SourceColumns {
+  t: Float64Array;
+  columns: Record<string, Float64Array>;
+}
+
+/**
+ * Cuts a source's columns into frames of the wired ports only. Large chunks are zero-copy views;
+ * small ones (live mode: one event) are copied into reused buffers, because creating typed-array
+ * views costs more than copying a few numbers. The frame object is reused too: everything
+ * downstream is synchronous and done with a chunk before the next one is emitted.
+ */
+export function sourceEmitter(node: CompiledNode, graph: CompiledGraph, data: SourceColumns, capacity: number): (from: number, to: number, seq: number) => Frame {
+  const COPY_BELOW = 64;
+  const wired = new Set(node.consumers.flatMap((id) => graph.byId.get(id)!.inputs.flatMap((input) => input.wires.filter((w) => w.node === node.id).map((w) => w.port))));
+  // [port, column name] pairs; a candles port takes its six columns.
+  const columns: [string, string][] = [['', 't']];
+  for (const name of wired) {
+    if (node.def.outputs[name].type === 'candles') for (const field of CANDLE_FIELDS) columns.push([name, field]);
+    else columns.push([name, name]);
+  }
+  const source = (column: string) => (column === 't' ? data.t : data.columns[column]!);
+  const small = columns.map(() => new Float64Array(Math.min(capacity, COPY_BELOW)));
+  const bundles = new Map([...wired].filter((name) => node.def.outputs[name].type === 'candles').map((name) => [name, {} as Candles]));
+  const frame: Frame = { seq: 0, n: 0, t: data.t, ports: {} };
+  const ports = columns.map(([port]) => port);
+  const names = columns.map(([, column]) => column);
+  const isBundle = ports.map((port) => bundles.has(port));
+  const bundleList = [...bundles];
+  return (from, to, seq) => {
+    const n = to - from;
+    frame.seq = seq;
+    frame.n = n;
+    for (let c = 0; c < names.length; c++) {
+      const all = source(names[c]);
+      let values: Float64Array;
+      if (n < COPY_BELOW) {
+        values = small[c];
+        for (let i = 0; i < n; i++) values[i] = all[from + i];
+      } else {
+        values = all.subarray(from, to);
+      }
+      if (c === 0) frame.t = values;
+      else if (isBundle[c]) (bundles.get(ports[c])! as Record<string, Float64Array>)[names[c]] = values;
+      else frame.ports[ports[c]] = values;
+    }
+    for (let b = 0; b < bundleList.length; b++) frame.ports[bundleList[b][0]] = bundleList[b][1];
+    return frame;
+  };
+}
+
+interface InputPlan {
+  port: string;
+  many: boolean;
+  /** This chunk's column (or bundle) per wire, reused between chunks. */
+  values: (Float64Array | Candles | Features)[];
+  wires: { producer: number; port: string; type: PortType; sampler?: Sampler }[];
+}
+
+/** Builds the function that turns a node's producer frames into its output frame. */
+function makeStepper(node: CompiledNode, producers: string[], graph: CompiledGraph, kernel: Kernel, capacity: number, samplers: { wire: string; sampler: Sampler }[]): (frames: Frame[]) => Frame {
+  const domainKey = (id: string) => graph.byId.get(id)!.domain.join(',');
+  const ownDomain = node.domain.join(',');
+  const timelineWire = node.def.timeline ? node.inputs.find((i) => i.port === node.def.timeline)?.wires[0] : undefined;
+  const timelineProducer = timelineWire ? producers.indexOf(timelineWire.node) : -1;
+  const aligned = producers.every((id) => domainKey(id) === ownDomain);
+
+  const plans: InputPlan[] = node.inputs.map((input) => ({
+    port: input.port,
+    many: Boolean(input.spec.many),
+    values: [],
+    wires: input.wires.map((w) => {
+      const producer = producers.indexOf(w.node);
+      const needsSampling = !aligned && producer !== timelineProducer && domainKey(w.node) !== ownDomain;
+      const sampler = needsSampling ? new Sampler(w.type, capacity) : undefined;
+      if (sampler) samplers.push({ wire: `${w.text} -> ${node.id}.${input.port}`, sampler });
+      return { producer, port: w.port, type: w.type, sampler };
+    }),
+  }));
+
+  const outputs: Record<string, Float64Array | Features> = {};
+  for (const [name, spec] of Object.entries(node.def.outputs)) {
+    if (spec.type !== 'features') {
+      outputs[name] = new Float64Array(capacity);
+      continue;
+    }
+    const names = kernel.featureNames?.[name];
+    if (!names) throw new NodeRunError(node.id, node.kind, new Error(`the kernel does not name the columns of its features output "${name}"`));
+    outputs[name] = { names, columns: names.map(() => new Float64Array(capacity)) };
+  }
+  const inputs: Record<string, unknown> = {};
+  const rowTimes = new Float64Array(capacity);
+  const result: Frame = { seq: 0, n: 0, t: rowTimes, ports: outputs };
+
+  return (frames: Frame[]) => {
+    const seq = frames[0].seq;
+    for (let f = 1; f < frames.length; f++) if (frames[f].seq !== seq) throw new Error(`internal: node ${node.id} joined chunks ${seq} and ${frames[f].seq}`);
+    let n: number;
+    let t: Float64Array;
+    if (aligned) {
+      n = frames[0].n;
+      t = frames[0].t;
+    } else if (timelineProducer >= 0) {
+      n = frames[timelineProducer].n;
+      t = frames[timelineProducer].t;
+    } else {
+      n = unionTimes(frames, rowTimes);
+      t = rowTimes;
+    }
+    for (let p = 0; p < plans.length; p++) {
+      const plan = plans[p];
+      for (let w = 0; w < plan.wires.length; w++) {
+        const wire = plan.wires[w];
+        const frame = frames[wire.producer];
+        const column = frame.ports[wire.port];
+        plan.values[w] = wire.sampler ? wire.sampler.sample(frame.t, frame.n, column, t, n) : column;
+      }
+      inputs[plan.port] = plan.many ? plan.values : plan.values[0];
+    }
+    try {
+      kernel.step(n, t, inputs, outputs);
+    } catch (e) {
+      throw new NodeRunError(node.id, node.kind, e);
+    }
+    result.seq = seq;
+    result.n = n;
+    result.t = t;
+    return result;
+  };
+}
+
+/** Sorted union (without repeats) of the frames' event times, written into `out`. */
+function unionTimes(frames: Frame[], out: Float64Array): number {
+  const heads = frames.map(() => 0);
+  let n = 0;
+  for (;;) {
+    let next = Infinity;
+    for (let f = 0; f < frames.length; f++) if (heads[f] < frames[f].n && frames[f].t[heads[f]] < next) next = frames[f].t[heads[f]];
+    if (next === Infinity) return n;
+    out[n++] = next;
+    for (let f = 0; f < frames.length; f++) if (heads[f] < frames[f].n && frames[f].t[heads[f]] === next) heads[f]++;
+  }
+}
+
+/**
+ * Aligns a producer's column (or bundle of columns) to another timeline. Levels are taken "as
+ * of" each row (the latest value at or before it). Pulses appear once, at the first row at or
+ * after their own event; when several arrive before one row, the latest wins (it is the current
+ * decision: a target, a stance) and the others are counted as superseded; pulses after the last
+ * row are counted as undelivered. State carries across chunks.
+ */
+class Sampler {
+  readonly pulse: boolean;
+  private last: Float64Array | undefined;
+  private out: Float64Array[] = [];
+  private delivered = 0;
+  private superseded = 0;
+
+  constructor(
+    readonly type: PortType,
+    private readonly capacity: number,
+  ) {
+    this.pulse = isPulse(type);
+  }
+
+  counts(): { delivered: number; superseded: number; undelivered: number } {
+    const pending = this.last !== undefined && this.last[0] === this.last[0] ? 1 : 0;
+    return { delivered: this.delivered, superseded: this.superseded, undelivered: this.pulse ? pending : 0 };
+  }
+
+  sample(srcT: Float64Array, srcN: number, value: Float64Array | Candles | Features, rowT: Float64Array, n: number): Float64Array | Candles | Features {
+    const columns = value instanceof Float64Array ? [value] : isFeatures(value) ? value.columns : CANDLE_FIELDS.map((f) => (value as Candles)[f]);
+    if (!this.last) {
+      this.last = new Float64Array(columns.length).fill(NaN);
+      this.out = columns.map(() => new Float64Array(this.capacity));
+    }
+    const pulse = this.pulse;
+    for (let c = 0; c < columns.length; c++) {
+      const src = columns[c];
+      const out = this.out[c];
+      let last = this.last[c];
+      let k = 0;
+      // Pulse accounting on the first column only (pulse ports carry one column).
+      let superseded = 0;
+      let delivered = 0;
+      for (let r = 0; r < n; r++) {
+        const time = rowT[r];
+        while (k < srcN && srcT[k] <= time) {
+          const v = src[k++];
+          if (!pulse) last = v;
+          else if (v === v) {
+            if (last === last) superseded++;
+            last = v;
+          }
+        }
+        out[r] = last;
+        if (pulse) {
+          if (last === last) delivered++;
+          last = NaN;
+        }
+      }
+      while (k < srcN) {
+        const v = src[k++];
+        if (!pulse) last = v;
+        else if (v === v) {
+          if (last === last) superseded++;
+          last = v;
+        }
+      }
+      this.last[c] = last;
+      if (c === 0) {
+        this.superseded += superseded;
+        this.delivered += delivered;
+      }
+    }
+    if (value instanceof Float64Array) return this.out[0];
+    if (isFeatures(value)) return { names: value.names, columns: this.out };
+    return Object.fromEntries(CANDLE_FIELDS.map((f, c) => [f, this.out[c]])) as Candles;
+  }
+}
+
+function isFeatures(value: unknown): value is Features {
+  return typeof value === 'object' && value !== null && Array.isArray((value as Features).columns);
+}
