@@ -21,8 +21,9 @@ export function sourceNeed(mode: Mode): 'replay' | 'live' {
 /** What an adapter gives every call: the environment, warnings for the run summary, a log on stderr. */
 export interface AdapterIO {
   readonly env: NodeJS.ProcessEnv;
-  /** The node the binding belongs to. */
+  /** The node the binding belongs to, and the graph's name (default consumer group names). */
   readonly node: string;
+  readonly graph: string;
   warn(code: string, message: string): void;
   /** Operational messages (reconnecting, progress) for stderr. */
   log(message: string): void;

@@ -2,9 +2,10 @@ import type { AdapterRegistry } from './contract.js';
 import { fileSink } from './file/fileSink.js';
 import { fileSource } from './file/fileSource.js';
 import { memorySink, memorySource } from './memory.js';
+import { redisStreamSink, redisStreamSource } from './redisStream.js';
 
 /** Every adapter hean knows, listed explicitly like the node kinds. */
 export const defaultAdapters: AdapterRegistry = {
-  sources: [fileSource, memorySource],
-  sinks: [fileSink, memorySink],
+  sources: [fileSource, redisStreamSource, memorySource],
+  sinks: [fileSink, redisStreamSink, memorySink],
 };

@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, extname, join, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { allNodes } from '../../nodes/index.js';
@@ -12,7 +12,9 @@ import { parseSetValue } from '../graph/compileGraph.js';
 import { MODES, type Mode } from '../adapters/contract.js';
 import { loadGraph } from '../loadGraph.js';
 import { userDataDir } from '../adapters/file/resolveDataFile.js';
-import { parseTimeParam } from '../data/timeframe.js';
+import { parseTimeParam, timeframeMs } from '../data/timeframe.js';
+import { defaultAdapters } from '../adapters/index.js';
+import { CANDLE_FIELDS } from '../ports.js';
 import { progressBar } from './progressBar.js';
 import { brokerReports, summaryJson, summaryText, tradesCsv } from './summary.js';
 
@@ -64,6 +66,10 @@ export async function main(argv: string[]): Promise<number> {
         return schemaCommand(rest);
       case 'data':
         return await dataCommand(rest);
+      case 'publish':
+        return await publishCommand(rest);
+      case 'adapters':
+        return adaptersCommand();
       case '--version':
       case '-v':
         console.log(JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')).version);
@@ -75,7 +81,7 @@ export async function main(argv: string[]): Promise<number> {
         console.log(USAGE);
         return command === undefined ? INVALID : OK;
       default: {
-        const guess = didYouMean(command, ['run', 'validate', 'viz', 'nodes', 'schema', 'data', 'help']);
+        const guess = didYouMean(command, ['run', 'validate', 'viz', 'nodes', 'schema', 'data', 'publish', 'adapters', 'help']);
         throw new UsageError(`unknown command "${command}"${guess ? `; did you mean "${guess}"?` : ''}`);
       }
     }
@@ -458,6 +464,85 @@ function schemaCommand(argv: string[]): number {
     writeFileSync(join(dir, path), text);
   }
   console.log(`wrote ${files.size} schemas to ${dir}`);
+  return OK;
+}
+
+/** `hean publish FILE --stream KEY`: a candle file's events into a Redis stream, ids = event times. */
+async function publishCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      stream: { type: 'string' },
+      timeframe: { type: 'string' },
+      symbol: { type: 'string' },
+      rate: { type: 'string' },
+      maxlen: { type: 'string' },
+      replace: { type: 'boolean', default: false },
+      redis: { type: 'string' },
+    },
+  });
+  if (positionals.length !== 1) throw new UsageError(`publish takes one data FILE, found ${positionals.length}`);
+  if (!values.stream) throw new UsageError('publish needs --stream KEY, the stream to write (e.g. --stream btcusdt-1h)');
+  const file = positionals[0];
+  const name = basename(file);
+  const timeframe = values.timeframe ?? /_(\d+[smhdw])_/.exec(name)?.[1];
+  if (!timeframe) throw new UsageError(`publish cannot tell the timeframe of ${name} from its name; pass --timeframe (e.g. --timeframe 1h)`);
+  let tfMs: number;
+  try {
+    tfMs = timeframeMs(timeframe);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const rate = values.rate === undefined ? undefined : Number(values.rate);
+  if (rate !== undefined && !(rate > 0)) throw new UsageError(`--rate expects events per second > 0, found "${values.rate}"`);
+  const maxlen = values.maxlen === undefined ? undefined : Number(values.maxlen);
+  if (maxlen !== undefined && !(Number.isInteger(maxlen) && maxlen > 0)) throw new UsageError(`--maxlen expects a positive integer, found "${values.maxlen}"`);
+  const symbol = values.symbol ?? /^([a-z0-9]+)_/i.exec(name)?.[1]?.toUpperCase() ?? '';
+
+  const { readCandleCsv } = await import('../adapters/file/readCandleCsv.js');
+  const { resolveDataFile } = await import('../adapters/file/resolveDataFile.js');
+  const path = resolveDataFile(file);
+  const data = await readCandleCsv(path, { timeframeMs: tfMs });
+  const { connectRedis, ready, redisUrl, maskUrl } = await import('../adapters/redis/connection.js');
+  const { publishColumns } = await import('../adapters/redis/publish.js');
+  const url = redisUrl(values.redis);
+  const redis = connectRedis(url, { name: 'hean-publish', log: (m) => console.error(`hean: ${m}`) });
+  const progress = progressBar(`publish ${values.stream}`);
+  try {
+    await ready(redis, 10_000);
+    const start = performance.now();
+    const columns = CANDLE_FIELDS.map((f) => data[f]);
+    const result = await publishColumns(redis, values.stream, {
+      t: data.t,
+      names: CANDLE_FIELDS,
+      columns,
+      meta: { record: 'candles', symbol, timeframe, file: name },
+      maxlen,
+      rate,
+      replace: values.replace,
+      onProgress: progress,
+    });
+    progress.finish();
+    const seconds = (performance.now() - start) / 1000;
+    console.log(`published ${result.entries.toLocaleString('en-US')} ${timeframe} candles of ${path} to stream ${values.stream} on ${maskUrl(url)}`);
+    console.log(`  ids ${result.firstId} .. ${result.lastId} (event times: candle close), ${Math.round(result.entries / seconds).toLocaleString('en-US')} events/s`);
+    return OK;
+  } finally {
+    progress.finish();
+    await redis.quit().catch(() => {});
+  }
+}
+
+/** `hean adapters`: where sources' events come from and sinks' rows go, per mode. */
+function adaptersCommand(): number {
+  for (const adapter of [...defaultAdapters.sources, ...defaultAdapters.sinks]) {
+    const modes = adapter.role === 'source' ? MODES.filter((m) => (m === 'backtest' ? adapter.replay : adapter.live)) : MODES;
+    console.log(`${adapter.role} ${adapter.name} — ${adapter.summary}`);
+    console.log(`  bind: ${adapter.example}   modes: ${modes.join(', ')}${adapter.role === 'source' ? `   records: ${adapter.records.join(', ')}` : ''}`);
+    const schema = toJson(adapter.binding) as { properties: Record<string, { description?: string }>; required?: string[] };
+    for (const [key, s] of Object.entries(schema.properties)) console.log(`    ${key}${schema.required?.includes(key) ? '' : ' (optional)'}: ${s.description ?? ''}`);
+  }
   return OK;
 }
 

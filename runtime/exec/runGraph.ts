@@ -77,6 +77,7 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
   const io = (node: string): AdapterIO => ({
     env,
     node,
+    graph: graph.name,
     inputs,
     redisUrl: options.redisUrl,
     warn: (code, message) => {

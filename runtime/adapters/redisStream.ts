@@ -1,0 +1,264 @@
+import { Type } from '@sinclair/typebox';
+import type { AdapterIO, LiveBatch, Mode, RowWriter, SinkAdapter, SourceAdapter } from './contract.js';
+import type { ParamProblem } from '../defineNode.js';
+import { parseTimeParam } from '../data/timeframe.js';
+import { CandleChecker } from '../records/checkCandles.js';
+import { RECORD_FIELDS, type SourceSpec } from '../records/sourceSpec.js';
+import type { Redis } from './redis/connection.js';
+
+/**
+ * Redis Streams as a source and as a sink (DESIGN.md section 7). A source's stream holds one
+ * entry per event, its id derived from the event time (`hean publish` writes them), so a
+ * backtest replays a time range (XRANGE) and a paper run consumes it live through a consumer
+ * group (XREADGROUP), acknowledging an entry only after the graph has processed it. ioredis is
+ * loaded only when a stream is used.
+ */
+
+const TimeValue = Type.Union([Type.String(), Type.Integer({ minimum: 0 })]);
+
+export const redisStreamSource: SourceAdapter = {
+  role: 'source',
+  name: 'redisStream',
+  key: 'stream',
+  summary: 'A Redis stream (hean publish writes one): a time range replayed in a backtest, a consumer group in paper mode.',
+  binding: Type.Object(
+    {
+      stream: Type.String({ minLength: 1, description: 'Stream key.' }),
+      from: Type.Optional(Type.Union([TimeValue, Type.Literal('$')], { description: 'Backtest: first event time. Paper: where a new consumer group starts: a time, "0" (the whole stream, default) or "$" (only new entries). An existing group resumes where it stopped.' })),
+      to: Type.Optional(Type.Union([TimeValue], { description: 'Backtest only: last event time (inclusive).' })),
+      group: Type.Optional(Type.String({ minLength: 1, description: 'Paper: consumer group (default hean.<graph>.<node>).' })),
+      consumer: Type.Optional(Type.String({ minLength: 1, description: 'Paper: consumer name within the group (default main).' })),
+    },
+    { additionalProperties: false },
+  ),
+  example: '{ stream: btcusdt-1h }',
+  records: ['candles'],
+  check(binding, mode) {
+    const problems: ParamProblem[] = [];
+    for (const key of ['from', 'to'] as const) {
+      const value = binding[key];
+      if (value === undefined || value === '$' || value === '0' || value === 0) continue;
+      try {
+        parseTimeParam(value as string | number);
+      } catch (e) {
+        problems.push({ path: [key], message: (e as Error).message });
+      }
+    }
+    if (mode === 'backtest') {
+      if (binding.from === '$') problems.push({ path: ['from'], message: 'from: "$" (only new entries) is for paper runs; a backtest replays a time range: give a time or leave it out' });
+      for (const key of ['group', 'consumer'] as const) if (binding[key] !== undefined) problems.push({ path: [key], message: `${key} is for paper runs (consumer groups); a backtest reads the stream's time range`, severity: 'warning', code: 'binding/unused' });
+    } else if (binding.to !== undefined) {
+      problems.push({ path: ['to'], message: `to is for backtests (a time range); a ${mode} run consumes the stream as it grows` });
+    }
+    return problems;
+  },
+  async replay(binding, spec, io) {
+    const { readRange } = await import('./redis/readRange.js');
+    const { readMeta } = await import('./redis/publish.js');
+    const key = String(binding.stream);
+    const redis = await sharedRedis(io);
+    try {
+      checkMeta(key, await readMeta(redis, key), spec);
+      const from = timeOf(binding.from);
+      const fields = RECORD_FIELDS[spec.record];
+      const data = await readRange(redis, key, { from: from === 0 ? undefined : from, to: timeOf(binding.to), fieldNames: fields });
+      const checker = new CandleChecker(spec, io.warn);
+      const keep: number[] = [];
+      for (let i = 0; i < data.t.length; i++) if (acceptEntry(checker, spec, key, data.ids[i], data.t[i], data.columns, i)) keep.push(i);
+      const pick = (a: Float64Array) => (keep.length === a.length ? a : Float64Array.from(keep, (i) => a[i]));
+      const columns = Object.fromEntries(fields.map((f, c) => [f, pick(data.columns[c])]));
+      if (keep.length === 0) throw new Error(`stream ${key} has no ${spec.record} in the requested range`);
+      return {
+        t: pick(data.t),
+        columns,
+        info: {
+          symbol: spec.symbol,
+          timeframe: spec.timeframe,
+          stream: key,
+          rows: keep.length,
+          firstOpenTime: columns.time[0],
+          lastOpenTime: columns.time[keep.length - 1],
+          gaps: checker.gaps.length,
+          missingBars: checker.gaps.reduce((s, g) => s + g.missingBars, 0),
+          gapList: checker.gaps,
+          rowsDropped: checker.dropped,
+        },
+      };
+    } finally {
+      releaseRedis();
+    }
+  },
+  async live(binding, spec, io) {
+    const { StreamGroupReader } = await import('./redis/groupReader.js');
+    const { readMeta } = await import('./redis/publish.js');
+    const { decodeEntries } = await import('./redis/entries.js');
+    const key = String(binding.stream);
+    const redis = await sharedRedis(io);
+    let closed = false;
+    try {
+      checkMeta(key, await readMeta(redis, key), spec);
+      const group = String(binding.group ?? `hean.${io.graph}.${io.node}`);
+      const consumer = String(binding.consumer ?? 'main');
+      const from = binding.from === '$' || binding.from === '0' || binding.from === undefined ? ((binding.from ?? '0') as '$' | '0') : timeOf(binding.from)!;
+      const reader = new StreamGroupReader(redis, { key, group, consumer, from, count: 4096, blockMs: 200 });
+      const { created } = await reader.open();
+      io.log(`${io.node}: stream ${key}, group ${group} (${created ? `new, from ${binding.from ?? '0'}` : 'resuming where it stopped'}), consumer ${consumer}`);
+      const fields = RECORD_FIELDS[spec.record];
+      const checker = new CandleChecker(spec, io.warn);
+      let received = 0;
+      return {
+        async next(): Promise<LiveBatch> {
+          const entries = await reader.read();
+          const data = decodeEntries(entries, fields);
+          const keep: number[] = [];
+          const dropped: string[] = [];
+          for (let i = 0; i < data.t.length; i++) {
+            if (acceptEntry(checker, spec, key, data.ids[i], data.t[i], data.columns, i)) keep.push(i);
+            else dropped.push(data.ids[i]);
+          }
+          if (dropped.length) await reader.ack(dropped); // dropped by the policy: processed, never redelivered
+          received += keep.length;
+          const pick = (a: Float64Array) => (keep.length === a.length ? a : Float64Array.from(keep, (i) => a[i]));
+          return { n: keep.length, t: pick(data.t), columns: Object.fromEntries(fields.map((f, c) => [f, pick(data.columns[c])])), tokens: keep.map((i) => data.ids[i]) };
+        },
+        ack: (tokens) => reader.ack([...tokens]),
+        info: () => ({ symbol: spec.symbol, timeframe: spec.timeframe, stream: key, group, consumer, received, gaps: checker.gaps.length, rowsDropped: checker.dropped }),
+        async close() {
+          if (closed) return;
+          closed = true;
+          await reader.close();
+          releaseRedis();
+        },
+      };
+    } catch (e) {
+      releaseRedis();
+      throw e;
+    }
+  },
+};
+
+export const redisStreamSink: SinkAdapter = {
+  role: 'sink',
+  name: 'redisStream',
+  key: 'stream',
+  summary: 'A Redis stream, one entry per row (fields: time and one per column), trimmed to about maxlen entries.',
+  binding: Type.Object(
+    {
+      stream: Type.String({ minLength: 1, description: 'Stream key.' }),
+      maxlen: Type.Optional(Type.Integer({ minimum: 1, description: 'Keep about this many entries (XADD MAXLEN ~).' })),
+    },
+    { additionalProperties: false },
+  ),
+  example: '{ stream: sma-cross-orders }',
+  open(binding, io) {
+    const key = String(binding.stream);
+    const maxlen = binding.maxlen as number | undefined;
+    let names: readonly string[] = [];
+    let rows = 0;
+    let failure: unknown;
+    const inFlight: Promise<unknown>[] = [];
+    const redisReady = sharedRedis(io);
+    const flushRows = (batch: string[][]) => {
+      inFlight.push(
+        redisReady.then(async (redis) => {
+          const pipeline = redis.pipeline();
+          for (const fields of batch) {
+            if (maxlen !== undefined) pipeline.xadd(key, 'MAXLEN', '~', maxlen, '*', ...fields);
+            else pipeline.xadd(key, '*', ...fields);
+          }
+          const results = await pipeline.exec();
+          const bad = results?.find(([e]) => e);
+          if (bad) throw bad[0];
+        }).catch((e) => (failure ??= e)),
+      );
+    };
+    let pending: string[][] = [];
+    const writer: RowWriter = {
+      start(columns) {
+        names = columns;
+      },
+      write(n, t, columns) {
+        if (failure) throw new Error(`stream ${key}: ${(failure as Error).message}`);
+        for (let i = 0; i < n; i++) {
+          const fields = ['time', String(t[i])];
+          for (let c = 0; c < names.length; c++) fields.push(names[c], encode(columns[c][i]));
+          pending.push(fields);
+        }
+        rows += n;
+        if (pending.length >= 1000) {
+          flushRows(pending);
+          pending = [];
+        }
+      },
+      async close() {
+        if (pending.length) flushRows(pending);
+        pending = [];
+        await Promise.all(inFlight);
+        releaseRedis();
+        if (failure) throw new Error(`stream ${key}: ${(failure as Error).message}`);
+      },
+      describe: () => `redis stream ${key} (${rows.toLocaleString('en-US')} entries)`,
+    };
+    return writer;
+  },
+};
+
+/** A number as a stream field (as redis/entries.ts encodes): shortest round-trip text, '' for NaN, inf/-inf. */
+function encode(v: number): string {
+  return v === v ? (Number.isFinite(v) ? String(v) : v > 0 ? 'inf' : '-inf') : '';
+}
+
+/** Epoch ms of a binding time (ISO text or ms), undefined when absent. */
+function timeOf(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (value === '0' || value === 0) return 0;
+  return parseTimeParam(value as string | number);
+}
+
+/** The stream's metadata (written by `hean publish`) must agree with what the source emits. */
+function checkMeta(key: string, meta: Record<string, string> | undefined, spec: SourceSpec): void {
+  if (!meta) return;
+  if (meta.record && meta.record !== spec.record) throw new Error(`stream ${key} holds ${meta.record}, not ${spec.record}; bind a stream of ${spec.record}`);
+  if (meta.timeframe && meta.timeframe !== spec.timeframe) {
+    throw new Error(`stream ${key} holds ${meta.timeframe} candles (published from ${meta.file ?? 'a file'}) but the source's timeframe is ${spec.timeframe}; bind a ${spec.timeframe} stream or set timeframe: ${meta.timeframe}`);
+  }
+}
+
+/** An entry's candle, checked; its id's time must be the candle's close (open time + timeframe). */
+function acceptEntry(checker: CandleChecker, spec: SourceSpec, key: string, id: string, t: number, columns: Float64Array[], i: number): boolean {
+  const [time, open, high, low, close, volume] = columns.map((c) => c[i]);
+  const where = `stream ${key} entry ${id}`;
+  if (Number.isInteger(time) && time + spec.timeframeMs !== t) {
+    throw new Error(`${where}: its id says the event time is ${new Date(t).toISOString()}, but a ${spec.timeframe} candle opening at ${new Date(time).toISOString()} closes at ${new Date(time + spec.timeframeMs).toISOString()}; publish candles with hean publish (ids are close times)`);
+  }
+  return checker.accept(time, open, high, low, close, volume, where);
+}
+
+// One connection per process for the non-blocking commands of every stream adapter of a run
+// (group readers open their own); closed when the last user releases it.
+let shared: { redis: Promise<Redis>; users: number } | undefined;
+
+async function sharedRedis(io: AdapterIO): Promise<Redis> {
+  if (!shared) {
+    const connecting = (async () => {
+      const { connectRedis, ready, redisUrl } = await import('./redis/connection.js');
+      const redis = connectRedis(redisUrl(io.redisUrl, io.env), { name: 'hean', log: io.log });
+      await ready(redis, 10_000);
+      return redis;
+    })();
+    shared = { redis: connecting, users: 0 };
+    connecting.catch(() => (shared = undefined));
+  }
+  shared.users++;
+  return shared.redis;
+}
+
+function releaseRedis(): void {
+  if (!shared) return;
+  if (--shared.users > 0) return;
+  const { redis } = shared;
+  shared = undefined;
+  void redis.then((r) => r.quit()).catch(() => {});
+}
+
+export type { Mode };
