@@ -121,7 +121,7 @@ export const redisStreamSource: SourceAdapter = {
           const pick = (a: Float64Array) => (keep.length === a.length ? a : Float64Array.from(keep, (i) => a[i]));
           return { n: keep.length, t: pick(data.t), columns: Object.fromEntries(fields.map((f, c) => [f, pick(data.columns[c])])), tokens: keep.map((i) => data.ids[i]) };
         },
-        ack: (tokens) => reader.ack([...tokens]),
+        ack: async (tokens) => void (await reader.ack([...tokens])),
         info: () => ({ symbol: spec.symbol, timeframe: spec.timeframe, stream: key, group, consumer, received, gaps: checker.gaps.length, rowsDropped: checker.dropped }),
         async close() {
           if (closed) return;

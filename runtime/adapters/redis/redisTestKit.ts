@@ -2,7 +2,7 @@
 // random `hean-test:<hex>` prefix, and the cleanup that deletes them.
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { readCandleCsv, type CandleColumns } from '../../data/readCandleCsv.js';
+import { readCandleCsv, type CandleColumns } from '../file/readCandleCsv.js';
 import { dataFile } from '../../testing/dataFile.js';
 import { connectRedis, ready, redisUrl } from './connection.js';
 
