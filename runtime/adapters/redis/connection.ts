@@ -77,7 +77,7 @@ export function connectRedis(url: string, options: ConnectOptions): Redis {
  * connection, so readers need their own). `name` becomes its CLIENT SETNAME.
  */
 export function duplicateConnection(redis: Redis, name: string): Redis {
-  const dup = redis.duplicate({ connectionName: name });
+  const dup = redis.duplicate({ connectionName: name, lazyConnect: true }); // connects on first use: a reader that is closed unused leaves nothing behind
   const info = clients.get(redis);
   if (info) watch(dup, { url: info.url, log: info.log, lastError: undefined });
   else dup.on('error', () => {}); // errors surface through commands; avoid ioredis' unhandled-error print
