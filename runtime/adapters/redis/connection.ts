@@ -77,7 +77,7 @@ export function connectRedis(url: string, options: ConnectOptions): Redis {
  * connection, so readers need their own). `name` becomes its CLIENT SETNAME.
  */
 export function duplicateConnection(redis: Redis, name: string): Redis {
-  const dup = redis.duplicate({ connectionName: name });
+  const dup = redis.duplicate({ connectionName: name, lazyConnect: true }); // connects on first use: a reader that is closed unused leaves nothing behind
   const info = clients.get(redis);
   if (info) watch(dup, { url: info.url, log: info.log, lastError: undefined });
   else dup.on('error', () => {}); // errors surface through commands; avoid ioredis' unhandled-error print
@@ -162,13 +162,17 @@ export function ready(redis: Redis, timeoutMs: number): Promise<void> {
       redis.off('ready', onReady);
       redis.off('error', onError);
       redis.off('end', onEnd);
-      redis.disconnect();
       const secs = Number((timeoutMs / 1000).toFixed(3));
-      reject(
-        new Error(
-          `cannot reach Redis at ${where} after ${secs} s: ${lastError ?? fallback}; start redis-server or pass --redis URL`,
-        ),
+      const error = new Error(
+        `cannot reach Redis at ${where} after ${secs} s: ${lastError ?? fallback}; start redis-server or pass --redis URL`,
       );
+      redis.disconnect();
+      // Between attempts the socket is already gone, so disconnect() only cancels the next attempt:
+      // no 'end' follows and commands queued meanwhile would wait forever. ioredis boundary: its
+      // private flushQueue rejects them (guarded, in case a later version renames it).
+      const internals = redis as unknown as { flushQueue?: (err: Error) => void };
+      if (redis.status !== 'end' && typeof internals.flushQueue === 'function') internals.flushQueue(error);
+      reject(error);
     };
     const timer = setTimeout(() => fail('no answer'), timeoutMs);
     redis.on('error', onError);

@@ -108,9 +108,15 @@ export class StreamGroupReader {
     return this.redis.xack(this.key, this.group, ...ids);
   }
 
-  /** Closes the reading connection (the shared one belongs to the caller). */
+  /**
+   * Closes the reading connection (the shared one belongs to the caller). QUIT when idle (the
+   * server closes at once); a read in flight is cut off instead and rejects. Closing twice is
+   * fine (ioredis would otherwise arm a 2 s timer on the dead socket that holds the process).
+   */
   async close(): Promise<void> {
-    this.reader.disconnect();
+    if (this.reader.status === 'end') return;
+    if (this.reader.status === 'ready' && !this.reading) await this.reader.quit();
+    else this.reader.disconnect();
   }
 
   private async xreadgroup(id: string, block: boolean): Promise<StreamEntry[]> {

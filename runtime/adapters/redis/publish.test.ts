@@ -113,6 +113,30 @@ describe('publishColumns', () => {
     assert.equal(await redis.exists(bad), 0);
   });
 
+  it('a write that fails midway (another writer got ahead) says how many entries were written', async () => {
+    const key = `${prefix}:raced`;
+    const t = bars.t.subarray(0, 3000);
+    await assert.rejects(
+      publishColumns(redis, key, {
+        t,
+        names: ['close'],
+        columns: [bars.columns[3].subarray(0, 3000)],
+        batch: 1000,
+        onProgress: (done) => {
+          // The second batch is already sent (one batch in flight while the next is built), so this
+          // lands before the third: its ids up to t[2500] are now too small, the rest still fit.
+          if (done === 1000) void redis.xadd(key, `${t[2500]}-0`, 'close', '0');
+        },
+      }),
+      (e: Error) => {
+        assert.match(e.message, new RegExp(`^publish to stream ${key} on redis://127.0.0.1:6379: XADD ${t[2000]}-0 failed: ERR The ID specified in XADD is equal or smaller`));
+        assert.match(e.message, /; 2499 of 3000 entries were written \(501 XADDs of that batch failed; later batches were not sent\)$/);
+        return true;
+      },
+    );
+    assert.equal(await redis.xlen(key), 2500);
+  });
+
   it('maxlen trims the stream to about that many entries', async () => {
     const key = `${prefix}:capped`;
     await publishColumns(redis, key, { t: bars.t, names: ['close'], columns: [bars.columns[3]], maxlen: 1000, batch: 500 });

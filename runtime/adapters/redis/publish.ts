@@ -77,6 +77,30 @@ export async function publishColumns(redis: Redis, key: string, options: Publish
   const k = names.length;
   const args = new Array<string | number>(1 + trim.length + 1 + 2 * k);
   const started = performance.now();
+  let written = 0;
+  /** Checks one batch's replies (in order), then reports progress and paces. */
+  const settle = async (replies: Promise<[Error | null, unknown][] | null>, from: number, to: number): Promise<void> => {
+    const results = await replies;
+    if (results === null) throw new Error(`publish to stream ${key} on ${where}: the pipeline was aborted (connection closed); ${written} of ${n} entries were written`);
+    const failed = results.findIndex(([err]) => err !== null);
+    if (failed >= 0) {
+      const ok = results.filter(([err]) => err === null).length;
+      throw new Error(
+        `publish to stream ${key} on ${where}: XADD ${ids[from + failed]} failed: ${results[failed][0]?.message}; ` +
+          `${written + ok} of ${n} entries were written (${results.length - ok} XADDs of that batch failed; later batches were not sent)`,
+      );
+    }
+    written = to;
+    options.onProgress?.(to, n);
+    if (rate !== undefined) {
+      // Wait until the average since the start is at most `rate`, counting this batch.
+      const wait = (to / rate) * 1000 - (performance.now() - started);
+      if (wait > 0) await sleep(wait);
+    }
+  };
+  // Without pacing, the next batch is built and sent while Redis answers the previous one
+  // (one batch in flight besides the one being built: memory stays at two batches).
+  let inFlight: Promise<void> | undefined;
   for (let from = 0; from < n; from += step) {
     const to = Math.min(n, from + step);
     const pipe = redis.pipeline();
@@ -91,24 +115,16 @@ export async function publishColumns(redis: Redis, key: string, options: Publish
       }
       pipe.xadd(...(args as [string, ...string[]])); // ioredis' overloads cannot type a spread; args are key, [MAXLEN ~ n], id, field/value...
     }
-    const results = await pipe.exec();
-    if (results === null) throw new Error(`publish to stream ${key} on ${where}: the pipeline was aborted (connection closed); ${from} of ${n} entries were written`);
-    for (let r = 0; r < results.length; r++) {
-      const err = results[r][0];
-      if (err) {
-        throw new Error(
-          `publish to stream ${key} on ${where}: XADD ${ids[from + r]} failed: ${err.message}; ` +
-            `${from + r} of ${n} entries were written before it (ids ${firstId} .. ${from + r > 0 ? ids[from + r - 1] : '(none)'})`,
-        );
-      }
+    const replies = pipe.exec();
+    if (inFlight) {
+      // If the previous batch failed, this one's outcome no longer matters: keep its rejection handled.
+      replies.catch(() => {});
+      await inFlight;
     }
-    options.onProgress?.(to, n);
-    if (rate !== undefined) {
-      // Wait until the average since the start is at most `rate`, counting this batch.
-      const wait = (to / rate) * 1000 - (performance.now() - started);
-      if (wait > 0) await sleep(wait);
-    }
+    inFlight = settle(replies, from, to);
+    if (rate !== undefined) await inFlight;
   }
+  await inFlight;
   return { entries: n, firstId, lastId };
 }
 
