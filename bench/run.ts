@@ -13,6 +13,7 @@ import type { BenchContext, BenchOutcome, Benchmark } from './harness.js';
 const benchmarks: (() => Promise<{ default: Benchmark }>)[] = [
   () => import('./backtest.js'),
   () => import('./indicators.js'),
+  () => import('./live.js'),
 ];
 
 async function main(argv: string[]): Promise<number> {

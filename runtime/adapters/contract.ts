@@ -94,6 +94,8 @@ export interface RowWriter {
   start(columns: readonly string[]): void;
   /** `n` rows: event times and one column per name. Synchronous: writers buffer or queue. */
   write(n: number, t: Float64Array, columns: readonly Float64Array[]): void;
+  /** Sends what is buffered now (the live driver calls it whenever it has caught up, so rows leave without waiting for a full batch). */
+  flush?(): void;
   /** Flushes and releases; resolves once everything written has landed. */
   close(): Promise<void>;
   /** What was written where, for the "wrote ..." line. */

@@ -29,11 +29,11 @@ export const memorySource: SourceAdapter = {
   async replay(binding, spec, io) {
     const feed = feedOf(String(binding.memory));
     const fields = RECORD_FIELDS[spec.record];
-    const checker = new CandleChecker(spec, io.warn);
+    const checker = new CandleChecker(spec, io.warn, `memory feed ${binding.memory} event`);
     const keep: number[] = [];
     for (let i = 0; i < feed.t.length; i++) {
       const [time, open, high, low, close, volume] = fields.map((f) => feed.columns[f][i]);
-      if (checker.accept(time, open, high, low, close, volume, `memory feed ${binding.memory} event ${i}`)) keep.push(i);
+      if (checker.accept(time, open, high, low, close, volume, i)) keep.push(i);
     }
     const pick = (a: Float64Array) => Float64Array.from(keep, (i) => a[i]);
     return {
@@ -46,7 +46,7 @@ export const memorySource: SourceAdapter = {
     const name = String(binding.memory);
     const feed = feedOf(name);
     const fields = RECORD_FIELDS[spec.record];
-    const checker = new CandleChecker(spec, io.warn);
+    const checker = new CandleChecker(spec, io.warn, `memory feed ${binding.memory} event`);
     const size = Math.max(1, feed.batch ?? feed.t.length);
     let at = 0;
     return {
@@ -56,7 +56,7 @@ export const memorySource: SourceAdapter = {
         const keep: number[] = [];
         for (let i = at; i < end; i++) {
           const [time, open, high, low, close, volume] = fields.map((f) => feed.columns[f][i]);
-          if (checker.accept(time, open, high, low, close, volume, `memory feed ${name} event ${i}`)) keep.push(i);
+          if (checker.accept(time, open, high, low, close, volume, i)) keep.push(i);
         }
         at = end;
         const pick = (a: Float64Array) => Float64Array.from(keep, (i) => a[i]);

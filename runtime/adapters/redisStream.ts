@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { AdapterIO, LiveBatch, Mode, RowWriter, SinkAdapter, SourceAdapter } from './contract.js';
+import type { AdapterIO, LiveBatch, Mode, SinkAdapter, SourceAdapter } from './contract.js';
 import type { ParamProblem } from '../defineNode.js';
 import { parseTimeParam } from '../data/timeframe.js';
 import { CandleChecker } from '../records/checkCandles.js';
@@ -62,7 +62,7 @@ export const redisStreamSource: SourceAdapter = {
       const from = timeOf(binding.from);
       const fields = RECORD_FIELDS[spec.record];
       const data = await readRange(redis, key, { from: from === 0 ? undefined : from, to: timeOf(binding.to), fieldNames: fields });
-      const checker = new CandleChecker(spec, io.warn);
+      const checker = new CandleChecker(spec, io.warn, `stream ${key} entry`);
       const keep: number[] = [];
       for (let i = 0; i < data.t.length; i++) if (acceptEntry(checker, spec, key, data.ids[i], data.t[i], data.columns, i)) keep.push(i);
       const pick = (a: Float64Array) => (keep.length === a.length ? a : Float64Array.from(keep, (i) => a[i]));
@@ -100,11 +100,11 @@ export const redisStreamSource: SourceAdapter = {
       const group = String(binding.group ?? `hean.${io.graph}.${io.node}`);
       const consumer = String(binding.consumer ?? 'main');
       const from = binding.from === '$' || binding.from === '0' || binding.from === undefined ? ((binding.from ?? '0') as '$' | '0') : timeOf(binding.from)!;
-      const reader = new StreamGroupReader(redis, { key, group, consumer, from, count: 4096, blockMs: 200 });
+      const reader = new StreamGroupReader(redis, { key, group, consumer, from, count: 1024, blockMs: 200 });
       const { created } = await reader.open();
       io.log(`${io.node}: stream ${key}, group ${group} (${created ? `new, from ${binding.from ?? '0'}` : 'resuming where it stopped'}), consumer ${consumer}`);
       const fields = RECORD_FIELDS[spec.record];
-      const checker = new CandleChecker(spec, io.warn);
+      const checker = new CandleChecker(spec, io.warn, `stream ${key} entry`);
       let received = 0;
       return {
         async next(): Promise<LiveBatch> {
@@ -156,50 +156,74 @@ export const redisStreamSink: SinkAdapter = {
     let names: readonly string[] = [];
     let rows = 0;
     let failure: unknown;
-    const inFlight: Promise<unknown>[] = [];
-    const redisReady = sharedRedis(io);
-    const flushRows = (batch: string[][]) => {
-      inFlight.push(
-        redisReady.then(async (redis) => {
-          const pipeline = redis.pipeline();
-          for (const fields of batch) {
-            if (maxlen !== undefined) pipeline.xadd(key, 'MAXLEN', '~', maxlen, '*', ...fields);
-            else pipeline.xadd(key, '*', ...fields);
-          }
-          const results = await pipeline.exec();
+    const inFlight = new Set<Promise<unknown>>();
+    let redis: Redis | undefined;
+    const connecting = sharedRedis(io).then((r) => (redis = r));
+    // Rows wait here until the connection is up, then go straight into a pipeline of XADDs that
+    // is sent every 1,000 rows, or whenever the live driver has caught up (flush).
+    let waiting: string[][] = [];
+    let pipeline: ReturnType<Redis['pipeline']> | undefined;
+    let piped = 0;
+    const add = (fields: string[]) => {
+      if (!redis) return void waiting.push(fields);
+      pipeline ??= redis.pipeline();
+      if (maxlen !== undefined) pipeline.xadd(key, 'MAXLEN', '~', maxlen, '*', ...fields);
+      else pipeline.xadd(key, '*', ...fields);
+      piped++;
+    };
+    const send = () => {
+      if (!pipeline) return;
+      const sent = pipeline
+        .exec()
+        .then((results) => {
           const bad = results?.find(([e]) => e);
           if (bad) throw bad[0];
-        }).catch((e) => (failure ??= e)),
-      );
+        })
+        .catch((e) => (failure ??= e))
+        .finally(() => inFlight.delete(sent));
+      inFlight.add(sent);
+      pipeline = undefined;
+      piped = 0;
     };
-    let pending: string[][] = [];
-    const writer: RowWriter = {
+    const check = () => {
+      if (failure) throw new Error(`stream ${key}: ${(failure as Error).message}`);
+    };
+    return {
       start(columns) {
         names = columns;
       },
       write(n, t, columns) {
-        if (failure) throw new Error(`stream ${key}: ${(failure as Error).message}`);
+        check();
+        if (redis && waiting.length) {
+          for (const fields of waiting) add(fields);
+          waiting = [];
+        }
         for (let i = 0; i < n; i++) {
           const fields = ['time', String(t[i])];
           for (let c = 0; c < names.length; c++) fields.push(names[c], encode(columns[c][i]));
-          pending.push(fields);
+          add(fields);
         }
         rows += n;
-        if (pending.length >= 1000) {
-          flushRows(pending);
-          pending = [];
+        if (piped >= 1000) send();
+      },
+      flush() {
+        if (redis && waiting.length) {
+          for (const fields of waiting) add(fields);
+          waiting = [];
         }
+        send();
       },
       async close() {
-        if (pending.length) flushRows(pending);
-        pending = [];
+        await connecting.catch((e) => (failure ??= e));
+        for (const fields of waiting) add(fields);
+        waiting = [];
+        send();
         await Promise.all(inFlight);
         releaseRedis();
-        if (failure) throw new Error(`stream ${key}: ${(failure as Error).message}`);
+        check();
       },
       describe: () => `redis stream ${key} (${rows.toLocaleString('en-US')} entries)`,
     };
-    return writer;
   },
 };
 
@@ -226,12 +250,11 @@ function checkMeta(key: string, meta: Record<string, string> | undefined, spec: 
 
 /** An entry's candle, checked; its id's time must be the candle's close (open time + timeframe). */
 function acceptEntry(checker: CandleChecker, spec: SourceSpec, key: string, id: string, t: number, columns: Float64Array[], i: number): boolean {
-  const [time, open, high, low, close, volume] = columns.map((c) => c[i]);
-  const where = `stream ${key} entry ${id}`;
+  const time = columns[0][i];
   if (Number.isInteger(time) && time + spec.timeframeMs !== t) {
-    throw new Error(`${where}: its id says the event time is ${new Date(t).toISOString()}, but a ${spec.timeframe} candle opening at ${new Date(time).toISOString()} closes at ${new Date(time + spec.timeframeMs).toISOString()}; publish candles with hean publish (ids are close times)`);
+    throw new Error(`stream ${key} entry ${id}: its id says the event time is ${new Date(t).toISOString()}, but a ${spec.timeframe} candle opening at ${new Date(time).toISOString()} closes at ${new Date(time + spec.timeframeMs).toISOString()}; publish candles with hean publish (ids are close times)`);
   }
-  return checker.accept(time, open, high, low, close, volume, where);
+  return checker.accept(time, columns[1][i], columns[2][i], columns[3][i], columns[4][i], columns[5][i], id);
 }
 
 // One connection per process for the non-blocking commands of every stream adapter of a run

@@ -27,6 +27,8 @@ export interface LiveOptions {
   onLate?: (source: string, t: number, clock: number) => void;
   /** Called after each released chunk (for status lines). */
   onEvents?: (events: number, time: number) => void;
+  /** Called when the driver has released what it could and is about to wait (sinks send what they buffered). */
+  onCaughtUp?: () => void;
 }
 
 export interface LiveStats {
@@ -39,24 +41,26 @@ export interface LiveStats {
 }
 
 /** Events a feed may hold before the driver stops reading it ahead (backpressure). */
-const READ_AHEAD = 16_384;
+const READ_AHEAD = 8_192;
 
 interface FeedState {
   id: string;
   feed: LiveFeed;
   spec: SourceSpec;
   fields: readonly string[];
-  /** Queued events: times, values by field, tokens, arrival times. */
-  t: number[];
-  values: number[][];
-  tokens: (string | undefined)[];
-  arrived: number[];
+  /** Batches received and not yet fully released, oldest first; `head` indexes into the first. */
+  batches: { batch: LiveBatch; columns: Float64Array[]; arrived: number }[];
   head: number;
+  /** Events queued. */
+  queued: number;
+  /** Time of the last event queued. */
+  last: number;
   /** Nothing earlier than this can still arrive from the feed. */
   bound: number;
   ended: boolean;
   reading?: Promise<void>;
   staging: SourceColumns;
+  stagingColumns: Float64Array[];
   emit: (from: number, to: number, seq: number) => Frame;
   toAck: string[];
 }
@@ -71,14 +75,14 @@ export async function runLive(pipeline: Pipeline, graph: CompiledGraph, feeds: L
       feed: feeds[s],
       spec: specs[s],
       fields,
-      t: [],
-      values: fields.map(() => []),
-      tokens: [],
-      arrived: [],
+      batches: [],
       head: 0,
+      queued: 0,
+      last: -Infinity,
       bound: -Infinity,
       ended: false,
       staging,
+      stagingColumns: fields.map((f) => staging.columns[f]),
       emit: sourceEmitter(node, graph, staging, 1),
       toAck: [],
     };
@@ -93,27 +97,39 @@ export async function runLive(pipeline: Pipeline, graph: CompiledGraph, feeds: L
   const frames: Frame[] = states.map(() => undefined as never);
 
   const accept = (state: FeedState, batch: LiveBatch) => {
+    if (batch.n === 0) return;
     const now = options.now();
-    if (batch.n > 0) lastArrival = now;
-    for (let i = 0; i < batch.n; i++) {
-      const t = batch.t[i];
-      if (t <= clock || (state.t.length > state.head && t <= state.t[state.t.length - 1])) {
+    lastArrival = now;
+    // Late events (at or before the clock, or not after the feed's previous event) are cut out.
+    let late = 0;
+    for (let i = 0; i < batch.n; i++) if (batch.t[i] <= clock || batch.t[i] <= (i > 0 ? batch.t[i - 1] : state.last)) late++;
+    if (late > 0) {
+      const keep: number[] = [];
+      let previous = state.last;
+      for (let i = 0; i < batch.n; i++) {
+        const t = batch.t[i];
+        if (t > clock && t > previous) {
+          keep.push(i);
+          previous = t;
+          continue;
+        }
         if (options.lateness === 'fail') throw new Error(`source "${state.id}": event at ${new Date(t).toISOString()} arrived after the clock reached ${new Date(clock).toISOString()}; the run was set to fail on late events (--late drop counts and drops them)`);
         stats.late[state.id] = (stats.late[state.id] ?? 0) + 1;
         options.onLate?.(state.id, t, clock);
         if (batch.tokens) state.toAck.push(batch.tokens[i]); // seen and dropped: never redelivered
-        continue;
       }
-      state.t.push(t);
-      for (let f = 0; f < state.fields.length; f++) state.values[f].push(batch.columns[state.fields[f]][i]);
-      state.tokens.push(batch.tokens?.[i]);
-      state.arrived.push(now);
-      state.bound = Math.max(state.bound, nextEventBound(state.spec, t));
+      if (!keep.length) return;
+      const pick = (a: Float64Array) => Float64Array.from(keep, (i) => a[i]);
+      batch = { n: keep.length, t: pick(batch.t), columns: Object.fromEntries(state.fields.map((f) => [f, pick(batch.columns[f])])), tokens: batch.tokens && keep.map((i) => batch.tokens![i]) };
     }
+    state.batches.push({ batch, columns: state.fields.map((f) => batch.columns[f]), arrived: now });
+    state.queued += batch.n;
+    state.last = batch.t[batch.n - 1];
+    state.bound = Math.max(state.bound, nextEventBound(state.spec, state.last));
   };
 
   const startRead = (state: FeedState) => {
-    if (state.ended || state.reading || state.t.length - state.head >= READ_AHEAD || options.signal?.aborted) return;
+    if (state.ended || state.reading || state.queued >= READ_AHEAD || options.signal?.aborted) return;
     state.reading = state.feed
       .next()
       .then((batch) => {
@@ -128,30 +144,39 @@ export async function runLive(pipeline: Pipeline, graph: CompiledGraph, feeds: L
       });
   };
 
+  /** Is a feed holding back an event at `next`: nothing queued, not ended, and it could still deliver something at or before `next`? */
+  const blocking = (next: number): boolean => {
+    for (const s of states) if (!s.ended && s.queued === 0 && s.bound <= next) return true;
+    return false;
+  };
+
   /** Releases every event that is safe to release (all of them when draining); returns how many chunks. */
   const release = (draining: boolean): number => {
     let released = 0;
     for (;;) {
       let next = Infinity;
-      for (const s of states) if (s.head < s.t.length && s.t[s.head] < next) next = s.t[s.head];
+      for (const s of states) if (s.queued > 0 && s.batches[0].batch.t[s.head] < next) next = s.batches[0].batch.t[s.head];
       if (next === Infinity) return released;
-      if (!draining) {
-        const now = options.now();
+      if (!draining && blocking(next)) {
         let oldest = Infinity;
-        for (const s of states) if (s.head < s.t.length && s.t[s.head] === next) oldest = Math.min(oldest, s.arrived[s.head]);
-        const waitedOut = now - oldest >= maxWait;
-        const blocked = states.some((s) => !s.ended && s.head >= s.t.length && s.bound <= next);
-        if (blocked && !waitedOut) return released;
+        for (const s of states) if (s.queued > 0 && s.batches[0].batch.t[s.head] === next) oldest = Math.min(oldest, s.batches[0].arrived);
+        if (options.now() - oldest < maxWait) return released;
       }
       for (let i = 0; i < states.length; i++) {
         const s = states[i];
         let n = 0;
-        if (s.head < s.t.length && s.t[s.head] === next) {
+        if (s.queued > 0 && s.batches[0].batch.t[s.head] === next) {
+          const { batch, columns } = s.batches[0];
+          const head = s.head;
           s.staging.t[0] = next;
-          for (let f = 0; f < s.fields.length; f++) s.staging.columns[s.fields[f]][0] = s.values[f][s.head];
-          const token = s.tokens[s.head];
+          for (let f = 0; f < columns.length; f++) s.stagingColumns[f][0] = columns[f][head];
+          const token = batch.tokens?.[head];
           if (token !== undefined) s.toAck.push(token);
-          s.head++;
+          s.queued--;
+          if (head + 1 === batch.n) {
+            s.batches.shift();
+            s.head = 0;
+          } else s.head = head + 1;
           n = 1;
         }
         frames[i] = s.emit(0, n, stats.chunks);
@@ -164,15 +189,6 @@ export async function runLive(pipeline: Pipeline, graph: CompiledGraph, feeds: L
       options.onEvents?.(stats.events, next);
       if (options.maxEvents !== undefined && stats.events >= options.maxEvents) return released;
     }
-  };
-
-  const compact = (s: FeedState) => {
-    if (s.head < 4096 || s.head * 2 < s.t.length) return;
-    s.t.splice(0, s.head);
-    for (const v of s.values) v.splice(0, s.head);
-    s.tokens.splice(0, s.head);
-    s.arrived.splice(0, s.head);
-    s.head = 0;
   };
 
   const ackAll = async () => {
@@ -196,9 +212,8 @@ export async function runLive(pipeline: Pipeline, graph: CompiledGraph, feeds: L
       const draining = aborted || idle || allEnded;
       if (draining) await Promise.all(states.map((s) => s.reading));
       if (failure !== undefined) throw failure;
-      release(draining);
+      if (release(draining) > 0) options.onCaughtUp?.();
       await ackAll();
-      for (const s of states) compact(s);
       if (options.maxEvents !== undefined && stats.events >= options.maxEvents) {
         stats.stopped = 'max-events';
         break;

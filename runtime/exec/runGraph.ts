@@ -130,7 +130,10 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
   let stats: { events: number; chunks: number };
   let liveStats: LiveStats | undefined;
   try {
-    if (isLive) stats = liveStats = await runLive(pipeline, graph, feeds, specs, { ...options.live, now: wallClock.now });
+    const onCaughtUp = () => {
+      for (const writer of writers.values()) writer.flush?.();
+    };
+    if (isLive) stats = liveStats = await runLive(pipeline, graph, feeds, specs, { ...options.live, now: wallClock.now, onCaughtUp });
     else stats = replay(pipeline, graph, loaded, chunkSize, options.onProgress);
   } catch (e) {
     pipeline.complete();

@@ -1,0 +1,166 @@
+/**
+ * `npm run bench -- live`: graphs/sma-cross.yaml in paper mode (live driver, chunks of one event).
+ * 1. In process: latency from an event's delivery to the end of its step through the whole graph
+ *    (indicators, crossover, sizer, broker), p50/p99/p99.9 after warm-up, GC included; beside
+ *    the per-bar cost of a fused hand loop of the same strategy in the same run.
+ * 2. Through the real Redis: events/s of publish (XADD, pipelined) and of a paper run that reads
+ *    the stream through a consumer group and publishes its orders back to another stream; and
+ *    event-to-order latency while events are published at a steady rate.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Type } from '@sinclair/typebox';
+import { parse, stringify } from 'yaml';
+import type { AdapterRegistry, LiveBatch, SourceAdapter } from '../runtime/adapters/contract.js';
+import { defaultAdapters } from '../runtime/adapters/index.js';
+import { connectRedis, ready, redisUrl } from '../runtime/adapters/redis/connection.js';
+import { publishColumns } from '../runtime/adapters/redis/publish.js';
+import { readCandleCsv } from '../runtime/adapters/file/readCandleCsv.js';
+import { runGraph } from '../runtime/exec/runGraph.js';
+import { compileGraph } from '../runtime/graph/compileGraph.js';
+import { defaultRegistry } from '../runtime/loadGraph.js';
+import { CANDLE_FIELDS } from '../runtime/ports.js';
+import { dataFile, projectRoot } from '../runtime/testing/dataFile.js';
+import { smaCrossHandLoop } from './smaCrossHandLoop.js';
+import { int, round, type BenchOutcome, type Benchmark } from './harness.js';
+
+const FILE = 'btcusdt_1h_binance_2017-08_2024-04.csv.gz';
+const H = 3_600_000;
+const WARMUP = 5_000;
+const RATE = 5_000; // events/s published during the latency run
+
+function percentile(sorted: Float64Array, p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+}
+
+/** graphs/sma-cross.yaml with its source bound for paper mode, plus extra nodes and bindings. */
+function smaCross(bindings: Record<string, unknown>, extraNodes: Record<string, unknown> = {}): string {
+  const doc = parse(readFileSync(join(projectRoot, 'graphs', 'sma-cross.yaml'), 'utf8'));
+  Object.assign(doc.nodes, extraNodes);
+  doc.modes = { paper: bindings };
+  return stringify(doc);
+}
+
+const bench: Benchmark = {
+  name: 'live',
+  summary: 'sma-cross in paper mode: in-process latency per event, and through Redis streams',
+  async run(ctx): Promise<BenchOutcome> {
+    const failures: string[] = [];
+    const bars = await readCandleCsv(dataFile(FILE), { timeframeMs: H });
+    const n = bars.rows;
+
+    // 1. In process. A feed that hands the driver one event per read and stamps when.
+    const delivered = new Float64Array(n);
+    let at = 0;
+    const oneByOne: SourceAdapter = {
+      role: 'source',
+      name: 'bench',
+      key: 'bench',
+      summary: 'one event per read',
+      binding: Type.Object({ bench: Type.String() }, { additionalProperties: false }),
+      example: '{ bench: x }',
+      records: ['candles'],
+      async live() {
+        at = 0;
+        return {
+          async next(): Promise<LiveBatch | null> {
+            if (at >= n) return null;
+            const i = at++;
+            delivered[i] = performance.now();
+            return { n: 1, t: bars.t.subarray(i, i + 1), columns: Object.fromEntries(CANDLE_FIELDS.map((f) => [f, bars[f].subarray(i, i + 1)])) };
+          },
+          info: () => ({}),
+          async close() {},
+        };
+      },
+    };
+    const adapters: AdapterRegistry = { sources: [...defaultAdapters.sources, oneByOne], sinks: defaultAdapters.sinks };
+    const { graph } = compileGraph(smaCross({ bars: { bench: 'x' } }), 'sma-cross (bench)', defaultRegistry, { mode: 'paper', adapters, requireBindings: true });
+    if (!graph) throw new Error('sma-cross does not compile for paper mode');
+    const latency = new Float64Array(n);
+    ctx.progress(`in process: ${int(n)} events one by one`);
+    const result = await runGraph(graph, { adapters, live: { onEvents: (events) => (latency[events - 1] = performance.now() - delivered[events - 1]) } });
+    const sorted = latency.slice(WARMUP).sort();
+    const us = (p: number) => percentile(sorted, p) * 1000;
+    const hand = smaCrossHandLoop(bars.time, bars.open, bars.close, 10, 30, 10_000, 0.001);
+    const handStart = performance.now();
+    for (let r = 0; r < 20; r++) smaCrossHandLoop(bars.time, bars.open, bars.close, 10, 30, 10_000, 0.001);
+    const handUs = ((performance.now() - handStart) / 20 / n) * 1000;
+    const broker = result.reports.broker as { trades: unknown[] };
+    if (broker.trades.length !== hand.trades.length) failures.push(`paper run made ${broker.trades.length} trades, the hand loop ${hand.trades.length}`);
+    const inProcess = { events: n, p50Us: round(us(0.5)), p99Us: round(us(0.99)), p999Us: round(us(0.999)), maxUs: round(sorted[sorted.length - 1] * 1000), handLoopUsPerBar: round(handUs), p50OverHandLoop: round(us(0.5) / handUs) };
+    ctx.print(`in process, event delivered -> stepped through the graph (after ${int(WARMUP)} warm-up events):`);
+    ctx.print(`  p50 ${inProcess.p50Us} us   p99 ${inProcess.p99Us} us   p99.9 ${inProcess.p999Us} us   max ${inProcess.maxUs} us   (target p99 <= 100 us)`);
+    ctx.print(`  fused hand loop: ${inProcess.handLoopUsPerBar} us per bar; p50 is ${inProcess.p50OverHandLoop}x that`);
+
+    // 2. Through Redis.
+    const url = redisUrl(undefined);
+    const redis = connectRedis(url, { name: 'hean-bench', log: (m) => ctx.progress(m) });
+    await ready(redis, 5000);
+    const prefix = `hean-bench:${process.pid}`;
+    const input = `${prefix}:bars`;
+    const output = `${prefix}:orders`;
+    try {
+      const columns = CANDLE_FIELDS.map((f) => bars[f]);
+      ctx.progress(`publishing ${int(n)} events to ${input}`);
+      const publishStart = performance.now();
+      await publishColumns(redis, input, { t: bars.t, names: CANDLE_FIELDS, columns, meta: { record: 'candles', timeframe: '1h', symbol: 'BTCUSDT' }, replace: true });
+      const publishPerSec = n / ((performance.now() - publishStart) / 1000);
+
+      ctx.progress('paper run from the stream, orders published back');
+      const text = smaCross({ bars: { stream: input, group: 'bench' }, orders: { stream: output } }, { orders: { kind: 'sink.record', in: { series: ['size.orders'] } } });
+      const streamGraph = compileGraph(text, 'sma-cross (redis bench)', defaultRegistry, { mode: 'paper', requireBindings: true }).graph!;
+      const drainStart = performance.now();
+      const drained = await runGraph(streamGraph, { live: { maxEvents: n } });
+      const drainPerSec = drained.events / ((performance.now() - drainStart) / 1000);
+      const written = await redis.xlen(output);
+      if (written !== n) failures.push(`the paper run published ${written} order rows for ${n} events`);
+
+      // Latency at a steady rate: publish in small batches, stamp each batch, match the order rows.
+      ctx.progress(`latency: publishing ${int(n)} events at ${int(RATE)}/s while a paper run consumes them`);
+      await redis.del(input, `${input}:meta`, output);
+      const sent = new Float64Array(n);
+      const consumer = runGraph(streamGraph, { live: { maxEvents: n } });
+      const batch = 50;
+      const rateStart = Date.now();
+      for (let i = 0; i < n; i += batch) {
+        const due = rateStart + (i / RATE) * 1000;
+        const wait = due - Date.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        const end = Math.min(n, i + batch);
+        const pipeline = redis.pipeline();
+        for (let k = i; k < end; k++) pipeline.xadd(input, `${bars.t[k]}-0`, ...CANDLE_FIELDS.flatMap((f) => [f, String(bars[f][k])]));
+        const now = Date.now();
+        for (let k = i; k < end; k++) sent[k] = now;
+        await pipeline.exec();
+      }
+      await consumer;
+      // Each order row's entry id carries the Redis server's clock (ms) when it was added.
+      const rows = (await redis.xrange(output, '-', '+')) as [string, string[]][];
+      const lag = new Float64Array(rows.length);
+      rows.forEach(([id, fields], k) => {
+        const eventTime = Number(fields[fields.indexOf('time') + 1]);
+        const i = eventTime === bars.t[k] ? k : bars.t.indexOf(eventTime);
+        lag[k] = Number(id.split('-')[0]) - sent[i];
+      });
+      const lagSorted = lag.slice(WARMUP).sort();
+      const viaRedis = {
+        publishPerSec: Math.round(publishPerSec),
+        paperPerSec: Math.round(drainPerSec),
+        latencyRate: RATE,
+        latencyP50Ms: percentile(lagSorted, 0.5),
+        latencyP99Ms: percentile(lagSorted, 0.99),
+        latencyMaxMs: lagSorted[lagSorted.length - 1],
+      };
+      ctx.print('through Redis (XADD pipelined, XREADGROUP 4096 per read, XACK after processing, orders XADDed back):');
+      ctx.print(`  publish ${int(viaRedis.publishPerSec)} events/s; paper run ${int(viaRedis.paperPerSec)} events/s in and orders out (target >= 50,000)`);
+      ctx.print(`  at ${int(RATE)} events/s published: event -> order row in Redis p50 ${viaRedis.latencyP50Ms} ms, p99 ${viaRedis.latencyP99Ms} ms, max ${viaRedis.latencyMaxMs} ms (ms clock of Redis ids)`);
+      return { bench: 'live', ok: failures.length === 0, failures, inProcess, viaRedis };
+    } finally {
+      await redis.del(input, `${input}:meta`, output);
+      await redis.quit();
+    }
+  },
+};
+
+export default bench;
