@@ -1,4 +1,5 @@
 import type { LiveBatch, LiveFeed } from '../adapters/contract.js';
+import type { WallClock } from '../adapters/wallClock.js';
 import type { CompiledGraph } from '../graph/compileGraph.js';
 import { RECORD_FIELDS, nextEventBound, type SourceSpec } from '../records/sourceSpec.js';
 import { sourceEmitter, type Frame, type Pipeline, type SourceColumns } from './pipeline.js';
@@ -12,8 +13,8 @@ import { sourceEmitter, type Frame, type Pipeline, type SourceColumns } from './
  * at or before the last released time is late, and is dropped and counted, or fails the run.
  */
 export interface LiveOptions {
-  /** Wall-clock milliseconds (monotonic), from the caller: the driver reads no global time. */
-  now: () => number;
+  /** The wall clock (an adapter's): the driver reads no global time itself. */
+  clock: WallClock;
   /** Stop once no event has arrived for this long (ms). */
   exitWhenIdleMs?: number;
   /** Stop after this many source events. */
@@ -89,7 +90,7 @@ export async function runLive(pipeline: Pipeline, graph: CompiledGraph, feeds: L
   });
   const stats: LiveStats = { events: 0, chunks: 0, late: {}, stopped: 'ended' };
   let clock = -Infinity;
-  let lastArrival = options.now();
+  let lastArrival = options.clock.now();
   let failure: unknown;
   let wake: (() => void) | undefined;
   /** A read landed since the driver last looked: no need to wait. */
@@ -98,7 +99,7 @@ export async function runLive(pipeline: Pipeline, graph: CompiledGraph, feeds: L
 
   const accept = (state: FeedState, batch: LiveBatch) => {
     if (batch.n === 0) return;
-    const now = options.now();
+    const now = options.clock.now();
     lastArrival = now;
     // Late events (at or before the clock, or not after the feed's previous event) are cut out.
     let late = 0;
@@ -160,7 +161,7 @@ export async function runLive(pipeline: Pipeline, graph: CompiledGraph, feeds: L
       if (!draining && blocking(next)) {
         let oldest = Infinity;
         for (const s of states) if (s.queued > 0 && s.batches[0].batch.t[s.head] === next) oldest = Math.min(oldest, s.batches[0].arrived);
-        if (options.now() - oldest < maxWait) return released;
+        if (options.clock.now() - oldest < maxWait) return released;
       }
       for (let i = 0; i < states.length; i++) {
         const s = states[i];
@@ -207,7 +208,7 @@ export async function runLive(pipeline: Pipeline, graph: CompiledGraph, feeds: L
       if (failure !== undefined) throw failure;
       for (const s of states) startRead(s);
       const aborted = options.signal?.aborted ?? false;
-      const idle = options.exitWhenIdleMs !== undefined && options.now() - lastArrival >= options.exitWhenIdleMs;
+      const idle = options.exitWhenIdleMs !== undefined && options.clock.now() - lastArrival >= options.exitWhenIdleMs;
       const allEnded = states.every((s) => s.ended && !s.reading);
       const draining = aborted || idle || allEnded;
       if (draining) await Promise.all(states.map((s) => s.reading));
@@ -229,9 +230,9 @@ export async function runLive(pipeline: Pipeline, graph: CompiledGraph, feeds: L
         continue;
       }
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 50);
+        const cancel = options.clock.timer(50, resolve);
         wake = () => {
-          clearTimeout(timer);
+          cancel();
           resolve();
         };
         options.signal?.addEventListener('abort', wake, { once: true });

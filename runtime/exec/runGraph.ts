@@ -28,7 +28,7 @@ export interface RunOptions {
   /** Per-bar history kept by brokers: full (backtest default) or bounded (paper default: flat memory). */
   history?: 'full' | 'bounded';
   /** Live driver settings (paper mode). */
-  live?: Omit<LiveOptions, 'now'>;
+  live?: Omit<LiveOptions, 'clock' | 'onCaughtUp'>;
   onProgress?: (eventsDone: number, eventsTotal: number) => void;
   onWarning?: (warning: RunWarning) => void;
   /** Operational messages of adapters (reconnecting, ...). */
@@ -133,7 +133,7 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
     const onCaughtUp = () => {
       for (const writer of writers.values()) writer.flush?.();
     };
-    if (isLive) stats = liveStats = await runLive(pipeline, graph, feeds, specs, { ...options.live, now: wallClock.now, onCaughtUp });
+    if (isLive) stats = liveStats = await runLive(pipeline, graph, feeds, specs, { ...options.live, clock: wallClock, onCaughtUp });
     else stats = replay(pipeline, graph, loaded, chunkSize, options.onProgress);
   } catch (e) {
     pipeline.complete();
