@@ -92,6 +92,7 @@ export const redisStreamSource: SourceAdapter = {
     const { StreamGroupReader } = await import('./redis/groupReader.js');
     const { readMeta } = await import('./redis/publish.js');
     const { decodeEntries } = await import('./redis/entries.js');
+    const { maskUrl, redisUrl } = await import('./redis/connection.js');
     const key = String(binding.stream);
     const redis = await sharedRedis(io);
     let closed = false;
@@ -100,6 +101,7 @@ export const redisStreamSource: SourceAdapter = {
       const group = String(binding.group ?? `hean.${io.graph}.${io.node}`);
       const consumer = String(binding.consumer ?? 'main');
       const from = binding.from === '$' || binding.from === '0' || binding.from === undefined ? ((binding.from ?? '0') as '$' | '0') : timeOf(binding.from)!;
+      if (!(await redis.exists(key))) io.log(`${io.node}: stream ${key} does not exist yet on ${maskUrl(redisUrl(io.redisUrl, io.env))}; waiting for events (hean publish FILE --stream ${key} writes some)`);
       const reader = new StreamGroupReader(redis, { key, group, consumer, from, count: 1024, blockMs: 200 });
       const { created } = await reader.open();
       io.log(`${io.node}: stream ${key}, group ${group} (${created ? `new, from ${binding.from ?? '0'}` : 'resuming where it stopped'}), consumer ${consumer}`);

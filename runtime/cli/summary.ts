@@ -98,7 +98,7 @@ export function summaryText(result: RunResult): string {
       ['exposure', `${num(m.exposurePct)} %`],
       ['fees paid', num(m.feesPaid)],
     ];
-    lines.push('', `broker ${id}: ${day(m.startTime)} .. ${day(m.endTime)} UTC`);
+    lines.push('', m.bars ? `broker ${id}: ${day(m.startTime)} .. ${day(m.endTime)} UTC` : `broker ${id}: no market events`);
     const width = Math.max(...rows.map(([k]) => k.length));
     for (const [k, v] of rows) lines.push(`  ${k.padEnd(width)}  ${v.padStart(16)}`);
     if (report.unfilledOrders) lines.push(`  (${report.unfilledOrders} order(s) decided on the last bar(s) were not filled)`);

@@ -141,6 +141,7 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
     throw e;
   }
   pipeline.complete();
+  if (isLive && stats.events === 0) io('run').warn('run/no-events', `no event arrived (stopped: ${liveStats!.stopped}); check the bindings (${sourceNodes.map((n) => `${n.id}: ${JSON.stringify(n.binding)}`).join(', ')})`);
 
   const reportStart = performance.now();
   const reports: Record<string, unknown> = {};

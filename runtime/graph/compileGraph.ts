@@ -647,7 +647,7 @@ function checkBinding(
   const where = cli ?? `modes.${mode}.${node.id}`;
   const keys = Object.keys(binding);
   const selected = available.filter((a) => keys.includes(a.key));
-  const list = available.map((a) => `${a.key} (${a.name}: ${a.summary})`).join('; ');
+  const list = available.map((a) => a.key).join(', ');
   if (selected.length !== 1) {
     const unknown = keys.find((k) => !available.some((a) => Object.hasOwn((a.binding.properties ?? {}) as object, k)));
     const guess = unknown ? didYouMean(unknown, available.map((a) => a.key)) : undefined;
@@ -657,8 +657,8 @@ function checkBinding(
       'mode/adapter',
       selected.length
         ? `${where} names ${selected.length} adapters (${selected.map((a) => a.key).join(' and ')}); a binding selects one`
-        : `${where} of ${role} "${node.id}" names no adapter${keys.length ? ` (found ${keys.map((k) => `"${k}"`).join(', ')})` : ''}; expected one of: ${list}`,
-      guess ? `did you mean "${guess}"?` : selected.length ? `keep one of ${selected.map((a) => a.key).join(', ')}` : `e.g. ${node.id}: ${available[0]?.example}`,
+        : `${where} of ${role} "${node.id}" names no adapter${keys.length ? ` (found ${keys.map((k) => `"${k}"`).join(', ')})` : ''}; expected one of the keys ${list}`,
+      `${guess ? `did you mean "${guess}"?` : selected.length ? `keep one of ${selected.map((a) => a.key).join(', ')}` : `e.g. ${node.id}: ${available[0]?.example}`} (\`hean adapters\` describes them)`,
       cli ? undefined : parsed.keyAt.get(keyAt),
     );
     return undefined;
