@@ -18,6 +18,7 @@ test('schemas/ matches the node declarations (run `npm run schemas` after changi
   const committed = new Set([
     'graph.schema.json',
     ...readdirSync(join(projectRoot, 'schemas', 'nodes')).map((f) => `nodes/${f}`),
+    ...readdirSync(join(projectRoot, 'schemas', 'events')).map((f) => `events/${f}`),
   ]);
   assert.deepEqual([...committed].sort(), [...files.keys()].sort(), 'the set of schema files');
   for (const [path, text] of files) assert.equal(readFileSync(join(projectRoot, 'schemas', path), 'utf8'), text, `schemas/${path} is stale`);
