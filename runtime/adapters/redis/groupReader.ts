@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { describeRedis, duplicateConnection } from './connection.js';
-import { checkEventTime, MAX_SEQ, type StreamEntry } from './entries.js';
+import { checkEventTime, compareIds, MAX_SEQ, type StreamEntry } from './entries.js';
 
 export interface GroupReaderOptions {
   key: string;
@@ -34,6 +34,8 @@ export class StreamGroupReader {
   /** While set, reads return this consumer's pending entries after this id (then new ones). */
   private pendingCursor: string | undefined = '0';
   private reading = false;
+  private lastReturned: string | undefined;
+  private connectionLosses = 0;
   /** Pending entries that had been trimmed from the stream: acknowledged (nothing to process), counted here. */
   trimmedPending = 0;
 
@@ -52,6 +54,7 @@ export class StreamGroupReader {
     if (typeof this.from === 'number') checkEventTime(this.from, 'StreamGroupReader from');
     else if (this.from !== '$' && this.from !== '0') throw new Error(`StreamGroupReader: from '${String(this.from)}' must be '$', '0' or an epoch-ms time`);
     this.reader = duplicateConnection(redis, `${redis.options.connectionName ?? 'hean'}:reader:${this.group}:${this.consumer}`);
+    this.reader.on('close', () => this.connectionLosses++);
   }
 
   /** The id a new group starts after. */
@@ -86,20 +89,41 @@ export class StreamGroupReader {
     if (this.reading) throw new Error(`StreamGroupReader ${this.group}/${this.consumer}: read() called while a read is in progress; await each read`);
     this.reading = true;
     try {
-      while (this.pendingCursor !== undefined) {
-        const entries = await this.xreadgroup(this.pendingCursor, false);
-        if (entries.length === 0) {
-          this.pendingCursor = undefined;
-          break;
-        }
-        this.pendingCursor = entries[entries.length - 1][0];
-        const live = await this.dropTrimmed(entries);
-        if (live.length > 0) return live;
+      for (;;) {
+        const losses = this.connectionLosses;
+        const entries = await this.readOnce();
+        // A reply lost with the connection holds entries the group now counts as delivered to
+        // this consumer: they are pending. After a loss, read the pending entries again from the
+        // start, in order (the resent read's newer entries are among them), skipping those
+        // already returned.
+        if (this.connectionLosses === losses) return this.unseen(entries);
+        this.pendingCursor = '0';
       }
-      return await this.xreadgroup('>', true);
     } finally {
       this.reading = false;
     }
+  }
+
+  private async readOnce(): Promise<StreamEntry[]> {
+    while (this.pendingCursor !== undefined) {
+      const entries = await this.xreadgroup(this.pendingCursor, false);
+      if (entries.length === 0) {
+        this.pendingCursor = undefined;
+        break;
+      }
+      this.pendingCursor = entries[entries.length - 1][0];
+      const live = await this.dropTrimmed(entries);
+      if (live.length > 0) return live;
+    }
+    return await this.xreadgroup('>', true);
+  }
+
+  /** Entries after the last one returned (pending entries re-read after a reconnect may repeat some). */
+  private unseen(entries: StreamEntry[]): StreamEntry[] {
+    const last = this.lastReturned;
+    const fresh = last === undefined ? entries : entries.filter(([id]) => compareIds(id, last) > 0);
+    if (fresh.length) this.lastReturned = fresh[fresh.length - 1][0];
+    return fresh;
   }
 
   /** XACK in one call; returns how many were pending. */
