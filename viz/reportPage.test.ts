@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { BrokerReport } from '../nodes/sink/broker.js';
+import type { BrokerReport } from '../runtime/portfolio/simulatedBroker.js';
 import { drawCompiled } from './drawGraph.js';
 import { reportPage } from './reportPage.js';
 import { exampleRun, syntheticRun } from './testing.js';

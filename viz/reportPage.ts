@@ -1,5 +1,5 @@
-import type { BrokerReport } from '../nodes/sink/broker.js';
-import type { Metrics } from '../runtime/exec/metrics.js';
+import type { BrokerReport } from '../runtime/portfolio/simulatedBroker.js';
+import type { Metrics } from '../runtime/portfolio/metrics.js';
 import type { RunResult } from '../runtime/exec/runGraph.js';
 import { DISPLAY_BUCKETS, downsampleIndices, pick, roundSignificant } from './downsample.js';
 import type { VizGraph } from './graphModel.js';
