@@ -16,7 +16,7 @@ import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import type { BrokerReport } from '../nodes/sink/broker.js';
+import type { BrokerReport } from '../runtime/portfolio/simulatedBroker.js';
 import { runGraph, type RunResult } from '../runtime/exec/runGraph.js';
 import { loadGraph } from '../runtime/loadGraph.js';
 import { dataDir, projectRoot } from '../runtime/testing/dataFile.js';

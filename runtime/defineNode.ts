@@ -48,6 +48,8 @@ export interface NodeContext {
   readonly history?: 'full' | 'bounded';
   /** How many events the node will probably see (replay knows; 0 or absent when unknown): for pre-sizing buffers only. */
   readonly eventsHint?: number;
+  /** Per-bar history a stateful sink keeps (the run decides): 'full' for backtests (default), 'bounded' (O(1) memory) for paper runs. */
+  readonly history?: 'full' | 'bounded';
 }
 
 export interface NodeDefinition<

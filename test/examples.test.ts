@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { smaCrossHandLoop } from '../bench/smaCrossHandLoop.js';
-import type { BrokerReport } from '../nodes/sink/broker.js';
+import type { BrokerReport } from '../runtime/portfolio/simulatedBroker.js';
 import { tradesCsv, summaryJson } from '../runtime/cli/summary.js';
 import { runGraph } from '../runtime/exec/runGraph.js';
 import { loadGraph } from '../runtime/loadGraph.js';

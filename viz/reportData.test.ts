@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { computeMetrics } from '../runtime/exec/metrics.js';
+import { computeMetrics } from '../runtime/portfolio/metrics.js';
 import { buyAndHold, drawdownPct, monthlyReturns } from './reportData.js';
 
 const H = 3_600_000;

@@ -1,6 +1,8 @@
 /**
  * The series and tables of a backtest report, computed from a broker's full per-bar history
- * (never from the downsampled display points): drawdown, buy-and-hold, monthly returns.
+ * (never from the downsampled display points): drawdown, buy-and-hold, monthly returns. A broker
+ * with bounded history reports what these need instead (runtime/portfolio/simulatedBroker.ts):
+ * the exact drawdown of each kept bar, each month's last bar, and its first bar for buy-and-hold.
  */
 
 /**

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { BrokerReport } from '../nodes/sink/broker.js';
+import { BoundedHistory, type BrokerReport } from '../runtime/portfolio/simulatedBroker.js';
 import { drawCompiled } from './drawGraph.js';
 import { reportPage } from './reportPage.js';
 import { exampleRun, syntheticRun } from './testing.js';
@@ -42,4 +42,32 @@ test('a million bars: the page stays a few hundred KB and is made in well under 
   assert.ok(html.length < 1_500_000, `${html.length} bytes (with ${report.trades.length} trades)`);
   assert.ok(ms < 5000, `${ms.toFixed(0)} ms`);
   assert.ok(Math.abs(Math.min(...data.brokers[0].drawdown) + report.metrics.maxDrawdownPct) < 1e-3);
+});
+
+test('a broker with bounded history (a long paper run): the same metrics and monthly returns, charts from the kept bars', async () => {
+  const result = await exampleRun();
+  const full = result.reports.broker as BrokerReport;
+  // what SimulatedBroker reports with history 'bounded' on these bars (its history, fed the same bars)
+  const history = new BoundedHistory(full.metrics.initialCash, 256);
+  for (let s = 0; s < full.equity.length; s += 1024) {
+    const v = (a: Float64Array) => a.subarray(s, Math.min(a.length, s + 1024));
+    history.append(v(full.equity).length, v(full.equity), v(full.eventTimes), v(full.closes));
+  }
+  const points = history.points();
+  const bounded: BrokerReport = { ...full, ...points, trades: full.trades.slice(-500), historyDownsampled: true, tradesDropped: full.trades.length - 500, monthEnds: history.monthEnds() };
+  const drawing = await drawCompiled(result.graph);
+  const page = (report: BrokerReport) => reportPage({ result: { ...result, reports: { broker: report } }, drawing, settings });
+  const a = page(full);
+  const b = page(bounded);
+  const section = (html: string, re: RegExp) => re.exec(html)![0];
+  assert.equal(section(b, /<table class="metrics">.*?<\/table>/s), section(a, /<table class="metrics">.*?<\/table>/s));
+  assert.equal(section(b, /<table class="monthly">.*?<\/table>/s), section(a, /<table class="monthly">.*?<\/table>/s), 'monthly returns from the month ends are exact');
+  assert.match(b, /Charts show [\d,]+ of 58,419 bars kept by the run's bounded history/);
+  assert.match(b, /trades <span class="muted small">the latest 500 of 1,180 \(bounded history\)/);
+  const data = JSON.parse(/<script type="application\/json" id="report-data">(.*?)<\/script>/s.exec(b)![1]).brokers[0];
+  assert.equal(data.bars, 58_419);
+  assert.ok(data.t.length > 500 && data.t.length <= points.equity.length, `${data.t.length} display points`);
+  assert.equal(data.t[data.t.length - 1], full.eventTimes[full.eventTimes.length - 1] / 1000);
+  assert.ok(Math.abs(Math.min(...data.drawdown) + full.metrics.maxDrawdownPct) < 1e-3, 'the deepest drawdown is kept');
+  assert.equal(data.trades.entryTime.length, 500);
 });

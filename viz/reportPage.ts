@@ -1,5 +1,5 @@
-import type { BrokerReport } from '../nodes/sink/broker.js';
-import type { Metrics } from '../runtime/exec/metrics.js';
+import type { BrokerReport } from '../runtime/portfolio/simulatedBroker.js';
+import type { Metrics } from '../runtime/portfolio/metrics.js';
 import type { RunResult } from '../runtime/exec/runGraph.js';
 import { DISPLAY_BUCKETS, downsampleIndices, pick, roundSignificant } from './downsample.js';
 import type { VizGraph } from './graphModel.js';
@@ -17,7 +17,9 @@ import { buyAndHold, drawdownPct, monthlyReturns, type YearReturns } from './rep
  *
  * Metrics, drawdown and monthly returns come from the full per-bar history; only the chart
  * points are downsampled (min/max per bucket, downsample.ts), so a million-bar run makes a page
- * of a few hundred KB that draws at once. Nothing depends on when the page was made.
+ * of a few hundred KB that draws at once. Nothing depends on when the page was made. A broker
+ * with bounded history (a long paper run) reports the bars it kept instead, with their exact
+ * drawdown, each month's last bar and its latest trades: the same page, exact numbers.
  */
 
 export interface ReportSettings {
@@ -93,10 +95,15 @@ export function reportPage(input: ReportInput): string {
   return htmlPage({ title: `${graph.name} — backtest report`, css: GRAPH_CSS + REPORT_CSS, body: body.join('\n'), scripts: [GRAPH_JS, REPORT_JS], uplot: true });
 }
 
-/** What the charts and the trade list of one broker get: display points and all trades. */
+/**
+ * What the charts and the trade list of one broker get: display points and all trades. A broker
+ * run with bounded history (historyDownsampled) hands over the bars it kept, with their exact
+ * drawdown (a running peak cannot be recomputed from kept bars alone); the charts downsample
+ * those the same way.
+ */
 function brokerChartData(id: string, report: BrokerReport, buckets: number) {
   const m = report.metrics;
-  const dd = drawdownPct(report.equity, m.initialCash);
+  const dd = report.drawdownPct ?? drawdownPct(report.equity, m.initialCash);
   const hold = buyAndHold(report.closes, m.initialCash);
   const idx = downsampleIndices(report.equity.length, [report.equity, report.closes, dd], buckets);
   const seconds = new Array<number>(idx.length);
@@ -109,7 +116,7 @@ function brokerChartData(id: string, report: BrokerReport, buckets: number) {
   const trades = report.trades;
   return {
     id,
-    bars: report.equity.length,
+    bars: m.bars,
     points: idx.length,
     initialCash: m.initialCash,
     // Log scales when everything is positive (a ruined account is drawn linearly).
@@ -152,13 +159,17 @@ function brokerSection(id: string, report: BrokerReport, points: number, several
   out.push(metricsTable(m));
   if (report.ruined) out.push('<p class="neg">Equity reached 0: the broker stopped trading.</p>');
   if (report.unfilledOrders) out.push(`<p class="muted">${report.unfilledOrders} order(s) decided on the last bar(s) were not filled.</p>`);
-  const downsampled = points < report.equity.length ? ` Charts show ${points.toLocaleString('en-US')} of ${report.equity.length.toLocaleString('en-US')} bars (the first, last, lowest and highest of each slice, so no spike is lost); metrics use every bar.` : '';
+  const kept = report.historyDownsampled ? ' kept by the run\'s bounded history' : '';
+  const downsampled = points < m.bars ? ` Charts show ${points.toLocaleString('en-US')} of ${m.bars.toLocaleString('en-US')} bars${kept} (the first, last, lowest and highest of each slice, so no spike is lost); metrics use every bar.` : '';
   out.push(`<p class="muted small">Drag across a chart to zoom (all three follow), double-click to reset.${downsampled}</p>`);
   out.push(`<h3>equity <span class="muted small">against buy and hold (the starting cash in the instrument from the first close, no fees)</span></h3><div class="chart" id="equity-${esc(id)}" data-chart="equity"></div>`);
   out.push(`<h3>drawdown <span class="muted small">% below the running peak of equity</span></h3><div class="chart" id="drawdown-${esc(id)}" data-chart="drawdown"></div>`);
   out.push(`<h3>price <span class="muted small">close, with entries <span class="mk entry">▲</span> and exits <span class="mk exit">▼</span> at their fill price</span></h3><div class="chart" id="price-${esc(id)}" data-chart="price"></div>`);
-  out.push(monthlyTable(monthlyReturns(report.equity, report.eventTimes, m.initialCash)));
-  out.push(`<h3>trades <span class="muted small">${report.trades.length.toLocaleString('en-US')}; times are the fill bar's open (UTC)</span></h3>`);
+  // bounded history: each month's last bar was kept apart, which is all monthly returns need
+  const months = report.monthEnds ?? report;
+  out.push(monthlyTable(monthlyReturns(months.equity, months.eventTimes, m.initialCash)));
+  const count = report.tradesDropped ? `the latest ${report.trades.length.toLocaleString('en-US')} of ${(report.trades.length + report.tradesDropped).toLocaleString('en-US')} (bounded history)` : report.trades.length.toLocaleString('en-US');
+  out.push(`<h3>trades <span class="muted small">${count}; times are the fill bar's open (UTC)</span></h3>`);
   out.push(`<div class="trades" id="trades-${esc(id)}"><table class="trade-list"><thead><tr><th>#</th><th class="l">side</th><th class="l">entry</th><th>entry price</th><th class="l">exit</th><th>exit price</th><th>qty</th><th>fees</th><th>pnl</th><th>return</th></tr></thead><tbody></tbody></table><div class="pager"></div></div>`);
   out.push('</section>');
   return out.join('\n');

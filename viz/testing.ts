@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import type { BrokerReport } from '../nodes/sink/broker.js';
-import { computeMetrics, type Trade } from '../runtime/exec/metrics.js';
+import type { BrokerReport } from '../runtime/portfolio/simulatedBroker.js';
+import { computeMetrics, type Trade } from '../runtime/portfolio/metrics.js';
 import { runGraph, type RunResult } from '../runtime/exec/runGraph.js';
 import type { CompiledGraph } from '../runtime/graph/compileGraph.js';
 import { loadGraph } from '../runtime/loadGraph.js';

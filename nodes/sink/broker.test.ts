@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { broker, type BrokerReport } from './broker.js';
+import { broker } from './broker.js';
+import type { BrokerReport } from '../../runtime/portfolio/simulatedBroker.js';
 import { compileParams } from '../../runtime/params.js';
 import { testContext } from '../../runtime/testing/runKernel.js';
 import type { Kernel } from '../../runtime/defineNode.js';

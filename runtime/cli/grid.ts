@@ -1,7 +1,7 @@
-import type { BrokerReport } from '../../nodes/sink/broker.js';
+import type { BrokerReport } from '../portfolio/simulatedBroker.js';
 import type { HeatmapCell, HeatmapData } from '../../viz/heatmapPage.js';
 import { didYouMean, formatDiagnostic, hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics.js';
-import type { Metrics } from '../exec/metrics.js';
+import type { Metrics } from '../portfolio/metrics.js';
 import { runGraph } from '../exec/runGraph.js';
 import { parseSetValue, type CompiledGraph } from '../graph/compileGraph.js';
 import { loadGraph } from '../loadGraph.js';

@@ -1,5 +1,5 @@
-import type { BrokerReport } from '../../nodes/sink/broker.js';
-import type { Metrics, Trade } from '../exec/metrics.js';
+import type { BrokerReport } from '../portfolio/simulatedBroker.js';
+import type { Metrics, Trade } from '../portfolio/metrics.js';
 import type { RunResult } from '../exec/runGraph.js';
 
 /** The run summary as plain JSON: the (single) broker's metrics at the top level, camelCase. */

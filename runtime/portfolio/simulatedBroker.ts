@@ -1,0 +1,627 @@
+import type { Kernel } from '../defineNode.js';
+import type { Candles } from '../ports.js';
+import { MetricsAccumulator, type Metrics, type Trade } from './metrics.js';
+
+/**
+ * The simulated broker (`sink.broker` declares it; README "The simulated broker" gives the fill
+ * rules): target-exposure orders filled at the next open (or the deciding close) with fees,
+ * slippage and latency, equity marked at every close. The same class runs a backtest and a
+ * long-running paper session: metrics stream through a `MetricsAccumulator` in both, and the
+ * per-bar history is either kept whole (`history: 'full'`, for reports and tests) or bounded
+ * (`'bounded'`: a fixed-size downsampled history and the latest trades, O(1) memory in bars).
+ * Both give identical metrics and trades.
+ */
+
+export interface SimulatedBrokerParams {
+  /** Starting cash, in quote currency. */
+  cash: number;
+  fill: 'nextOpen' | 'close';
+  fees: { taker: number };
+  slippageBps: number;
+  latencyBars: number;
+  direction: 'longOnly' | 'longShort';
+}
+
+export interface SimulatedBrokerOptions {
+  /** Non-fatal conditions (ruin) for the run summary. */
+  warn(code: string, message: string): void;
+  /** Events expected (replay knows), to pre-size the full history. */
+  eventsHint?: number;
+  /** 'full': every bar's equity, time and close and every trade; 'bounded': see BoundedHistory. */
+  history: 'full' | 'bounded';
+  /** Called with each round trip as it closes, in both modes (a paper session's trade log). */
+  onTrade?: (trade: Trade) => void;
+  /** 'bounded': how many of the latest closed trades report() keeps (default 10,000). */
+  maxTrades?: number;
+  /** 'bounded': slices of the downsampled history (even, default 1,024; see BoundedHistory). */
+  historySlices?: number;
+}
+
+export interface BrokerReport {
+  kind: 'broker';
+  metrics: Metrics;
+  /** Every trade (history 'full') or the latest closed ones ('bounded'); an open one comes last. */
+  trades: Trade[];
+  /**
+   * Equity at each bar's close, the bars' event times and closes (history 'full'); with
+   * 'bounded', the bars the downsampled history kept (historyDownsampled), in time order.
+   */
+  equity: Float64Array;
+  eventTimes: Float64Array;
+  closes: Float64Array;
+  ordersReceived: number;
+  fills: number;
+  /** Orders decided too late to fill before the data ended. */
+  unfilledOrders: number;
+  ruined: boolean;
+  /** Present with history 'bounded': equity/eventTimes/closes are display points, not every bar. */
+  historyDownsampled?: true;
+  /** 'bounded': closed trades no longer in `trades` (the earliest ones); metrics count them all. */
+  tradesDropped?: number;
+  /** 'bounded': drawdown in % below the running peak at each kept point, exact (drawdownPct of reportData). */
+  drawdownPct?: Float64Array;
+  /** 'bounded': each calendar month's (UTC) last bar, enough for exact monthly returns. */
+  monthEnds?: { eventTimes: Float64Array; equity: Float64Array };
+}
+
+export interface BrokerSnapshot {
+  /** Equity at the last close (the starting cash before any bar). */
+  equity: number;
+  /** Units held; negative when short. */
+  position: number;
+  cash: number;
+  metrics: Metrics;
+}
+
+export interface BrokerInputs {
+  orders: Float64Array;
+  market: Candles;
+}
+export interface BrokerOutputs {
+  equity: Float64Array;
+  position: Float64Array;
+}
+
+// Slots of the round trip in progress (a Float64Array: doubles stay unboxed whatever the tier).
+const ENTRY_TIME = 0;
+const COST = 1; // value bought (or sold short) to open or add
+const OPENED = 2; // units bought (or sold short)
+const ENTRY_PX = 3; // last opening fill price
+const ENTRIES = 4;
+const PROCEEDS = 5; // value of the fills that reduce the position
+const CLOSED = 6;
+const EXIT_PX = 7;
+const EXITS = 8;
+const FEES = 9;
+const CASH_FLOW = 10;
+const MAX_QTY = 11;
+
+// Slots of `money`.
+const CASH = 0;
+const QTY = 1;
+const LAST_CLOSE = 2;
+const LAST_EQUITY = 3;
+
+/**
+ * The sequential portfolio simulation. A class over typed arrays rather than closures: numeric
+ * state lives in Float64Arrays (closure doubles are boxed in V8, and object fields that start as
+ * integers change representation and deoptimise), and the methods stay monomorphic.
+ */
+export class SimulatedBroker implements Kernel<BrokerInputs, BrokerOutputs> {
+  private readonly fee: number;
+  private readonly slip: number;
+  private readonly longOnly: boolean;
+  private readonly fillAtClose: boolean;
+  private readonly delay: number;
+  /** [cash, position, last close, last equity] */
+  private readonly money = new Float64Array(4);
+  private bar = 0;
+  private ordersReceived = 0;
+  private fills = 0;
+  private ruined = false;
+  // Orders waiting for their fill bar, in decision order: a ring, since each bar decides at most
+  // one order and it fills within `delay` bars.
+  private readonly dueBar: Float64Array;
+  private readonly dueTarget: Float64Array;
+  private queueHead = 0;
+  private queued = 0;
+  private readonly trip = new Float64Array(12);
+  private inTrip = false;
+  private readonly metrics: MetricsAccumulator;
+  private readonly trades: TradeLog;
+  private readonly history: FullHistory | BoundedHistory;
+  private readonly warn: (code: string, message: string) => void;
+  private readonly onTrade: ((trade: Trade) => void) | undefined;
+
+  constructor(p: SimulatedBrokerParams, options: SimulatedBrokerOptions) {
+    this.fee = p.fees.taker;
+    this.slip = p.slippageBps / 10000;
+    this.longOnly = p.direction === 'longOnly';
+    this.fillAtClose = p.fill === 'close';
+    this.delay = (this.fillAtClose ? 0 : 1) + p.latencyBars;
+    this.money[CASH] = p.cash;
+    this.money[LAST_EQUITY] = p.cash;
+    this.money[LAST_CLOSE] = NaN;
+    this.dueBar = new Float64Array(this.delay + 2);
+    this.dueTarget = new Float64Array(this.delay + 2);
+    this.metrics = new MetricsAccumulator(p.cash);
+    this.warn = options.warn;
+    this.onTrade = options.onTrade;
+    const bounded = options.history === 'bounded';
+    this.trades = new TradeLog(bounded ? (options.maxTrades ?? 10_000) : Infinity);
+    this.history = bounded ? new BoundedHistory(p.cash, options.historySlices) : new FullHistory(Math.max(1024, options.eventsHint ?? 0));
+  }
+
+  step(n: number, t: Float64Array, { orders, market }: BrokerInputs, out: BrokerOutputs): void {
+    if (n <= 0) return;
+    const { time, open: opens, close } = market;
+    const equityOut = out.equity;
+    const positionOut = out.position;
+    if (this.bar === 0) this.metrics.start(time[0]);
+    const money = this.money;
+    const fillAtClose = this.fillAtClose;
+    // The hot loop runs on locals; fills (rare) go through methods, then the locals are refreshed.
+    let b = this.bar;
+    let nextDue = this.nextDue();
+    let cash = money[CASH];
+    let qty = money[QTY];
+    for (let i = 0; i < n; i++) {
+      if (b === nextDue && !fillAtClose) {
+        this.fillDue(b, opens[i], time[i]);
+        nextDue = this.nextDue();
+        cash = money[CASH];
+        qty = money[QTY];
+      }
+      const target = orders[i];
+      if (target === target) {
+        // not NaN: an order decided at this event
+        this.enqueue(b + this.delay, target);
+        nextDue = this.nextDue();
+      }
+      if (b === nextDue && fillAtClose) {
+        this.fillDue(b, close[i], time[i]);
+        nextDue = this.nextDue();
+        cash = money[CASH];
+        qty = money[QTY];
+      }
+      const e = cash + qty * close[i];
+      if (e <= 0 && !this.ruined) this.ruin(e, t[i]);
+      equityOut[i] = e;
+      positionOut[i] = qty;
+      b++;
+    }
+    this.bar = b;
+    money[LAST_CLOSE] = close[n - 1];
+    money[LAST_EQUITY] = equityOut[n - 1];
+    // Metrics and history read the chunk's outputs (the bars' equity and position) in their own
+    // tight loops: the same numbers the per-bar arrays used to hold, with no second pass at the end.
+    this.metrics.addBars(n, equityOut, t, positionOut);
+    this.history.append(n, equityOut, t, close);
+  }
+
+  private enqueue(due: number, target: number): void {
+    this.ordersReceived++;
+    const size = this.dueBar.length;
+    let slot = this.queueHead + this.queued;
+    if (slot >= size) slot -= size;
+    this.dueBar[slot] = due;
+    this.dueTarget[slot] = target;
+    this.queued++;
+  }
+
+  /** The bar of the next pending fill, or -1. */
+  private nextDue(): number {
+    return this.queued > 0 ? this.dueBar[this.queueHead] : -1;
+  }
+
+  private fillDue(bar: number, price: number, time: number): void {
+    while (this.queued > 0 && this.dueBar[this.queueHead] === bar) {
+      const target = this.dueTarget[this.queueHead];
+      this.queueHead = this.queueHead + 1 === this.dueBar.length ? 0 : this.queueHead + 1;
+      this.queued--;
+      this.execute(target, price, time);
+    }
+  }
+
+  private ruin(equity: number, time: number): void {
+    this.ruined = true;
+    this.warn('broker/ruin', `equity fell to ${equity.toFixed(2)} at ${new Date(time).toISOString()}; the broker stops trading`);
+  }
+
+  /** Move to `target` fraction of equity at reference price `price`. */
+  private execute(target: number, price: number, time: number): void {
+    if (this.ruined) return;
+    if (this.longOnly && target < 0) target = 0;
+    const qty = this.money[QTY];
+    if (qty !== 0 && (target === 0 || target > 0 !== qty > 0)) this.closePosition(price, time);
+    if (target === 0) return;
+    const held = this.money[QTY];
+    const equityNow = this.money[CASH] + held * price;
+    const px = target > 0 ? price * (1 + this.slip) : price * (1 - this.slip);
+    const wanted = (target * equityNow) / (px * (1 + this.fee));
+    const delta = wanted - held;
+    if (delta !== 0) this.trade(delta, price, time);
+  }
+
+  /** Trade `delta` units (buy > 0, sell < 0) at reference price `price`. */
+  private trade(delta: number, price: number, time: number): void {
+    const px = delta > 0 ? price * (1 + this.slip) : price * (1 - this.slip);
+    const value = Math.abs(delta) * px;
+    const cost = value * this.fee;
+    const flow = (delta > 0 ? -value : value) - cost;
+    const money = this.money;
+    const trip = this.trip;
+    money[CASH] += flow;
+    if (!this.inTrip) {
+      trip.fill(0);
+      trip[ENTRY_TIME] = time;
+      this.inTrip = true;
+    }
+    const qty = money[QTY];
+    if (qty === 0 || delta > 0 === qty > 0) {
+      trip[COST] += value;
+      trip[OPENED] += Math.abs(delta);
+      trip[ENTRY_PX] = px;
+      trip[ENTRIES]++;
+    } else {
+      trip[PROCEEDS] += value;
+      trip[CLOSED] += Math.abs(delta);
+      trip[EXIT_PX] = px;
+      trip[EXITS]++;
+    }
+    trip[FEES] += cost;
+    trip[CASH_FLOW] += flow;
+    money[QTY] = qty + delta;
+    if (Math.abs(money[QTY]) > Math.abs(trip[MAX_QTY])) trip[MAX_QTY] = money[QTY];
+    this.fills++;
+  }
+
+  private closePosition(price: number, time: number): void {
+    if (this.money[QTY] === 0 || !this.inTrip) return;
+    this.trade(-this.money[QTY], price, time);
+    this.money[QTY] = 0; // exactly flat, whatever rounding the sum above left
+    const trade = this.tripRecord(time, NaN, 0);
+    this.inTrip = false;
+    this.metrics.addClosedTrade(trade);
+    this.trades.push(trade);
+    this.onTrade?.(trade);
+  }
+
+  /** The round trip as a Trade; an open one (exitTime null) is valued at `mark`. */
+  private tripRecord(exitTime: number | null, mark: number, openQty: number): Trade {
+    const trip = this.trip;
+    return {
+      entryTime: trip[ENTRY_TIME],
+      entryPrice: trip[ENTRIES] === 1 ? trip[ENTRY_PX] : trip[COST] / trip[OPENED],
+      exitTime,
+      exitPrice: exitTime === null ? mark : trip[EXITS] === 1 ? trip[EXIT_PX] : trip[PROCEEDS] / trip[CLOSED],
+      qty: trip[MAX_QTY],
+      fees: trip[FEES],
+      pnl: exitTime === null ? trip[CASH_FLOW] + openQty * mark : trip[CASH_FLOW],
+    };
+  }
+
+  /** The round trip still open, valued at the last close (none, or one). */
+  private openTrades(): Trade[] {
+    const qty = this.money[QTY];
+    return this.inTrip && qty !== 0 && this.bar > 0 ? [this.tripRecord(null, this.money[LAST_CLOSE], qty)] : [];
+  }
+
+  /** Equity, position, cash and metrics so far: callable at any time (between steps). */
+  snapshot(): BrokerSnapshot {
+    const money = this.money;
+    return { equity: money[LAST_EQUITY], position: money[QTY], cash: money[CASH], metrics: this.metrics.snapshot(this.openTrades()) };
+  }
+
+  report(): BrokerReport {
+    const open = this.openTrades();
+    const trades = this.trades.list();
+    for (const t of open) trades.push(t);
+    const metrics = this.metrics.snapshot(open);
+    const tail = { ordersReceived: this.ordersReceived, fills: this.fills, unfilledOrders: this.queued, ruined: this.ruined };
+    const h = this.history;
+    if (h instanceof FullHistory) {
+      return { kind: 'broker', metrics, trades, equity: h.equity.subarray(0, h.length), eventTimes: h.eventTimes.subarray(0, h.length), closes: h.closes.subarray(0, h.length), ...tail };
+    }
+    const points = h.points();
+    return {
+      kind: 'broker',
+      metrics,
+      trades,
+      equity: points.equity,
+      eventTimes: points.eventTimes,
+      closes: points.closes,
+      ...tail,
+      historyDownsampled: true,
+      tradesDropped: this.trades.dropped,
+      drawdownPct: points.drawdownPct,
+      monthEnds: h.monthEnds(),
+    };
+  }
+}
+
+/** Closed trades: all of them, or the latest `cap` in a ring. */
+class TradeLog {
+  private readonly items: Trade[] = [];
+  private head = 0; // oldest, once the ring is full
+  dropped = 0;
+
+  constructor(private readonly cap: number) {}
+
+  push(trade: Trade): void {
+    if (this.items.length < this.cap) {
+      this.items.push(trade);
+      return;
+    }
+    this.items[this.head] = trade;
+    this.head = this.head + 1 === this.cap ? 0 : this.head + 1;
+    this.dropped++;
+  }
+
+  /** Oldest first, a fresh array. */
+  list(): Trade[] {
+    return this.head === 0 ? this.items.slice() : [...this.items.slice(this.head), ...this.items.slice(0, this.head)];
+  }
+}
+
+/** Every bar's equity, event time and close, sized from the runtime's hint, grown by doubling. */
+class FullHistory {
+  equity: Float64Array;
+  eventTimes: Float64Array;
+  closes: Float64Array;
+  length = 0;
+
+  constructor(size: number) {
+    this.equity = new Float64Array(size);
+    this.eventTimes = new Float64Array(size);
+    this.closes = new Float64Array(size);
+  }
+
+  append(n: number, equity: Float64Array, eventTimes: Float64Array, closes: Float64Array): void {
+    const at = this.length;
+    if (at + n > this.equity.length) this.grow(Math.max(this.equity.length * 2, at + n));
+    if (n >= 64) {
+      // a chunk: memcpy (three views per chunk cost less than copying element by element)
+      this.equity.set(n === equity.length ? equity : equity.subarray(0, n), at);
+      this.eventTimes.set(n === eventTimes.length ? eventTimes : eventTimes.subarray(0, n), at);
+      this.closes.set(n === closes.length ? closes : closes.subarray(0, n), at);
+    } else {
+      // event by event (live): no views
+      const e = this.equity;
+      const t = this.eventTimes;
+      const c = this.closes;
+      for (let i = 0; i < n; i++) {
+        e[at + i] = equity[i];
+        t[at + i] = eventTimes[i];
+        c[at + i] = closes[i];
+      }
+    }
+    this.length = at + n;
+  }
+
+  private grow(size: number): void {
+    const grow = (a: Float64Array) => {
+      const b = new Float64Array(size);
+      b.set(a);
+      return b;
+    };
+    this.equity = grow(this.equity);
+    this.eventTimes = grow(this.eventTimes);
+    this.closes = grow(this.closes);
+  }
+}
+
+// A kept bar ("point"): its index, event time, equity, close and drawdown %.
+const P_BAR = 0;
+const P_TIME = 1;
+const P_EQUITY = 2;
+const P_CLOSE = 3;
+const P_DD = 4;
+const POINT = 5;
+// The bars a slice keeps: first, last, and the lowest and highest of equity, close and drawdown.
+const FIRST = 0;
+const LAST = 1;
+const MIN_E = 2;
+const MAX_E = 3;
+const MIN_C = 4;
+const MAX_C = 5;
+const MIN_DD = 6;
+const MAX_DD = 7;
+const PICKS = 8;
+const SLICE = PICKS * POINT;
+// Slots of the scalar state.
+const S_BARS = 0;
+const S_WIDTH = 1; // bars per slice, a power of two
+const S_CUR_BARS = 2; // bars in the slice being filled
+const S_COUNT = 3; // complete slices
+const S_PEAK = 4;
+const S_NEXT_MONTH = 5; // first instant of the month after the current bar's
+const S_MONTHS = 6; // month ends recorded
+const SCALARS = 7;
+
+/**
+ * A fixed-size downsampled history for charts (O(1) memory in bars). The bars are cut into
+ * slices of `width` consecutive bars; each slice keeps its first and last bar and the bars of
+ * the lowest and highest equity, close and drawdown (the M4 reduction of viz/downsample.ts, so
+ * a spike or a crash survives however short it is), each kept bar whole (time, equity, close,
+ * drawdown), so series stay aligned. When `maxSlices` slices are full, neighbours merge pairwise
+ * (first of the left, last of the right, the extremes of both) and the width doubles.
+ *
+ * Resolution: after n bars, between maxSlices / 2 and maxSlices complete slices of w bars (w a
+ * power of two, n / maxSlices <= w < 2n / maxSlices, at least 1) plus the one being filled: at
+ * most 8 kept bars per slice, every extreme of each slice exact. With the default 1,024 slices,
+ * a year of 1h bars (8,760) keeps slices of 16 bars; 3,000,000 bars, slices of 4,096 (about
+ * 5.6 months of 1h bars), at most 8,200 points, in 330 KB whatever the length.
+ *
+ * Monthly returns need each calendar month's last bar exactly, which a slice may not keep: those
+ * are recorded apart (12 per year of data: O(months), a few KB per century).
+ */
+export class BoundedHistory {
+  private readonly slices: Float64Array;
+  private readonly cur = new Float64Array(SLICE);
+  private readonly merged = new Float64Array(SLICE);
+  private readonly s = new Float64Array(SCALARS);
+  /** The last bar: index, time, equity, close, drawdown. */
+  private readonly last = new Float64Array(POINT);
+  private monthTimes = new Float64Array(64);
+  private monthEquity = new Float64Array(64);
+
+  constructor(
+    initialCash: number,
+    private readonly maxSlices = 1024,
+  ) {
+    if (maxSlices < 2 || maxSlices % 2) throw new Error(`historySlices must be an even number >= 2, not ${maxSlices}`);
+    this.slices = new Float64Array(maxSlices * SLICE);
+    this.s[S_WIDTH] = 1;
+    this.s[S_PEAK] = initialCash;
+    this.s[S_NEXT_MONTH] = -Infinity;
+  }
+
+  append(n: number, equity: Float64Array, eventTimes: Float64Array, closes: Float64Array): void {
+    const s = this.s;
+    const cur = this.cur;
+    const last = this.last;
+    let bar = s[S_BARS];
+    let curBars = s[S_CUR_BARS];
+    let width = s[S_WIDTH];
+    let peak = s[S_PEAK];
+    let nextMonth = s[S_NEXT_MONTH];
+    // the previous bar, for month ends (locals: no stores per bar)
+    let lastT = last[P_TIME];
+    let lastE = last[P_EQUITY];
+    let lastC = last[P_CLOSE];
+    let lastDd = last[P_DD];
+    for (let i = 0; i < n; i++) {
+      const e = equity[i];
+      const c = closes[i];
+      const t = eventTimes[i];
+      // as reportData's drawdownPct
+      if (e > peak) peak = e;
+      const dd = peak > 0 ? (e / peak - 1) * 100 : 0;
+      // as reportData's monthlyReturns: a bar belongs to the month of its last instant
+      if (t - 1 >= nextMonth) {
+        if (bar > 0) this.monthEnd(lastT, lastE);
+        const d = new Date(t - 1);
+        nextMonth = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+      }
+      if (curBars === 0) {
+        for (let k = 0; k < PICKS; k++) setPoint(cur, k * POINT, bar, t, e, c, dd);
+      } else {
+        // strict comparisons: the first of equal extremes, as downsampleIndices
+        if (e < cur[MIN_E * POINT + P_EQUITY]) setPoint(cur, MIN_E * POINT, bar, t, e, c, dd);
+        if (e > cur[MAX_E * POINT + P_EQUITY]) setPoint(cur, MAX_E * POINT, bar, t, e, c, dd);
+        if (c < cur[MIN_C * POINT + P_CLOSE]) setPoint(cur, MIN_C * POINT, bar, t, e, c, dd);
+        if (c > cur[MAX_C * POINT + P_CLOSE]) setPoint(cur, MAX_C * POINT, bar, t, e, c, dd);
+        if (dd < cur[MIN_DD * POINT + P_DD]) setPoint(cur, MIN_DD * POINT, bar, t, e, c, dd);
+        if (dd > cur[MAX_DD * POINT + P_DD]) setPoint(cur, MAX_DD * POINT, bar, t, e, c, dd);
+      }
+      lastT = t;
+      lastE = e;
+      lastC = c;
+      lastDd = dd;
+      bar++;
+      curBars++;
+      if (curBars === width) {
+        setPoint(cur, LAST * POINT, bar - 1, t, e, c, dd);
+        if (this.completeSlice()) width *= 2;
+        curBars = 0;
+      }
+    }
+    if (n > 0) setPoint(last, 0, bar - 1, lastT, lastE, lastC, lastDd);
+    s[S_BARS] = bar;
+    s[S_CUR_BARS] = curBars;
+    s[S_WIDTH] = width;
+    s[S_PEAK] = peak;
+    s[S_NEXT_MONTH] = nextMonth;
+  }
+
+  /** Stores the slice just filled; true when the slices merged pairwise (the width doubles). */
+  private completeSlice(): boolean {
+    const s = this.s;
+    this.slices.set(this.cur, s[S_COUNT] * SLICE);
+    if (++s[S_COUNT] < this.maxSlices) return false;
+    const slices = this.slices;
+    const m = this.merged;
+    const half = this.maxSlices / 2;
+    for (let j = 0; j < half; j++) {
+      const a = 2 * j * SLICE;
+      const b = a + SLICE;
+      // ties keep the left (earlier) bar, like the strict comparisons within a slice
+      const pick = (k: number, field: number, lowest: boolean) => {
+        const va = slices[a + k * POINT + field];
+        const vb = slices[b + k * POINT + field];
+        const from = (lowest ? !(vb < va) : !(vb > va)) ? a : b;
+        m.set(slices.subarray(from + k * POINT, from + (k + 1) * POINT), k * POINT);
+      };
+      m.set(slices.subarray(a + FIRST * POINT, a + (FIRST + 1) * POINT), FIRST * POINT);
+      m.set(slices.subarray(b + LAST * POINT, b + (LAST + 1) * POINT), LAST * POINT);
+      pick(MIN_E, P_EQUITY, true);
+      pick(MAX_E, P_EQUITY, false);
+      pick(MIN_C, P_CLOSE, true);
+      pick(MAX_C, P_CLOSE, false);
+      pick(MIN_DD, P_DD, true);
+      pick(MAX_DD, P_DD, false);
+      slices.set(m, j * SLICE);
+    }
+    s[S_COUNT] = half;
+    return true;
+  }
+
+  private monthEnd(time: number, equity: number): void {
+    const k = this.s[S_MONTHS]++;
+    if (k === this.monthTimes.length) {
+      const grow = (a: Float64Array) => {
+        const b = new Float64Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.monthTimes = grow(this.monthTimes);
+      this.monthEquity = grow(this.monthEquity);
+    }
+    this.monthTimes[k] = time;
+    this.monthEquity[k] = equity;
+  }
+
+  /** The kept bars in time order (each once), with their exact drawdown. */
+  points(): { equity: Float64Array; eventTimes: Float64Array; closes: Float64Array; drawdownPct: Float64Array } {
+    const s = this.s;
+    const groups: Float64Array[] = [];
+    for (let k = 0; k < s[S_COUNT]; k++) groups.push(this.slices.subarray(k * SLICE, (k + 1) * SLICE));
+    if (s[S_CUR_BARS] > 0) {
+      const partial = this.cur.slice();
+      partial.set(this.last, LAST * POINT);
+      groups.push(partial);
+    }
+    const rows: Float64Array[] = [];
+    for (const g of groups) {
+      const picks: Float64Array[] = [];
+      for (let k = 0; k < PICKS; k++) picks.push(g.subarray(k * POINT, (k + 1) * POINT));
+      picks.sort((x, y) => x[P_BAR] - y[P_BAR]);
+      for (let k = 0; k < PICKS; k++) if (k === 0 || picks[k][P_BAR] !== picks[k - 1][P_BAR]) rows.push(picks[k]);
+    }
+    const column = (field: number) => Float64Array.from(rows, (r) => r[field]);
+    return { equity: column(P_EQUITY), eventTimes: column(P_TIME), closes: column(P_CLOSE), drawdownPct: column(P_DD) };
+  }
+
+  /** Each month's last bar so far, the current month's last bar included. */
+  monthEnds(): { eventTimes: Float64Array; equity: Float64Array } {
+    const k = this.s[S_MONTHS];
+    const eventTimes = new Float64Array(k + (this.s[S_BARS] > 0 ? 1 : 0));
+    const equity = new Float64Array(eventTimes.length);
+    eventTimes.set(this.monthTimes.subarray(0, k));
+    equity.set(this.monthEquity.subarray(0, k));
+    if (eventTimes.length > k) {
+      eventTimes[k] = this.last[P_TIME];
+      equity[k] = this.last[P_EQUITY];
+    }
+    return { eventTimes, equity };
+  }
+}
+
+function setPoint(a: Float64Array, at: number, bar: number, t: number, e: number, c: number, dd: number): void {
+  a[at + P_BAR] = bar;
+  a[at + P_TIME] = t;
+  a[at + P_EQUITY] = e;
+  a[at + P_CLOSE] = c;
+  a[at + P_DD] = dd;
+}
