@@ -44,8 +44,6 @@ export interface NodeContext {
   readonly sink?: RowWriter;
   /** Reports a non-fatal condition (data gaps, skipped rows) to the run summary and stderr. */
   warn(code: string, message: string): void;
-  /** Per-event history a node may keep for reports: all of it (backtests) or bounded (paper runs, flat memory). */
-  readonly history?: 'full' | 'bounded';
   /** How many events the node will probably see (replay knows; 0 or absent when unknown): for pre-sizing buffers only. */
   readonly eventsHint?: number;
   /** Per-bar history a stateful sink keeps (the run decides): 'full' for backtests (default), 'bounded' (O(1) memory) for paper runs. */

@@ -11,7 +11,7 @@ import { defaultRegistry } from '../runtime/loadGraph.js';
 import { runGraph } from '../runtime/exec/runGraph.js';
 import { memorySinks } from '../runtime/adapters/memory.js';
 import { dataDir } from '../runtime/testing/dataFile.js';
-import type { BrokerReport } from '../nodes/sink/broker.js';
+import type { BrokerReport } from '../runtime/portfolio/simulatedBroker.js';
 
 const env = { ...process.env, HEAN_DATA_DIR: dataDir() };
 

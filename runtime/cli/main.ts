@@ -264,7 +264,7 @@ async function runCommand(argv: string[]): Promise<number> {
   if (values.trades !== undefined) {
     const report = Object.values(brokerReports(result))[0];
     writeOutput(values.trades, tradesCsv(report.trades));
-    console.error(`wrote ${values.trades} (${report.trades.length} trades)`);
+    console.error(`wrote ${values.trades} (${report.trades.length} trades${report.tradesDropped ? `: the latest; ${report.tradesDropped} earlier ones were not kept` : ''})`);
   }
   for (const [id, what] of Object.entries(result.outputs)) console.error(`wrote ${what} (sink ${id})`);
   if (values.report !== undefined) {

@@ -101,6 +101,7 @@ export function summaryText(result: RunResult): string {
     lines.push('', m.bars ? `broker ${id}: ${day(m.startTime)} .. ${day(m.endTime)} UTC` : `broker ${id}: no market events`);
     const width = Math.max(...rows.map(([k]) => k.length));
     for (const [k, v] of rows) lines.push(`  ${k.padEnd(width)}  ${v.padStart(16)}`);
+    if (report.tradesDropped) lines.push(`  (the session keeps its latest ${report.trades.length.toLocaleString('en-US')} trades; ${report.tradesDropped.toLocaleString('en-US')} earlier ones count in the metrics but are not listed)`);
     if (report.unfilledOrders) lines.push(`  (${report.unfilledOrders} order(s) decided on the last bar(s) were not filled)`);
   }
   if (result.warnings.length) {
