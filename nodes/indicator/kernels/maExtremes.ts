@@ -1,4 +1,4 @@
-import { BLOCK } from './movingAverage.js';
+import { BLOCK } from './block.js';
 
 /**
  * Rolling extremes for the moving-average package (MIDPOINT, MIDPRICE, STOCH, STOCHF, STOCHRSI).

@@ -58,7 +58,7 @@ export const momentumIndicators: AnyNodeDefinition[] = [
   rocr,
   rocr100,
   ultosc,
-  // built on moving-average types (kernels/movingAverage.ts)
+  // built on moving-average types (kernels/maType.ts)
   macdext,
   macdfix,
   apo,
