@@ -35,7 +35,7 @@ import { willr } from './willr.js';
 export const momentumIndicators: AnyNodeDefinition[] = [
   rsi,
   macd,
-  // Wilder directional movement family (kernels/momentumWilder.ts)
+  // Wilder directional movement family (kernels/wilderDirectional.ts)
   plusDm,
   minusDm,
   plusDi,
@@ -43,7 +43,7 @@ export const momentumIndicators: AnyNodeDefinition[] = [
   dx,
   adx,
   adxr,
-  // rolling extremes (kernels/momentumExtremes.ts)
+  // rolling extremes (kernels/rollingExtreme.ts)
   willr,
   aroon,
   aroonosc,

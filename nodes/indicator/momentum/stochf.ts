@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { FastK } from '../kernels/maExtremes.js';
+import { FastK } from '../kernels/fastK.js';
 import { chunkStart } from '../kernels/chunkStart.js';
 import { createMovingAverage, maLookback, maTypeParam, MA_TYPES_TEXT } from '../kernels/maType.js';
 import { fillNaN } from '../kernels/seriesLoops.js';

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { FastK } from '../kernels/maExtremes.js';
+import { FastK } from '../kernels/fastK.js';
 import { BLOCK } from '../kernels/block.js';
 import { chunkStart } from '../kernels/chunkStart.js';
 import { createMovingAverage, maLookback, maTypeParam, MA_TYPES_TEXT, type MaType, type MovingAverage } from '../kernels/maType.js';
