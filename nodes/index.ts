@@ -1,11 +1,14 @@
 import type { AnyNodeDefinition } from '../runtime/defineNode.js';
 import { vector } from './features/vector.js';
 import { cycleIndicators } from './indicator/cycle/index.js';
+import { mathIndicators } from './indicator/math/index.js';
 import { momentumIndicators } from './indicator/momentum/index.js';
 import { overlapIndicators } from './indicator/overlap/index.js';
 import { patternIndicators } from './indicator/pattern/index.js';
-import { morePatternIndicators } from './indicator/pattern/indexMore.js';
+import { priceIndicators } from './indicator/price/index.js';
 import { statisticIndicators } from './indicator/statistic/index.js';
+import { volatilityIndicators } from './indicator/volatility/index.js';
+import { volumeIndicators } from './indicator/volume/index.js';
 import { combine } from './signal/combine.js';
 import { crossover } from './signal/crossover.js';
 import { threshold } from './signal/threshold.js';
@@ -19,10 +22,13 @@ export const allNodes: readonly AnyNodeDefinition[] = [
   candles,
   ...overlapIndicators,
   ...momentumIndicators,
+  ...volatilityIndicators,
+  ...volumeIndicators,
   ...statisticIndicators,
+  ...priceIndicators,
+  ...mathIndicators,
   ...cycleIndicators,
   ...patternIndicators,
-  ...morePatternIndicators,
   vector,
   crossover,
   threshold,

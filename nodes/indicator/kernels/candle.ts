@@ -352,6 +352,3 @@ export class CandleStream {
     return this.high(k2) < this.low(k1);
   }
 }
-
-/** The API above is stable: pattern files may rely on it. */
-export const CANDLE_KERNEL_READY = true;

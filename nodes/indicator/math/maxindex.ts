@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { rollingExtreme } from '../kernels/mathExtreme.js';
+import { RollingExtremes } from '../kernels/rollingExtreme.js';
 
 export const maxindex = defineNode({
   kind: 'indicator.maxindex',
@@ -16,10 +16,11 @@ export const maxindex = defineNode({
   outputs: { value: port.number() },
   warmup: (p) => p.timePeriod - 1,
   create: ({ timePeriod }) => {
-    const extreme = rollingExtreme(timePeriod, { max: true, min: false });
+    // TA-Lib MAXINDEX: a new value equal to the highest takes over (>=), a rescan keeps the oldest (>).
+    const extremes = new RollingExtremes(timePeriod, { onNewValue: 'newest', onRescan: 'oldest', output: 'index' });
     return {
       step(n, _t, { series }, { value }) {
-        extreme.step(n, series, undefined, value, undefined, undefined);
+        extremes.run(series, undefined, 0, n, value, undefined);
       },
     };
   },

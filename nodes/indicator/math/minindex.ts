@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { rollingExtreme } from '../kernels/mathExtreme.js';
+import { RollingExtremes } from '../kernels/rollingExtreme.js';
 
 export const minindex = defineNode({
   kind: 'indicator.minindex',
@@ -16,10 +16,11 @@ export const minindex = defineNode({
   outputs: { value: port.number() },
   warmup: (p) => p.timePeriod - 1,
   create: ({ timePeriod }) => {
-    const extreme = rollingExtreme(timePeriod, { max: false, min: true });
+    // TA-Lib MININDEX: a new value equal to the lowest takes over (<=), a rescan keeps the oldest (<).
+    const extremes = new RollingExtremes(timePeriod, { onNewValue: 'newest', onRescan: 'oldest', output: 'index' });
     return {
       step(n, _t, { series }, { value }) {
-        extreme.step(n, series, undefined, undefined, undefined, value);
+        extremes.run(undefined, series, 0, n, undefined, value);
       },
     };
   },

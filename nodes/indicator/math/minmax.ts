@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { rollingExtreme } from '../kernels/mathExtreme.js';
+import { RollingExtremes } from '../kernels/rollingExtreme.js';
 
 export const minmax = defineNode({
   kind: 'indicator.minmax',
@@ -16,10 +16,11 @@ export const minmax = defineNode({
   outputs: { min: port.number(), max: port.number() },
   warmup: (p) => p.timePeriod - 1,
   create: ({ timePeriod }) => {
-    const extreme = rollingExtreme(timePeriod, { max: true, min: true });
+    // As TA-Lib MIN and MAX: a new equal extreme takes over, a rescan keeps the oldest.
+    const extremes = new RollingExtremes(timePeriod, { onNewValue: 'newest', onRescan: 'oldest', output: 'value' });
     return {
       step(n, _t, { series }, out) {
-        extreme.step(n, series, out.max, undefined, out.min, undefined);
+        extremes.run(series, series, 0, n, out.max, out.min);
       },
     };
   },

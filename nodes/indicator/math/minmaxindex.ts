@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { rollingExtreme } from '../kernels/mathExtreme.js';
+import { RollingExtremes } from '../kernels/rollingExtreme.js';
 
 export const minmaxindex = defineNode({
   kind: 'indicator.minmaxindex',
@@ -16,10 +16,11 @@ export const minmaxindex = defineNode({
   outputs: { minIdx: port.number(), maxIdx: port.number() },
   warmup: (p) => p.timePeriod - 1,
   create: ({ timePeriod }) => {
-    const extreme = rollingExtreme(timePeriod, { max: true, min: true });
+    // As TA-Lib MININDEX and MAXINDEX: a new equal extreme takes over, a rescan keeps the oldest.
+    const extremes = new RollingExtremes(timePeriod, { onNewValue: 'newest', onRescan: 'oldest', output: 'index' });
     return {
       step(n, _t, { series }, out) {
-        extreme.step(n, series, undefined, out.maxIdx, undefined, out.minIdx);
+        extremes.run(series, series, 0, n, out.maxIdx, out.minIdx);
       },
     };
   },

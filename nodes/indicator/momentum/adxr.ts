@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { NO_DX, WilderDirectional } from '../kernels/momentumWilder.js';
+import { NO_DX, WilderDirectional } from '../kernels/wilderDirectional.js';
 
 export const adxr = defineNode({
   kind: 'indicator.adxr',

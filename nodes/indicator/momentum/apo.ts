@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { createMovingAverage, maLookback, maTypeParam, MA_TYPES_TEXT, subtractFromInPlace } from '../kernels/movingAverage.js';
+import { createMovingAverage, maLookback, maTypeParam, MA_TYPES_TEXT } from '../kernels/maType.js';
+import { subtractFromInPlace } from '../kernels/seriesLoops.js';
 
 export const apo = defineNode({
   kind: 'indicator.apo',

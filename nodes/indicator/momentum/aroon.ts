@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { RollingHighest, RollingLowest } from '../kernels/momentumExtremes.js';
+import { RollingExtremes } from '../kernels/rollingExtreme.js';
 
 export const aroon = defineNode({
   kind: 'indicator.aroon',
@@ -28,23 +28,21 @@ export const aroon = defineNode({
   outputs: { aroonDown: port.number(), aroonUp: port.number() },
   warmup: (p) => p.timePeriod,
   create: ({ timePeriod }) => {
-    const highest = new RollingHighest(timePeriod + 1);
-    const lowest = new RollingLowest(timePeriod + 1);
+    // TA-Lib AROON: the newest of equal extremes wins, on a rescan too (>=, <=).
+    const extremes = new RollingExtremes(timePeriod + 1, { onNewValue: 'newest', onRescan: 'newest', output: 'index' });
     const factor = 100.0 / timePeriod;
+    let row = 0; // index of the next event
     return {
       step(n, _t, { high, low }, { aroonDown, aroonUp }) {
+        // The extremes' event indexes (NaN during warm-up), then turned into the outputs in place.
+        extremes.run(high, low, 0, n, aroonUp, aroonDown);
+        const r0 = row;
         for (let i = 0; i < n; i++) {
-          lowest.push(low[i]);
-          highest.push(high[i]);
-          const today = highest.count - 1;
-          if (today < timePeriod) {
-            aroonUp[i] = NaN;
-            aroonDown[i] = NaN;
-            continue;
-          }
-          aroonUp[i] = factor * (timePeriod - (today - highest.index));
-          aroonDown[i] = factor * (timePeriod - (today - lowest.index));
+          const today = r0 + i;
+          aroonUp[i] = factor * (timePeriod - (today - aroonUp[i]));
+          aroonDown[i] = factor * (timePeriod - (today - aroonDown[i]));
         }
+        row = r0 + n;
       },
     };
   },

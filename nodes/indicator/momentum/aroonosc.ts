@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { RollingHighest, RollingLowest } from '../kernels/momentumExtremes.js';
+import { RollingExtremes } from '../kernels/rollingExtreme.js';
 
 export const aroonosc = defineNode({
   kind: 'indicator.aroonosc',
@@ -28,20 +28,17 @@ export const aroonosc = defineNode({
   outputs: { value: port.number() },
   warmup: (p) => p.timePeriod,
   create: ({ timePeriod }) => {
-    const highest = new RollingHighest(timePeriod + 1);
-    const lowest = new RollingLowest(timePeriod + 1);
+    // TA-Lib AROONOSC: the newest of equal extremes wins, on a rescan too (>=, <=).
+    const extremes = new RollingExtremes(timePeriod + 1, { onNewValue: 'newest', onRescan: 'newest', output: 'index' });
     const factor = 100.0 / timePeriod;
+    let lowestIdxBuf = new Float64Array(0); // per-chunk scratch, grown to the largest chunk
     return {
       step(n, _t, { high, low }, { value }) {
-        for (let i = 0; i < n; i++) {
-          lowest.push(low[i]);
-          highest.push(high[i]);
-          if (highest.count <= timePeriod) {
-            value[i] = NaN;
-            continue;
-          }
-          value[i] = factor * (highest.index - lowest.index);
-        }
+        if (lowestIdxBuf.length < n) lowestIdxBuf = new Float64Array(n);
+        const lowestIdx = lowestIdxBuf;
+        // The extremes' event indexes (NaN during warm-up).
+        extremes.run(high, low, 0, n, value, lowestIdx);
+        for (let i = 0; i < n; i++) value[i] = factor * (value[i] - lowestIdx[i]);
       },
     };
   },

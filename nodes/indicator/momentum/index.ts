@@ -1,12 +1,7 @@
 import type { AnyNodeDefinition } from '../../../runtime/defineNode.js';
-import { atr } from '../volatility/atr.js';
-import { natr } from '../volatility/natr.js';
-import { trange } from '../volatility/trange.js';
-import { ad } from '../volume/ad.js';
-import { adosc } from '../volume/adosc.js';
-import { obv } from '../volume/obv.js';
 import { adx } from './adx.js';
 import { adxr } from './adxr.js';
+import { apo } from './apo.js';
 import { aroon } from './aroon.js';
 import { aroonosc } from './aroonosc.js';
 import { bop } from './bop.js';
@@ -15,26 +10,32 @@ import { cmo } from './cmo.js';
 import { dx } from './dx.js';
 import { imi } from './imi.js';
 import { macd } from './macd.js';
+import { macdext } from './macdext.js';
+import { macdfix } from './macdfix.js';
 import { mfi } from './mfi.js';
 import { minusDi } from './minus_di.js';
 import { minusDm } from './minus_dm.js';
 import { mom } from './mom.js';
 import { plusDi } from './plus_di.js';
 import { plusDm } from './plus_dm.js';
+import { ppo } from './ppo.js';
 import { roc } from './roc.js';
 import { rocp } from './rocp.js';
 import { rocr } from './rocr.js';
 import { rocr100 } from './rocr100.js';
 import { rsi } from './rsi.js';
+import { stoch } from './stoch.js';
+import { stochf } from './stochf.js';
+import { stochrsi } from './stochrsi.js';
+import { trix } from './trix.js';
 import { ultosc } from './ultosc.js';
 import { willr } from './willr.js';
 
-/** Momentum, volatility and volume indicators. */
+/** Momentum indicators. */
 export const momentumIndicators: AnyNodeDefinition[] = [
   rsi,
   macd,
-  atr,
-  // Wilder directional movement family (kernels/momentumWilder.ts)
+  // Wilder directional movement family (kernels/wilderDirectional.ts)
   plusDm,
   minusDm,
   plusDi,
@@ -42,7 +43,7 @@ export const momentumIndicators: AnyNodeDefinition[] = [
   dx,
   adx,
   adxr,
-  // rolling extremes (kernels/momentumExtremes.ts)
+  // rolling extremes (kernels/rollingExtreme.ts)
   willr,
   aroon,
   aroonosc,
@@ -57,11 +58,13 @@ export const momentumIndicators: AnyNodeDefinition[] = [
   rocr,
   rocr100,
   ultosc,
-  // volatility
-  natr,
-  trange,
-  // volume
-  ad,
-  adosc,
-  obv,
+  // built on moving-average types (kernels/maType.ts)
+  macdext,
+  macdfix,
+  apo,
+  ppo,
+  trix,
+  stoch,
+  stochf,
+  stochrsi,
 ];

@@ -1,7 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { chunkStart, createMovingAverage, maLookback, maTypeParam, MA_TYPES_TEXT, fillNaN, macdOutputs, subtractInPlace } from '../kernels/movingAverage.js';
+import { chunkStart } from '../kernels/chunkStart.js';
+import { createMovingAverage, maLookback, maTypeParam, MA_TYPES_TEXT } from '../kernels/maType.js';
+import { fillNaN, macdOutputs, subtractInPlace } from '../kernels/seriesLoops.js';
 
 const period = (def: number, min: number, description: string) => Type.Integer({ minimum: min, maximum: 100000, default: def, description });
 

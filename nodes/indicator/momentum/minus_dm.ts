@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { WilderDirectional } from '../kernels/momentumWilder.js';
+import { WilderDirectional } from '../kernels/wilderDirectional.js';
 
 export const minusDm = defineNode({
   kind: 'indicator.minus_dm',

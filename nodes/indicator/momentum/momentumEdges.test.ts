@@ -11,10 +11,13 @@ import { compileParams } from '../../../runtime/params.js';
 import { realCandles } from '../../../runtime/testing/realCandles.js';
 import { runKernel } from '../../../runtime/testing/runKernel.js';
 import { talibFunctions, talibReference } from '../../../runtime/testing/talib.js';
+import { volatilityIndicators } from '../volatility/index.js';
+import { volumeIndicators } from '../volume/index.js';
 import { momentumIndicators } from './index.js';
 import { plusDi } from './plus_di.js';
 import { dx } from './dx.js';
 
+const kinds = [...momentumIndicators, ...volatilityIndicators, ...volumeIndicators];
 const ROWS = 1200;
 const real = realCandles(ROWS);
 /** Real bars with a long flat stretch (every price 50, volume 3) in the middle. */
@@ -37,7 +40,7 @@ const cases: [string, Record<string, unknown>][] = [
 
 for (const [name, params] of cases) {
   test(`indicator.${name} ${JSON.stringify(params)} equals TA-Lib bit for bit, flat stretches included`, () => {
-    const def = momentumIndicators.find((d) => d.kind === `indicator.${name}`)!;
+    const def = kinds.find((d) => d.kind === `indicator.${name}`)!;
     const fn = talibFunctions.find((f) => f.kind === def.kind)!;
     const parsed = compileParams(def).parse(params);
     const warmup = def.warmup!(parsed);

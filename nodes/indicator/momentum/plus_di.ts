@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { WilderDirectional, directionalIndicator } from '../kernels/momentumWilder.js';
+import { WilderDirectional, directionalIndicator } from '../kernels/wilderDirectional.js';
 import { TA_EPSILON } from '../kernels/taEpsilon.js';
 
 export const plusDi = defineNode({

@@ -1,5 +1,5 @@
 import { defineNode } from '../../../runtime/defineNode.js';
-import { changeDeclaration, changeKernel } from '../kernels/momentumChange.js';
+import { changeDeclaration, changeKernel } from '../kernels/change.js';
 
 export const rocr = defineNode({
   kind: 'indicator.rocr',

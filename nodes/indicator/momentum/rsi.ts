@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { gainLossKernel } from '../kernels/wilder.js';
+import { gainLossKernel } from '../kernels/gainLoss.js';
 import { TA_EPSILON } from '../kernels/taEpsilon.js';
 
 export const rsi = defineNode({

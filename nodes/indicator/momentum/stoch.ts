@@ -1,8 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { FastK } from '../kernels/maExtremes.js';
-import { chunkStart, createMovingAverage, maLookback, maTypeParam, MA_TYPES_TEXT, fillNaN } from '../kernels/movingAverage.js';
+import { FastK } from '../kernels/fastK.js';
+import { chunkStart } from '../kernels/chunkStart.js';
+import { createMovingAverage, maLookback, maTypeParam, MA_TYPES_TEXT } from '../kernels/maType.js';
+import { fillNaN } from '../kernels/seriesLoops.js';
 
 const period = (def: number, description: string) => Type.Integer({ minimum: 1, maximum: 100000, default: def, description });
 

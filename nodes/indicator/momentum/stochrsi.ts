@@ -1,8 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { FastK } from '../kernels/maExtremes.js';
-import { BLOCK, chunkStart, createMovingAverage, maLookback, maTypeParam, MA_TYPES_TEXT, type MaType, type MovingAverage } from '../kernels/movingAverage.js';
+import { FastK } from '../kernels/fastK.js';
+import { BLOCK } from '../kernels/block.js';
+import { chunkStart } from '../kernels/chunkStart.js';
+import { createMovingAverage, maLookback, maTypeParam, MA_TYPES_TEXT, type MaType, type MovingAverage } from '../kernels/maType.js';
 import { TA_EPSILON } from '../kernels/taEpsilon.js';
 
 export const stochrsi = defineNode({
@@ -60,7 +62,7 @@ class StochRsiKernel {
     if (this.rsiBuf.length < n) this.rsiBuf = new Float64Array(n);
     const rsi = this.rsiBuf;
     const r0 = this.row;
-    // RSI in blocks of at most BLOCK rows: V8 optimises `rsiRange` between calls (see kernels/movingAverage BLOCK).
+    // RSI in blocks of at most BLOCK rows: V8 optimises `rsiRange` between calls (see kernels/block.ts).
     for (let from = 0; from < n; ) {
       const to = n - from > BLOCK ? from + BLOCK : n;
       this.rsiRange(series, rsi, from, to);

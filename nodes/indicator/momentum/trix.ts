@@ -1,7 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { chunkStart, createEma, fillNaN } from '../kernels/movingAverage.js';
+import { chunkStart } from '../kernels/chunkStart.js';
+import { createEma } from '../kernels/ema.js';
+import { fillNaN } from '../kernels/seriesLoops.js';
 
 export const trix = defineNode({
   kind: 'indicator.trix',

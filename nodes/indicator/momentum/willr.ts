@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { RollingHighest, RollingLowest } from '../kernels/momentumExtremes.js';
+import { RollingExtremes } from '../kernels/rollingExtreme.js';
 
 export const willr = defineNode({
   kind: 'indicator.willr',
@@ -22,19 +22,18 @@ export const willr = defineNode({
   outputs: { value: port.number() },
   warmup: (p) => p.timePeriod - 1,
   create: ({ timePeriod }) => {
-    const highest = new RollingHighest(timePeriod, true); // TA-Lib WILLR rescans with > and <
-    const lowest = new RollingLowest(timePeriod, true);
+    // TA-Lib WILLR: a new equal extreme takes over (>=, <=), a rescan keeps the oldest (>, <).
+    const extremes = new RollingExtremes(timePeriod, { onNewValue: 'newest', onRescan: 'oldest', output: 'value' });
+    let lowestBuf = new Float64Array(0); // per-chunk scratch, grown to the largest chunk
     return {
       step(n, _t, { high, low, close }, { value }) {
+        if (lowestBuf.length < n) lowestBuf = new Float64Array(n);
+        const ll = lowestBuf;
+        extremes.run(high, low, 0, n, value, ll);
         for (let i = 0; i < n; i++) {
-          highest.push(high[i]);
-          lowest.push(low[i]);
-          if (highest.count < timePeriod) {
-            value[i] = NaN;
-            continue;
-          }
-          const hh = highest.value;
-          const diff = (hh - lowest.value) / -100.0;
+          // NaN during warm-up: the extremes are NaN there.
+          const hh = value[i];
+          const diff = (hh - ll[i]) / -100.0;
           value[i] = diff !== 0.0 ? (hh - close[i]) / diff : 0.0;
         }
       },

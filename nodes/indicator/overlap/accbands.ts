@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { BLOCK } from '../kernels/movingAverage.js';
+import { BLOCK } from '../kernels/block.js';
 import { TA_EPSILON } from '../kernels/taEpsilon.js';
 
 export const accbands = defineNode({
@@ -49,7 +49,7 @@ class AccBandsKernel {
     { high, low, close }: { high: Float64Array; low: Float64Array; close: Float64Array },
     out: { realUpperBand: Float64Array; realMiddleBand: Float64Array; realLowerBand: Float64Array },
   ): void {
-    // Blocks of at most BLOCK rows: V8 optimises `range` between calls (see kernels/movingAverage BLOCK).
+    // Blocks of at most BLOCK rows: V8 optimises `range` between calls (see kernels/block.ts).
     for (let from = 0; from < n; ) {
       const to = n - from > BLOCK ? from + BLOCK : n;
       this.range(high, low, close, out, from, to);

@@ -2,7 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bbands } from './bbands.js';
 import { compileParams } from '../../../runtime/params.js';
+import { realCandles } from '../../../runtime/testing/realCandles.js';
 import { runKernel } from '../../../runtime/testing/runKernel.js';
+import { talibFunctions, talibReference } from '../../../runtime/testing/talib.js';
+
+const ROWS = 3000;
+const bars = realCandles(ROWS);
 
 test('indicator.bbands: SMA middle band, population standard deviation from running sums', () => {
   // timePeriod 2; series 1 3 3 7
@@ -31,4 +36,27 @@ test('indicator.bbands: SMA middle band, population standard deviation from runn
 
 test('indicator.bbands rejects timePeriod 1', () => {
   assert.ok(compileParams(bbands).validate({ timePeriod: 1 }).length > 0);
+});
+
+/** Within 1e-12 (a MAMA middle band: V8's Math.atan may differ from libm's in the last bit), NaN where TA-Lib has NaN. */
+function assertClose(got: Float64Array, want: Float64Array, label: string): void {
+  for (let i = 0; i < want.length; i++) {
+    const a = got[i];
+    const b = want[i];
+    if (Number.isNaN(b)) assert.ok(Number.isNaN(a), `${label}[${i}]: NaN expected, got ${a}`);
+    else assert.ok(Math.abs(a - b) <= 1e-12 * Math.abs(b), `${label}[${i}]: ${a} vs TA-Lib ${b}`);
+  }
+}
+
+test('indicator.bbands: a MAMA middle band shorter than the window is paired as TA-Lib pairs it', () => {
+  // TA-Lib computes STDDEV from the MA's first output (32) but it moves up to timePeriod - 1, and
+  // the band loop then pairs each deviation with the middle band timePeriod - 33 events earlier.
+  const fn = talibFunctions.find((f) => f.kind === 'indicator.bbands')!;
+  for (const params of [{ timePeriod: 50, maType: 'mama' }, { timePeriod: 34, maType: 'mama', nbDevUp: 1, nbDevDn: 3 }]) {
+    const parsed = compileParams(bbands).parse(params);
+    const want = talibReference(fn, { series: bars.close }, parsed, ROWS);
+    const got = runKernel(bbands, params, { series: bars.close }, { chunkSize: 7 });
+    assert.equal(bbands.warmup!(parsed as never), params.timePeriod - 1);
+    for (const band of ['upperBand', 'middleBand', 'lowerBand']) assertClose(got[band], want[band], `bbands ${JSON.stringify(params)} ${band}`);
+  }
 });

@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { BLOCK, createMovingAverage, maLookback, maTypeParam, MA_TYPES_TEXT, type MaType, type MovingAverage } from '../kernels/movingAverage.js';
+import { BLOCK } from '../kernels/block.js';
+import { createMovingAverage, maLookback, maTypeParam, MA_TYPES_TEXT, type MaType, type MovingAverage } from '../kernels/maType.js';
 import { TA_EPSILON } from '../kernels/taEpsilon.js';
 
 const deviations = (description: string) =>
@@ -143,7 +144,7 @@ class OtherMaBands {
 
   step(n: number, _t: Float64Array, { series }: { series: Float64Array }, out: { upperBand: Float64Array; middleBand: Float64Array; lowerBand: Float64Array }): void {
     this.average.run(series, out.middleBand, 0, n);
-    // Blocks of at most BLOCK rows: V8 optimises `range` between calls (see kernels/movingAverage BLOCK).
+    // Blocks of at most BLOCK rows: V8 optimises `range` between calls (see kernels/block.ts).
     for (let from = 0; from < n; ) {
       const to = n - from > BLOCK ? from + BLOCK : n;
       this.range(series, out, from, to);

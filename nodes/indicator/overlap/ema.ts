@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { createEma } from '../kernels/movingAverage.js';
+import { createEma } from '../kernels/ema.js';
 
 export const ema = defineNode({
   kind: 'indicator.ema',

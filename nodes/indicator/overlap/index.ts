@@ -16,16 +16,8 @@ import { t3 } from './t3.js';
 import { tema } from './tema.js';
 import { trima } from './trima.js';
 import { wma } from './wma.js';
-import { apo } from '../momentum/apo.js';
-import { macdext } from '../momentum/macdext.js';
-import { macdfix } from '../momentum/macdfix.js';
-import { ppo } from '../momentum/ppo.js';
-import { stoch } from '../momentum/stoch.js';
-import { stochf } from '../momentum/stochf.js';
-import { stochrsi } from '../momentum/stochrsi.js';
-import { trix } from '../momentum/trix.js';
 
-/** Overlap studies (moving averages, bands) and the momentum kinds built on moving-average types. */
+/** Overlap studies: moving averages, bands, mid-ranges, parabolic SAR. */
 export const overlapIndicators: AnyNodeDefinition[] = [
   sma,
   ema,
@@ -44,12 +36,4 @@ export const overlapIndicators: AnyNodeDefinition[] = [
   midprice,
   sar,
   sarext,
-  macdext,
-  macdfix,
-  apo,
-  ppo,
-  trix,
-  stoch,
-  stochf,
-  stochrsi,
 ];

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { createMovingAverage, maLookback, maTypeParam, MA_TYPES_TEXT } from '../kernels/movingAverage.js';
+import { createMovingAverage, maLookback, maTypeParam, MA_TYPES_TEXT } from '../kernels/maType.js';
 
 export const ma = defineNode({
   kind: 'indicator.ma',

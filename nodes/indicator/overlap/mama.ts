@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { createMama } from '../kernels/movingAverage.js';
+import { createMama } from '../kernels/mama.js';
 
 const limit = (def: number, description: string) => Type.Number({ minimum: 0.01, maximum: 0.99, default: def, description });
 

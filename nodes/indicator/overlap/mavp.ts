@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { createMovingAverage, maLookback, maTypeParam, MA_TYPES_TEXT, type MaType, type MovingAverage } from '../kernels/movingAverage.js';
+import { createMovingAverage, maLookback, maTypeParam, MA_TYPES_TEXT, type MaType, type MovingAverage } from '../kernels/maType.js';
 
 /** Rows processed per inner block: the averages of every period are computed a block at a time. */
 const BLOCK = 64;
@@ -67,7 +67,7 @@ class MavpKernel {
   }
 
   step(n: number, _t: Float64Array, { series, periods }: { series: Float64Array; periods: Float64Array }, { value }: { value: Float64Array }): void {
-    // One call per block: V8 optimises `block` between calls (see kernels/movingAverage BLOCK).
+    // One call per block: V8 optimises `block` between calls (see kernels/block.ts).
     for (let a = 0; a < n; a += BLOCK) this.block(series, periods, value, a, n - a < BLOCK ? n - a : BLOCK);
     this.row += n;
   }

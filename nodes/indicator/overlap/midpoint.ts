@@ -1,14 +1,14 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { MidRange } from '../kernels/maExtremes.js';
+import { MidRange } from '../kernels/midRange.js';
 
 export const midpoint = defineNode({
   kind: 'indicator.midpoint',
   summary: 'Midpoint of the highest and lowest value of the last timePeriod values (TA-Lib MIDPOINT).',
   description:
-    '(highest + lowest) / 2 over the last timePeriod inputs. The extremes are tracked with monotonic ' +
-    'deques (O(1) amortised per event) and give exactly TA-Lib MIDPOINT, including its NaN ' +
+    '(highest + lowest) / 2 over the last timePeriod inputs. The extremes are tracked by keeping ' +
+    'their index and rescanning the window only when one leaves it, and give exactly TA-Lib MIDPOINT, including its NaN ' +
     'behaviour: a NaN inside the window is skipped, a NaN as the oldest value of the window gives ' +
     'NaN. No output for the first timePeriod - 1 events.',
   params: Type.Object(

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { createT3 } from '../kernels/movingAverage.js';
+import { createT3 } from '../kernels/t3.js';
 
 export const t3 = defineNode({
   kind: 'indicator.t3',

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { createMovingAverage } from '../kernels/movingAverage.js';
+import { createMovingAverage } from '../kernels/maType.js';
 
 export const trima = defineNode({
   kind: 'indicator.trima',

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { linearRegKernel } from '../kernels/statisticLinearReg.js';
+import { linearRegKernel } from '../kernels/linearReg.js';
 
 export const linearregAngle = defineNode({
   kind: 'indicator.linearreg_angle',

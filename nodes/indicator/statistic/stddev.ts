@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { varianceKernel } from '../kernels/statisticVariance.js';
+import { varianceKernel } from '../kernels/variance.js';
 
 export const stddev = defineNode({
   kind: 'indicator.stddev',
