@@ -235,6 +235,7 @@ async function runCommand(argv: string[]): Promise<number> {
   const signals = mode === 'backtest' ? [] : (['SIGINT', 'SIGTERM'] as const);
   for (const signal of signals) process.on(signal, onSignal);
   let lastStatus = 0;
+  let snapshots: () => Record<string, unknown> = () => ({});
   let result;
   try {
     result = await runGraph(graph, {
@@ -246,13 +247,16 @@ async function runCommand(argv: string[]): Promise<number> {
         console.error(`warning ${w.node}: ${w.code}: ${w.message}`);
       },
       onLog: (message) => console.error(`hean: ${message}`),
+      onSnapshots: (get) => (snapshots = get),
       live: {
         ...live,
         signal: stop.signal,
         onEvents: (events, time) => {
           if (events - lastStatus < 10_000 && lastStatus > 0) return;
           lastStatus = events;
-          progress.status(`${events.toLocaleString('en-US')} events, clock ${new Date(time).toISOString().slice(0, 16).replace('T', ' ')}`);
+          const brokers = Object.entries(snapshots()).filter(([, v]) => typeof (v as { equity?: unknown }).equity === 'number') as [string, { equity: number; position: number }][];
+          const money = brokers.map(([id, b]) => `${id} equity ${b.equity.toFixed(2)} position ${+b.position.toPrecision(6)}`).join(', ');
+          progress.status(`${events.toLocaleString('en-US')} events, clock ${new Date(time).toISOString().slice(0, 16).replace('T', ' ')}${money ? `, ${money}` : ''}`);
         },
       },
     });

@@ -33,6 +33,8 @@ export interface RunOptions {
   onWarning?: (warning: RunWarning) => void;
   /** Operational messages of adapters (reconnecting, ...). */
   onLog?: (message: string) => void;
+  /** Receives, once the kernels exist, a function returning every node's `snapshot()` (brokers: equity, position, metrics) at any time during the run. */
+  onSnapshots?: (snapshots: () => Record<string, unknown>) => void;
 }
 
 export interface RunWarning {
@@ -125,6 +127,7 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
     throw e;
   }
 
+  options.onSnapshots?.(() => Object.fromEntries([...kernels].filter(([, k]) => k.snapshot).map(([id, k]) => [id, k.snapshot!()])));
   const stepStart = performance.now();
   const pipeline = buildPipeline(graph, kernels, chunkSize);
   let stats: { events: number; chunks: number };
