@@ -368,6 +368,13 @@ async function gridCommand(file: string, values: RunValues, chunkSize: number): 
   const cells = axes.reduce((n, a) => n * a.values.length, 1);
   if (cells > 10_000) throw new UsageError(`the grid has ${cells.toLocaleString('en-US')} cells; the built-in grid runs at most 10,000 backtests (narrow the ranges or raise the steps)`);
 
+  // Bindings are the same for every cell: a bad one is a usage problem, not a grid of invalid cells.
+  const bind = commandLineBindings(file, values, sets, 'backtest');
+  const bindingErrors = loadGraph(file, { set: sets, bind, requireBindings: true }).diagnostics.filter((d) => d.severity === 'error' && /^(mode|binding)\//.test(d.code));
+  if (bindingErrors.length) {
+    printDiagnostics(bindingErrors);
+    return INVALID;
+  }
   const progress = progressBar('grid');
   const grid = await runGrid({
     file,
@@ -375,7 +382,7 @@ async function gridCommand(file: string, values: RunValues, chunkSize: number): 
     metric,
     sets,
     chunkSize,
-    bind: commandLineBindings(file, values, sets, 'backtest'),
+    bind,
     onCell: (done, total) => progress(done, total),
   });
   progress.finish();

@@ -687,7 +687,17 @@ function checkBinding(
   if (!validate) bindingValidators.set(adapter, (validate = ajv.compile(adapter.binding)));
   if (!validate(binding)) {
     if (cli) {
-      for (const e of validate.errors ?? []) error(at, 'binding/invalid', `${cli}: ${e.instancePath.slice(1) || 'binding'} ${e.message}`, `\`hean adapters\` lists the ${adapter.name} adapter's keys`);
+      const keys = Object.keys(adapter.binding.properties ?? {});
+      for (const e of validate.errors ?? []) {
+        const extra = e.keyword === 'additionalProperties' ? String((e.params as { additionalProperty?: string }).additionalProperty) : undefined;
+        const guess = extra ? didYouMean(extra, keys) : undefined;
+        error(
+          at,
+          extra ? 'binding/unknown' : 'binding/invalid',
+          extra ? `${cli}: unknown key "${extra}" of the ${adapter.name} adapter; it takes ${keys.join(', ')}` : `${cli}: ${e.instancePath.slice(1) || 'binding'} ${e.message}`,
+          guess ? `did you mean "${guess}"?` : `\`hean adapters\` lists the ${adapter.name} adapter's keys`,
+        );
+      }
     } else {
       diagnostics.push(...ajvDiagnostics(validate.errors ?? [], { file, parsed, base: at, area: 'binding', noun: 'key', help: `the ${adapter.name} adapter takes ${Object.keys(adapter.binding.properties ?? {}).join(', ')}` }));
     }
