@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { LiveBatch, SinkAdapter, SourceAdapter } from './contract.js';
 import { RECORD_FIELDS } from '../records/sourceSpec.js';
-import { CandleChecker } from '../records/checkCandles.js';
+import { CandleChecker, candleInfo, pickRows } from '../records/checkCandles.js';
 
 /**
  * In-process feeds and sinks, by name: for tests and for embedding hean in a program. A feed is
@@ -28,45 +28,37 @@ export const memorySource: SourceAdapter = {
   records: ['candles'],
   async replay(binding, spec, io) {
     const feed = feedOf(String(binding.memory));
-    const fields = RECORD_FIELDS[spec.record];
     const checker = new CandleChecker(spec, io.warn, `memory feed ${binding.memory} event`);
-    const keep: number[] = [];
-    for (let i = 0; i < feed.t.length; i++) {
-      const [time, open, high, low, close, volume] = fields.map((f) => feed.columns[f][i]);
-      if (checker.accept(time, open, high, low, close, volume, i)) keep.push(i);
-    }
-    const pick = (a: Float64Array) => Float64Array.from(keep, (i) => a[i]);
-    return {
-      t: pick(feed.t),
-      columns: Object.fromEntries(fields.map((f) => [f, pick(feed.columns[f])])),
-      info: { memory: binding.memory, rows: keep.length, gaps: checker.gaps.length, rowsDropped: checker.dropped },
-    };
+    const { t, columns } = checkedRows(feed, RECORD_FIELDS[spec.record], checker, 0, feed.t.length);
+    return { t, columns, info: candleInfo(spec, { memory: binding.memory }, columns.time, checker.gaps, checker.dropped) };
   },
   async live(binding, spec, io) {
     const name = String(binding.memory);
     const feed = feedOf(name);
-    const fields = RECORD_FIELDS[spec.record];
-    const checker = new CandleChecker(spec, io.warn, `memory feed ${binding.memory} event`);
+    const checker = new CandleChecker(spec, io.warn, `memory feed ${name} event`);
     const size = Math.max(1, feed.batch ?? feed.t.length);
     let at = 0;
     return {
       async next(): Promise<LiveBatch | null> {
         if (at >= feed.t.length) return null;
         const end = Math.min(feed.t.length, at + size);
-        const keep: number[] = [];
-        for (let i = at; i < end; i++) {
-          const [time, open, high, low, close, volume] = fields.map((f) => feed.columns[f][i]);
-          if (checker.accept(time, open, high, low, close, volume, i)) keep.push(i);
-        }
+        const batch = checkedRows(feed, RECORD_FIELDS[spec.record], checker, at, end);
         at = end;
-        const pick = (a: Float64Array) => Float64Array.from(keep, (i) => a[i]);
-        return { n: keep.length, t: pick(feed.t), columns: Object.fromEntries(fields.map((f) => [f, pick(feed.columns[f])])) };
+        return { n: batch.t.length, ...batch };
       },
       info: () => ({ memory: name, rowsDropped: checker.dropped, gaps: checker.gaps.length }),
       async close() {},
     };
   },
 };
+
+/** Events [from, to) of a feed that pass the candle checks. */
+function checkedRows(feed: MemoryFeed, fields: readonly string[], checker: CandleChecker, from: number, to: number): { t: Float64Array; columns: Record<string, Float64Array> } {
+  const [time, open, high, low, close, volume] = fields.map((f) => feed.columns[f].subarray(from, to));
+  const keep: number[] = [];
+  for (let i = 0; i < to - from; i++) if (checker.accept(time[i], open[i], high[i], low[i], close[i], volume[i], from + i)) keep.push(i);
+  return { t: pickRows(keep, feed.t.subarray(from, to)), columns: Object.fromEntries(fields.map((f) => [f, pickRows(keep, feed.columns[f].subarray(from, to))])) };
+}
 
 export const memorySink: SinkAdapter = {
   role: 'sink',

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { AdapterIO, LiveBatch, Mode, SinkAdapter, SourceAdapter } from './contract.js';
 import type { ParamProblem } from '../defineNode.js';
 import { parseTimeParam } from '../data/timeframe.js';
-import { CandleChecker } from '../records/checkCandles.js';
+import { CandleChecker, candleInfo, pickRows } from '../records/checkCandles.js';
 import { RECORD_FIELDS, type SourceSpec } from '../records/sourceSpec.js';
 import type { Redis } from './redis/connection.js';
 
@@ -65,25 +65,9 @@ export const redisStreamSource: SourceAdapter = {
       const checker = new CandleChecker(spec, io.warn, `stream ${key} entry`);
       const keep: number[] = [];
       for (let i = 0; i < data.t.length; i++) if (acceptEntry(checker, spec, key, data.ids[i], data.t[i], data.columns, i)) keep.push(i);
-      const pick = (a: Float64Array) => (keep.length === a.length ? a : Float64Array.from(keep, (i) => a[i]));
-      const columns = Object.fromEntries(fields.map((f, c) => [f, pick(data.columns[c])]));
       if (keep.length === 0) throw new Error(`stream ${key} has no ${spec.record} in the requested range`);
-      return {
-        t: pick(data.t),
-        columns,
-        info: {
-          symbol: spec.symbol,
-          timeframe: spec.timeframe,
-          stream: key,
-          rows: keep.length,
-          firstOpenTime: columns.time[0],
-          lastOpenTime: columns.time[keep.length - 1],
-          gaps: checker.gaps.length,
-          missingBars: checker.gaps.reduce((s, g) => s + g.missingBars, 0),
-          gapList: checker.gaps,
-          rowsDropped: checker.dropped,
-        },
-      };
+      const columns = Object.fromEntries(fields.map((f, c) => [f, pickRows(keep, data.columns[c])]));
+      return { t: pickRows(keep, data.t), columns, info: candleInfo(spec, { stream: key }, columns.time, checker.gaps, checker.dropped) };
     } finally {
       releaseRedis();
     }
@@ -120,8 +104,7 @@ export const redisStreamSource: SourceAdapter = {
           }
           if (dropped.length) await reader.ack(dropped); // dropped by the policy: processed, never redelivered
           received += keep.length;
-          const pick = (a: Float64Array) => (keep.length === a.length ? a : Float64Array.from(keep, (i) => a[i]));
-          return { n: keep.length, t: pick(data.t), columns: Object.fromEntries(fields.map((f, c) => [f, pick(data.columns[c])])), tokens: keep.map((i) => data.ids[i]) };
+          return { n: keep.length, t: pickRows(keep, data.t), columns: Object.fromEntries(fields.map((f, c) => [f, pickRows(keep, data.columns[c])])), tokens: keep.map((i) => data.ids[i]) };
         },
         ack: async (tokens) => void (await reader.ack([...tokens])),
         info: () => ({ symbol: spec.symbol, timeframe: spec.timeframe, stream: key, group, consumer, received, gaps: checker.gaps.length, rowsDropped: checker.dropped }),

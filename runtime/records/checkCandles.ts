@@ -69,3 +69,24 @@ export class CandleChecker {
     return false;
   }
 }
+
+/** The rows `keep` of a column (the column itself when every row is kept). */
+export function pickRows(keep: readonly number[], column: Float64Array): Float64Array {
+  return keep.length === column.length ? column : Float64Array.from(keep, (i) => column[i]);
+}
+
+/** Provenance and data-quality facts of a replayed candle source, for the run summary. */
+export function candleInfo(spec: CandleSpec, origin: Record<string, unknown>, time: Float64Array, gaps: readonly Gap[], rowsDropped: number): Record<string, unknown> {
+  return {
+    symbol: spec.symbol,
+    timeframe: spec.timeframe,
+    ...origin,
+    rows: time.length,
+    firstOpenTime: time[0],
+    lastOpenTime: time[time.length - 1],
+    gaps: gaps.length,
+    missingBars: gaps.reduce((s, g) => s + g.missingBars, 0),
+    gapList: gaps,
+    rowsDropped,
+  };
+}

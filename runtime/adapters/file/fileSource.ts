@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { SourceAdapter } from '../contract.js';
+import { candleInfo } from '../../records/checkCandles.js';
 import { readCandleCsv } from './readCandleCsv.js';
 import { resolveDataFile } from './resolveDataFile.js';
 
@@ -23,18 +24,7 @@ export const fileSource: SourceAdapter = {
     return {
       t: data.t,
       columns: { time: data.time, open: data.open, high: data.high, low: data.low, close: data.close, volume: data.volume },
-      info: {
-        symbol: spec.symbol,
-        timeframe: spec.timeframe,
-        file: path,
-        rows: data.rows,
-        firstOpenTime: data.time[0],
-        lastOpenTime: data.time[data.rows - 1],
-        gaps: data.gaps.length,
-        missingBars: data.gaps.reduce((s, g) => s + g.missingBars, 0),
-        gapList: data.gaps,
-        rowsDropped: data.issues.length,
-      },
+      info: candleInfo(spec, { file: path }, data.time, data.gaps, data.issues.length),
     };
   },
 };
