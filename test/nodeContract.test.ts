@@ -7,15 +7,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { allNodes } from '../nodes/index.js';
 import { familyOf, isSourceDefinition, type AnyNodeDefinition, type Kernel } from '../runtime/defineNode.js';
 import { compileParams, ajv } from '../runtime/params.js';
 import { isPulse, type Candles, type PortSpec } from '../runtime/ports.js';
 import { realCandles } from '../runtime/testing/realCandles.js';
-import { runKernel, testContext } from '../runtime/testing/runKernel.js';
+import { runKernel } from '../runtime/testing/runKernel.js';
 import { dataFile } from '../runtime/testing/dataFile.js';
 import { fileSource } from '../runtime/adapters/file/fileSource.js';
 import type { RowWriter } from '../runtime/adapters/contract.js';
@@ -23,7 +20,6 @@ import { RECORD_FIELDS } from '../runtime/records/sourceSpec.js';
 
 const ROWS = 2000;
 const bars = realCandles(ROWS);
-const scratch = mkdtempSync(join(tmpdir(), 'hean-contract-'));
 
 /** Deterministic pulses derived from real prices: a decision after three rising or falling closes. */
 function pulsesFrom(close: Float64Array, values: [number, number, number]): Float64Array {

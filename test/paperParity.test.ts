@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dataDir, projectRoot } from '../runtime/testing/dataFile.js';
-import { deleteKeys, testClient, testPrefix } from '../runtime/adapters/redis/redisTestKit.js';
+import { deleteKeys, testClient, testPrefix } from '../runtime/testing/redis.js';
 
 const env = { ...process.env, HEAN_DATA_DIR: dataDir() };
 const dir = mkdtempSync(join(tmpdir(), 'hean-parity-'));

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { memorySinks } from '../runtime/adapters/memory.js';
 import { publishColumns } from '../runtime/adapters/redis/publish.js';
-import { deleteKeys, testClient, testPrefix } from '../runtime/adapters/redis/redisTestKit.js';
+import { deleteKeys, testClient, testPrefix } from '../runtime/testing/redis.js';
 import { runGraph } from '../runtime/exec/runGraph.js';
 import { compileGraph } from '../runtime/graph/compileGraph.js';
 import { defaultRegistry } from '../runtime/loadGraph.js';

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { AdapterIO, LiveBatch, Mode, SinkAdapter, SourceAdapter } from './contract.js';
+import type { AdapterIO, LiveBatch, SinkAdapter, SourceAdapter } from './contract.js';
 import type { ParamProblem } from '../defineNode.js';
 import { parseTimeParam } from '../data/timeframe.js';
 import { CandleChecker, candleInfo, pickRows } from '../records/checkCandles.js';
@@ -269,4 +269,3 @@ function releaseRedis(): void {
   void redis.then((r) => r.quit()).catch(() => {});
 }
 
-export type { Mode };

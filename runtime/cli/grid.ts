@@ -3,7 +3,7 @@ import type { HeatmapCell, HeatmapData } from '../../viz/heatmapPage.js';
 import { didYouMean, formatDiagnostic, hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics.js';
 import type { Metrics } from '../portfolio/metrics.js';
 import { runGraph } from '../exec/runGraph.js';
-import { parseSetValue, type CompiledGraph } from '../graph/compileGraph.js';
+import { parseSetValue } from '../graph/compileGraph.js';
 import { loadGraph } from '../loadGraph.js';
 
 /**

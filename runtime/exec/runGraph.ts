@@ -5,7 +5,6 @@ import { defaultAdapters } from '../adapters/index.js';
 import { wallClock } from '../adapters/wallClock.js';
 import type { Kernel, NodeContext } from '../defineNode.js';
 import type { CompiledGraph, CompiledNode } from '../graph/compileGraph.js';
-import type { SourceSpec } from '../records/sourceSpec.js';
 import { runLive, type LiveOptions, type LiveStats } from './liveDriver.js';
 import { NodeRunError, buildPipeline, type PulseCount } from './pipeline.js';
 import { replay } from './replayDriver.js';
@@ -197,4 +196,3 @@ async function guardNodeAsync<T>(node: CompiledNode, fn: () => Promise<T>): Prom
   }
 }
 
-export type { SourceSpec };

@@ -616,7 +616,6 @@ function topologicalOrder(ids: string[], nodes: Map<string, CompiledNode>, parse
   return undefined;
 }
 
-export type { Mode };
 
 /** `--bind bars.stream=KEY` as typed, for messages about a binding from the command line. */
 function describeCli(id: string, binding: Record<string, unknown>): string {

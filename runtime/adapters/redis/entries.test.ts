@@ -15,7 +15,7 @@ import {
 } from './entries.js';
 import { publishColumns } from './publish.js';
 import { readRange } from './readRange.js';
-import { bytes, deleteKeys, testClient, testPrefix } from './redisTestKit.js';
+import { bytes, deleteKeys, testClient, testPrefix } from '../../testing/redis.js';
 
 describe('entry ids', () => {
   it('are `${t}-${seq}`, seq counting events at the same time', () => {

@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import type { StreamEntry } from './entries.js';
 import { StreamGroupReader, type GroupReaderOptions } from './groupReader.js';
 import { publishColumns } from './publish.js';
-import { btcBars, CANDLE_FIELDS, deleteKeys, H, testClient, testPrefix, type Bars } from './redisTestKit.js';
+import { btcBars, OHLCV_FIELDS, deleteKeys, H, testClient, testPrefix, type Bars } from '../../testing/redis.js';
 
 describe('StreamGroupReader', () => {
   let redis: Redis;
@@ -17,7 +17,7 @@ describe('StreamGroupReader', () => {
     redis = await testClient();
     bars = await btcBars(5000);
     ids = Array.from(bars.t, (t) => `${t}-0`);
-    await publishColumns(redis, key, { t: bars.t, names: CANDLE_FIELDS, columns: bars.columns });
+    await publishColumns(redis, key, { t: bars.t, names: OHLCV_FIELDS, columns: bars.columns });
   });
   after(async () => {
     for (const r of readers) await r.close();
@@ -63,7 +63,7 @@ describe('StreamGroupReader', () => {
     assert.deepEqual(await r.read(), [], 'everything was acknowledged by the previous reader');
     // New entries after the resume are delivered.
     const next = bars.t[4999] + H;
-    await publishColumns(redis, key, { t: Float64Array.of(next), names: CANDLE_FIELDS, columns: CANDLE_FIELDS.map(() => Float64Array.of(1)) });
+    await publishColumns(redis, key, { t: Float64Array.of(next), names: OHLCV_FIELDS, columns: OHLCV_FIELDS.map(() => Float64Array.of(1)) });
     ids.push(`${next}-0`);
     const got = await r.read();
     assert.deepEqual(got.map(([id]) => id), [`${next}-0`]);

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Redis } from 'ioredis';
 import { metaKey, publishColumns, readMeta } from './publish.js';
 import { readRange } from './readRange.js';
-import { btcBars, bytes, CANDLE_FIELDS, deleteKeys, H, testClient, testPrefix, type Bars } from './redisTestKit.js';
+import { btcBars, bytes, OHLCV_FIELDS, deleteKeys, H, testClient, testPrefix, type Bars } from '../../testing/redis.js';
 
 describe('publishColumns', () => {
   let redis: Redis;
@@ -23,7 +23,7 @@ describe('publishColumns', () => {
     const progress: [number, number][] = [];
     const res = await publishColumns(redis, key, {
       t: bars.t,
-      names: CANDLE_FIELDS,
+      names: OHLCV_FIELDS,
       columns: bars.columns,
       batch: 1500,
       onProgress: (done, total) => progress.push([done, total]),
@@ -48,11 +48,11 @@ describe('publishColumns', () => {
 
   it('republishing without replace fails before writing anything, saying what was found and how to fix it', async () => {
     const key = `${prefix}:again`;
-    await publishColumns(redis, key, { t: bars.t, names: CANDLE_FIELDS, columns: bars.columns });
+    await publishColumns(redis, key, { t: bars.t, names: OHLCV_FIELDS, columns: bars.columns });
     const lastId = `${bars.t[4999]}-0`;
     const lastIso = new Date(bars.t[4999]).toISOString();
     await assert.rejects(
-      publishColumns(redis, key, { t: bars.t, names: CANDLE_FIELDS, columns: bars.columns, meta: { note: 'second' } }),
+      publishColumns(redis, key, { t: bars.t, names: OHLCV_FIELDS, columns: bars.columns, meta: { note: 'second' } }),
       (e: Error) => {
         assert.equal(
           e.message,

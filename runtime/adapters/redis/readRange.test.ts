@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Redis } from 'ioredis';
 import { publishColumns } from './publish.js';
 import { readRange } from './readRange.js';
-import { btcBars, bytes, CANDLE_FIELDS, deleteKeys, H, testClient, testPrefix, type Bars } from './redisTestKit.js';
+import { btcBars, bytes, OHLCV_FIELDS, deleteKeys, H, testClient, testPrefix, type Bars } from '../../testing/redis.js';
 
 describe('readRange', () => {
   let redis: Redis;
@@ -13,7 +13,7 @@ describe('readRange', () => {
   before(async () => {
     redis = await testClient();
     bars = await btcBars(5000);
-    await publishColumns(redis, key, { t: bars.t, names: CANDLE_FIELDS, columns: bars.columns });
+    await publishColumns(redis, key, { t: bars.t, names: OHLCV_FIELDS, columns: bars.columns });
   });
   after(async () => {
     await deleteKeys(redis, prefix);
@@ -24,34 +24,34 @@ describe('readRange', () => {
   function assertSlice(got: Awaited<ReturnType<typeof readRange>>, lo: number, hi: number): void {
     assert.equal(got.t.length, hi - lo);
     assert.deepEqual(bytes(got.t), bytes(bars.t.slice(lo, hi)));
-    CANDLE_FIELDS.forEach((f, j) => assert.deepEqual(bytes(got.columns[j]), bytes(bars.columns[j].slice(lo, hi)), f));
+    OHLCV_FIELDS.forEach((f, j) => assert.deepEqual(bytes(got.columns[j]), bytes(bars.columns[j].slice(lo, hi)), f));
     assert.deepEqual(got.ids, Array.from(bars.t.slice(lo, hi), (t) => `${t}-0`));
   }
 
   it('round trip: 5,000 real bars come back byte-identical, ids = event times', async () => {
-    const got = await readRange(redis, key, { fieldNames: CANDLE_FIELDS });
+    const got = await readRange(redis, key, { fieldNames: OHLCV_FIELDS });
     // Whole buffers, not views: exact-size arrays.
     assert.deepEqual(Buffer.from(got.t.buffer), Buffer.from(bars.t.buffer));
-    CANDLE_FIELDS.forEach((f, j) => assert.deepEqual(Buffer.from(got.columns[j].buffer), Buffer.from(bars.columns[j].buffer), f));
+    OHLCV_FIELDS.forEach((f, j) => assert.deepEqual(Buffer.from(got.columns[j].buffer), Buffer.from(bars.columns[j].buffer), f));
     assert.equal(got.ids[0], `${Date.parse('2017-08-17T05:00:00Z')}-0`);
     assertSlice(got, 0, 5000);
   });
 
   it('from/to are inclusive event times and give exactly the slice', async () => {
-    assertSlice(await readRange(redis, key, { from: bars.t[100], to: bars.t[199], fieldNames: CANDLE_FIELDS }), 100, 200);
+    assertSlice(await readRange(redis, key, { from: bars.t[100], to: bars.t[199], fieldNames: OHLCV_FIELDS }), 100, 200);
     // Between bars: from rounds up to the next bar, to down to the previous one.
-    assertSlice(await readRange(redis, key, { from: bars.t[100] + 1, to: bars.t[199] - 1, fieldNames: CANDLE_FIELDS }), 101, 199);
-    assertSlice(await readRange(redis, key, { from: bars.t[4990], fieldNames: CANDLE_FIELDS }), 4990, 5000);
-    assertSlice(await readRange(redis, key, { to: bars.t[9], fieldNames: CANDLE_FIELDS }), 0, 10);
-    assertSlice(await readRange(redis, key, { from: bars.t[7], to: bars.t[7], fieldNames: CANDLE_FIELDS }), 7, 8);
-    assertSlice(await readRange(redis, key, { from: bars.t[4999] + H, fieldNames: CANDLE_FIELDS }), 0, 0);
-    assertSlice(await readRange(redis, key, { from: bars.t[9], to: bars.t[8], fieldNames: CANDLE_FIELDS }), 0, 0);
+    assertSlice(await readRange(redis, key, { from: bars.t[100] + 1, to: bars.t[199] - 1, fieldNames: OHLCV_FIELDS }), 101, 199);
+    assertSlice(await readRange(redis, key, { from: bars.t[4990], fieldNames: OHLCV_FIELDS }), 4990, 5000);
+    assertSlice(await readRange(redis, key, { to: bars.t[9], fieldNames: OHLCV_FIELDS }), 0, 10);
+    assertSlice(await readRange(redis, key, { from: bars.t[7], to: bars.t[7], fieldNames: OHLCV_FIELDS }), 7, 8);
+    assertSlice(await readRange(redis, key, { from: bars.t[4999] + H, fieldNames: OHLCV_FIELDS }), 0, 0);
+    assertSlice(await readRange(redis, key, { from: bars.t[9], to: bars.t[8], fieldNames: OHLCV_FIELDS }), 0, 0);
   });
 
   it('paging does not drop or repeat entries at page boundaries, and the columns grow to fit', async () => {
-    assertSlice(await readRange(redis, key, { fieldNames: CANDLE_FIELDS, page: 7 }), 0, 5000);
-    assertSlice(await readRange(redis, key, { from: bars.t[3], to: bars.t[2502], fieldNames: CANDLE_FIELDS, page: 100 }), 3, 2503);
-    assertSlice(await readRange(redis, key, { from: bars.t[3], to: bars.t[102], fieldNames: CANDLE_FIELDS, page: 100 }), 3, 103);
+    assertSlice(await readRange(redis, key, { fieldNames: OHLCV_FIELDS, page: 7 }), 0, 5000);
+    assertSlice(await readRange(redis, key, { from: bars.t[3], to: bars.t[2502], fieldNames: OHLCV_FIELDS, page: 100 }), 3, 2503);
+    assertSlice(await readRange(redis, key, { from: bars.t[3], to: bars.t[102], fieldNames: OHLCV_FIELDS, page: 100 }), 3, 103);
   });
 
   it('to includes every event at that time (seq > 0)', async () => {
@@ -77,12 +77,12 @@ describe('readRange', () => {
     assert.equal(all.t.length, 58419);
     const k = `${prefix}:all`;
     let start = performance.now();
-    await publishColumns(redis, k, { t: all.t, names: CANDLE_FIELDS, columns: all.columns });
+    await publishColumns(redis, k, { t: all.t, names: OHLCV_FIELDS, columns: all.columns });
     const publishMs = performance.now() - start;
     start = performance.now();
-    const got = await readRange(redis, k, { fieldNames: CANDLE_FIELDS });
+    const got = await readRange(redis, k, { fieldNames: OHLCV_FIELDS });
     const readMs = performance.now() - start;
-    CANDLE_FIELDS.forEach((f, j) => assert.deepEqual(bytes(got.columns[j]), bytes(all.columns[j]), f));
+    OHLCV_FIELDS.forEach((f, j) => assert.deepEqual(bytes(got.columns[j]), bytes(all.columns[j]), f));
     const rate = (ms: number): string => `${Math.round((58419 / ms) * 1000).toLocaleString('en-US')} events/s`;
     console.log(
       `redis publish 58,419 bars x 5 fields: ${publishMs.toFixed(0)} ms (${rate(publishMs)}); ` +

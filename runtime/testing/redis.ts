@@ -2,13 +2,13 @@
 // random `hean-test:<hex>` prefix, and the cleanup that deletes them.
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { readCandleCsv, type CandleColumns } from '../file/readCandleCsv.js';
-import { dataFile } from '../../testing/dataFile.js';
-import { connectRedis, ready, redisUrl } from './connection.js';
+import { readCandleCsv, type CandleColumns } from '../adapters/file/readCandleCsv.js';
+import { dataFile } from './dataFile.js';
+import { connectRedis, ready, redisUrl } from '../adapters/redis/connection.js';
 
 export const H = 3_600_000;
 export const BTC_1H = 'btcusdt_1h_binance_2017-08_2024-04.csv.gz';
-export const CANDLE_FIELDS = ['open', 'high', 'low', 'close', 'volume'] as const;
+export const OHLCV_FIELDS = ['open', 'high', 'low', 'close', 'volume'] as const;
 
 export function testPrefix(): string {
   return `hean-test:${randomBytes(6).toString('hex')}`;
@@ -39,7 +39,7 @@ export interface Bars {
 export async function btcBars(count?: number): Promise<Bars> {
   const c: CandleColumns = await readCandleCsv(dataFile(BTC_1H), { timeframeMs: H });
   const n = count ?? c.rows;
-  return { t: c.t.slice(0, n), columns: CANDLE_FIELDS.map((f) => c[f].slice(0, n)) };
+  return { t: c.t.slice(0, n), columns: OHLCV_FIELDS.map((f) => c[f].slice(0, n)) };
 }
 
 export const bytes = (a: Float64Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
