@@ -29,8 +29,10 @@ export interface AdapterIO {
   log(message: string): void;
   /** `--redis URL` of the run, when given. */
   readonly redisUrl?: string;
-  /** Real paths the run reads (graph, data files): sinks never write over them. */
-  readonly inputs: readonly string[];
+  /** The graph's file, as given (a graph compiled from text has none on disk). */
+  readonly graphFile: string;
+  /** Real paths of the files the run reads, added by the adapters that read them: sinks never write over them. */
+  readonly inputs: string[];
 }
 
 interface AdapterDeclaration {

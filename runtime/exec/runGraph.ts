@@ -1,5 +1,3 @@
-import { realpathSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { AdapterIO, AdapterRegistry, LiveFeed, Mode, RowWriter, SinkAdapter, SourceAdapter, SourceData } from '../adapters/contract.js';
 import { defaultAdapters } from '../adapters/index.js';
 import { wallClock } from '../adapters/wallClock.js';
@@ -70,15 +68,11 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
   const adapters = options.adapters ?? defaultAdapters;
   const warnings: RunWarning[] = [];
   const inputs: string[] = [];
-  try {
-    inputs.push(realpathSync(resolve(graph.file)));
-  } catch {
-    // a graph compiled from text has no file
-  }
   const io = (node: string): AdapterIO => ({
     env,
     node,
     graph: graph.name,
+    graphFile: graph.file,
     inputs,
     redisUrl: options.redisUrl,
     warn: (code, message) => {
@@ -99,7 +93,6 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
     feeds = await Promise.all(sourceNodes.map((node, s) => guardNodeAsync(node, () => sourceAdapters[s].live!(node.binding, specs[s], io(node.id)))));
   } else {
     loaded = await Promise.all(sourceNodes.map((node, s) => guardNodeAsync(node, () => sourceAdapters[s].replay!(node.binding, specs[s], io(node.id)))));
-    for (const data of loaded) if (typeof data.info.file === 'string') inputs.push(realpathSync(data.info.file));
   }
 
   // Kernels are created once the history is known, so they can size their buffers.

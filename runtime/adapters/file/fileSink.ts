@@ -29,14 +29,14 @@ export const fileSink: SinkAdapter = {
     let rows = 0;
     return {
       start(columns) {
-        const real = (() => {
+        const real = (file: string) => {
           try {
-            return realpathSync(path);
+            return realpathSync(file);
           } catch {
-            return path;
+            return resolve(file);
           }
-        })();
-        if (io.inputs.includes(real)) throw new Error(`${path} is an input of this run; a sink never writes over its inputs. Bind ${io.node} to another file`);
+        };
+        if ([...io.inputs, real(io.graphFile)].includes(real(path))) throw new Error(`${path} is an input of this run; a sink never writes over its inputs. Bind ${io.node} to another file`);
         keys = columns.map((name) => JSON.stringify(name));
         mkdirSync(dirname(path), { recursive: true });
         fd = openSync(path, 'w');

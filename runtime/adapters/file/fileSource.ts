@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import { Type } from '@sinclair/typebox';
 import type { SourceAdapter } from '../contract.js';
 import { candleInfo } from '../../records/checkCandles.js';
@@ -18,6 +19,7 @@ export const fileSource: SourceAdapter = {
   records: ['candles'],
   async replay(binding, spec, io) {
     const path = resolveDataFile(String(binding.file), io.env);
+    io.inputs.push(realpathSync(path));
     const data = await readCandleCsv(path, { timeframeMs: spec.timeframeMs, onBadRow: spec.onBadRow, start: spec.start, end: spec.end });
     if (spec.onBadRow === 'warn') for (const issue of data.issues) io.warn(`data/${issue.kind}`, `${path}:${issue.line}: ${issue.message} (row dropped)`);
     if (data.rows === 0) throw new Error(`${path}: no candles${spec.start !== undefined || spec.end !== undefined ? ' in the requested start/end range' : ''}`);
