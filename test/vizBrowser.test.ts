@@ -253,7 +253,7 @@ test('heatmap: one cell per combination, invalid params shown as invalid, a cell
 
 test('a million-bar report: a few hundred KB that loads and draws within a few seconds', async (t) => {
   const result = syntheticRun(1_000_000);
-  const html = reportPage({ result, drawing: await drawCompiled(result.graph), settings: { chunkSize: 1024, set: {}, data: {} } });
+  const html = reportPage({ result, drawing: await drawCompiled(result.graph), settings: { chunkSize: 1024, set: {} } });
   const file = join(out, 'r-1m.html');
   writeFileSync(file, html);
   t.diagnostic(`1,000,000 bars: ${(html.length / 1024).toFixed(0)} KB`);

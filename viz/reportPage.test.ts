@@ -5,7 +5,7 @@ import { drawCompiled } from './drawGraph.js';
 import { reportPage } from './reportPage.js';
 import { exampleRun, syntheticRun } from './testing.js';
 
-const settings = { chunkSize: 1024, set: {}, data: {} };
+const settings = { chunkSize: 1024, set: {} };
 
 test('the report of the example run: metrics, charts data, monthly returns, trades, settings, provenance, graph', async () => {
   const result = await exampleRun();

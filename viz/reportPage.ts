@@ -28,8 +28,6 @@ export interface ReportSettings {
   chunkSize: number;
   /** --set overrides as given. */
   set: Record<string, string>;
-  /** --data bindings (node -> file) as given. */
-  data: Record<string, string>;
 }
 
 export interface ReportInput {
@@ -75,7 +73,8 @@ export function reportPage(input: ReportInput): string {
 
   const body: string[] = ['<main class="report">'];
   body.push(`<h1>${esc(graph.name)}${params ? ` <span class="muted">(${esc(params)})</span>` : ''}</h1>`);
-  body.push(`<p class="sub">backtest of <code>${esc(graph.file)}</code>${sourceLine ? ` · ${esc(sourceLine)}` : ''}${brokers[0] ? ` · ${esc(formatTime(brokers[0][1].metrics.startTime))} .. ${esc(formatTime(brokers[0][1].metrics.endTime))} UTC` : ''}</p>`);
+  const run = result.mode === 'backtest' ? 'backtest' : `${result.mode} session`;
+  body.push(`<p class="sub">${run} of <code>${esc(graph.file)}</code>${sourceLine ? ` · ${esc(sourceLine)}` : ''}${brokers[0] ? ` · ${esc(formatTime(brokers[0][1].metrics.startTime))} .. ${esc(formatTime(brokers[0][1].metrics.endTime))} UTC` : ''}</p>`);
   if (graph.description) body.push(`<p>${esc(graph.description)}</p>`);
   body.push(`<nav class="toc">${[...brokers.map(([id]) => `<a href="#broker-${esc(id)}">${brokers.length > 1 ? `broker ${esc(id)}` : 'results'}</a>`), '<a href="#settings">settings</a>', '<a href="#data">data</a>', '<a href="#graph">graph</a>'].join(' · ')}</nav>`);
   if (!brokers.length) body.push('<p class="muted">This graph has no sink.broker: there are no metrics, equity or trades to show.</p>');
@@ -92,7 +91,7 @@ export function reportPage(input: ReportInput): string {
   body.push('<footer class="muted">made by hean · charts: uPlot · layout: elkjs</footer>');
   body.push('</main>');
   body.push(jsonScript('report-data', { brokers: chartData }));
-  return htmlPage({ title: `${graph.name} — backtest report`, css: GRAPH_CSS + REPORT_CSS, body: body.join('\n'), scripts: [GRAPH_JS, REPORT_JS], uplot: true });
+  return htmlPage({ title: `${graph.name} — ${run} report`, css: GRAPH_CSS + REPORT_CSS, body: body.join('\n'), scripts: [GRAPH_JS, REPORT_JS], uplot: true });
 }
 
 /**
@@ -208,7 +207,9 @@ function settingsSection(result: RunResult, settings: ReportSettings): string {
   rows.push(['graph', `<code>${esc(graph.file)}</code> (${esc(graph.name)})`]);
   rows.push(['graph params', Object.keys(graph.params).length ? Object.entries(graph.params).map(([k, v]) => json(`${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)).join(' ') : 'none']);
   rows.push(['--set', Object.keys(settings.set).length ? Object.entries(settings.set).map(([k, v]) => json(`${k}=${v}`)).join(' ') : 'none']);
-  rows.push(['--data', Object.keys(settings.data).length ? Object.entries(settings.data).map(([k, v]) => json(`${k}=${v}`)).join(' ') : 'none (the graph\'s modes.backtest)']);
+  rows.push(['mode', result.mode]);
+  const bound = graph.nodes.filter((n) => n.adapter);
+  rows.push(['bindings', bound.length ? bound.map((n) => json(`${n.id}: ${JSON.stringify(n.binding)}`)).join(' ') : 'none']);
   rows.push(['chunk size', String(settings.chunkSize)]);
   rows.push(['warm-up', `${Math.max(0, ...graph.nodes.map((n) => n.warmup))} bars`]);
   rows.push(['events', `${result.events.toLocaleString('en-US')} in ${result.chunks.toLocaleString('en-US')} chunks`]);

@@ -30,7 +30,7 @@ const svgFile = join(docs, 'sma-cross.svg');
 writeFileSync(svgFile, drawing.text);
 
 const result = await exampleRun('sma-cross');
-const html = reportPage({ result, drawing: await drawCompiled(result.graph), settings: { command: 'hean run graphs/sma-cross.yaml --report report.html', chunkSize: 1024, set: {}, data: {} } });
+const html = reportPage({ result, drawing: await drawCompiled(result.graph), settings: { command: 'hean run graphs/sma-cross.yaml --report report.html', chunkSize: 1024, set: {} } });
 const tmp = mkdtempSync(join(tmpdir(), 'hean-examples-'));
 const page = join(tmp, 'report.html');
 writeFileSync(page, html);

@@ -273,8 +273,7 @@ async function runCommand(argv: string[]): Promise<number> {
   for (const [id, what] of Object.entries(result.outputs)) console.error(`wrote ${what} (sink ${id})`);
   if (values.report !== undefined) {
     const [{ drawCompiled }, { reportPage }] = await Promise.all([import('../../viz/drawGraph.js'), import('../../viz/reportPage.js')]);
-    const data = Object.fromEntries(Object.entries(result.sources).map(([id, info]) => [id, String(info.file ?? info.stream ?? info.memory ?? '')]));
-    const html = reportPage({ result, drawing: await drawCompiled(graph), settings: { command: commandLine('run', argv), chunkSize, set: sets, data } });
+    const html = reportPage({ result, drawing: await drawCompiled(graph), settings: { command: commandLine('run', argv), chunkSize, set: sets } });
     writeOutput(values.report, html);
     console.error(`wrote ${values.report}`);
   }
