@@ -3,14 +3,15 @@ import { Type } from '@sinclair/typebox';
 import type { SourceAdapter } from '../contract.js';
 import { candleInfo } from '../../records/checkCandles.js';
 import { readCandleCsv } from './readCandleCsv.js';
+import { readCandleJsonl } from './readCandleJsonl.js';
 import { resolveDataFile } from './resolveDataFile.js';
 
-/** Replays a candle file (CSV or CSV.gz) through the fast column reader. */
+/** Replays a candle file: CSV or CSV.gz through the fast column reader, JSON lines (.jsonl, .ndjson, optionally .gz) line by line. */
 export const fileSource: SourceAdapter = {
   role: 'source',
   name: 'file',
   key: 'file',
-  summary: 'A CSV or CSV.gz file (time,open,high,low,close,volume), replayed in a backtest.',
+  summary: 'A CSV, CSV.gz or JSON-lines file (time,open,high,low,close,volume), replayed in a backtest.',
   binding: Type.Object(
     { file: Type.String({ minLength: 1, description: 'Data file: a path, or a name looked up in $HEAN_DATA_DIR and the user data directory.' }) },
     { additionalProperties: false },
@@ -20,6 +21,12 @@ export const fileSource: SourceAdapter = {
   async replay(binding, spec, io) {
     const path = resolveDataFile(String(binding.file), io.env);
     io.inputs.push(realpathSync(path));
+    if (/\.(jsonl|ndjson)(\.gz)?$/i.test(path)) {
+      const data = await readCandleJsonl(path, spec, io.warn);
+      if (data.time.length === 0) throw new Error(`${path}: no candles${spec.start !== undefined || spec.end !== undefined ? ' in the requested start/end range' : ''}`);
+      const { t, gaps, dropped, ...columns } = data;
+      return { t, columns, info: candleInfo(spec, { file: path }, data.time, gaps, dropped) };
+    }
     const data = await readCandleCsv(path, { timeframeMs: spec.timeframeMs, onBadRow: spec.onBadRow, start: spec.start, end: spec.end });
     if (spec.onBadRow === 'warn') for (const issue of data.issues) io.warn(`data/${issue.kind}`, `${path}:${issue.line}: ${issue.message} (row dropped)`);
     if (data.rows === 0) throw new Error(`${path}: no candles${spec.start !== undefined || spec.end !== undefined ? ' in the requested start/end range' : ''}`);
