@@ -152,7 +152,7 @@ const bench: Benchmark = {
         latencyP99Ms: percentile(lagSorted, 0.99),
         latencyMaxMs: lagSorted[lagSorted.length - 1],
       };
-      ctx.print('through Redis (XADD pipelined, XREADGROUP 1024 per read, XACK after processing, orders XADDed back):');
+      ctx.print('through Redis (publish: pipelined XADD; paper: XREADGROUP 1024 per read, XACK after processing, order rows added back in batches by one script call):');
       ctx.print(`  publish ${int(viaRedis.publishPerSec)} events/s; paper run ${int(viaRedis.paperPerSec)} events/s in and orders out (target >= 50,000)`);
       ctx.print(`  at ${int(RATE)} events/s published: event -> order row in Redis p50 ${viaRedis.latencyP50Ms} ms, p99 ${viaRedis.latencyP99Ms} ms, max ${viaRedis.latencyMaxMs} ms (ms clock of Redis ids)`);
       return { bench: 'live', ok: failures.length === 0, failures, inProcess, viaRedis };

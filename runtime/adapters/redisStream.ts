@@ -137,38 +137,27 @@ export const redisStreamSink: SinkAdapter = {
   example: '{ stream: sma-cross-orders }',
   open(binding, io) {
     const key = String(binding.stream);
-    const maxlen = binding.maxlen as number | undefined;
+    const maxlen = binding.maxlen === undefined ? '' : String(binding.maxlen);
     let names: readonly string[] = [];
     let rows = 0;
     let failure: unknown;
     const inFlight = new Set<Promise<unknown>>();
-    let redis: Redis | undefined;
-    const connecting = sharedRedis(io).then((r) => (redis = r));
-    // Rows wait here until the connection is up, then go straight into a pipeline of XADDs that
-    // is sent every 1,000 rows, or whenever the live driver has caught up (flush).
-    let waiting: string[][] = [];
-    let pipeline: ReturnType<Redis['pipeline']> | undefined;
-    let piped = 0;
-    const add = (fields: string[]) => {
-      if (!redis) return void waiting.push(fields);
-      pipeline ??= redis.pipeline();
-      if (maxlen !== undefined) pipeline.xadd(key, 'MAXLEN', '~', maxlen, '*', ...fields);
-      else pipeline.xadd(key, '*', ...fields);
-      piped++;
-    };
+    const redis = sharedRedis(io);
+    // Rows wait here as flat text (time, then one value per column) and go out as one script
+    // call per batch, sent every 1,000 rows or whenever the live driver has caught up (flush):
+    // one command per batch instead of one XADD command object per row.
+    let values: string[] = [];
+    let pending = 0;
     const send = () => {
-      if (!pipeline) return;
-      const sent = pipeline
-        .exec()
-        .then((results) => {
-          const bad = results?.find(([e]) => e);
-          if (bad) throw bad[0];
-        })
+      if (pending === 0) return;
+      const args = [key, String(pending), String(names.length), maxlen, ...names, ...values];
+      values = [];
+      pending = 0;
+      const sent = redis
+        .then((r) => addRows(r, args))
         .catch((e) => (failure ??= e))
         .finally(() => inFlight.delete(sent));
       inFlight.add(sent);
-      pipeline = undefined;
-      piped = 0;
     };
     const check = () => {
       if (failure) throw new Error(`stream ${key}: ${(failure as Error).message}`);
@@ -179,31 +168,19 @@ export const redisStreamSink: SinkAdapter = {
       },
       write(n, t, columns) {
         check();
-        if (redis && waiting.length) {
-          for (const fields of waiting) add(fields);
-          waiting = [];
-        }
         for (let i = 0; i < n; i++) {
-          const fields = ['time', String(t[i])];
-          for (let c = 0; c < names.length; c++) fields.push(names[c], encode(columns[c][i]));
-          add(fields);
+          values.push(String(t[i]));
+          for (let c = 0; c < columns.length; c++) values.push(encode(columns[c][i]));
         }
+        pending += n;
         rows += n;
-        if (piped >= 1000) send();
+        if (pending >= 1000) send();
       },
-      flush() {
-        if (redis && waiting.length) {
-          for (const fields of waiting) add(fields);
-          waiting = [];
-        }
-        send();
-      },
+      flush: send,
       async close() {
-        await connecting.catch((e) => (failure ??= e));
-        for (const fields of waiting) add(fields);
-        waiting = [];
         send();
         await Promise.all(inFlight);
+        await redis.catch((e) => (failure ??= e));
         releaseRedis();
         check();
       },
@@ -211,6 +188,31 @@ export const redisStreamSink: SinkAdapter = {
     };
   },
 };
+
+/**
+ * XADDs rows in one call: KEYS[1] the stream; ARGV: rows, columns, maxlen ('' for none), the
+ * column names, then per row the event time and one value per column. Entry ids are Redis's.
+ */
+const ADD_ROWS = `
+local rows, width, maxlen = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
+local at = 4 + width
+for r = 1, rows do
+  local fields = { 'time', ARGV[at] }
+  for c = 1, width do
+    fields[2 * c + 1] = ARGV[3 + c]
+    fields[2 * c + 2] = ARGV[at + c]
+  end
+  at = at + width + 1
+  if maxlen == '' then redis.call('XADD', KEYS[1], '*', unpack(fields))
+  else redis.call('XADD', KEYS[1], 'MAXLEN', '~', maxlen, '*', unpack(fields)) end
+end
+return rows`;
+
+async function addRows(redis: Redis, args: string[]): Promise<void> {
+  const withCommand = redis as Redis & { heanAddRows?: (...args: string[]) => Promise<number> };
+  if (!withCommand.heanAddRows) redis.defineCommand('heanAddRows', { numberOfKeys: 1, lua: ADD_ROWS });
+  await withCommand.heanAddRows!(...args);
+}
 
 /** A number as a stream field (as redis/entries.ts encodes): shortest round-trip text, '' for NaN, inf/-inf. */
 function encode(v: number): string {
