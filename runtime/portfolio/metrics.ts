@@ -301,6 +301,11 @@ export class MetricsAccumulator {
    * The same operations as n calls of `addBar`, on locals (the broker's hot path).
    */
   addBars(n: number, equity: Float64Array, eventTimes: Float64Array, position: Float64Array): void {
+    if (n === 1) {
+      // one event per call (live, `--chunk 1`): addBar touches only the slots a bar changes
+      this.addBar(equity[0], eventTimes[0], position[0] !== 0);
+      return;
+    }
     if (n <= 0) return;
     const s = this.s;
     let bars = s[BARS];

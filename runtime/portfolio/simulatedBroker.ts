@@ -129,7 +129,10 @@ export class SimulatedBroker implements Kernel<BrokerInputs, BrokerOutputs> {
   private inTrip = false;
   private readonly metrics: MetricsAccumulator;
   private readonly trades: TradeLog;
-  private readonly history: FullHistory | BoundedHistory;
+  // One of the two, each in its own field: a call through one field holding either class is
+  // polymorphic, and at one event per step (live, `--chunk 1`) that call is paid per event.
+  private readonly full: FullHistory | null;
+  private readonly bounded: BoundedHistory | null;
   private readonly warn: (code: string, message: string) => void;
   private readonly onTrade: ((trade: Trade) => void) | undefined;
 
@@ -149,7 +152,8 @@ export class SimulatedBroker implements Kernel<BrokerInputs, BrokerOutputs> {
     this.onTrade = options.onTrade;
     const bounded = options.history === 'bounded';
     this.trades = new TradeLog(bounded ? (options.maxTrades ?? 10_000) : Infinity);
-    this.history = bounded ? new BoundedHistory(p.cash, options.historySlices) : new FullHistory(Math.max(1024, options.eventsHint ?? 0));
+    this.bounded = bounded ? new BoundedHistory(p.cash, options.historySlices) : null;
+    this.full = bounded ? null : new FullHistory(Math.max(1024, options.eventsHint ?? 0));
   }
 
   step(n: number, t: Float64Array, { orders, market }: BrokerInputs, out: BrokerOutputs): void {
@@ -196,7 +200,9 @@ export class SimulatedBroker implements Kernel<BrokerInputs, BrokerOutputs> {
     // Metrics and history read the chunk's outputs (the bars' equity and position) in their own
     // tight loops: the same numbers the per-bar arrays used to hold, with no second pass at the end.
     this.metrics.addBars(n, equityOut, t, positionOut);
-    this.history.append(n, equityOut, t, close);
+    const full = this.full;
+    if (full !== null) full.append(n, equityOut, t, close);
+    else this.bounded!.append(n, equityOut, t, close);
   }
 
   private enqueue(due: number, target: number): void {
@@ -319,9 +325,10 @@ export class SimulatedBroker implements Kernel<BrokerInputs, BrokerOutputs> {
     for (const t of open) trades.push(t);
     const metrics = this.metrics.snapshot(open);
     const tail = { ordersReceived: this.ordersReceived, fills: this.fills, unfilledOrders: this.queued, ruined: this.ruined };
-    const h = this.history;
-    if (h instanceof FullHistory) {
-      return { kind: 'broker', metrics, trades, equity: h.equity.subarray(0, h.length), eventTimes: h.eventTimes.subarray(0, h.length), closes: h.closes.subarray(0, h.length), ...tail };
+    const h = this.bounded;
+    if (h === null) {
+      const f = this.full!;
+      return { kind: 'broker', metrics, trades, equity: f.equity.subarray(0, f.length), eventTimes: f.eventTimes.subarray(0, f.length), closes: f.closes.subarray(0, f.length), ...tail };
     }
     const points = h.points();
     return {
