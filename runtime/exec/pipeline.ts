@@ -115,7 +115,8 @@ export function sourceEmitter(node: CompiledNode, graph: CompiledGraph, data: So
     if (node.def.outputs[name].type === 'candles') for (const field of CANDLE_FIELDS) columns.push([name, field]);
     else columns.push([name, name]);
   }
-  const source = (column: string) => (column === 't' ? data.t : data.columns[column]!);
+  // The source's columns, looked up once (a source's column arrays never change during a run).
+  const sources = columns.map(([, column]) => (column === 't' ? data.t : data.columns[column]!));
   const small = columns.map(() => new Float64Array(Math.min(capacity, COPY_BELOW)));
   const bundles = new Map([...wired].filter((name) => node.def.outputs[name].type === 'candles').map((name) => [name, {} as Candles]));
   const frame: Frame = { seq: 0, n: 0, t: data.t, ports: {} };
@@ -128,7 +129,7 @@ export function sourceEmitter(node: CompiledNode, graph: CompiledGraph, data: So
     frame.seq = seq;
     frame.n = n;
     for (let c = 0; c < names.length; c++) {
-      const all = source(names[c]);
+      const all = sources[c];
       let values: Float64Array;
       if (n < COPY_BELOW) {
         values = small[c];
