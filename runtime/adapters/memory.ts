@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { LiveBatch, SinkAdapter, SourceAdapter } from './contract.js';
 import { RECORD_FIELDS } from '../records/sourceSpec.js';
-import { CandleChecker, candleInfo, pickRows } from '../records/checkCandles.js';
+import { CandleChecker, candleInfo } from '../records/checkCandles.js';
+import { pickRows } from '../records/pickRows.js';
 
 /**
  * In-process feeds and sinks, by name: for tests and for embedding hean in a program. A feed is

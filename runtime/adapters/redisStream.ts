@@ -2,9 +2,11 @@ import { Type } from '@sinclair/typebox';
 import type { AdapterIO, LiveBatch, SinkAdapter, SourceAdapter } from './contract.js';
 import type { ParamProblem } from '../defineNode.js';
 import { parseTimeParam } from '../data/timeframe.js';
-import { CandleChecker, candleInfo, pickRows } from '../records/checkCandles.js';
+import { CandleChecker, candleInfo } from '../records/checkCandles.js';
+import { pickRows } from '../records/pickRows.js';
 import { RECORD_FIELDS, type SourceSpec } from '../records/sourceSpec.js';
 import type { Redis } from './redis/connection.js';
+import { encodeNumber } from './redis/entries.js';
 
 /**
  * Redis Streams as a source and as a sink (DESIGN.md section 7). A source's stream holds one
@@ -170,7 +172,7 @@ export const redisStreamSink: SinkAdapter = {
         check();
         for (let i = 0; i < n; i++) {
           values.push(String(t[i]));
-          for (let c = 0; c < columns.length; c++) values.push(encode(columns[c][i]));
+          for (let c = 0; c < columns.length; c++) values.push(encodeNumber(columns[c][i]));
         }
         pending += n;
         rows += n;
@@ -212,11 +214,6 @@ async function addRows(redis: Redis, args: string[]): Promise<void> {
   const withCommand = redis as Redis & { heanAddRows?: (...args: string[]) => Promise<number> };
   if (!withCommand.heanAddRows) redis.defineCommand('heanAddRows', { numberOfKeys: 1, lua: ADD_ROWS });
   await withCommand.heanAddRows!(...args);
-}
-
-/** A number as a stream field (as redis/entries.ts encodes): shortest round-trip text, '' for NaN, inf/-inf. */
-function encode(v: number): string {
-  return v === v ? (Number.isFinite(v) ? String(v) : v > 0 ? 'inf' : '-inf') : '';
 }
 
 /** Epoch ms of a binding time (ISO text or ms), undefined when absent. */

@@ -1,6 +1,7 @@
 import type { LiveBatch, LiveFeed } from '../adapters/contract.js';
 import type { WallClock } from '../adapters/wallClock.js';
 import type { CompiledGraph } from '../graph/compileGraph.js';
+import { pickRows } from '../records/pickRows.js';
 import { RECORD_FIELDS, nextEventBound, type SourceSpec } from '../records/sourceSpec.js';
 import { sourceEmitter, type Frame, type Pipeline, type SourceColumns } from './pipeline.js';
 
@@ -120,8 +121,7 @@ export async function runLive(pipeline: Pipeline, graph: CompiledGraph, feeds: L
         if (batch.tokens) state.toAck.push(batch.tokens[i]); // seen and dropped: never redelivered
       }
       if (!keep.length) return;
-      const pick = (a: Float64Array) => Float64Array.from(keep, (i) => a[i]);
-      batch = { n: keep.length, t: pick(batch.t), columns: Object.fromEntries(state.fields.map((f) => [f, pick(batch.columns[f])])), tokens: batch.tokens && keep.map((i) => batch.tokens![i]) };
+      batch = { n: keep.length, t: pickRows(keep, batch.t), columns: Object.fromEntries(state.fields.map((f) => [f, pickRows(keep, batch.columns[f])])), tokens: batch.tokens && keep.map((i) => batch.tokens![i]) };
     }
     state.batches.push({ batch, columns: state.fields.map((f) => batch.columns[f]), arrived: now });
     state.queued += batch.n;

@@ -70,11 +70,6 @@ export class CandleChecker {
   }
 }
 
-/** The rows `keep` of a column (the column itself when every row is kept). */
-export function pickRows(keep: readonly number[], column: Float64Array): Float64Array {
-  return keep.length === column.length ? column : Float64Array.from(keep, (i) => column[i]);
-}
-
 /** Provenance and data-quality facts of a replayed candle source, for the run summary. */
 export function candleInfo(spec: CandleSpec, origin: Record<string, unknown>, time: Float64Array, gaps: readonly Gap[], rowsDropped: number): Record<string, unknown> {
   return {

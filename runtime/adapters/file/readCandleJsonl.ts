@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import type { CandleSpec } from '../../records/sourceSpec.js';
-import { CandleChecker, pickRows } from '../../records/checkCandles.js';
+import { CandleChecker } from '../../records/checkCandles.js';
+import { pickRows } from '../../records/pickRows.js';
 import { CANDLE_FIELDS } from '../../ports.js';
 import { parseIsoTime } from './readCandleCsv.js';
 
