@@ -6,8 +6,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dataDir, projectRoot } from '../runtime/testing/dataFile.js';
 
@@ -51,22 +49,5 @@ test('hean adapters lists every adapter with its binding keys and modes', () => 
   assert.equal(r.status, 0, r.stderr);
   for (const line of [/^source file .*\n {2}bind: \{ file: .* modes: backtest /m, /^source redisStream .*\n {2}bind: \{ stream: .* modes: backtest, paper, live/m, /^sink redisStream/m, /^ {4}maxlen \(optional\)/m]) {
     assert.match(r.stdout, line);
-  }
-});
-
-test('a file sink never writes over the run\'s inputs (its data file, the graph)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'hean-inputs-'));
-  const data = join(dir, 'bars.csv');
-  const text = 'time,open,high,low,close,volume\n1502942400000,1,1,1,1,1\n';
-  writeFileSync(data, text);
-  const graphFile = join(dir, 'g.yaml');
-  const graphText = (out: string) => `version: 1\nname: g\nnodes:\n  bars: { kind: source.candles, params: { symbol: X, timeframe: 1h } }\n  out: { kind: sink.record, in: { series: [bars.close] } }\nmodes:\n  backtest:\n    bars: { file: ${data} }\n    out: { file: ${out} }\n`;
-  for (const target of [data, graphFile]) {
-    writeFileSync(graphFile, graphText(target));
-    const before = readFileSync(target, 'utf8');
-    const r = hean('run', graphFile);
-    assert.equal(r.status, 1);
-    assert.match(r.stderr, /is an input of this run; a sink never writes over its inputs/);
-    assert.equal(readFileSync(target, 'utf8'), before, `${target} is untouched`);
   }
 });

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileGraph } from '../runtime/graph/compileGraph.js';
 import { defaultRegistry } from '../runtime/loadGraph.js';
+import { OutputGuard } from '../runtime/adapters/outputGuard.js';
 import { runGraph } from '../runtime/exec/runGraph.js';
 import { dataDir } from '../runtime/testing/dataFile.js';
 import { realCandles } from '../runtime/testing/realCandles.js';
@@ -36,11 +37,11 @@ modes:
 }
 
 async function record(chunkSize: number): Promise<string> {
-  const out = join(dir, `rec-${chunkSize}.csv`);
+  const out = `rec-${chunkSize}.csv`;
   const { graph, diagnostics } = compileGraph(graphText(out), 'two-timeframes.yaml', defaultRegistry);
   assert.ok(graph, JSON.stringify(diagnostics));
-  await runGraph(graph, { chunkSize, env });
-  return readFileSync(out, 'utf8');
+  await runGraph(graph, { chunkSize, env, outputs: new OutputGuard({ dir, overwrite: true }) });
+  return readFileSync(join(dir, out), 'utf8');
 }
 
 test('two timelines: one row per distinct time, inputs as of that time, same for any chunk size', async () => {
@@ -73,12 +74,11 @@ test('two timelines: one row per distinct time, inputs as of that time, same for
 });
 
 test('a diamond (one source, two indicators, one consumer) fires once per event with both inputs updated', async () => {
-  const out = join(dir, 'diamond.csv');
-  const text = graphText(out).replace(/ {2}fiveMin:.*\n/, '').replace(', fiveMin.close', '').replace(/ {4}fiveMin:.*\n/, '');
+  const text = graphText('diamond.csv').replace(/ {2}fiveMin:.*\n/, '').replace(', fiveMin.close', '').replace(/ {4}fiveMin:.*\n/, '');
   const { graph, diagnostics } = compileGraph(text, 'diamond.yaml', defaultRegistry);
   assert.ok(graph, JSON.stringify(diagnostics));
-  await runGraph(graph, { chunkSize: 1, env });
-  const rows = readFileSync(out, 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').map((cell, i) => (i === 0 ? Date.parse(cell) : Number(cell))));
+  await runGraph(graph, { chunkSize: 1, env, outputs: new OutputGuard({ dir }) });
+  const rows = readFileSync(join(dir, 'diamond.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').map((cell, i) => (i === 0 ? Date.parse(cell) : Number(cell))));
   const closes = rows.map((r) => r[1]);
   assert.equal(new Set(rows.map((r) => r[0])).size, rows.length, 'no time appears twice');
   for (let i = 4; i < rows.length; i++) {

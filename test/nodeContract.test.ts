@@ -5,6 +5,7 @@
  * results for any chunk size, causality (a longer history never changes earlier outputs) and
  * the declared warm-up (exactly the leading events without output).
  */
+import { OutputGuard } from '../runtime/adapters/outputGuard.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { allNodes } from '../nodes/index.js';
@@ -120,7 +121,7 @@ for (const def of allNodes) {
     test(`${def.kind}: replays real data in time order`, async () => {
       const params = compileParams(def).parse(paramsFor(def));
       const spec = def.source!(params);
-      const io = { env: process.env, node: def.kind, graph: 'contract', graphFile: 'contract.yaml', inputs: [], warn: () => {}, log: () => {} };
+      const io = { env: process.env, node: def.kind, graph: 'contract', graphFile: 'contract.yaml', outputs: new OutputGuard(), commandLine: new Set<string>(), warn: () => {}, log: () => {} };
       const data = await fileSource.replay!({ file: dataFile('btcusdt_1h_binance_2017-08_2024-04.csv.gz') }, spec, io);
       assert.ok(data.t.length > 50_000);
       for (let i = 1; i < data.t.length; i++) if (!(data.t[i] > data.t[i - 1])) assert.fail(`event times not increasing at ${i}`);

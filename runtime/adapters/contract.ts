@@ -1,6 +1,7 @@
 import type { TObject } from '@sinclair/typebox';
 import type { ParamProblem } from '../defineNode.js';
 import type { SourceSpec } from '../records/sourceSpec.js';
+import type { OutputGuard } from './outputGuard.js';
 
 /**
  * The adapter contract (DESIGN.md section 6). A node kind says what it emits or consumes; an
@@ -31,8 +32,14 @@ export interface AdapterIO {
   readonly redisUrl?: string;
   /** The graph's file, as given (a graph compiled from text has none on disk). */
   readonly graphFile: string;
-  /** Real paths of the files the run reads, added by the adapters that read them: sinks never write over them. */
-  readonly inputs: string[];
+  /**
+   * What the run reads and writes: a source registers each file or stream it reads
+   * (`outputs.input`), a sink claims its file or stream before writing (`outputs.file`,
+   * `outputs.target`), which enforces where a run may write (outputGuard.ts).
+   */
+  readonly outputs: OutputGuard;
+  /** Binding keys the user gave on the command line (`--bind`, `--data`), as opposed to the graph. */
+  readonly commandLine: ReadonlySet<string>;
 }
 
 interface AdapterDeclaration {
@@ -45,8 +52,11 @@ interface AdapterDeclaration {
   readonly binding: TObject;
   /** An example binding for hints (`{ file: btcusdt_1h.csv.gz }`). */
   readonly example: string;
-  /** Checks across binding keys that a schema cannot express (from < to). */
-  check?(binding: Record<string, unknown>, mode: Mode): ParamProblem[];
+  /**
+   * Checks across binding keys that a schema cannot express (from < to), or that depend on who
+   * gave a key: `commandLine` holds the keys the user typed (`--bind`), not the graph's.
+   */
+  check?(binding: Record<string, unknown>, mode: Mode, commandLine: ReadonlySet<string>): ParamProblem[];
 }
 
 /** A source's events as columns sorted by event time: what a replay hands the replay driver. */

@@ -58,6 +58,7 @@ export const redisStreamSource: SourceAdapter = {
     const { readRange } = await import('./redis/readRange.js');
     const { readMeta } = await import('./redis/publish.js');
     const key = String(binding.stream);
+    io.outputs.input(`stream ${key}`, `source ${io.node}`);
     const redis = await sharedRedis(io);
     try {
       checkMeta(key, await readMeta(redis, key), spec);
@@ -80,6 +81,7 @@ export const redisStreamSource: SourceAdapter = {
     const { decodeEntries } = await import('./redis/entries.js');
     const { maskUrl, redisUrl } = await import('./redis/connection.js');
     const key = String(binding.stream);
+    io.outputs.input(`stream ${key}`, `source ${io.node}`);
     const redis = await sharedRedis(io);
     let closed = false;
     try {
@@ -139,6 +141,7 @@ export const redisStreamSink: SinkAdapter = {
   example: '{ stream: sma-cross-orders }',
   open(binding, io) {
     const key = String(binding.stream);
+    io.outputs.target(`stream ${key}`, `sink ${io.node}`);
     const maxlen = binding.maxlen === undefined ? '' : String(binding.maxlen);
     let names: readonly string[] = [];
     let rows = 0;

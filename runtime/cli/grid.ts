@@ -3,6 +3,7 @@ import type { HeatmapCell, HeatmapData } from '../../viz/heatmapPage.js';
 import { didYouMean, formatDiagnostic, hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics.js';
 import type { Metrics } from '../portfolio/metrics.js';
 import { runGraph } from '../exec/runGraph.js';
+import { OutputError, OutputGuard, type OutputRules } from '../adapters/outputGuard.js';
 import { parseSetValue } from '../graph/compileGraph.js';
 import { loadGraph } from '../loadGraph.js';
 
@@ -106,6 +107,8 @@ export interface GridCellResult {
   metrics?: Record<string, number | null>;
   /** Why the cell is invalid (its compile errors) or failed. */
   message?: string;
+  /** What the cell's row sinks wrote, by node id. */
+  outputs?: Record<string, string>;
 }
 
 export interface GridRun {
@@ -131,6 +134,8 @@ export interface GridOptions {
   chunkSize: number;
   /** Command-line bindings (--bind, --data), the same for every cell. */
   bind: Record<string, Record<string, unknown>>;
+  /** --out-dir and --overwrite; each cell's file outputs carry its combination in their names. */
+  outputs?: Omit<OutputRules, 'variant'>;
   onCell?: (done: number, total: number) => void;
 }
 
@@ -152,12 +157,14 @@ export async function runGrid(options: GridOptions): Promise<GridRun> {
     } else {
       graphName = graph.name;
       try {
-        const result = await runGraph(graph, { chunkSize: options.chunkSize });
+        const variant = Object.entries(params).map(([k, v]) => `${k}=${String(v).replace(/[^\w.+-]/g, '_')}`).join(',');
+        const result = await runGraph(graph, { chunkSize: options.chunkSize, outputs: new OutputGuard({ ...options.outputs, variant }) });
         const broker = Object.values(result.reports).find((r) => (r as { kind?: string })?.kind === 'broker') as BrokerReport | undefined;
         if (!broker) throw new Error(`${options.file} has no sink.broker: a grid ranks runs by their broker's metrics`);
         const metrics = Object.fromEntries(Object.entries(broker.metrics).map(([k, v]) => [k, Number.isFinite(v) ? v : null]));
-        cells.push({ params, status: 'ok', value: metrics[metric.key] ?? null, metrics });
+        cells.push({ params, status: 'ok', value: metrics[metric.key] ?? null, metrics, outputs: result.outputs });
       } catch (e) {
+        if (e instanceof OutputError) throw e; // where to write is the command's problem, not one cell's
         const message = e instanceof Error ? e.message : String(e);
         if (!failures.includes(message)) failures.push(message);
         cells.push({ params, status: 'failed', value: null, message });

@@ -10,6 +10,7 @@ import { schemaFiles } from '../graph/schemaFiles.js';
 import { toJson } from '../graph/graphSchema.js';
 import { parseSetValue } from '../graph/compileGraph.js';
 import { MODES, type Mode } from '../adapters/contract.js';
+import { OutputError, OutputGuard, writeAtomically } from '../adapters/outputGuard.js';
 import { loadGraph } from '../loadGraph.js';
 import { userDataDir } from '../adapters/file/resolveDataFile.js';
 import { parseTimeParam, timeframeMs } from '../data/timeframe.js';
@@ -36,7 +37,7 @@ const USAGE = `hean — declarative dataflow graphs for trading strategies
 
 Usage:
   hean run GRAPH [--mode backtest|paper] [--bind node.key=value]... [--data [node=]FILE]... [--set name=value]...
-               [--json] [--trades FILE] [--chunk N] [--report FILE.html] [--redis URL]
+               [--json] [--trades FILE] [--chunk N] [--report FILE.html] [--redis URL] [--out-dir DIR] [--overwrite]
                [--exit-when-idle SECONDS] [--max-events N] [--late drop|fail]      (paper)
   hean run GRAPH --grid name=FROM..TO[:STEP] [--grid name=...] [--metric NAME] [--heatmap FILE.html] [...]
   hean validate GRAPH... [--set name=value]...
@@ -86,6 +87,10 @@ export async function main(argv: string[]): Promise<number> {
       }
     }
   } catch (e) {
+    if (e instanceof OutputError) {
+      console.error(`hean: ${e.message}`);
+      return INVALID;
+    }
     if (e instanceof UsageError || (e as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
       console.error(`hean: ${(e as Error).message}\n\n${USAGE}`);
       return INVALID;
@@ -127,10 +132,11 @@ function validateCommand(argv: string[]): number {
   return failed ? INVALID : OK;
 }
 
-/** Writes a file, creating its directory. */
-function writeOutput(file: string, text: string): void {
-  mkdirSync(dirname(resolve(file)), { recursive: true });
-  writeFileSync(file, text);
+/** Where a command may write, from --out-dir and --overwrite (outputGuard.ts has the rule). */
+function outputGuard(values: { 'out-dir'?: string; overwrite?: boolean }, graphFile?: string, variant?: string): OutputGuard {
+  const guard = new OutputGuard({ dir: values['out-dir'], overwrite: values.overwrite, variant });
+  if (graphFile !== undefined) guard.input(graphFile, 'the graph');
+  return guard;
 }
 
 /** `.svg` or `.html`/`.htm`, from an output file's name. */
@@ -148,6 +154,7 @@ async function vizCommand(argv: string[]): Promise<number> {
     options: { out: { type: 'string', short: 'o' }, set: { type: 'string', multiple: true } },
   });
   if (positionals.length !== 1) throw new UsageError(`viz takes one GRAPH file, found ${positionals.length}`);
+  const outputs = outputGuard({}, positionals[0]);
   const format = values.out === undefined ? 'svg' : drawingFormat(values.out, '-o');
   const { drawGraph } = await import('../../viz/drawGraph.js');
   const drawing = await drawGraph(positionals[0], format, parseSets(values.set));
@@ -155,7 +162,7 @@ async function vizCommand(argv: string[]): Promise<number> {
   if (drawing.text === undefined) return INVALID;
   if (values.out === undefined) process.stdout.write(drawing.text);
   else {
-    writeOutput(values.out, drawing.text);
+    outputs.writeFile(values.out, drawing.text, '-o');
     const errors = drawing.diagnostics.filter((d) => d.severity === 'error').length;
     console.log(`wrote ${values.out}${errors ? ` (the graph has ${errors} error${errors === 1 ? '' : 's'}, marked in the drawing)` : ''}`);
   }
@@ -178,6 +185,8 @@ type RunValues = {
   grid?: string[];
   heatmap?: string;
   metric?: string;
+  'out-dir'?: string;
+  overwrite?: boolean;
 };
 
 async function runCommand(argv: string[]): Promise<number> {
@@ -200,6 +209,8 @@ async function runCommand(argv: string[]): Promise<number> {
       grid: { type: 'string', multiple: true },
       heatmap: { type: 'string' },
       metric: { type: 'string' },
+      'out-dir': { type: 'string' },
+      overwrite: { type: 'boolean', default: false },
     },
   });
   if (positionals.length !== 1) throw new UsageError(`run takes one GRAPH file, found ${positionals.length}`);
@@ -224,6 +235,11 @@ async function runCommand(argv: string[]): Promise<number> {
   if (values.trades !== undefined && graph.nodes.filter((n) => n.kind === 'sink.broker').length !== 1) {
     throw new UsageError('--trades needs a graph with exactly one sink.broker');
   }
+  // The command line's own outputs are claimed first, so a clash with an input or a sink's file
+  // is found before the run, not after it.
+  const outputs = outputGuard(values, positionals[0]);
+  const trades = values.trades === undefined ? undefined : outputs.file(values.trades, '--trades', 'command line');
+  const report = values.report === undefined ? undefined : outputs.file(values.report, '--report', 'command line');
 
   const progress = progressBar(mode);
   const stop = new AbortController();
@@ -240,6 +256,7 @@ async function runCommand(argv: string[]): Promise<number> {
   try {
     result = await runGraph(graph, {
       chunkSize,
+      outputs,
       redisUrl: values.redis,
       onProgress: progress,
       onWarning: (w) => {
@@ -266,15 +283,15 @@ async function runCommand(argv: string[]): Promise<number> {
   }
 
   if (values.trades !== undefined) {
-    const report = Object.values(brokerReports(result))[0];
-    writeOutput(values.trades, tradesCsv(report.trades));
-    console.error(`wrote ${values.trades} (${report.trades.length} trades${report.tradesDropped ? `: the latest; ${report.tradesDropped} earlier ones were not kept` : ''})`);
+    const broker = Object.values(brokerReports(result))[0];
+    writeAtomically(trades!, tradesCsv(broker.trades));
+    console.error(`wrote ${values.trades} (${broker.trades.length} trades${broker.tradesDropped ? `: the latest; ${broker.tradesDropped} earlier ones were not kept` : ''})`);
   }
   for (const [id, what] of Object.entries(result.outputs)) console.error(`wrote ${what} (sink ${id})`);
   if (values.report !== undefined) {
     const [{ drawCompiled }, { reportPage }] = await Promise.all([import('../../viz/drawGraph.js'), import('../../viz/reportPage.js')]);
     const html = reportPage({ result, drawing: await drawCompiled(graph), settings: { command: commandLine('run', argv), chunkSize, set: sets } });
-    writeOutput(values.report, html);
+    writeAtomically(report!, html);
     console.error(`wrote ${values.report}`);
   }
   if (values.json) console.log(JSON.stringify(summaryJson(result)));
@@ -374,6 +391,7 @@ async function gridCommand(file: string, values: RunValues, chunkSize: number): 
     printDiagnostics(bindingErrors);
     return INVALID;
   }
+  const heatmap = values.heatmap === undefined ? undefined : outputGuard(values, file).file(values.heatmap, '--heatmap', 'command line');
   const progress = progressBar('grid');
   const grid = await runGrid({
     file,
@@ -382,6 +400,7 @@ async function gridCommand(file: string, values: RunValues, chunkSize: number): 
     sets,
     chunkSize,
     bind,
+    outputs: { dir: values['out-dir'], overwrite: values.overwrite },
     onCell: (done, total) => progress(done, total),
   });
   progress.finish();
@@ -390,9 +409,15 @@ async function gridCommand(file: string, values: RunValues, chunkSize: number): 
     return INVALID;
   }
   for (const message of grid.failures) console.error(`hean: ${message}`);
+  const written = grid.cells.flatMap((c) => Object.entries(c.outputs ?? {}));
+  const sinks = [...new Set(written.map(([id]) => id))];
+  for (const id of sinks) {
+    const files = written.filter(([sink]) => sink === id).map(([, what]) => what);
+    console.error(`wrote ${files.length === 1 ? files[0] : `${files.length} files, one per combination: ${files[0]} .. ${files[files.length - 1]}`} (sink ${id})`);
+  }
   if (values.heatmap !== undefined) {
     const { heatmapPage } = await import('../../viz/heatmapPage.js');
-    writeOutput(values.heatmap, heatmapPage(grid.heatmap));
+    writeAtomically(heatmap!, heatmapPage(grid.heatmap));
     console.error(`wrote ${values.heatmap}`);
   }
   if (values.json) console.log(JSON.stringify(gridJson(grid)));

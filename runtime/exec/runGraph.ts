@@ -1,5 +1,6 @@
 import type { AdapterIO, AdapterRegistry, LiveFeed, Mode, RowWriter, SinkAdapter, SourceAdapter, SourceData } from '../adapters/contract.js';
 import { defaultAdapters } from '../adapters/index.js';
+import { OutputError, OutputGuard } from '../adapters/outputGuard.js';
 import { wallClock } from '../adapters/wallClock.js';
 import type { Kernel, NodeContext } from '../defineNode.js';
 import type { CompiledGraph, CompiledNode } from '../graph/compileGraph.js';
@@ -22,6 +23,8 @@ export interface RunOptions {
   adapters?: AdapterRegistry;
   /** `--redis URL`. */
   redisUrl?: string;
+  /** Where the run may write (output directory, --overwrite, a sweep's combination); default: the working directory, no replacing. */
+  outputs?: OutputGuard;
   /** Per-bar history kept by brokers: full (backtest default) or bounded (paper default: flat memory). */
   history?: 'full' | 'bounded';
   /** Live driver settings (paper mode). */
@@ -67,13 +70,15 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
   const env = options.env ?? process.env;
   const adapters = options.adapters ?? defaultAdapters;
   const warnings: RunWarning[] = [];
-  const inputs: string[] = [];
-  const io = (node: string): AdapterIO => ({
+  const guard = options.outputs ?? new OutputGuard();
+  if (graph.file) guard.input(graph.file, 'the graph');
+  const io = (node: string, commandLine: ReadonlySet<string> = new Set()): AdapterIO => ({
     env,
     node,
     graph: graph.name,
     graphFile: graph.file,
-    inputs,
+    outputs: guard,
+    commandLine,
     redisUrl: options.redisUrl,
     warn: (code, message) => {
       const warning = { node, code, message };
@@ -86,31 +91,33 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
   const sourceNodes = graph.nodes.filter((n) => n.isSource);
   const specs = sourceNodes.map((node) => guardNode(node, () => node.def.source!(node.params as never)));
   const sourceAdapters = sourceNodes.map((node) => adapterOf(adapters.sources, node));
-  const loadStart = performance.now();
   let loaded: SourceData[] = [];
   let feeds: LiveFeed[] = [];
-  if (isLive) {
-    feeds = await Promise.all(sourceNodes.map((node, s) => guardNodeAsync(node, () => sourceAdapters[s].live!(node.binding, specs[s], io(node.id)))));
-  } else {
-    loaded = await Promise.all(sourceNodes.map((node, s) => guardNodeAsync(node, () => sourceAdapters[s].replay!(node.binding, specs[s], io(node.id)))));
-  }
-
-  // Kernels are created once the history is known, so they can size their buffers.
-  const events = new Map(sourceNodes.map((node, i) => [node.id, loaded[i]?.t.length ?? 0]));
   const kernels = new Map<string, Kernel>();
   const writers = new Map<string, RowWriter>();
+  const loadStart = performance.now();
   try {
+    // Sinks claim where they write before anything is read: a clash with an input is found at once.
+    for (const node of graph.nodes) {
+      if (node.def.sink) writers.set(node.id, guardNode(node, () => adapterOf(adapters.sinks, node).open(node.binding, io(node.id, node.commandLine))));
+    }
+    if (isLive) {
+      feeds = await Promise.all(sourceNodes.map((node, s) => guardNodeAsync(node, () => sourceAdapters[s].live!(node.binding, specs[s], io(node.id, node.commandLine)))));
+    } else {
+      loaded = await Promise.all(sourceNodes.map((node, s) => guardNodeAsync(node, () => sourceAdapters[s].replay!(node.binding, specs[s], io(node.id, node.commandLine)))));
+    }
+
+    // Kernels are created once the history is known, so they can size their buffers.
+    const events = new Map(sourceNodes.map((node, i) => [node.id, loaded[i]?.t.length ?? 0]));
     for (const node of graph.nodes) {
       if (node.isSource) continue;
-      const sink = node.def.sink ? guardNode(node, () => adapterOf(adapters.sinks, node).open(node.binding, io(node.id))) : undefined;
-      if (sink) writers.set(node.id, sink);
       const ctx: NodeContext = {
         id: node.id,
         inputWires: Object.fromEntries(node.inputs.map((input) => [input.port, input.wires.map((w) => w.text)])),
         warn: io(node.id).warn,
         eventsHint: node.domain.reduce((sum, id) => sum + (events.get(id) ?? 0), 0),
         history: options.history ?? (isLive ? 'bounded' : 'full'),
-        sink,
+        sink: writers.get(node.id),
       };
       kernels.set(node.id, guardNode(node, () => node.def.create!(node.params, ctx) as Kernel));
     }
@@ -177,6 +184,7 @@ function guardNode<T>(node: CompiledNode, fn: () => T): T {
   try {
     return fn();
   } catch (e) {
+    if (e instanceof OutputError) throw e; // it names the sink already, and is a usage problem
     throw new NodeRunError(node.id, node.kind, e);
   }
 }
@@ -185,6 +193,7 @@ async function guardNodeAsync<T>(node: CompiledNode, fn: () => Promise<T>): Prom
   try {
     return await fn();
   } catch (e) {
+    if (e instanceof OutputError) throw e; // it names the sink already, and is a usage problem
     throw new NodeRunError(node.id, node.kind, e);
   }
 }

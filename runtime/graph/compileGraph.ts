@@ -42,6 +42,8 @@ export interface CompiledNode {
   binding: Record<string, unknown>;
   /** Name of the adapter the binding selects (`file`, `redisStream`, `memory`). */
   adapter?: string;
+  /** Keys of the binding the user gave on the command line rather than in the graph (outputs named there may go anywhere). */
+  commandLine: ReadonlySet<string>;
   /** Ids of the nodes reading this node's outputs. */
   consumers: string[];
 }
@@ -198,6 +200,7 @@ export function compileGraph(text: string, file: string, registry: NodeRegistry,
       domain: [],
       warmup: 0,
       binding: {},
+      commandLine: new Set(),
       consumers: [],
     });
   }
@@ -307,10 +310,12 @@ export function compileGraph(text: string, file: string, registry: NodeRegistry,
         const cliAdapter = selectAdapter(available, cli[id]);
         binding = cliAdapter && selectAdapter(available, binding) !== cliAdapter ? { ...cli[id] } : { ...binding, ...cli[id] };
       }
-      const checked = checkBinding(node, role, binding, modeName, at, fromCli ? describeCli(id, cli[id]) : undefined, available, parsed, error, report, file, diagnostics);
+      const commandLine = new Set(fromCli ? Object.keys(cli[id]) : []);
+      const checked = checkBinding(node, role, binding, modeName, at, fromCli ? describeCli(id, cli[id]) : undefined, commandLine, available, parsed, error, report, file, diagnostics);
       if (selected && checked) {
         node.binding = binding;
         node.adapter = checked;
+        node.commandLine = commandLine;
       }
     }
   }
@@ -636,6 +641,7 @@ function checkBinding(
   mode: Mode,
   at: string,
   cli: string | undefined,
+  commandLine: ReadonlySet<string>,
   available: readonly Adapter[],
   parsed: ParsedYaml,
   error: ErrorFn,
@@ -703,7 +709,7 @@ function checkBinding(
     return undefined;
   }
   let ok = true;
-  for (const problem of adapter.check?.(binding, mode) ?? []) {
+  for (const problem of adapter.check?.(binding, mode, commandLine) ?? []) {
     const pointer = problem.path.reduce<string>((p, key) => pointerJoin(p, key), at);
     if ((problem.severity ?? 'error') === 'error') ok = false;
     report(problem.severity ?? 'error', positionOf(parsed, pointer), problem.code ?? 'binding/check', pointer, cli ? `${cli}: ${problem.message}` : problem.message);

@@ -31,13 +31,22 @@ interface TalibAddon {
 }
 let addon: TalibAddon | undefined;
 
+/** The `talib` addon; `npm ci` does not build it (allowScripts), `npm test` does (`npm run talib`). */
+function loadTalib(): TalibAddon {
+  try {
+    return createRequire(import.meta.url)('talib') as TalibAddon;
+  } catch (e) {
+    throw new Error(`the TA-Lib reference library is not built (${(e as Error).message.split('\n')[0]}); run \`npm run talib\` (needs g++ and python3), or \`npm test\`, which builds it first`);
+  }
+}
+
 /**
  * Runs the TA-Lib C library (npm `talib`, which builds TA-Lib 0.6 from its C source) on whole
  * columns, with hean port and param names; returns hean-named outputs with NaN where TA-Lib gives
  * no output (its lookback). A trusted peer for conformance beyond the fixtures.
  */
 export function talibReference(fn: TalibFunction, inputs: Record<string, Float64Array>, params: Record<string, unknown>, length: number): Record<string, Float64Array> {
-  addon ??= createRequire(import.meta.url)('talib') as TalibAddon;
+  addon ??= loadTalib();
   const request: Record<string, unknown> = { name: fn.name, startIdx: 0, endIdx: length - 1 };
   for (const input of fn.inputs) {
     if (input.type === 'price') {

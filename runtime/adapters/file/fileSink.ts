@@ -1,18 +1,21 @@
-import { closeSync, mkdirSync, openSync, realpathSync, writeSync } from 'node:fs';
-import { dirname, extname, resolve } from 'node:path';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { extname, isAbsolute, normalize, sep } from 'node:path';
 import { Type } from '@sinclair/typebox';
 import type { SinkAdapter } from '../contract.js';
+import { displayPath } from '../outputGuard.js';
 
 /**
  * Rows to a CSV or JSON-lines file, written as the run goes. Times are ISO-8601 UTC; numbers
  * use the shortest text that reads back to the same double; NaN is an empty CSV cell or a JSON
- * null. It refuses to write over the run's inputs (the graph, its data files).
+ * null. Where it may write is the output guard's rule (outputGuard.ts): a path from the graph is
+ * relative to the output directory and stays in it; nothing replaces an input or an existing file
+ * unless asked.
  */
 export const fileSink: SinkAdapter = {
   role: 'sink',
   name: 'file',
   key: 'file',
-  summary: 'A CSV or JSON-lines file (.jsonl/.ndjson), relative to the working directory.',
+  summary: 'A CSV or JSON-lines file (.jsonl/.ndjson); a path in the graph is relative to the output directory (--out-dir, default: the working directory) and stays inside it.',
   binding: Type.Object(
     {
       file: Type.String({ minLength: 1, description: 'Output file (.csv, .jsonl or .ndjson).' }),
@@ -21,24 +24,23 @@ export const fileSink: SinkAdapter = {
     { additionalProperties: false },
   ),
   example: '{ file: out/signals.csv }',
+  check(binding, _mode, commandLine) {
+    const file = String(binding.file);
+    if (commandLine.has('file')) return [];
+    if (isAbsolute(file) || file.startsWith('~')) return [{ path: ['file'], code: 'binding/output-path', message: `the graph names the absolute path ${file}; a graph writes only under the output directory (--out-dir, default: the working directory): use a relative path, or name the file on the command line (--bind NODE.file=${file})` }];
+    if (normalize(file).split(sep).includes('..')) return [{ path: ['file'], code: 'binding/output-path', message: `${file} leaves the output directory; a graph writes only under it (--out-dir, default: the working directory): use a path without "..", or name the file on the command line (--bind NODE.file=${file})` }];
+    return [];
+  },
   open(binding, io) {
-    const path = resolve(String(binding.file));
+    const origin = io.commandLine.has('file') ? 'command line' : 'graph';
+    const path = io.outputs.file(String(binding.file), `sink ${io.node}`, origin, `--bind ${io.node}.file=`);
     const format = (binding.format as string | undefined) ?? (['.jsonl', '.ndjson'].includes(extname(path).toLowerCase()) ? 'jsonl' : 'csv');
     let fd: number | undefined;
     let keys: string[] = [];
     let rows = 0;
     return {
       start(columns) {
-        const real = (file: string) => {
-          try {
-            return realpathSync(file);
-          } catch {
-            return resolve(file);
-          }
-        };
-        if ([...io.inputs, real(io.graphFile)].includes(real(path))) throw new Error(`${path} is an input of this run; a sink never writes over its inputs. Bind ${io.node} to another file`);
         keys = columns.map((name) => JSON.stringify(name));
-        mkdirSync(dirname(path), { recursive: true });
         fd = openSync(path, 'w');
         if (format === 'csv') writeSync(fd, ['time', ...columns].map(csvField).join(',') + '\n');
       },
@@ -70,7 +72,7 @@ export const fileSink: SinkAdapter = {
         if (fd !== undefined) closeSync(fd);
         fd = undefined;
       },
-      describe: () => `${path} (${rows.toLocaleString('en-US')} rows, ${format})`,
+      describe: () => `${displayPath(path)} (${rows.toLocaleString('en-US')} rows, ${format})`,
     };
   },
 };

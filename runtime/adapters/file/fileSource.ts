@@ -1,4 +1,3 @@
-import { realpathSync } from 'node:fs';
 import { Type } from '@sinclair/typebox';
 import type { SourceAdapter } from '../contract.js';
 import { candleInfo } from '../../records/checkCandles.js';
@@ -20,7 +19,7 @@ export const fileSource: SourceAdapter = {
   records: ['candles'],
   async replay(binding, spec, io) {
     const path = resolveDataFile(String(binding.file), io.env);
-    io.inputs.push(realpathSync(path));
+    io.outputs.input(path, `source ${io.node}`);
     if (/\.(jsonl|ndjson)(\.gz)?$/i.test(path)) {
       const data = await readCandleJsonl(path, spec, io.warn);
       if (data.time.length === 0) throw new Error(`${path}: no candles${spec.start !== undefined || spec.end !== undefined ? ' in the requested start/end range' : ''}`);
