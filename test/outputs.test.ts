@@ -102,8 +102,8 @@ test('a path in the graph cannot leave the output directory: absolute, "..", or 
 
 test('nothing replaces the graph, a data file or another output of the run, whoever names it', () => {
   const cases: { out: string; args: string[]; message: RegExp; guarded: string }[] = [
-    { out: 'g.yaml', args: ['--overwrite'], message: /sink rec: g\.yaml is the graph file itself; an output never replaces an input/, guarded: 'g.yaml' },
-    { out: 'bars.csv', args: ['--overwrite'], message: /bars\.csv is read by source bars and written by sink rec; an output never replaces an input/, guarded: 'bars.csv' },
+    { out: 'g.yaml', args: ['--overwrite'], message: /sink rec: g\.yaml is the graph file itself; an output never writes over an input/, guarded: 'g.yaml' },
+    { out: 'bars.csv', args: ['--overwrite'], message: /bars\.csv is read by source bars and written by sink rec; an output never writes over an input/, guarded: 'bars.csv' },
     { out: 'x.csv', args: ['--trades', 'g.yaml'], message: /--trades: g\.yaml is the graph file itself/, guarded: 'g.yaml' },
     { out: 'x.csv', args: ['--trades', 'bars.csv'], message: /bars\.csv is read by source bars and written by --trades/, guarded: 'bars.csv' },
     { out: 'x.csv', args: ['--report', 'g.yaml.html', '--trades', 'x.csv'], message: /sink rec: x\.csv is also written by --trades; each output needs its own file/, guarded: 'g.yaml' },
@@ -150,7 +150,7 @@ test('a sweep writes one file per combination, and refuses a target every combin
 test('the guard on its own: streams, variants, special files', () => {
   const guard = new OutputGuard({ dir: mkdtempSync(join(tmpdir(), 'hean-guard-')) });
   guard.input('stream btc', 'source bars');
-  assert.throws(() => guard.target('stream btc', 'sink orders'), (e) => e instanceof OutputError && /stream btc is read by source bars; an output never writes into an input/.test(e.message));
+  assert.throws(() => guard.target('stream btc', 'sink orders'), (e) => e instanceof OutputError && /stream btc is read by source bars; an output never writes over an input/.test(e.message));
   guard.target('stream orders', 'sink a');
   assert.throws(() => guard.target('stream orders', 'sink b'), /also written by sink a/);
   assert.throws(() => guard.file('x', '--trades', 'command line') && guard.file('/dev/null', '--report', 'command line'), /\/dev\/null exists and is a device, not a regular file/);

@@ -1,14 +1,15 @@
 /**
  * What hean writes to Redis streams is typed: published candles and recorded rows match the JSON
  * Schemas in schemas/events/, and a sink.record bound to a stream writes exactly the rows (and
- * values) it writes to memory.
+ * values) it writes to memory, into no stream but its own.
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
-import { memorySinks } from '../runtime/adapters/memory.js';
+import { memoryFeeds, memorySinks } from '../runtime/adapters/memory.js';
+import { OutputError } from '../runtime/adapters/outputGuard.js';
 import { publishColumns } from '../runtime/adapters/redis/publish.js';
 import { deleteKeys, testClient, testPrefix } from '../runtime/testing/redis.js';
 import { runGraph } from '../runtime/exec/runGraph.js';
@@ -75,3 +76,49 @@ modes:
     await redis.quit();
   }
 });
+
+test('a stream sink writes only its own rows streams: never a stream of events, another program\'s stream or a stream the run reads', async () => {
+  const redis = await testClient();
+  try {
+    const bars = realCandles(300);
+    const candles = `${prefix}:guard-bars`;
+    await publishColumns(redis, candles, { t: Float64Array.from(bars.time, (x) => x + 3_600_000), names: CANDLE_FIELDS, columns: CANDLE_FIELDS.map((f) => bars[f]), meta: { record: 'candles', timeframe: '1h', file: 'btc.csv' } });
+    const foreign = `${prefix}:guard-foreign`;
+    await redis.xadd(foreign, '*', 'price', '1');
+    const rows = `${prefix}:guard-rows`;
+    const graphFor = (out: string) =>
+      compileGraph(
+        readFileSync(join(projectRoot, 'graphs', 'sma-cross.yaml'), 'utf8').replace(
+          /modes:[\s\S]*$/,
+          `  rec: { kind: sink.record, in: { series: [fast.value] } }\nmodes:\n  backtest:\n    bars: { memory: guard-bars }\n    rec: { stream: ${out} }\n`,
+        ),
+        'guard.yaml',
+        defaultRegistry,
+        { requireBindings: true },
+      ).graph!;
+    memoryFeeds.set('guard-bars', { t: Float64Array.from(bars.time, (x) => x + 3_600_000), columns: Object.fromEntries(CANDLE_FIELDS.map((f) => [f, bars[f]])) });
+
+    await assert.rejects(runGraph(graphFor(candles), { env }), /stream .*guard-bars: it holds candles \(published from btc\.csv\), and a sink never writes into a stream of events/);
+    assert.equal(await redis.xlen(candles), 300, 'the candle stream is untouched');
+    await assert.rejects(runGraph(graphFor(foreign), { env }), /guard-foreign: it exists and no hean sink made it/);
+    assert.equal(await redis.xlen(foreign), 1);
+
+    await runGraph(graphFor(rows), { env });
+    assert.equal(await redis.xlen(rows), 300);
+    assert.equal(await redis.hget(`${rows}:meta`, 'record'), 'rows');
+    await runGraph(graphFor(rows), { env }); // a sink's own stream: the next session appends
+    assert.equal(await redis.xlen(rows), 600);
+
+    const loop = compileGraph(
+      readFileSync(join(projectRoot, 'graphs', 'sma-cross.yaml'), 'utf8').replace(/modes:[\s\S]*$/, `  rec: { kind: sink.record, in: { series: [fast.value] } }\nmodes:\n  backtest:\n    bars: { stream: ${candles} }\n    rec: { stream: ${candles} }\n`),
+      'loop.yaml',
+      defaultRegistry,
+      { requireBindings: true },
+    ).graph!;
+    await assert.rejects(runGraph(loop, { env }), (e: Error) => e instanceof OutputError && /stream .*guard-bars is read by source bars and written by sink rec; an output never writes over an input/.test(e.message));
+    assert.equal(await redis.xlen(candles), 300);
+  } finally {
+    await redis.quit();
+  }
+});
+

@@ -45,7 +45,7 @@ export class OutputGuard {
   input(identity: string, what: string): void {
     const id = identityOf(identity);
     const writer = this.writes.get(id);
-    if (writer) throw new OutputError(`${displayPath(identity)} is read by ${what} and written by ${writer}; an output never replaces an input: write elsewhere`);
+    if (writer) throw new OutputError(`${displayPath(identity)} is read by ${what} and written by ${writer}; an output never writes over an input: write elsewhere`);
     this.reads.set(id, what);
   }
 
@@ -72,7 +72,7 @@ export class OutputGuard {
     }
     const id = realpathOfExisting(target);
     const reader = this.reads.get(id);
-    if (reader) throw new OutputError(`${who}: ${displayPath(target)} is ${reader === 'the graph' ? 'the graph file itself' : `read by ${reader}`}; an output never replaces an input: write elsewhere`);
+    if (reader) throw new OutputError(`${who}: ${displayPath(target)} is ${reader === 'the graph' ? 'the graph file itself' : `read by ${reader}`}; an output never writes over an input: write elsewhere`);
     const other = this.writes.get(id);
     if (other) throw new OutputError(`${who}: ${displayPath(target)} is also written by ${other}; each output needs its own file`);
     if (existsSync(target) || isDanglingLink(target)) {
@@ -93,7 +93,7 @@ export class OutputGuard {
   target(identity: string, who: string): void {
     if (this.variant !== undefined) throw new OutputError(`${who}: every combination of the sweep would write to ${identity}; bind ${who.replace(/^sink /, '')} to a file (one per combination) or run the combinations one by one`);
     const reader = this.reads.get(identity);
-    if (reader) throw new OutputError(`${who}: ${identity} is read by ${reader}; an output never writes into an input (the run would read its own rows)`);
+    if (reader) throw new OutputError(`${who}: ${identity} is read by ${reader}; an output never writes over an input (the run would read its own rows)`);
     const other = this.writes.get(identity);
     if (other) throw new OutputError(`${who}: ${identity} is also written by ${other}; each output needs its own target`);
     this.writes.set(identity, who);

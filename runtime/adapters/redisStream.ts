@@ -147,7 +147,7 @@ export const redisStreamSink: SinkAdapter = {
     let rows = 0;
     let failure: unknown;
     const inFlight = new Set<Promise<unknown>>();
-    const redis = sharedRedis(io);
+    const redis = sharedRedis(io).then(async (r) => (await claimRowStream(r, key, io), r));
     // Rows wait here as flat text (time, then one value per column) and go out as one script
     // call per batch, sent every 1,000 rows or whenever the live driver has caught up (flush):
     // one command per batch instead of one XADD command object per row.
@@ -233,6 +233,20 @@ function checkMeta(key: string, meta: Record<string, string> | undefined, spec: 
   if (meta.timeframe && meta.timeframe !== spec.timeframe) {
     throw new Error(`stream ${key} holds ${meta.timeframe} candles (published from ${meta.file ?? 'a file'}) but the source's timeframe is ${spec.timeframe}; bind a ${spec.timeframe} stream or set timeframe: ${meta.timeframe}`);
   }
+}
+
+/**
+ * A sink writes only streams of rows: a new one (marked as such in `KEY:meta`) or one a sink
+ * made before (a session resuming appends). Never a stream of events (`hean publish`), whose
+ * sources would read the rows, nor a stream another program owns.
+ */
+async function claimRowStream(redis: Redis, key: string, io: AdapterIO): Promise<void> {
+  const { metaKey, readMeta } = await import('./redis/publish.js');
+  const meta = await readMeta(redis, key);
+  if (meta?.record === 'rows') return;
+  if (meta) throw new Error(`it holds ${meta.record}${meta.file ? ` (published from ${meta.file})` : ''}, and a sink never writes into a stream of events; bind another stream`);
+  if (await redis.exists(key)) throw new Error(`it exists and no hean sink made it (it has no ${metaKey(key)} hash), and a sink never writes into another program's stream; bind another stream, or delete it first`);
+  await redis.hset(metaKey(key), { record: 'rows', graph: io.graph, node: io.node });
 }
 
 /** An entry's candle, checked; its id's time must be the candle's close (open time + timeframe). */
