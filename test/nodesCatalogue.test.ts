@@ -24,3 +24,8 @@ test('hean nodes source.candles describes start and end', () => {
   assert.match(out, /^ {4}start: string \| number {2}— .*at or after/m);
   assert.match(out, /^ {4}end: string \| number {2}— .*exclusive/m);
 });
+
+test('hean nodes shows the item type of a list param and marks an optional input', () => {
+  assert.match(nodes('features.vector'), /^ {4}names: string\[\] {2}— /m);
+  assert.match(nodes('signal'), /\(a, b\?\) enter=above side=long reverse=false level band bandPct -> signal/);
+});

@@ -414,7 +414,6 @@ interface ParamSchema {
   minimum?: number;
   exclusiveMinimum?: number;
   maximum?: number;
-  exclusiveMaximum?: number;
 }
 
 function describeParams(def: AnyNodeDefinition): string[] {
@@ -430,7 +429,6 @@ function describeProperties(schema: ParamSchema, indent: string): string[] {
       s.minimum !== undefined ? `>= ${s.minimum}` : '',
       s.exclusiveMinimum !== undefined ? `> ${s.exclusiveMinimum}` : '',
       s.maximum !== undefined ? `<= ${s.maximum}` : '',
-      s.exclusiveMaximum !== undefined ? `< ${s.exclusiveMaximum}` : '',
     ].filter(Boolean).join(', ');
     const required = schema.required?.includes(name) && s.default === undefined ? ' (required)' : '';
     const dflt = s.default !== undefined ? ` = ${JSON.stringify(s.default)}` : '';
@@ -439,11 +437,11 @@ function describeProperties(schema: ParamSchema, indent: string): string[] {
   });
 }
 
-/** One line: inputs, params with defaults, outputs — `(high, low, close) timePeriod=14 -> value`. */
+/** One line: inputs (`b?` when optional), params with defaults, outputs — `(high, low, close) timePeriod=14 -> value`. */
 function signature(def: AnyNodeDefinition): string {
   const schema = toJson(def.params) as { properties?: Record<string, { default?: unknown }> };
   const params = Object.entries(schema.properties ?? {}).map(([name, s]) => (s.default === undefined ? name : `${name}=${typeof s.default === 'object' ? JSON.stringify(s.default) : s.default}`));
-  const inputs = Object.keys(def.inputs);
+  const inputs = Object.entries(def.inputs).map(([name, spec]) => (spec.optional ? `${name}?` : name));
   return `${inputs.length ? `(${inputs.join(', ')})` : '(source)'}${params.length ? ' ' + params.join(' ') : ''} -> ${Object.keys(def.outputs).join(', ') || '(sink)'}`;
 }
 
