@@ -10,6 +10,7 @@ import { statisticIndicators } from './indicator/statistic/index.js';
 import { volatilityIndicators } from './indicator/volatility/index.js';
 import { volumeIndicators } from './indicator/volume/index.js';
 import { combine } from './signal/combine.js';
+import { compare } from './signal/compare.js';
 import { crossover } from './signal/crossover.js';
 import { threshold } from './signal/threshold.js';
 import { broker } from './sink/broker.js';
@@ -32,6 +33,7 @@ export const allNodes: readonly AnyNodeDefinition[] = [
   vector,
   crossover,
   threshold,
+  compare,
   combine,
   fixedFraction,
   broker,

@@ -27,6 +27,12 @@ export interface Kernel<I = Record<string, unknown>, O = Record<string, Float64A
   readonly featureNames?: Readonly<Record<string, readonly string[]>>;
 }
 
+/** What a kind's `check` sees of the graph besides its params. */
+export interface CheckContext {
+  /** The input ports the graph wires (an optional input may be absent). */
+  readonly wiredInputs: ReadonlySet<string>;
+}
+
 /** A problem found by a node's own cross-parameter check, at `path` inside its params. */
 export interface ParamProblem {
   path: string[];
@@ -75,8 +81,12 @@ export interface NodeDefinition<
    * every time any input has an event (union). A broker steps on its market.
    */
   readonly timeline?: keyof I & string;
-  /** Checks across params that a JSON Schema cannot express (slow > fast). */
-  readonly check?: (params: Static<P>) => ParamProblem[];
+  /**
+   * Checks across params that a JSON Schema cannot express (slow > fast), or between params and
+   * the wired inputs (a param that stands in for an optional input). The compiler always passes
+   * `graph`; unit tests of params alone may leave it out.
+   */
+  readonly check?: (params: Static<P>, graph?: CheckContext) => ParamProblem[];
   /** The streaming kernel; every kind but a source has one. */
   readonly create?: (params: Static<P>, ctx: NodeContext) => Kernel<InputValues<I>, OutputBuffers<O>>;
   /**

@@ -89,6 +89,14 @@ function slice<T extends ReturnType<typeof inputFor>>(value: T, rows: number): T
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, (v as Float64Array).subarray(0, rows)])) as T;
 }
 
+/** Params without a description, nested keys too (`fees.taker`): `hean nodes KIND` would show them bare. */
+function undocumentedParams(schema: { properties?: Record<string, any> }, prefix = ''): string[] {
+  return Object.entries(schema.properties ?? {}).flatMap(([name, s]) => {
+    const nested = [s, ...(s.anyOf ?? []), s.items ?? {}].filter((b) => b.properties).flatMap((b) => undocumentedParams(b, `${prefix}${name}.`));
+    return [...(s.description ? [] : [prefix + name]), ...nested];
+  });
+}
+
 function sameBits(a: Float64Array, b: Float64Array, what: string): void {
   assert.equal(a.length, b.length, `${what}: lengths differ`);
   for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) assert.fail(`${what}: row ${i} differs: ${a[i]} vs ${b[i]}`);
@@ -105,6 +113,7 @@ for (const def of allNodes) {
     assert.ok(def.summary.length > 10 && def.summary.length < 200, 'summary is one sentence');
     assert.ok(ajv.validateSchema(JSON.parse(JSON.stringify(def.params))), 'params is a valid JSON Schema');
     assert.equal(def.params.additionalProperties, false, 'params reject unknown keys');
+    assert.deepEqual(undocumentedParams(JSON.parse(JSON.stringify(def.params))), [], 'every param, nested keys too, has a description');
     const valid = compileParams(def).validate(structuredClone(paramsFor(def)));
     assert.deepEqual(valid, [], 'defaults plus exampleParams are valid');
     const errors = compileParams(def).validate({ ...paramsFor(def), notAParam: 1 });

@@ -65,6 +65,42 @@ test('signal.combine: a single input passes its long/flat transitions', () => {
   same(runAllChunkings(combine, {}, { signals: [s] }, 'signal'), [N, 1, N, 0, N, 1]);
 });
 
+test('signal.combine: short: true, vote goes short on a majority of short stances and reverses', () => {
+  const s1 = f([1, N, N, -1, N, N, 0, N, -1]);
+  const s2 = f([N, -1, N, N, -1, 1, N, N, -1]);
+  const s3 = f([N, N, -1, N, N, N, N, 1, N]);
+  // stances:  (L,-,-) (L,S,-) (L,S,S) (S,S,S) (S,S,S) (S,L,S) (F,L,S) (F,L,L) (S,S,L)
+  // long/short: 1/0     1/1     1/2     0/3     0/3     1/2     1/1     2/0     1/2
+  // need 2 (floor(3/2)+1): flat, flat, short, short, short, short, flat, long, short
+  // expected:   N       N       -1      N       N       N       0       +1      -1 (long straight to short)
+  same(runAllChunkings(combine, { mode: 'vote', short: true }, { signals: [s1, s2, s3] }, 'signal'), [N, N, -1, N, N, N, 0, 1, -1]);
+  // short: false (the default) on the same inputs: only the long count matters, never -1
+  same(runAllChunkings(combine, { mode: 'vote' }, { signals: [s1, s2, s3] }, 'signal'), [N, N, N, N, N, N, N, 1, 0]);
+});
+
+test('signal.combine: short: true, any is flat while one input is long and another short', () => {
+  const s1 = f([N, 1, N, N, 0, N, N]);
+  const s2 = f([-1, N, N, 0, N, -1, 1]);
+  // stances:  (-,S) (L,S) (L,S) (L,F) (F,F) (F,S) (F,L)
+  // combined: short conflict->flat flat long flat short long
+  same(runAllChunkings(combine, { mode: 'any', short: true }, { signals: [s1, s2] }, 'signal'), [-1, 0, N, 1, 0, -1, 1]);
+  // without short, (L,S) counts as long: +1 at the second event
+  same(runAllChunkings(combine, { mode: 'any' }, { signals: [s1, s2] }, 'signal'), [N, 1, N, N, 0, N, 1]);
+});
+
+test('signal.combine: short: true, all needs every input short to go short', () => {
+  const s1 = f([-1, N, 1, N, N]);
+  const s2 = f([N, -1, N, 1, 0]);
+  // stances: (S,-) (S,S) (L,S) (L,L) (L,F) -> flat, short, flat, long, flat
+  same(runAllChunkings(combine, { mode: 'all', short: true }, { signals: [s1, s2] }, 'signal'), [N, -1, 0, 1, 0]);
+});
+
+test('signal.combine: short: true with a single input passes every transition', () => {
+  const s = f([N, 1, 1, -1, 0, 1]);
+  // stance: -, L, L, S, F, L -> N, +1, N, -1, 0, +1
+  same(runAllChunkings(combine, { short: true }, { signals: [s] }, 'signal'), [N, 1, N, -1, 0, 1]);
+});
+
 test('signal.combine: check() rejects minVotes outside vote mode', () => {
   const check = (p: Record<string, unknown>) => combine.check!(compileParams(combine).parse(p) as never);
   assert.deepEqual(check({ mode: 'vote', minVotes: 2 }), []);
@@ -82,6 +118,8 @@ test('signal.combine: params schema', () => {
   const p: Record<string, unknown> = {};
   assert.deepEqual(v(p), []);
   assert.equal(p.mode, 'all');
+  assert.equal(p.short, false);
+  assert.notDeepEqual(v({ short: 'yes' }), []);
   assert.notDeepEqual(v({ mode: 'majority' }), []);
   assert.notDeepEqual(v({ mode: 'vote', minVotes: 0 }), []);
   assert.notDeepEqual(v({ mode: 'vote', minVotes: 1.5 }), []);

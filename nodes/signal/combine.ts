@@ -4,36 +4,47 @@ import { port } from '../../runtime/ports.js';
 
 export const combine = defineNode({
   kind: 'signal.combine',
-  summary: 'Goes long when all, any or a vote of several signals are long, and flat when that stops.',
+  summary: 'Goes long when all, any or a vote of several signals are long, flat when that stops; short too with short: true.',
   description:
     "Each input's stance is its last non-NaN pulse: long after +1, short after -1, flat after " +
-    '0, none before its first pulse. The condition "long" is, by mode: all, every input\'s ' +
-    'stance is long; any, at least one is long; vote, at least minVotes are long (default: more ' +
-    'than half, floor(k/2) + 1 of k inputs). Pulses arriving at the same event all update the ' +
-    'stances before the condition is evaluated. The output is +1 at the event where the ' +
-    'condition becomes true, 0 (go flat) at the event where it becomes false, NaN otherwise; ' +
-    'the condition starts false, so nothing is emitted until it first becomes true. The node ' +
-    'never emits -1: short stances only count as "not long". With no wired input the condition ' +
-    'is never true.',
+    '0, none before its first pulse. Pulses arriving at the same event all update the stances ' +
+    'before the condition is evaluated. The mode sets how many inputs must agree: all, every ' +
+    'input (k of k); any, at least one; vote, at least minVotes (default: more than half, ' +
+    'floor(k/2) + 1 of k inputs). With short: false (the default) the combined stance is long ' +
+    'when enough inputs are long and flat otherwise: short stances only count as "not long". ' +
+    'With short: true it is long when enough inputs are long and not enough are short, short ' +
+    'when enough are short and not enough are long, and flat otherwise, including the conflict ' +
+    'where both sides have enough (any with one long and one short input; a vote with minVotes ' +
+    'at most half of the inputs). The output is the combined stance at the event where it ' +
+    'changes, +1 long, -1 short, 0 flat, and NaN otherwise; it starts flat, so nothing is ' +
+    'emitted until it first becomes long (or short). From long straight to short emits -1 ' +
+    '(a long-short broker reverses, a long-only one exits). With no wired input the stance ' +
+    'stays flat.',
   params: Type.Object(
     {
       mode: Type.Optional(
         Type.Union([Type.Literal('all'), Type.Literal('any'), Type.Literal('vote')], {
           default: 'all',
-          description: 'all: every input long; any: at least one long; vote: at least minVotes long.',
+          description: 'How many inputs must agree: all, every one; any, at least one; vote, at least minVotes.',
         }),
       ),
       minVotes: Type.Optional(
         Type.Integer({
           minimum: 1,
-          description: 'vote mode only: long inputs needed; default more than half of the inputs.',
+          description: 'vote mode only: inputs that must agree; default more than half of the inputs.',
+        }),
+      ),
+      short: Type.Optional(
+        Type.Boolean({
+          default: false,
+          description: 'Also go short (-1) when enough inputs are short; false: short stances only count as not long.',
         }),
       ),
     },
     { additionalProperties: false },
   ),
   inputs: { signals: port.signal({ many: true, description: 'The signals combined.' }) },
-  outputs: { signal: port.signal({ description: '+1 when the condition becomes true, 0 when it becomes false.' }) },
+  outputs: { signal: port.signal({ description: 'The combined stance where it changes: +1 long, -1 short, 0 flat; NaN otherwise.' }) },
   warmup: () => 0,
   check: (p) => {
     const problems: ParamProblem[] = [];
@@ -58,17 +69,20 @@ export const combine = defineNode({
         `minVotes is ${p.minVotes} but only ${wired} signal(s) are wired, so the vote never passes`,
       );
     }
+    const goesShort = p.short ?? false;
     // The number of inputs is known for sure at the first step; size the state then, once.
     let stance: Float64Array | undefined; // per input: +1, -1, 0 or NaN (no pulse yet)
-    let need = 0; // long stances needed for the condition
+    let need = 0; // agreeing stances needed
     let longCount = 0;
-    let long = false;
+    let shortCount = 0;
+    let combined = 0; // +1 long, -1 short, 0 flat
     return {
       step(n, _t, { signals }, { signal }) {
         const k = signals.length;
         if (stance === undefined || stance.length !== k) {
           stance = new Float64Array(k).fill(NaN);
           longCount = 0;
+          shortCount = 0;
           need = k === 0 ? Infinity : mode === 'all' ? k : mode === 'any' ? 1 : (p.minVotes ?? Math.floor(k / 2) + 1);
         }
         for (let i = 0; i < n; i++) {
@@ -77,13 +91,18 @@ export const combine = defineNode({
             if (x !== x) continue; // NaN: no pulse, stance unchanged
             const s = x > 0 ? 1 : x < 0 ? -1 : 0;
             const before = stance[j];
-            if (before === 1 && s !== 1) longCount--;
-            else if (before !== 1 && s === 1) longCount++;
+            if (before === 1) longCount--;
+            else if (before === -1) shortCount--;
+            if (s === 1) longCount++;
+            else if (s === -1) shortCount++;
             stance[j] = s;
           }
-          const now = longCount >= need;
-          signal[i] = now === long ? NaN : now ? 1 : 0;
-          long = now;
+          const long = longCount >= need;
+          const short = goesShort && shortCount >= need;
+          // Both sides with enough votes is a conflict: flat.
+          const now = long === short ? 0 : long ? 1 : -1;
+          signal[i] = now === combined ? NaN : now;
+          combined = now;
         }
       },
     };

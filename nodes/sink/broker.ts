@@ -14,7 +14,7 @@ const brokerParams = Type.Object(
     fill: Type.Union([Type.Literal('nextOpen'), Type.Literal('close')], { default: 'nextOpen', description: 'Fill price: the next bar open (honest) or the deciding bar close (optimistic).' }),
     fees: Type.Object(
       { taker: Type.Number({ minimum: 0, maximum: 0.1, default: 0.001, description: 'Fee per side as a fraction of traded value (0.001 = 0.1%).' }) },
-      { additionalProperties: false, default: { taker: 0.001 } },
+      { additionalProperties: false, default: { taker: 0.001 }, description: 'Trading fees, as fractions of traded value.' },
     ),
     slippageBps: Type.Number({ minimum: 0, maximum: 10000, default: 0, description: 'Price slippage against the trader, in basis points.' }),
     latencyBars: Type.Integer({ minimum: 0, maximum: 1000, default: 0, description: 'Extra bars between decision and fill.' }),

@@ -3,7 +3,8 @@ import { defineNode } from '../../runtime/defineNode.js';
 import { TIMEFRAME_PATTERN, parseTimeParam, timeframeMs } from '../../runtime/data/timeframe.js';
 import { port } from '../../runtime/ports.js';
 
-const TimeParam = Type.Union([Type.String(), Type.Number()]);
+/** A time as ISO-8601 (a date alone is UTC midnight) or epoch milliseconds. */
+const timeParam = (description: string) => Type.Union([Type.String(), Type.Number()], { description });
 
 export const candles = defineNode({
   kind: 'source.candles',
@@ -23,8 +24,12 @@ export const candles = defineNode({
       symbol: Type.String({ minLength: 1, description: 'Instrument, e.g. BTCUSDT (a label for reports).' }),
       timeframe: Type.String({ pattern: TIMEFRAME_PATTERN, description: 'Bar length: 1m, 5m, 1h, 1d ...' }),
       onBadRow: Type.Union([Type.Literal('error'), Type.Literal('skip'), Type.Literal('warn')], { default: 'error', description: 'What a bad row does: stop the run, or drop it (skip: counted, warn: printed).' }),
-      start: Type.Optional(TimeParam),
-      end: Type.Optional(TimeParam),
+      start: Type.Optional(
+        timeParam('Keep candles whose open time is at or after this (ISO-8601 such as 2021-01-01, UTC, or epoch ms); default: from the first.'),
+      ),
+      end: Type.Optional(
+        timeParam('Keep candles whose open time is before this (exclusive; ISO-8601 or epoch ms); default: to the last.'),
+      ),
     },
     { additionalProperties: false },
   ),

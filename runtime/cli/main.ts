@@ -426,22 +426,47 @@ async function gridCommand(file: string, values: RunValues, chunkSize: number): 
   return grid.cells.some((c) => c.status === 'ok') ? OK : INVALID;
 }
 
+/** A params schema as JSON, the parts `hean nodes` shows. */
+interface ParamSchema {
+  type?: string;
+  const?: unknown;
+  anyOf?: ParamSchema[];
+  items?: ParamSchema;
+  properties?: Record<string, ParamSchema>;
+  required?: string[];
+  default?: unknown;
+  description?: string;
+  minimum?: number;
+  exclusiveMinimum?: number;
+  maximum?: number;
+}
+
 function describeParams(def: AnyNodeDefinition): string[] {
-  const schema = toJson(def.params) as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
-  return Object.entries(schema.properties ?? {}).map(([name, s]) => {
-    const type = s.anyOf ? (s.anyOf as Record<string, unknown>[]).map((b) => (b.const !== undefined ? JSON.stringify(b.const) : b.type)).join(' | ') : String(s.type);
-    const range = [s.minimum !== undefined ? `>= ${s.minimum}` : '', s.exclusiveMinimum !== undefined ? `> ${s.exclusiveMinimum}` : '', s.maximum !== undefined ? `<= ${s.maximum}` : ''].filter(Boolean).join(', ');
+  return describeProperties(toJson(def.params) as ParamSchema, '    ');
+}
+
+/** One line per param; the keys of an object param follow it, indented, so that none goes undocumented. */
+function describeProperties(schema: ParamSchema, indent: string): string[] {
+  const typeOf = (s: ParamSchema): string =>
+    s.anyOf ? s.anyOf.map((b) => (b.const !== undefined ? JSON.stringify(b.const) : typeOf(b))).join(' | ') : s.type === 'array' && s.items ? `${typeOf(s.items)}[]` : String(s.type);
+  return Object.entries(schema.properties ?? {}).flatMap(([name, s]) => {
+    const range = [
+      s.minimum !== undefined ? `>= ${s.minimum}` : '',
+      s.exclusiveMinimum !== undefined ? `> ${s.exclusiveMinimum}` : '',
+      s.maximum !== undefined ? `<= ${s.maximum}` : '',
+    ].filter(Boolean).join(', ');
     const required = schema.required?.includes(name) && s.default === undefined ? ' (required)' : '';
     const dflt = s.default !== undefined ? ` = ${JSON.stringify(s.default)}` : '';
-    return `    ${name}: ${type}${range ? ` (${range})` : ''}${dflt}${required}${s.description ? `  — ${s.description}` : ''}`;
+    const line = `${indent}${name}: ${typeOf(s)}${range ? ` (${range})` : ''}${dflt}${required}${s.description ? `  — ${s.description}` : ''}`;
+    return [line, ...(s.properties ? describeProperties(s, indent + '  ') : [])];
   });
 }
 
-/** One line: inputs, params with defaults, outputs — `(high, low, close) timePeriod=14 -> value`. */
+/** One line: inputs (`b?` when optional), params with defaults, outputs — `(high, low, close) timePeriod=14 -> value`. */
 function signature(def: AnyNodeDefinition): string {
   const schema = toJson(def.params) as { properties?: Record<string, { default?: unknown }> };
   const params = Object.entries(schema.properties ?? {}).map(([name, s]) => (s.default === undefined ? name : `${name}=${typeof s.default === 'object' ? JSON.stringify(s.default) : s.default}`));
-  const inputs = Object.keys(def.inputs);
+  const inputs = Object.entries(def.inputs).map(([name, spec]) => (spec.optional ? `${name}?` : name));
   return `${inputs.length ? `(${inputs.join(', ')})` : '(source)'}${params.length ? ' ' + params.join(' ') : ''} -> ${Object.keys(def.outputs).join(', ') || '(sink)'}`;
 }
 

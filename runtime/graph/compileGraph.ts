@@ -185,7 +185,8 @@ export function compileGraph(text: string, file: string, registry: NodeRegistry,
       diagnostics.push(...ajvDiagnostics(paramErrors, { file, parsed, base: paramsAt, area: 'params', noun: 'param', refs: via, help: `\`hean nodes ${def.kind}\` lists its params` }));
     }
     if (valid && ![...refs.unresolved].some((p) => isAtOrUnder(p, paramsAt)) && def.check) {
-      for (const problem of guarded(() => def.check!(params), [] as ReturnType<NonNullable<typeof def.check>>, (e) => error(paramsAt, 'node/check-failed', `${def.kind} could not check its params: ${e}`))) {
+      const wiredInputs = new Set(isPlainMap(entry.in) ? Object.keys(entry.in) : []);
+      for (const problem of guarded(() => def.check!(params, { wiredInputs }), [] as ReturnType<NonNullable<typeof def.check>>, (e) => error(paramsAt, 'node/check-failed', `${def.kind} could not check its params: ${e}`))) {
         const at = problem.path.reduce<string>((p, key) => pointerJoin(p, key), paramsAt);
         report(problem.severity ?? 'error', positionOf(parsed, at), problem.code ?? 'params/check', at, problem.message);
       }
