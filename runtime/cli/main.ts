@@ -530,7 +530,7 @@ async function publishCommand(argv: string[]): Promise<number> {
   if (rate !== undefined && !(rate > 0 && rate <= MAX_RATE)) {
     throw new UsageError(`--rate expects events per second > 0 and at most ${MAX_RATE.toLocaleString('en-US')}, found "${values.rate}"; leave it out to publish as fast as Redis takes them`);
   }
-  const maxlen = values.maxlen === undefined ? undefined : wholeNumber('--maxlen', values.maxlen, Number.MAX_SAFE_INTEGER, 'entries the stream keeps, about');
+  const maxlen = values.maxlen === undefined ? undefined : wholeNumber('--maxlen', values.maxlen, Number.MAX_SAFE_INTEGER, 'about how many entries the stream keeps');
   const symbol = values.symbol ?? /^([a-z0-9]+)_/i.exec(name)?.[1]?.toUpperCase() ?? '';
 
   const { readCandleCsv } = await import('../adapters/file/readCandleCsv.js');
