@@ -112,3 +112,33 @@ test('results do not depend on how the events are chunked', () => {
   assert.deepEqual(a.trades, b.trades);
   assert.deepEqual(a.equityOut, b.equityOut);
 });
+
+test('absurd money is a compile-time error: cash above 1e15, slippage above 1000 bps (10%)', () => {
+  const errors = (p: Record<string, unknown>) => compileParams(broker).validate(p).map((e) => `${e.instancePath} ${e.keyword}`);
+  assert.deepEqual(errors({ cash: 1e15, slippageBps: 1000 }), []);
+  assert.deepEqual(errors({ cash: 1e308 }), ['/cash maximum']);
+  assert.deepEqual(errors({ cash: 1.1e15 }), ['/cash maximum']);
+  assert.deepEqual(errors({ slippageBps: 10000 }), ['/slippageBps maximum']);
+});
+
+test('equity beyond double range: the broker stops, warns, and every metric from equity or trades is n/a', () => {
+  // Built past the params check (cash 1e308), as a hostile feed of prices could do with any cash.
+  const warnings: [string, string][] = [];
+  const kernel = broker.create!({ cash: 1e308, fill: 'nextOpen', fees: { taker: 0 }, slippageBps: 0, latencyBars: 0, direction: 'longOnly' }, { ...testContext('broker'), warn: (code, message) => warnings.push([code, message]) }) as Kernel;
+  // all-in at 100 (bar 1), out at 110 (bar 2: a winning trade), all-in at 110 (bar 3), close 300: 1e306 units * 300 = Infinity
+  const opens = [100, 100, 110, 110, 300];
+  const closes = [100, 110, 110, 300, 300];
+  const m = market(opens, closes);
+  const out = { equity: new Float64Array(5), position: new Float64Array(5) };
+  kernel.step(5, Float64Array.from({ length: 5 }, (_, i) => (i + 1) * H), { orders: Float64Array.from([1, 0, 1, N, N]), market: m }, out);
+  const r = kernel.report!() as BrokerReport;
+  assert.equal(out.equity[3], Infinity);
+  assert.deepEqual(warnings.map(([code]) => code), ['broker/non-finite-equity']);
+  assert.match(warnings[0][1], /equity became Infinity at 1970-01-01T04:00:00\.000Z .*every metric derived from equity or trades is n\/a/);
+  assert.equal(r.ruined, true);
+  // counts and times stay; nothing computed from the money does (a 100 % win rate here would be a lie)
+  assert.deepEqual([r.metrics.bars, r.metrics.trades, r.metrics.closedTrades, r.metrics.initialCash], [5, 2, 1, 1e308]);
+  for (const key of ['finalEquity', 'totalReturnPct', 'cagrPct', 'sharpe', 'maxDrawdownPct', 'winRatePct', 'profitFactor', 'avgTradePnl', 'exposurePct', 'feesPaid'] as const) {
+    assert.ok(Number.isNaN(r.metrics[key]), `${key} is ${r.metrics[key]}, expected NaN (n/a)`);
+  }
+});

@@ -10,13 +10,21 @@ import { port } from '../../runtime/ports.js';
 
 const brokerParams = Type.Object(
   {
-    cash: Type.Number({ exclusiveMinimum: 0, default: 10000, description: 'Starting cash, in quote currency.' }),
+    cash: Type.Number({
+      exclusiveMinimum: 0,
+      // No account holds more, and up to 1e15 a double (53 bits) still resolves an eighth of a
+      // unit; far beyond, amounts overflow (1e308 * 2 is Infinity) and every metric is noise.
+      maximum: 1e15,
+      default: 10000,
+      description: 'Starting cash, in quote currency (at most 1e15).',
+    }),
     fill: Type.Union([Type.Literal('nextOpen'), Type.Literal('close')], { default: 'nextOpen', description: 'Fill price: the next bar open (honest) or the deciding bar close (optimistic).' }),
     fees: Type.Object(
       { taker: Type.Number({ minimum: 0, maximum: 0.1, default: 0.001, description: 'Fee per side as a fraction of traded value (0.001 = 0.1%).' }) },
       { additionalProperties: false, default: { taker: 0.001 }, description: 'Trading fees, as fractions of traded value.' },
     ),
-    slippageBps: Type.Number({ minimum: 0, maximum: 10000, default: 0, description: 'Price slippage against the trader, in basis points.' }),
+    // At 10,000 bps a sell fills at price 0; 10% (1000 bps) per fill, like the fee's cap, is already extreme.
+    slippageBps: Type.Number({ minimum: 0, maximum: 1000, default: 0, description: 'Price slippage against the trader, in basis points (at most 1000 = 10%).' }),
     latencyBars: Type.Integer({ minimum: 0, maximum: 1000, default: 0, description: 'Extra bars between decision and fill.' }),
     direction: Type.Union([Type.Literal('longOnly'), Type.Literal('longShort')], { default: 'longOnly', description: 'Whether short positions are allowed.' }),
   },

@@ -17,8 +17,11 @@ export const candles = defineNode({
     'user data directory), `{ stream: KEY }` (a Redis stream: a time range in a backtest, a ' +
     'consumer group in paper mode) or `{ memory: NAME }`. Gaps are reported and kept as they are ' +
     '(no synthetic bars). Duplicate or out-of-order times, NaN, non-positive prices, negative ' +
-    'volume and malformed rows stop the run naming where (file:line, stream entry), unless ' +
-    'onBadRow is skip (drop silently, counted in the summary) or warn (drop and print each).',
+    'volume, impossible candles (high < low, open or close outside low..high) and malformed ' +
+    'rows stop the run naming where (file:line, stream entry), unless onBadRow is skip (drop ' +
+    'silently, counted in the summary) or warn (drop and print each). Candles closer than the ' +
+    'timeframe, or none of the first 20 one timeframe apart (1h bars declared 1m), stop the run ' +
+    'whatever onBadRow says.',
   params: Type.Object(
     {
       symbol: Type.String({ minLength: 1, description: 'Instrument, e.g. BTCUSDT (a label for reports).' }),
@@ -46,14 +49,22 @@ export const candles = defineNode({
   defaultOutput: 'candles',
   check: (p) => {
     const problems = [];
+    const times: Partial<Record<'start' | 'end', number>> = {};
     for (const key of ['start', 'end'] as const) {
       const value = p[key];
       if (value === undefined) continue;
       try {
-        parseTimeParam(value);
+        const ms = parseTimeParam(value);
+        // A Date holds ±8.64e15 ms; beyond that a number is no time (and cannot be printed as one).
+        if (Number.isNaN(new Date(ms).getTime())) throw new Error(`${key} is ${value}, which is not a time; expected epoch milliseconds (e.g. 1704067200000) or ISO-8601 such as 2024-01-01`);
+        times[key] = ms;
       } catch (e) {
         problems.push({ path: [key], message: (e as Error).message });
       }
+    }
+    if (times.start !== undefined && times.end !== undefined && !(times.end > times.start)) {
+      const iso = (ms: number) => new Date(ms).toISOString();
+      problems.push({ path: ['end'], message: `end (${iso(times.end)}) is not after start (${iso(times.start)}): no candle can be in the range; expected end > start (start is included, end excluded)` });
     }
     return problems;
   },

@@ -42,10 +42,15 @@ export function parseGridSpec(spec: string): GridAxis {
     const from = Number(range[1]);
     const to = Number(range[2]);
     const step = range[3] === undefined ? 1 : Number(range[3]);
+    const huge = [from, to, step].findIndex((v) => !Number.isFinite(v));
+    if (huge >= 0) throw new GridSpecError(`--grid ${spec}: ${range[huge + 1]} is beyond the range of numbers (about 1.8e308); expected finite FROM, TO and STEP`);
     if (!(step > 0)) throw new GridSpecError(`--grid ${spec}: the step must be positive, found ${range[3]}`);
     if (to < from) throw new GridSpecError(`--grid ${spec}: the range runs from ${from} down to ${to}; write it as ${name}=${to}..${from}${range[3] ? `:${range[3]}` : ''}`);
     const count = Math.floor((to - from) / step + 1e-9) + 1;
-    if (count > MAX_AXIS_VALUES) throw new GridSpecError(`--grid ${spec}: ${count.toLocaleString('en-US')} values; at most ${MAX_AXIS_VALUES} per param (raise the step)`);
+    if (count > MAX_AXIS_VALUES) {
+      const many = count < 1e15 ? count.toLocaleString('en-US') : `about ${count.toExponential(1)}`;
+      throw new GridSpecError(`--grid ${spec}: ${many} values; at most ${MAX_AXIS_VALUES} per param (raise the step)`);
+    }
     // Values are from + i * step, rounded to the decimals written, so 0.1 steps give 0.3, not 0.30000000000000004.
     const decimals = Math.max(...[range[1], range[2], range[3] ?? '1'].map(decimalsOf));
     const values = Array.from({ length: count }, (_, i) => Number((from + i * step).toFixed(Math.min(decimals, 15))));

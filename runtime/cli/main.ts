@@ -101,7 +101,9 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 function parseSets(values: string[] | undefined): Record<string, string> {
-  const set: Record<string, string> = {};
+  // No prototype: `--set __proto__=1` stays an own key, which the compiler then rejects like
+  // any name the graph does not declare (on a plain object it would vanish silently).
+  const set: Record<string, string> = Object.create(null);
   for (const item of values ?? []) {
     const eq = item.indexOf('=');
     if (eq <= 0) throw new UsageError(`--set expects name=value, found "${item}"`);
@@ -126,7 +128,8 @@ function validateCommand(argv: string[]): number {
       console.error(`${file}: ${errors} error${errors === 1 ? '' : 's'}`);
       failed = true;
     } else {
-      console.log(`${file}: ok (${graph.nodes.length} nodes, warm-up ${Math.max(0, ...graph.nodes.map((n) => n.warmup))} bars)`);
+      const warmup = Math.max(0, ...graph.nodes.map((n) => n.warmup));
+      console.log(`${file}: ok (${graph.nodes.length} nodes, warm-up ${warmup} bar${warmup === 1 ? '' : 's'})`);
     }
   }
   return failed ? INVALID : OK;
@@ -214,8 +217,7 @@ async function runCommand(argv: string[]): Promise<number> {
     },
   });
   if (positionals.length !== 1) throw new UsageError(`run takes one GRAPH file, found ${positionals.length}`);
-  const chunkSize = values.chunk === undefined ? 1024 : Number(values.chunk);
-  if (!Number.isInteger(chunkSize) || chunkSize < 1) throw new UsageError(`--chunk expects a positive integer, found "${values.chunk}"`);
+  const chunkSize = values.chunk === undefined ? 1024 : wholeNumber('--chunk', values.chunk, MAX_CHUNK, 'events per chunk, default 1024; results never depend on it');
   if (values.report !== undefined && drawingFormat(values.report, '--report') !== 'html') throw new UsageError(`--report ${values.report}: expected a file ending in .html`);
   const mode = parseMode(values.mode);
   if (values.grid?.length) {
@@ -306,6 +308,19 @@ function parseMode(text: string | undefined): Mode {
   throw new UsageError(`--mode ${text}: expected backtest, paper or live${guess ? ` (did you mean "${guess}"?)` : ''}`);
 }
 
+/** Largest --chunk: every node holds chunk-sized buffers (8 bytes per event per output), so 1e6 is ~8 MB each. */
+const MAX_CHUNK = 1_000_000;
+const MAX_IDLE_SECONDS = 365 * 24 * 3600;
+
+/** A whole-number flag from 1 to `max`, or a usage error saying the range and what the flag means. */
+function wholeNumber(flag: string, text: string, max: number, meaning: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isInteger(n) || n < 1 || n > max) {
+    throw new UsageError(`${flag} expects a whole number from 1 to ${max.toLocaleString('en-US')} (${meaning}), found "${text}"`);
+  }
+  return n;
+}
+
 /** --exit-when-idle, --max-events, --late: paper/live only. */
 function liveSettings(values: RunValues, mode: Mode): { exitWhenIdleMs?: number; maxEvents?: number; lateness?: 'drop' | 'fail' } {
   const flags = (['exit-when-idle', 'max-events', 'late'] as const).filter((f) => values[f] !== undefined);
@@ -316,12 +331,14 @@ function liveSettings(values: RunValues, mode: Mode): { exitWhenIdleMs?: number;
   const idle = values['exit-when-idle'];
   const max = values['max-events'];
   const late = values.late;
-  if (idle !== undefined && !(Number(idle) > 0)) throw new UsageError(`--exit-when-idle expects seconds > 0, found "${idle}"`);
-  if (max !== undefined && !(Number.isInteger(Number(max)) && Number(max) > 0)) throw new UsageError(`--max-events expects a positive integer, found "${max}"`);
+  if (idle !== undefined && !(Number(idle) > 0 && Number(idle) <= MAX_IDLE_SECONDS)) {
+    throw new UsageError(`--exit-when-idle expects seconds > 0 and at most ${MAX_IDLE_SECONDS.toLocaleString('en-US')} (a year), found "${idle}"; leave it out to wait for events without a limit`);
+  }
+  const maxEvents = max === undefined ? undefined : wholeNumber('--max-events', max, Number.MAX_SAFE_INTEGER, 'events to process before stopping');
   if (late !== undefined && late !== 'drop' && late !== 'fail') throw new UsageError(`--late expects drop or fail, found "${late}"`);
   return {
     exitWhenIdleMs: idle === undefined ? undefined : Number(idle) * 1000,
-    maxEvents: max === undefined ? undefined : Number(max),
+    maxEvents,
     lateness: late as 'drop' | 'fail' | undefined,
   };
 }
@@ -331,11 +348,13 @@ function liveSettings(values: RunValues, mode: Mode): { exitWhenIdleMs?: number;
  * node binds the graph's only source (the graph is read once to find it).
  */
 function commandLineBindings(file: string, values: RunValues, sets: Record<string, string>, mode: Mode): Record<string, Record<string, unknown>> {
-  const bind: Record<string, Record<string, unknown>> = {};
+  // No prototypes: `--bind __proto__.x=1` must not reach Object.prototype; the compiler rejects
+  // such ids and keys like any unknown one.
+  const bind: Record<string, Record<string, unknown>> = Object.create(null);
   for (const item of values.bind ?? []) {
     const m = /^([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(item);
     if (!m) throw new UsageError(`--bind expects node.key=value (e.g. --bind bars.stream=btc-1h), found "${item}"`);
-    (bind[m[1]] ??= {})[m[2]] = parseSetValue(m[3]);
+    (bind[m[1]] ??= Object.create(null))[m[2]] = parseSetValue(m[3]);
   }
   for (const item of values.data ?? []) {
     const eq = item.indexOf('=');
@@ -527,6 +546,9 @@ function schemaCommand(argv: string[]): number {
   return OK;
 }
 
+/** Above this, pacing is moot: Redis takes a few hundred thousand entries per second at best. */
+const MAX_RATE = 1_000_000;
+
 /** `hean publish FILE --stream KEY`: a candle file's events into a Redis stream, ids = event times. */
 async function publishCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -555,9 +577,10 @@ async function publishCommand(argv: string[]): Promise<number> {
     throw new UsageError((e as Error).message);
   }
   const rate = values.rate === undefined ? undefined : Number(values.rate);
-  if (rate !== undefined && !(rate > 0)) throw new UsageError(`--rate expects events per second > 0, found "${values.rate}"`);
-  const maxlen = values.maxlen === undefined ? undefined : Number(values.maxlen);
-  if (maxlen !== undefined && !(Number.isInteger(maxlen) && maxlen > 0)) throw new UsageError(`--maxlen expects a positive integer, found "${values.maxlen}"`);
+  if (rate !== undefined && !(rate > 0 && rate <= MAX_RATE)) {
+    throw new UsageError(`--rate expects events per second > 0 and at most ${MAX_RATE.toLocaleString('en-US')}, found "${values.rate}"; leave it out to publish as fast as Redis takes them`);
+  }
+  const maxlen = values.maxlen === undefined ? undefined : wholeNumber('--maxlen', values.maxlen, Number.MAX_SAFE_INTEGER, 'about how many entries the stream keeps');
   const symbol = values.symbol ?? /^([a-z0-9]+)_/i.exec(name)?.[1]?.toUpperCase() ?? '';
 
   const { readCandleCsv } = await import('../adapters/file/readCandleCsv.js');
@@ -627,25 +650,34 @@ async function dataCommand(argv: string[]): Promise<number> {
   }
   if (to <= from) throw new UsageError(`--to (${values.to}) must be after --from (${values.from})`);
   const dir = resolve(values.dir ?? process.env.HEAN_DATA_DIR ?? userDataDir());
-  const { downloadCandles, parseTimeframe } = await import('../data/downloadCandles.js');
+  const { downloadCandles, parseTimeframe, normaliseSymbol, ExchangeRejection } = await import('../data/downloadCandles.js');
   try {
+    normaliseSymbol(symbol);
     parseTimeframe(timeframe);
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
   const progress = progressBar(`${symbol} ${timeframe}`);
-  const result = await downloadCandles({
-    exchange: 'binance',
-    symbol,
-    timeframe,
-    from,
-    to,
-    dir,
-    out: values.out,
-    baseUrl: process.env.HEAN_BINANCE_URL,
-    onProgress: progress,
-  });
-  progress.finish();
+  let result;
+  try {
+    result = await downloadCandles({
+      exchange: 'binance',
+      symbol,
+      timeframe,
+      from,
+      to,
+      dir,
+      out: values.out,
+      baseUrl: process.env.HEAN_BINANCE_URL,
+      onProgress: progress,
+    });
+  } catch (e) {
+    // HTTP 400: the exchange says the symbol, timeframe or dates given are wrong.
+    if (e instanceof ExchangeRejection && e.status === 400) throw new UsageError(e.message);
+    throw e;
+  } finally {
+    progress.finish();
+  }
   const missing = result.gaps.reduce((s: number, g: { missingBars: number }) => s + g.missingBars, 0);
   console.log(`${result.file}: ${result.rows.toLocaleString('en-US')} bars${result.resumedFrom !== undefined ? ` (resumed from ${new Date(result.resumedFrom).toISOString()})` : ''}`);
   console.log(result.gaps.length ? `${result.gaps.length} gaps, ${missing} missing bars (kept as gaps):` : 'no gaps');

@@ -23,6 +23,7 @@ export function summaryJson(result: RunResult): Record<string, unknown> {
     mode: result.mode,
     sources,
     pulses: result.pulses,
+    events: result.events,
     ...(result.live ? { lateEvents: result.live.late, stopped: result.live.stopped } : {}),
     outputs: result.outputs,
     warnings: result.warnings.map((w) => `${w.node}: ${w.code}: ${w.message}`),
@@ -49,6 +50,9 @@ export function tradesCsv(trades: readonly Trade[]): string {
 }
 
 const num = (v: number, digits = 2) => (Number.isFinite(v) ? v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : v === Infinity ? '∞' : 'n/a');
+/** A percentage; n/a without the unit. */
+const pct = (v: number) => (Number.isFinite(v) ? `${num(v)} %` : num(v));
+const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 const day = (ms: number) => iso(ms).slice(0, 16).replace('T', ' ');
 
 const STOPPED = { ended: 'every feed ended', idle: 'no event within --exit-when-idle', 'max-events': '--max-events reached', signal: 'stopped by a signal (events received were processed)' };
@@ -76,8 +80,20 @@ export function summaryText(result: RunResult): string {
       lines.push(`pulses ${p.wire}: ${p.delivered} delivered, ${p.superseded} superseded by a later ${p.type} before the next event (the latest wins)${p.undelivered ? `, ${p.undelivered} after the last event` : ''}`);
     }
   }
-  lines.push(`warm-up: ${Math.max(0, ...result.graph.nodes.map((n) => n.warmup))} bars`);
-  for (const [id, report] of Object.entries(brokerReports(result))) {
+  lines.push(`warm-up: ${plural(Math.max(0, ...result.graph.nodes.map((n) => n.warmup)), 'bar')}`);
+  const brokers = Object.entries(brokerReports(result));
+  if (!brokers.length) {
+    // No broker to report on: show that the run did something, and where its rows went.
+    const infos = Object.values(result.sources) as Record<string, any>[];
+    const firsts = infos.map((i) => i.firstOpenTime).filter((t) => typeof t === 'number');
+    const lasts = infos.map((i) => i.lastOpenTime).filter((t) => typeof t === 'number');
+    const range = firsts.length && lasts.length ? `, ${day(Math.min(...firsts))} .. ${day(Math.max(...lasts))} UTC` : '';
+    lines.push('', `run: ${plural(result.events, 'event')} processed${range}`);
+    const outputs = Object.entries(result.outputs);
+    for (const [id, what] of outputs) lines.push(`  sink ${id}: wrote ${what}`);
+    if (!outputs.length) lines.push('  (no broker and no sink: nothing was recorded)');
+  }
+  for (const [id, report] of brokers) {
     const m = report.metrics;
     const open = m.trades - m.closedTrades;
     const rows: [string, string][] = [
@@ -85,17 +101,17 @@ export function summaryText(result: RunResult): string {
       ['trades', `${m.trades}${open ? ` (${open} open)` : ''}`],
       ['initial cash', num(m.initialCash)],
       ['final equity', num(m.finalEquity)],
-      ['total return', `${num(m.totalReturnPct)} %`],
-      ['CAGR', `${num(m.cagrPct)} %`],
-      ['volatility (ann.)', `${num(m.volatilityPct)} %`],
+      ['total return', pct(m.totalReturnPct)],
+      ['CAGR', pct(m.cagrPct)],
+      ['volatility (ann.)', pct(m.volatilityPct)],
       ['Sharpe', num(m.sharpe)],
       ['Sortino', num(m.sortino)],
-      ['max drawdown', `${num(m.maxDrawdownPct)} %`],
+      ['max drawdown', pct(m.maxDrawdownPct)],
       ['Calmar', num(m.calmar)],
-      ['win rate', `${num(m.winRatePct)} %`],
+      ['win rate', pct(m.winRatePct)],
       ['profit factor', num(m.profitFactor)],
       ['average trade', num(m.avgTradePnl)],
-      ['exposure', `${num(m.exposurePct)} %`],
+      ['exposure', pct(m.exposurePct)],
       ['fees paid', num(m.feesPaid)],
     ];
     lines.push('', m.bars ? `broker ${id}: ${day(m.startTime)} .. ${day(m.endTime)} UTC` : `broker ${id}: no market events`);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { dataFile } from '../testing/dataFile.js';
-import { defaultCandleFileName, downloadCandles, parseTimeframe } from './downloadCandles.js';
+import { defaultCandleFileName, downloadCandles, ExchangeRejection, parseTimeframe } from './downloadCandles.js';
 
 const SOURCE = 'btcusdt_1h_binance_2017-08_2024-04.csv.gz';
 const HOUR = 3_600_000;
@@ -231,6 +231,33 @@ describe('downloadCandles against a local server serving the real BTCUSDT 1h fil
     );
     assert.equal(server.count(), 1, '4xx is not retried');
     assert.deepEqual(readdirSync(dir), []);
+  });
+
+  test('an invalid symbol is an ExchangeRejection with status 400 (a usage error for the CLI) that says to check the symbol', async () => {
+    const server = await startServer();
+    const dir = tempDir();
+    await assert.rejects(downloadCandles({ ...base, symbol: 'BTCUSDX', from: FROM, to: TO, dir, baseUrl: server.url }), (e: Error) => {
+      assert.ok(e instanceof ExchangeRejection, `expected an ExchangeRejection, got ${e.name}`);
+      assert.equal(e.status, 400);
+      assert.match(e.message, /Invalid symbol\. \(code -1121\); "BTCUSDX" is not a Binance spot symbol: check its spelling/);
+      return true;
+    });
+  });
+
+  test('failing before the first bar: the message names no .partial (none is left) and says to run again', async () => {
+    const failing = await startServer((_n, _req, res) => {
+      res.writeHead(503, { 'content-type': 'text/plain' });
+      res.end('down for maintenance');
+      return true;
+    });
+    const dir = tempDir();
+    await assert.rejects(downloadCandles({ ...base, from: FROM, to: TO, dir, baseUrl: failing.url }), (e: Error) => {
+      assert.match(e.message, /failed 5 times \(last: HTTP 503/);
+      assert.ok(!e.message.includes('.partial'), e.message);
+      assert.match(e.message, /No bar was saved; run the same command again once the exchange answers\.$/);
+      return true;
+    });
+    assert.deepEqual(readdirSync(dir), [], 'nothing left behind');
   });
 
   test('an output path without .gz is written as plain CSV', async () => {

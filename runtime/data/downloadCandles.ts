@@ -91,7 +91,7 @@ function checkRange(from: number, to: number): void {
   if (to <= from) throw new Error(`download range is empty: to (${new Date(to).toISOString()}) must be after from (${new Date(from).toISOString()})`);
 }
 
-function normaliseSymbol(symbol: string): string {
+export function normaliseSymbol(symbol: string): string {
   const s = symbol.trim().toUpperCase();
   if (!/^[A-Z0-9]{2,30}$/.test(s)) throw new Error(`symbol "${symbol}" is not a Binance spot symbol; expected letters and digits only, such as BTCUSDT (not BTC/USDT)`);
   return s;
@@ -105,7 +105,19 @@ function displayUrl(url: URL): string {
   return u.href;
 }
 
-class FatalHttpError extends Error {}
+/**
+ * The exchange refused the request (an HTTP 4xx other than 429). `status` 400 means the request's
+ * own values are wrong, and those come from the user (symbol, timeframe, dates): a usage error.
+ */
+export class ExchangeRejection extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+    this.name = 'ExchangeRejection';
+  }
+}
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -250,19 +262,23 @@ export async function downloadCandles(options: DownloadOptions): Promise<Downloa
           const retryAfter = Number(res.headers.get('retry-after'));
           if (res.headers.get('retry-after') !== null && Number.isFinite(retryAfter) && retryAfter >= 0) wait = retryAfter * 1000;
         } else {
-          throw new FatalHttpError(`Binance rejected GET ${shown}: ${problem}`);
+          const hint = /\(code -1121\)/.test(problem) ? `; "${symbol}" is not a Binance spot symbol: check its spelling (e.g. BTCUSDT, ETHBTC)` : '';
+          throw new ExchangeRejection(`Binance rejected GET ${shown}: ${problem}${hint}`, res.status);
         }
       } catch (e) {
-        if (e instanceof FatalHttpError) throw e;
+        if (e instanceof ExchangeRejection) throw e;
         if (e instanceof BadPageError) throw e;
         lastProblem = networkProblem(e);
       }
       if (attempt < MAX_TRIES) await sleep(wait);
     }
+    // A partial without bars is removed on the way out (nothing to resume), so only name one that stays.
     const saved = state?.rows ?? 0;
     throw new Error(
       `download failed: GET ${shown} failed ${MAX_TRIES} times (last: ${lastProblem}). ` +
-        `${saved.toLocaleString('en-US')} bars are saved in ${partial}; re-running the same command resumes from there.`,
+        (saved > 0
+          ? `${saved.toLocaleString('en-US')} bars are saved in ${partial}; re-running the same command resumes from there.`
+          : 'No bar was saved; run the same command again once the exchange answers.'),
     );
   }
 

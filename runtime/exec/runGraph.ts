@@ -109,6 +109,7 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
 
     // Kernels are created once the history is known, so they can size their buffers.
     const events = new Map(sourceNodes.map((node, i) => [node.id, loaded[i]?.t.length ?? 0]));
+    if (!isLive) warnWarmupBeyondData(graph, sourceNodes, loaded, io);
     for (const node of graph.nodes) {
       if (node.isSource) continue;
       const ctx: NodeContext = {
@@ -172,6 +173,49 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
     live: liveStats && { late: liveStats.late, stopped: liveStats.stopped },
     timings,
   };
+}
+
+/**
+ * A node whose warm-up is at least the events of its timeline never produces a value, and a
+ * backtest of it ends with 0 trades that look like a result. Each such node whose inputs do
+ * produce values (the cause, not what follows from it) gets a warning.
+ */
+function warnWarmupBeyondData(graph: CompiledGraph, sourceNodes: CompiledNode[], loaded: SourceData[], io: (node: string) => AdapterIO): void {
+  const times = new Map(sourceNodes.map((node, i) => [node.id, loaded[i].t]));
+  const counted = new Map<string, number>();
+  const eventsOf = (domain: string[]): number => {
+    const key = domain.join(',');
+    let n = counted.get(key);
+    if (n === undefined) counted.set(key, (n = distinctTimes(domain.map((id) => times.get(id) ?? new Float64Array(0)))));
+    return n;
+  };
+  const silent = new Set<string>();
+  for (const node of graph.nodes) {
+    if (node.isSource) continue;
+    const n = eventsOf(node.domain);
+    if (n === 0 || node.warmup < n) continue;
+    silent.add(node.id);
+    if (node.inputs.some((input) => input.wires.some((w) => silent.has(w.node)))) continue;
+    const fmt = (x: number) => x.toLocaleString('en-US');
+    io(node.id).warn(
+      'run/warmup-exceeds-data',
+      `${node.kind} "${node.id}" needs ${fmt(node.warmup)} bar${node.warmup === 1 ? '' : 's'} of warm-up (counting its inputs'), but the data has ${fmt(n)}: it never produces a value, nor does anything that waits for it. Use shorter periods or more data`,
+    );
+  }
+}
+
+/** Distinct values across sorted arrays (a node's timeline over several sources). */
+function distinctTimes(arrays: Float64Array[]): number {
+  if (arrays.length === 1) return arrays[0].length;
+  const heads = arrays.map(() => 0);
+  let count = 0;
+  for (;;) {
+    let next = Infinity;
+    for (let a = 0; a < arrays.length; a++) if (heads[a] < arrays[a].length && arrays[a][heads[a]] < next) next = arrays[a][heads[a]];
+    if (next === Infinity) return count;
+    count++;
+    for (let a = 0; a < arrays.length; a++) if (heads[a] < arrays[a].length && arrays[a][heads[a]] === next) heads[a]++;
+  }
 }
 
 function adapterOf<A extends SourceAdapter | SinkAdapter>(list: readonly A[], node: CompiledNode): A {

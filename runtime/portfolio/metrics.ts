@@ -177,6 +177,20 @@ function assemble(p: Parts): Metrics {
   };
 }
 
+/** Metrics that stay meaningful when the equity is not (NaN or infinite): counts, times, the inputs. */
+const COUNTS_AND_TIMES = new Set<keyof Metrics>(['bars', 'trades', 'closedTrades', 'initialCash', 'periodsPerYear', 'startTime', 'endTime']);
+
+/**
+ * The metrics with every value derived from equity or trades set to NaN (n/a): for a run whose
+ * equity left the range of doubles, where a win rate or a drawdown computed from the remaining
+ * finite numbers would look valid and mean nothing.
+ */
+export function withoutMoney(metrics: Metrics): Metrics {
+  const out = { ...metrics };
+  for (const key of Object.keys(out) as (keyof Metrics)[]) if (!COUNTS_AND_TIMES.has(key)) out[key] = NaN;
+  return out;
+}
+
 /** Bar spacing assumed when there are fewer than two bars (or the median spacing is 0). */
 const DEFAULT_SPACING = 3600_000;
 

@@ -1,6 +1,6 @@
 import type { Kernel } from '../defineNode.js';
 import type { Candles } from '../ports.js';
-import { MetricsAccumulator, type Metrics, type Trade } from './metrics.js';
+import { MetricsAccumulator, withoutMoney, type Metrics, type Trade } from './metrics.js';
 
 /**
  * The simulated broker (`sink.broker` declares it; README "The simulated broker" gives the fill
@@ -119,6 +119,8 @@ export class SimulatedBroker implements Kernel<BrokerInputs, BrokerOutputs> {
   private ordersReceived = 0;
   private fills = 0;
   private ruined = false;
+  /** Equity became NaN or infinite (amounts beyond double range): metrics from money are n/a. */
+  private overflowed = false;
   // Orders waiting for their fill bar, in decision order: a ring, since each bar decides at most
   // one order and it fills within `delay` bars.
   private readonly dueBar: Float64Array;
@@ -189,7 +191,8 @@ export class SimulatedBroker implements Kernel<BrokerInputs, BrokerOutputs> {
         qty = money[QTY];
       }
       const e = cash + qty * close[i];
-      if (e <= 0 && !this.ruined) this.ruin(e, t[i]);
+      // e <= 0: ruin; NaN or Infinity (amounts beyond double range): the money is meaningless
+      if (!(e > 0 && e < Infinity) && !this.ruined) this.ruin(e, t[i]);
       equityOut[i] = e;
       positionOut[i] = qty;
       b++;
@@ -231,7 +234,17 @@ export class SimulatedBroker implements Kernel<BrokerInputs, BrokerOutputs> {
 
   private ruin(equity: number, time: number): void {
     this.ruined = true;
-    this.warn('broker/ruin', `equity fell to ${equity.toFixed(2)} at ${new Date(time).toISOString()}; the broker stops trading`);
+    if (equity <= 0) {
+      this.warn('broker/ruin', `equity fell to ${equity.toFixed(2)} at ${new Date(time).toISOString()}; the broker stops trading`);
+      return;
+    }
+    this.overflowed = true;
+    const money = this.money;
+    this.warn(
+      'broker/non-finite-equity',
+      `equity became ${equity} at ${new Date(time).toISOString()} (cash ${money[CASH]}, position ${money[QTY]}): the amounts left the range of double precision; ` +
+        'the broker stops trading and every metric derived from equity or trades is n/a. Start with less cash (cash: 10000)',
+    );
   }
 
   /** Move to `target` fraction of equity at reference price `price`. */
@@ -316,14 +329,19 @@ export class SimulatedBroker implements Kernel<BrokerInputs, BrokerOutputs> {
   /** Equity, position, cash and metrics so far: callable at any time (between steps). */
   snapshot(): BrokerSnapshot {
     const money = this.money;
-    return { equity: money[LAST_EQUITY], position: money[QTY], cash: money[CASH], metrics: this.metrics.snapshot(this.openTrades()) };
+    return { equity: money[LAST_EQUITY], position: money[QTY], cash: money[CASH], metrics: this.metricsNow(this.openTrades()) };
+  }
+
+  private metricsNow(open: readonly Trade[]): Metrics {
+    const metrics = this.metrics.snapshot(open);
+    return this.overflowed ? withoutMoney(metrics) : metrics;
   }
 
   report(): BrokerReport {
     const open = this.openTrades();
     const trades = this.trades.list();
     for (const t of open) trades.push(t);
-    const metrics = this.metrics.snapshot(open);
+    const metrics = this.metricsNow(open);
     const tail = { ordersReceived: this.ordersReceived, fills: this.fills, unfilledOrders: this.queued, ruined: this.ruined };
     const h = this.bounded;
     if (h === null) {

@@ -1,10 +1,11 @@
-import { formatDuration, type DataIssueKind, type Gap } from '../adapters/file/readCandleCsv.js';
+import { TIMEFRAME_EVIDENCE, formatDuration, impossibleCandle, timeframeContradiction, type DataIssueKind, type Gap } from '../adapters/file/readCandleCsv.js';
 import type { CandleSpec } from './sourceSpec.js';
 
 /**
  * The checks of the CSV reader (readCandleCsv.ts, which inlines them for speed), for candles
  * that arrive one by one from a stream or a memory feed: NaN, non-positive prices, negative
- * volume, duplicate or out-of-order times, spacing that contradicts the timeframe, gaps.
+ * volume, impossible candles (high < low, open or close outside low..high), duplicate or
+ * out-of-order times, spacing that contradicts the timeframe, gaps.
  */
 export class CandleChecker {
   readonly gaps: Gap[] = [];
@@ -12,6 +13,9 @@ export class CandleChecker {
   private previous = NaN;
   private previousAt: string | number = '';
   private kept = NaN;
+  /** The first spacings, to judge the declared timeframe (see TIMEFRAME_EVIDENCE). */
+  private readonly spacings = new Float64Array(TIMEFRAME_EVIDENCE);
+  private spacingsSeen = 0;
   private readonly start: number;
   private readonly end: number;
 
@@ -38,6 +42,7 @@ export class CandleChecker {
       return this.bad(at, 'non-positive-price', `${which} is ${{ open, high, low, close }[which]}; expected prices (open, high, low, close) > 0`, 'Fix or remove the event');
     }
     if (volume < 0) return this.bad(at, 'negative-volume', `volume is ${volume}; expected volume >= 0 (zero is valid)`, 'Fix or remove the event');
+    if (!(low <= high && open >= low && open <= high && close >= low && close <= high)) return this.bad(at, 'impossible-candle', impossibleCandle(open, high, low, close), 'Fix or remove the event');
     const iso = (ms: number) => new Date(ms).toISOString();
     if (time <= this.previous) {
       return time === this.previous
@@ -51,6 +56,11 @@ export class CandleChecker {
         throw new Error(
           `${this.source} ${at}: candles are ${formatDuration(d)} apart (${iso(this.previous)} at ${this.source} ${this.previousAt}, ${iso(time)}), ${d < tf ? 'closer than' : 'not a multiple of'} the ${formatDuration(tf)} timeframe; expected candles ${formatDuration(tf)} apart (or a multiple, at gaps). Bind the source to a feed of ${this.spec.timeframe} candles, or change its timeframe param`,
         );
+      }
+      if (this.spacingsSeen < TIMEFRAME_EVIDENCE) {
+        this.spacings[this.spacingsSeen++] = d;
+        const contradiction = this.spacingsSeen === TIMEFRAME_EVIDENCE ? timeframeContradiction(this.spacings, tf) : '';
+        if (contradiction) throw new Error(`${this.source} ${at}: declared timeframe ${this.spec.timeframe}, but ${contradiction}; or bind the source to a feed of ${this.spec.timeframe} candles`);
       }
     }
     this.previous = time;

@@ -297,6 +297,9 @@ const BAD_CASES: BadCase[] = [
   { name: 'zero price', row: '1704074400000,0,103.5,101.25,102.5,10.25', kind: 'non-positive-price', includes: ['open is 0', '> 0'] },
   { name: 'negative price', row: '1704074400000,102,103.5,-101.25,102.5,10.25', kind: 'non-positive-price', includes: ['low is -101.25'] },
   { name: 'negative volume', row: '1704074400000,102,103.5,101.25,102.5,-0.5', kind: 'negative-volume', includes: ['volume is -0.5', 'zero is valid'] },
+  { name: 'high below low', row: '1704074400000,102,101.25,103.5,102.5,10.25', kind: 'impossible-candle', includes: ['impossible candle: high 101.25 is below low 103.5', 'expected low <= open, close <= high'] },
+  { name: 'open above high', row: '1704074400000,104,103.5,101.25,102.5,10.25', kind: 'impossible-candle', includes: ['open 104 is outside low..high (101.25..103.5)'] },
+  { name: 'close below low', row: '1704074400000,102,103.5,101.25,101,10.25', kind: 'impossible-candle', includes: ['close 101 is outside low..high (101.25..103.5)'] },
   {
     name: 'duplicate time',
     row: '1704070800000,102,103.5,101.25,102.5,10.25',
@@ -407,6 +410,34 @@ describe('readCandleCsv: file-level errors', () => {
     assert.equal(d.gaps.length, 0);
     assert.equal(d.time[0], ms('2024-12-31T00:00:00Z'));
     assert.equal(d.time[d.rows - 1], ms('2026-02-19T21:55:00Z'));
+  });
+
+  it('1h data declared 1m is a timeframe error (not 58,418 gaps), whatever the policy', async () => {
+    const path = dataFile(REAL_1H);
+    for (const onBadRow of ['error', 'skip'] as const) {
+      await rejectsWith(readCandleCsv(path, { timeframeMs: 60_000, onBadRow }), {
+        file: path,
+        line: 22, // the 20th spacing: rows 2..22
+        kind: 'timeframe',
+        includes: ['declared timeframe 1m, but candles are 1h apart', 'never 1m', 'timeframe: 1h'],
+      });
+    }
+    // 1h data declared 30m: every spacing is 2 timeframes
+    await rejectsWith(readCandleCsv(path, { timeframeMs: H / 2 }), { file: path, line: 22, kind: 'timeframe', includes: ['declared timeframe 30m', 'timeframe: 1h'] });
+  });
+
+  it('data with gaps passes the timeframe check as long as one of the first 20 spacings is one timeframe', async () => {
+    const t0 = ms('2024-01-01T00:00:00Z');
+    // 21 rows: one spacing of 1h, then 19 of 2h (a gap each)
+    const times = [t0, t0 + H];
+    while (times.length < 21) times.push(times[times.length - 1] + 2 * H);
+    const path = temp([HEADER, ...times.map((t) => `${t},1,2,1,2,0`)].join('\n') + '\n');
+    const d = await readCandleCsv(path, { timeframeMs: H });
+    assert.equal(d.rows, 21);
+    assert.equal(d.gaps.length, 19);
+    // the same spacings without the single 1h one: none of the first 20 is one timeframe
+    const sparse = temp([HEADER, ...[t0, ...times.slice(1).map((t) => t + H)].map((t) => `${t},1,2,1,2,0`)].join('\n') + '\n');
+    await rejectsWith(readCandleCsv(sparse, { timeframeMs: H }), { file: sparse, line: 22, kind: 'timeframe', includes: ['candles are 2h apart', 'the smallest is 2h'] });
   });
 
   it('a spacing that is not a multiple of the timeframe is a timeframe error', async () => {
