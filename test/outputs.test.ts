@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { OutputError, OutputGuard, withVariant } from '../runtime/adapters/outputGuard.js';
 import { projectRoot } from '../runtime/testing/dataFile.js';
 
-const bars = 'time,open,high,low,close,volume\n' + Array.from({ length: 60 }, (_, i) => `${1502942400000 + i * 3_600_000},${100 + i},${102 + i},${99 + i},${101 + (i % 7)},5`).join('\n') + '\n';
+const bars = 'time,open,high,low,close,volume\n' + Array.from({ length: 60 }, (_, i) => `${1502942400000 + i * 3_600_000},${100 + i},${102 + i},${99 + i},${100 + i + (i % 3)},5`).join('\n') + '\n';
 
 /** A scratch directory with bars.csv and a graph recording the close into `out` (as written in the graph). */
 function scratch(out: string, extra = ''): string {

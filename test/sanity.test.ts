@@ -194,14 +194,14 @@ nodes:
 modes:
   backtest:
     bars: { file: btcusdt_1h_binance_2017-08_2024-04.csv.gz }
-    out: { file: ${JSON.stringify(out)} }
+    out: { file: recorded.csv }
 `,
   );
-  const r = hean(['run', graph]);
+  const r = hean(['run', graph, '--out-dir', tmp]);
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /^run: 58,419 events processed, 2017-08-17 04:00 \.\. 2024-04-21 14:00 UTC$/m);
   assert.ok(r.out.includes(`  sink out: wrote ${out} (58,419 rows, csv)`), r.out);
-  assert.equal(JSON.parse(hean(['run', graph, '--json']).out).events, 58_419);
+  assert.equal(JSON.parse(hean(['run', graph, '--json', '--out-dir', tmp, '--overwrite']).out).events, 58_419);
 });
 
 test('data download: a symbol the exchange calls invalid, or one that cannot be a symbol, is a usage error (exit 2)', async () => {
