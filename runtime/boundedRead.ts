@@ -58,12 +58,15 @@ function whatItIs(st: Stats): string | undefined {
   if (st.isBlockDevice()) return 'a block device';
   if (st.isFIFO()) return 'a named pipe (FIFO)';
   if (st.isSocket()) return 'a socket';
-  return 'not a regular file';
+  return 'a special file';
 }
 
-function check(path: string, st: Stats, rules: ReadRules): void {
+function checkKind(path: string, st: Stats, rules: ReadRules): void {
   const what = whatItIs(st);
   if (what) throw new FileRefusedError(path, 'not-a-file', `is ${what}, not a regular file; expected ${rules.expected}. Only regular files are read (a device or pipe may never end)`);
+}
+
+function checkSize(path: string, st: Stats, rules: ReadRules): void {
   if (st.size > rules.maxBytes) {
     throw new FileRefusedError(path, 'too-large', `is ${st.size.toLocaleString('en-US')} bytes, over the ${formatBytes(rules.maxBytes)} (${rules.maxBytes.toLocaleString('en-US')} bytes) limit for ${rules.expected}; ${rules.tooLargeHint}`);
   }
@@ -79,16 +82,19 @@ const SYSTEM_DIRS = /^\/(proc|sys)(\/|$)/;
  * more. Errors from the file system (ENOENT, EACCES) are thrown as they are.
  */
 export function readBounded(path: string, rules: ReadRules): Buffer {
-  check(path, statSync(path), rules);
+  const first = statSync(path);
+  checkKind(path, first, rules);
   const real = realpathSync(path);
   if (SYSTEM_DIRS.test(real)) {
     throw new FileRefusedError(path, 'system-file', `is a kernel file${real === path ? '' : ` (${real})`} under /${SYSTEM_DIRS.exec(real)![1]}, not ${rules.expected}; such files are never read`);
   }
+  checkSize(path, first, rules);
   // O_NONBLOCK: should the path become a pipe after the check, opening it does not wait for a writer.
   const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   try {
     const st = fstatSync(fd);
-    check(path, st, rules);
+    checkKind(path, st, rules);
+    checkSize(path, st, rules);
     const buf = Buffer.allocUnsafe(st.size);
     let off = 0;
     while (off < st.size) {
