@@ -2,6 +2,8 @@
  * Compiler diagnostics: every problem of a graph, collected (never just the first), each with
  * its position, printed as `file:line:col severity code path: message`.
  */
+import { QUOTE_MAX, clipText, printable, quoteText } from './quoteText.js';
+
 export type Severity = 'error' | 'warning';
 
 export interface Diagnostic {
@@ -25,15 +27,8 @@ export interface Diagnostic {
  */
 export function formatDiagnostic(d: Diagnostic): string {
   const hint = d.hint ? `; ${d.hint}` : '';
-  return printable(`${d.file}:${d.line}:${d.col} ${d.severity} ${d.code} ${d.path || '.'}: ${d.message}${hint}`);
-}
-
-function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => {
-    const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-    return named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
-  });
+  // The path is made of keys from the file: shown cut short, as other quoted file content.
+  return printable(`${d.file}:${d.line}:${d.col} ${d.severity} ${d.code} ${d.path ? clipText(d.path, 2 * QUOTE_MAX) : '.'}: ${d.message}${hint}`);
 }
 
 export function sortDiagnostics(list: Diagnostic[]): Diagnostic[] {
@@ -96,7 +91,7 @@ export function didYouMean(found: string, candidates: Iterable<string>): string 
 }
 
 export function quote(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') return quoteText(value);
   if (value === null || value === undefined) return String(value);
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a map';

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type { Diagnostic } from '../runtime/diagnostics.js';
 import { hasErrors } from '../runtime/diagnostics.js';
 import type { CompiledGraph } from '../runtime/graph/compileGraph.js';
@@ -24,17 +23,12 @@ export interface Drawing {
  * its problems marked and listed; only a file that cannot be read gives no drawing.
  */
 export async function drawGraph(path: string, format: DrawingFormat, set: Record<string, unknown> = {}): Promise<Drawing> {
-  const { graph, diagnostics } = loadGraph(path, { set });
+  const { graph, diagnostics, text } = loadGraph(path, { set });
   let model: VizGraph;
   if (graph && !hasErrors(diagnostics)) {
     model = vizFromCompiled(graph, diagnostics);
   } else {
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch {
-      return { diagnostics, ok: false };
-    }
+    if (text === undefined) return { diagnostics, ok: false };
     model = vizFromSource(text, diagnostics[0]?.file ?? path, defaultRegistry, diagnostics, set);
   }
   const layout = await layoutGraph(model);

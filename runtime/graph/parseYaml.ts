@@ -1,5 +1,6 @@
-import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node as YamlNode, type YAMLError } from 'yaml';
+import { Composer, Lexer, LineCounter, Parser, YAMLParseError, isAlias, isMap, isScalar, isSeq, visit, type CST, type Document, type Node as YamlNode, type YAMLError } from 'yaml';
 import type { Diagnostic } from '../diagnostics.js';
+import { QUOTE_MAX, clipText, quoteText } from '../quoteText.js';
 
 /** A position in the source text, 1-based. */
 export interface Position {
@@ -21,8 +22,38 @@ export interface ParsedYaml {
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 /** Bound on converted nodes so that alias chains ("billion laughs") cannot blow up memory. */
 const MAX_NODES = 100_000;
-/** Bound on nesting, so that self-referring aliases and pathological input stop early. */
+/**
+ * Bound on nesting, so that self-referring aliases and pathological input stop early: checked
+ * while the text is parsed (the yaml package recurses once per level and overflows the stack at
+ * a few thousand) and again while aliases are expanded. A graph needs 4 or 5 levels.
+ */
 const MAX_DEPTH = 64;
+
+/**
+ * The document of `text`, or the offset of the first collection nested deeper than MAX_DEPTH.
+ * Tokens go to the parser one by one and its stack (the document, the open collections and at
+ * most one scalar) is checked after each, so it never holds more than a few levels too many.
+ */
+function parseOne(text: string, lineCounter: LineCounter): Document.Parsed | { tooDeepAt: number } {
+  const parser = new Parser(lineCounter.addNewLine);
+  lineCounter.addNewLine(0);
+  const tokens: CST.Token[] = [];
+  for (const lexeme of new Lexer().lex(text)) {
+    for (const token of parser.next(lexeme)) tokens.push(token);
+    if (parser.stack.length > MAX_DEPTH + 2) return { tooDeepAt: (parser.stack[MAX_DEPTH + 1] as { offset: number }).offset };
+  }
+  for (const token of parser.end()) tokens.push(token);
+  // As yaml's parseDocument, token by token: the first document, an error for a second one.
+  let doc: Document.Parsed | undefined;
+  for (const next of new Composer({ uniqueKeys: false, strict: true }).compose(tokens, true, text.length)) {
+    if (doc) {
+      doc.errors.push(new YAMLParseError([next.range[0], next.range[1]], 'MULTIPLE_DOCS', 'Source contains multiple documents'));
+      break;
+    }
+    doc = next;
+  }
+  return doc!;
+}
 
 export function pointerJoin(base: string, key: string | number): string {
   return `${base}/${String(key).replace(/~/g, '~0').replace(/\//g, '~1')}`;
@@ -43,7 +74,7 @@ export function pointerToPath(pointer: string): string {
  */
 export function parseYaml(text: string, file: string): ParsedYaml {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: true });
+  const parsed = parseOne(text, lineCounter);
   const diagnostics: Diagnostic[] = [];
   const valueAt = new Map<string, Position>();
   const keyAt = new Map<string, Position>();
@@ -54,9 +85,16 @@ export function parseYaml(text: string, file: string): ParsedYaml {
   const report = (pos: Position, code: string, pointer: string, message: string, hint?: string) =>
     diagnostics.push({ file, ...pos, severity: 'error', code, path: pointerToPath(pointer), message, hint });
 
+  if ('tooDeepAt' in parsed) {
+    report(at(parsed.tooDeepAt), 'yaml/too-deep', '', `the document nests more than ${MAX_DEPTH} levels deep (this collection is level ${MAX_DEPTH + 1})`, 'a graph needs a few levels (nodes, a node, its params); remove the extra nesting');
+    valueAt.set('', { line: 1, col: 1 });
+    return { value: null, valueAt, keyAt, diagnostics };
+  }
+  const doc = parsed;
+
   for (const d of syntaxDiagnostics(doc, text, at)) report(d.pos, 'yaml/syntax', '', d.message, d.hint);
   for (const warning of doc.warnings) {
-    diagnostics.push({ file, ...at(warning.pos[0]), severity: 'warning', code: 'yaml/warning', path: '', message: warning.message.split('\n')[0] });
+    diagnostics.push({ file, ...at(warning.pos[0]), severity: 'warning', code: 'yaml/warning', path: '', message: clipText(warning.message.split('\n')[0], 2 * QUOTE_MAX) });
   }
 
   let converted = 0;
@@ -87,7 +125,7 @@ export function parseYaml(text: string, file: string): ParsedYaml {
       if (!resolved.has(node)) resolved.set(node, node.resolve(doc) as YamlNode | undefined);
       const target = resolved.get(node);
       if (!target) {
-        report(at(node.range?.[0]), 'yaml/unknown-alias', pointer, `alias *${node.source} refers to no anchor &${node.source} defined before it`, 'define the anchor (&name) before using the alias (*name)');
+        report(at(node.range?.[0]), 'yaml/unknown-alias', pointer, `alias *${clipText(node.source)} refers to no anchor &${clipText(node.source)} defined before it`, 'define the anchor (&name) before using the alias (*name)');
         return null;
       }
       const outer = aliasAt === undefined;
@@ -114,7 +152,7 @@ export function parseYaml(text: string, file: string): ParsedYaml {
         const keyNode = pair.key as YamlNode | null;
         const keyPos = at(keyNode?.range?.[0] ?? node.range?.[0]);
         if (!isScalar(keyNode) || (typeof keyNode.value !== 'string' && typeof keyNode.value !== 'number')) {
-          const found = !keyNode || (isScalar(keyNode) && keyNode.value == null) ? 'an empty key' : isScalar(keyNode) ? `the key ${String(keyNode.source ?? keyNode.value)} (a ${typeof keyNode.value})` : 'a list or map as a key';
+          const found = !keyNode || (isScalar(keyNode) && keyNode.value == null) ? 'an empty key' : isScalar(keyNode) ? `the key ${clipText(String(keyNode.source ?? keyNode.value))} (a ${typeof keyNode.value})` : 'a list or map as a key';
           report(keyPos, 'yaml/key', pointer, `found ${found}, expected a name`, 'keys are names such as kind, params or a node id; quote them if needed');
           continue;
         }
@@ -131,7 +169,7 @@ export function parseYaml(text: string, file: string): ParsedYaml {
             keyPos,
             isNodeId ? 'graph/duplicate-id' : 'yaml/duplicate-key',
             child,
-            `${isNodeId ? 'node id' : 'key'} "${key}" is defined twice (first at line ${previous.line}:${previous.col})`,
+            `${isNodeId ? 'node id' : 'key'} ${quoteText(key)} is defined twice (first at line ${previous.line}:${previous.col})`,
             isNodeId ? 'give each node a unique id' : 'remove one of them',
           );
           continue;
@@ -205,7 +243,9 @@ function syntaxDiagnostics(doc: Document.Parsed, text: string, at: (offset: numb
   };
   for (const error of doc.errors as YAMLError[]) {
     const offset = Math.max(0, Math.min(error.pos[0], text.length));
-    const original = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+    const full = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+    // yaml's messages can quote the text (a tag, a token): keep them short and printable.
+    const original = clipText(full, 2 * QUOTE_MAX);
     const flow = /^Flow (map|sequence)/.exec(original);
     if (flow) {
       const kind = flow[1] === 'map' ? 'map' : 'seq';
@@ -241,10 +281,10 @@ function syntaxDiagnostics(doc: Document.Parsed, text: string, at: (offset: numb
       case 'BAD_INDENT':
         if (/^All mapping items/.test(original)) {
           const start = skipSpaces(offset);
-          const token = /^[^\s:]{1,40}/.exec(text.slice(start))?.[0];
+          const token = /^[^\s:]{1,40}/.exec(text.slice(start, start + 40))?.[0];
           out.push({
             pos: at(start),
-            message: `found ${token ? `"${token}"` : 'a key'} at column ${at(start).col}, expected it to start at the same column as the other keys of its map`,
+            message: `found ${token ? quoteText(token) : 'a key'} at column ${at(start).col}, expected it to start at the same column as the other keys of its map`,
             hint: 'indent keys of one map by the same number of spaces',
           });
           break;
@@ -252,10 +292,10 @@ function syntaxDiagnostics(doc: Document.Parsed, text: string, at: (offset: numb
         out.push({ pos: at(skipSpaces(offset)), message: original, hint: 'check the indentation around this point' });
         break;
       default: {
-        const token = /^Unexpected [a-z-]+ token in YAML stream: (".*")$/.exec(original);
+        const token = /^Unexpected [a-z-]+ token in YAML stream: (".*")$/.exec(full);
         out.push({
           pos: at(skipSpaces(offset)),
-          message: token ? `found ${token[1].length > 42 ? token[1].slice(0, 40) + '..."' : token[1]} where YAML did not expect it` : original,
+          message: token ? `found ${quoteText(JSON.parse(token[1]) as string, 40)} where YAML did not expect it` : original,
           hint: token && /^"[}\]]"$/.test(token[1]) ? `remove this ${token[1]}, or open the ${token[1] === '"}"' ? 'map' : 'list'} it should close` : 'check indentation, colons, brackets and quotes around this point',
           generic: true,
         });

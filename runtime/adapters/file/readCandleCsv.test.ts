@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { dataFile } from '../../testing/dataFile.js';
-import { DataError, fastDecimal, readCandleCsv, type CandleColumns, type DataIssue } from './readCandleCsv.js';
+import { DATA_MAX_BYTES } from '../../boundedRead.js';
+import { DataError, MAX_LINE_BYTES, fastDecimal, readCandleCsv, type CandleColumns, type DataIssue } from './readCandleCsv.js';
 
 const H = 3_600_000;
 const REAL_1H = 'btcusdt_1h_binance_2017-08_2024-04.csv.gz';
@@ -455,6 +456,99 @@ describe('readCandleCsv: file-level errors', () => {
     const path = temp(`${HEADER}\n`);
     await assert.rejects(readCandleCsv(path, { timeframeMs: 0 }), DataError);
     await assert.rejects(readCandleCsv(path, { timeframeMs: H, onBadRow: 'ignore' as never }), DataError);
+  });
+});
+
+describe('readCandleCsv: hostile files', () => {
+  /** Every message is one line (no raw control character) of bounded length. */
+  function assertPlain(err: DataError, maxLength = 600): void {
+    assert.doesNotMatch(err.message, /[\u0000-\u001f\u007f\u202e]/, err.message);
+    assert.ok(err.message.length <= maxLength, `${err.message.length} characters: ${err.message.slice(0, 300)}`);
+  }
+
+  it('a directory is refused, saying what it is', async () => {
+    const path = join(dir, 'a-directory.csv');
+    mkdirSync(path);
+    const err = await rejectsWith(readCandleCsv(path, { timeframeMs: H }), { file: path, line: 0, kind: 'not-a-file', includes: ['is a directory, not a regular file', 'expected a data file'] });
+    assertPlain(err);
+  });
+
+  it('/proc/self/environ is refused before it is read: nothing of the environment is echoed', async () => {
+    const path = '/proc/self/environ';
+    const err = await rejectsWith(readCandleCsv(path, { timeframeMs: H }), { file: path, line: 0, kind: 'system-file', includes: ['is a kernel file', 'under /proc'] });
+    for (const value of Object.values(process.env)) if (value && value.length >= 6) assert.ok(!err.message.includes(value), 'an environment value is in the message');
+  });
+
+  it('a file over the size limit (1 GiB, here a sparse file) is refused from its size, before reading', async () => {
+    const path = temp('', 'huge.csv');
+    truncateSync(path, DATA_MAX_BYTES + 1);
+    const t0 = performance.now();
+    await rejectsWith(readCandleCsv(path, { timeframeMs: H }), { file: path, line: 0, kind: 'too-large', includes: ['is 1,073,741,825 bytes, over the 1 GiB (1,073,741,824 bytes) limit for a data file', 'split it into smaller files'] });
+    assert.ok(performance.now() - t0 < 1000, 'refused without reading');
+  });
+
+  it('maxBytes bounds a plain file by its size and a .gz file by what it decompresses to', async () => {
+    const text = [HEADER, ...goodRows(40_000)].join('\n') + '\n'; // ~1.9 MB
+    const plain = temp(text, 'big.csv');
+    await rejectsWith(readCandleCsv(plain, { timeframeMs: H, maxBytes: 1 << 20 }), { file: plain, line: 0, kind: 'too-large', includes: ['over the 1 MiB (1,048,576 bytes) limit'] });
+    const gz = temp(gzipSync(text), 'big.csv.gz');
+    await rejectsWith(readCandleCsv(gz, { timeframeMs: H, maxBytes: 1 << 20 }), { file: gz, line: 0, kind: 'too-large', includes: ['decompresses to more than the 1 MiB limit'] });
+    assert.equal((await readCandleCsv(gz, { timeframeMs: H, maxBytes: 4 << 20 })).rows, 40_000);
+  });
+
+  it('a gzip bomb stops at the limit: memory stays bounded', async () => {
+    // 256 MiB of one repeated row, ~250 KB compressed.
+    const row = Buffer.from(`${ms('2024-01-01T00:00:00Z')},1,2,1,2,0\n`);
+    const body = Buffer.alloc(256 << 20, row);
+    const path = temp(Buffer.concat([gzipSync(Buffer.from(HEADER + '\n')), gzipSync(body, { level: 1 })]), 'bomb.csv.gz');
+    const before = process.memoryUsage();
+    await rejectsWith(readCandleCsv(path, { timeframeMs: H, maxBytes: 8 << 20 }), { file: path, line: 0, kind: 'too-large' });
+    const after = process.memoryUsage();
+    const grew = after.arrayBuffers + after.heapUsed - (before.arrayBuffers + before.heapUsed);
+    assert.ok(grew < 64 << 20, `memory grew by ${(grew / 2 ** 20).toFixed(0)} MiB`);
+  });
+
+  it(`a line over ${MAX_LINE_BYTES / 1024} KiB is an error naming file:line, whatever the policy; the line is not echoed`, async () => {
+    const long = 'x'.repeat(MAX_LINE_BYTES + 1);
+    const path = temp([HEADER, ...goodRows(2), `1704074400000,${long},2,1,2,0`, ...goodRows(1, ms('2024-01-01T03:00:00Z'))].join('\n'));
+    for (const onBadRow of ['error', 'skip'] as const) {
+      const err = await rejectsWith(readCandleCsv(path, { timeframeMs: H, onBadRow }), { file: path, line: 4, kind: 'line-too-long', includes: ['over the 64 KiB limit for a line'] });
+      assertPlain(err);
+    }
+    const header = temp(`time,open,high,low,close,volume,${'y'.repeat(MAX_LINE_BYTES)}\n${goodRows(1)[0]}\n`);
+    assertPlain(await rejectsWith(readCandleCsv(header, { timeframeMs: H }), { file: header, line: 1, kind: 'line-too-long' }));
+  });
+
+  it('a file whose lines end with CR alone says so, without echoing the file', async () => {
+    const path = temp([HEADER, ...goodRows(500)].join('\r') + '\r');
+    const err = await rejectsWith(readCandleCsv(path, { timeframeMs: H }), { file: path, line: 1, kind: 'not-a-header', includes: ['carriage return (\\r)', 'expected LF or CRLF'] });
+    assertPlain(err);
+    assert.ok(!err.message.includes('1704067200000'), 'no row is echoed');
+  });
+
+  it('a first line that is not a CSV header is described, not echoed', async () => {
+    const secret = temp('API_TOKEN=hunter2-very-secret\nDB_PASSWORD=swordfish\n', 'app.env');
+    const err = await rejectsWith(readCandleCsv(secret, { timeframeMs: H }), { file: secret, line: 1, kind: 'not-a-header', includes: ['does not look like a CSV header', 'Is this a candle file?'] });
+    assert.ok(!/hunter2|swordfish/.test(err.message), err.message);
+    const binary = temp(Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x00, 0x00, 0x2c, 0x0a]), 'elf.csv');
+    await rejectsWith(readCandleCsv(binary, { timeframeMs: H }), { file: binary, line: 1, kind: 'not-a-header', includes: ['line 1 is not text: it has a control character at column 1'] });
+    const nul = temp('time,open\u0000,high,low,close,volume\n', 'nul.csv');
+    await rejectsWith(readCandleCsv(nul, { timeframeMs: H }), { file: nul, line: 1, kind: 'not-a-header', includes: ['line 1 is not text: it has a NUL byte at column 10'] });
+    const latin1 = temp(Buffer.concat([Buffer.from('time,op'), Buffer.from([0xe9]), Buffer.from('n,high,low,close,volume\n')]), 'latin1.csv');
+    await rejectsWith(readCandleCsv(latin1, { timeframeMs: H }), { file: latin1, line: 1, kind: 'not-a-header', includes: ['bytes that are not UTF-8 at column 8'] });
+    const noHeader = temp(goodRows(3).join('\n'), 'noheader.csv');
+    await rejectsWith(readCandleCsv(noHeader, { timeframeMs: H }), { file: noHeader, line: 1, kind: 'not-a-header', includes: ['line 1 is a row of values', 'not a header', 'Add the header line'] });
+    const semicolons = temp('time;open;high;low;close;volume\n1704067200000;1;2;1;2;0\n', 'semi.csv');
+    await rejectsWith(readCandleCsv(semicolons, { timeframeMs: H }), { file: semicolons, line: 1, kind: 'not-a-header', includes: ['separates its columns with ";"; expected commas'] });
+  });
+
+  it('quoted values are escaped and cut short', async () => {
+    const evil = '\u001b[2J\u001b[31m' + 'A'.repeat(5000) + '\r';
+    const path = temp([HEADER, `1704067200000,${evil},2,1,2,0`].join('\n'));
+    const err = await rejectsWith(readCandleCsv(path, { timeframeMs: H }), { file: path, line: 2, kind: 'malformed', includes: ['open "\\u001b[2J\\u001b[31mAAAA', '…" is not a number'] });
+    assertPlain(err, 400);
+    const fields = temp([HEADER, `1704067200000,1,2,1,2,0,${'\u0007'.repeat(300)}`].join('\n'));
+    assertPlain(await rejectsWith(readCandleCsv(fields, { timeframeMs: H }), { file: fields, line: 2, kind: 'malformed', includes: ['found 7 values, expected 6', '"1704067200000,1,2,1,2,0,\\u0007'] }), 400);
   });
 });
 

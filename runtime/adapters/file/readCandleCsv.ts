@@ -1,6 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { gunzip as gunzipCb } from 'node:zlib';
+import { DATA_MAX_BYTES, FileRefusedError, formatBytes, readBounded } from '../../boundedRead.js';
+import { QUOTE_MAX, clipText, quoteText } from '../../quoteText.js';
 
 const gunzip = promisify(gunzipCb);
 
@@ -15,6 +16,8 @@ export interface CandleReadOptions {
   start?: number;
   /** Keep rows with open time < end (epoch ms). */
   end?: number;
+  /** Largest file accepted, in bytes after decompression (default DATA_MAX_BYTES, 1 GiB). */
+  maxBytes?: number;
 }
 
 export type DataIssueKind = 'malformed' | 'nan' | 'non-positive-price' | 'negative-volume' | 'impossible-candle' | 'duplicate' | 'out-of-order';
@@ -53,7 +56,8 @@ export interface CandleColumns {
 
 /**
  * A problem with a data file. `kind` is a DataIssue kind for row problems, or one of the
- * file-level kinds 'missing-column', 'epoch-seconds', 'timeframe', 'empty', 'gzip', 'options'
+ * file-level kinds 'missing-column', 'not-a-header', 'epoch-seconds', 'timeframe', 'empty',
+ * 'gzip', 'options', 'line-too-long', and from reading: 'not-a-file', 'system-file', 'too-large'
  * (these are thrown whatever the onBadRow policy). `line` is 1-based (the header is line 1;
  * 0 when the problem is not on a line).
  */
@@ -302,8 +306,41 @@ interface Header {
   roles: Int32Array;
 }
 
+/** What column names are made of; a first line with anything else is not echoed back. */
+const COLUMN_NAME = /^[\p{L}\p{M}\p{N} _.()[\]%#/$:+&'-]{0,64}$/u;
+// eslint-disable-next-line no-control-regex
+const NOT_TEXT = /[\u0000-\u0008\u000b-\u001f\u007f\ufffd]/;
+const HEADER_EXAMPLE = 'a header such as time,open,high,low,close,volume followed by one row per candle';
+
+/**
+ * Line 1 when it is not a header: said without quoting it (it may be a secret, binary, a whole
+ * file) unless it is a data row.
+ */
+function notAHeader(file: string, text: string, names: string[]): DataError | undefined {
+  const bad = NOT_TEXT.exec(text);
+  if (bad) {
+    const what = bad[0] === '\ufffd' ? 'bytes that are not UTF-8' : bad[0] === '\u0000' ? 'a NUL byte' : 'a control character';
+    return new DataError(file, 1, 'not-a-header', `line 1 is not text: it has ${what} at column ${bad.index + 1}; expected ${HEADER_EXAMPLE}. Is this a CSV file (a .gz file must start with the gzip bytes)?`);
+  }
+  const first = names[0];
+  if (names.length > 1 && first !== '' && (!Number.isNaN(slowNumber(first)) || !Number.isNaN(parseIsoTime(first)))) {
+    return new DataError(file, 1, 'not-a-header', `line 1 is a row of values (${quoteText(text)}), not a header; expected ${HEADER_EXAMPLE}. Add the header line (its columns in the file's order) at the top`);
+  }
+  if (names.length > 1 && names.every((name) => COLUMN_NAME.test(name))) return undefined;
+  const sep = names.length === 1 ? [';', '\t', '|'].find((c) => text.split(c).length >= 3 && text.split(c).every((name) => COLUMN_NAME.test(unquote(name)))) : undefined;
+  if (sep) return new DataError(file, 1, 'not-a-header', `line 1 separates its columns with ${sep === '\t' ? 'tabs' : `"${sep}"`}; expected commas (${HEADER_EXAMPLE}). Convert the file to comma-separated values`);
+  return new DataError(
+    file,
+    1,
+    'not-a-header',
+    `line 1 (${text.length} characters, ${names.length} comma-separated field${names.length === 1 ? '' : 's'}) does not look like a CSV header: a header has two or more comma-separated column names of at most 64 letters, digits, spaces and _ . - ( ) [ ] % # / $ : + & '; expected ${HEADER_EXAMPLE}. Is this a candle file?`,
+  );
+}
+
 function parseHeader(file: string, text: string): Header {
   const names = text.split(',').map(unquote);
+  const notHeader = notAHeader(file, text, names);
+  if (notHeader) throw notHeader;
   const lower = names.map((s) => s.toLowerCase());
   const roles = new Int32Array(names.length);
   const missing: string[] = [];
@@ -312,7 +349,7 @@ function parseHeader(file: string, text: string): Header {
       const idx = lower.indexOf(name);
       if (idx < 0) continue;
       if (lower.indexOf(name, idx + 1) >= 0) {
-        throw new DataError(file, 1, 'malformed', `column "${name}" appears twice in the header (${names.join(',')}); expected each of ${EXPECTED} once. Rename or remove one of them`);
+        throw new DataError(file, 1, 'malformed', `column "${name}" appears twice in the header (${clipText(names.join(','))}); expected each of ${EXPECTED} once. Rename or remove one of them`);
       }
       roles[idx] = role;
       return;
@@ -330,7 +367,7 @@ function parseHeader(file: string, text: string): Header {
       file,
       1,
       'missing-column',
-      `missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}; found columns: ${names.map((s) => s || '(empty)').join(', ')}; expected: ${EXPECTED} (case-insensitive, any order, extra columns ignored). The first line must be a header naming them; rename the header's columns to match`,
+      `missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}; found columns: ${clipText(names.map((s) => s || '(empty)').join(', '), 2 * QUOTE_MAX)}; expected: ${EXPECTED} (case-insensitive, any order, extra columns ignored). The first line must be a header naming them; rename the header's columns to match`,
     );
   }
   return { names, roles };
@@ -341,18 +378,47 @@ function parseHeader(file: string, text: string): Header {
 
 const SKIP_HINT = 'or set onBadRow: skip';
 
+/** A candle row is under 200 bytes; a longer line than this is not one (and is not read whole). */
+export const MAX_LINE_BYTES = 64 * 1024;
+
+const TOO_LARGE_HINT = 'split it into smaller files (e.g. one per year) and run them one after the other, or resample it to a longer timeframe';
+
+/**
+ * A candle file's bytes, decompressed, within `maxBytes` (default DATA_MAX_BYTES): a regular file
+ * only (see readBounded), a .gz one decompressed no further than the limit. Shared by the CSV
+ * and JSON-lines readers.
+ */
+export async function readDataFile(path: string, maxBytes = DATA_MAX_BYTES): Promise<Buffer> {
+  let raw: Buffer;
+  try {
+    raw = readBounded(path, { maxBytes, expected: 'a data file (CSV, CSV.gz or JSON lines)', tooLargeHint: TOO_LARGE_HINT });
+  } catch (e) {
+    if (e instanceof FileRefusedError) throw new DataError(path, 0, e.kind, e.detail);
+    throw e;
+  }
+  if (raw.length < 2 || raw[0] !== 0x1f || raw[1] !== 0x8b) return raw;
+  try {
+    return await gunzip(raw, { maxOutputLength: maxBytes });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new DataError(path, 0, 'too-large', `decompresses to more than the ${formatBytes(maxBytes)} limit for a data file (CSV, CSV.gz or JSON lines); ${TOO_LARGE_HINT}`);
+    }
+    throw new DataError(path, 0, 'gzip', `starts like a gzip file but could not be decompressed (${(e as Error).message}); expected a complete .gz file or plain CSV. Download or compress it again`);
+  }
+}
+
 /** Reads an OHLCV candle file (CSV or gzip-compressed CSV) into columns, checking every row. */
 export async function readCandleCsv(path: string, options: CandleReadOptions): Promise<CandleColumns> {
-  const raw = await readFile(path);
-  let buf: Buffer = raw;
-  if (raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b) {
-    try {
-      buf = await gunzip(raw);
-    } catch (e) {
-      throw new DataError(path, 0, 'gzip', `starts like a gzip file but could not be decompressed (${(e as Error).message}); expected a complete .gz file or plain CSV. Download or compress it again`);
-    }
-  }
-  return parseCandleBuffer(path, buf, options);
+  return parseCandleBuffer(path, await readDataFile(path, options.maxBytes), options);
+}
+
+export function lineTooLong(file: string, line: number, bytes: number): DataError {
+  return new DataError(
+    file,
+    line,
+    'line-too-long',
+    `line is ${bytes > 1 << 20 ? formatBytes(bytes) : `${bytes.toLocaleString('en-US')} bytes`} long, over the ${formatBytes(MAX_LINE_BYTES)} limit for a line; a candle row is a few dozen bytes. Is this a candle file, with LF or CRLF line ends?`,
+  );
 }
 
 /** The parser behind readCandleCsv, over an already decompressed buffer. */
@@ -377,6 +443,10 @@ export function parseCandleBuffer(file: string, buf: Uint8Array, options: Candle
   if (headerEnd < 0) headerEnd = n;
   let headerTextEnd = headerEnd;
   if (headerTextEnd > pos && buf[headerTextEnd - 1] === CR) headerTextEnd--;
+  if (buf.subarray(pos, Math.min(headerTextEnd, pos + MAX_LINE_BYTES)).indexOf(CR) >= 0) {
+    throw new DataError(file, 1, 'not-a-header', `line 1 has a carriage return (\\r) inside it: the lines seem to end with CR alone (old Mac style); expected LF or CRLF line ends. Convert them, e.g. tr '\\r' '\\n' < in.csv > out.csv`);
+  }
+  if (headerTextEnd - pos > MAX_LINE_BYTES) throw lineTooLong(file, 1, headerTextEnd - pos);
   const headerText = fieldText(buf, pos, headerTextEnd);
   if (headerText.trim() === '') {
     throw new DataError(file, 1, 'empty', `${n === 0 ? 'file is empty' : 'first line is blank'}; expected a header row such as time,open,high,low,close,volume followed by one row per candle`);
@@ -385,12 +455,13 @@ export function parseCandleBuffer(file: string, buf: Uint8Array, options: Candle
   const ncols = roles.length;
   pos = headerEnd + 1;
 
-  // Capacity: one row per remaining line.
+  // Capacity: one row per remaining line (and no line over the limit: no field is decoded whole).
   let cap = 0;
   for (let i = pos; i < n; ) {
-    const j = buf.indexOf(LF, i);
+    let j = buf.indexOf(LF, i);
+    if (j < 0) j = n;
+    if (j - i > MAX_LINE_BYTES) throw lineTooLong(file, cap + 2, j - i);
     cap++;
-    if (j < 0) break;
     i = j + 1;
   }
   let time = new Float64Array(cap);
@@ -483,7 +554,7 @@ export function parseCandleBuffer(file: string, buf: Uint8Array, options: Candle
           file,
           line,
           'epoch-seconds',
-          `time ${fieldText(buf, fieldStart, pos)} looks like epoch seconds (a number below 1e11 is before 1973-03-03 in milliseconds); expected epoch milliseconds or ISO-8601. Multiply the time column by 1000 (e.g. 1502942400 -> 1502942400000) or write ISO-8601 times`,
+          `time ${clipText(fieldText(buf, fieldStart, pos))} looks like epoch seconds (a number below 1e11 is before 1973-03-03 in milliseconds); expected epoch milliseconds or ISO-8601. Multiply the time column by 1000 (e.g. 1502942400 -> 1502942400000) or write ISO-8601 times`,
         );
       }
       vals[role] = v;
@@ -508,17 +579,17 @@ export function parseCandleBuffer(file: string, buf: Uint8Array, options: Candle
       const text = fieldText(buf, lineStart, lineEnd > lineStart && buf[lineEnd - 1] === CR ? lineEnd - 1 : lineEnd);
       if (errCol < 0) {
         const found = text.split(',').length;
-        bad('malformed', `found ${found} value${found === 1 ? '' : 's'}, expected ${ncols} (header: ${names.join(',')}): "${clip(text)}"`, 'Every row needs one value per header column; fix the row');
+        bad('malformed', `found ${found} value${found === 1 ? '' : 's'}, expected ${ncols} (header: ${clipText(names.join(','))}): ${quoteText(text)}`, 'Every row needs one value per header column; fix the row');
       } else {
         const value = fieldText(buf, fieldStart, gEnd);
         const name = colName(errCol);
         if (roles[errCol] === ROLE_TIME) {
-          if (err === ERR_NAN) bad('nan', `time is "${value}"; expected a finite time`, 'Fix or remove the row');
-          else bad('malformed', `time "${clip(value)}" is not a time; expected integer epoch milliseconds (e.g. 1502942400000) or ISO-8601 (2024-01-02T03:00:00Z, 2024-01-02 03:00:00, 2024-01-02; UTC unless an offset is given)`, 'Fix the value');
+          if (err === ERR_NAN) bad('nan', `time is ${quoteText(value)}; expected a finite time`, 'Fix or remove the row');
+          else bad('malformed', `time ${quoteText(value)} is not a time; expected integer epoch milliseconds (e.g. 1502942400000) or ISO-8601 (2024-01-02T03:00:00Z, 2024-01-02 03:00:00, 2024-01-02; UTC unless an offset is given)`, 'Fix the value');
         } else if (err === ERR_NAN) {
-          bad('nan', `${name} is "${value}"; expected a finite number`, 'Fix or remove the row');
+          bad('nan', `${name} is ${quoteText(value)}; expected a finite number`, 'Fix or remove the row');
         } else {
-          bad('malformed', `${name} "${clip(value)}" is not a number; expected a decimal number such as 4261.48`, 'Fix the value');
+          bad('malformed', `${name} ${quoteText(value)} is not a number; expected a decimal number such as 4261.48`, 'Fix the value');
         }
       }
       continue;
@@ -593,8 +664,4 @@ export function parseCandleBuffer(file: string, buf: Uint8Array, options: Candle
   const t = new Float64Array(rows);
   for (let i = 0; i < rows; i++) t[i] = time[i] + tf;
   return { file, rows, time, t, open, high, low, close, volume, gaps, issues };
-}
-
-function clip(text: string): string {
-  return text.length > 80 ? text.slice(0, 77) + '...' : text;
 }
