@@ -122,3 +122,21 @@ describe('parseYaml: quoting', () => {
     }
   });
 });
+
+describe('compiler messages quote what the graph says short', () => {
+  it('a 3,000-character kind, wire, input, param or port is cut, not echoed whole', () => {
+    const k = 'x'.repeat(3000);
+    const text = `version: 1
+name: h
+nodes:
+  bars: { kind: source.candles, params: { symbol: X, timeframe: 1h } }
+  a: { kind: indicator.${k}, in: { series: bars.close } }
+  b: { kind: indicator.sma, in: { series: ${k}.close, ${k}: bars.close }, params: { ${k}: 1 } }
+  c: { kind: indicator.sma, in: { series: bars.${k} } }
+`;
+    const { diagnostics } = compileGraph(text, 'long.yaml', defaultRegistry);
+    const codes = diagnostics.map((d) => d.code).sort();
+    assert.deepEqual(codes, ['input/unknown', 'node/unknown-kind', 'params/unknown', 'wire/unknown-node', 'wire/unknown-port']);
+    for (const d of diagnostics) assert.ok(!d.message.includes('x'.repeat(100)), `${d.code}: ${d.message.slice(0, 200)}`);
+  });
+});

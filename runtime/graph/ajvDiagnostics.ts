@@ -1,6 +1,7 @@
 import type { ErrorObject } from 'ajv';
 import { didYouMean, quote, type Diagnostic } from '../diagnostics.js';
 import { pointerJoin, pointerToPath, positionOf, type ParsedYaml } from './parseYaml.js';
+import { quoteText } from '../quoteText.js';
 
 export interface AjvMapping {
   file: string;
@@ -148,7 +149,7 @@ export function ajvDiagnostics(errors: ErrorObject[], m: AjvMapping): Diagnostic
         code = `${m.area}/unknown`;
         at = m.parsed.keyAt.get(child) ?? at;
         path = pointerToPath(child);
-        message = `unknown ${m.noun} "${key}"; expected ${known.length ? `one of ${known.join(', ')}` : `no ${m.noun}s here`}`;
+        message = `unknown ${m.noun} ${quoteText(key)}; expected ${known.length ? `one of ${known.join(', ')}` : `no ${m.noun}s here`}`;
         const guess = didYouMean(key, known);
         hint = guess ? `did you mean "${guess}"?` : (m.help ?? 'remove it');
         break;

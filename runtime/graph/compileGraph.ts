@@ -2,6 +2,7 @@ import { parse as parseYamlValue } from 'yaml';
 import type { AnyNodeDefinition } from '../defineNode.js';
 import { defaultOutputOf, familyOf, isSourceDefinition } from '../defineNode.js';
 import { didYouMean, hasErrors, type Diagnostic, type Severity } from '../diagnostics.js';
+import { clipText, quoteText } from '../quoteText.js';
 import { ajv, compileParams } from '../params.js';
 import { canConnect, type PortSpec, type PortType } from '../ports.js';
 import type { NodeRegistry } from '../registry.js';
@@ -136,7 +137,7 @@ export function compileGraph(text: string, file: string, registry: NodeRegistry,
   for (const [name, value] of Object.entries(options.set ?? {})) {
     if (!Object.hasOwn(graphParams, name)) {
       const guess = didYouMean(name, Object.keys(graphParams));
-      error('/params', 'params/unknown-set', `--set ${name}: the graph has no param "${name}"; it has ${Object.keys(graphParams).join(', ') || 'none'}`, guess ? `did you mean "${guess}"?` : 'declare it under params: first');
+      error('/params', 'params/unknown-set', `--set ${clipText(name)}: the graph has no param ${quoteText(name)}; it has ${Object.keys(graphParams).join(', ') || 'none'}`, guess ? `did you mean "${guess}"?` : 'declare it under params: first');
       continue;
     }
     graphParams[name] = typeof value === 'string' ? parseSetValue(value) : value;
@@ -164,7 +165,7 @@ export function compileGraph(text: string, file: string, registry: NodeRegistry,
       const family = entry.kind.includes('.') ? familyOf(entry.kind) : '';
       const known = new Set([...registry.keys()].map(familyOf));
       const list = known.has(family) ? `\`hean nodes ${family}\` lists the ${family} kinds` : `\`hean nodes\` lists the kinds (families: ${[...known].join(', ')})`;
-      error(pointerJoin(pointer, 'kind'), 'node/unknown-kind', `unknown node kind "${entry.kind}"`, guess ? `did you mean "${guess}"? (${list})` : list);
+      error(pointerJoin(pointer, 'kind'), 'node/unknown-kind', `unknown node kind ${quoteText(String(entry.kind))}`, guess ? `did you mean "${guess}"? (${list})` : list);
       continue;
     }
     const paramsAt = pointerJoin(pointer, 'params');
@@ -223,7 +224,7 @@ export function compileGraph(text: string, file: string, registry: NodeRegistry,
         error(
           at,
           'input/unknown',
-          known.length ? `${node.kind} has no input "${portName}"; its inputs are ${known.join(', ')}` : `${node.kind} is a source and has no inputs, found "${portName}"`,
+          known.length ? `${node.kind} has no input ${quoteText(portName)}; its inputs are ${known.join(', ')}` : `${node.kind} is a source and has no inputs, found ${quoteText(portName)}`,
           guess ? `did you mean "${guess}"?` : known.length ? `\`hean nodes ${node.kind}\` lists its inputs` : 'remove in:',
           parsed.keyAt.get(at),
         );
@@ -280,7 +281,7 @@ export function compileGraph(text: string, file: string, registry: NodeRegistry,
   for (const [id, binding] of Object.entries(cli)) {
     if (!Object.hasOwn(nodesMap, id)) {
       const guess = didYouMean(id, ids);
-      error('', 'mode/unknown-node', `${describeCli(id, binding)} binds "${id}", which is not a node of this graph; the nodes are ${ids.join(', ') || 'none'}`, guess ? `did you mean "${guess}"?` : 'bind the id of a source or sink under nodes:');
+      error('', 'mode/unknown-node', `${describeCli(id, binding)} binds ${quoteText(id)}, which is not a node of this graph; the nodes are ${ids.join(', ') || 'none'}`, guess ? `did you mean "${guess}"?` : 'bind the id of a source or sink under nodes:');
     }
   }
   for (const modeName of MODES) {
@@ -293,7 +294,7 @@ export function compileGraph(text: string, file: string, registry: NodeRegistry,
       if (!Object.hasOwn(nodesMap, id)) {
         if (fromCli && !Object.hasOwn(written, id)) continue; // reported above
         const guess = didYouMean(id, ids);
-        error(at, 'mode/unknown-node', `modes.${modeName} binds "${id}", which is not a node of this graph; the nodes are ${ids.join(', ') || 'none'}`, guess ? `did you mean "${guess}"?` : 'bind the id of a source or sink under nodes:', parsed.keyAt.get(at));
+        error(at, 'mode/unknown-node', `modes.${modeName} binds ${quoteText(id)}, which is not a node of this graph; the nodes are ${ids.join(', ') || 'none'}`, guess ? `did you mean "${guess}"?` : 'bind the id of a source or sink under nodes:', parsed.keyAt.get(at));
         continue;
       }
       const node = nodes.get(id);
@@ -509,7 +510,7 @@ function resolveWire(
   if (!source) {
     if (!ids.includes(sourceId)) {
       const guess = didYouMean(sourceId, ids.filter((id) => id !== node.id));
-      error(at, 'wire/unknown-node', `wire "${text}" names node "${sourceId}", which does not exist; the nodes are ${ids.join(', ')}`, guess ? `did you mean "${guess}${portText ? '.' + portText : ''}"?` : 'wire the output of a node under nodes:');
+      error(at, 'wire/unknown-node', `wire ${quoteText(text)} names node ${quoteText(sourceId)}, which does not exist; the nodes are ${ids.join(', ')}`, guess ? `did you mean "${guess}${portText ? '.' + portText : ''}"?` : 'wire the output of a node under nodes:');
     }
     return undefined; // exists but is itself broken: already reported
   }
@@ -526,7 +527,7 @@ function resolveWire(
     error(
       at,
       'wire/unknown-port',
-      known.length ? `${source.kind} "${sourceId}" has no output "${port}"; its outputs are ${known.join(', ')}` : `${source.kind} "${sourceId}" has no outputs (it is a sink), found "${port}"`,
+      known.length ? `${source.kind} "${sourceId}" has no output ${quoteText(port)}; its outputs are ${known.join(', ')}` : `${source.kind} "${sourceId}" has no outputs (it is a sink), found ${quoteText(port)}`,
       guess ? `did you mean "${sourceId}.${guess}"?` : known.length ? `wire one of ${known.map((o) => `${sourceId}.${o}`).join(', ')}` : 'wire the output of another node',
     );
     return undefined;
