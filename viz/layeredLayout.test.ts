@@ -83,19 +83,15 @@ test('the layered layout: the same graph gives the same bytes; a chain is a stra
   assert.equal(n2.points.length, 2, 'n2.value → n3.series0 is one straight segment');
 });
 
-test('the layered layout draws a graph with errors too: a cycle and a wire from a node that does not exist', async () => {
-  const text = `version: 1
-name: loops
-nodes:
-  bars: { kind: source.candles, params: { symbol: BTCUSDT, timeframe: 1h } }
-  a: { kind: indicator.add, in: { series0: b.value, series1: bars.close } }
-  b: { kind: indicator.sub, in: { series0: a.value, series1: c.value } }
-  c: { kind: indicator.add, in: { series0: nowhere.value, series1: a.value } }
-`;
-  const { diagnostics } = compileGraph(text, 'loops.yaml', defaultRegistry);
-  assert.ok(diagnostics.some((d) => d.severity === 'error'));
+test('a big graph with errors is drawn too: a cycle through 100 nodes, a wire from a node that does not exist', async () => {
+  const text = chainGraph(100).replace('n1: { kind: indicator.sub, in: { series0: bars.close', 'n1: { kind: indicator.sub, in: { series0: n100.value').replace('series1: bars.close } }', 'series1: nowhere.value } }');
+  const { graph, diagnostics } = compileGraph(text, 'loops.yaml', defaultRegistry);
+  assert.equal(graph, undefined);
+  assert.ok(diagnostics.some((d) => d.code === 'graph/cycle'), diagnostics.map((d) => d.code).join(', '));
   const model = vizFromSource(text, 'loops.yaml', defaultRegistry, diagnostics);
-  const layout = await layoutGraph(model, { engine: 'layers' });
+  assert.ok(model.nodes.some((n) => n.ghost && n.id === 'nowhere'));
+  const layout = await layoutGraph(model);
+  assert.equal(layout.engine, 'layers');
   assertWellFormed(layout);
   assertEveryNodeDrawn(model, graphSvg(model, layout, { standalone: true }));
 });
