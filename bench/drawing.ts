@@ -3,18 +3,25 @@
  * read bars.close (viz/testing.ts chainGraph), the shape that made ELK's layered layout
  * quadratic. Each drawing runs as the user runs it, in a child process of its own (so a crash or
  * an out-of-memory abort is measured rather than fatal), with a time limit. Prints the wall time,
- * the exit code, the SVG's size and whether every node is in it.
+ * the exit code, the SVG's size and whether every node is in it. Then, in process, the layout
+ * alone by each engine: hean's layered layout and ELK (in its worker, with a time limit), which
+ * is how layoutGraph.ts's ELK_MAX_COST was chosen.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../runtime/testing/dataFile.js';
+import { compileGraph } from '../runtime/graph/compileGraph.js';
+import { defaultRegistry } from '../runtime/loadGraph.js';
+import { vizFromCompiled } from '../viz/graphModel.js';
+import { elkCost, layoutGraph, type LayoutOptions } from '../viz/layoutGraph.js';
 import { chainGraph } from '../viz/testing.js';
 import { round, type BenchOutcome, type Benchmark } from './harness.js';
 
 const SIZES = [10, 50, 100, 1000];
 const LIMIT_MS = 180_000;
+const ELK_LIMIT_MS = 60_000;
 
 function hean(args: string[], limitMs: number): Promise<{ code: number | null; signal: string | null; ms: number; err: string; timedOut: boolean }> {
   return new Promise((done) => {
@@ -47,6 +54,7 @@ const bench: Benchmark = {
         const svg = join(dir, `chain-${n}.svg`);
         writeFileSync(graph, chainGraph(n));
         ctx.progress(`hean viz chain-${n}.yaml (${n + 4} nodes)`);
+        if (n === SIZES[0]) ctx.print('hean viz, as a user runs it (a process of its own):');
         const r = await hean(['viz', graph, '-o', svg], LIMIT_MS);
         const text = r.code === 0 && existsSync(svg) ? readFileSync(svg, 'utf8') : '';
         const drawn = (text.match(/<g class="node /g) ?? []).length;
@@ -59,7 +67,28 @@ const bench: Benchmark = {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-    return { bench: 'drawing', ok: failures.length === 0, failures, chains: rows };
+
+    ctx.print(`in process, the layout alone (ELK in its worker, cold for the first size, at most ${ELK_LIMIT_MS / 1000} s):`);
+    const engines: Record<string, unknown>[] = [];
+    for (const n of [10, 20, 50, 100, 1000]) {
+      const model = vizFromCompiled(compileGraph(chainGraph(n), `chain-${n}.yaml`, defaultRegistry).graph!);
+      const time = async (options: LayoutOptions) => {
+        const start = performance.now();
+        try {
+          await layoutGraph(model, options);
+          return { ms: performance.now() - start, text: `${((performance.now() - start) / 1000).toFixed(3)} s` };
+        } catch (e) {
+          return { ms: null, text: `failed after ${((performance.now() - start) / 1000).toFixed(1)} s: ${(e as Error).message}` };
+        }
+      };
+      ctx.progress(`layout of chain-${n}`);
+      const layers = await time({ engine: 'layers' });
+      const elk = await time({ engine: 'elk', elkTimeoutMs: ELK_LIMIT_MS });
+      ctx.print(`  ${String(n).padStart(5)} nodes  cost ${String(elkCost(model)).padStart(6)}  layers ${layers.text}   elk ${elk.text}`);
+      if (layers.ms === null) failures.push(`layers on chain of ${n}: ${layers.text}`);
+      engines.push({ nodes: n, cost: elkCost(model), layersS: layers.ms === null ? null : round(layers.ms / 1000), elkS: elk.ms === null ? null : round(elk.ms / 1000), elk: elk.text });
+    }
+    return { bench: 'drawing', ok: failures.length === 0, failures, chains: rows, engines };
   },
 };
 

@@ -40,7 +40,7 @@ export async function drawGraph(path: string, format: DrawingFormat, set: Record
     }
     model = vizFromSource(text, diagnostics[0]?.file ?? path, defaultRegistry, diagnostics, set);
   }
-  const { layout, text } = await drawing(model, (layout) => render(model, layout, format), options);
+  const { layout, text } = await drawModel(model, (layout) => render(model, layout, format), options);
   return { text, model, diagnostics, ok: Boolean(graph) && !hasErrors(diagnostics), note: layout.note };
 }
 
@@ -48,16 +48,14 @@ export async function drawGraph(path: string, format: DrawingFormat, set: Record
  * Lays out and renders a model; anything that goes wrong (a graph too big for memory, a string
  * longer than V8 allows) becomes one error that says which graph and how big, never a stack.
  */
-async function drawing<T>(model: VizGraph, renderer: (layout: GraphLayout) => T, options: LayoutOptions): Promise<{ layout: GraphLayout; text: T }> {
+async function drawModel<T>(model: VizGraph, renderer: (layout: GraphLayout) => T, options: LayoutOptions): Promise<{ layout: GraphLayout; text: T }> {
   try {
     const layout = await layoutGraph(model, options);
     return { layout, text: renderer(layout) };
   } catch (e) {
-    throw new DrawingError(`cannot draw ${model.file} (${model.nodes.length} nodes, ${model.edges.length} wires): ${(e as Error).message}`);
+    throw new Error(`cannot draw ${model.file} (${model.nodes.length} nodes, ${model.edges.length} wires): ${(e as Error).message}`);
   }
 }
-
-export class DrawingError extends Error {}
 
 export function render(model: VizGraph, layout: GraphLayout, format: DrawingFormat): string {
   return format === 'svg' ? graphSvg(model, layout, { standalone: true }) : graphPage(model, layout);
@@ -75,6 +73,6 @@ export async function reportDrawing(graph: CompiledGraph, options: LayoutOptions
 /** The model and layout of a compiled graph, for reports. */
 export async function drawCompiled(graph: CompiledGraph, options: LayoutOptions = {}): Promise<{ model: VizGraph; layout: GraphLayout }> {
   const model = vizFromCompiled(graph);
-  const { layout } = await drawing(model, () => undefined, options);
+  const { layout } = await drawModel(model, () => undefined, options);
   return { model, layout };
 }

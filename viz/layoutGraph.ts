@@ -7,12 +7,13 @@ import { shorten } from './graphModel.js';
 import { layeredLayout } from './layeredLayout.js';
 
 /**
- * Places a graph: with ELK's layered algorithm when that is quick (elkCost), else with hean's own
- * layered layout (layeredLayout.ts), which is linear in the graph's size. With ELK: data flows left to right, inputs on the left side
- * of each node and outputs on the right (fixed positions, so the port rows line up with their
- * labels), orthogonal edges, edge labels placed by ELK. Node sizes come from the text they hold,
- * measured in a monospace font (0.62 em per character), so the layout needs no browser and is the
- * same on every machine: the same model gives the same coordinates, hence the same bytes.
+ * Places a graph: with ELK's layered algorithm when that is quick (elkCost), else with hean's
+ * own layered layout (layeredLayout.ts), which is linear in the graph's size. With ELK: data
+ * flows left to right, inputs on the left side of each node and outputs on the right (fixed
+ * positions, so the port rows line up with their labels), orthogonal edges, edge labels placed by
+ * ELK. Node sizes come from the text they hold, measured in a monospace font (0.62 em per
+ * character), so the layout needs no browser and is the same on every machine: the same model
+ * gives the same coordinates, hence the same bytes.
  */
 
 export interface PortBox {
@@ -100,14 +101,20 @@ export interface LayoutOptions {
    * ELK fails, the own.
    */
   engine?: 'auto' | 'elk' | 'layers';
-  /** ELK's time limit (default 60 s): a stuck layout is ended and counts as failed. */
+  /**
+   * ELK's time limit (default 60 s): a stuck layout is ended and counts as failed. A safety net
+   * only (which layout a graph gets should not depend on the machine's speed): ELK_MAX_COST keeps
+   * ELK's work to about a second.
+   */
   elkTimeoutMs?: number;
 }
 
 /**
- * The largest elkCost given to ELK. Chains that also read bars.close (bench/drawing.ts) cost
- * 14 + 45 at 10 nodes (ELK: ~0.2 s), 24 + 190 at 20 (~0.7 s), 54 + 1,225 at 50 (~30 s, and
- * the stack overflows at 100); graphs/*.yaml cost at most 30.
+ * The largest elkCost given to ELK: it keeps ELK under ~1 s as a command runs it (cold, load
+ * included: ~0.45 s at cost 9, ~0.9 s at 23 to 39, ~1.3 s at 81). graphs/*.yaml cost 8 to 23.
+ * The chains of bench/drawing.ts (every node also reads bars.close) cost 81 at 10 nodes, 1,381
+ * at 50 (ELK: ~27 s) and 5,256 at 100 (ELK: more than 60 s, or a stack overflow on the main
+ * thread); at 1,000 ELK runs out of memory.
  */
 export const ELK_MAX_COST = 50;
 
@@ -117,22 +124,25 @@ export const ELK_MAX_COST = 50;
  * its crossing minimisation and node placement grow faster than linearly in that.
  */
 export function elkCost(model: VizGraph): number {
-  const ids = new Set(model.nodes.map((n) => n.id));
-  const edges = model.edges.filter((e) => ids.has(e.from) && ids.has(e.to) && e.from !== e.to);
-  // Longest path by repeated relaxation, capped: a cycle (a graph with errors) cannot loop it.
-  const depth = new Map<string, number>();
-  for (let round = 0, changed = true; changed && round < model.nodes.length; round++) {
-    changed = false;
-    for (const e of edges) {
-      const d = (depth.get(e.from) ?? 0) + 1;
-      if (d > (depth.get(e.to) ?? 0)) {
-        depth.set(e.to, d);
-        changed = true;
-      }
+  const index = new Map(model.nodes.map((n, i) => [n.id, i]));
+  const edges = model.edges.filter((e) => index.has(e.from) && index.has(e.to) && e.from !== e.to).map((e) => [index.get(e.from)!, index.get(e.to)!]);
+  // Longest path in Kahn's order; nodes on a cycle (a graph with errors) keep depth 0.
+  const depth = new Array<number>(model.nodes.length).fill(0);
+  const indegree = new Array<number>(model.nodes.length).fill(0);
+  const out: number[][] = model.nodes.map(() => []);
+  for (const [a, b] of edges) {
+    indegree[b]++;
+    out[a].push(b);
+  }
+  const queue = model.nodes.flatMap((_, i) => (indegree[i] ? [] : [i]));
+  for (let q = 0; q < queue.length; q++) {
+    for (const b of out[queue[q]]) {
+      depth[b] = Math.max(depth[b], depth[queue[q]] + 1);
+      if (--indegree[b] === 0) queue.push(b);
     }
   }
   let cost = model.nodes.length;
-  for (const e of edges) cost += Math.max(0, (depth.get(e.to) ?? 0) - (depth.get(e.from) ?? 0) - 1);
+  for (const [a, b] of edges) cost += Math.max(0, depth[b] - depth[a] - 1);
   return cost;
 }
 
@@ -209,8 +219,8 @@ async function elkLayout(model: VizGraph, timeoutMs: number): Promise<GraphLayou
 
 /**
  * ELK (elk.bundled.js: the layout engine compiled to 1.6 MB of JavaScript) runs in a worker
- * thread with its own heap and stack limits, so that a layout that recurses too deep or grows
- * too big ends as a rejected promise here, never as an abort of the whole process (V8 cannot
+ * thread with a heap limit and a stack of its own, so that a layout that recurses too deep or
+ * grows too big ends as a rejected promise here, never as an abort of the whole process (V8 cannot
  * recover from running out of heap on the main thread). The worker starts with the first
  * drawing, is reused, and does not keep the process alive when idle. ELK is required from the
  * installed package rather than bundled into dist/hean.mjs: parsing it would add ~0.1 s to the
