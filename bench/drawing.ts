@@ -48,13 +48,13 @@ const bench: Benchmark = {
     const failures: string[] = [];
     const dir = mkdtempSync(join(tmpdir(), 'hean-bench-drawing-'));
     const rows: Record<string, unknown>[] = [];
+    ctx.print('hean viz, as a user runs it (a process of its own):');
     try {
       for (const n of SIZES) {
         const graph = join(dir, `chain-${n}.yaml`);
         const svg = join(dir, `chain-${n}.svg`);
         writeFileSync(graph, chainGraph(n));
         ctx.progress(`hean viz chain-${n}.yaml (${n + 4} nodes)`);
-        if (n === SIZES[0]) ctx.print('hean viz, as a user runs it (a process of its own):');
         const r = await hean(['viz', graph, '-o', svg], LIMIT_MS);
         const text = r.code === 0 && existsSync(svg) ? readFileSync(svg, 'utf8') : '';
         const drawn = (text.match(/<g class="node /g) ?? []).length;
