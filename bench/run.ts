@@ -14,6 +14,7 @@ const benchmarks: (() => Promise<{ default: Benchmark }>)[] = [
   () => import('./backtest.js'),
   () => import('./indicators.js'),
   () => import('./live.js'),
+  () => import('./drawing.js'),
 ];
 
 async function main(argv: string[]): Promise<number> {

@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dataDir, projectRoot } from '../runtime/testing/dataFile.js';
+import { chainGraph } from '../viz/testing.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'hean-viz-cli-'));
 const env = { ...process.env, HEAN_DATA_DIR: dataDir(), HEAN_HOME: join(tmp, 'home') };
@@ -67,6 +68,31 @@ test('run --report writes one self-contained page; two runs write the same bytes
   assert.ok(html.length < 600_000, `${html.length} bytes`);
   assert.ok(!/(src|href)="https?:/.test(html), 'nothing fetched');
   assert.equal(hean(['run', 'graphs/sma-cross.yaml', '--report', join(tmp, 'r.svg')]).code, 2);
+});
+
+test('viz of a chain of 1,000 nodes that all read bars.close draws every node', () => {
+  const graph = join(tmp, 'chain-1000.yaml');
+  writeFileSync(graph, chainGraph(1000));
+  const out = join(tmp, 'chain-1000.svg');
+  const r = hean(['viz', graph, '-o', out]);
+  assert.equal(r.code, 0, r.err);
+  assert.equal(r.err, '');
+  const svg = readFileSync(out, 'utf8');
+  assert.equal((svg.match(/<g class="node /g) ?? []).length, 1004);
+  for (const id of ['bars', 'n1', 'n500', 'n1000', 'broker']) assert.ok(svg.includes(`data-node-id="${id}"`), id);
+});
+
+test('run --report of a 100-node chain (which overflowed ELK): the summary, and the report with its drawing', () => {
+  const graph = join(tmp, 'chain-100.yaml');
+  writeFileSync(graph, chainGraph(100));
+  const report = join(tmp, 'chain-100.html');
+  const r = hean(['run', graph, '--report', report]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /^chain-100  —  .*chain-100\.yaml\n[\s\S]*final equity/, 'the summary is printed');
+  assert.match(r.err, /wrote .*chain-100\.html/);
+  const html = readFileSync(report, 'utf8');
+  assert.match(html, /data-node-id="n100"/);
+  assert.match(html, /layout: hean layered/);
 });
 
 test('run --grid: the metric table on stdout, a heatmap page, invalid combinations marked (not a crash)', () => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BoundedHistory, type BrokerReport } from '../runtime/portfolio/simulatedBroker.js';
-import { drawCompiled } from './drawGraph.js';
+import { drawCompiled, reportDrawing } from './drawGraph.js';
 import { reportPage } from './reportPage.js';
 import { exampleRun, syntheticRun } from './testing.js';
 
@@ -70,4 +70,20 @@ test('a broker with bounded history (a long paper run): the same metrics and mon
   assert.equal(data.t[data.t.length - 1], full.eventTimes[full.eventTimes.length - 1] / 1000);
   assert.ok(Math.abs(Math.min(...data.drawdown) + full.metrics.maxDrawdownPct) < 1e-3, 'the deepest drawdown is kept');
   assert.equal(data.trades.entryTime.length, 500);
+});
+
+test('a drawing that fails leaves the report whole: why there is no drawing, and the graph as a list in its place', async () => {
+  const result = await exampleRun();
+  // ELK alone, with a time limit no layout meets: a real failure of the real layout path.
+  const drawing = await reportDrawing(result.graph, { engine: 'elk', elkTimeoutMs: 1 });
+  assert.ok('error' in drawing);
+  const html = reportPage({ result, drawing, settings });
+  assert.match(html, /<p class="neg">No drawing of the graph: cannot draw .*sma-cross\.yaml \(6 nodes, 7 wires\): ELK took more than 0\.001 s\.<\/p>/);
+  assert.match(html, /<li><code>cross<\/code> signal\.crossover <span class="muted">a ← fast\.value; b ← slow\.value<\/span><\/li>/);
+  assert.match(html, /<td data-metric="sharpe">0\.84<\/td>/, 'the results are all there');
+  assert.ok(!html.includes('data-node-id='), 'no half-drawn graph');
+  // The same run with its drawing has the graph and not the explanation.
+  const drawn = reportPage({ result, drawing: await reportDrawing(result.graph), settings });
+  assert.match(drawn, /data-node-id="cross"/);
+  assert.ok(!drawn.includes('No drawing of the graph'));
 });

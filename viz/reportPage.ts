@@ -30,9 +30,12 @@ export interface ReportSettings {
   set: Record<string, string>;
 }
 
+/** The drawing of the graph, or why there is none (the report is written all the same). */
+export type ReportDrawing = { model: VizGraph; layout: GraphLayout } | { error: string };
+
 export interface ReportInput {
   result: RunResult;
-  drawing: { model: VizGraph; layout: GraphLayout };
+  drawing: ReportDrawing;
   settings: ReportSettings;
   /** Buckets of the chart downsampling (default DISPLAY_BUCKETS). */
   buckets?: number;
@@ -84,11 +87,16 @@ export function reportPage(input: ReportInput): string {
   body.push(settingsSection(result, settings));
   body.push(dataSection(result));
   body.push('<h2 id="graph-title">graph</h2>');
-  body.push(graphSection(drawing.model, drawing.layout, 'graph'));
+  if ('error' in drawing) body.push(noDrawingSection(result, drawing.error));
+  else {
+    if (drawing.layout.note) body.push(`<p class="muted small">${esc(drawing.layout.note)}</p>`);
+    body.push(graphSection(drawing.model, drawing.layout, 'graph'));
+  }
   if (result.warnings.length) {
     body.push(`<h2>warnings</h2><ul class="diagnostics">${result.warnings.map((w) => `<li class="warning">${esc(`${w.node}: ${w.code}: ${w.message}`)}</li>`).join('')}</ul>`);
   }
-  body.push('<footer class="muted">made by hean · charts: uPlot · layout: elkjs</footer>');
+  const layout = 'error' in drawing ? '' : drawing.layout.engine === 'elk' ? ' · layout: elkjs' : ' · layout: hean layered';
+  body.push(`<footer class="muted">made by hean · charts: uPlot${layout}</footer>`);
   body.push('</main>');
   body.push(jsonScript('report-data', { brokers: chartData }));
   return htmlPage({ title: `${graph.name} — ${run} report`, css: GRAPH_CSS + REPORT_CSS, body: body.join('\n'), scripts: [GRAPH_JS, REPORT_JS], uplot: true });
@@ -196,6 +204,21 @@ function monthlyTable(years: YearReturns[]): string {
   const cell = (v: number | null) => (v === null ? '<td></td>' : `<td style="background:${returnColor(v)}">${esc(formatNumber(v, 1))}</td>`);
   const rows = years.map((y) => `<tr><th>${y.year}</th>${y.months.map(cell).join('')}<td class="year" style="background:${returnColor(y.total)}">${esc(formatNumber(y.total, 1))}</td></tr>`);
   return `<h3>monthly returns <span class="muted small">% of equity, calendar months (UTC)</span></h3><div class="scroll"><table class="monthly"><thead><tr><th></th>${MONTHS.map((mo) => `<th>${mo}</th>`).join('')}<th>year</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
+}
+
+/** In place of the drawing: why there is none, and the graph as a list (what reads what). */
+function noDrawingSection(result: RunResult, error: string): string {
+  const items = result.graph.nodes.map((n) => {
+    const inputs = n.inputs.map((i) => `${i.port} ← ${i.wires.map((w) => w.text).join(', ')}`).join('; ');
+    return `<li><code>${esc(n.id)}</code> ${esc(n.kind)}${inputs ? ` <span class="muted">${esc(inputs)}</span>` : ''}</li>`;
+  });
+  return [
+    '<section id="graph" class="no-drawing">',
+    `<p class="neg">No drawing of the graph: ${esc(error)}.</p>`,
+    '<p class="muted">The run is complete and every other section of this report is as usual. Its nodes, with the wires into each:</p>',
+    `<ul class="node-list">${items.join('')}</ul>`,
+    '</section>',
+  ].join('\n');
 }
 
 function settingsSection(result: RunResult, settings: ReportSettings): string {

@@ -79,3 +79,25 @@ export function syntheticRun(bars: number): RunResult {
     timings: { loadMs: 0, stepMs: 0, reportMs: 0 },
   };
 }
+
+/**
+ * A graph of `n` chained nodes that each also read `bars.close` (node k: indicator.sub or
+ * indicator.add of node k-1 and bars.close), then a crossover, a sizer and a broker: the shape
+ * that made ELK's layered layout quadratic (every bars.close wire spans all the layers before
+ * its reader). For the drawing tests and bench/drawing.ts.
+ */
+export function chainGraph(n: number): string {
+  const lines = ['version: 1', `name: chain-${n}`, 'nodes:', '  bars: { kind: source.candles, params: { symbol: BTCUSDT, timeframe: 1h } }'];
+  for (let k = 1; k <= n; k++) {
+    lines.push(`  n${k}: { kind: indicator.${k % 2 ? 'sub' : 'add'}, in: { series0: ${k === 1 ? 'bars.close' : `n${k - 1}.value`}, series1: bars.close } }`);
+  }
+  lines.push(
+    `  cross: { kind: signal.crossover, in: { a: n${n}.value, b: bars.close } }`,
+    '  size: { kind: sizer.fixedFraction, in: { signal: cross.signal }, params: { fraction: 1 } }',
+    '  broker: { kind: sink.broker, in: { orders: size.orders, market: bars } }',
+    'modes:',
+    '  backtest:',
+    '    bars: { file: btcusdt_1h_binance_2017-08_2024-04.csv.gz }',
+  );
+  return lines.join('\n') + '\n';
+}

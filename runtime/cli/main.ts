@@ -162,6 +162,7 @@ async function vizCommand(argv: string[]): Promise<number> {
   const { drawGraph } = await import('../../viz/drawGraph.js');
   const drawing = await drawGraph(positionals[0], format, parseSets(values.set));
   printDiagnostics(drawing.diagnostics);
+  if (drawing.note) console.error(`hean: warning: ${drawing.note}`);
   if (drawing.text === undefined) return INVALID;
   if (values.out === undefined) process.stdout.write(drawing.text);
   else {
@@ -290,15 +291,24 @@ async function runCommand(argv: string[]): Promise<number> {
     console.error(`wrote ${values.trades} (${broker.trades.length} trades${broker.tradesDropped ? `: the latest; ${broker.tradesDropped} earlier ones were not kept` : ''})`);
   }
   for (const [id, what] of Object.entries(result.outputs)) console.error(`wrote ${what} (sink ${id})`);
+  let reportFailed = false;
   if (values.report !== undefined) {
-    const [{ drawCompiled }, { reportPage }] = await Promise.all([import('../../viz/drawGraph.js'), import('../../viz/reportPage.js')]);
-    const html = reportPage({ result, drawing: await drawCompiled(graph), settings: { command: commandLine('run', argv), chunkSize, set: sets } });
-    writeAtomically(report!, html);
-    console.error(`wrote ${values.report}`);
+    // The run is done: whatever happens to its report, the summary below is still printed.
+    try {
+      const [{ reportDrawing }, { reportPage }] = await Promise.all([import('../../viz/drawGraph.js'), import('../../viz/reportPage.js')]);
+      const drawing = await reportDrawing(graph);
+      if ('error' in drawing) console.error(`hean: warning: the report has no drawing of the graph: ${drawing.error}`);
+      else if (drawing.layout.note) console.error(`hean: warning: ${drawing.layout.note}`);
+      writeAtomically(report!, reportPage({ result, drawing, settings: { command: commandLine('run', argv), chunkSize, set: sets } }));
+      console.error(`wrote ${values.report}`);
+    } catch (e) {
+      console.error(`hean: could not write the report ${values.report}: ${(e as Error).message}`);
+      reportFailed = true;
+    }
   }
   if (values.json) console.log(JSON.stringify(summaryJson(result)));
   else console.log(summaryText(result));
-  return OK;
+  return reportFailed ? RUN_FAILED : OK;
 }
 
 function parseMode(text: string | undefined): Mode {
