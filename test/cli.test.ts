@@ -83,3 +83,15 @@ test('nodes lists the catalogue from the declarations; nodes KIND shows params; 
   const schema = hean(['schema']);
   assert.equal(schema.out, readFileSync(join(projectRoot, 'schemas', 'graph.schema.json'), 'utf8'));
 });
+
+test('npx hean runs without npm warnings (no unknown .npmrc keys), and npm ci runs no dependency install script', () => {
+  const r = spawnSync('npm', ['exec', '--offline', '--', 'hean', '--version'], { cwd: projectRoot, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')).version);
+  assert.doesNotMatch(r.stderr, /npm warn/i);
+  // A user who only runs graphs needs no compiler: the TA-Lib reference (tests only) is built by
+  // `npm run talib`, never by `npm ci`.
+  const pkg = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8'));
+  assert.deepEqual(pkg.allowScripts, { talib: false, esbuild: false });
+  assert.equal(pkg.dependencies.talib, undefined);
+});
