@@ -120,6 +120,11 @@ test('nothing replaces the graph, a data file or another output of the run, whoe
     assert.equal(existsSync(join(dir, 'g.yaml.html')), false, 'nothing written when the outputs clash');
   }
 
+  // The download names its own output: refused before any request when it is a directory.
+  const download = hean(mkdtempSync(join(tmpdir(), 'hean-dl-')), 'data', 'download', 'binance', 'BTCUSDT', '1h', '--from', '2024-01-01', '--to', '2024-01-02', '--out', '.');
+  assert.equal(download.status, 2);
+  assert.match(download.stderr, /^hean: --out: \S+ exists and is a directory, not a regular file/m);
+
   const dir = scratch('same.csv', '  rec2: { kind: sink.record, in: { series: [bars.close] } }\n');
   writeFileSync(join(dir, 'g.yaml'), readFileSync(join(dir, 'g.yaml'), 'utf8') + '    rec2: { file: ./same.csv }\n');
   const r = hean(dir, 'run', 'g.yaml');

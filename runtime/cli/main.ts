@@ -667,6 +667,7 @@ async function dataCommand(argv: string[]): Promise<number> {
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
+  if (values.out !== undefined) outputGuard({}).file(values.out, '--out', 'command line'); // a file, not a directory or device
   const progress = progressBar(`${symbol} ${timeframe}`);
   let result;
   try {
