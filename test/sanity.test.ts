@@ -224,3 +224,13 @@ test('data download: a symbol the exchange calls invalid, or one that cannot be 
     await new Promise<void>((r) => server.close(() => r()));
   }
 });
+
+test('a sweep over a graph file that cannot be read as UTF-8 YAML stops at once with the file\'s error, not a grid of invalid cells', () => {
+  const text = readFileSync(join(projectRoot, 'graphs', 'sma-cross.yaml'), 'utf8');
+  const utf16 = join(tmp, 'utf16.yaml');
+  writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+  const r = hean(['run', utf16, '--grid', 'fast=5,10']);
+  assert.equal(r.code, 2);
+  assert.equal(r.err.match(/graph\/encoding/g)?.length, 1, r.err);
+  assert.doesNotMatch(r.out, /invalid/);
+});

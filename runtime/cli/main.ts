@@ -415,7 +415,7 @@ async function gridCommand(file: string, values: RunValues, chunkSize: number): 
 
   // Bindings are the same for every cell: a bad one is a usage problem, not a grid of invalid cells.
   const bind = commandLineBindings(file, values, sets, 'backtest');
-  const bindingErrors = loadGraph(file, { set: sets, bind, requireBindings: true }).diagnostics.filter((d) => d.severity === 'error' && /^(mode|binding)\//.test(d.code));
+  const bindingErrors = loadGraph(file, { set: sets, bind, requireBindings: true }).diagnostics.filter((d) => d.severity === 'error' && /^(mode|binding|graph|yaml)\//.test(d.code));
   if (bindingErrors.length) {
     printDiagnostics(bindingErrors);
     return INVALID;
