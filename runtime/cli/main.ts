@@ -136,8 +136,8 @@ function validateCommand(argv: string[]): number {
 }
 
 /** Where a command may write, from --out-dir and --overwrite (outputGuard.ts has the rule). */
-function outputGuard(values: { 'out-dir'?: string; overwrite?: boolean }, graphFile?: string, variant?: string): OutputGuard {
-  const guard = new OutputGuard({ dir: values['out-dir'], overwrite: values.overwrite, variant });
+function outputGuard(values: { 'out-dir'?: string; overwrite?: boolean }, graphFile?: string): OutputGuard {
+  const guard = new OutputGuard({ dir: values['out-dir'], overwrite: values.overwrite });
   if (graphFile !== undefined) guard.input(graphFile, 'the graph');
   return guard;
 }
