@@ -1,5 +1,6 @@
 import { existsSync, lstatSync, mkdirSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { clipText } from '../quoteText.js';
 
 /**
  * Where a run may write. One rule for every output, whoever names it:
@@ -45,7 +46,7 @@ export class OutputGuard {
   input(identity: string, what: string): void {
     const id = identityOf(identity);
     const writer = this.writes.get(id);
-    if (writer) throw new OutputError(`${displayPath(identity)} is read by ${what} and written by ${writer}; an output never writes over an input: write elsewhere`);
+    if (writer) throw new OutputError(`${shown(identity)} is read by ${what} and written by ${writer}; an output never writes over an input: write elsewhere`);
     this.reads.set(id, what);
   }
 
@@ -60,42 +61,42 @@ export class OutputGuard {
     let target: string;
     if (origin === 'graph') {
       if (isAbsolute(path) || path.startsWith('~')) {
-        throw new OutputError(`${who}: the graph names the absolute path ${path}; a graph writes only under the output directory ${displayPath(this.dir)}: use a relative path, or name the file on the command line (${asArgument(bindAs, path)})`);
+        throw new OutputError(`${who}: the graph names the absolute path ${shown(path)}; a graph writes only under the output directory ${shown(this.dir)}: use a relative path, or name the file on the command line (${asArgument(bindAs, shown(path))})`);
       }
       target = resolve(this.dir, path);
-      if (!isInside(this.dir, target)) throw new OutputError(`${who}: ${path} leaves the output directory ${displayPath(this.dir)}; a graph writes only under it: use a path without "..", or name the file on the command line (${asArgument(bindAs, path)})`);
+      if (!isInside(this.dir, target)) throw new OutputError(`${who}: ${shown(path)} leaves the output directory ${shown(this.dir)}; a graph writes only under it: use a path without "..", or name the file on the command line (${asArgument(bindAs, shown(path))})`);
       const realDir = realpathSync(existingAncestor(this.dir));
       const realTarget = realpathOfExisting(target);
-      if (!isInside(realDir, realTarget)) throw new OutputError(`${who}: ${path} resolves through a symbolic link to ${realTarget}, outside the output directory ${displayPath(this.dir)}; a graph writes only under it`);
+      if (!isInside(realDir, realTarget)) throw new OutputError(`${who}: ${shown(path)} resolves through a symbolic link to ${shown(realTarget)}, outside the output directory ${shown(this.dir)}; a graph writes only under it`);
     } else {
       target = resolve(path);
     }
     const id = realpathOfExisting(target);
     const reader = this.reads.get(id);
-    if (reader) throw new OutputError(`${who}: ${displayPath(target)} is ${reader === 'the graph' ? 'the graph file itself' : `read by ${reader}`}; an output never writes over an input: write elsewhere`);
+    if (reader) throw new OutputError(`${who}: ${shown(target)} is ${reader === 'the graph' ? 'the graph file itself' : `read by ${reader}`}; an output never writes over an input: write elsewhere`);
     const other = this.writes.get(id);
-    if (other) throw new OutputError(`${who}: ${displayPath(target)} is also written by ${other}; each output needs its own file`);
+    if (other) throw new OutputError(`${who}: ${shown(target)} is also written by ${other}; each output needs its own file`);
     if (existsSync(target) || isDanglingLink(target)) {
       const stat = statOrUndefined(target);
-      if (!stat?.isFile()) throw new OutputError(`${who}: ${displayPath(target)} exists and is ${kindOf(target)}, not a regular file; name a file to write`);
+      if (!stat?.isFile()) throw new OutputError(`${who}: ${shown(target)} exists and is ${kindOf(target)}, not a regular file; name a file to write`);
       if (origin === 'graph' && !this.overwrite) {
-        throw new OutputError(`${who}: ${displayPath(target)} exists; a graph's outputs replace a file only when the command says --overwrite (or name another file: ${asArgument(bindAs, 'PATH')})`);
+        throw new OutputError(`${who}: ${shown(target)} exists; a graph's outputs replace a file only when the command says --overwrite (or name another file: ${asArgument(bindAs, 'PATH')})`);
       }
     }
     this.writes.set(id, who);
     const parent = dirname(target);
-    if (existsSync(parent) && !statSync(parent).isDirectory()) throw new OutputError(`${who}: ${displayPath(parent)} is not a directory`);
+    if (existsSync(parent) && !statSync(parent).isDirectory()) throw new OutputError(`${who}: ${shown(parent)} is not a directory`);
     mkdirSync(parent, { recursive: true });
     return target;
   }
 
   /** A non-file target (`stream KEY`): one writer per run, never an input, never shared by a sweep. */
   target(identity: string, who: string): void {
-    if (this.variant !== undefined) throw new OutputError(`${who}: every combination of the sweep would write to ${identity}; bind ${who.replace(/^sink /, '')} to a file (one per combination) or run the combinations one by one`);
+    if (this.variant !== undefined) throw new OutputError(`${who}: every combination of the sweep would write to ${shown(identity)}; bind ${who.replace(/^sink /, '')} to a file (one per combination) or run the combinations one by one`);
     const reader = this.reads.get(identity);
-    if (reader) throw new OutputError(`${who}: ${identity} is read by ${reader}; an output never writes over an input (the run would read its own rows)`);
+    if (reader) throw new OutputError(`${who}: ${shown(identity)} is read by ${reader}; an output never writes over an input (the run would read its own rows)`);
     const other = this.writes.get(identity);
-    if (other) throw new OutputError(`${who}: ${identity} is also written by ${other}; each output needs its own target`);
+    if (other) throw new OutputError(`${who}: ${shown(identity)} is also written by ${other}; each output needs its own target`);
     this.writes.set(identity, who);
   }
 
@@ -190,6 +191,11 @@ function kindOf(path: string): string {
 /** `--trades` + `x.csv` -> `--trades x.csv`; `--bind rec.file=` + `x.csv` -> `--bind rec.file=x.csv`. */
 function asArgument(flag: string, value: string): string {
   return flag.endsWith('=') ? flag + value : `${flag} ${value}`;
+}
+
+/** A path or stream name for a message: relative when inside the working directory, escaped, bounded. */
+function shown(path: string): string {
+  return clipText(path.startsWith('stream ') ? path : displayPath(path), 200);
 }
 
 /** A path relative to the working directory when inside it, for short messages. */

@@ -3,6 +3,7 @@ import { extname, isAbsolute, normalize, sep } from 'node:path';
 import { Type } from '@sinclair/typebox';
 import type { SinkAdapter } from '../contract.js';
 import { displayPath } from '../outputGuard.js';
+import { clipText } from '../../quoteText.js';
 
 /**
  * Rows to a CSV or JSON-lines file, written as the run goes. Times are ISO-8601 UTC; numbers
@@ -25,10 +26,11 @@ export const fileSink: SinkAdapter = {
   ),
   example: '{ file: out/signals.csv }',
   check(binding, _mode, commandLine) {
-    const file = String(binding.file);
     if (commandLine.has('file')) return [];
-    if (isAbsolute(file) || file.startsWith('~')) return [{ path: ['file'], code: 'binding/output-path', message: `the graph names the absolute path ${file}; a graph writes only under the output directory (--out-dir, default: the working directory): use a relative path, or name the file on the command line (--bind NODE.file=${file})` }];
-    if (normalize(file).split(sep).includes('..')) return [{ path: ['file'], code: 'binding/output-path', message: `${file} leaves the output directory; a graph writes only under it (--out-dir, default: the working directory): use a path without "..", or name the file on the command line (--bind NODE.file=${file})` }];
+    const file = String(binding.file);
+    const shown = clipText(file, 200);
+    if (isAbsolute(file) || file.startsWith('~')) return [{ path: ['file'], code: 'binding/output-path', message: `the graph names the absolute path ${shown}; a graph writes only under the output directory (--out-dir, default: the working directory): use a relative path, or name the file on the command line (--bind NODE.file=${shown})` }];
+    if (normalize(file).split(sep).includes('..')) return [{ path: ['file'], code: 'binding/output-path', message: `${shown} leaves the output directory; a graph writes only under it (--out-dir, default: the working directory): use a path without "..", or name the file on the command line (--bind NODE.file=${shown})` }];
     return [];
   },
   open(binding, io) {
