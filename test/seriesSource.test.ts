@@ -14,6 +14,7 @@ import { runGraph } from '../runtime/exec/runGraph.js';
 import { memoryFeeds, memorySinks } from '../runtime/adapters/memory.js';
 import { dataDir, dataFile } from '../runtime/testing/dataFile.js';
 import { realCandles } from '../runtime/testing/realCandles.js';
+import { summaryJson, summaryText } from '../runtime/cli/summary.js';
 
 const env = { ...process.env, HEAN_DATA_DIR: dataDir() };
 const FG = 'crypto_fear_greed_index_daily_2018-02_2025-01.csv';
@@ -160,3 +161,21 @@ modes:
   const early = compileGraph(text, 'funding.yaml', defaultRegistry).graph!;
   await assert.rejects(runGraph(early, { env, outputs: new OutputGuard({ dir: '.' }) }), /memory feed funding event 0: t is 2024-01-01T00:00:00.000Z, but the value stamped 2024-01-01T00:00:00.000Z becomes knowable at 2024-01-01T00:30:00.000Z/);
 });
+
+test('the run summary shows a series source: its rule, stamps, values and when they were published', async () => {
+  const { result } = await record('0', 1024);
+  const lines = summaryText(result).split('\n');
+  const at = lines.findIndex((l) => l.startsWith('data fg: '));
+  // 2018-02-01 .. 2018-08-31 is 212 days; the file lacks 2018-04-14..16: 209 values.
+  assert.equal(lines[at], `data fg: series fearGreed (column value, periodStart 1d) ${dataFile(FG)}`);
+  assert.equal(lines[at + 1], '     stamps 2018-02-01 00:00 .. 2018-08-31 00:00 UTC, 209 values published 2018-02-02 00:00 .. 2018-09-01 00:00 UTC');
+  const json = summaryJson(result).sources as Record<string, Record<string, unknown>>;
+  assert.deepEqual(
+    { ...json.fg, file: 'F' },
+    { record: 'series', name: 'fearGreed', column: 'value', rule: 'periodStart 1d', file: 'F', rows: 209, firstTime: day('2018-02-01'), lastTime: day('2018-08-31'), firstEventTime: day('2018-02-02'), lastEventTime: day('2018-09-01'), missingValues: 0, rowsDropped: 0 },
+  );
+});
+
+function day(date: string): number {
+  return Date.parse(`${date}T00:00:00Z`);
+}
