@@ -6,6 +6,9 @@ import { port } from '../../runtime/ports.js';
 /** A time as ISO-8601 (a date alone is UTC midnight) or epoch milliseconds. */
 const timeParam = (description: string) => Type.Union([Type.String(), Type.Number()], { description });
 
+/** A column name without control characters (it is printed in messages). */
+const COLUMN_PATTERN = '^[^\\u0000-\\u001f\\u007f]+$';
+
 /** `0`, or a number and a unit: 30m, 6h, 1d. */
 const LAG_PATTERN = '^(0|[1-9][0-9]*[smhdw])$';
 
@@ -27,8 +30,8 @@ export const series = defineNode({
     'event (publication) time.',
   params: Type.Object(
     {
-      column: Type.String({ minLength: 1, default: 'value', description: 'The column (CSV header name, or JSON-lines field) holding the value.' }),
-      timeColumn: Type.String({ minLength: 1, default: 'time', description: 'The column holding the stamp: epoch ms, ISO-8601, or YYYY-MM-DD (UTC midnight).' }),
+      column: Type.String({ minLength: 1, maxLength: 64, pattern: COLUMN_PATTERN, default: 'value', description: 'The column (CSV header name, or JSON-lines field) holding the value.' }),
+      timeColumn: Type.String({ minLength: 1, maxLength: 64, pattern: COLUMN_PATTERN, default: 'time', description: 'The column holding the stamp: epoch ms, ISO-8601, or YYYY-MM-DD (UTC midnight).' }),
       timestamp: Type.Union([Type.Literal('published'), Type.Literal('periodStart'), Type.Literal('periodEnd')], {
         default: 'published',
         description: 'What the stamp means: published (when the value became knowable), periodStart or periodEnd (of the period the value covers; needs period).',
