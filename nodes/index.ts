@@ -17,10 +17,12 @@ import { broker } from './sink/broker.js';
 import { record } from './sink/record.js';
 import { fixedFraction } from './sizer/fixedFraction.js';
 import { candles } from './source/candles.js';
+import { series } from './source/series.js';
 
 /** Every node kind hean knows, listed explicitly (no directory scanning, no plugins by accident). */
 export const allNodes: readonly AnyNodeDefinition[] = [
   candles,
+  series,
   ...overlapIndicators,
   ...momentumIndicators,
   ...volatilityIndicators,

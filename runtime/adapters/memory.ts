@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { LiveBatch, SinkAdapter, SourceAdapter } from './contract.js';
-import { RECORD_FIELDS } from '../records/sourceSpec.js';
+import { RECORD_FIELDS, type SeriesSpec } from '../records/sourceSpec.js';
+import { SeriesChecker, seriesInfo } from '../records/checkSeries.js';
 import { CandleChecker, candleInfo } from '../records/checkCandles.js';
 import { pickRows } from '../records/pickRows.js';
 
@@ -23,31 +24,47 @@ export const memorySource: SourceAdapter = {
   role: 'source',
   name: 'memory',
   key: 'memory',
-  summary: 'An in-process feed registered by name (tests, embedding).',
+  summary: 'An in-process feed registered by name (tests, embedding): candles, or series (columns time, value).',
   binding: Type.Object({ memory: Type.String({ minLength: 1, description: 'Name of a feed in memoryFeeds.' }) }, { additionalProperties: false }),
   example: '{ memory: bars }',
-  records: ['candles'],
+  records: ['candles', 'series'],
   async replay(binding, spec, io) {
-    const feed = feedOf(String(binding.memory));
-    const checker = new CandleChecker(spec, io.warn, `memory feed ${binding.memory} event`);
+    const name = String(binding.memory);
+    const feed = feedOf(name);
+    if (spec.record === 'series') {
+      const checker = seriesChecker(spec, name, io.warn);
+      const { t, columns } = seriesRows(feed, name, checker, 0, feed.t.length);
+      return { t, columns, info: seriesInfo(spec, { memory: name }, columns.time, t, checker) };
+    }
+    const checker = new CandleChecker(spec, io.warn, `memory feed ${name} event`);
     const { t, columns } = checkedRows(feed, RECORD_FIELDS[spec.record], checker, 0, feed.t.length);
-    return { t, columns, info: candleInfo(spec, { memory: binding.memory }, columns.time, checker.gaps, checker.dropped) };
+    return { t, columns, info: candleInfo(spec, { memory: name }, columns.time, checker.gaps, checker.dropped) };
   },
   async live(binding, spec, io) {
     const name = String(binding.memory);
     const feed = feedOf(name);
-    const checker = new CandleChecker(spec, io.warn, `memory feed ${name} event`);
+    let rows: (from: number, to: number) => { t: Float64Array; columns: Record<string, Float64Array> };
+    let info: () => Record<string, unknown>;
+    if (spec.record === 'series') {
+      const checker = seriesChecker(spec, name, io.warn);
+      rows = (from, to) => seriesRows(feed, name, checker, from, to);
+      info = () => ({ record: 'series', name: spec.name, memory: name, missingValues: checker.missing, rowsDropped: checker.dropped });
+    } else {
+      const checker = new CandleChecker(spec, io.warn, `memory feed ${name} event`);
+      rows = (from, to) => checkedRows(feed, RECORD_FIELDS[spec.record], checker, from, to);
+      info = () => ({ memory: name, rowsDropped: checker.dropped, gaps: checker.gaps.length });
+    }
     const size = Math.max(1, feed.batch ?? feed.t.length);
     let at = 0;
     return {
       async next(): Promise<LiveBatch | null> {
         if (at >= feed.t.length) return null;
         const end = Math.min(feed.t.length, at + size);
-        const batch = checkedRows(feed, RECORD_FIELDS[spec.record], checker, at, end);
+        const batch = rows(at, end);
         at = end;
         return { n: batch.t.length, ...batch };
       },
-      info: () => ({ memory: name, rowsDropped: checker.dropped, gaps: checker.gaps.length }),
+      info,
       async close() {},
     };
   },
@@ -59,6 +76,35 @@ function checkedRows(feed: MemoryFeed, fields: readonly string[], checker: Candl
   const keep: number[] = [];
   for (let i = 0; i < to - from; i++) if (checker.accept(time[i], open[i], high[i], low[i], close[i], volume[i], from + i)) keep.push(i);
   return { t: pickRows(keep, feed.t.subarray(from, to)), columns: Object.fromEntries(fields.map((f) => [f, pickRows(keep, feed.columns[f].subarray(from, to))])) };
+}
+
+function seriesChecker(spec: SeriesSpec, name: string, warn: (code: string, message: string) => void): SeriesChecker {
+  return new SeriesChecker(spec, warn, (at) => `memory feed ${name} event ${at}`, (at, _kind, message) => new Error(`memory feed ${name} event ${at}: ${message}`));
+}
+
+/**
+ * Events [from, to) of a series feed that pass the series checks. A feed gives both the stamp
+ * (`time`) and the event time (`t`); they must agree with the source's publication rule, so a
+ * feed cannot deliver a value earlier than the rule makes it knowable.
+ */
+function seriesRows(feed: MemoryFeed, name: string, checker: SeriesChecker, from: number, to: number): { t: Float64Array; columns: Record<string, Float64Array> } {
+  const { time, value } = feed.columns;
+  if (!time || !value) throw new Error(`memory feed ${name} has columns ${Object.keys(feed.columns).join(', ') || 'none'}; a series feed needs the columns time (the stamp) and value`);
+  const keep: number[] = [];
+  for (let i = from; i < to; i++) {
+    if (!checker.accept(time[i], value[i], i)) continue;
+    const t = checker.eventTime(time[i]);
+    if (feed.t[i] !== t) {
+      throw new Error(`memory feed ${name} event ${i}: t is ${iso(feed.t[i])}, but the value stamped ${iso(time[i])} becomes knowable at ${iso(t)} (the source's timestamp, period and publicationLag); set t to ${t}`);
+    }
+    keep.push(i - from);
+  }
+  return { t: pickRows(keep, feed.t.subarray(from, to)), columns: { time: pickRows(keep, time.subarray(from, to)), value: pickRows(keep, value.subarray(from, to)) } };
+}
+
+function iso(ms: number): string {
+  const d = new Date(ms);
+  return Number.isNaN(d.getTime()) ? String(ms) : d.toISOString();
 }
 
 export const memorySink: SinkAdapter = {

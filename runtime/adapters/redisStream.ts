@@ -4,7 +4,7 @@ import type { ParamProblem } from '../defineNode.js';
 import { parseTimeParam } from '../data/timeframe.js';
 import { CandleChecker, candleInfo } from '../records/checkCandles.js';
 import { pickRows } from '../records/pickRows.js';
-import { RECORD_FIELDS, type SourceSpec } from '../records/sourceSpec.js';
+import { RECORD_FIELDS, candlesOnly, type CandleSpec } from '../records/sourceSpec.js';
 import type { Redis } from './redis/connection.js';
 import { encodeNumber } from './redis/entries.js';
 
@@ -54,7 +54,8 @@ export const redisStreamSource: SourceAdapter = {
     }
     return problems;
   },
-  async replay(binding, spec, io) {
+  async replay(binding, sourceSpec, io) {
+    const spec = candlesOnly(sourceSpec, 'redisStream');
     const { readRange } = await import('./redis/readRange.js');
     const { readMeta } = await import('./redis/publish.js');
     const key = String(binding.stream);
@@ -75,7 +76,8 @@ export const redisStreamSource: SourceAdapter = {
       releaseRedis();
     }
   },
-  async live(binding, spec, io) {
+  async live(binding, sourceSpec, io) {
+    const spec = candlesOnly(sourceSpec, 'redisStream');
     const { StreamGroupReader } = await import('./redis/groupReader.js');
     const { readMeta } = await import('./redis/publish.js');
     const { decodeEntries } = await import('./redis/entries.js');
@@ -227,7 +229,7 @@ function timeOf(value: unknown): number | undefined {
 }
 
 /** The stream's metadata (written by `hean publish`) must agree with what the source emits. */
-function checkMeta(key: string, meta: Record<string, string> | undefined, spec: SourceSpec): void {
+function checkMeta(key: string, meta: Record<string, string> | undefined, spec: CandleSpec): void {
   if (!meta) return;
   if (meta.record && meta.record !== spec.record) throw new Error(`stream ${key} holds ${meta.record}, not ${spec.record}; bind a stream of ${spec.record}`);
   if (meta.timeframe && meta.timeframe !== spec.timeframe) {
@@ -250,7 +252,7 @@ async function claimRowStream(redis: Redis, key: string, io: AdapterIO): Promise
 }
 
 /** An entry's candle, checked; its id's time must be the candle's close (open time + timeframe). */
-function acceptEntry(checker: CandleChecker, spec: SourceSpec, key: string, id: string, t: number, columns: Float64Array[], i: number): boolean {
+function acceptEntry(checker: CandleChecker, spec: CandleSpec, key: string, id: string, t: number, columns: Float64Array[], i: number): boolean {
   const time = columns[0][i];
   if (Number.isInteger(time) && time + spec.timeframeMs !== t) {
     throw new Error(`stream ${key} entry ${id}: its id says the event time is ${new Date(t).toISOString()}, but a ${spec.timeframe} candle opening at ${new Date(time).toISOString()} closes at ${new Date(time + spec.timeframeMs).toISOString()}; publish candles with hean publish (ids are close times)`);

@@ -67,6 +67,15 @@ export function summaryText(result: RunResult): string {
     const gaps = i.gaps ? `, ${i.gaps} gaps (${i.missingBars} missing bars, kept as gaps)` : ', no gaps';
     const dropped = i.rowsDropped ? `, ${i.rowsDropped} bad rows dropped` : '';
     const where = i.file ?? (i.stream !== undefined ? `redis stream ${i.stream}${i.group ? ` (group ${i.group}, consumer ${i.consumer})` : ''}` : `memory feed ${i.memory}`);
+    if (i.record === 'series') {
+      // Stamps as the file says, and when the values became knowable (what the graph saw).
+      const missing = i.missingValues ? `, ${i.missingValues} empty values left out` : '';
+      lines.push(`data ${id}: series ${i.name} (column ${i.column}, ${i.rule ?? 'published'}) ${where}`);
+      if (i.rows !== undefined && i.firstTime !== undefined) {
+        lines.push(`     stamps ${day(i.firstTime)} .. ${day(i.lastTime)} UTC, ${Number(i.rows).toLocaleString('en-US')} values published ${day(i.firstEventTime)} .. ${day(i.lastEventTime)} UTC${missing}${dropped}`);
+      } else lines.push(`     values received live${missing}${dropped}`);
+      continue;
+    }
     lines.push(`data ${id}: ${i.symbol ?? ''} ${i.timeframe ?? ''} ${where}`);
     if (i.rows !== undefined && i.firstOpenTime !== undefined) lines.push(`     ${day(i.firstOpenTime)} .. ${day(i.lastOpenTime)} UTC, ${Number(i.rows).toLocaleString('en-US')} bars${gaps}${dropped}`);
     else lines.push(`     ${result.events.toLocaleString('en-US')} events received live${dropped}`);

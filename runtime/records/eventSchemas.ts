@@ -9,7 +9,9 @@ const NUMBER_TEXT = { type: 'string', pattern: '^(|inf|-inf|-?(\\d+\\.?\\d*|\\.\
 
 export function eventSchemas(): Map<string, Record<string, unknown>> {
   const schemas = new Map<string, Record<string, unknown>>();
-  for (const [record, fields] of Object.entries(RECORD_FIELDS)) {
+  // The records Redis streams carry (redisStream.records): series come from files and memory only, so far.
+  for (const record of ['candles'] as const) {
+    const fields = RECORD_FIELDS[record];
     schemas.set(`events/${record}.schema.json`, {
       $schema: 'http://json-schema.org/draft-07/schema#',
       $id: `https://hean.dev/schemas/events/${record}.schema.json`,

@@ -21,16 +21,60 @@ export interface CandleSpec {
   end?: number;
 }
 
-export type SourceSpec = CandleSpec;
-
-/** The fields of one record, in order: what files, streams and memory feeds carry. */
-export const RECORD_FIELDS: Record<SourceSpec['record'], readonly string[]> = { candles: CANDLE_FIELDS };
+/** What a series row's time column says: when the value became knowable, or the start or end of the period it covers. */
+export type SeriesTimestamp = 'published' | 'periodStart' | 'periodEnd';
 
 /**
- * The earliest time the source's next event can have, after an event at `t`. Candles close one
- * timeframe apart (or more, at gaps), so once a bar closing at t is seen, nothing earlier than
- * t + timeframe can follow: the live driver's watermark for merging feeds without waiting.
+ * Any numeric time series (funding rates, open interest, an index) with a publication rule.
+ * A value enters the graph at its publication time: the stamp, plus the period when the stamp
+ * is the period's start (a daily value is known once its day is over), plus publicationLag.
+ */
+export interface SeriesSpec {
+  record: 'series';
+  /** Label for reports. */
+  name: string;
+  /** The column (CSV) or field (JSON lines) holding the value. */
+  column: string;
+  /** The column or field holding the stamp: epoch ms, ISO-8601, or a date (UTC midnight). */
+  timeColumn: string;
+  timestamp: SeriesTimestamp;
+  /** The period a value covers (`1d`), for periodStart / periodEnd. */
+  period?: string;
+  /** Its length in ms; 0 when timestamp is published. */
+  periodMs: number;
+  /** As written (`0`, `6h`), for reports. */
+  publicationLag: string;
+  publicationLagMs: number;
+  onBadRow: BadRowPolicy;
+  /** Keep values whose publication (event) time is >= start (epoch ms). */
+  start?: number;
+  /** Keep values whose publication (event) time is < end (epoch ms). */
+  end?: number;
+}
+
+export type SourceSpec = CandleSpec | SeriesSpec;
+
+/** The fields of one record, in order: what files, streams and memory feeds carry. */
+export const RECORD_FIELDS: Record<SourceSpec['record'], readonly string[]> = { candles: CANDLE_FIELDS, series: ['time', 'value'] };
+
+/** When a series value stamped `time` became knowable: its event time in the graph. */
+export function seriesEventTime(spec: SeriesSpec, time: number): number {
+  return time + (spec.timestamp === 'periodStart' ? spec.periodMs : 0) + spec.publicationLagMs;
+}
+
+/**
+ * The earliest time the source's next event can have, after an event at `t`: the live driver's
+ * watermark for merging feeds without waiting. Candles close one timeframe apart (or more, at
+ * gaps), so nothing earlier than t + timeframe can follow. A series has no known spacing (an
+ * index may be republished any time), only strictly increasing integer-ms event times, so the
+ * next one is at least t + 1 ms: other feeds' events after t wait until the series moves on.
  */
 export function nextEventBound(spec: SourceSpec, t: number): number {
-  return t + spec.timeframeMs;
+  return spec.record === 'candles' ? t + spec.timeframeMs : t + 1;
+}
+
+/** The spec of an adapter that carries candles only (the compiler refuses other bindings; this guards direct calls). */
+export function candlesOnly(spec: SourceSpec, adapter: string): CandleSpec {
+  if (spec.record !== 'candles') throw new Error(`the ${adapter} adapter carries candles, not ${spec.record}; bind another adapter`);
+  return spec;
 }

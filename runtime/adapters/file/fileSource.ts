@@ -3,23 +3,37 @@ import type { SourceAdapter } from '../contract.js';
 import { candleInfo } from '../../records/checkCandles.js';
 import { readCandleCsv } from './readCandleCsv.js';
 import { readCandleJsonl } from './readCandleJsonl.js';
+import { readSeries } from './readSeries.js';
+import { seriesInfo } from '../../records/checkSeries.js';
 import { resolveDataFile } from './resolveDataFile.js';
 
-/** Replays a candle file: CSV or CSV.gz through the fast column reader, JSON lines (.jsonl, .ndjson, optionally .gz) line by line. */
+/**
+ * Replays a data file. Candles: CSV or CSV.gz through the fast column reader, JSON lines (.jsonl,
+ * .ndjson, optionally .gz) line by line. Series: CSV or JSON lines (readSeries.ts).
+ */
 export const fileSource: SourceAdapter = {
   role: 'source',
   name: 'file',
   key: 'file',
-  summary: 'A CSV, CSV.gz or JSON-lines file (time,open,high,low,close,volume), replayed in a backtest.',
+  summary: 'A CSV, CSV.gz or JSON-lines file (candles: time,open,high,low,close,volume; series: a time and a value column), replayed in a backtest.',
   binding: Type.Object(
     { file: Type.String({ minLength: 1, description: 'Data file: a path, or a name looked up in $HEAN_DATA_DIR and the user data directory.' }) },
     { additionalProperties: false },
   ),
   example: '{ file: btcusdt_1h_binance_2017-08_2024-04.csv.gz }',
-  records: ['candles'],
+  records: ['candles', 'series'],
   async replay(binding, spec, io) {
     const path = resolveDataFile(String(binding.file), io.env);
     io.outputs.input(path, `source ${io.node}`);
+    if (spec.record === 'series') {
+      const data = await readSeries(path, spec, io.warn);
+      if (data.t.length === 0) {
+        const missing = data.checker.missing ? `; ${data.checker.missing} row(s) had an empty ${spec.column}` : '';
+        throw new Error(`${path}: no values of column ${spec.column}${spec.start !== undefined || spec.end !== undefined ? ' published in the requested start/end range' : ''}${missing}`);
+      }
+      const columns: Record<string, Float64Array> = { time: data.time, value: data.value };
+      return { t: data.t, columns, info: seriesInfo(spec, { file: path }, data.time, data.t, data.checker) };
+    }
     if (/\.(jsonl|ndjson)(\.gz)?$/i.test(path)) {
       const data = await readCandleJsonl(path, spec, io.warn);
       if (data.time.length === 0) throw new Error(`${path}: no candles${spec.start !== undefined || spec.end !== undefined ? ' in the requested start/end range' : ''}`);

@@ -314,26 +314,26 @@ const HEADER_EXAMPLE = 'a header such as time,open,high,low,close,volume followe
 
 /**
  * Line 1 when it is not a header: said without quoting it (it may be a secret, binary, a whole
- * file) unless it is a data row.
+ * file) unless it is a data row. `example` describes the expected file, `what` names its kind.
  */
-function notAHeader(file: string, text: string, names: string[]): DataError | undefined {
+export function notAHeader(file: string, text: string, names: string[], example = HEADER_EXAMPLE, what = 'a candle file'): DataError | undefined {
   const bad = NOT_TEXT.exec(text);
   if (bad) {
     const what = bad[0] === '\ufffd' ? 'bytes that are not UTF-8' : bad[0] === '\u0000' ? 'a NUL byte' : 'a control character';
-    return new DataError(file, 1, 'not-a-header', `line 1 is not text: it has ${what} at column ${bad.index + 1}; expected ${HEADER_EXAMPLE}. Is this a CSV file (a .gz file must start with the gzip bytes)?`);
+    return new DataError(file, 1, 'not-a-header', `line 1 is not text: it has ${what} at column ${bad.index + 1}; expected ${example}. Is this a CSV file (a .gz file must start with the gzip bytes)?`);
   }
   const first = names[0];
   if (names.length > 1 && first !== '' && (!Number.isNaN(slowNumber(first)) || !Number.isNaN(parseIsoTime(first)))) {
-    return new DataError(file, 1, 'not-a-header', `line 1 is a row of values (${quoteText(text)}), not a header; expected ${HEADER_EXAMPLE}. Add the header line (its columns in the file's order) at the top`);
+    return new DataError(file, 1, 'not-a-header', `line 1 is a row of values (${quoteText(text)}), not a header; expected ${example}. Add the header line (its columns in the file's order) at the top`);
   }
   if (names.length > 1 && names.every((name) => COLUMN_NAME.test(name))) return undefined;
   const sep = names.length === 1 ? [';', '\t', '|'].find((c) => text.split(c).length >= 3 && text.split(c).every((name) => COLUMN_NAME.test(unquote(name)))) : undefined;
-  if (sep) return new DataError(file, 1, 'not-a-header', `line 1 separates its columns with ${sep === '\t' ? 'tabs' : `"${sep}"`}; expected commas (${HEADER_EXAMPLE}). Convert the file to comma-separated values`);
+  if (sep) return new DataError(file, 1, 'not-a-header', `line 1 separates its columns with ${sep === '\t' ? 'tabs' : `"${sep}"`}; expected commas (${example}). Convert the file to comma-separated values`);
   return new DataError(
     file,
     1,
     'not-a-header',
-    `line 1 (${text.length} characters, ${names.length} comma-separated field${names.length === 1 ? '' : 's'}) does not look like a CSV header: a header has two or more comma-separated column names of at most 64 letters, digits, spaces and _ . - ( ) [ ] % # / $ : + & '; expected ${HEADER_EXAMPLE}. Is this a candle file?`,
+    `line 1 (${text.length} characters, ${names.length} comma-separated field${names.length === 1 ? '' : 's'}) does not look like a CSV header: a header has two or more comma-separated column names of at most 64 letters, digits, spaces and _ . - ( ) [ ] % # / $ : + & '; expected ${example}. Is this ${what}?`,
   );
 }
 
