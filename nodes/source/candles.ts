@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../runtime/defineNode.js';
-import { TIMEFRAME_PATTERN, parseTimeParam, timeframeMs } from '../../runtime/data/timeframe.js';
+import { TIMEFRAME_PATTERN, checkTimeRange, parseTimeParam, timeframeMs } from '../../runtime/data/timeframe.js';
 import { port } from '../../runtime/ports.js';
 
 /** A time as ISO-8601 (a date alone is UTC midnight) or epoch milliseconds. */
@@ -47,27 +47,7 @@ export const candles = defineNode({
     volume: port.number(),
   },
   defaultOutput: 'candles',
-  check: (p) => {
-    const problems = [];
-    const times: Partial<Record<'start' | 'end', number>> = {};
-    for (const key of ['start', 'end'] as const) {
-      const value = p[key];
-      if (value === undefined) continue;
-      try {
-        const ms = parseTimeParam(value);
-        // A Date holds ±8.64e15 ms; beyond that a number is no time (and cannot be printed as one).
-        if (Number.isNaN(new Date(ms).getTime())) throw new Error(`${key} is ${value}, which is not a time; expected epoch milliseconds (e.g. 1704067200000) or ISO-8601 such as 2024-01-01`);
-        times[key] = ms;
-      } catch (e) {
-        problems.push({ path: [key], message: (e as Error).message });
-      }
-    }
-    if (times.start !== undefined && times.end !== undefined && !(times.end > times.start)) {
-      const iso = (ms: number) => new Date(ms).toISOString();
-      problems.push({ path: ['end'], message: `end (${iso(times.end)}) is not after start (${iso(times.start)}): no candle can be in the range; expected end > start (start is included, end excluded)` });
-    }
-    return problems;
-  },
+  check: (p) => checkTimeRange(p, 'candle'),
   source: (p) => ({
     record: 'candles',
     symbol: p.symbol,

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode, type ParamProblem } from '../../runtime/defineNode.js';
-import { TIMEFRAME_PATTERN, parseTimeParam, timeframeMs } from '../../runtime/data/timeframe.js';
+import { TIMEFRAME_PATTERN, checkTimeRange, parseTimeParam, timeframeMs } from '../../runtime/data/timeframe.js';
 import { port } from '../../runtime/ports.js';
 
 /** A time as ISO-8601 (a date alone is UTC midnight) or epoch milliseconds. */
@@ -61,22 +61,7 @@ export const series = defineNode({
       problems.push({ path: ['period'], message: 'period is unused with timestamp: published (the stamp is the publication time); remove it, or set timestamp: periodStart / periodEnd', severity: 'warning', code: 'param/unused' });
     }
     if (p.column === p.timeColumn) problems.push({ path: ['column'], message: `column and timeColumn are both "${p.column}"; expected the value and the time in two different columns` });
-    const times: Partial<Record<'start' | 'end', number>> = {};
-    for (const key of ['start', 'end'] as const) {
-      const value = p[key];
-      if (value === undefined) continue;
-      try {
-        const ms = parseTimeParam(value);
-        if (Number.isNaN(new Date(ms).getTime())) throw new Error(`${key} is ${value}, which is not a time; expected epoch milliseconds (e.g. 1704067200000) or ISO-8601 such as 2024-01-01`);
-        times[key] = ms;
-      } catch (e) {
-        problems.push({ path: [key], message: (e as Error).message });
-      }
-    }
-    if (times.start !== undefined && times.end !== undefined && !(times.end > times.start)) {
-      const iso = (ms: number) => new Date(ms).toISOString();
-      problems.push({ path: ['end'], message: `end (${iso(times.end)}) is not after start (${iso(times.start)}): no value can be in the range; expected end > start (start is included, end excluded)` });
-    }
+    problems.push(...checkTimeRange(p, 'value'));
     return problems;
   },
   source: (p) => ({
