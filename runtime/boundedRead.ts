@@ -51,7 +51,8 @@ export function formatBytes(n: number): string {
   return i === 0 ? `${n} bytes` : `${Number(v.toFixed(1))} ${units[i]}`;
 }
 
-function whatItIs(st: Stats): string | undefined {
+/** What a file that is not a regular file is (`a directory`, `a character device`, ...); undefined for a regular file. */
+export function whatItIs(st: Stats): string | undefined {
   if (st.isFile()) return undefined;
   if (st.isDirectory()) return 'a directory';
   if (st.isCharacterDevice()) return 'a character device';

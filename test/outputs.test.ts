@@ -158,7 +158,7 @@ test('the guard on its own: streams, variants, special files', () => {
   assert.throws(() => guard.target('stream btc', 'sink orders'), (e) => e instanceof OutputError && /stream btc is read by source bars; an output never writes over an input/.test(e.message));
   guard.target('stream orders', 'sink a');
   assert.throws(() => guard.target('stream orders', 'sink b'), /also written by sink a/);
-  assert.throws(() => guard.file('x', '--trades', 'command line') && guard.file('/dev/null', '--report', 'command line'), /\/dev\/null exists and is a device, not a regular file/);
+  assert.throws(() => guard.file('x', '--trades', 'command line') && guard.file('/dev/null', '--report', 'command line'), /\/dev\/null exists and is a character device, not a regular file/);
   assert.equal(withVariant('out/trades.csv', 'fast=5,slow=20'), 'out/trades.fast=5,slow=20.csv');
   assert.equal(withVariant('rows.csv.gz', 'p=2'), 'rows.p=2.csv.gz');
   assert.equal(withVariant('rows', 'p=2'), 'rows.p=2');

@@ -1,5 +1,6 @@
 import { existsSync, lstatSync, mkdirSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { whatItIs } from '../boundedRead.js';
 import { clipText } from '../quoteText.js';
 
 /**
@@ -180,12 +181,7 @@ function statOrUndefined(path: string) {
 
 function kindOf(path: string): string {
   const stat = statOrUndefined(path);
-  if (!stat) return 'a dangling symbolic link';
-  if (stat.isDirectory()) return 'a directory';
-  if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device';
-  if (stat.isFIFO()) return 'a pipe';
-  if (stat.isSocket()) return 'a socket';
-  return 'a special file';
+  return stat ? (whatItIs(stat) ?? 'a regular file') : 'a dangling symbolic link';
 }
 
 /** `--trades` + `x.csv` -> `--trades x.csv`; `--bind rec.file=` + `x.csv` -> `--bind rec.file=x.csv`. */

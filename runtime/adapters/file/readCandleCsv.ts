@@ -412,12 +412,12 @@ export async function readCandleCsv(path: string, options: CandleReadOptions): P
   return parseCandleBuffer(path, await readDataFile(path, options.maxBytes), options);
 }
 
-export function lineTooLong(file: string, line: number, bytes: number): DataError {
+export function lineTooLong(file: string, line: number, bytes: number, record = 'candle'): DataError {
   return new DataError(
     file,
     line,
     'line-too-long',
-    `line is ${bytes > 1 << 20 ? formatBytes(bytes) : `${bytes.toLocaleString('en-US')} bytes`} long, over the ${formatBytes(MAX_LINE_BYTES)} limit for a line; a candle row is a few dozen bytes. Is this a candle file, with LF or CRLF line ends?`,
+    `line is ${bytes > 1 << 20 ? formatBytes(bytes) : `${bytes.toLocaleString('en-US')} bytes`} long, over the ${formatBytes(MAX_LINE_BYTES)} limit for a line; a ${record} row is a few dozen bytes. Is this a ${record} file, with LF or CRLF line ends?`,
   );
 }
 

@@ -1,9 +1,9 @@
 import type { SeriesSpec } from '../../records/sourceSpec.js';
 import { SeriesChecker } from '../../records/checkSeries.js';
 import { pickRows } from '../../records/pickRows.js';
-import { DATA_MAX_BYTES, formatBytes } from '../../boundedRead.js';
+import { DATA_MAX_BYTES } from '../../boundedRead.js';
 import { QUOTE_MAX, clipText, quoteText } from '../../quoteText.js';
-import { DataError, MAX_LINE_BYTES, notAHeader, parseIsoTime, readDataFile } from './readCandleCsv.js';
+import { DataError, MAX_LINE_BYTES, lineTooLong, notAHeader, parseIsoTime, readDataFile } from './readCandleCsv.js';
 
 export interface SeriesColumns {
   /** The stamps of the kept rows, as the time column says (epoch ms). */
@@ -59,9 +59,7 @@ function splitLines(path: string, buf: Buffer): string[] {
   while (start <= buf.length) {
     let end = buf.indexOf(10, start);
     if (end < 0) end = buf.length;
-    if (end - start > MAX_LINE_BYTES) {
-      throw new DataError(path, lines.length + 1, 'line-too-long', `line is ${formatBytes(end - start)} long, over the ${formatBytes(MAX_LINE_BYTES)} limit for a line; a series row is a few dozen bytes. Is this a CSV or JSON-lines file with LF or CRLF line ends?`);
-    }
+    if (end - start > MAX_LINE_BYTES) throw lineTooLong(path, lines.length + 1, end - start, 'series');
     lines.push(buf.toString('utf8', start, end > start && buf[end - 1] === 13 ? end - 1 : end));
     start = end + 1;
   }
