@@ -1,4 +1,5 @@
 import type { AnyNodeDefinition } from '../runtime/defineNode.js';
+import { bars } from './aggregate/bars.js';
 import { vector } from './features/vector.js';
 import { cycleIndicators } from './indicator/cycle/index.js';
 import { mathIndicators } from './indicator/math/index.js';
@@ -18,11 +19,16 @@ import { record } from './sink/record.js';
 import { fixedFraction } from './sizer/fixedFraction.js';
 import { candles } from './source/candles.js';
 import { series } from './source/series.js';
+import { book } from './source/book.js';
+import { trades } from './source/trades.js';
 
 /** Every node kind hean knows, listed explicitly (no directory scanning, no plugins by accident). */
 export const allNodes: readonly AnyNodeDefinition[] = [
   candles,
   series,
+  book,
+  trades,
+  bars,
   ...overlapIndicators,
   ...momentumIndicators,
   ...volatilityIndicators,

@@ -1,6 +1,6 @@
 import type { Static, TObject } from '@sinclair/typebox';
 import type { RowWriter } from './adapters/contract.js';
-import type { Features, InputValues, OutputBuffers, PortSpec } from './ports.js';
+import type { Candles, Features, InputValues, OutputBuffers, PortSpec } from './ports.js';
 import type { SourceSpec } from './records/sourceSpec.js';
 
 /**
@@ -10,13 +10,18 @@ import type { SourceSpec } from './records/sourceSpec.js';
  */
 
 /** A streaming kernel: called once per chunk of events, in time order, keeping its own state. */
-export interface Kernel<I = Record<string, unknown>, O = Record<string, Float64Array | Features>> {
+export interface Kernel<I = Record<string, unknown>, O = Record<string, Float64Array | Features | Candles>> {
   /**
    * Process `n` events. `t[i]` is the time event i became knowable (epoch ms). Inputs are
    * aligned to `t`; write outputs[port][0..n). Exactly one output row per input row: during
    * warm-up write NaN, never skip. Read nothing beyond index n-1 of this chunk.
+   *
+   * A kind that declares `ownEvents` (bars built from trades) is the exception: it writes rows
+   * only for the events it makes, their times into `eventTimes` (strictly increasing, each at
+   * or after the input row that completes it, so never earlier than knowable), and returns how
+   * many it wrote (at most n).
    */
-  step(n: number, t: Float64Array, inputs: I, outputs: O): void;
+  step(n: number, t: Float64Array, inputs: I, outputs: O, eventTimes?: Float64Array): void | number;
   /** End of the stream: flush files, close positions' books. */
   end?(): void | Promise<void>;
   /** Whatever the node wants to hand to the run summary (a broker: trades, equity). */
@@ -81,6 +86,11 @@ export interface NodeDefinition<
    * every time any input has an event (union). A broker steps on its market.
    */
   readonly timeline?: keyof I & string;
+  /**
+   * The node makes its own events instead of one row per input row (a bar when it closes): its
+   * outputs start a timeline of their own, which other inputs join as of, like a source's.
+   */
+  readonly ownEvents?: boolean;
   /**
    * Checks across params that a JSON Schema cannot express (slow > fast), or between params and
    * the wired inputs (a param that stands in for an optional input). The compiler always passes

@@ -9,9 +9,11 @@
  * - `orders`  a target exposure as a pulse: fraction of equity to hold (1 = all-in long,
  *             -0.5 = half-equity short, 0 = flat), NaN no order at this event.
  * - `features` a named set of numeric columns, one feature vector per event (model inputs).
+ * - `book`    an L2 order book, one snapshot per event: the top levels' prices and sizes (`Book`).
+ * - `trades`  trades as a pulse, one trade per event: price, size, aggressor side (`Trades`).
  * - `any`     (inputs only) accepts number, signal, orders or features, e.g. a recorder.
  */
-export type PortType = 'number' | 'candles' | 'signal' | 'orders' | 'features' | 'any';
+export type PortType = 'number' | 'candles' | 'signal' | 'orders' | 'features' | 'book' | 'trades' | 'any';
 
 export interface PortSpec {
   readonly type: PortType;
@@ -34,6 +36,8 @@ export const port = {
   signal: make('signal'),
   orders: make('orders'),
   features: make('features'),
+  book: make('book'),
+  trades: make('trades'),
   any: make('any'),
 };
 
@@ -42,6 +46,40 @@ export const CANDLE_FIELDS = ['time', 'open', 'high', 'low', 'close', 'volume'] 
 export type CandleField = (typeof CANDLE_FIELDS)[number];
 /** A run of candles as typed columns; `time` is the candle open time (epoch ms). */
 export type Candles = { [F in CandleField]: Float64Array };
+
+/** Fields of a trade, in the order sources store them; `time` is the exchange's trade time (epoch ms). */
+export const TRADE_FIELDS = ['time', 'price', 'size', 'side'] as const;
+export type TradeField = (typeof TRADE_FIELDS)[number];
+/**
+ * A run of trades as typed columns: `side` is the aggressor (taker) side, +1 buy, -1 sell, NaN
+ * unknown. On a timeline shared with other events, rows without a trade are all NaN.
+ */
+export type Trades = { [F in TradeField]: Float64Array };
+
+/**
+ * An L2 book of `levels` levels per side, one snapshot per event, as columns: for level l (0 =
+ * best) `columns[4 * l + BID_PRICE]`, `+ BID_SIZE`, `+ ASK_PRICE`, `+ ASK_SIZE`. A level the
+ * book does not have (a thin book) is NaN in both price and size. `names` are
+ * `bidPrice1, bidSize1, askPrice1, askSize1, bidPrice2, ...`.
+ */
+export interface Book {
+  readonly names: readonly string[];
+  readonly columns: Float64Array[];
+}
+export const BID_PRICE = 0;
+export const BID_SIZE = 1;
+export const ASK_PRICE = 2;
+export const ASK_SIZE = 3;
+export const BOOK_LEVEL_FIELDS = ['bidPrice', 'bidSize', 'askPrice', 'askSize'] as const;
+/** Column names of a book of `levels` levels, in storage order. */
+export function bookFields(levels: number): string[] {
+  const names: string[] = [];
+  for (let l = 1; l <= levels; l++) for (const field of BOOK_LEVEL_FIELDS) names.push(field + l);
+  return names;
+}
+export function bookLevels(book: Book): number {
+  return book.columns.length / 4;
+}
 
 /** A feature vector per event: one column per named feature. */
 export interface Features {
@@ -55,13 +93,18 @@ export interface Features {
  * decision is never repeated or lost.
  */
 export function isPulse(type: PortType): boolean {
-  return type === 'signal' || type === 'orders';
+  return type === 'signal' || type === 'orders' || type === 'trades';
+}
+
+/** Types whose value is several columns (a record), which only nodes declaring that type may read. */
+export function isRecordBundle(type: PortType): boolean {
+  return type === 'candles' || type === 'book' || type === 'trades';
 }
 
 /** Can an output of type `from` feed an input declared as `to`? */
 export function canConnect(from: PortType, to: PortType): boolean {
   if (from === to) return true;
-  return to === 'any' && from !== 'candles';
+  return to === 'any' && !isRecordBundle(from);
 }
 
 /** What a kernel receives for an input port. */
@@ -71,7 +114,11 @@ export type PortValue<S extends PortSpec> = S['many'] extends true
     : Float64Array[]
   : S['type'] extends 'candles'
     ? Candles
-    : S['type'] extends 'features'
+    : S['type'] extends 'trades'
+      ? Trades
+      : S['type'] extends 'book'
+        ? Book
+        : S['type'] extends 'features'
       ? Features
       : Float64Array;
 
@@ -79,4 +126,4 @@ export type InputValues<I extends Record<string, PortSpec>> = {
   [K in keyof I]: I[K]['optional'] extends true ? PortValue<I[K]> | undefined : PortValue<I[K]>;
 };
 /** Kernels write outputs into runtime-owned buffers of capacity >= n (a features output: one per name). */
-export type OutputBuffers<O extends Record<string, PortSpec>> = { [K in keyof O]: O[K]['type'] extends 'features' ? Features : Float64Array };
+export type OutputBuffers<O extends Record<string, PortSpec>> = { [K in keyof O]: O[K]['type'] extends 'features' ? Features : O[K]['type'] extends 'candles' ? Candles : Float64Array };

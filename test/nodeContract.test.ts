@@ -11,22 +11,29 @@ import assert from 'node:assert/strict';
 import { allNodes } from '../nodes/index.js';
 import { familyOf, isSourceDefinition, type AnyNodeDefinition, type Kernel } from '../runtime/defineNode.js';
 import { compileParams, ajv } from '../runtime/params.js';
-import { isPulse, type Candles, type PortSpec } from '../runtime/ports.js';
+import { isPulse, type Book, type Candles, type PortSpec, type Trades } from '../runtime/ports.js';
 import { realCandles } from '../runtime/testing/realCandles.js';
 import { runKernel } from '../runtime/testing/runKernel.js';
 import { dataFile } from '../runtime/testing/dataFile.js';
 import { fileSource } from '../runtime/adapters/file/fileSource.js';
 import type { RowWriter } from '../runtime/adapters/contract.js';
-import { RECORD_FIELDS } from '../runtime/records/sourceSpec.js';
+import { recordFields, type SourceSpec } from '../runtime/records/sourceSpec.js';
+import { REAL_BOOK_FILE, REAL_TRADES_FILE, realOrderFlow } from '../runtime/testing/realOrderFlow.js';
+import { EVENT_TIMES } from '../runtime/testing/runKernel.js';
 
 const ROWS = 2000;
 
 /** A real file per record type for the source kinds (their exampleParams fit it), and how many events it holds at least. */
-const REAL_DATA: Record<keyof typeof RECORD_FIELDS, { file: string; rows: number }> = {
+const REAL_DATA: Record<SourceSpec['record'], { file: string; rows: number }> = {
   candles: { file: 'btcusdt_1h_binance_2017-08_2024-04.csv.gz', rows: 50_000 },
   series: { file: 'crypto_fear_greed_index_daily_2018-02_2025-01.csv', rows: 2_500 },
+  book: { file: REAL_BOOK_FILE, rows: 6_000 },
+  trades: { file: REAL_TRADES_FILE, rows: 19_000 },
 };
 const bars = realCandles(ROWS);
+/** Real book and trades on one timeline, for kinds that read order flow (they step on these times). */
+const flow = realOrderFlow(ROWS);
+const readsOrderFlow = (def: AnyNodeDefinition) => Object.values(def.inputs).some((spec) => spec.type === 'book' || spec.type === 'trades');
 
 /** Deterministic pulses derived from real prices: a decision after three rising or falling closes. */
 function pulsesFrom(close: Float64Array, values: [number, number, number]): Float64Array {
@@ -39,7 +46,7 @@ function pulsesFrom(close: Float64Array, values: [number, number, number]): Floa
 }
 
 /** Real inputs for a port: price fields by name, else close; pulses for signal/orders ports. */
-function inputFor(name: string, spec: PortSpec, index: number): Float64Array | Float64Array[] | Candles {
+function inputFor(name: string, spec: PortSpec, index: number): Float64Array | Float64Array[] | Candles | Trades | Book {
   const one = (): Float64Array => {
     if (spec.type === 'signal') return pulsesFrom(bars.close, [1, -1, 0]);
     if (spec.type === 'orders') return pulsesFrom(bars.close, [1, 0, 0.5]);
@@ -49,6 +56,8 @@ function inputFor(name: string, spec: PortSpec, index: number): Float64Array | F
     return index % 2 ? bars.open : bars.close;
   };
   if (spec.type === 'candles') return bars;
+  if (spec.type === 'book') return flow.book;
+  if (spec.type === 'trades') return flow.trades;
   if (spec.many) return [one(), spec.type === 'signal' ? pulsesFrom(bars.open, [1, 0, -1]) : bars.open];
   return one();
 }
@@ -81,7 +90,7 @@ function runStreaming(def: AnyNodeDefinition, chunkSize: number, rows = ROWS): {
     ...def,
     create: (p, ctx) => (kernel = def.create!(p, { ...ctx, sink: def.sink ? sink : undefined, inputWires: Object.fromEntries(Object.keys(def.inputs).map((k) => [k, [`in.${k}`, `in.${k}2`]])) }) as Kernel),
   };
-  const t = Float64Array.from(bars.time.subarray(0, rows), (x) => x + 3_600_000);
+  const t = readsOrderFlow(def) ? flow.t.subarray(0, rows) : Float64Array.from(bars.time.subarray(0, rows), (x) => x + 3_600_000);
   const outputs = runKernel(wrapped, params, inputs as never, { chunkSize, t, length: rows });
   kernel!.end?.();
   let extra = kernel!.report ? JSON.stringify(kernel!.report(), (_k, v) => (v instanceof Float64Array ? Array.from(v) : v)) : '';
@@ -92,6 +101,7 @@ function runStreaming(def: AnyNodeDefinition, chunkSize: number, rows = ROWS): {
 function slice<T extends ReturnType<typeof inputFor>>(value: T, rows: number): T {
   if (value instanceof Float64Array) return value.subarray(0, rows) as T;
   if (Array.isArray(value)) return value.map((v) => v.subarray(0, rows)) as T;
+  if (Array.isArray((value as { columns?: unknown }).columns)) return { ...value, columns: (value as unknown as { columns: Float64Array[] }).columns.map((v) => v.subarray(0, rows)) } as T;
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, (v as Float64Array).subarray(0, rows)])) as T;
 }
 
@@ -126,7 +136,7 @@ for (const def of allNodes) {
     assert.ok(errors.some((e) => e.keyword === 'additionalProperties'), 'an unknown param is rejected');
     for (const [name, spec] of [...Object.entries(def.inputs), ...Object.entries(def.outputs)]) {
       assert.match(name, /^[a-z][a-zA-Z0-9]*$/, `port ${name} is lower camelCase`);
-      assert.ok(['number', 'candles', 'signal', 'orders', 'features', 'any'].includes(spec.type));
+      assert.ok(['number', 'candles', 'signal', 'orders', 'features', 'book', 'trades', 'any'].includes(spec.type));
     }
     if (familyOf(def.kind) !== 'sink') assert.ok(Object.keys(def.outputs).length > 0, 'non-sinks have outputs');
     if (def.timeline) assert.ok(def.inputs[def.timeline], 'timeline names an input');
@@ -141,8 +151,8 @@ for (const def of allNodes) {
       const data = await fileSource.replay!({ file: dataFile(real.file) }, spec, io);
       assert.ok(data.t.length >= real.rows, `${data.t.length} events from ${real.file}, expected at least ${real.rows}`);
       for (let i = 1; i < data.t.length; i++) if (!(data.t[i] > data.t[i - 1])) assert.fail(`event times not increasing at ${i}`);
-      for (const [name, spec] of Object.entries(def.outputs)) {
-        const fields = spec.type === 'candles' ? RECORD_FIELDS[spec.type] : [name];
+      for (const [name, port] of Object.entries(def.outputs)) {
+        const fields = ['candles', 'book', 'trades'].includes(port.type) ? recordFields(spec).filter((f) => f !== 'updateId') : [name];
         for (const field of fields) assert.equal(data.columns[field]?.length, data.t.length, `column ${field} of output ${name}`);
       }
     });
@@ -161,7 +171,9 @@ for (const def of allNodes) {
   test(`${def.kind}: causal (more history never changes earlier outputs)`, () => {
     const short = runStreaming(def, 64, ROWS / 2);
     const long = runStreaming(def, 64, ROWS);
-    for (const column of Object.keys(long.outputs)) sameBits(short.outputs[column], long.outputs[column].subarray(0, ROWS / 2), column);
+    // A kind that makes its own events: the events made from the first half are the first ones made from the whole.
+    const made = short.outputs[EVENT_TIMES]?.length ?? ROWS / 2;
+    for (const column of Object.keys(long.outputs)) sameBits(short.outputs[column], long.outputs[column].subarray(0, made), column);
   });
 
   if (def.warmup) {
@@ -170,6 +182,7 @@ for (const def of allNodes) {
       const warmup = def.warmup!(params);
       const { outputs } = runStreaming(def, 128);
       for (const [column, values] of Object.entries(outputs)) {
+        if (column === EVENT_TIMES) continue;
         const spec = def.outputs[column.split('.')[0]];
         for (let i = 0; i < warmup; i++) assert.ok(Number.isNaN(values[i]), `${column}[${i}] must be NaN during the ${warmup}-event warm-up`);
         // NaN can be a value (ACOS of prices is NaN everywhere): only a column that has numbers must start right after the warm-up.

@@ -67,6 +67,18 @@ export function summaryText(result: RunResult): string {
     const gaps = i.gaps ? `, ${i.gaps} gaps (${i.missingBars} missing bars, kept as gaps)` : ', no gaps';
     const dropped = i.rowsDropped ? `, ${i.rowsDropped} bad rows dropped` : '';
     const where = i.file ?? (i.stream !== undefined ? `redis stream ${i.stream}${i.group ? ` (group ${i.group}, consumer ${i.consumer})` : ''}` : `memory feed ${i.memory}`);
+    if (i.record === 'book' || i.record === 'trades') {
+      const sec = (ms: number) => iso(ms).slice(0, 19).replace('T', ' ');
+      lines.push(`data ${id}: ${i.symbol} ${i.record === 'book' ? `book (top ${i.levels} levels)` : 'trades'}  ${where}`);
+      if (i.rows === undefined || i.firstTime === undefined) {
+        lines.push(`     received live${dropped}`);
+        continue;
+      }
+      const sides = i.record === 'trades' ? ` (${Number(i.buys).toLocaleString('en-US')} buyer-, ${Number(i.sells).toLocaleString('en-US')} seller-initiated)` : '';
+      const missing = i.missingTrades ? `, ${plural(i.missingTrades, 'missing trade')} (trade ids skip at ${plural(i.idGaps, 'place')})` : '';
+      lines.push(`     ${sec(i.firstTime)} .. ${sec(i.lastTime)} UTC, ${plural(i.rows, i.record === 'book' ? 'snapshot' : 'trade')}${sides}${missing}${dropped}`);
+      continue;
+    }
     if (i.record === 'series') {
       // Stamps as the file says, and when the values became knowable (what the graph saw).
       const missing = i.missingValues ? `, ${i.missingValues} empty values left out` : '';

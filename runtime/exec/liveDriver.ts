@@ -2,7 +2,7 @@ import type { LiveBatch, LiveFeed } from '../adapters/contract.js';
 import type { WallClock } from '../adapters/wallClock.js';
 import type { CompiledGraph } from '../graph/compileGraph.js';
 import { pickRows } from '../records/pickRows.js';
-import { RECORD_FIELDS, nextEventBound, type SourceSpec } from '../records/sourceSpec.js';
+import { nextEventBound, recordFields, type SourceSpec } from '../records/sourceSpec.js';
 import { sourceEmitter, type Frame, type Pipeline, type SourceColumns } from './pipeline.js';
 
 /**
@@ -70,7 +70,7 @@ interface FeedState {
 export async function runLive(pipeline: Pipeline, graph: CompiledGraph, feeds: LiveFeed[], specs: SourceSpec[], options: LiveOptions): Promise<LiveStats> {
   const maxWait = options.maxWaitMs ?? 10_000;
   const states: FeedState[] = pipeline.sources.map((node, s) => {
-    const fields = RECORD_FIELDS[specs[s].record];
+    const fields = recordFields(specs[s]);
     const staging: SourceColumns = { t: new Float64Array(1), columns: Object.fromEntries(fields.map((f) => [f, new Float64Array(1)])) };
     return {
       id: node.id,

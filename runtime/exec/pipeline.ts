@@ -1,7 +1,7 @@
 import { Subject, map, share, zip, type Observable, type Subscription } from 'rxjs';
 import type { Kernel } from '../defineNode.js';
 import type { CompiledGraph, CompiledNode } from '../graph/compileGraph.js';
-import { CANDLE_FIELDS, isPulse, type Candles, type Features, type PortType } from '../ports.js';
+import { CANDLE_FIELDS, TRADE_FIELDS, bookFields, isPulse, type Book, type Candles, type Features, type PortType, type Trades } from '../ports.js';
 
 /**
  * The pipeline (DESIGN.md section 5): one stream per node, carrying one frame per chunk of event
@@ -12,11 +12,14 @@ import { CANDLE_FIELDS, isPulse, type Candles, type Features, type PortType } fr
  * cannot tell them apart.
  */
 
+/** What a port carries in a frame: one column, or a record's or feature vector's columns. */
+export type PortColumns = Float64Array | Candles | Trades | Book | Features;
+
 export interface Frame {
   seq: number;
   n: number;
   t: Float64Array;
-  ports: Record<string, Float64Array | Candles | Features>;
+  ports: Record<string, PortColumns>;
 }
 
 /** A node failed while the graph ran. */
@@ -109,21 +112,27 @@ export interface SourceColumns {
 export function sourceEmitter(node: CompiledNode, graph: CompiledGraph, data: SourceColumns, capacity: number): (from: number, to: number, seq: number) => Frame {
   const COPY_BELOW = 64;
   const wired = new Set(node.consumers.flatMap((id) => graph.byId.get(id)!.inputs.flatMap((input) => input.wires.filter((w) => w.node === node.id).map((w) => w.port))));
-  // [port, column name] pairs; a candles port takes its six columns.
+  // [port, column name] pairs; a record port (candles, trades, book) takes all its columns.
   const columns: [string, string][] = [['', 't']];
+  const bundles: { port: string; names: readonly string[]; value: Record<string, unknown> }[] = [];
   for (const name of wired) {
-    if (node.def.outputs[name].type === 'candles') for (const field of CANDLE_FIELDS) columns.push([name, field]);
-    else columns.push([name, name]);
+    const fields = bundleFields(node.def.outputs[name].type, data);
+    if (!fields) {
+      columns.push([name, name]);
+      continue;
+    }
+    for (const field of fields) columns.push([name, field]);
+    bundles.push({ port: name, names: fields, value: node.def.outputs[name].type === 'book' ? { names: fields, columns: [] } : {} });
   }
   // The source's columns, looked up once (a source's column arrays never change during a run).
   const sources = columns.map(([, column]) => (column === 't' ? data.t : data.columns[column]!));
   const small = columns.map(() => new Float64Array(Math.min(capacity, COPY_BELOW)));
-  const bundles = new Map([...wired].filter((name) => node.def.outputs[name].type === 'candles').map((name) => [name, {} as Candles]));
   const frame: Frame = { seq: 0, n: 0, t: data.t, ports: {} };
-  const ports = columns.map(([port]) => port);
   const names = columns.map(([, column]) => column);
-  const isBundle = ports.map((port) => bundles.has(port));
-  const bundleList = [...bundles];
+  // Where each column goes: the frame's port (-1), or bundle b's field.
+  const bundleOf = columns.map(([port]) => bundles.findIndex((b) => b.port === port));
+  const slotOf = columns.map(([port, column]) => (bundles.find((b) => b.port === port)?.names.indexOf(column) ?? -1));
+  const ports = columns.map(([port]) => port);
   return (from, to, seq) => {
     const n = to - from;
     frame.seq = seq;
@@ -137,20 +146,30 @@ export function sourceEmitter(node: CompiledNode, graph: CompiledGraph, data: So
       } else {
         values = all.subarray(from, to);
       }
+      const b = bundleOf[c];
       if (c === 0) frame.t = values;
-      else if (isBundle[c]) (bundles.get(ports[c])! as Record<string, Float64Array>)[names[c]] = values;
-      else frame.ports[ports[c]] = values;
+      else if (b < 0) frame.ports[ports[c]] = values;
+      else if (bundles[b].value.columns) (bundles[b].value.columns as Float64Array[])[slotOf[c]] = values;
+      else bundles[b].value[names[c]] = values;
     }
-    for (let b = 0; b < bundleList.length; b++) frame.ports[bundleList[b][0]] = bundleList[b][1];
+    for (let b = 0; b < bundles.length; b++) frame.ports[bundles[b].port] = bundles[b].value as unknown as Candles;
     return frame;
   };
+}
+
+/** The columns a record port carries (candles, trades: fixed fields; a book: its levels' columns), or undefined for one-column ports. */
+function bundleFields(type: PortType, data: SourceColumns): readonly string[] | undefined {
+  if (type === 'candles') return CANDLE_FIELDS;
+  if (type === 'trades') return TRADE_FIELDS;
+  if (type === 'book') return bookFields(Object.keys(data.columns).filter((name) => /^bidPrice[0-9]+$/.test(name)).length);
+  return undefined;
 }
 
 interface InputPlan {
   port: string;
   many: boolean;
   /** This chunk's column (or bundle) per wire, reused between chunks. */
-  values: (Float64Array | Candles | Features)[];
+  values: PortColumns[];
   wires: { producer: number; port: string; type: PortType; sampler?: Sampler }[];
 }
 
@@ -175,8 +194,13 @@ function makeStepper(node: CompiledNode, producers: string[], graph: CompiledGra
     }),
   }));
 
-  const outputs: Record<string, Float64Array | Features> = {};
+  const outputs: Record<string, Float64Array | Features | Candles> = {};
   for (const [name, spec] of Object.entries(node.def.outputs)) {
+    if (spec.type === 'candles') {
+      // Candles a node makes (bars from trades): one buffer per field.
+      outputs[name] = Object.fromEntries(CANDLE_FIELDS.map((field) => [field, new Float64Array(capacity)])) as Candles;
+      continue;
+    }
     if (spec.type !== 'features') {
       outputs[name] = new Float64Array(capacity);
       continue;
@@ -188,6 +212,8 @@ function makeStepper(node: CompiledNode, producers: string[], graph: CompiledGra
   const inputs: Record<string, unknown> = {};
   const rowTimes = new Float64Array(capacity);
   const result: Frame = { seq: 0, n: 0, t: rowTimes, ports: outputs };
+  const eventTimes = node.def.ownEvents ? new Float64Array(capacity) : undefined;
+  let lastEvent = -Infinity;
 
   return (frames: Frame[]) => {
     const seq = frames[0].seq;
@@ -214,12 +240,25 @@ function makeStepper(node: CompiledNode, producers: string[], graph: CompiledGra
       }
       inputs[plan.port] = plan.many ? plan.values : plan.values[0];
     }
+    let made: void | number;
     try {
-      kernel.step(n, t, inputs, outputs);
+      made = kernel.step(n, t, inputs, outputs, eventTimes);
     } catch (e) {
       throw new NodeRunError(node.id, node.kind, e);
     }
     result.seq = seq;
+    if (eventTimes) {
+      // The kernel's own events: checked, because downstream joins rely on strictly increasing times no earlier than knowable.
+      const m = typeof made === 'number' ? made : 0;
+      if (!(Number.isInteger(m) && m >= 0 && m <= n)) throw new NodeRunError(node.id, node.kind, new Error(`internal: made ${m} events from ${n} rows`));
+      for (let i = 0; i < m; i++) {
+        if (!(eventTimes[i] > lastEvent) || (n > 0 && eventTimes[i] > t[n - 1])) throw new NodeRunError(node.id, node.kind, new Error(`internal: event time ${eventTimes[i]} is not after ${lastEvent} or lies beyond the chunk`));
+        lastEvent = eventTimes[i];
+      }
+      result.n = m;
+      result.t = eventTimes;
+      return result;
+    }
     result.n = n;
     result.t = t;
     return result;
@@ -250,6 +289,10 @@ class Sampler {
   readonly pulse: boolean;
   private last: Float64Array | undefined;
   private out: Float64Array[] = [];
+  /** A record's field names (candles, trades), in column order. */
+  private fields: string[] | undefined;
+  /** The sampled record or feature vector, reused between chunks (its columns are `out`). */
+  private bundle: PortColumns | undefined;
   private delivered = 0;
   private superseded = 0;
 
@@ -265,8 +308,10 @@ class Sampler {
     return { delivered: this.delivered, superseded: this.superseded, undelivered: this.pulse ? pending : 0 };
   }
 
-  sample(srcT: Float64Array, srcN: number, value: Float64Array | Candles | Features, rowT: Float64Array, n: number): Float64Array | Candles | Features {
-    const columns = value instanceof Float64Array ? [value] : isFeatures(value) ? value.columns : CANDLE_FIELDS.map((f) => (value as Candles)[f]);
+  sample(srcT: Float64Array, srcN: number, value: PortColumns, rowT: Float64Array, n: number): PortColumns {
+    if (!this.fields) this.fields = value instanceof Float64Array || hasColumns(value) ? [] : Object.keys(value);
+    const fields = this.fields;
+    const columns = value instanceof Float64Array ? [value] : hasColumns(value) ? value.columns : fields.map((f) => (value as Record<string, Float64Array>)[f]);
     if (!this.last) {
       this.last = new Float64Array(columns.length).fill(NaN);
       this.out = columns.map(() => new Float64Array(this.capacity));
@@ -311,11 +356,12 @@ class Sampler {
       }
     }
     if (value instanceof Float64Array) return this.out[0];
-    if (isFeatures(value)) return { names: value.names, columns: this.out };
-    return Object.fromEntries(CANDLE_FIELDS.map((f, c) => [f, this.out[c]])) as Candles;
+    if (hasColumns(value)) return (this.bundle ??= { names: value.names, columns: this.out });
+    return (this.bundle ??= Object.fromEntries(fields.map((f, c) => [f, this.out[c]])) as Candles);
   }
 }
 
-function isFeatures(value: unknown): value is Features {
-  return typeof value === 'object' && value !== null && Array.isArray((value as Features).columns);
+/** Features and books carry `names` and `columns`; candles and trades are flat records of columns. */
+function hasColumns(value: PortColumns): value is Features | Book {
+  return Array.isArray((value as Features).columns);
 }

@@ -359,8 +359,9 @@ export function compileGraph(text: string, file: string, registry: NodeRegistry,
     }
     const timeline = node.def.timeline;
     const feeding = node.inputs.filter((input) => !timeline || input.port === timeline).flatMap((input) => input.wires);
-    node.domain = [...new Set(feeding.flatMap((w) => nodes.get(w.node)!.domain))].sort();
-    const upstream = Math.max(0, ...node.inputs.flatMap((input) => input.wires.map((w) => nodes.get(w.node)!.warmup)));
+    // A node that makes its own events (bars from trades) starts a timeline, like a source; its inputs' warm-up counts their events, not its own.
+    node.domain = node.def.ownEvents ? [node.id] : [...new Set(feeding.flatMap((w) => nodes.get(w.node)!.domain))].sort();
+    const upstream = node.def.ownEvents ? 0 : Math.max(0, ...node.inputs.flatMap((input) => input.wires.map((w) => nodes.get(w.node)!.warmup)));
     const own = guarded(() => node.def.warmup?.(node.params) ?? 0, 0, (e) => error(pointerJoin(pointerJoin('/nodes', node.id), 'params'), 'node/check-failed', `${node.kind} could not compute its warm-up: ${e}`));
     node.warmup = upstream + (Number.isFinite(own) && own > 0 ? own : 0);
   }

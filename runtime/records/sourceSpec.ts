@@ -1,4 +1,4 @@
-import { CANDLE_FIELDS } from '../ports.js';
+import { CANDLE_FIELDS, TRADE_FIELDS, bookFields } from '../ports.js';
 
 /**
  * What a source node asks its adapter for, derived from its params: the record type and how to
@@ -52,10 +52,51 @@ export interface SeriesSpec {
   end?: number;
 }
 
-export type SourceSpec = CandleSpec | SeriesSpec;
+/**
+ * L2 order book snapshots: the top `levels` levels per side, one event per snapshot at its
+ * exchange event time. Checked per snapshot: prices ordered away from the touch, sizes > 0, the
+ * book not crossed, update ids (when the data has them) increasing.
+ */
+export interface BookSpec {
+  record: 'book';
+  symbol: string;
+  levels: number;
+  onBadRow: BadRowPolicy;
+  start?: number;
+  end?: number;
+}
 
-/** The fields of one record, in order: what files, streams and memory feeds carry. */
-export const RECORD_FIELDS: Record<SourceSpec['record'], readonly string[]> = { candles: CANDLE_FIELDS, series: ['time', 'value'] };
+/**
+ * Trades, one event per trade at the exchange's trade time. Trades that share a millisecond
+ * keep the exchange's order, spaced TRADE_TIME_STEP apart (trade.ts), so event times stay
+ * strictly increasing and every trade is its own event.
+ */
+export interface TradesSpec {
+  record: 'trades';
+  symbol: string;
+  onBadRow: BadRowPolicy;
+  start?: number;
+  end?: number;
+}
+
+export type SourceSpec = CandleSpec | SeriesSpec | BookSpec | TradesSpec;
+
+/** The fields of one record of each fixed-shape type, in order: what files, streams and memory feeds carry. */
+export const RECORD_FIELDS = { candles: CANDLE_FIELDS, series: ['time', 'value'], trades: TRADE_FIELDS } as const;
+
+/** The fields of the source's records (a book's depend on its levels; `updateId` is carried but not a book column). */
+export function recordFields(spec: SourceSpec): readonly string[] {
+  return spec.record === 'book' ? ['time', 'updateId', ...bookFields(spec.levels)] : RECORD_FIELDS[spec.record];
+}
+
+/**
+ * The gap between two trades of one millisecond (2^-11 ms, exact in a double for epoch ms
+ * until the year 2248): the k-th trade of millisecond T (k from 0) has event time
+ * T + k * TRADE_TIME_STEP. Reports print whole milliseconds.
+ */
+export const TRADE_TIME_STEP = 2 ** -11;
+/** At most this many trades share one millisecond (more would reach the next millisecond). */
+export const MAX_TRADES_PER_MS = 2048;
 
 /** When a series value stamped `time` became knowable: its event time in the graph. */
 export function seriesEventTime(spec: SeriesSpec, time: number): number {
@@ -65,12 +106,13 @@ export function seriesEventTime(spec: SeriesSpec, time: number): number {
 /**
  * The earliest time the source's next event can have, after an event at `t`: the live driver's
  * watermark for merging feeds without waiting. Candles close one timeframe apart (or more, at
- * gaps), so nothing earlier than t + timeframe can follow. A series has no known spacing (an
- * index may be republished any time), only strictly increasing integer-ms event times, so the
- * next one is at least t + 1 ms: other feeds' events after t wait until the series moves on.
+ * gaps), so nothing earlier than t + timeframe can follow. A series or a book has no known
+ * spacing, only strictly increasing integer-ms event times, so the next one is at least t + 1 ms
+ * (trades: t + TRADE_TIME_STEP): other feeds' events after t wait until the source moves on.
  */
 export function nextEventBound(spec: SourceSpec, t: number): number {
-  return spec.record === 'candles' ? t + spec.timeframeMs : t + 1;
+  if (spec.record === 'candles') return t + spec.timeframeMs;
+  return spec.record === 'trades' ? t + TRADE_TIME_STEP : t + 1;
 }
 
 /** The spec of an adapter that carries candles only (the compiler refuses other bindings; this guards direct calls). */

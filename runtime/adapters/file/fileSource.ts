@@ -6,22 +6,28 @@ import { readCandleJsonl } from './readCandleJsonl.js';
 import { readSeries } from './readSeries.js';
 import { seriesInfo } from '../../records/checkSeries.js';
 import { resolveDataFile } from './resolveDataFile.js';
+import { readBook } from './readBook.js';
+import { readTrades } from './readTrades.js';
+import { bookInfo } from '../../records/checkBook.js';
+import { tradesInfo } from '../../records/checkTrades.js';
+import { bookFields } from '../../ports.js';
 
 /**
  * Replays a data file. Candles: CSV or CSV.gz through the fast column reader, JSON lines (.jsonl,
- * .ndjson, optionally .gz) line by line. Series: CSV or JSON lines (readSeries.ts).
+ * .ndjson, optionally .gz) line by line. Series: CSV or JSON lines (readSeries.ts). Books and
+ * trades: CSV (readBook.ts, readTrades.ts).
  */
 export const fileSource: SourceAdapter = {
   role: 'source',
   name: 'file',
   key: 'file',
-  summary: 'A CSV, CSV.gz or JSON-lines file (candles: time,open,high,low,close,volume; series: a time and a value column), replayed in a backtest.',
+  summary: 'A CSV, CSV.gz or JSON-lines file (candles: time,open,high,low,close,volume; series: a time and a value column; book snapshots and trades: CSV), replayed in a backtest.',
   binding: Type.Object(
     { file: Type.String({ minLength: 1, description: 'Data file: a path, or a name looked up in $HEAN_DATA_DIR and the user data directory.' }) },
     { additionalProperties: false },
   ),
   example: '{ file: btcusdt_1h_binance_2017-08_2024-04.csv.gz }',
-  records: ['candles', 'series'],
+  records: ['candles', 'series', 'book', 'trades'],
   async replay(binding, spec, io) {
     const path = resolveDataFile(String(binding.file), io.env);
     io.outputs.input(path, `source ${io.node}`);
@@ -33,6 +39,18 @@ export const fileSource: SourceAdapter = {
       }
       const columns: Record<string, Float64Array> = { time: data.time, value: data.value };
       return { t: data.t, columns, info: seriesInfo(spec, { file: path }, data.time, data.t, data.checker) };
+    }
+    if (spec.record === 'trades') {
+      const data = await readTrades(path, spec, io.warn);
+      if (data.t.length === 0) throw new Error(`${path}: no trades${spec.start !== undefined || spec.end !== undefined ? ' in the requested start/end range' : ''}`);
+      return { t: data.t, columns: { time: data.time, price: data.price, size: data.size, side: data.side }, info: tradesInfo(spec, { file: path }, data.time, data.side, data.checker) };
+    }
+    if (spec.record === 'book') {
+      const data = await readBook(path, spec, io.warn);
+      if (data.t.length === 0) throw new Error(`${path}: no book snapshots${spec.start !== undefined || spec.end !== undefined ? ' in the requested start/end range' : ''}`);
+      const columns: Record<string, Float64Array> = { time: data.t, updateId: data.updateId };
+      bookFields(spec.levels).forEach((name, c) => (columns[name] = data.levels[c]));
+      return { t: data.t, columns, info: bookInfo(spec, { file: path }, data.t, data.checker) };
     }
     if (/\.(jsonl|ndjson)(\.gz)?$/i.test(path)) {
       const data = await readCandleJsonl(path, spec, io.warn);

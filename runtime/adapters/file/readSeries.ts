@@ -3,7 +3,8 @@ import { SeriesChecker } from '../../records/checkSeries.js';
 import { pickRows } from '../../records/pickRows.js';
 import { DATA_MAX_BYTES } from '../../boundedRead.js';
 import { QUOTE_MAX, clipText, quoteText } from '../../quoteText.js';
-import { DataError, MAX_LINE_BYTES, lineTooLong, notAHeader, parseIsoTime, readDataFile } from './readCandleCsv.js';
+import { DataError, notAHeader, parseIsoTime, readDataFile } from './readCandleCsv.js';
+import { csvFields, splitLines } from './csvText.js';
 
 export interface SeriesColumns {
   /** The stamps of the kept rows, as the time column says (epoch ms). */
@@ -29,7 +30,7 @@ export async function readSeries(path: string, spec: SeriesSpec, warn: (code: st
   const buf = await readDataFile(path, maxBytes);
   const jsonl = /\.(jsonl|ndjson)(\.gz)?$/i.test(path);
   const checker = new SeriesChecker(spec, warn, (at) => `${path}:${at}`, (at, kind, message) => new DataError(path, Number(at), kind, message));
-  const lines = splitLines(path, buf);
+  const lines = splitLines(path, buf, 'series');
   const time = new Float64Array(lines.length);
   const value = new Float64Array(lines.length);
   const keep: number[] = [];
@@ -51,42 +52,6 @@ export async function readSeries(path: string, spec: SeriesSpec, warn: (code: st
   }
   const kept = pickRows(keep, time);
   return { time: kept, t: Float64Array.from(kept, (x) => checker.eventTime(x)), value: pickRows(keep, value), checker };
-}
-
-function splitLines(path: string, buf: Buffer): string[] {
-  const lines: string[] = [];
-  let start = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
-  while (start <= buf.length) {
-    let end = buf.indexOf(10, start);
-    if (end < 0) end = buf.length;
-    if (end - start > MAX_LINE_BYTES) throw lineTooLong(path, lines.length + 1, end - start, 'series');
-    lines.push(buf.toString('utf8', start, end > start && buf[end - 1] === 13 ? end - 1 : end));
-    start = end + 1;
-  }
-  return lines;
-}
-
-/** Splits a CSV line on commas outside double quotes; quotes are removed ("a,b" -> a,b; "" -> "). */
-function csvFields(line: string): string[] {
-  const fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      fields.push(field.trim());
-      field = '';
-    } else field += c;
-  }
-  fields.push(field.trim());
-  return fields;
 }
 
 /** The index of a column by name: exact, else the one that matches ignoring case. */

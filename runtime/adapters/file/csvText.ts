@@ -1,0 +1,105 @@
+import { clipText, quoteText } from '../../quoteText.js';
+import { DataError, MAX_LINE_BYTES, lineTooLong, notAHeader, parseIsoTime } from './readCandleCsv.js';
+
+/** The lines of a text file (a UTF-8 BOM and CR before LF removed); a line longer than MAX_LINE_BYTES stops the read, naming `record`. */
+export function splitLines(path: string, buf: Buffer, record: string): string[] {
+  const lines: string[] = [];
+  let start = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+  while (start <= buf.length) {
+    let end = buf.indexOf(10, start);
+    if (end < 0) end = buf.length;
+    if (end - start > MAX_LINE_BYTES) throw lineTooLong(path, lines.length + 1, end - start, record);
+    lines.push(buf.toString('utf8', start, end > start && buf[end - 1] === 13 ? end - 1 : end));
+    start = end + 1;
+  }
+  return lines;
+}
+
+/** Splits a CSV line on commas outside double quotes; quotes are removed ("a,b" -> a,b; "" -> "). */
+export function csvFields(line: string): string[] {
+  const fields: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quoted) {
+      if (c === '"' && line[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      fields.push(field.trim());
+      field = '';
+    } else field += c;
+  }
+  fields.push(field.trim());
+  return fields;
+}
+
+/** A row of a record file that the checks reject instead of stopping (onBadRow). */
+export type RejectRow = (line: number, kind: 'malformed' | 'nan', message: string, hint: string) => unknown;
+
+const INTEGER = /^-?\d+$/;
+const NAN_WORD = /^[+-]?(nan|inf|infinity)$/i;
+const RADIX_PREFIX = /^[+-]?0[xXoObB]/;
+
+/**
+ * An exchange timestamp cell as epoch ms: an integer in milliseconds, microseconds (>= 1e14,
+ * as Tardis writes) or nanoseconds (>= 1e17), floored to the millisecond; or ISO-8601. NaN when
+ * it is none of these (the row is rejected); epoch seconds stop the read.
+ */
+export function exchangeTime(path: string, text: string, line: number, column: string, reject: RejectRow): number {
+  if (INTEGER.test(text)) {
+    const n = Number(text);
+    if (n >= 0 && n < 1e11) throw new DataError(path, line, 'epoch-seconds', `${column} ${clipText(text)} looks like epoch seconds; expected epoch milliseconds (or micro-/nanoseconds, or ISO-8601). Multiply the time column by 1000`);
+    return n >= 1e17 ? Math.floor(n / 1e6) : n >= 1e14 ? Math.floor(n / 1e3) : n;
+  }
+  const ms = parseIsoTime(text);
+  if (Number.isNaN(ms)) reject(line, 'malformed', `${column} ${quoteText(text)} is not a time; expected epoch milliseconds or ISO-8601`, 'Fix the time');
+  return ms;
+}
+
+/** A numeric cell: NaN for an empty cell, undefined (after rejecting the row) for anything that is not a decimal number. */
+export function numberCell(text: string, line: number, column: string, reject: RejectRow): number | undefined {
+  if (text === '') return NaN;
+  const v = NAN_WORD.test(text) || RADIX_PREFIX.test(text) ? NaN : Number(text);
+  if (Number.isNaN(v)) {
+    reject(line, NAN_WORD.test(text) ? 'nan' : 'malformed', `${column} ${quoteText(text)} is not a number; expected a decimal number such as 61837.63`, 'Fix or remove the row');
+    return undefined;
+  }
+  return v;
+}
+
+/** The position of the first header name (case-insensitive) among `aliases`, or -1. */
+export function findColumn(names: readonly string[], aliases: readonly string[]): number {
+  const lower = names.map((n) => n.toLowerCase());
+  for (const alias of aliases) {
+    const at = lower.indexOf(alias.toLowerCase());
+    if (at >= 0) return at;
+  }
+  return -1;
+}
+
+/** The header's columns, checked to be a header (`example` and `what` describe the expected file). */
+export function headerOf(path: string, header: string, example: string, what: string): string[] {
+  if (header.trim() === '') throw new DataError(path, 1, 'empty', `first line is blank (or the file is empty); expected ${example}`);
+  const names = csvFields(header);
+  const notHeader = notAHeader(path, header, names, example, what);
+  if (notHeader) throw notHeader;
+  return names;
+}
+
+/** Lines 2.. of a CSV file as fields, with their line numbers; a blank line is a bad row except at the end. */
+export function* csvRows(lines: readonly string[], reject: RejectRow): Generator<[string[], number]> {
+  let last = lines.length;
+  while (last > 0 && lines[last - 1].trim() === '') last--;
+  for (let i = 1; i < last; i++) {
+    if (lines[i].trim() === '') {
+      reject(i + 1, 'malformed', 'blank line; expected a row', 'Remove the blank line');
+      continue;
+    }
+    yield [csvFields(lines[i]), i + 1];
+  }
+}
