@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { defineNode } from '../../runtime/defineNode.js';
+import { defineNode, type ParamProblem } from '../../runtime/defineNode.js';
 import { SimulatedBroker } from '../../runtime/portfolio/simulatedBroker.js';
 import { port } from '../../runtime/ports.js';
 
@@ -18,7 +18,10 @@ const brokerParams = Type.Object(
       default: 10000,
       description: 'Starting cash, in quote currency (at most 1e15).',
     }),
-    fill: Type.Union([Type.Literal('nextOpen'), Type.Literal('close')], { default: 'nextOpen', description: 'Fill price: the next bar open (honest) or the deciding bar close (optimistic).' }),
+    fill: Type.Union([Type.Literal('nextOpen'), Type.Literal('close'), Type.Literal('book')], {
+      default: 'nextOpen',
+      description: 'Fill price: the next bar open (honest), the deciding bar close (optimistic), or book: walk the recorded order book (needs the book input).',
+    }),
     fees: Type.Object(
       { taker: Type.Number({ minimum: 0, maximum: 0.1, default: 0.001, description: 'Fee per side as a fraction of traded value (0.001 = 0.1%).' }) },
       { additionalProperties: false, default: { taker: 0.001 }, description: 'Trading fees, as fractions of traded value.' },
@@ -30,7 +33,11 @@ const brokerParams = Type.Object(
   },
   { additionalProperties: false },
 );
-const brokerInputs = { orders: port.orders(), market: port.candles() };
+const brokerInputs = {
+  orders: port.orders(),
+  market: port.candles(),
+  book: port.book({ optional: true, description: 'The recorded order book, for fill: book (as of each market event).' }),
+};
 const brokerOutputs = { equity: port.number(), position: port.number() };
 
 export const broker = defineNode({
@@ -45,15 +52,24 @@ export const broker = defineNode({
     'target of the other sign closes then opens. Buys fill at price * (1 + slippage), sells at ' +
     'price * (1 - slippage); the fee is a fraction of traded value per side. Long-only brokers ' +
     'treat negative targets as 0. Quantities are fractional. Equity = cash + position * close at ' +
-    'every bar; an open position at the end stays open and is valued at the last close.',
+    'every bar; an open position at the end stays open and is valued at the last close. fill: book ' +
+    '(depth-aware) fills at the next market event by walking the recorded book as of the deciding event: ' +
+    'buys take the asks from the best up, sells the bids, each level for at most its size; the order is sized ' +
+    'at the touch, a buy never spends more than the cash, and what the depth cannot give is cancelled and ' +
+    'counted (partial fills). slippageBps still applies on top. The report gives the execution: fills, ' +
+    'partial fills, units short, and the expected (touch) against the realised (walked) slippage in bps of the mid.',
   params: brokerParams,
   inputs: brokerInputs,
   outputs: brokerOutputs,
   defaultOutput: 'equity',
   timeline: 'market',
-  check: (p) =>
-    p.fill === 'close'
-      ? [{ path: ['fill'], severity: 'warning', code: 'broker/optimistic-fill', message: 'fill: close trades at the price of the bar that produced the signal, which is optimistic; use nextOpen for honest results' }]
-      : [],
+  check: (p, graph) => {
+    const problems: ParamProblem[] = [];
+    if (p.fill === 'close') problems.push({ path: ['fill'], severity: 'warning', code: 'broker/optimistic-fill', message: 'fill: close trades at the price of the bar that produced the signal, which is optimistic; use nextOpen for honest results' });
+    const bookWired = graph?.wiredInputs.has('book');
+    if (p.fill === 'book' && graph && !bookWired) problems.push({ path: ['fill'], message: 'fill: book walks the recorded order book, and no book is wired; add book: <source.book node> to in:, or use fill: nextOpen' });
+    if (p.fill !== 'book' && bookWired) problems.push({ path: ['fill'], severity: 'warning', code: 'param/unused', message: `the book input is wired but fill is ${p.fill}, which does not read it; set fill: book for depth-aware fills, or remove the book wire` });
+    return problems;
+  },
   create: (p, ctx) => new SimulatedBroker(p, { warn: (code, message) => ctx.warn(code, message), eventsHint: ctx.eventsHint, history: ctx.history ?? 'full' }),
 });

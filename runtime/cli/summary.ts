@@ -1,4 +1,4 @@
-import type { BrokerReport } from '../portfolio/simulatedBroker.js';
+import type { BookExecution, BrokerReport } from '../portfolio/simulatedBroker.js';
 import type { Metrics, Trade } from '../portfolio/metrics.js';
 import type { RunResult } from '../exec/runGraph.js';
 
@@ -19,6 +19,7 @@ export function summaryJson(result: RunResult): Record<string, unknown> {
     warmupBars: Math.max(0, ...result.graph.nodes.map((n) => n.warmup)),
     ...(first ? finiteOrNull(first.metrics) : {}),
     ...(first ? { ordersReceived: first.ordersReceived, fills: first.fills, unfilledOrders: first.unfilledOrders } : {}),
+    ...(first?.execution ? { execution: finiteOrNull(first.execution) } : {}),
     ...(Object.keys(brokers).length > 1 ? { brokers: Object.fromEntries(Object.entries(brokers).map(([id, r]) => [id, finiteOrNull(r.metrics)])) } : {}),
     mode: result.mode,
     sources,
@@ -34,7 +35,7 @@ export function brokerReports(result: RunResult): Record<string, BrokerReport> {
   return Object.fromEntries(Object.entries(result.reports).filter(([, r]) => (r as { kind?: string })?.kind === 'broker')) as Record<string, BrokerReport>;
 }
 
-function finiteOrNull(metrics: Metrics): Record<string, number | null> {
+function finiteOrNull(metrics: Metrics | BookExecution): Record<string, number | null> {
   return Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, Number.isFinite(v) ? v : null]));
 }
 
@@ -140,6 +141,12 @@ export function summaryText(result: RunResult): string {
     for (const [k, v] of rows) lines.push(`  ${k.padEnd(width)}  ${v.padStart(16)}`);
     if (report.tradesDropped) lines.push(`  (the session keeps its latest ${report.trades.length.toLocaleString('en-US')} trades; ${report.tradesDropped.toLocaleString('en-US')} earlier ones count in the metrics but are not listed)`);
     if (report.unfilledOrders) lines.push(`  (${report.unfilledOrders} order(s) decided on the last bar(s) were not filled)`);
+    const x = report.execution;
+    if (x) {
+      const short = x.partialFills ? `, ${plural(x.partialFills, 'partial fill')} (${num(x.unitsShort, 6)} units the depth did not hold, cancelled)` : ', no partial fills';
+      lines.push(`  fills walked through the book: ${plural(x.fills, 'fill')}${short}${x.noBook ? `, ${plural(x.noBook, 'order')} met no book` : ''}`);
+      lines.push(`  slippage vs the mid: expected ${num(x.expectedSlippageBps)} bps at the touch, realised ${num(x.realisedSlippageBps)} bps through the levels`);
+    }
   }
   if (result.warnings.length) {
     lines.push('', `${result.warnings.length} warning(s):`);

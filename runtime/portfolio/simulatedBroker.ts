@@ -1,5 +1,5 @@
 import type { Kernel } from '../defineNode.js';
-import type { Candles } from '../ports.js';
+import { ASK_PRICE, ASK_SIZE, BID_PRICE, BID_SIZE, type Book, type Candles } from '../ports.js';
 import { MetricsAccumulator, withoutMoney, type Metrics, type Trade } from './metrics.js';
 
 /**
@@ -15,7 +15,7 @@ import { MetricsAccumulator, withoutMoney, type Metrics, type Trade } from './me
 export interface SimulatedBrokerParams {
   /** Starting cash, in quote currency. */
   cash: number;
-  fill: 'nextOpen' | 'close';
+  fill: 'nextOpen' | 'close' | 'book';
   fees: { taker: number };
   slippageBps: number;
   latencyBars: number;
@@ -58,10 +58,30 @@ export interface BrokerReport {
   historyDownsampled?: true;
   /** 'bounded': closed trades no longer in `trades` (the earliest ones); metrics count them all. */
   tradesDropped?: number;
+  /** fill: book: how the book walks went (BookExecution). */
+  execution?: BookExecution;
   /** 'bounded': drawdown in % below the running peak at each kept point, exact (drawdownPct of reportData). */
   drawdownPct?: Float64Array;
   /** 'bounded': each calendar month's (UTC) last bar, enough for exact monthly returns. */
   monthEnds?: { eventTimes: Float64Array; equity: Float64Array };
+}
+
+/**
+ * Fills walked through the recorded book (fill: book). Slippage is measured against the mid of
+ * the book the order met, in basis points, signed so that a cost is positive: `expected` is what
+ * filling the whole order at the touch would have cost (half the spread), `realised` what the
+ * walk through the levels cost (volume-weighted over the order's fills).
+ */
+export interface BookExecution {
+  fills: number;
+  /** Fills that took fewer units than asked because the recorded depth ran out. */
+  partialFills: number;
+  /** Units asked for that the depth could not give (the rest of each partial fill is cancelled). */
+  unitsShort: number;
+  /** Orders that met no book (none recorded yet, or an empty side): not filled. */
+  noBook: number;
+  expectedSlippageBps: number;
+  realisedSlippageBps: number;
 }
 
 export interface BrokerSnapshot {
@@ -76,6 +96,8 @@ export interface BrokerSnapshot {
 export interface BrokerInputs {
   orders: Float64Array;
   market: Candles;
+  /** fill: book: the recorded book as of each market event. */
+  book?: Book;
 }
 export interface BrokerOutputs {
   equity: Float64Array;
@@ -137,6 +159,13 @@ export class SimulatedBroker implements Kernel<BrokerInputs, BrokerOutputs> {
   private readonly bounded: BoundedHistory | null;
   private readonly warn: (code: string, message: string) => void;
   private readonly onTrade: ((trade: Trade) => void) | undefined;
+  /** fill: book: the book as of the last event of the previous chunk, and the walk's bookkeeping. */
+  private readonly bookFill: boolean;
+  private lastBook: Float64Array = new Float64Array(0);
+  private depthLeft: Float64Array = new Float64Array(0);
+  private readonly execution: BookExecution = { fills: 0, partialFills: 0, unitsShort: 0, noBook: 0, expectedSlippageBps: 0, realisedSlippageBps: 0 };
+  /** Sums of slippage over fills, weighted by traded value. */
+  private readonly slippageSums = new Float64Array(3);
 
   constructor(p: SimulatedBrokerParams, options: SimulatedBrokerOptions) {
     this.fee = p.fees.taker;
@@ -144,6 +173,7 @@ export class SimulatedBroker implements Kernel<BrokerInputs, BrokerOutputs> {
     this.longOnly = p.direction === 'longOnly';
     this.fillAtClose = p.fill === 'close';
     this.delay = (this.fillAtClose ? 0 : 1) + p.latencyBars;
+    this.bookFill = p.fill === 'book';
     this.money[CASH] = p.cash;
     this.money[LAST_EQUITY] = p.cash;
     this.money[LAST_CLOSE] = NaN;
@@ -158,8 +188,9 @@ export class SimulatedBroker implements Kernel<BrokerInputs, BrokerOutputs> {
     this.full = bounded ? null : new FullHistory(Math.max(1024, options.eventsHint ?? 0));
   }
 
-  step(n: number, t: Float64Array, { orders, market }: BrokerInputs, out: BrokerOutputs): void {
+  step(n: number, t: Float64Array, { orders, market, book }: BrokerInputs, out: BrokerOutputs): void {
     if (n <= 0) return;
+    if (this.bookFill && !book) throw new Error('fill: book needs the book input wired (in: { book: <source.book node> })');
     const { time, open: opens, close } = market;
     const equityOut = out.equity;
     const positionOut = out.position;
@@ -173,7 +204,7 @@ export class SimulatedBroker implements Kernel<BrokerInputs, BrokerOutputs> {
     let qty = money[QTY];
     for (let i = 0; i < n; i++) {
       if (b === nextDue && !fillAtClose) {
-        this.fillDue(b, opens[i], time[i]);
+        this.fillDue(b, opens[i], time[i], book, i);
         nextDue = this.nextDue();
         cash = money[CASH];
         qty = money[QTY];
@@ -185,7 +216,7 @@ export class SimulatedBroker implements Kernel<BrokerInputs, BrokerOutputs> {
         nextDue = this.nextDue();
       }
       if (b === nextDue && fillAtClose) {
-        this.fillDue(b, close[i], time[i]);
+        this.fillDue(b, close[i], time[i], book, i);
         nextDue = this.nextDue();
         cash = money[CASH];
         qty = money[QTY];
@@ -198,6 +229,7 @@ export class SimulatedBroker implements Kernel<BrokerInputs, BrokerOutputs> {
       b++;
     }
     this.bar = b;
+    if (this.bookFill) this.keepBook(book!, n - 1);
     money[LAST_CLOSE] = close[n - 1];
     money[LAST_EQUITY] = equityOut[n - 1];
     // Metrics and history read the chunk's outputs (the bars' equity and position) in their own
@@ -223,13 +255,113 @@ export class SimulatedBroker implements Kernel<BrokerInputs, BrokerOutputs> {
     return this.queued > 0 ? this.dueBar[this.queueHead] : -1;
   }
 
-  private fillDue(bar: number, price: number, time: number): void {
+  private fillDue(bar: number, price: number, time: number, book: Book | undefined, row: number): void {
     while (this.queued > 0 && this.dueBar[this.queueHead] === bar) {
       const target = this.dueTarget[this.queueHead];
       this.queueHead = this.queueHead + 1 === this.dueBar.length ? 0 : this.queueHead + 1;
       this.queued--;
-      this.execute(target, price, time);
+      if (this.bookFill) this.executeOnBook(target, time, this.bookBefore(book!, row));
+      else this.execute(target, price, time);
     }
+  }
+
+  /** The book as of the event before `row` (the one the order met): row - 1 of this chunk, or the last of the previous one. */
+  private bookBefore(book: Book, row: number): Float64Array {
+    if (row > 0) this.keepBook(book, row - 1);
+    return this.lastBook;
+  }
+
+  private keepBook(book: Book, row: number): void {
+    const columns = book.columns;
+    if (this.lastBook.length !== columns.length) {
+      this.lastBook = new Float64Array(columns.length).fill(NaN);
+      this.depthLeft = new Float64Array(columns.length);
+    }
+    for (let c = 0; c < columns.length; c++) this.lastBook[c] = columns[c][row];
+  }
+
+  /**
+   * Move to `target` fraction of equity by walking the recorded book: market buys take the asks
+   * from the best up, sells the bids from the best down, each level at its price for at most its
+   * size; a close and the opening of the other side share the book's depth. Orders are sized at
+   * the touch (wanted = target * equity / (touch * (1 + fee)), equity at the mid); buys never
+   * spend more than the cash. What the depth cannot give is cancelled and counted.
+   */
+  private executeOnBook(target: number, time: number, book: Float64Array): void {
+    if (this.ruined) return;
+    if (this.longOnly && target < 0) target = 0;
+    const bid = book[BID_PRICE];
+    const ask = book[ASK_PRICE];
+    const money = this.money;
+    const qty = money[QTY];
+    const closing = qty !== 0 && (target === 0 || target > 0 !== qty > 0);
+    if (!closing && target === 0) return;
+    if (!(bid > 0 && ask > 0)) {
+      if (this.execution.noBook++ === 0) this.warn('broker/no-book', `an order at ${new Date(time).toISOString()} met no book (no snapshot yet, or an empty side); it was not filled`);
+      return;
+    }
+    const mid = (bid + ask) / 2;
+    for (let l = 0; l * 4 < book.length; l++) {
+      this.depthLeft[2 * l] = book[4 * l + BID_SIZE];
+      this.depthLeft[2 * l + 1] = book[4 * l + ASK_SIZE];
+    }
+    if (closing) {
+      const filled = this.walk(-qty, Infinity, time, book, mid);
+      if (filled !== -qty) return; // partly closed: the position stays open
+      money[QTY] = 0;
+      const trade = this.tripRecord(time, NaN, 0);
+      this.inTrip = false;
+      this.metrics.addClosedTrade(trade);
+      this.trades.push(trade);
+      this.onTrade?.(trade);
+      if (target === 0) return;
+    }
+    const held = money[QTY];
+    const touch = target > 0 ? ask : bid;
+    const wanted = (target * (money[CASH] + held * mid)) / (touch * (1 + this.fee));
+    const delta = wanted - held;
+    if (delta !== 0) this.walk(delta, delta > 0 ? Math.max(0, money[CASH]) / (1 + this.fee) : Infinity, time, book, mid);
+  }
+
+  /** Trades up to `units` (buy > 0) through the book's remaining depth, for at most `budget` in value; returns the units traded. */
+  private walk(units: number, budget: number, time: number, book: Float64Array, mid: number): number {
+    const buy = units > 0;
+    const side = buy ? 1 : 0;
+    const priceAt = buy ? ASK_PRICE : BID_PRICE;
+    let remaining = Math.abs(units);
+    let filled = 0;
+    let value = 0;
+    for (let l = 0; l * 4 < book.length && remaining > 0 && value < budget; l++) {
+      const price = book[4 * l + priceAt];
+      const available = this.depthLeft[2 * l + side];
+      if (!(price > 0 && available > 0)) break;
+      let take = Math.min(remaining, available);
+      if (value + take * price > budget) take = (budget - value) / price;
+      filled += take;
+      value += take * price;
+      remaining -= take;
+      this.depthLeft[2 * l + side] = available - take;
+    }
+    const asked = Math.abs(units);
+    if (remaining <= asked * 1e-12) {
+      filled = asked; // the levels' sizes summed in floating point: the order is complete
+      remaining = 0;
+    } else if (value < budget * (1 - 1e-12)) {
+      // Short of the asked units because the depth ran out (not because the budget did).
+      this.execution.partialFills++;
+      this.execution.unitsShort += remaining;
+      if (this.execution.partialFills === 1) this.warn('broker/depth-exhausted', `at ${new Date(time).toISOString()} the recorded book (${book.length / 4} levels a side) held ${+filled.toPrecision(6)} of the ${+asked.toPrecision(6)} units asked; the rest was cancelled (the summary counts every partial fill). A deeper recording holds more`);
+    }
+    if (filled === 0) return 0;
+    const vwap = value / filled;
+    const touch = book[priceAt];
+    const sign = buy ? 1 : -1;
+    this.execution.fills++;
+    this.slippageSums[0] += value;
+    this.slippageSums[1] += value * ((sign * (touch - mid)) / mid) * 1e4;
+    this.slippageSums[2] += value * ((sign * (vwap - mid)) / mid) * 1e4;
+    this.trade(buy ? filled : -filled, vwap, time);
+    return buy ? filled : -filled;
   }
 
   private ruin(equity: number, time: number): void {
@@ -337,12 +469,17 @@ export class SimulatedBroker implements Kernel<BrokerInputs, BrokerOutputs> {
     return this.overflowed ? withoutMoney(metrics) : metrics;
   }
 
+  private executionReport(): BookExecution {
+    const [value, expected, realised] = this.slippageSums;
+    return { ...this.execution, expectedSlippageBps: value > 0 ? expected / value : NaN, realisedSlippageBps: value > 0 ? realised / value : NaN };
+  }
+
   report(): BrokerReport {
     const open = this.openTrades();
     const trades = this.trades.list();
     for (const t of open) trades.push(t);
     const metrics = this.metricsNow(open);
-    const tail = { ordersReceived: this.ordersReceived, fills: this.fills, unfilledOrders: this.queued, ruined: this.ruined };
+    const tail = { ordersReceived: this.ordersReceived, fills: this.fills, unfilledOrders: this.queued, ruined: this.ruined, ...(this.bookFill ? { execution: this.executionReport() } : {}) };
     const h = this.bounded;
     if (h === null) {
       const f = this.full!;
