@@ -21,6 +21,12 @@ export interface PortSpec {
   readonly many?: boolean;
   /** The graph may leave the input unconnected. */
   readonly optional?: boolean;
+  /**
+   * The node reads this input at the producer's own events rather than sampled onto the node's
+   * timeline: each step gets `Events` (this chunk's events of the producer and their times),
+   * which the kernel merges by time itself. A broker stepping on bars reads every trade so.
+   */
+  readonly ownTimes?: boolean;
   readonly description?: string;
 }
 
@@ -108,7 +114,16 @@ export function canConnect(from: PortType, to: PortType): boolean {
 }
 
 /** What a kernel receives for an input port. */
-export type PortValue<S extends PortSpec> = S['many'] extends true
+/** An input read at its own events (`ownTimes`): the producer's `n` events of this chunk, their times and values. */
+export interface Events<V> {
+  n: number;
+  t: Float64Array;
+  value: V;
+}
+
+export type PortValue<S extends PortSpec> = S['ownTimes'] extends true ? Events<SinglePortValue<S>> : SinglePortValue<S>;
+
+type SinglePortValue<S extends PortSpec> = S['many'] extends true
   ? S['type'] extends 'any'
     ? (Float64Array | Features)[]
     : Float64Array[]

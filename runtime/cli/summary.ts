@@ -1,4 +1,4 @@
-import type { BookExecution, BrokerReport } from '../portfolio/simulatedBroker.js';
+import type { BookExecution, BrokerReport, QueueExecution } from '../portfolio/simulatedBroker.js';
 import type { Metrics, Trade } from '../portfolio/metrics.js';
 import type { RunResult } from '../exec/runGraph.js';
 
@@ -20,6 +20,7 @@ export function summaryJson(result: RunResult): Record<string, unknown> {
     ...(first ? finiteOrNull(first.metrics) : {}),
     ...(first ? { ordersReceived: first.ordersReceived, fills: first.fills, unfilledOrders: first.unfilledOrders } : {}),
     ...(first?.execution ? { execution: finiteOrNull(first.execution) } : {}),
+    ...(first?.queue ? { queue: finiteOrNull(first.queue) } : {}),
     ...(Object.keys(brokers).length > 1 ? { brokers: Object.fromEntries(Object.entries(brokers).map(([id, r]) => [id, finiteOrNull(r.metrics)])) } : {}),
     mode: result.mode,
     sources,
@@ -35,7 +36,7 @@ export function brokerReports(result: RunResult): Record<string, BrokerReport> {
   return Object.fromEntries(Object.entries(result.reports).filter(([, r]) => (r as { kind?: string })?.kind === 'broker')) as Record<string, BrokerReport>;
 }
 
-function finiteOrNull(metrics: Metrics | BookExecution): Record<string, number | null> {
+function finiteOrNull(metrics: Metrics | BookExecution | QueueExecution): Record<string, number | null> {
   return Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, Number.isFinite(v) ? v : null]));
 }
 
@@ -146,6 +147,11 @@ export function summaryText(result: RunResult): string {
       const short = x.partialFills ? `, ${plural(x.partialFills, 'partial fill')} (${num(x.unitsShort, 6)} units the depth did not hold, cancelled)` : ', no partial fills';
       lines.push(`  fills walked through the book: ${plural(x.fills, 'fill')}${short}${x.noBook ? `, ${plural(x.noBook, 'order')} met no book` : ''}`);
       lines.push(`  slippage vs the mid: expected ${num(x.expectedSlippageBps)} bps at the touch, realised ${num(x.realisedSlippageBps)} bps through the levels`);
+    }
+    const q = report.queue;
+    if (q) {
+      lines.push(`  resting orders: ${plural(q.ordersPlaced, 'order')} placed at the touch: ${q.filled} filled, ${q.partlyFilled} partly, ${q.unfilled} not at all (${num(q.unitsUnfilled, 6)} units unfilled)${q.noBook ? `; ${q.noBook} met no book` : ''}`);
+      lines.push(`  queue: ${num(q.meanQueueAhead, 4)} units ahead on average when placed; first fill after ${Number.isFinite(q.meanWaitMs) ? `${num(q.meanWaitMs / 1000, 1)} s` : 'n/a'} on average (${plural(q.fills, 'fill')})`);
     }
   }
   if (result.warnings.length) {

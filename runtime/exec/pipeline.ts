@@ -1,7 +1,7 @@
 import { Subject, map, share, zip, type Observable, type Subscription } from 'rxjs';
 import type { Kernel } from '../defineNode.js';
 import type { CompiledGraph, CompiledNode } from '../graph/compileGraph.js';
-import { CANDLE_FIELDS, TRADE_FIELDS, bookFields, isPulse, type Book, type Candles, type Features, type PortType, type Trades } from '../ports.js';
+import { CANDLE_FIELDS, TRADE_FIELDS, bookFields, isPulse, type Book, type Candles, type Events, type Features, type PortType, type Trades } from '../ports.js';
 
 /**
  * The pipeline (DESIGN.md section 5): one stream per node, carrying one frame per chunk of event
@@ -170,7 +170,7 @@ interface InputPlan {
   many: boolean;
   /** This chunk's column (or bundle) per wire, reused between chunks. */
   values: PortColumns[];
-  wires: { producer: number; port: string; type: PortType; sampler?: Sampler }[];
+  wires: { producer: number; port: string; type: PortType; sampler?: Sampler; events?: Events<PortColumns> }[];
 }
 
 /** Builds the function that turns a node's producer frames into its output frame. */
@@ -187,6 +187,8 @@ function makeStepper(node: CompiledNode, producers: string[], graph: CompiledGra
     values: [],
     wires: input.wires.map((w) => {
       const producer = producers.indexOf(w.node);
+      // An input read at its own events is handed over as is, with its times (PortSpec.ownTimes).
+      if (input.spec.ownTimes) return { producer, port: w.port, type: w.type, events: { n: 0, t: new Float64Array(0), value: new Float64Array(0) } };
       const needsSampling = !aligned && producer !== timelineProducer && domainKey(w.node) !== ownDomain;
       const sampler = needsSampling ? new Sampler(w.type, capacity) : undefined;
       if (sampler) samplers.push({ wire: `${w.text} -> ${node.id}.${input.port}`, sampler });
@@ -236,7 +238,12 @@ function makeStepper(node: CompiledNode, producers: string[], graph: CompiledGra
         const wire = plan.wires[w];
         const frame = frames[wire.producer];
         const column = frame.ports[wire.port];
-        plan.values[w] = wire.sampler ? wire.sampler.sample(frame.t, frame.n, column, t, n) : column;
+        if (wire.events) {
+          wire.events.n = frame.n;
+          wire.events.t = frame.t;
+          wire.events.value = column;
+          plan.values[w] = wire.events as unknown as PortColumns;
+        } else plan.values[w] = wire.sampler ? wire.sampler.sample(frame.t, frame.n, column, t, n) : column;
       }
       inputs[plan.port] = plan.many ? plan.values : plan.values[0];
     }

@@ -1,5 +1,5 @@
 import type { Kernel } from '../defineNode.js';
-import { ASK_PRICE, ASK_SIZE, BID_PRICE, BID_SIZE, type Book, type Candles } from '../ports.js';
+import { ASK_PRICE, ASK_SIZE, BID_PRICE, BID_SIZE, type Book, type Candles, type Events, type Trades } from '../ports.js';
 import { MetricsAccumulator, withoutMoney, type Metrics, type Trade } from './metrics.js';
 
 /**
@@ -15,8 +15,9 @@ import { MetricsAccumulator, withoutMoney, type Metrics, type Trade } from './me
 export interface SimulatedBrokerParams {
   /** Starting cash, in quote currency. */
   cash: number;
-  fill: 'nextOpen' | 'close' | 'book';
-  fees: { taker: number };
+  fill: 'nextOpen' | 'close' | 'book' | 'queue';
+  /** maker: the fee of a resting (fill: queue) order's fills; default the taker fee. */
+  fees: { taker: number; maker?: number };
   slippageBps: number;
   latencyBars: number;
   direction: 'longOnly' | 'longShort';
@@ -60,6 +61,8 @@ export interface BrokerReport {
   tradesDropped?: number;
   /** fill: book: how the book walks went (BookExecution). */
   execution?: BookExecution;
+  /** fill: queue: how the resting orders fared (QueueExecution). */
+  queue?: QueueExecution;
   /** 'bounded': drawdown in % below the running peak at each kept point, exact (drawdownPct of reportData). */
   drawdownPct?: Float64Array;
   /** 'bounded': each calendar month's (UTC) last bar, enough for exact monthly returns. */
@@ -84,6 +87,27 @@ export interface BookExecution {
   realisedSlippageBps: number;
 }
 
+/**
+ * Resting orders (fill: queue): each order rests at the touch of its side, behind the size
+ * displayed there when it was placed, until trades at its price work through that queue.
+ */
+export interface QueueExecution {
+  ordersPlaced: number;
+  /** Orders filled completely, partly (then replaced by the next order, or still resting at the end), or not at all. */
+  filled: number;
+  partlyFilled: number;
+  unfilled: number;
+  /** Units of orders replaced or left resting before they filled. */
+  unitsUnfilled: number;
+  fills: number;
+  /** Mean size ahead in the queue when an order was placed (base units). */
+  meanQueueAhead: number;
+  /** Mean time from placement to the first fill, of the orders that filled (ms). */
+  meanWaitMs: number;
+  /** Orders that met no book (not placed). */
+  noBook: number;
+}
+
 export interface BrokerSnapshot {
   /** Equity at the last close (the starting cash before any bar). */
   equity: number;
@@ -96,8 +120,10 @@ export interface BrokerSnapshot {
 export interface BrokerInputs {
   orders: Float64Array;
   market: Candles;
-  /** fill: book: the recorded book as of each market event. */
+  /** fill: book and queue: the recorded book as of each market event. */
   book?: Book;
+  /** fill: queue: every trade, at its own event. */
+  trades?: Events<Trades>;
 }
 export interface BrokerOutputs {
   equity: Float64Array;
@@ -118,6 +144,14 @@ const FEES = 9;
 const CASH_FLOW = 10;
 const MAX_QTY = 11;
 
+// Slots of the resting order (fill: queue).
+const REST_UNITS = 0; // signed units still to fill; 0: no order resting
+const REST_PRICE = 1;
+const REST_AHEAD = 2; // size ahead of it in the queue at its price
+const REST_PLACED = 3;
+const REST_FILLED = 4; // units filled so far
+const REST_FIRST_FILL = 5; // time of its first fill, NaN before
+
 // Slots of `money`.
 const CASH = 0;
 const QTY = 1;
@@ -134,7 +168,7 @@ export class SimulatedBroker implements Kernel<BrokerInputs, BrokerOutputs> {
   private readonly slip: number;
   private readonly longOnly: boolean;
   private readonly fillAtClose: boolean;
-  private readonly delay: number;
+  private delay: number;
   /** [cash, position, last close, last equity] */
   private readonly money = new Float64Array(4);
   private bar = 0;
@@ -166,6 +200,12 @@ export class SimulatedBroker implements Kernel<BrokerInputs, BrokerOutputs> {
   private readonly execution: BookExecution = { fills: 0, partialFills: 0, unitsShort: 0, noBook: 0, expectedSlippageBps: 0, realisedSlippageBps: 0 };
   /** Sums of slippage over fills, weighted by traded value. */
   private readonly slippageSums = new Float64Array(3);
+  /** fill: queue: the resting order (rest[REST_UNITS] 0: none) and its statistics. */
+  private readonly queueFill: boolean;
+  private readonly makerFee: number;
+  private readonly rest = new Float64Array(6);
+  private readonly queueStats: QueueExecution = { ordersPlaced: 0, filled: 0, partlyFilled: 0, unfilled: 0, unitsUnfilled: 0, fills: 0, meanQueueAhead: 0, meanWaitMs: 0, noBook: 0 };
+  private readonly queueSums = new Float64Array(3);
 
   constructor(p: SimulatedBrokerParams, options: SimulatedBrokerOptions) {
     this.fee = p.fees.taker;
@@ -174,6 +214,9 @@ export class SimulatedBroker implements Kernel<BrokerInputs, BrokerOutputs> {
     this.fillAtClose = p.fill === 'close';
     this.delay = (this.fillAtClose ? 0 : 1) + p.latencyBars;
     this.bookFill = p.fill === 'book';
+    this.queueFill = p.fill === 'queue';
+    this.makerFee = p.fees.maker ?? p.fees.taker;
+    if (this.queueFill) this.delay = 0;
     this.money[CASH] = p.cash;
     this.money[LAST_EQUITY] = p.cash;
     this.money[LAST_CLOSE] = NaN;
@@ -188,8 +231,10 @@ export class SimulatedBroker implements Kernel<BrokerInputs, BrokerOutputs> {
     this.full = bounded ? null : new FullHistory(Math.max(1024, options.eventsHint ?? 0));
   }
 
-  step(n: number, t: Float64Array, { orders, market, book }: BrokerInputs, out: BrokerOutputs): void {
+  step(n: number, t: Float64Array, inputs: BrokerInputs, out: BrokerOutputs): void {
+    if (this.queueFill) return this.stepQueue(n, t, inputs, out);
     if (n <= 0) return;
+    const { orders, market, book } = inputs;
     if (this.bookFill && !book) throw new Error('fill: book needs the book input wired (in: { book: <source.book node> })');
     const { time, open: opens, close } = market;
     const equityOut = out.equity;
@@ -238,6 +283,157 @@ export class SimulatedBroker implements Kernel<BrokerInputs, BrokerOutputs> {
     const full = this.full;
     if (full !== null) full.append(n, equityOut, t, close);
     else this.bounded!.append(n, equityOut, t, close);
+  }
+
+  /**
+   * fill: queue. Trades and market events merged by time: a trade at or before a market event
+   * comes first (it happened by then); the order decided at a market event rests from then on.
+   */
+  private stepQueue(n: number, t: Float64Array, { orders, market, book, trades }: BrokerInputs, out: BrokerOutputs): void {
+    if (!book || !trades) throw new Error('fill: queue needs the book and trades inputs wired (in: { book: <source.book>, trades: <source.trades> })');
+    const tape = trades.value;
+    let k = 0;
+    const money = this.money;
+    if (n > 0 && this.bar === 0) this.metrics.start(market.time[0]);
+    for (let i = 0; i < n; i++) {
+      for (; k < trades.n && trades.t[k] <= t[i]; k++) if (tape.price[k] === tape.price[k]) this.tradeAgainstRest(tape.price[k], tape.size[k], tape.side[k], trades.t[k]);
+      const target = orders[i];
+      if (target === target) this.place(target, t[i], book, i);
+      const e = money[CASH] + money[QTY] * market.close[i];
+      if (!(e > 0 && e < Infinity) && !this.ruined) this.ruin(e, t[i]);
+      out.equity[i] = e;
+      out.position[i] = money[QTY];
+    }
+    for (; k < trades.n; k++) if (tape.price[k] === tape.price[k]) this.tradeAgainstRest(tape.price[k], tape.size[k], tape.side[k], trades.t[k]);
+    if (n <= 0) return;
+    this.bar += n;
+    money[LAST_CLOSE] = market.close[n - 1];
+    money[LAST_EQUITY] = out.equity[n - 1];
+    this.metrics.addBars(n, out.equity, t, out.position);
+    const full = this.full;
+    if (full !== null) full.append(n, out.equity, t, market.close);
+    else this.bounded!.append(n, out.equity, t, market.close);
+  }
+
+  /** Places the order moving to `target` at the touch of its side, replacing any resting one. */
+  private place(target: number, time: number, book: Book, row: number): void {
+    this.ordersReceived++;
+    this.retire();
+    if (this.ruined) return;
+    if (this.longOnly && target < 0) target = 0;
+    const bid = book.columns[BID_PRICE][row];
+    const ask = book.columns[ASK_PRICE][row];
+    if (!(bid > 0 && ask > 0)) {
+      if (this.queueStats.noBook++ === 0) this.warn('broker/no-book', `an order at ${new Date(time).toISOString()} met no book (no snapshot yet, or an empty side); it was not placed`);
+      return;
+    }
+    const money = this.money;
+    const held = money[QTY];
+    const mid = (bid + ask) / 2;
+    const equityNow = money[CASH] + held * mid;
+    // A buy rests at the best bid, a sell at the best ask: sized at its own limit price.
+    const buy = target * equityNow > held * mid;
+    const limit = buy ? bid : ask;
+    const wanted = target === 0 ? 0 : (target * equityNow) / (limit * (1 + this.makerFee));
+    const delta = wanted - held;
+    if (delta === 0 || buy !== delta > 0) return;
+    const rest = this.rest;
+    rest[REST_UNITS] = delta;
+    rest[REST_PRICE] = limit;
+    rest[REST_AHEAD] = book.columns[buy ? BID_SIZE : ASK_SIZE][row];
+    rest[REST_PLACED] = time;
+    rest[REST_FILLED] = 0;
+    rest[REST_FIRST_FILL] = NaN;
+    this.queueStats.ordersPlaced++;
+    this.queueSums[0] += rest[REST_AHEAD];
+  }
+
+  /** The resting order leaves (replaced, or the run ended): counted by how much of it filled. */
+  private retire(): void {
+    const rest = this.rest;
+    if (rest[REST_UNITS] === 0 && rest[REST_FILLED] === 0) return;
+    const stats = this.queueStats;
+    if (rest[REST_UNITS] === 0) stats.filled++;
+    else {
+      if (rest[REST_FILLED] > 0) stats.partlyFilled++;
+      else stats.unfilled++;
+      stats.unitsUnfilled += Math.abs(rest[REST_UNITS]);
+    }
+    if (rest[REST_FIRST_FILL] === rest[REST_FIRST_FILL]) {
+      this.queueSums[1] += rest[REST_FIRST_FILL] - rest[REST_PLACED];
+      this.queueSums[2]++;
+    }
+    rest[REST_UNITS] = 0;
+    rest[REST_FILLED] = 0;
+  }
+
+  /**
+   * A trade against the resting order's side: at its price it first works through the queue
+   * ahead, then fills the order; a trade through its price (a sell below a resting bid) fills
+   * what is left, since the order stood ahead of every worse price. Only trades advance the
+   * queue (cancellations ahead are not assumed: a conservative queue model).
+   */
+  private tradeAgainstRest(price: number, size: number, side: number, time: number): void {
+    const rest = this.rest;
+    const units = rest[REST_UNITS];
+    if (units === 0 || this.ruined) return;
+    const buy = units > 0;
+    const limit = rest[REST_PRICE];
+    // A resting buy is hit by sellers (an unknown side at or below the bid is taken to be one).
+    if (buy ? !(price <= limit) || side === 1 : !(price >= limit) || side === -1) return;
+    let fill: number;
+    if (price !== limit) fill = Math.abs(units);
+    else {
+      const ahead = rest[REST_AHEAD];
+      rest[REST_AHEAD] = Math.max(0, ahead - size);
+      fill = Math.min(Math.abs(units), Math.max(0, size - ahead));
+    }
+    if (!(fill > 0)) return;
+    if (fill >= Math.abs(units) * (1 - 1e-12)) fill = Math.abs(units);
+    if (rest[REST_FIRST_FILL] !== rest[REST_FIRST_FILL]) rest[REST_FIRST_FILL] = time;
+    this.passiveFill(buy ? fill : -fill, limit, time);
+    rest[REST_UNITS] = buy ? units - fill : units + fill;
+    if (rest[REST_UNITS] * units <= 0) rest[REST_UNITS] = 0;
+    rest[REST_FILLED] += fill;
+    this.queueStats.fills++;
+    if (rest[REST_UNITS] === 0) this.retire();
+  }
+
+  /** A resting order's fill at its limit with the maker fee: closes the round trip when it reaches flat, then opens the rest. */
+  private passiveFill(delta: number, price: number, time: number): void {
+    const qty = this.money[QTY];
+    if (qty !== 0 && delta > 0 !== qty > 0) {
+      const closing = Math.min(Math.abs(delta), Math.abs(qty));
+      const flat = closing === Math.abs(qty);
+      this.trade(delta > 0 ? closing : -closing, price, time, this.makerFee, 0);
+      if (flat) {
+        this.money[QTY] = 0;
+        const trade = this.tripRecord(time, NaN, 0);
+        this.inTrip = false;
+        this.metrics.addClosedTrade(trade);
+        this.trades.push(trade);
+        this.onTrade?.(trade);
+      }
+      const rest = Math.abs(delta) - closing;
+      if (rest > 0) this.trade(delta > 0 ? rest : -rest, price, time, this.makerFee, 0);
+      return;
+    }
+    this.trade(delta, price, time, this.makerFee, 0);
+  }
+
+  private queueReport(): QueueExecution {
+    const [ahead, wait, waited] = this.queueSums;
+    const stats = { ...this.queueStats };
+    // The order still resting at the end counts as it stands.
+    const rest = this.rest;
+    if (rest[REST_UNITS] !== 0) {
+      if (rest[REST_FILLED] > 0) stats.partlyFilled++;
+      else stats.unfilled++;
+      stats.unitsUnfilled += Math.abs(rest[REST_UNITS]);
+    }
+    const first = rest[REST_UNITS] !== 0 && rest[REST_FIRST_FILL] === rest[REST_FIRST_FILL] ? rest[REST_FIRST_FILL] - rest[REST_PLACED] : NaN;
+    const waits = waited + (first === first ? 1 : 0);
+    return { ...stats, meanQueueAhead: stats.ordersPlaced ? ahead / stats.ordersPlaced : NaN, meanWaitMs: waits ? (wait + (first === first ? first : 0)) / waits : NaN };
   }
 
   private enqueue(due: number, target: number): void {
@@ -395,10 +591,10 @@ export class SimulatedBroker implements Kernel<BrokerInputs, BrokerOutputs> {
   }
 
   /** Trade `delta` units (buy > 0, sell < 0) at reference price `price`. */
-  private trade(delta: number, price: number, time: number): void {
-    const px = delta > 0 ? price * (1 + this.slip) : price * (1 - this.slip);
+  private trade(delta: number, price: number, time: number, fee = this.fee, slip = this.slip): void {
+    const px = delta > 0 ? price * (1 + slip) : price * (1 - slip);
     const value = Math.abs(delta) * px;
-    const cost = value * this.fee;
+    const cost = value * fee;
     const flow = (delta > 0 ? -value : value) - cost;
     const money = this.money;
     const trip = this.trip;
@@ -479,7 +675,7 @@ export class SimulatedBroker implements Kernel<BrokerInputs, BrokerOutputs> {
     const trades = this.trades.list();
     for (const t of open) trades.push(t);
     const metrics = this.metricsNow(open);
-    const tail = { ordersReceived: this.ordersReceived, fills: this.fills, unfilledOrders: this.queued, ruined: this.ruined, ...(this.bookFill ? { execution: this.executionReport() } : {}) };
+    const tail = { ordersReceived: this.ordersReceived, fills: this.fills, unfilledOrders: this.queued, ruined: this.ruined, ...(this.bookFill ? { execution: this.executionReport() } : {}), ...(this.queueFill ? { queue: this.queueReport() } : {}) };
     const h = this.bounded;
     if (h === null) {
       const f = this.full!;

@@ -56,6 +56,8 @@ export function runKernel(
       else if (Array.isArray(value)) chunkInputs[name] = value.map(view);
       else if (isBook(value)) chunkInputs[name] = { names: value.names, columns: value.columns.map(view) };
       else chunkInputs[name] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, view(v)]));
+      // An input read at its own events (PortSpec.ownTimes): here on the same rows as the others.
+      if (def.inputs[name]?.ownTimes) chunkInputs[name] = { n, t: view(t), value: chunkInputs[name] };
     }
     const m = kernel.step(n, view(t), chunkInputs, buffers, eventTimes);
     if (eventTimes) {

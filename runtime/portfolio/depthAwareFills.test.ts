@@ -90,3 +90,68 @@ nodes:
   const ok = compileGraph(graph('book', true), 'g.yaml', defaultRegistry).diagnostics;
   assert.ok(!ok.some((d) => d.severity === 'error'), JSON.stringify(ok));
 });
+
+/**
+ * fill: queue on the same book, with market events at 1, 2, 3, 4 minutes and a listed tape.
+ * Trades are handed to the broker with the market event they precede (or the last), as the
+ * replay driver cuts chunks by time.
+ */
+function runQueue(orders: number[], tape: [number, number, number, number][], chunk: number, p: Partial<SimulatedBrokerParams> = {}): BrokerReport {
+  const n = orders.length;
+  const t = Float64Array.from({ length: n }, (_, i) => (i + 1) * 60_000);
+  const flat = () => new Float64Array(n).fill(100);
+  const book: Book = { names: bookFields(3), columns: LEVELS.map((v) => new Float64Array(n).fill(v)) };
+  const broker = new SimulatedBroker({ ...params, fill: 'queue', ...p }, { warn: () => {}, history: 'full' });
+  for (let from = 0; from < n; from += chunk) {
+    const to = Math.min(n, from + chunk);
+    const view = (a: Float64Array) => a.subarray(from, to);
+    const after = from === 0 ? -Infinity : t[from - 1];
+    const until = to === n ? Infinity : t[to - 1];
+    const mine = tape.filter(([time]) => time > after && time <= until);
+    const col = (k: number) => Float64Array.from(mine, (r) => r[k]);
+    const trades = { n: mine.length, t: col(0), value: { time: col(0), price: col(1), size: col(2), side: col(3) } };
+    const market = { time: view(t).map((x) => x - 60_000), open: view(flat()), high: view(flat()), low: view(flat()), close: view(flat()), volume: view(flat()) };
+    broker.step(to - from, view(t), { orders: Float64Array.from(orders.slice(from, to)), market, book: { names: book.names, columns: book.columns.map(view) }, trades }, { equity: new Float64Array(to - from), position: new Float64Array(to - from) });
+  }
+  return broker.report();
+}
+
+test('fill: queue, by hand: a buy rests at the bid behind 1 unit, sellers at 99 work through the queue, a trade through fills the rest; the exit rests at the ask', () => {
+  const tape: [number, number, number, number][] = [
+    [70_000, 99, 0.6, -1], // queue ahead 1 -> 0.4, no fill
+    [80_000, 101, 0.3, 1], // a buyer: does not touch a resting bid
+    [90_000, 99, 0.7, -1], // 0.4 ahead, then 0.3 fills the order (0.2 left)
+    [100_000, 98, 0.1, -1], // through the bid: the last 0.2 fill at 99
+    [190_000, 101, 1.5, 1], // the exit at 101: 1 ahead, then 0.5 fills it
+  ];
+  for (const chunk of [1, 2, 4]) {
+    // 0.0495 of 1000 at the bid 99 = 0.5 units; then flat at the 3rd event.
+    const report = runQueue([0.0495, NaN, 0, NaN], tape, chunk);
+    assert.equal(report.trades.length, 1, `chunk ${chunk}`);
+    const trade = report.trades[0];
+    assert.equal(trade.entryPrice, 99);
+    assert.equal(trade.exitPrice, 101);
+    assert.ok(Math.abs(trade.qty - 0.5) < 1e-12);
+    assert.ok(Math.abs(trade.pnl - 1) < 1e-9, `pnl ${trade.pnl}`);
+    const q = report.queue!;
+    assert.deepEqual({ placed: q.ordersPlaced, filled: q.filled, partly: q.partlyFilled, unfilled: q.unfilled, fills: q.fills }, { placed: 2, filled: 2, partly: 0, unfilled: 0, fills: 3 });
+    assert.equal(q.meanQueueAhead, 1);
+    assert.equal(q.meanWaitMs, (30_000 + 10_000) / 2, 'first fills 30 s and 10 s after placement');
+    // equity at the 2nd event: cash 1000 - 49.5 + 0.5 * close 100
+    assert.ok(Math.abs(report.equity[1] - 1000.5) < 1e-9);
+  }
+});
+
+test('fill: queue: a maker fee is charged on resting fills; the next order replaces an unfilled one, counted as unfilled', () => {
+  const tape: [number, number, number, number][] = [[130_000, 99, 5, -1]];
+  // Order 1 (1st event) rests with no trade before order 2 (2nd event) replaces it; order 2 fills 0.5 behind 1 ahead.
+  const report = runQueue([0.0495, 0.0495, NaN], tape, 1, { fees: { taker: 0.001, maker: 0.0002 } });
+  const q = report.queue!;
+  assert.equal(q.ordersPlaced, 2);
+  assert.equal(q.unfilled, 1);
+  assert.equal(q.filled, 1);
+  // Sized with the maker fee: 49.5 / (99 * 1.0002) units, paying 0.02 % of their value.
+  const units = 49.5 / (99 * 1.0002);
+  assert.ok(Math.abs(report.trades[0].qty - units) < 1e-12);
+  assert.ok(Math.abs(report.trades[0].fees - units * 99 * 0.0002) < 1e-12);
+});
