@@ -86,6 +86,19 @@ test('orderflow.vpin bulk: buy fraction Phi(dP / sigma) per bucket, sigma over t
   close(out.cdf, [N, N, N, N, N, N, N, 1 / 3, 1 / 3, 1 / 3, 1 / 3, 1 / 3, 1], 'cdf');
 });
 
+test('orderflow.vpin: decimal sizes that add up to V only to rounding still fill a bucket at the trade that reaches V', () => {
+  // 100 buys of 0.1 then 100 sells of 0.1, V = 10: in binary the first hundred add up to 9.99999999999998.
+  const rows: [number, number, number][] = [];
+  for (let i = 0; i < 200; i++) rows.push([100 + (i % 3), 0.1, i < 100 ? 1 : -1]);
+  const out = runChunked({ bucketVolume: 10, window: 1, cdfWindow: 1 }, tape(rows));
+  const completedAt = [...out.bucket.keys()].filter((i) => !Number.isNaN(out.bucket[i]));
+  assert.deepEqual(completedAt, [99, 199], 'bucket 0 closes at the 100th trade, not with a sliver of the 101st');
+  assert.equal(out.orderImbalance[99], 1);
+  assert.equal(out.orderImbalance[199], 1);
+  assert.equal(out.vpin[199], 1);
+  assert.equal(out.cdf[199], 1);
+});
+
 test('normalCdf: published values of Phi', () => {
   assert.ok(Math.abs(normalCdf(1) - 0.841344746068543) < 1e-15);
   assert.ok(Math.abs(normalCdf(-1) - 0.158655253931457) < 1e-15);
@@ -122,6 +135,10 @@ test('orderflow.vpin on the real spot trades: VPIN in [0, 1], floor(total volume
     assert.ok(whole.orderImbalance.every((v) => Number.isNaN(v) || (v >= 0 && v <= 1)));
     // cdfWindow 1000 > the 38 VPIN values of the file: no cdf.
     assert.ok(whole.cdf.every((v) => Number.isNaN(v)));
+    // V = total / 50 cuts the file into exactly 50 buckets, the last one closed by the last trade.
+    const fifty = runKernel(vpin, { bucketVolume: total / 50, classification }, { trades }).bucket;
+    assert.deepEqual([...fifty.keys()].filter((i) => !Number.isNaN(fifty[i])).at(-1), trades.price.length - 1);
+    assert.equal(fifty.at(-1), 49);
   }
 });
 

@@ -11,8 +11,9 @@ export const vpin = defineNode({
   description:
     'Volume-synchronized probability of informed trading (Easley, López de Prado & O\'Hara, "Flow Toxicity and ' +
     'Liquidity in a High-Frequency World", Review of Financial Studies 25(5), 2012). The tape is cut into buckets of ' +
-    'exactly `bucketVolume` V (base size): a trade that overfills a bucket puts its remainder into the next bucket(s), ' +
-    'with the same side. VPIN = sum over the last n = `window` buckets of |V_buy - V_sell| / (n V), as of the last ' +
+    'exactly `bucketVolume` V (base size; to a rounding tolerance of 1e-9 V): a trade that overfills a bucket puts its remainder into the next bucket(s), ' +
+    'with the same side. VPIN = sum over the last n = `window` buckets of |V_buy - V_sell| / (n V) (V: what the ' +
+    'bucket holds, V to rounding, so a one-sided bucket counts exactly 1), as of the last ' +
     'completed bucket (a level, held between buckets; NaN until n buckets are complete). The paper sets V = average ' +
     'daily volume / 50 and n = 50, so VPIN spans one day of volume. classification aggressor: each trade\'s volume ' +
     'goes to its real aggressor side; a trade without side is classified in bulk as below, within its bucket. ' +
@@ -64,6 +65,7 @@ export const vpin = defineNode({
   },
   create: (p) => {
     const bucketVolume = p.bucketVolume!;
+    const dust = bucketVolume * 1e-9;
     const n = p.window;
     const cdfWindow = p.cdfWindow;
     const bulk = p.classification === 'bulk';
@@ -106,8 +108,9 @@ export const vpin = defineNode({
         buy += unsidedVolume * buyFraction;
         sell += unsidedVolume * (1 - buyFraction);
       }
-      // The parts of a bucket add up to V only to rounding: keep the ratio within [0, 1].
-      imbalanceNow = Math.min(Math.abs(buy - sell) / bucketVolume, 1);
+      // Divided by what the bucket holds, V to rounding, so a one-sided bucket is exactly 1; the min absorbs
+      // the rounding of the bulk split.
+      imbalanceNow = Math.min(Math.abs(buy - sell) / (buyVolume + sellVolume + unsidedVolume), 1);
       imbalances[slot] = imbalanceNow;
       completed++;
       filled = buyVolume = sellVolume = unsidedVolume = 0;
@@ -139,12 +142,15 @@ export const vpin = defineNode({
             const s = bulk ? NaN : side[i];
             while (quantity > 0) {
               const room = bucketVolume - filled;
-              const part = quantity >= room ? room : quantity;
+              // Decimal sizes (0.1 BTC) add up with binary rounding: a bucket within `dust` of V is full,
+              // rather than kept open by 1e-14 BTC or topped up by a sliver of the next trade.
+              const fills = quantity >= room - dust;
+              const part = fills && quantity > room ? room : quantity;
               if (s === 1) buyVolume += part;
               else if (s === -1) sellVolume += part;
               else unsidedVolume += part;
               quantity -= part;
-              if (part === room) {
+              if (fills) {
                 completeBucket(px);
                 bucketDone = completed - 1;
               } else {
