@@ -17,11 +17,11 @@ export const vpin = defineNode({
     'completed bucket (a level, held between buckets; NaN until n buckets are complete). The paper sets V = average ' +
     'daily volume / 50 and n = 50, so VPIN spans one day of volume. classification aggressor: each trade\'s volume ' +
     'goes to its real aggressor side; a trade without side is classified in bulk as below, within its bucket. ' +
-    'classification bulk (bulk volume classification, the paper\'s eq. 2): every trade is treated as unsided and a ' +
+    'classification bulk (the paper\'s bulk volume classification): every trade is treated as unsided and a ' +
     'bucket\'s buy volume is V x Phi(dP / sigma), sell volume V x (1 - Phi(dP / sigma)), Phi the standard normal CDF. ' +
     'The bars of the classification are the buckets themselves (volume bars), not the paper\'s one-minute time bars ' +
     'inside a bucket: no second clock to choose, and Easley, López de Prado & O\'Hara ("Discerning information from ' +
-    'trade data", JFE 2016) apply bulk classification to volume bars as well. dP = the price of the trade that ' +
+    'trade data", Journal of Financial Economics 120(2), 2016) study bulk classification on volume bars as well as time bars. dP = the price of the trade that ' +
     'completes the bucket minus that of the previous bucket (for the first bucket, minus the first trade\'s price); ' +
     'sigma = the sample standard deviation of dP over the last n completed buckets including this one (causal, ' +
     'unlike the paper\'s whole-sample sigma). With fewer than two dP the bucket\'s unsided volume cannot be classified ' +
