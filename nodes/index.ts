@@ -10,6 +10,8 @@ import { priceIndicators } from './indicator/price/index.js';
 import { statisticIndicators } from './indicator/statistic/index.js';
 import { volatilityIndicators } from './indicator/volatility/index.js';
 import { volumeIndicators } from './indicator/volume/index.js';
+import { cvd } from './orderflow/cvd.js';
+import { vpin } from './orderflow/vpin.js';
 import { combine } from './signal/combine.js';
 import { compare } from './signal/compare.js';
 import { crossover } from './signal/crossover.js';
@@ -29,6 +31,8 @@ export const allNodes: readonly AnyNodeDefinition[] = [
   book,
   trades,
   bars,
+  cvd,
+  vpin,
   ...overlapIndicators,
   ...momentumIndicators,
   ...volatilityIndicators,
