@@ -11,6 +11,7 @@ import { statisticIndicators } from './indicator/statistic/index.js';
 import { volatilityIndicators } from './indicator/volatility/index.js';
 import { volumeIndicators } from './indicator/volume/index.js';
 import { iceberg } from './orderbook/iceberg.js';
+import { levels } from './orderbook/levels.js';
 import { combine } from './signal/combine.js';
 import { compare } from './signal/compare.js';
 import { crossover } from './signal/crossover.js';
@@ -31,6 +32,7 @@ export const allNodes: readonly AnyNodeDefinition[] = [
   trades,
   bars,
   iceberg,
+  levels,
   ...overlapIndicators,
   ...momentumIndicators,
   ...volatilityIndicators,
