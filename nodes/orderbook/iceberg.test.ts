@@ -97,6 +97,9 @@ test('orderbook.iceberg: a level consumed that disappears, or grows without trad
   // Partly traded (V < D) then topped up: not a refill either.
   const partial = run({ minRefills: 1 }, [{ book: [[99, 1, 100, 1]] }, { trade: [100, 0.9, 1] }, { book: [[99, 1, 100, 1]] }]);
   same(partial.refill, [N, N, N]);
+  // A feed that shows a traded-out level as size 0 at the same price: not a refill.
+  const zero = run({ minRefills: 1 }, [{ book: [[99, 1, 100, 1]] }, { trade: [100, 1, 1] }, { book: [[99, 1, 100, 0]] }]);
+  same(zero.refill, [N, N, N]);
 });
 
 test('orderbook.iceberg: trades count against the side they hit; unknown side by price; levels sets the depth watched', () => {
