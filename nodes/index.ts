@@ -12,6 +12,8 @@ import { volatilityIndicators } from './indicator/volatility/index.js';
 import { volumeIndicators } from './indicator/volume/index.js';
 import { cvd } from './orderflow/cvd.js';
 import { vpin } from './orderflow/vpin.js';
+import { iceberg } from './orderbook/iceberg.js';
+import { levels } from './orderbook/levels.js';
 import { combine } from './signal/combine.js';
 import { compare } from './signal/compare.js';
 import { crossover } from './signal/crossover.js';
@@ -33,6 +35,8 @@ export const allNodes: readonly AnyNodeDefinition[] = [
   bars,
   cvd,
   vpin,
+  iceberg,
+  levels,
   ...overlapIndicators,
   ...momentumIndicators,
   ...volatilityIndicators,
