@@ -16,7 +16,8 @@ test('hean nodes sink.broker shows the keys of fees indented under it, with type
   assert.ok(fees >= 0, 'fees is listed');
   assert.match(lines[fees], /^ {4}fees: object = \{"taker":0\.001\} {2}— \S/);
   assert.equal(lines[fees + 1], '      taker: number (>= 0, <= 0.1) = 0.001  — Fee per side as a fraction of traded value (0.001 = 0.1%).');
-  assert.match(lines[fees + 2], /^ {4}slippageBps: /, 'the next param is back at the params indent');
+  assert.match(lines[fees + 2], /^ {6}maker: number \(>= -0\.01, <= 0\.1\) {2}— Fee of a resting order's fills/, 'an optional key without a default');
+  assert.match(lines[fees + 3], /^ {4}slippageBps: /, 'the next param is back at the params indent');
 });
 
 test('hean nodes source.candles describes start and end', () => {
