@@ -15,6 +15,7 @@ const benchmarks: (() => Promise<{ default: Benchmark }>)[] = [
   () => import('./indicators.js'),
   () => import('./live.js'),
   () => import('./drawing.js'),
+  () => import('./orderbook.js'),
 ];
 
 async function main(argv: string[]): Promise<number> {
