@@ -187,7 +187,7 @@ function formatDuration(seconds: number): string {
 function legendHtml(b: ReturnType<typeof bookData>): string {
   const gradient = (ramp: string[]) => `linear-gradient(to right, ${ramp.join(', ')})`;
   const ticks = b.scale.ticks.map((v) => `<span>${esc(String(v))}</span>`).join('');
-  const dot = (px: number, color: string) => `<svg width="${2 * px + 2}" height="${2 * px + 2}"><circle cx="${px + 1}" cy="${px + 1}" r="${px}" fill="${color}" fill-opacity="0.8" stroke="#fff" stroke-width="0.5"/></svg>`;
+  const dot = (px: number, color: string) => `<svg width="${2 * px + 2}" height="${2 * px + 2}"><circle cx="${px + 1}" cy="${px + 1}" r="${px}" fill="${color}" fill-opacity="0.9" stroke="#fff" stroke-width="0.5"/></svg>`;
   const sizes = b.maxTrade > 0 ? [b.maxTrade / 16, b.maxTrade / 4, b.maxTrade].map((s) => `${dot(tradeRadius(s, b.maxTrade), '#6b7280')} ${esc(String(roundSignificant(s, 3)))}`).join(' ') : '';
   return [
     `<div class="ramp"><span class="ramp-label">bids</span><span class="bar" style="background:${gradient(BID_RAMP)}"></span></div>`,
@@ -318,7 +318,7 @@ export const BOOK_JS = String.raw`
               if (m.t[i] < xmin || m.t[i] > xmax || m.price[i] === null) continue;
               var x = u.valToPos(m.t[i], 'x', true), y = u.valToPos(m.price[i], 'y', true);
               var rad = Math.max(1.2, 6 * Math.sqrt(m.size[i] / b.maxTrade)) * pr;
-              ctx.globalAlpha = 0.75;
+              ctx.globalAlpha = 0.9;
               ctx.fillStyle = m.side[i] > 0 ? BUY : m.side[i] < 0 ? SELL : '#6b7280';
               ctx.beginPath(); ctx.arc(x, y, rad, 0, 2 * Math.PI); ctx.fill();
               ctx.globalAlpha = 1;
