@@ -265,3 +265,85 @@ test('a million-bar report: a few hundred KB that loads and draws within a few s
   await clean(t, o, 'report-1m', false);
   await o.page.close();
 });
+
+test('order book report: depth heatmap (bids below asks), best bid/ask, trade dots, legend, recorded series following the zoom; no broker needed', async (t) => {
+  const file = join(out, 'book.html');
+  const r = hean(['run', 'test/book-report.yaml', '--report', file]);
+  assert.equal(r.code, 0, r.err);
+  t.diagnostic(`the real 11-minute book: ${(statSync(file).size / 1024).toFixed(0)} KB`);
+  const o = await open(file);
+  const { page } = o;
+  const legend = await page.locator('.depth-legend').innerText();
+  for (const word of ['bids', 'asks', 'resting size', 'buy (aggressor)', 'sell (aggressor)']) assert.ok(legend.includes(word), `legend: ${word}`);
+  assert.match(await page.locator('#book-book').innerText(), /the 3,000 largest of 19,904 trades/);
+
+  // Cells painted = cells of the grid with resting size (decoded from the page's data, here in the test).
+  const expected = await page.evaluate(() => {
+    const d = JSON.parse(document.getElementById('book-data')!.textContent!).books[0];
+    const set = new Set<number>();
+    for (const side of [d.bid, d.ask]) {
+      const s = atob(side.data);
+      if (side.encoding === 'dense') for (let k = 0; k < s.length; k++) s.charCodeAt(k) && set.add(k);
+      else for (let j = 0; j < s.length; j += 4) set.add(s.charCodeAt(j) | (s.charCodeAt(j + 1) << 8) | (s.charCodeAt(j + 2) << 16));
+    }
+    return { cells: set.size, trades: d.trades[0].t as number[] };
+  });
+  const book = () => page.evaluate(() => {
+    const b = (window as unknown as { heanReport: { book: Record<string, { painted: number; tradesDrawn: number; chart: { scales: Record<string, { min: number; max: number }> } }>; series: { scales: Record<string, { min: number; max: number }> }[] } }).heanReport;
+    const c = b.book.book;
+    return { painted: c.painted, tradesDrawn: c.tradesDrawn, x: [c.chart.scales.x.min, c.chart.scales.x.max], y: [c.chart.scales.y.min, c.chart.scales.y.max], seriesX: b.series.map((s) => [s.scales.x.min, s.scales.x.max]) };
+  });
+  const full = await book();
+  assert.ok(expected.cells > 3000, `${expected.cells} cells`);
+  assert.equal(full.painted, expected.cells);
+  assert.equal(full.tradesDrawn, 3000);
+  for (const x of full.seriesX) assert.deepEqual(x, full.x, 'the recorded series start on the book\'s time range');
+  assert.ok((await pixelsNear(page, '#depth-book canvas', [192, 38, 211])) > 100, 'sell trades drawn');
+  assert.ok((await pixelsNear(page, '#depth-book canvas', [22, 163, 74])) > 100, 'buy trades drawn');
+
+  // Zoom to 30 s: the recorded series follow, the price axis narrows to the book, the trades in view are drawn.
+  await page.evaluate(() => {
+    const u = (window as unknown as { heanReport: { book: Record<string, { chart: { scales: Record<string, { min: number }>; setScale: (k: string, r: { min: number; max: number }) => void } }> } }).heanReport.book.book.chart;
+    const s = u.scales.x.min;
+    u.setScale('x', { min: s + 360, max: s + 390 });
+  });
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  const zoomed = await book();
+  assert.ok(Math.abs(zoomed.x[1] - zoomed.x[0] - 30) < 1e-6);
+  for (const x of zoomed.seriesX) assert.deepEqual(x, zoomed.x, 'the recorded series follow the zoom');
+  assert.ok(zoomed.y[1] - zoomed.y[0] < (full.y[1] - full.y[0]) / 2, `price axis ${zoomed.y} (full ${full.y})`);
+  assert.equal(zoomed.tradesDrawn, expected.trades.filter((s) => s >= zoomed.x[0] && s <= zoomed.x[1]).length);
+
+  // The heatmap is on the canvas: blue (bid) pixels under orange (ask) pixels in nearly every pixel column that has both.
+  const sides = await page.evaluate(() => {
+    const canvas = document.querySelector('#depth-book canvas') as HTMLCanvasElement;
+    const { data, width, height } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+    let columns = 0;
+    let bidsBelow = 0;
+    let blue = 0;
+    let orange = 0;
+    for (let x = 0; x < width; x++) {
+      let by = 0, bn = 0, oy = 0, on = 0;
+      for (let y = 0; y < height; y++) {
+        const p = (y * width + x) * 4;
+        const [r, g, b] = [data[p], data[p + 1], data[p + 2]];
+        if (b > r + 60 && b > g) { by += y; bn++; }
+        if (r > 200 && r > b + 100 && g < 200 && g > 60) { oy += y; on++; }
+      }
+      blue += bn;
+      orange += on;
+      if (bn && on) {
+        columns++;
+        if (by / bn > oy / on) bidsBelow++;
+      }
+    }
+    return { columns, bidsBelow, blue, orange };
+  });
+  assert.ok(sides.blue > 5000 && sides.orange > 5000, JSON.stringify(sides));
+  assert.ok(sides.columns > 500 && sides.bidsBelow / sides.columns > 0.9, JSON.stringify(sides));
+  assert.equal(await page.locator('[data-chart="series"]').count(), 2);
+  assert.ok((await pixelsNear(page, '#series-0 canvas', [51, 65, 85])) > 200, 'trades.price drawn');
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await clean(t, o, 'report-book');
+  await page.close();
+});

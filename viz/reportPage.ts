@@ -6,6 +6,7 @@ import type { VizGraph } from './graphModel.js';
 import { GRAPH_CSS, GRAPH_JS, graphSection } from './graphPage.js';
 import type { GraphLayout } from './layoutGraph.js';
 import { escapeHtml as esc, formatNumber, formatTime, htmlPage, jsonScript } from './page.js';
+import { BOOK_CSS, BOOK_JS, bookSection, bookSectionData } from './bookSection.js';
 import { buyAndHold, drawdownPct, monthlyReturns, type YearReturns } from './reportData.js';
 
 /**
@@ -74,16 +75,20 @@ export function reportPage(input: ReportInput): string {
     })
     .join(', ');
 
+  const book = bookSectionData(result, input.buckets ?? DISPLAY_BUCKETS);
+  const range = brokers[0] ? [brokers[0][1].metrics.startTime, brokers[0][1].metrics.endTime] : sourcesRange(result);
   const body: string[] = ['<main class="report">'];
   body.push(`<h1>${esc(graph.name)}${params ? ` <span class="muted">(${esc(params)})</span>` : ''}</h1>`);
   const run = result.mode === 'backtest' ? 'backtest' : `${result.mode} session`;
-  body.push(`<p class="sub">${run} of <code>${esc(graph.file)}</code>${sourceLine ? ` · ${esc(sourceLine)}` : ''}${brokers[0] ? ` · ${esc(formatTime(brokers[0][1].metrics.startTime))} .. ${esc(formatTime(brokers[0][1].metrics.endTime))} UTC` : ''}</p>`);
+  body.push(`<p class="sub">${run} of <code>${esc(graph.file)}</code>${sourceLine ? ` · ${esc(sourceLine)}` : ''}${range ? ` · ${esc(formatTime(range[0]))} .. ${esc(formatTime(range[1]))} UTC` : ''}</p>`);
   if (graph.description) body.push(`<p>${esc(graph.description)}</p>`);
-  body.push(`<nav class="toc">${[...brokers.map(([id]) => `<a href="#broker-${esc(id)}">${brokers.length > 1 ? `broker ${esc(id)}` : 'results'}</a>`), '<a href="#settings">settings</a>', '<a href="#data">data</a>', '<a href="#graph">graph</a>'].join(' · ')}</nav>`);
-  if (!brokers.length) body.push('<p class="muted">This graph has no sink.broker: there are no metrics, equity or trades to show.</p>');
+  const bookLinks = [...(book?.books ?? []).map((b) => `<a href="#order-book-${esc(b.id)}">${(book?.books.length ?? 0) > 1 ? `order book ${esc(b.id)}` : 'order book'}</a>`), ...(book?.series.length ? ['<a href="#recorded">recorded series</a>'] : [])];
+  body.push(`<nav class="toc">${[...brokers.map(([id]) => `<a href="#broker-${esc(id)}">${brokers.length > 1 ? `broker ${esc(id)}` : 'results'}</a>`), ...bookLinks, '<a href="#settings">settings</a>', '<a href="#data">data</a>', '<a href="#graph">graph</a>'].join(' · ')}</nav>`);
+  if (!brokers.length) body.push(`<p class="muted">This graph has no sink.broker: there are no metrics, equity or trades to show${book ? '; what it recorded and read is below' : ''}.</p>`);
 
   const chartData = brokers.map(([id, report]) => brokerChartData(id, report, input.buckets ?? DISPLAY_BUCKETS));
   brokers.forEach(([id, report], k) => body.push(brokerSection(id, report, chartData[k].points, brokers.length > 1)));
+  body.push(bookSection(book, result));
   body.push(settingsSection(result, settings));
   body.push(dataSection(result));
   body.push('<h2 id="graph-title">graph</h2>');
@@ -99,7 +104,21 @@ export function reportPage(input: ReportInput): string {
   body.push(`<footer class="muted">made by hean · charts: uPlot${layout}</footer>`);
   body.push('</main>');
   body.push(jsonScript('report-data', { brokers: chartData }));
-  return htmlPage({ title: `${graph.name} — ${run} report`, css: GRAPH_CSS + REPORT_CSS, body: body.join('\n'), scripts: [GRAPH_JS, REPORT_JS], uplot: true });
+  if (book) body.push(jsonScript('book-data', book));
+  return htmlPage({ title: `${graph.name} — ${run} report`, css: GRAPH_CSS + REPORT_CSS + (book ? BOOK_CSS : ''), body: body.join('\n'), scripts: [GRAPH_JS, REPORT_JS, ...(book ? [BOOK_JS] : [])], uplot: true });
+}
+
+/** The span of the run's data when there is no broker to give it: the earliest first time to the latest last time of its sources. */
+function sourcesRange(result: RunResult): [number, number] | undefined {
+  let first = Infinity;
+  let last = -Infinity;
+  for (const info of Object.values(result.sources)) {
+    const a = Number(info.firstTime ?? info.firstOpenTime);
+    const b = Number(info.lastTime ?? info.lastOpenTime);
+    if (a < first) first = a;
+    if (b > last) last = b;
+  }
+  return first <= last ? [first, last] : undefined;
 }
 
 /**
@@ -250,13 +269,15 @@ function dataSection(result: RunResult): string {
     const rows: [string, string][] = [
       ['file', `<code>${esc(i.file ?? 'n/a')}</code>`],
       ['instrument', esc(`${i.symbol ?? ''} ${i.timeframe ?? ''}`.trim() || 'n/a')],
-      ['range (open times, UTC)', esc(`${formatTime(Number(i.firstOpenTime))} .. ${formatTime(Number(i.lastOpenTime))}`)],
-      ['bars', esc(Number(i.rows).toLocaleString('en-US'))],
+      i.firstOpenTime !== undefined || i.firstTime === undefined
+        ? ['range (open times, UTC)', esc(`${formatTime(Number(i.firstOpenTime))} .. ${formatTime(Number(i.lastOpenTime))}`)]
+        : ['range (UTC)', esc(`${formatTime(Number(i.firstTime))} .. ${formatTime(Number(i.lastTime))}`)],
+      [i.record === 'book' ? 'snapshots' : i.record === 'trades' ? 'trades' : 'bars', esc(Number(i.rows).toLocaleString('en-US'))],
       ['gaps', i.gaps ? esc(`${i.gaps} (${Number(i.missingBars).toLocaleString('en-US')} missing bars, kept as gaps: no synthetic bars)`) : 'none'],
       ['bad rows dropped', esc(String(i.rowsDropped ?? 0))],
     ];
     // Anything else the source reports, as it is.
-    const known = new Set(['file', 'symbol', 'timeframe', 'firstOpenTime', 'lastOpenTime', 'rows', 'gaps', 'missingBars', 'gapList', 'rowsDropped']);
+    const known = new Set(['file', 'symbol', 'timeframe', 'firstOpenTime', 'lastOpenTime', 'firstTime', 'lastTime', 'rows', 'gaps', 'missingBars', 'gapList', 'rowsDropped']);
     for (const [k, v] of Object.entries(i)) if (!known.has(k)) rows.push([k, `<code>${esc(typeof v === 'string' ? v : JSON.stringify(v))}</code>`]);
     out.push(`<h3>source ${esc(id)}</h3><dl class="kv">${rows.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${v}</dd>`).join('')}</dl>`);
     if (gapList.length) {

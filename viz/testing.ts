@@ -101,3 +101,10 @@ export function chainGraph(n: number): string {
   );
   return lines.join('\n') + '\n';
 }
+
+/** The order-book test graph (test/book-report.yaml: the real 11-minute book and trades, trades recorded), run as `--report` runs it. */
+export async function bookRun(): Promise<RunResult> {
+  const { graph, diagnostics } = loadGraph(join(projectRoot, 'test', 'book-report.yaml'), { requireBindings: true });
+  if (!graph) throw new Error(`test/book-report.yaml does not compile: ${diagnostics.map((d) => d.message).join('; ')}`);
+  return runGraph(graph, { depth: true });
+}

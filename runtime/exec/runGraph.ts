@@ -7,6 +7,7 @@ import type { CompiledGraph, CompiledNode } from '../graph/compileGraph.js';
 import { runLive, type LiveOptions, type LiveStats } from './liveDriver.js';
 import { NodeRunError, buildPipeline, type PulseCount } from './pipeline.js';
 import { replay } from './replayDriver.js';
+import { depthGrid, tradeMarks, type DepthGrid, type TradeMarks } from './depthGrid.js';
 
 export { NodeRunError, type PulseCount };
 
@@ -35,6 +36,11 @@ export interface RunOptions {
   onLog?: (message: string) => void;
   /** Receives, once the kernels exist, a function returning every node's `snapshot()` (brokers: equity, position, metrics) at any time during the run. */
   onSnapshots?: (snapshots: () => Record<string, unknown>) => void;
+  /**
+   * Backtests: compute, after loading, a depth grid per book source and the trades to draw per
+   * trades source (depthGrid.ts), for reports (`RunResult.depth`). Paper and live runs skip it.
+   */
+  depth?: boolean;
 }
 
 export interface RunWarning {
@@ -60,7 +66,9 @@ export interface RunResult {
   /** Live runs: late events dropped per source, and why the run stopped. */
   live?: Pick<LiveStats, 'late' | 'stopped'>;
   /** Wall-clock milliseconds spent loading sources and stepping the graph (not part of any result). */
-  timings: { loadMs: number; stepMs: number; reportMs: number };
+  timings: { loadMs: number; stepMs: number; reportMs: number; depthMs?: number };
+  /** With `RunOptions.depth`, in a backtest: per book source its depth grid, per trades source the trades to draw. */
+  depth?: Record<string, DepthGrid | TradeMarks>;
 }
 
 export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): Promise<RunResult> {
@@ -127,6 +135,19 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
     throw e;
   }
 
+  let depth: Record<string, DepthGrid | TradeMarks> | undefined;
+  let depthMs: number | undefined;
+  if (options.depth && !isLive) {
+    const depthStart = performance.now();
+    depth = {};
+    sourceNodes.forEach((node, s) => {
+      const spec = specs[s];
+      if (spec.record === 'book') depth![node.id] = depthGrid(loaded[s].t, loaded[s].columns, spec.levels);
+      else if (spec.record === 'trades') depth![node.id] = tradeMarks(loaded[s].t, loaded[s].columns);
+    });
+    depthMs = performance.now() - depthStart;
+  }
+
   options.onSnapshots?.(() => Object.fromEntries([...kernels].filter(([, k]) => k.snapshot).map(([id, k]) => [id, k.snapshot!()])));
   const stepStart = performance.now();
   const pipeline = buildPipeline(graph, kernels, chunkSize);
@@ -159,7 +180,7 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
   }
   const outputs = Object.fromEntries([...writers].map(([id, w]) => [id, w.describe()]));
   const sources = Object.fromEntries(sourceNodes.map((node, i) => [node.id, isLive ? feeds[i].info() : loaded[i].info]));
-  const timings = { loadMs: stepStart - loadStart, stepMs: reportStart - stepStart, reportMs: performance.now() - reportStart };
+  const timings = { loadMs: stepStart - loadStart - (depthMs ?? 0), stepMs: reportStart - stepStart, reportMs: performance.now() - reportStart, ...(depthMs === undefined ? {} : { depthMs }) };
   return {
     graph,
     mode,
@@ -172,6 +193,7 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
     outputs,
     live: liveStats && { late: liveStats.late, stopped: liveStats.stopped },
     timings,
+    ...(depth ? { depth } : {}),
   };
 }
 
