@@ -10,6 +10,7 @@ import { priceIndicators } from './indicator/price/index.js';
 import { statisticIndicators } from './indicator/statistic/index.js';
 import { volatilityIndicators } from './indicator/volatility/index.js';
 import { volumeIndicators } from './indicator/volume/index.js';
+import { imbalance } from './orderbook/imbalance.js';
 import { combine } from './signal/combine.js';
 import { compare } from './signal/compare.js';
 import { crossover } from './signal/crossover.js';
@@ -39,6 +40,7 @@ export const allNodes: readonly AnyNodeDefinition[] = [
   ...cycleIndicators,
   ...patternIndicators,
   vector,
+  imbalance,
   crossover,
   threshold,
   compare,
