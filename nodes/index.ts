@@ -11,6 +11,7 @@ import { statisticIndicators } from './indicator/statistic/index.js';
 import { volatilityIndicators } from './indicator/volatility/index.js';
 import { volumeIndicators } from './indicator/volume/index.js';
 import { imbalance } from './orderbook/imbalance.js';
+import { walls } from './orderbook/walls.js';
 import { combine } from './signal/combine.js';
 import { compare } from './signal/compare.js';
 import { crossover } from './signal/crossover.js';
@@ -41,6 +42,7 @@ export const allNodes: readonly AnyNodeDefinition[] = [
   ...patternIndicators,
   vector,
   imbalance,
+  walls,
   crossover,
   threshold,
   compare,
