@@ -32,10 +32,13 @@ export const walls = defineNode({
     'bid now < p, ask: > p, or the side empty), pulled when better-priced levels are still there (market orders ' +
     'take better prices first, so it was cancelled). That rule counts a wall at the touch that is cancelled as ' +
     'consumed: wire trades to tell them apart. A wall whose price leaves the visible top `levels` (better levels ' +
-    'pushed it out) is dropped without a pulse: it may still be in the book. Sources: the wall is a large limit ' +
-    'order standing out of the depth profile, see Cartea, Jaimungal & Penalva, Algorithmic and High-Frequency ' +
-    'Trading (2015), chapter 4 on the shape of the book; the median as a robust scale: Huber & Ronchetti, Robust ' +
-    'Statistics (2009). warmup is not declared: the first output comes after `window` snapshots, which is that many ' +
+    'pushed it out) is dropped without a pulse: it may still be in the book. Sources: "whale wall" is trading ' +
+    'jargon with no standard definition; the one here is this node\'s own. Large orders placed and cancelled ' +
+    'before they trade are what the spoofing literature studies (Lee, Eom & Park, "Microstructure-based ' +
+    'manipulation: strategic behavior and performance of spoofing traders", J. Financial Markets 2013), hence the ' +
+    'pulled / consumed split; the median as a robust statistic: Huber & Ronchetti, Robust Statistics (2nd ed., ' +
+    '2009). On a liquid pair with a one-tick spread the largest level is often the touch itself, so walls at ' +
+    'distance ~half the spread are common. warmup is not declared: the first output comes after `window` snapshots, which is that many ' +
     'events with only the book wired but more events (book plus trades) with trades wired; and a side without a wall ' +
     'is NaN after warm-up too.',
   params: Type.Object(
@@ -133,23 +136,26 @@ export const walls = defineNode({
         if (a === a) addCount = insertSorted(additions, addCount, a);
       }
       ringHead = ringHead + 1 === window ? 0 : ringHead + 1;
+      // Locals, not the closure's variables, in the hot merge loop (V8 reloads context slots on every access).
+      const from = sorted;
+      const to = scratch;
+      const length = sortedLength;
       let out = 0;
       let r = 0;
       let add = 0;
-      for (let s = 0; s < sortedLength; s++) {
-        const v = sorted[s];
+      for (let s = 0; s < length; s++) {
+        const v = from[s];
         while (r < removeCount && removals[r] < v) r++; // cannot happen (every removal is present); keeps the merge safe
         if (r < removeCount && removals[r] === v) {
           r++;
           continue;
         }
-        while (add < addCount && additions[add] <= v) scratch[out++] = additions[add++];
-        scratch[out++] = v;
+        while (add < addCount && additions[add] <= v) to[out++] = additions[add++];
+        to[out++] = v;
       }
-      while (add < addCount) scratch[out++] = additions[add++];
-      const swap = sorted;
-      sorted = scratch;
-      scratch = swap;
+      while (add < addCount) to[out++] = additions[add++];
+      sorted = to;
+      scratch = from;
       sortedLength = out;
     };
 
