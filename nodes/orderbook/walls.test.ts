@@ -4,7 +4,13 @@ import { walls } from './walls.js';
 import { compileParams } from '../../runtime/params.js';
 import { bookFields, type Book, type Trades } from '../../runtime/ports.js';
 import { runKernel } from '../../runtime/testing/runKernel.js';
-import { realBook, realOrderFlow } from '../../runtime/testing/realOrderFlow.js';
+import { REAL_BOOK_FILE, REAL_TRADES_FILE, realBook, realOrderFlow } from '../../runtime/testing/realOrderFlow.js';
+import { imbalance } from './imbalance.js';
+import { compileGraph } from '../../runtime/graph/compileGraph.js';
+import { defaultRegistry } from '../../runtime/loadGraph.js';
+import { runGraph } from '../../runtime/exec/runGraph.js';
+import { memorySinks } from '../../runtime/adapters/memory.js';
+import { dataDir } from '../../runtime/testing/dataFile.js';
 import { same } from '../../runtime/testing/chunkings.js';
 
 const N = NaN;
@@ -268,4 +274,38 @@ test('orderbook.walls on the real book and trades: the same walls as the book al
   }
   assert.ok(compared > 6000, `compared ${compared} snapshots`);
   t.diagnostic(`snapshots where the tape changed the consumed pulse: ${reclassified}`);
+});
+
+test('orderbook.walls and orderbook.imbalance in a graph over the real files: the same as the kernels on the merged order flow', async () => {
+  const yaml = `
+version: 1
+name: walls-graph
+nodes:
+  book: { kind: source.book, params: { symbol: BTCUSDT } }
+  tape: { kind: source.trades, params: { symbol: BTCUSDT } }
+  walls: { kind: orderbook.walls, in: { book: book, trades: tape } }
+  imb: { kind: orderbook.imbalance, in: { book: book } }
+  out: { kind: sink.record, in: { series: [walls.bidWallPrice, walls.askWallSize, walls.appeared, walls.pulled, walls.consumed, imb.imbalance] } }
+modes:
+  backtest:
+    book: { file: ${REAL_BOOK_FILE} }
+    tape: { file: ${REAL_TRADES_FILE} }
+    out: { memory: walls-graph-out }
+`;
+  const { graph, diagnostics } = compileGraph(yaml, 'walls-graph.yaml', defaultRegistry, { requireBindings: true });
+  assert.ok(graph, JSON.stringify(diagnostics));
+  await runGraph(graph, { chunkSize: 500, env: { ...process.env, HEAN_DATA_DIR: dataDir() } });
+  const rows = memorySinks.get('walls-graph-out')!.rows;
+  const flow = realOrderFlow(rows.length);
+  const w = runKernel(walls, {}, { book: flow.book, trades: flow.trades }, { t: flow.t });
+  const imb = runKernel(imbalance, {}, { book: flow.book }, { t: flow.t }).imbalance;
+  const column = (k: number) => rows.map((r) => r[k] as number);
+  // The recorder steps on the union of both nodes' events: the graph's timeline is the merged flow.
+  same(column(0), w.bidWallPrice);
+  same(column(1), w.askWallSize);
+  same(column(2), w.appeared);
+  same(column(3), w.pulled);
+  same(column(4), w.consumed);
+  same(column(5), imb);
+  assert.ok(rows.length > 26_000 && w.appeared.some((x) => x === 1) && w.consumed.some((x) => x === -1), 'the whole day: walls appear and are consumed');
 });

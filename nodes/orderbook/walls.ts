@@ -12,7 +12,7 @@ export const walls = defineNode({
     'A snapshot is a book event: every event when only the book is wired; with trades wired, every event without a ' +
     'trade plus any trade event whose book differs from the last snapshot seen (the book repeats at trade events). ' +
     'The node keeps the sizes of all levels within the top `levels` of both sides of the last `window` snapshots ' +
-    '(2 x levels x window values; default 600 snapshots, about a minute of 100 ms snapshots) and their median m. ' +
+    '(2 x levels x window values; a book with fewer levels than `levels` is used as it is, with a warning; default 600 snapshots, about a minute of 100 ms snapshots) and their median m. ' +
     'The median, not the mean or a fitted tail: level sizes are heavy-tailed (on the BTCUSDT spot file the median ' +
     'level holds 0.09 BTC, the 99th percentile 4.8 BTC), so a mean is driven by the very walls it should reveal, ' +
     'while the median moves only when most levels change (50% breakdown point). A level at price p of a snapshot is ' +
@@ -70,8 +70,9 @@ export const walls = defineNode({
     pulled: port.signal({ description: 'A wall left without trades taking it: +1 bid, -1 ask, 0 both; NaN otherwise.' }),
     consumed: port.signal({ description: 'A wall was traded away (or the touch moved through it): +1 bid, -1 ask, 0 both; NaN otherwise.' }),
   },
-  create: (p) => {
+  create: (p, ctx) => {
     const { window, factor, minPersistence } = p;
+    let warnedThin = false;
     const stride = 2 * p.levels;
     // Rolling distribution: a ring of the last `window` snapshots' sizes (NaN where a level is missing) and the same
     // values kept sorted, updated by one merge per snapshot (O(window x levels)) instead of a sort.
@@ -168,7 +169,12 @@ export const walls = defineNode({
     return {
       step(n, t, inputs, out) {
         const cols = inputs.book.columns;
-        const used = Math.min(p.levels, bookLevels(inputs.book));
+        const have = bookLevels(inputs.book);
+        const used = Math.min(p.levels, have);
+        if (!warnedThin && have < p.levels) {
+          warnedThin = true;
+          ctx.warn('book/thin', `orderbook.walls watches ${p.levels} levels but the book has ${have}; using ${have} (set source.book levels to ${p.levels} or more, or levels to ${have})`);
+        }
         const tape = inputs.trades;
         if (lastBook.length !== 4 * used) lastBook = new Float64Array(4 * used).fill(NaN);
         for (let i = 0; i < n; i++) {
