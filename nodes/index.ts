@@ -14,6 +14,8 @@ import { cvd } from './orderflow/cvd.js';
 import { vpin } from './orderflow/vpin.js';
 import { iceberg } from './orderbook/iceberg.js';
 import { levels } from './orderbook/levels.js';
+import { imbalance } from './orderbook/imbalance.js';
+import { walls } from './orderbook/walls.js';
 import { combine } from './signal/combine.js';
 import { compare } from './signal/compare.js';
 import { crossover } from './signal/crossover.js';
@@ -35,6 +37,8 @@ export const allNodes: readonly AnyNodeDefinition[] = [
   bars,
   cvd,
   vpin,
+  imbalance,
+  walls,
   iceberg,
   levels,
   ...overlapIndicators,
