@@ -13,6 +13,7 @@ import { smaCrossHandLoop } from '../bench/smaCrossHandLoop.js';
 import type { BrokerReport } from '../runtime/portfolio/simulatedBroker.js';
 import { tradesCsv, summaryJson } from '../runtime/cli/summary.js';
 import { runGraph } from '../runtime/exec/runGraph.js';
+import { OutputGuard } from '../runtime/adapters/outputGuard.js';
 import { loadGraph } from '../runtime/loadGraph.js';
 import { dataDir, projectRoot } from '../runtime/testing/dataFile.js';
 import { realCandles } from '../runtime/testing/realCandles.js';
@@ -26,10 +27,13 @@ function compile(file: string, set: Record<string, unknown> = {}) {
   return graph;
 }
 
+/** Where the examples' row sinks write (orderflow.yaml records its book-derived series): a fresh directory, replaced run after run. */
+const outDir = mkdtempSync(join(tmpdir(), 'hean-examples-'));
+
 async function run(file: string, chunkSize: number, tweak?: (g: ReturnType<typeof compile>) => void) {
   const graph = compile(file);
   tweak?.(graph);
-  const result = await runGraph(graph, { chunkSize, env });
+  const result = await runGraph(graph, { chunkSize, env, outputs: new OutputGuard({ dir: outDir, overwrite: true }) });
   const broker = Object.values(result.reports).find((r) => (r as BrokerReport).kind === 'broker') as BrokerReport;
   return { result, broker, fingerprint: JSON.stringify(summaryJson(result)) + tradesCsv(broker.trades) + Buffer.from(broker.equity.buffer, broker.equity.byteOffset, broker.equity.byteLength).toString('base64') };
 }
@@ -49,11 +53,14 @@ for (const file of graphFiles) {
 
   test(`${name}: chunk size never changes a result (1, 7, 1024, whole)`, async () => {
     const reference = await run(file, 1_000_000);
-    assert.ok(reference.broker.metrics.bars > 50_000);
+    // The order-flow example has 11 minutes of book and trades: 206 volume bars.
+    assert.ok(reference.broker.metrics.bars > (name === 'orderflow.yaml' ? 200 : 50_000));
     assert.ok(reference.broker.trades.length > 5, 'the example trades');
+    const recorded = name === 'orderflow.yaml' ? readFileSync(join(outDir, 'orderflow-series.csv'), 'utf8') : '';
     for (const chunk of [1, 7, 1024]) {
       const other = await run(file, chunk);
       assert.equal(other.fingerprint, reference.fingerprint, `chunk ${chunk}`);
+      if (recorded) assert.equal(readFileSync(join(outDir, 'orderflow-series.csv'), 'utf8'), recorded, `recorded series at chunk ${chunk}`);
     }
   });
 }

@@ -341,7 +341,7 @@ test('order book report: depth heatmap (bids below asks), best bid/ask, trade do
   });
   assert.ok(sides.blue > 5000 && sides.orange > 5000, JSON.stringify(sides));
   assert.ok(sides.columns > 500 && sides.bidsBelow / sides.columns > 0.9, JSON.stringify(sides));
-  assert.equal(await page.locator('[data-chart="series"]').count(), 2);
+  assert.equal(await page.locator('[data-chart="series"]').count(), 3);
   assert.ok((await pixelsNear(page, '#series-0 canvas', [51, 65, 85])) > 200, 'trades.price drawn');
   await page.evaluate(() => window.scrollTo(0, 0));
   await clean(t, o, 'report-book');
