@@ -134,9 +134,20 @@ function brokerChartData(id: string, report: BrokerReport, buckets: number) {
   const idx = downsampleIndices(report.equity.length, [report.equity, report.closes, dd], buckets);
   const seconds = new Array<number>(idx.length);
   for (let k = 0; k < idx.length; k++) seconds[k] = Math.round(report.eventTimes[idx[k]] / 1000);
-  const positive = (a: ArrayLike<number>) => {
-    for (let i = 0; i < a.length; i++) if (!(a[i] > 0)) return false;
-    return a.length > 0;
+  // A log scale when everything is positive and spans more than a factor of 3: over a narrower
+  // range (an intraday run) uPlot's log axis snaps to whole decades and flattens the line.
+  const logScale = (...series: ArrayLike<number>[]) => {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const a of series) {
+      if (a.length === 0) return false;
+      for (let i = 0; i < a.length; i++) {
+        if (!(a[i] > 0)) return false;
+        if (a[i] < lo) lo = a[i];
+        if (a[i] > hi) hi = a[i];
+      }
+    }
+    return hi / lo > 3;
   };
   const s = (ms: number | null) => (ms === null ? null : Math.round(ms / 1000));
   const trades = report.trades;
@@ -145,9 +156,9 @@ function brokerChartData(id: string, report: BrokerReport, buckets: number) {
     bars: m.bars,
     points: idx.length,
     initialCash: m.initialCash,
-    // Log scales when everything is positive (a ruined account is drawn linearly).
-    logEquity: positive(report.equity) && positive(hold),
-    logPrice: positive(report.closes),
+    // Log scales for long runs (a ruined account, or a range within a factor of 3, is drawn linearly).
+    logEquity: logScale(report.equity, hold),
+    logPrice: logScale(report.closes),
     t: seconds,
     equity: pick(report.equity, idx, 8),
     hold: pick(hold, idx, 8),
