@@ -78,7 +78,8 @@ export function summaryText(result: RunResult): string {
       }
       const sides = i.record === 'trades' ? ` (${Number(i.buys).toLocaleString('en-US')} buyer-, ${Number(i.sells).toLocaleString('en-US')} seller-initiated)` : '';
       const missing = i.missingTrades ? `, ${plural(i.missingTrades, 'missing trade')} (trade ids skip at ${plural(i.idGaps, 'place')})` : '';
-      lines.push(`     ${sec(i.firstTime)} .. ${sec(i.lastTime)} UTC, ${plural(i.rows, i.record === 'book' ? 'snapshot' : 'trade')}${sides}${missing}${dropped}`);
+      const kept = i.keptFromUpdates ? ` kept from level updates${i.gaps ? `; ${plural(i.gaps, 'break')} in the update ids, ${plural(i.messagesDropped, 'message')} dropped until a snapshot` : ''}${i.staleMessages ? `; ${plural(i.staleMessages, 'stale message')} skipped` : ''}` : '';
+      lines.push(`     ${sec(i.firstTime)} .. ${sec(i.lastTime)} UTC, ${plural(i.rows, i.record === 'book' ? 'snapshot' : 'trade')}${kept}${sides}${missing}${dropped}`);
       continue;
     }
     if (i.record === 'series') {

@@ -88,6 +88,6 @@ export class BookChecker {
 }
 
 /** Provenance and data-quality facts of a book source, for the run summary. */
-export function bookInfo(spec: BookSpec, origin: Record<string, unknown>, time: Float64Array, checker: BookChecker): Record<string, unknown> {
-  return { record: 'book', symbol: spec.symbol, levels: spec.levels, ...origin, rows: time.length, firstTime: time[0], lastTime: time[time.length - 1], rowsDropped: checker.dropped };
+export function bookInfo(spec: BookSpec, origin: Record<string, unknown>, time: Float64Array, checker: BookChecker, updates?: { gaps: number; messagesDropped: number; staleMessages: number }): Record<string, unknown> {
+  return { record: 'book', symbol: spec.symbol, levels: spec.levels, ...origin, rows: time.length, firstTime: time[0], lastTime: time[time.length - 1], rowsDropped: checker.dropped, ...(updates ? { keptFromUpdates: true, ...updates } : {}) };
 }

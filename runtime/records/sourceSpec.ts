@@ -62,6 +62,8 @@ export interface BookSpec {
   symbol: string;
   levels: number;
   onBadRow: BadRowPolicy;
+  /** A book kept from level updates: what a break in the update ids does (stop, or drop updates until the next snapshot). */
+  onGap: 'error' | 'resync';
   start?: number;
   end?: number;
 }

@@ -50,7 +50,7 @@ export const fileSource: SourceAdapter = {
       if (data.t.length === 0) throw new Error(`${path}: no book snapshots${spec.start !== undefined || spec.end !== undefined ? ' in the requested start/end range' : ''}`);
       const columns: Record<string, Float64Array> = { time: data.t, updateId: data.updateId };
       bookFields(spec.levels).forEach((name, c) => (columns[name] = data.levels[c]));
-      return { t: data.t, columns, info: bookInfo(spec, { file: path }, data.t, data.checker) };
+      return { t: data.t, columns, info: bookInfo(spec, { file: path }, data.t, data.checker, data.updates) };
     }
     if (/\.(jsonl|ndjson)(\.gz)?$/i.test(path)) {
       const data = await readCandleJsonl(path, spec, io.warn);

@@ -9,7 +9,7 @@ import { readBook } from './readBook.js';
 import { dataFile } from '../../testing/dataFile.js';
 import { REAL_BOOK_FILE, realBook } from '../../testing/realOrderFlow.js';
 
-const spec: BookSpec = { record: 'book', symbol: 'BTCUSDT', levels: 2, onBadRow: 'error' };
+const spec: BookSpec = { record: 'book', symbol: 'BTCUSDT', levels: 2, onBadRow: 'error', onGap: 'error' };
 const noWarn = () => {};
 let dir = '';
 before(() => (dir = mkdtempSync(join(tmpdir(), 'hean-readBook-'))));

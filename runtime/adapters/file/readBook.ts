@@ -5,6 +5,7 @@ import { QUOTE_MAX, clipText, quoteText } from '../../quoteText.js';
 import { BOOK_LEVEL_FIELDS } from '../../ports.js';
 import { DataError, readDataFile } from './readCandleCsv.js';
 import { csvRows, exchangeTime, findColumn, headerOf, numberCell, splitLines } from './csvText.js';
+import { bookFromUpdates, isUpdateHeader } from './readBookUpdates.js';
 
 export interface BookColumns {
   /** Snapshot times (epoch ms), which are also the event times. */
@@ -14,6 +15,8 @@ export interface BookColumns {
   /** `levels * 4` columns in the order of bookFields(levels). */
   levels: Float64Array[];
   checker: BookChecker;
+  /** A book kept from level updates (readBookUpdates.ts): breaks in the update ids, messages dropped until a snapshot, stale messages skipped. */
+  updates?: { gaps: number; messagesDropped: number; staleMessages: number };
 }
 
 /** Header names of level i (1-based) for each level field, per naming convention: hftbacktest / hean, camelCase, Tardis (0-based). */
@@ -29,7 +32,8 @@ const EXAMPLE = 'a header such as time,last_update_id,bid_px_1,bid_sz_1,ask_px_1
 
 /**
  * L2 book snapshots from a CSV file (optionally gzipped): a time, an optional update id, and
- * price and size per level and side. The first `spec.levels` levels are read; a file with fewer
+ * price and size per level and side; or a file of level updates (readBookUpdates.ts), told apart
+ * by its header. The first `spec.levels` levels are read; a file with fewer
  * stops the read naming what it has. Every snapshot goes through BookChecker.
  */
 export async function readBook(path: string, spec: BookSpec, warn: (code: string, message: string) => void, maxBytes = DATA_MAX_BYTES): Promise<BookColumns> {
@@ -39,6 +43,7 @@ export async function readBook(path: string, spec: BookSpec, warn: (code: string
   const reject = (line: number, kind: 'malformed' | 'nan', message: string, hint: string) => checker.reject(line, kind, message, hint);
   const lines = splitLines(path, buf, 'book snapshot');
   const names = headerOf(path, lines[0] ?? '', EXAMPLE, 'an order book file');
+  if (isUpdateHeader(names)) return bookFromUpdates(path, lines, names, spec, warn);
   const found = clipText(names.join(', '), 2 * QUOTE_MAX);
   const timeAt = findColumn(names, TIME_COLUMNS);
   if (timeAt < 0) throw new DataError(path, 1, 'missing-column', `no time column (looked for ${TIME_COLUMNS.join(', ')}); found columns: ${found}. Rename the file's column`);
