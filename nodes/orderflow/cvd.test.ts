@@ -3,41 +3,17 @@ import assert from 'node:assert/strict';
 import { cvd } from './cvd.js';
 import { compileParams } from '../../runtime/params.js';
 import { runKernel } from '../../runtime/testing/runKernel.js';
-import { realOrderFlow, realTrades } from '../../runtime/testing/realOrderFlow.js';
+import { closeTo, runEveryChunking } from '../../runtime/testing/chunkings.js';
+import { listedTrades, realOrderFlow, realTrades } from '../../runtime/testing/realOrderFlow.js';
 import type { Trades } from '../../runtime/ports.js';
 
 const N = NaN;
 
-/** A trade tape from [price, size, side] rows; a null row is an event without a trade (all NaN). */
-function tape(rows: ([number, number, number] | null)[]): Trades {
-  const column = (k: number) => Float64Array.from(rows, (r) => (r ? r[k] : NaN));
-  return { time: Float64Array.from(rows, (r, i) => (r ? 1_000 + i : NaN)), price: column(0), size: column(1), side: column(2) };
-}
-
-/** Runs at chunk sizes 1, 2, 3, 7 and whole; asserts every output agrees bit for bit; returns the whole run. */
-function runChunked(params: Record<string, unknown>, trades: Trades, sizes = [1, 2, 3, 7]): Record<string, Float64Array> {
-  const length = trades.price.length;
-  const whole = runKernel(cvd, params, { trades }, { chunkSize: length });
-  for (const chunkSize of sizes) {
-    const run = runKernel(cvd, params, { trades }, { chunkSize });
-    for (const [name, values] of Object.entries(whole)) {
-      values.forEach((v, i) => assert.ok(Object.is(run[name][i], v), `${name}[${i}] at chunk ${chunkSize}: ${run[name][i]} vs ${v}`));
-    }
-  }
-  return whole;
-}
-
-function close(actual: Float64Array, expected: number[], what: string): void {
-  assert.equal(actual.length, expected.length, what);
-  expected.forEach((e, i) => {
-    const a = actual[i];
-    if (Number.isNaN(e)) assert.ok(Number.isNaN(a), `${what}[${i}]: got ${a}, expected NaN`);
-    else assert.ok(Math.abs(a - e) < 1e-12, `${what}[${i}]: got ${a}, expected ${e}`);
-  });
-}
+/** The whole run, checked bit for bit at chunk sizes 1, 2, 3, 7 (or `sizes`). */
+const runChunked = (params: Record<string, unknown>, trades: Trades, sizes?: number[]) => runEveryChunking(cvd, params, { trades }, sizes);
 
 // [price, size, side]; null = an event of another source on the shared timeline (no trade).
-const HAND = tape([
+const HAND = listedTrades([
   null, //             0  before any trade
   [100, 1, N], //      1  no side, no price change yet: unclassifiable (skipped by both modes)
   [101, 2, 1], //      2  buy 2 (uptick: the tick test's last change is now +)
@@ -53,23 +29,23 @@ const HAND = tape([
 
 test('orderflow.cvd tickRule: unsided trades signed by the tick test, levels held and pulses NaN between trades (hand-worked)', () => {
   const out = runChunked({ window: 3 }, HAND);
-  close(out.delta, [N, N, 2, 1, -3, N, -0.5, -2, 1, -1, 4], 'delta');
-  close(out.buyVolume, [N, 0, 2, 3, 3, 3, 3, 3, 4, 4, 8], 'buyVolume');
-  close(out.sellVolume, [N, 0, 0, 0, 3, 3, 3.5, 5.5, 5.5, 6.5, 6.5], 'sellVolume');
-  close(out.cvd, [N, 0, 2, 3, 0, 0, -0.5, -2.5, -1.5, -2.5, 1.5], 'cvd');
+  closeTo(out.delta, [N, N, 2, 1, -3, N, -0.5, -2, 1, -1, 4], 'delta');
+  closeTo(out.buyVolume, [N, 0, 2, 3, 3, 3, 3, 3, 4, 4, 8], 'buyVolume');
+  closeTo(out.sellVolume, [N, 0, 0, 0, 3, 3, 3.5, 5.5, 5.5, 6.5, 6.5], 'sellVolume');
+  closeTo(out.cvd, [N, 0, 2, 3, 0, 0, -0.5, -2.5, -1.5, -2.5, 1.5], 'cvd');
   // Last 3 classified trades: {2, 1, -3} 0; {1, -3, -0.5} (1 - 3.5) / 4.5; {-3, -0.5, -2} -1; {-0.5, -2, 1} -1.5 / 3.5;
   // {-2, 1, -1} -2 / 4; {1, -1, 4} 4 / 6
-  close(out.flowImbalance, [N, N, N, N, 0, 0, -2.5 / 4.5, -1, -1.5 / 3.5, -0.5, 4 / 6], 'flowImbalance');
+  closeTo(out.flowImbalance, [N, N, N, N, 0, 0, -2.5 / 4.5, -1, -1.5 / 3.5, -0.5, 4 / 6], 'flowImbalance');
 });
 
 test('orderflow.cvd skip: unsided trades add no volume and do not count in the window (hand-worked)', () => {
   const out = runChunked({ window: 3, unknownSide: 'skip' }, HAND);
-  close(out.delta, [N, N, 2, N, N, N, -0.5, N, 1, N, N], 'delta');
-  close(out.cvd, [N, 0, 2, 2, 2, 2, 1.5, 1.5, 2.5, 2.5, 2.5], 'cvd');
-  close(out.buyVolume, [N, 0, 2, 2, 2, 2, 2, 2, 3, 3, 3], 'buyVolume');
-  close(out.sellVolume, [N, 0, 0, 0, 0, 0, 0.5, 0.5, 0.5, 0.5, 0.5], 'sellVolume');
+  closeTo(out.delta, [N, N, 2, N, N, N, -0.5, N, 1, N, N], 'delta');
+  closeTo(out.cvd, [N, 0, 2, 2, 2, 2, 1.5, 1.5, 2.5, 2.5, 2.5], 'cvd');
+  closeTo(out.buyVolume, [N, 0, 2, 2, 2, 2, 2, 2, 3, 3, 3], 'buyVolume');
+  closeTo(out.sellVolume, [N, 0, 0, 0, 0, 0, 0.5, 0.5, 0.5, 0.5, 0.5], 'sellVolume');
   // The third classified trade is row 8: {2, -0.5, 1}: (3 - 0.5) / 3.5
-  close(out.flowImbalance, [N, N, N, N, N, N, N, N, 2.5 / 3.5, 2.5 / 3.5, 2.5 / 3.5], 'flowImbalance');
+  closeTo(out.flowImbalance, [N, N, N, N, N, N, N, N, 2.5 / 3.5, 2.5 / 3.5, 2.5 / 3.5], 'flowImbalance');
 });
 
 test('orderflow.cvd on the real spot trades: final cvd = sum of buy sizes - sum of sell sizes; flowImbalance = a direct window sum', () => {

@@ -4,41 +4,17 @@ import { vpin } from './vpin.js';
 import { normalCdf } from './normalCdf.js';
 import { compileParams } from '../../runtime/params.js';
 import { runKernel } from '../../runtime/testing/runKernel.js';
-import { realTrades } from '../../runtime/testing/realOrderFlow.js';
+import { closeTo, runEveryChunking } from '../../runtime/testing/chunkings.js';
+import { listedTrades, realTrades } from '../../runtime/testing/realOrderFlow.js';
 import type { Trades } from '../../runtime/ports.js';
 
 const N = NaN;
 
-/** A trade tape from [price, size, side] rows; a null row is an event without a trade (all NaN). */
-function tape(rows: ([number, number, number] | null)[]): Trades {
-  const column = (k: number) => Float64Array.from(rows, (r) => (r ? r[k] : NaN));
-  return { time: Float64Array.from(rows, (r, i) => (r ? 1_000 + i : NaN)), price: column(0), size: column(1), side: column(2) };
-}
-
-/** Runs at chunk sizes 1, 2, 3, 7 and whole; asserts every output agrees bit for bit; returns the whole run. */
-function runChunked(params: Record<string, unknown>, trades: Trades): Record<string, Float64Array> {
-  const length = trades.price.length;
-  const whole = runKernel(vpin, params, { trades }, { chunkSize: length });
-  for (const chunkSize of [1, 2, 3, 7]) {
-    const run = runKernel(vpin, params, { trades }, { chunkSize });
-    for (const [name, values] of Object.entries(whole)) {
-      values.forEach((v, i) => assert.ok(Object.is(run[name][i], v), `${name}[${i}] at chunk ${chunkSize}: ${run[name][i]} vs ${v}`));
-    }
-  }
-  return whole;
-}
-
-function close(actual: Float64Array, expected: number[], what: string): void {
-  assert.equal(actual.length, expected.length, what);
-  expected.forEach((e, i) => {
-    const a = actual[i];
-    if (Number.isNaN(e)) assert.ok(Number.isNaN(a), `${what}[${i}]: got ${a}, expected NaN`);
-    else assert.ok(Math.abs(a - e) < 1e-12, `${what}[${i}]: got ${a}, expected ${e}`);
-  });
-}
+/** The whole run, checked bit for bit at chunk sizes 1, 2, 3, 7 (or `sizes`). */
+const runChunked = (params: Record<string, unknown>, trades: Trades, sizes?: number[]) => runEveryChunking(vpin, params, { trades }, sizes);
 
 // V = 10, trades [price, size, side]; the buckets they fill (worked by hand):
-const HAND = tape([
+const HAND = listedTrades([
   [100, 4, 1], //  0  bucket 0: buy 4
   [101, 3, 1], //  1  bucket 0: buy 7
   [100, 5, -1], // 2  bucket 0: sell 3 -> complete (buy 7, sell 3, imbalance 0.4); 2 sell go to bucket 1
@@ -64,13 +40,13 @@ test('orderflow.vpin aggressor: buckets of exactly V from split trades, VPIN ove
   // Bucket 5's one unsided unit is classified in bulk: sigma over dP {0, -2} (n = 2) is sqrt 2, z = -2 / sqrt 2,
   // buy fraction Phi(-sqrt 2) = (1 - erf 1) / 2: buy 5 + f, sell 4 + (1 - f), imbalance (1 + 2f - 1) / 10 = 2f / 10.
   const unsided = (1 - ERF_1) / 10;
-  close(out.bucket, [N, N, 0, N, N, 1, 2, 4, N, N, N, 5, 6], 'bucket');
-  close(out.orderImbalance, [N, N, 0.4, 0.4, 0.4, 0.2, 0.4, 1, 1, 1, 1, unsided, 0.6], 'orderImbalance');
+  closeTo(out.bucket, [N, N, 0, N, N, 1, 2, 4, N, N, N, 5, 6], 'bucket');
+  closeTo(out.orderImbalance, [N, N, 0.4, 0.4, 0.4, 0.2, 0.4, 1, 1, 1, 1, unsided, 0.6], 'orderImbalance');
   // VPIN: bucket 1 (0.4 + 0.2) / 2, bucket 2 (0.2 + 0.4) / 2, buckets 3 and 4 (0.4 + 1) / 2 then 1, bucket 5 (1 + u) / 2, bucket 6 (u + 0.6) / 2
-  close(out.vpin, [N, N, N, N, N, 0.3, 0.3, 1, 1, 1, 1, (1 + unsided) / 2, (unsided + 0.6) / 2], 'vpin');
+  closeTo(out.vpin, [N, N, N, N, N, 0.3, 0.3, 1, 1, 1, 1, (1 + unsided) / 2, (unsided + 0.6) / 2], 'vpin');
   // cdf over the last 3 VPIN values: {0.3, 0.3, 0.7} ranks 0.7 at 3/3; {0.3, 0.7, 1} ranks 1 at 3/3;
   // {0.7, 1, 0.5079} ranks 0.5079 at 1/3; {1, 0.5079, 0.3079} ranks 0.3079 at 1/3.
-  close(out.cdf, [N, N, N, N, N, N, N, 1, 1, 1, 1, 1 / 3, 1 / 3], 'cdf');
+  closeTo(out.cdf, [N, N, N, N, N, N, N, 1, 1, 1, 1, 1 / 3, 1 / 3], 'cdf');
 });
 
 test('orderflow.vpin bulk: buy fraction Phi(dP / sigma) per bucket, sigma over the last n price changes (hand-worked)', () => {
@@ -79,18 +55,18 @@ test('orderflow.vpin bulk: buy fraction Phi(dP / sigma) per bucket, sigma over t
   // 0: one dP, no sigma: NaN; 1: sigma({0,-1}) = sqrt .5, z = -sqrt 2: erf 1; 2: sigma({-1,1}) = sqrt 2, z = 1/sqrt 2: erf 1/2;
   // 3: sigma({1,1}) = 0, dP 1: z = +Infinity: 1; 4: dP 0: 0; 5: sigma({0,-2}) = sqrt 2, z = -sqrt 2: erf 1;
   // 6: sigma({-2,1}) = sqrt 4.5, z = sqrt 2 / 3: erf 1/3.
-  close(out.orderImbalance, [N, N, N, N, N, ERF_1, ERF_HALF, 0, 0, 0, 0, ERF_1, ERF_THIRD], 'orderImbalance');
-  close(out.vpin, [N, N, N, N, N, N, (ERF_1 + ERF_HALF) / 2, 0.5, 0.5, 0.5, 0.5, ERF_1 / 2, (ERF_1 + ERF_THIRD) / 2], 'vpin');
+  closeTo(out.orderImbalance, [N, N, N, N, N, ERF_1, ERF_HALF, 0, 0, 0, 0, ERF_1, ERF_THIRD], 'orderImbalance');
+  closeTo(out.vpin, [N, N, N, N, N, N, (ERF_1 + ERF_HALF) / 2, 0.5, 0.5, 0.5, 0.5, ERF_1 / 2, (ERF_1 + ERF_THIRD) / 2], 'vpin');
   // VPIN values: b2 0.6816, b3 (erf 1/2 + 1) / 2 = 0.7602, b4 0.5, b5 0.4214, b6 0.6027.
   // cdf from the third value on: {0.6816, 0.7602, 0.5} ranks 0.5 at 1/3; {0.7602, 0.5, 0.4214} 1/3; {0.5, 0.4214, 0.6027} 3/3.
-  close(out.cdf, [N, N, N, N, N, N, N, 1 / 3, 1 / 3, 1 / 3, 1 / 3, 1 / 3, 1], 'cdf');
+  closeTo(out.cdf, [N, N, N, N, N, N, N, 1 / 3, 1 / 3, 1 / 3, 1 / 3, 1 / 3, 1], 'cdf');
 });
 
 test('orderflow.vpin: decimal sizes that add up to V only to rounding still fill a bucket at the trade that reaches V', () => {
   // 100 buys of 0.1 then 100 sells of 0.1, V = 10: in binary the first hundred add up to 9.99999999999998.
   const rows: [number, number, number][] = [];
   for (let i = 0; i < 200; i++) rows.push([100 + (i % 3), 0.1, i < 100 ? 1 : -1]);
-  const out = runChunked({ bucketVolume: 10, window: 1, cdfWindow: 1 }, tape(rows));
+  const out = runChunked({ bucketVolume: 10, window: 1, cdfWindow: 1 }, listedTrades(rows));
   const completedAt = [...out.bucket.keys()].filter((i) => !Number.isNaN(out.bucket[i]));
   assert.deepEqual(completedAt, [99, 199], 'bucket 0 closes at the 100th trade, not with a sliver of the 101st');
   assert.equal(out.orderImbalance[99], 1);

@@ -45,3 +45,25 @@ export function same(actual: ArrayLike<number>, expected: ArrayLike<number>): vo
   assert.equal(actual.length, expected.length);
   for (let i = 0; i < actual.length; i++) assert.ok(Object.is(actual[i], expected[i]), `row ${i}: got ${actual[i]}, expected ${expected[i]}`);
 }
+
+/** Runs a kernel over whole inputs at each of `sizes` and whole; asserts every output agrees bit for bit; returns the whole run. */
+export function runEveryChunking(def: AnyNodeDefinition, params: Record<string, unknown>, inputs: Parameters<typeof runKernel>[2], sizes = [1, 2, 3, 7]): Record<string, Float64Array> {
+  const whole = runKernel(def, params, inputs);
+  for (const chunkSize of sizes) {
+    const run = runKernel(def, params, inputs, { chunkSize });
+    for (const [name, values] of Object.entries(whole)) {
+      values.forEach((v, i) => assert.ok(Object.is(run[name][i], v), `${name}[${i}] at chunk ${chunkSize}: ${run[name][i]} vs ${v}`));
+    }
+  }
+  return whole;
+}
+
+/** Equal within 1e-12 (NaN where NaN is expected). */
+export function closeTo(actual: Float64Array, expected: number[], what: string): void {
+  assert.equal(actual.length, expected.length, what);
+  expected.forEach((e, i) => {
+    const a = actual[i];
+    if (Number.isNaN(e)) assert.ok(Number.isNaN(a), `${what}[${i}]: got ${a}, expected NaN`);
+    else assert.ok(Math.abs(a - e) < 1e-12, `${what}[${i}]: got ${a}, expected ${e}`);
+  });
+}

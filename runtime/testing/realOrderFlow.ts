@@ -75,3 +75,9 @@ export function realOrderFlow(rows: number, levels = 10): { t: Float64Array; boo
   }
   return { t, book, trades };
 }
+
+/** A hand-listed tape: [price, size, side] per event, null for an event of another source (no trade); trade times 1000 + row. */
+export function listedTrades(rows: ([number, number, number] | null)[]): Trades {
+  const column = (k: number) => Float64Array.from(rows, (r) => (r ? r[k] : NaN));
+  return { time: Float64Array.from(rows, (r, i) => (r ? 1_000 + i : NaN)), price: column(0), size: column(1), side: column(2) };
+}
