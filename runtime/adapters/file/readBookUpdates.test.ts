@@ -1,36 +1,19 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import type { BookSpec } from '../../records/sourceSpec.js';
-import { DataError } from './readCandleCsv.js';
+import { caseFiles, dataErrorOf } from '../../testing/caseFiles.js';
 import { readBook } from './readBook.js';
 import { realBook } from '../../testing/realOrderFlow.js';
 
 const spec: BookSpec = { record: 'book', symbol: 'BTCUSDT', levels: 2, onBadRow: 'error', onGap: 'error' };
 const noWarn = () => {};
-let dir = '';
-before(() => (dir = mkdtempSync(join(tmpdir(), 'hean-readBookUpdates-'))));
-after(() => dir && rmSync(dir, { recursive: true, force: true }));
-let n = 0;
+const files = caseFiles('readBookUpdates');
 const T0 = Date.parse('2024-08-08T23:54:15Z');
 /** Rows as [ms after T0, is_snapshot, side, price, amount, U, u]. */
 function temp(rows: (string | number | boolean)[][], gz = false): string {
   const text = 'time,is_snapshot,side,price,amount,first_update_id,update_id\n' + rows.map(([t, ...rest]) => [T0 + Number(t), ...rest].join(',')).join('\n') + '\n';
-  const path = join(dir, `case${++n}.csv${gz ? '.gz' : ''}`);
-  writeFileSync(path, gz ? gzipSync(text) : text);
-  return path;
-}
-async function rejection(promise: Promise<unknown>): Promise<DataError> {
-  try {
-    await promise;
-  } catch (e) {
-    assert.ok(e instanceof DataError, `expected a DataError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected a rejection');
+  return files.write(gz ? gzipSync(text) : text, gz ? 'csv.gz' : 'csv');
 }
 const SNAPSHOT = [
   [0, true, 'bid', 100, 1, 10, 10],
@@ -56,7 +39,7 @@ describe('readBook: a book kept from level updates', () => {
 
   it('a break in the update ids stops the run naming the line; onGap: resync drops updates until the next snapshot', async () => {
     const rows = [...SNAPSHOT, [100, false, 'bid', 100, 3, 11, 11], [200, false, 'bid', 100, 4, 13, 13], [300, false, 'ask', 101, 9, 14, 14], ...SNAPSHOT.map(([, ...r]) => [400, ...r.slice(0, 4), 20, 20]), [500, false, 'bid', 100, 5, 21, 21]];
-    const e = await rejection(readBook(temp(rows), spec, noWarn));
+    const e = await dataErrorOf(readBook(temp(rows), spec, noWarn));
     assert.match(e.message, /:7: update ids jump from 11 to 13: updates are missing/);
     const warnings: string[] = [];
     const data = await readBook(temp(rows), { ...spec, onGap: 'resync' }, (_c, m) => warnings.push(m));
@@ -76,9 +59,9 @@ describe('readBook: a book kept from level updates', () => {
   });
 
   it('a negative amount, or an update that crosses the book, stops the run naming the line', async () => {
-    const negative = await rejection(readBook(temp([...SNAPSHOT, [100, false, 'ask', 101, -1, 11, 11]]), spec, noWarn));
+    const negative = await dataErrorOf(readBook(temp([...SNAPSHOT, [100, false, 'ask', 101, -1, 11, 11]]), spec, noWarn));
     assert.match(negative.message, /:6: amount is -1; expected >= 0 \(0 removes the level\)/);
-    const crossed = await rejection(readBook(temp([...SNAPSHOT, [100, false, 'bid', 101.5, 1, 11, 11]]), spec, noWarn));
+    const crossed = await dataErrorOf(readBook(temp([...SNAPSHOT, [100, false, 'bid', 101.5, 1, 11, 11]]), spec, noWarn));
     assert.match(crossed.message, /:6: the book is crossed: best bid 101.5 >= best ask 101/);
   });
 
@@ -105,8 +88,7 @@ describe('readBook: a book kept from level updates', () => {
       // A snapshot identical to the one before has no update rows: give it an empty-handed message so it is an event too.
       if (r > 0 && !lines[lines.length - 1].startsWith(`${t[r]},`)) lines.push(`${t[r]},false,bid,${book.columns[0][r]},${book.columns[1][r]},${r},${r}`);
     }
-    const path = join(dir, 'real-updates.csv.gz');
-    writeFileSync(path, gzipSync(lines.join('\n') + '\n'));
+    const path = files.write(gzipSync(lines.join('\n') + '\n'), 'csv.gz');
     const data = await readBook(path, { ...spec, levels: 10 }, noWarn);
     assert.deepEqual(data.t, t);
     data.levels.forEach((column, c) => assert.deepEqual(column, book.columns[c], `column ${book.names[c]}`));

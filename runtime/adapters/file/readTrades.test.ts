@@ -1,38 +1,19 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { TRADE_TIME_STEP, type TradesSpec } from '../../records/sourceSpec.js';
-import { DataError } from './readCandleCsv.js';
+import { caseFiles, dataErrorOf } from '../../testing/caseFiles.js';
 import { readTrades } from './readTrades.js';
 import { dataFile } from '../../testing/dataFile.js';
 import { REAL_TRADES_FILE, realTrades } from '../../testing/realOrderFlow.js';
 
 const spec: TradesSpec = { record: 'trades', symbol: 'BTCUSDT', onBadRow: 'error' };
 const noWarn = () => {};
-let dir = '';
-before(() => (dir = mkdtempSync(join(tmpdir(), 'hean-readTrades-'))));
-after(() => dir && rmSync(dir, { recursive: true, force: true }));
-let n = 0;
+const files = caseFiles('readTrades');
 /** Times in the cases are written as ms offsets from T0, to keep the rows short. */
 const T0 = Date.parse('2024-08-08T23:54:15Z');
-const temp = (content: string | Buffer, ext = 'csv') => {
-  const path = join(dir, `case${++n}.${ext}`);
-  writeFileSync(path, typeof content === 'string' ? shiftTimes(content) : content);
-  return path;
-};
+const temp = (content: string | Buffer, ext = 'csv') => files.write(typeof content === 'string' ? shiftTimes(content) : content, ext);
 const shiftTimes = (csv: string) => csv.replace(/^(\d+),/gm, (_m, t) => `${T0 + Number(t)},`);
-async function rejection(promise: Promise<unknown>): Promise<DataError> {
-  try {
-    await promise;
-  } catch (e) {
-    assert.ok(e instanceof DataError, `expected a DataError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected a rejection');
-}
 
 describe('readTrades', () => {
   it('reads the real spot tape: every trade, sides as the file says, same-millisecond trades sequenced in file order', async () => {
@@ -68,15 +49,15 @@ describe('readTrades', () => {
     const gaps = await readTrades(temp('time,trade_id,price,qty,side\n1,10,5,1,buy\n2,11,5,1,buy\n3,15,5,1,sell\n'), spec, noWarn);
     assert.equal(gaps.checker.idGaps, 1);
     assert.equal(gaps.checker.missingTrades, 3);
-    const repeated = await rejection(readTrades(temp('time,trade_id,price,qty,side\n1,10,5,1,buy\n2,10,5,1,buy\n'), spec, noWarn));
+    const repeated = await dataErrorOf(readTrades(temp('time,trade_id,price,qty,side\n1,10,5,1,buy\n2,10,5,1,buy\n'), spec, noWarn));
     assert.match(repeated.message, /:3: trade id 10 repeats \(also at .*:2\)/);
-    const backwards = await rejection(readTrades(temp('time,price,qty,side\n5,5,1,buy\n4,5,1,buy\n'), spec, noWarn));
+    const backwards = await dataErrorOf(readTrades(temp('time,price,qty,side\n5,5,1,buy\n4,5,1,buy\n'), spec, noWarn));
     assert.match(backwards.message, /:3: time .* goes backwards/);
   });
 
   it('bad values: a non-positive size stops the run (or is dropped and counted under skip); an unknown side word is rejected', async () => {
     const text = 'time,price,qty,side\n1,5,1,buy\n2,5,-1,sell\n3,5,1,maybe\n4,5,1,sell\n';
-    const stop = await rejection(readTrades(temp(text), spec, noWarn));
+    const stop = await dataErrorOf(readTrades(temp(text), spec, noWarn));
     assert.match(stop.message, /:3: size is -1; expected a traded size > 0/);
     const warnings: string[] = [];
     const skipped = await readTrades(temp(text), { ...spec, onBadRow: 'warn' }, (_c, m) => warnings.push(m));
@@ -86,7 +67,7 @@ describe('readTrades', () => {
   });
 
   it('a file without a size column says what it looked for and what it found', async () => {
-    const e = await rejection(readTrades(temp('time,price,side\n1,5,buy\n'), spec, noWarn));
+    const e = await dataErrorOf(readTrades(temp('time,price,side\n1,5,buy\n'), spec, noWarn));
     assert.match(e.message, /no size column \(looked for qty, size, amount, quantity, sz\); found columns: time, price, side/);
   });
 
