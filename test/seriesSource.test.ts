@@ -211,7 +211,8 @@ modes:
   for (const mode of ['backtest', 'paper'] as const) {
     const { graph, diagnostics } = compileGraph(text(mode), 'fg-live.yaml', defaultRegistry, { mode, requireBindings: true });
     assert.ok(graph, JSON.stringify(diagnostics));
-    await runGraph(graph, { env, outputs: new OutputGuard({ dir: '.' }), live: { maxWaitMs: 50 } });
+    // maxWaitMs: how long the driver waits for a feed before moving on; generous, so a loaded machine cannot make events late.
+    await runGraph(graph, { env, outputs: new OutputGuard({ dir: '.' }), live: { maxWaitMs: 2000 } });
     const sink = memorySinks.get(`fg-${mode}`)!;
     rows[mode] = sink.t.map((t, i) => [t, ...sink.rows[i]].join(','));
   }

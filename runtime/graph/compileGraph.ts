@@ -535,7 +535,8 @@ function resolveWire(
   }
   if (!canConnect(out.type, spec.type)) {
     const candidates = Object.entries(outputs).filter(([, o]) => canConnect(o.type, spec.type)).map(([name]) => `${sourceId}.${name}`);
-    const producers = [...new Set([...registry.values()].filter((def) => Object.values(def.outputs).some((o) => canConnect(o.type, spec.type))).map((def) => familyOf(def.kind)))];
+    // The family named after the type first (a signal input: "a signal or orderbook node").
+    const producers = [...new Set([...registry.values()].filter((def) => Object.values(def.outputs).some((o) => canConnect(o.type, spec.type))).map((def) => familyOf(def.kind)))].sort((a, b) => Number(b === spec.type) - Number(a === spec.type));
     error(
       at,
       'wire/type-mismatch',
