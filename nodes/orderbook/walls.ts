@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../runtime/defineNode.js';
 import { ASK_PRICE, ASK_SIZE, BID_PRICE, BID_SIZE, bookLevels, port } from '../../runtime/ports.js';
+import { SlotMedian } from './slotMedian.js';
 
 const BID = 0;
 const ASK = 1;
@@ -74,16 +75,12 @@ export const walls = defineNode({
     const { window, factor, minPersistence } = p;
     let warnedThin = false;
     const stride = 2 * p.levels;
-    // Rolling distribution: a ring of the last `window` snapshots' sizes (NaN where a level is missing) and the same
-    // values kept sorted, updated by one merge per snapshot (O(window x levels)) instead of a sort.
+    // Rolling distribution: a ring of the last `window` snapshots' sizes (NaN where a level is missing); each ring slot
+    // is a slot of a SlotMedian (two heaps), so replacing the oldest snapshot costs O(stride x log(window x stride)).
     const ring = new Float64Array(window * stride).fill(NaN);
     let ringHead = 0;
     let ringCount = 0;
-    let sorted = new Float64Array(window * stride);
-    let scratch = new Float64Array(window * stride);
-    let sortedLength = 0;
-    const removals = new Float64Array(stride);
-    const additions = new Float64Array(stride);
+    const sizes = new SlotMedian(window * stride);
     let ready = false;
     let thresholdNow = NaN;
     // Tracked candidates per side (at most `levels` each), double-buffered: price, size, first time, snapshots held,
@@ -105,65 +102,24 @@ export const walls = defineNode({
     let lastBook = new Float64Array(0);
     let hasBook = false;
 
-    const insertSorted = (values: Float64Array, length: number, v: number): number => {
-      let j = length;
-      while (j > 0 && values[j - 1] > v) {
-        values[j] = values[j - 1];
-        j--;
-      }
-      values[j] = v;
-      return length + 1;
-    };
-
-    /** Replaces the oldest snapshot's sizes (if the ring is full) by this one's, keeping `sorted` sorted. */
+    /** Replaces the oldest snapshot's sizes (if the ring is full) by this one's. */
     const pushSizes = (cols: Float64Array[], i: number, used: number) => {
-      let removeCount = 0;
-      let addCount = 0;
       const base = ringHead * stride;
-      if (ringCount === window) {
-        for (let k = 0; k < stride; k++) {
-          const v = ring[base + k];
-          if (v === v) removeCount = insertSorted(removals, removeCount, v);
-        }
-      } else {
-        ringCount++;
-      }
+      if (ringCount < window) ringCount++;
       for (let l = 0; l < p.levels; l++) {
         const b = l < used ? cols[4 * l + BID_SIZE][i] : NaN;
         const a = l < used ? cols[4 * l + ASK_SIZE][i] : NaN;
-        ring[base + 2 * l] = b;
-        ring[base + 2 * l + 1] = a;
-        if (b === b) addCount = insertSorted(additions, addCount, b);
-        if (a === a) addCount = insertSorted(additions, addCount, a);
+        setSize(base + 2 * l, b);
+        setSize(base + 2 * l + 1, a);
       }
       ringHead = ringHead + 1 === window ? 0 : ringHead + 1;
-      // Locals, not the closure's variables, in the hot merge loop (V8 reloads context slots on every access).
-      const from = sorted;
-      const to = scratch;
-      const length = sortedLength;
-      let out = 0;
-      let r = 0;
-      let add = 0;
-      for (let s = 0; s < length; s++) {
-        const v = from[s];
-        while (r < removeCount && removals[r] < v) r++; // cannot happen (every removal is present); keeps the merge safe
-        if (r < removeCount && removals[r] === v) {
-          r++;
-          continue;
-        }
-        while (add < addCount && additions[add] <= v) to[out++] = additions[add++];
-        to[out++] = v;
-      }
-      while (add < addCount) to[out++] = additions[add++];
-      sorted = to;
-      scratch = from;
-      sortedLength = out;
     };
 
-    const median = (): number => {
-      if (sortedLength === 0) return NaN;
-      const h = sortedLength >> 1;
-      return sortedLength & 1 ? sorted[h] : (sorted[h - 1] + sorted[h]) / 2;
+    const setSize = (slot: number, v: number) => {
+      const old = ring[slot];
+      if (old === v || (old !== old && v !== v)) return; // unchanged: the heaps stay as they are
+      ring[slot] = v;
+      sizes.set(slot, v);
     };
 
     return {
@@ -207,7 +163,7 @@ export const walls = defineNode({
           }
           if (isSnapshot) {
             if (!ready && ringCount === window) ready = true;
-            thresholdNow = factor * median();
+            thresholdNow = factor * sizes.median();
             let appearedSides = 0;
             let pulledSides = 0;
             let consumedSides = 0;
