@@ -2,9 +2,9 @@
  * The exact median of a fixed set of slots whose values change one at a time (NaN = the slot is empty and not counted).
  *
  * Two heaps split the present values: `low`, a max-heap of the smaller half, and `high`, a min-heap of the larger half
- * with 0 or 1 more values, so the median is high's top (odd count) or the mean of both tops (even count) — the same
+ * with 0 or 1 more values once balanced, so the median is high's top (odd count) or the mean of both tops (even count) — the same
  * numbers a sorted copy would give. Each heap entry remembers its slot and each slot its heap position, so setting a
- * slot removes its old value where it sits and inserts the new one: O(log n) per change instead of O(n) for a merge.
+ * slot updates its value where it sits (or moves it to the other half): O(log n) per change instead of O(n) for a merge.
  * `low` stores negated values so both heaps are min-heaps (negation is exact, so tops come back bit for bit).
  */
 export class SlotMedian {
@@ -19,30 +19,44 @@ export class SlotMedian {
     this.where = new Int8Array(slots);
   }
 
-  /** Gives `slot` the value v (NaN empties it). */
+  /**
+   * Gives `slot` the value v (NaN empties it). The halves may then be out of balance (never out of order): call
+   * `balance()` after a batch of changes and before `median()`, so opposite moves cancel instead of costing a pop each.
+   */
   set(slot: number, v: number): void {
+    const low = this.low;
+    const high = this.high;
     const where = this.where[slot];
-    if (where === 1) this.high.remove(slot);
-    else if (where === -1) this.low.remove(slot);
     if (v === v) {
-      if (this.low.size > 0 && v <= -this.low.topKey()) {
-        this.low.push(slot, -v);
-        this.where[slot] = -1;
-      } else {
-        this.high.push(slot, v);
-        this.where[slot] = 1;
-      }
-    } else {
-      this.where[slot] = 0;
+      // A value that may stay in its half is updated in place (one sift, no move between halves).
+      if (where === -1 && (high.size === 0 || v <= high.topKey())) return low.update(slot, -v);
+      if (where === 1 && (low.size === 0 || v >= -low.topKey())) return high.update(slot, v);
     }
-    // Rebalance to high.size - low.size in {0, 1}; one move suffices after one removal and one insertion.
-    if (this.low.size > this.high.size) {
-      const moved = this.low.topSlot();
-      this.high.push(moved, -this.low.pop());
+    if (where === 1) high.remove(slot);
+    else if (where === -1) low.remove(slot);
+    if (v !== v) {
+      this.where[slot] = 0;
+    } else if (low.size > 0 && v <= -low.topKey()) {
+      low.push(slot, -v);
+      this.where[slot] = -1;
+    } else {
+      high.push(slot, v);
+      this.where[slot] = 1;
+    }
+  }
+
+  /** Moves tops between the halves until high holds as many values as low or one more. */
+  balance(): void {
+    const low = this.low;
+    const high = this.high;
+    while (low.size > high.size) {
+      const moved = low.topSlot();
+      high.push(moved, -low.pop());
       this.where[moved] = 1;
-    } else if (this.high.size > this.low.size + 1) {
-      const moved = this.high.topSlot();
-      this.low.push(moved, -this.high.pop());
+    }
+    while (high.size > low.size + 1) {
+      const moved = high.topSlot();
+      low.push(moved, -high.pop());
       this.where[moved] = -1;
     }
   }
@@ -85,6 +99,13 @@ class SlotHeap {
     const key = this.keys[0];
     this.removeAt(0);
     return key;
+  }
+
+  /** Gives the entry of `slot` a new key. */
+  update(slot: number, key: number): void {
+    const at = this.position[slot];
+    if (at > 0 && key < this.keys[(at - 1) >> 1]) this.siftUp(at, slot, key);
+    else this.siftDown(at, slot, key);
   }
 
   remove(slot: number): void {

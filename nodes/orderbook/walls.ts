@@ -112,6 +112,7 @@ export const walls = defineNode({
         setSize(base + 2 * l, b);
         setSize(base + 2 * l + 1, a);
       }
+      sizes.balance();
       ringHead = ringHead + 1 === window ? 0 : ringHead + 1;
     };
 
