@@ -126,7 +126,7 @@ export const walls = defineNode({
 
     const setSize = (slot: number, v: number) => {
       const old = ring[slot];
-      if (old === v || (old !== old && v !== v)) return; // unchanged: the heaps stay as they are
+      if (Object.is(old, v)) return; // unchanged (NaN stays NaN): the heaps stay as they are
       ring[slot] = v;
       sizes.set(slot, v);
     };
