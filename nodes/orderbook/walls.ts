@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../runtime/defineNode.js';
 import { ASK_PRICE, ASK_SIZE, BID_PRICE, BID_SIZE, bookLevels, port } from '../../runtime/ports.js';
+import { SlotMedian } from './slotMedian.js';
 
 const BID = 0;
 const ASK = 1;
@@ -74,16 +75,12 @@ export const walls = defineNode({
     const { window, factor, minPersistence } = p;
     let warnedThin = false;
     const stride = 2 * p.levels;
-    // Rolling distribution: a ring of the last `window` snapshots' sizes (NaN where a level is missing) and the same
-    // values kept sorted, updated by one merge per snapshot (O(window x levels)) instead of a sort.
+    // Rolling distribution: a ring of the last `window` snapshots' sizes (NaN where a level is missing); each ring slot
+    // is a slot of a SlotMedian (two heaps), so replacing the oldest snapshot costs O(stride x log(window x stride)).
     const ring = new Float64Array(window * stride).fill(NaN);
     let ringHead = 0;
     let ringCount = 0;
-    let sorted = new Float64Array(window * stride);
-    let scratch = new Float64Array(window * stride);
-    let sortedLength = 0;
-    const removals = new Float64Array(stride);
-    const additions = new Float64Array(stride);
+    const sizes = new SlotMedian(window * stride);
     let ready = false;
     let thresholdNow = NaN;
     // Tracked candidates per side (at most `levels` each), double-buffered: price, size, first time, snapshots held,
@@ -104,66 +101,34 @@ export const walls = defineNode({
     const largest = [-1, -1];
     let lastBook = new Float64Array(0);
     let hasBook = false;
+    // Whether a trade event's book differs from the last snapshot, found without reading its 4 x levels columns row by
+    // row (40 scattered loads per event, the node's main cost once the median was fast): one sequential pass per
+    // column per chunk marks the rows that differ from the row before (`previousRow`: the last row of the previous
+    // chunk), and `previousMatchesLast` says whether the row before equals `lastBook`; "equal" (=== or both NaN) is
+    // transitive, so a row equal to the row before equals lastBook exactly when the row before did.
+    let previousRow = new Float64Array(0);
+    let previousMatchesLast = false;
+    let changed = new Uint8Array(0);
 
-    const insertSorted = (values: Float64Array, length: number, v: number): number => {
-      let j = length;
-      while (j > 0 && values[j - 1] > v) {
-        values[j] = values[j - 1];
-        j--;
-      }
-      values[j] = v;
-      return length + 1;
-    };
-
-    /** Replaces the oldest snapshot's sizes (if the ring is full) by this one's, keeping `sorted` sorted. */
+    /** Replaces the oldest snapshot's sizes (if the ring is full) by this one's. */
     const pushSizes = (cols: Float64Array[], i: number, used: number) => {
-      let removeCount = 0;
-      let addCount = 0;
       const base = ringHead * stride;
-      if (ringCount === window) {
-        for (let k = 0; k < stride; k++) {
-          const v = ring[base + k];
-          if (v === v) removeCount = insertSorted(removals, removeCount, v);
-        }
-      } else {
-        ringCount++;
-      }
+      if (ringCount < window) ringCount++;
       for (let l = 0; l < p.levels; l++) {
         const b = l < used ? cols[4 * l + BID_SIZE][i] : NaN;
         const a = l < used ? cols[4 * l + ASK_SIZE][i] : NaN;
-        ring[base + 2 * l] = b;
-        ring[base + 2 * l + 1] = a;
-        if (b === b) addCount = insertSorted(additions, addCount, b);
-        if (a === a) addCount = insertSorted(additions, addCount, a);
+        setSize(base + 2 * l, b);
+        setSize(base + 2 * l + 1, a);
       }
+      sizes.balance();
       ringHead = ringHead + 1 === window ? 0 : ringHead + 1;
-      // Locals, not the closure's variables, in the hot merge loop (V8 reloads context slots on every access).
-      const from = sorted;
-      const to = scratch;
-      const length = sortedLength;
-      let out = 0;
-      let r = 0;
-      let add = 0;
-      for (let s = 0; s < length; s++) {
-        const v = from[s];
-        while (r < removeCount && removals[r] < v) r++; // cannot happen (every removal is present); keeps the merge safe
-        if (r < removeCount && removals[r] === v) {
-          r++;
-          continue;
-        }
-        while (add < addCount && additions[add] <= v) to[out++] = additions[add++];
-        to[out++] = v;
-      }
-      while (add < addCount) to[out++] = additions[add++];
-      sorted = to;
-      scratch = from;
-      sortedLength = out;
     };
 
-    const median = (): number => {
-      if (sortedLength === 0) return NaN;
-      const h = sortedLength >> 1;
-      return sortedLength & 1 ? sorted[h] : (sorted[h - 1] + sorted[h]) / 2;
+    const setSize = (slot: number, v: number) => {
+      const old = ring[slot];
+      if (Object.is(old, v)) return; // unchanged (NaN stays NaN): the heaps stay as they are
+      ring[slot] = v;
+      sizes.set(slot, v);
     };
 
     return {
@@ -176,7 +141,30 @@ export const walls = defineNode({
           ctx.warn('book/thin', `orderbook.walls watches ${p.levels} levels but the book has ${have}; using ${have} (set source.book levels to ${p.levels} or more, or levels to ${have})`);
         }
         const tape = inputs.trades;
-        if (lastBook.length !== 4 * used) lastBook = new Float64Array(4 * used).fill(NaN);
+        if (lastBook.length !== 4 * used) {
+          lastBook = new Float64Array(4 * used).fill(NaN);
+          previousRow = new Float64Array(4 * used).fill(NaN);
+          previousMatchesLast = false;
+        }
+        // lastBook is copied from its row only when needed (a full compare, the chunk's end), not at every snapshot.
+        let lastBookRow = -1;
+        const copyLastBook = (columns: Float64Array[], row: number) => {
+          for (let c = 0; c < lastBook.length; c++) lastBook[c] = columns[c][row];
+        };
+        if (tape !== undefined) {
+          if (changed.length < n) changed = new Uint8Array(n);
+          changed.fill(0, 0, n);
+          for (let c = 0; c < 4 * used; c++) {
+            const column = cols[c];
+            let before = previousRow[c];
+            for (let i = 0; i < n; i++) {
+              const v = column[i];
+              if (v !== before && (v === v || before === before)) changed[i] = 1;
+              before = v;
+            }
+            previousRow[c] = before;
+          }
+        }
         for (let i = 0; i < n; i++) {
           const tradePrice = tape === undefined ? NaN : tape.price[i];
           if (tradePrice === tradePrice) {
@@ -194,7 +182,10 @@ export const walls = defineNode({
           let isSnapshot = false;
           if (bookHere) {
             if (tape === undefined || tradePrice !== tradePrice || !hasBook) isSnapshot = true;
+            else if (previousMatchesLast) isSnapshot = changed[i] === 1;
             else {
+              if (lastBookRow >= 0) copyLastBook(cols, lastBookRow);
+              lastBookRow = -1;
               for (let c = 0; c < 4 * used; c++) {
                 const v = cols[c][i];
                 const w = lastBook[c];
@@ -207,7 +198,7 @@ export const walls = defineNode({
           }
           if (isSnapshot) {
             if (!ready && ringCount === window) ready = true;
-            thresholdNow = factor * median();
+            thresholdNow = factor * sizes.median();
             let appearedSides = 0;
             let pulledSides = 0;
             let consumedSides = 0;
@@ -281,8 +272,13 @@ export const walls = defineNode({
             pulled = sidesPulse(pulledSides);
             consumed = sidesPulse(consumedSides);
             pushSizes(cols, i, used);
-            for (let c = 0; c < 4 * used; c++) lastBook[c] = cols[c][i];
+            lastBookRow = i;
             hasBook = true;
+          }
+          if (tape !== undefined) {
+            // This row equals lastBook if it is the snapshot just taken, or a book compared equal to it, or else if it
+            // equals the row before and that one did.
+            previousMatchesLast = isSnapshot || (bookHere && hasBook) || (previousMatchesLast && changed[i] === 0);
           }
           out.appeared[i] = appeared;
           out.pulled[i] = pulled;
@@ -301,6 +297,7 @@ export const walls = defineNode({
           out.askWallDistanceBps[i] = a < 0 ? NaN : ((price[ASK][a] - mid) / mid) * 1e4;
           out.askWallAge[i] = a < 0 ? NaN : t[i] - first[ASK][a];
         }
+        if (lastBookRow >= 0) copyLastBook(cols, lastBookRow);
       },
     };
   },
