@@ -95,9 +95,11 @@ export const levels = defineNode({
     let resistanceBin = NaN;
     let resistanceSince = NaN;
 
-    const add = (price: number, size: number, t: number): void => {
+    // Math.pow and Math.log dominate the cost: the scale is computed once per event (every addition
+    // of an event shares its time), and each book position remembers its last price's bin.
+    let scale = NaN;
+    const add = (price: number, size: number, t: number, k: number): void => {
       if (!(size > 0) || !(price > 0)) return;
-      const k = binOf(price);
       let slot = slotOf.get(k);
       if (slot === undefined) {
         if (used === capacity) grow();
@@ -106,7 +108,6 @@ export const levels = defineNode({
         binIndex[slot] = k;
         value[slot] = weightedPrice[slot] = 0;
       }
-      const scale = Math.pow(2, (t - tRef) / halfLife);
       value[slot] += size * scale;
       weightedPrice[slot] += price * size * scale;
       lastUpdate[slot] = t;
@@ -151,18 +152,46 @@ export const levels = defineNode({
       }
     };
 
+    // The bin of the last price seen at each book position (bid and ask per level) and of the last trade.
+    let positionPrice = new Float64Array(0);
+    let positionBin = new Float64Array(0);
+    let tradePriceSeen = NaN;
+    let tradeBin = NaN;
+    const binAt = (position: number, price: number): number => {
+      if (price !== positionPrice[position]) {
+        positionPrice[position] = price;
+        positionBin[position] = price > 0 ? binOf(price) : NaN;
+      }
+      return positionBin[position];
+    };
+    let midSeen = NaN;
+    let kMid = NaN;
+    let kLow = NaN;
+    let kHigh = NaN;
+
     return {
       step(n, t, inputs, out) {
         const columns = inputs.book.columns;
         const depth = bookLevels(inputs.book);
-        if (lastBook.length !== columns.length) lastBook = new Float64Array(columns.length).fill(NaN);
+        if (lastBook.length !== columns.length) {
+          lastBook = new Float64Array(columns.length).fill(NaN);
+          positionPrice = new Float64Array(2 * depth).fill(NaN);
+          positionBin = new Float64Array(2 * depth).fill(NaN);
+        }
         const trades = inputs.trades;
         for (let i = 0; i < n; i++) {
           const ti = t[i];
           maintain(ti);
+          scale = Math.pow(2, (ti - tRef) / halfLife);
           const tradePrice = trades ? trades.price[i] : NaN;
           const isTrade = tradePrice === tradePrice;
-          if (isTrade) add(tradePrice, trades!.size[i], ti);
+          if (isTrade) {
+            if (tradePrice !== tradePriceSeen) {
+              tradePriceSeen = tradePrice;
+              tradeBin = tradePrice > 0 ? binOf(tradePrice) : NaN;
+            }
+            add(tradePrice, trades!.size[i], ti, tradeBin);
+          }
           let changed = !isTrade || !haveBook;
           for (let c = 0; c < columns.length && !changed; c++) {
             const a = columns[c][i];
@@ -173,8 +202,10 @@ export const levels = defineNode({
             for (let c = 0; c < columns.length; c++) lastBook[c] = columns[c][i];
             haveBook = true;
             for (let l = 0; l < depth; l++) {
-              add(columns[4 * l + BID_PRICE][i], columns[4 * l + BID_SIZE][i], ti);
-              add(columns[4 * l + ASK_PRICE][i], columns[4 * l + ASK_SIZE][i], ti);
+              const bid = columns[4 * l + BID_PRICE][i];
+              const ask = columns[4 * l + ASK_PRICE][i];
+              add(bid, columns[4 * l + BID_SIZE][i], ti, binAt(2 * l, bid));
+              add(ask, columns[4 * l + ASK_SIZE][i], ti, binAt(2 * l + 1, ask));
             }
           }
           const mid = (columns[BID_PRICE][i] + columns[ASK_PRICE][i]) / 2;
@@ -183,9 +214,12 @@ export const levels = defineNode({
           let sum = 0;
           let bins = 0;
           if (mid > 0) {
-            const kMid = binOf(mid);
-            const kLow = binOf(mid * (1 - range));
-            const kHigh = binOf(mid * (1 + range));
+            if (mid !== midSeen) {
+              midSeen = mid;
+              kMid = binOf(mid);
+              kLow = binOf(mid * (1 - range));
+              kHigh = binOf(mid * (1 + range));
+            }
             bins = kHigh - kLow + 1;
             for (let s = 0; s < used; s++) {
               const k = binIndex[s];
