@@ -4,7 +4,7 @@ import { DATA_MAX_BYTES } from '../../boundedRead.js';
 import { QUOTE_MAX, clipText, quoteText } from '../../quoteText.js';
 import { BOOK_LEVEL_FIELDS } from '../../ports.js';
 import { DataError, readDataFile } from './readCandleCsv.js';
-import { csvRows, exchangeTime, findColumn, headerOf, numberCell, splitLines } from './csvText.js';
+import { csvFastPath, csvFields, exchangeTime, findColumn, headerOf, indexLines, lastRowLine, lineText, numberCell, plainDecimal, plainTime, splitPlain } from './csvText.js';
 
 export interface BookColumns {
   /** Snapshot times (epoch ms), which are also the event times. */
@@ -37,8 +37,8 @@ export async function readBook(path: string, spec: BookSpec, warn: (code: string
   const buf = await readDataFile(path, maxBytes);
   const checker = new BookChecker(spec, warn, (at) => `${path}:${at}`, (at, kind, message) => new DataError(path, Number(at), kind, message));
   const reject = (line: number, kind: 'malformed' | 'nan', message: string, hint: string) => checker.reject(line, kind, message, hint);
-  const lines = splitLines(path, buf, 'book snapshot');
-  const names = headerOf(path, lines[0] ?? '', EXAMPLE, 'an order book file');
+  const lines = indexLines(path, buf, 'book snapshot');
+  const names = headerOf(path, lineText(lines, 0), EXAMPLE, 'an order book file');
   const found = clipText(names.join(', '), 2 * QUOTE_MAX);
   const timeAt = findColumn(names, TIME_COLUMNS);
   if (timeAt < 0) throw new DataError(path, 1, 'missing-column', `no time column (looked for ${TIME_COLUMNS.join(', ')}); found columns: ${found}. Rename the file's column`);
@@ -56,23 +56,51 @@ export async function readBook(path: string, spec: BookSpec, warn: (code: string
     }
   }
   const needed = Math.max(timeAt, idAt, ...levelAt) + 1;
-  const capacity = Math.max(0, lines.length - 1);
+  const capacity = Math.max(0, lines.starts.length - 1);
   const t = new Float64Array(capacity);
   const updateId = new Float64Array(capacity);
   const levels = levelAt.map(() => new Float64Array(capacity));
   const snapshot = new Float64Array(levelAt.length);
+  // A row is read from its bytes (fieldStart / fieldEnd) when splitPlain takes it, else from the
+  // strings of csvFields (slowFields); cellText and cellNumber give the same for either.
+  const fieldStart = new Int32Array(needed);
+  const fieldEnd = new Int32Array(needed);
+  let slowFields: string[] | undefined;
+  const cellText = (k: number) => slowFields ? slowFields[k] : buf.toString('latin1', fieldStart[k], fieldEnd[k]);
+  const cellNumber = (k: number, line: number): number | undefined => {
+    if (!slowFields) {
+      if (fieldStart[k] === fieldEnd[k]) return NaN;
+      const v = plainDecimal(buf, fieldStart[k], fieldEnd[k]);
+      if (v === v) return v;
+    }
+    return numberCell(cellText(k), line, names[k], reject);
+  };
+  const last = lastRowLine(lines);
   let row = 0;
-  rows: for (const [fields, line] of csvRows(lines, reject)) {
-    if (fields.length < needed) {
-      reject(line, 'malformed', `found ${fields.length} values, expected ${names.length} (header: ${clipText(names.join(','))}): ${quoteText(lines[line - 1])}`, 'Every row needs one value per header column; fix the row');
+  rows: for (let i = 1; i < last; i++) {
+    const line = i + 1;
+    let count = csvFastPath.enabled ? splitPlain(buf, lines.starts[i], lines.ends[i], fieldStart, fieldEnd) : -1;
+    slowFields = undefined;
+    if (count < 0) {
+      const text = lineText(lines, i);
+      if (text.trim() === '') {
+        reject(line, 'malformed', 'blank line; expected a row', 'Remove the blank line');
+        continue;
+      }
+      slowFields = csvFields(text);
+      count = slowFields.length;
+    }
+    if (count < needed) {
+      reject(line, 'malformed', `found ${count} values, expected ${names.length} (header: ${clipText(names.join(','))}): ${quoteText(lineText(lines, i))}`, 'Every row needs one value per header column; fix the row');
       continue;
     }
-    const time = exchangeTime(path, fields[timeAt], line, names[timeAt], reject);
+    let time = slowFields ? NaN : plainTime(buf, fieldStart[timeAt], fieldEnd[timeAt]);
+    if (time !== time) time = exchangeTime(path, cellText(timeAt), line, names[timeAt], reject);
     if (Number.isNaN(time)) continue;
-    const id = idAt < 0 ? NaN : numberCell(fields[idAt], line, names[idAt], reject);
+    const id = idAt < 0 ? NaN : cellNumber(idAt, line);
     if (id === undefined) continue;
     for (let c = 0; c < levelAt.length; c++) {
-      const v = numberCell(fields[levelAt[c]], line, names[levelAt[c]], reject);
+      const v = cellNumber(levelAt[c], line);
       if (v === undefined) continue rows;
       snapshot[c] = v;
     }
