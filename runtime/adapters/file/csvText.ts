@@ -109,6 +109,9 @@ export function* csvRows(lines: readonly string[], reject: RejectRow): Generator
 // read straight from the bytes; any other row, and any cell the fast parsers do not take, goes
 // through the string path above, so values and messages are the same either way.
 
+const TWO_53 = 2 ** 53;
+const POW10 = Float64Array.from({ length: 23 }, (_, k) => 10 ** k);
+
 /** Switch for tests that compare the fast path with the string path; always true in runs. */
 export const csvFastPath = { enabled: true };
 
@@ -149,35 +152,65 @@ export function lastRowLine(lines: LineIndex): number {
 
 /**
  * Splits bytes [start, end) on commas when every byte is printable ASCII other than space and
- * '"' (so csvFields would neither unquote nor trim anything): returns the number of fields and
- * puts the byte range of the first `fieldStart.length` of them in fieldStart / fieldEnd. Returns
- * -1 for an empty line or any other byte: such a line takes the string path.
+ * '"' (so csvFields would neither unquote nor trim anything), and reads each field as
+ * plainDecimal would, in the same pass: returns the number of fields and, for the first
+ * `fieldStart.length` of them, their byte range and value (NaN for an empty field or one that
+ * plainDecimal does not take: the caller tells them apart by the range). Returns -1 for an empty
+ * line or any other byte: such a line takes the string path.
  */
-export function splitPlain(buf: Uint8Array, start: number, end: number, fieldStart: Int32Array, fieldEnd: Int32Array): number {
+export function splitPlain(buf: Uint8Array, start: number, end: number, fieldStart: Int32Array, fieldEnd: Int32Array, values: Float64Array): number {
   if (start >= end) return -1;
   const max = fieldStart.length;
   let count = 0;
-  let from = start;
-  for (let i = start; i < end; i++) {
-    const c = buf[i];
-    if (c === 44) {
-      if (count < max) {
-        fieldStart[count] = from;
-        fieldEnd[count] = i;
+  let i = start;
+  for (;;) {
+    const from = i;
+    let m = 0;
+    let c = 0;
+    if (i < end && buf[i] === 45) i++;
+    const integerStart = i;
+    while (i < end) {
+      c = buf[i] - 48;
+      if (c < 0 || c > 9) break;
+      m = m * 10 + c;
+      i++;
+    }
+    let digits = i - integerStart;
+    let decimals = 0;
+    if (i < end && buf[i] === 46) {
+      i++;
+      const fractionStart = i;
+      while (i < end) {
+        c = buf[i] - 48;
+        if (c < 0 || c > 9) break;
+        m = m * 10 + c;
+        i++;
       }
-      count++;
-      from = i + 1;
-    } else if (c <= 32 || c >= 127 || c === 34) return -1;
+      decimals = i - fractionStart;
+      digits += decimals;
+    }
+    // Anything after the number up to the comma: the field is not a plain decimal (or the line not plain).
+    let plain = true;
+    while (i < end) {
+      c = buf[i];
+      if (c === 44) break;
+      if (c <= 32 || c >= 127 || c === 34) return -1;
+      plain = false;
+      i++;
+    }
+    if (count < max) {
+      fieldStart[count] = from;
+      fieldEnd[count] = i;
+      if (plain && digits > 0 && m < TWO_53 && decimals <= 22) {
+        const v = m / POW10[decimals];
+        values[count] = buf[from] === 45 ? -v : v;
+      } else values[count] = NaN;
+    }
+    count++;
+    if (i >= end) return count;
+    i++;
   }
-  if (count < max) {
-    fieldStart[count] = from;
-    fieldEnd[count] = end;
-  }
-  return count + 1;
 }
-
-const TWO_53 = 2 ** 53;
-const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
 /**
  * Bytes [start, end) as a number when they are `[-]digits[.digits]` (or `.digits`) with at most

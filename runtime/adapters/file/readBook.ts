@@ -4,7 +4,7 @@ import { DATA_MAX_BYTES } from '../../boundedRead.js';
 import { QUOTE_MAX, clipText, quoteText } from '../../quoteText.js';
 import { BOOK_LEVEL_FIELDS } from '../../ports.js';
 import { DataError, readDataFile } from './readCandleCsv.js';
-import { csvFastPath, csvFields, exchangeTime, findColumn, headerOf, indexLines, lastRowLine, lineText, numberCell, plainDecimal, plainTime, splitPlain } from './csvText.js';
+import { csvFastPath, csvFields, exchangeTime, findColumn, headerOf, indexLines, lastRowLine, lineText, numberCell, plainTime, splitPlain } from './csvText.js';
 
 export interface BookColumns {
   /** Snapshot times (epoch ms), which are also the event times. */
@@ -61,25 +61,27 @@ export async function readBook(path: string, spec: BookSpec, warn: (code: string
   const updateId = new Float64Array(capacity);
   const levels = levelAt.map(() => new Float64Array(capacity));
   const snapshot = new Float64Array(levelAt.length);
-  // A row is read from its bytes (fieldStart / fieldEnd) when splitPlain takes it, else from the
+  // A row is read from its bytes (fieldStart / fieldEnd / values) when splitPlain takes it, else from the
   // strings of csvFields (slowFields); cellText and cellNumber give the same for either.
   const fieldStart = new Int32Array(needed);
   const fieldEnd = new Int32Array(needed);
+  const values = new Float64Array(needed);
   let slowFields: string[] | undefined;
   const cellText = (k: number) => slowFields ? slowFields[k] : buf.toString('latin1', fieldStart[k], fieldEnd[k]);
   const cellNumber = (k: number, line: number): number | undefined => {
     if (!slowFields) {
-      if (fieldStart[k] === fieldEnd[k]) return NaN;
-      const v = plainDecimal(buf, fieldStart[k], fieldEnd[k]);
+      const v = values[k];
       if (v === v) return v;
+      if (fieldStart[k] === fieldEnd[k]) return NaN;
     }
     return numberCell(cellText(k), line, names[k], reject);
   };
   const last = lastRowLine(lines);
+  const levelCount = levelAt.length;
   let row = 0;
   rows: for (let i = 1; i < last; i++) {
     const line = i + 1;
-    let count = csvFastPath.enabled ? splitPlain(buf, lines.starts[i], lines.ends[i], fieldStart, fieldEnd) : -1;
+    let count = csvFastPath.enabled ? splitPlain(buf, lines.starts[i], lines.ends[i], fieldStart, fieldEnd, values) : -1;
     slowFields = undefined;
     if (count < 0) {
       const text = lineText(lines, i);
@@ -99,15 +101,21 @@ export async function readBook(path: string, spec: BookSpec, warn: (code: string
     if (Number.isNaN(time)) continue;
     const id = idAt < 0 ? NaN : cellNumber(idAt, line);
     if (id === undefined) continue;
-    for (let c = 0; c < levelAt.length; c++) {
-      const v = cellNumber(levelAt[c], line);
+    for (let c = 0; c < levelCount; c++) {
+      const k = levelAt[c];
+      const fast = values[k];
+      if (fast === fast && !slowFields) {
+        snapshot[c] = fast;
+        continue;
+      }
+      const v = cellNumber(k, line);
       if (v === undefined) continue rows;
       snapshot[c] = v;
     }
     if (!checker.accept(time, id, snapshot, 0, line)) continue;
     t[row] = time;
     updateId[row] = id;
-    for (let c = 0; c < levelAt.length; c++) levels[c][row] = snapshot[c];
+    for (let c = 0; c < levelCount; c++) levels[c][row] = snapshot[c];
     row++;
   }
   return { t: t.slice(0, row), updateId: updateId.slice(0, row), levels: levels.map((column) => column.slice(0, row)), checker };

@@ -3,7 +3,7 @@ import { TradeChecker } from '../../records/checkTrades.js';
 import { DATA_MAX_BYTES } from '../../boundedRead.js';
 import { QUOTE_MAX, clipText, quoteText } from '../../quoteText.js';
 import { DataError, readDataFile } from './readCandleCsv.js';
-import { bytesAre, csvFastPath, csvFields, exchangeTime, findColumn, headerOf, indexLines, lastRowLine, lineText, numberCell, plainDecimal, plainTime, splitPlain } from './csvText.js';
+import { bytesAre, csvFastPath, csvFields, exchangeTime, findColumn, headerOf, indexLines, lastRowLine, lineText, numberCell, plainTime, splitPlain } from './csvText.js';
 
 export interface TradeColumns {
   /** Exchange trade times of the kept trades (epoch ms) and their event times (same-millisecond trades sequenced). */
@@ -50,17 +50,18 @@ export async function readTrades(path: string, spec: TradesSpec, warn: (code: st
   const capacity = Math.max(0, lines.starts.length - 1);
   const cols = { time: new Float64Array(capacity), t: new Float64Array(capacity), price: new Float64Array(capacity), size: new Float64Array(capacity), side: new Float64Array(capacity) };
   const needed = Math.max(timeAt, priceAt, sizeAt, sideAt, makerAt, idAt) + 1;
-  // A row is read from its bytes (fieldStart / fieldEnd) when splitPlain takes it, else from the
+  // A row is read from its bytes (fieldStart / fieldEnd / values) when splitPlain takes it, else from the
   // strings of csvFields (slowFields); cellText, cellNumber and cellSide give the same for either.
   const fieldStart = new Int32Array(needed);
   const fieldEnd = new Int32Array(needed);
+  const values = new Float64Array(needed);
   let slowFields: string[] | undefined;
   const cellText = (k: number) => slowFields ? slowFields[k] : buf.toString('latin1', fieldStart[k], fieldEnd[k]);
   const cellNumber = (k: number, line: number): number | undefined => {
     if (!slowFields) {
-      if (fieldStart[k] === fieldEnd[k]) return NaN;
-      const v = plainDecimal(buf, fieldStart[k], fieldEnd[k]);
+      const v = values[k];
       if (v === v) return v;
+      if (fieldStart[k] === fieldEnd[k]) return NaN;
     }
     return numberCell(cellText(k), line, names[k], reject);
   };
@@ -84,7 +85,7 @@ export async function readTrades(path: string, spec: TradesSpec, warn: (code: st
   let row = 0;
   for (let i = 1; i < last; i++) {
     const line = i + 1;
-    let count = csvFastPath.enabled ? splitPlain(buf, lines.starts[i], lines.ends[i], fieldStart, fieldEnd) : -1;
+    let count = csvFastPath.enabled ? splitPlain(buf, lines.starts[i], lines.ends[i], fieldStart, fieldEnd, values) : -1;
     slowFields = undefined;
     if (count < 0) {
       const text = lineText(lines, i);
