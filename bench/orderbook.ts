@@ -165,8 +165,8 @@ const bench: Benchmark = {
     ctx.print(`all ${Object.keys(NODES).length} nodes in one graph over ${int(events)} events (${int(nb)} snapshots, ${int(nt)} trades): ${mega(all.eventsPerSec)} events/s stepping (target >= 1 M/s); checking the memory feeds took ${int(Math.round(all.loadMs))} ms`);
 
     // 3. the readers.
-    const readBookRun = await bestOf(3, 1, () => readBook(dataFile(REAL_BOOK_FILE), { record: 'book', symbol: 'BTCUSDT', levels: LEVELS, onBadRow: 'error', onGap: 'error' }, () => {}));
-    const readTradesRun = await bestOf(3, 1, () => readTrades(dataFile(REAL_TRADES_FILE), { record: 'trades', symbol: 'BTCUSDT', onBadRow: 'error' }, () => {}));
+    const readBookRun = await bestOf(10, 5, () => readBook(dataFile(REAL_BOOK_FILE), { record: 'book', symbol: 'BTCUSDT', levels: LEVELS, onBadRow: 'error', onGap: 'error' }, () => {}));
+    const readTradesRun = await bestOf(10, 5, () => readTrades(dataFile(REAL_TRADES_FILE), { record: 'trades', symbol: 'BTCUSDT', onBadRow: 'error' }, () => {}));
     const readers = { bookRowsPerSec: Math.round(6_493 / (readBookRun.bestMs / 1000)), tradeRowsPerSec: Math.round(19_904 / (readTradesRun.bestMs / 1000)) };
     ctx.print(`readers (gzip CSV, checks included): book ${mega(readers.bookRowsPerSec)} snapshots/s (${LEVELS} levels), trades ${mega(readers.tradeRowsPerSec)} trades/s`);
     const rss = round(peakRssMiB());

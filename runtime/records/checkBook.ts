@@ -4,6 +4,9 @@ import type { BookSpec } from './sourceSpec.js';
 /** What a book snapshot can be dropped for (onBadRow skip / warn) or stop the run for (error). */
 export type BookIssueKind = 'malformed' | 'nan' | 'non-positive-price' | 'non-positive-size' | 'unordered-levels' | 'crossed-book' | 'duplicate' | 'out-of-order';
 
+/** A level's name in messages, built only when one is needed (a string per level and row would cost more than the checks). */
+const levelName = (side: string, l: number) => `${side} level ${l + 1}`;
+
 const iso = (ms: number) => {
   const d = new Date(ms);
   return Number.isNaN(d.getTime()) ? String(ms) : d.toISOString();
@@ -51,13 +54,12 @@ export class BookChecker {
           ended ||= l + 1;
           continue;
         }
-        const level = `${name} level ${l + 1}`;
-        if (ended) return this.reject(at, 'malformed', `${level} follows the empty ${name} level ${ended}; levels must be filled from the best outwards`, 'Fix the row');
-        if (!Number.isFinite(price) || !Number.isFinite(size)) return this.reject(at, 'nan', `${level} has price ${price} and size ${size}; expected two finite numbers (or both empty for a level the book does not have)`, 'Fix or remove the row');
-        if (price <= 0) return this.reject(at, 'non-positive-price', `${level} price is ${price}; expected > 0`, 'Fix or remove the row');
-        if (size <= 0) return this.reject(at, 'non-positive-size', `${level} size is ${size}; expected > 0 (a level with nothing resting is not in the book)`, 'Fix or remove the row');
+        if (ended) return this.reject(at, 'malformed', `${levelName(name, l)} follows the empty ${name} level ${ended}; levels must be filled from the best outwards`, 'Fix the row');
+        if (!Number.isFinite(price) || !Number.isFinite(size)) return this.reject(at, 'nan', `${levelName(name, l)} has price ${price} and size ${size}; expected two finite numbers (or both empty for a level the book does not have)`, 'Fix or remove the row');
+        if (price <= 0) return this.reject(at, 'non-positive-price', `${levelName(name, l)} price is ${price}; expected > 0`, 'Fix or remove the row');
+        if (size <= 0) return this.reject(at, 'non-positive-size', `${levelName(name, l)} size is ${size}; expected > 0 (a level with nothing resting is not in the book)`, 'Fix or remove the row');
         if (previous === previous && (side === 0 ? price >= previous : price <= previous)) {
-          return this.reject(at, 'unordered-levels', `${level} price ${price} is not ${side === 0 ? 'below' : 'above'} level ${l} (${previous}); ${name}s must ${side === 0 ? 'fall' : 'rise'} away from the touch`, 'Fix or remove the row');
+          return this.reject(at, 'unordered-levels', `${levelName(name, l)} price ${price} is not ${side === 0 ? 'below' : 'above'} level ${l} (${previous}); ${name}s must ${side === 0 ? 'fall' : 'rise'} away from the touch`, 'Fix or remove the row');
         }
         previous = price;
       }

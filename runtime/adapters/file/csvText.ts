@@ -103,3 +103,165 @@ export function* csvRows(lines: readonly string[], reject: RejectRow): Generator
     yield [csvFields(lines[i]), i + 1];
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Fast path: rows of printable ASCII without quotes or spaces (nearly every exported file) are
+// read straight from the bytes; any other row, and any cell the fast parsers do not take, goes
+// through the string path above, so values and messages are the same either way.
+
+const TWO_53 = 2 ** 53;
+const POW10 = Float64Array.from({ length: 23 }, (_, k) => 10 ** k);
+
+/** Switch for tests that compare the fast path with the string path; always true in runs. */
+export const csvFastPath = { enabled: true };
+
+/** Line i of the file spans bytes [starts[i], ends[i]) (a CR before LF excluded). */
+export interface LineIndex {
+  buf: Buffer;
+  starts: number[];
+  ends: number[];
+}
+
+/** The lines of a file as byte ranges; same lines, BOM handling and line-too-long error as splitLines. */
+export function indexLines(path: string, buf: Buffer, record: string): LineIndex {
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const n = buf.length;
+  let start = n >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+  // A byte loop rather than buf.indexOf per line: the native call costs more than a short line's scan.
+  for (let i = start; ; i++) {
+    if (i < n && buf[i] !== 10) continue;
+    if (i - start > MAX_LINE_BYTES) throw lineTooLong(path, starts.length + 1, i - start, record);
+    starts.push(start);
+    ends.push(i > start && buf[i - 1] === 13 ? i - 1 : i);
+    if (i >= n) break;
+    start = i + 1;
+  }
+  return { buf, starts, ends };
+}
+
+/** The text of line i (0-based), as splitLines gives it. */
+export function lineText(lines: LineIndex, i: number): string {
+  return lines.buf.toString('utf8', lines.starts[i], lines.ends[i]);
+}
+
+/** One past the last line that is not blank (trailing blank lines are not rows), as csvRows counts. */
+export function lastRowLine(lines: LineIndex): number {
+  let last = lines.starts.length;
+  while (last > 0 && lineText(lines, last - 1).trim() === '') last--;
+  return last;
+}
+
+/**
+ * Splits bytes [start, end) on commas when every byte is printable ASCII other than space and
+ * '"' (so csvFields would neither unquote nor trim anything), and reads each field as
+ * plainDecimal would, in the same pass: returns the number of fields and, for the first
+ * `fieldStart.length` of them, their byte range and value (NaN for an empty field or one that
+ * plainDecimal does not take: the caller tells them apart by the range). Returns -1 for an empty
+ * line or any other byte: such a line takes the string path.
+ */
+export function splitPlain(buf: Uint8Array, start: number, end: number, fieldStart: Int32Array, fieldEnd: Int32Array, values: Float64Array): number {
+  if (start >= end) return -1;
+  const max = fieldStart.length;
+  let count = 0;
+  let i = start;
+  for (;;) {
+    const from = i;
+    let m = 0;
+    let c = 0;
+    if (i < end && buf[i] === 45) i++;
+    const integerStart = i;
+    while (i < end) {
+      c = buf[i] - 48;
+      if (c < 0 || c > 9) break;
+      m = m * 10 + c;
+      i++;
+    }
+    let digits = i - integerStart;
+    let decimals = 0;
+    if (i < end && buf[i] === 46) {
+      i++;
+      const fractionStart = i;
+      while (i < end) {
+        c = buf[i] - 48;
+        if (c < 0 || c > 9) break;
+        m = m * 10 + c;
+        i++;
+      }
+      decimals = i - fractionStart;
+      digits += decimals;
+    }
+    // Anything after the number up to the comma: the field is not a plain decimal (or the line not plain).
+    let plain = true;
+    while (i < end) {
+      c = buf[i];
+      if (c === 44) break;
+      if (c <= 32 || c >= 127 || c === 34) return -1;
+      plain = false;
+      i++;
+    }
+    if (count < max) {
+      fieldStart[count] = from;
+      fieldEnd[count] = i;
+      if (plain && digits > 0 && m < TWO_53 && decimals <= 22) {
+        const v = m / POW10[decimals];
+        values[count] = buf[from] === 45 ? -v : v;
+      } else values[count] = NaN;
+    }
+    count++;
+    if (i >= end) return count;
+    i++;
+  }
+}
+
+/**
+ * Bytes [start, end) as a number when they are `[-]digits[.digits]` (or `.digits`) with at most
+ * 2^53 - 1 as the digits' integer and at most 22 decimals: then m / 10^k is one correctly
+ * rounded division of two exact doubles, bit-identical to Number(text). NaN for anything else
+ * (the caller then goes through numberCell).
+ */
+export function plainDecimal(buf: Uint8Array, start: number, end: number): number {
+  let i = start;
+  const negative = i < end && buf[i] === 45;
+  if (negative) i++;
+  let m = 0;
+  let digits = 0;
+  let decimals = 0;
+  let dot = false;
+  for (; i < end; i++) {
+    const c = buf[i] - 48;
+    if (c >= 0 && c <= 9) {
+      m = m * 10 + c;
+      digits++;
+      if (dot) decimals++;
+    } else if (c === -2 && !dot) dot = true;
+    else return NaN;
+  }
+  if (digits === 0 || m >= TWO_53 || decimals > 22) return NaN;
+  const v = m / POW10[decimals];
+  return negative ? -v : v;
+}
+
+/**
+ * Bytes [start, end) as an exchange time when they are plain digits below 2^53 and at least
+ * 1e11 (not epoch seconds): exactly what exchangeTime returns for that text. NaN for anything
+ * else (the caller then goes through exchangeTime, which rejects, throws or parses ISO-8601).
+ */
+export function plainTime(buf: Uint8Array, start: number, end: number): number {
+  if (start >= end) return NaN;
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const c = buf[i] - 48;
+    if (c < 0 || c > 9) return NaN;
+    n = n * 10 + c;
+  }
+  if (n >= TWO_53 || n < 1e11) return NaN;
+  return n >= 1e14 ? Math.floor(n / 1e3) : n;
+}
+
+/** Whether bytes [start, end) are exactly the ASCII `word` (lower case). */
+export function bytesAre(buf: Uint8Array, start: number, end: number, word: string): boolean {
+  if (end - start !== word.length) return false;
+  for (let i = 0; i < word.length; i++) if (buf[start + i] !== word.charCodeAt(i)) return false;
+  return true;
+}

@@ -4,7 +4,7 @@ import { DATA_MAX_BYTES } from '../../boundedRead.js';
 import { QUOTE_MAX, clipText, quoteText } from '../../quoteText.js';
 import { BOOK_LEVEL_FIELDS } from '../../ports.js';
 import { DataError, readDataFile } from './readCandleCsv.js';
-import { csvRows, exchangeTime, findColumn, headerOf, numberCell, splitLines } from './csvText.js';
+import { csvFastPath, csvFields, exchangeTime, findColumn, headerOf, indexLines, lastRowLine, lineText, numberCell, plainTime, splitPlain } from './csvText.js';
 import { bookFromUpdates, isUpdateHeader } from './readBookUpdates.js';
 
 export interface BookColumns {
@@ -41,9 +41,10 @@ export async function readBook(path: string, spec: BookSpec, warn: (code: string
   const buf = await readDataFile(path, maxBytes);
   const checker = new BookChecker(spec, warn, (at) => `${path}:${at}`, (at, kind, message) => new DataError(path, Number(at), kind, message));
   const reject = (line: number, kind: 'malformed' | 'nan', message: string, hint: string) => checker.reject(line, kind, message, hint);
-  const lines = splitLines(path, buf, 'book snapshot');
-  const names = headerOf(path, lines[0] ?? '', EXAMPLE, 'an order book file');
-  if (isUpdateHeader(names)) return bookFromUpdates(path, lines, names, spec, warn);
+  const lines = indexLines(path, buf, 'book snapshot');
+  const names = headerOf(path, lineText(lines, 0), EXAMPLE, 'an order book file');
+  // A file of level updates (one row per level change) keeps the book from them, line by line.
+  if (isUpdateHeader(names)) return bookFromUpdates(path, lines.starts.map((_, i) => lineText(lines, i)), names, spec, warn);
   const found = clipText(names.join(', '), 2 * QUOTE_MAX);
   const timeAt = findColumn(names, TIME_COLUMNS);
   if (timeAt < 0) throw new DataError(path, 1, 'missing-column', `no time column (looked for ${TIME_COLUMNS.join(', ')}); found columns: ${found}. Rename the file's column`);
@@ -61,30 +62,66 @@ export async function readBook(path: string, spec: BookSpec, warn: (code: string
     }
   }
   const needed = Math.max(timeAt, idAt, ...levelAt) + 1;
-  const capacity = Math.max(0, lines.length - 1);
+  const capacity = Math.max(0, lines.starts.length - 1);
   const t = new Float64Array(capacity);
   const updateId = new Float64Array(capacity);
   const levels = levelAt.map(() => new Float64Array(capacity));
   const snapshot = new Float64Array(levelAt.length);
+  // A row is read from its bytes (fieldStart / fieldEnd / values) when splitPlain takes it, else from the
+  // strings of csvFields (slowFields); cellText and cellNumber give the same for either.
+  const fieldStart = new Int32Array(needed);
+  const fieldEnd = new Int32Array(needed);
+  const values = new Float64Array(needed);
+  let slowFields: string[] | undefined;
+  const cellText = (k: number) => slowFields ? slowFields[k] : buf.toString('latin1', fieldStart[k], fieldEnd[k]);
+  const cellNumber = (k: number, line: number): number | undefined => {
+    if (!slowFields) {
+      const v = values[k];
+      if (v === v) return v;
+      if (fieldStart[k] === fieldEnd[k]) return NaN;
+    }
+    return numberCell(cellText(k), line, names[k], reject);
+  };
+  const last = lastRowLine(lines);
+  const levelCount = levelAt.length;
   let row = 0;
-  rows: for (const [fields, line] of csvRows(lines, reject)) {
-    if (fields.length < needed) {
-      reject(line, 'malformed', `found ${fields.length} values, expected ${names.length} (header: ${clipText(names.join(','))}): ${quoteText(lines[line - 1])}`, 'Every row needs one value per header column; fix the row');
+  rows: for (let i = 1; i < last; i++) {
+    const line = i + 1;
+    let count = csvFastPath.enabled ? splitPlain(buf, lines.starts[i], lines.ends[i], fieldStart, fieldEnd, values) : -1;
+    slowFields = undefined;
+    if (count < 0) {
+      const text = lineText(lines, i);
+      if (text.trim() === '') {
+        reject(line, 'malformed', 'blank line; expected a row', 'Remove the blank line');
+        continue;
+      }
+      slowFields = csvFields(text);
+      count = slowFields.length;
+    }
+    if (count < needed) {
+      reject(line, 'malformed', `found ${count} values, expected ${names.length} (header: ${clipText(names.join(','))}): ${quoteText(lineText(lines, i))}`, 'Every row needs one value per header column; fix the row');
       continue;
     }
-    const time = exchangeTime(path, fields[timeAt], line, names[timeAt], reject);
+    let time = slowFields ? NaN : plainTime(buf, fieldStart[timeAt], fieldEnd[timeAt]);
+    if (time !== time) time = exchangeTime(path, cellText(timeAt), line, names[timeAt], reject);
     if (Number.isNaN(time)) continue;
-    const id = idAt < 0 ? NaN : numberCell(fields[idAt], line, names[idAt], reject);
+    const id = idAt < 0 ? NaN : cellNumber(idAt, line);
     if (id === undefined) continue;
-    for (let c = 0; c < levelAt.length; c++) {
-      const v = numberCell(fields[levelAt[c]], line, names[levelAt[c]], reject);
+    for (let c = 0; c < levelCount; c++) {
+      const k = levelAt[c];
+      const fast = values[k];
+      if (fast === fast && !slowFields) {
+        snapshot[c] = fast;
+        continue;
+      }
+      const v = cellNumber(k, line);
       if (v === undefined) continue rows;
       snapshot[c] = v;
     }
     if (!checker.accept(time, id, snapshot, 0, line)) continue;
     t[row] = time;
     updateId[row] = id;
-    for (let c = 0; c < levelAt.length; c++) levels[c][row] = snapshot[c];
+    for (let c = 0; c < levelCount; c++) levels[c][row] = snapshot[c];
     row++;
   }
   return { t: t.slice(0, row), updateId: updateId.slice(0, row), levels: levels.map((column) => column.slice(0, row)), checker };

@@ -3,7 +3,7 @@ import { TradeChecker } from '../../records/checkTrades.js';
 import { DATA_MAX_BYTES } from '../../boundedRead.js';
 import { QUOTE_MAX, clipText, quoteText } from '../../quoteText.js';
 import { DataError, readDataFile } from './readCandleCsv.js';
-import { csvRows, exchangeTime, findColumn, headerOf, numberCell, splitLines } from './csvText.js';
+import { bytesAre, csvFastPath, csvFields, exchangeTime, findColumn, headerOf, indexLines, lastRowLine, lineText, numberCell, plainTime, splitPlain } from './csvText.js';
 
 export interface TradeColumns {
   /** Exchange trade times of the kept trades (epoch ms) and their event times (same-millisecond trades sequenced). */
@@ -38,8 +38,8 @@ export async function readTrades(path: string, spec: TradesSpec, warn: (code: st
   const buf = await readDataFile(path, maxBytes);
   const checker = new TradeChecker(spec, warn, (at) => `${path}:${at}`, (at, kind, message) => new DataError(path, Number(at), kind, message));
   const reject = (line: number, kind: 'malformed' | 'nan', message: string, hint: string) => checker.reject(line, kind, message, hint);
-  const lines = splitLines(path, buf, 'trade');
-  const names = headerOf(path, lines[0] ?? '', EXAMPLE, 'a trades file');
+  const lines = indexLines(path, buf, 'trade');
+  const names = headerOf(path, lineText(lines, 0), EXAMPLE, 'a trades file');
   const found = clipText(names.join(', '), 2 * QUOTE_MAX);
   const at = (field: keyof typeof TRADE_COLUMNS) => findColumn(names, TRADE_COLUMNS[field]);
   const [timeAt, priceAt, sizeAt, sideAt, makerAt, idAt] = [at('time'), at('price'), at('size'), at('side'), at('buyerMaker'), at('id')];
@@ -47,24 +47,69 @@ export async function readTrades(path: string, spec: TradesSpec, warn: (code: st
     if (index < 0) throw new DataError(path, 1, 'missing-column', `no ${field} column (looked for ${TRADE_COLUMNS[field].join(', ')}); found columns: ${found}. Rename the file's column`);
   }
   if (sideAt < 0 && makerAt < 0) warn('data/no-side', `${path}: no aggressor side column (${[...TRADE_COLUMNS.side, ...TRADE_COLUMNS.buyerMaker].join(', ')}); every trade's side is unknown (NaN), so nodes that need it classify volume themselves`);
-  const capacity = Math.max(0, lines.length - 1);
+  const capacity = Math.max(0, lines.starts.length - 1);
   const cols = { time: new Float64Array(capacity), t: new Float64Array(capacity), price: new Float64Array(capacity), size: new Float64Array(capacity), side: new Float64Array(capacity) };
   const needed = Math.max(timeAt, priceAt, sizeAt, sideAt, makerAt, idAt) + 1;
+  // A row is read from its bytes (fieldStart / fieldEnd / values) when splitPlain takes it, else from the
+  // strings of csvFields (slowFields); cellText, cellNumber and cellSide give the same for either.
+  const fieldStart = new Int32Array(needed);
+  const fieldEnd = new Int32Array(needed);
+  const values = new Float64Array(needed);
+  let slowFields: string[] | undefined;
+  const cellText = (k: number) => slowFields ? slowFields[k] : buf.toString('latin1', fieldStart[k], fieldEnd[k]);
+  const cellNumber = (k: number, line: number): number | undefined => {
+    if (!slowFields) {
+      const v = values[k];
+      if (v === v) return v;
+      if (fieldStart[k] === fieldEnd[k]) return NaN;
+    }
+    return numberCell(cellText(k), line, names[k], reject);
+  };
+  const sideCell = sideAt >= 0 ? sideAt : makerAt;
+  const cellSide = (): number | undefined => {
+    if (sideCell < 0) return NaN;
+    if (!slowFields) {
+      const s = fieldStart[sideCell];
+      const e = fieldEnd[sideCell];
+      if (sideAt >= 0) {
+        if (bytesAre(buf, s, e, 'buy')) return 1;
+        if (bytesAre(buf, s, e, 'sell')) return -1;
+      } else {
+        if (bytesAre(buf, s, e, 'true')) return -1;
+        if (bytesAre(buf, s, e, 'false')) return 1;
+      }
+    }
+    return sideAt >= 0 ? sideOf(cellText(sideAt)) : makerSide(cellText(makerAt));
+  };
+  const last = lastRowLine(lines);
   let row = 0;
-  for (const [fields, line] of csvRows(lines, reject)) {
-    if (fields.length < needed) {
-      reject(line, 'malformed', `found ${fields.length} values, expected ${names.length} (header: ${clipText(names.join(','))}): ${quoteText(lines[line - 1])}`, 'Every row needs one value per header column; fix the row');
+  for (let i = 1; i < last; i++) {
+    const line = i + 1;
+    let count = csvFastPath.enabled ? splitPlain(buf, lines.starts[i], lines.ends[i], fieldStart, fieldEnd, values) : -1;
+    slowFields = undefined;
+    if (count < 0) {
+      const text = lineText(lines, i);
+      if (text.trim() === '') {
+        reject(line, 'malformed', 'blank line; expected a row', 'Remove the blank line');
+        continue;
+      }
+      slowFields = csvFields(text);
+      count = slowFields.length;
+    }
+    if (count < needed) {
+      reject(line, 'malformed', `found ${count} values, expected ${names.length} (header: ${clipText(names.join(','))}): ${quoteText(lineText(lines, i))}`, 'Every row needs one value per header column; fix the row');
       continue;
     }
-    const time = exchangeTime(path, fields[timeAt], line, names[timeAt], reject);
+    let time = slowFields ? NaN : plainTime(buf, fieldStart[timeAt], fieldEnd[timeAt]);
+    if (time !== time) time = exchangeTime(path, cellText(timeAt), line, names[timeAt], reject);
     if (Number.isNaN(time)) continue;
-    const price = numberCell(fields[priceAt], line, names[priceAt], reject);
-    const size = numberCell(fields[sizeAt], line, names[sizeAt], reject);
-    const id = idAt < 0 ? NaN : numberCell(fields[idAt], line, names[idAt], reject);
+    const price = cellNumber(priceAt, line);
+    const size = cellNumber(sizeAt, line);
+    const id = idAt < 0 ? NaN : cellNumber(idAt, line);
     if (price === undefined || size === undefined || id === undefined) continue;
-    const side = sideAt >= 0 ? sideOf(fields[sideAt]) : makerAt >= 0 ? makerSide(fields[makerAt]) : NaN;
+    const side = cellSide();
     if (side === undefined) {
-      reject(line, 'malformed', `${names[sideAt >= 0 ? sideAt : makerAt]} ${quoteText(fields[sideAt >= 0 ? sideAt : makerAt])} is not a side; expected ${sideAt >= 0 ? 'buy or sell (or empty when unknown)' : 'true or false'}`, 'Fix the side');
+      reject(line, 'malformed', `${names[sideCell]} ${quoteText(cellText(sideCell))} is not a side; expected ${sideAt >= 0 ? 'buy or sell (or empty when unknown)' : 'true or false'}`, 'Fix the side');
       continue;
     }
     const t = checker.accept(time, price, size, side, id, line);
