@@ -63,6 +63,8 @@ export function buildPipeline(graph: CompiledGraph, kernels: Map<string, Kernel>
   const subjects: Subject<Frame>[] = [];
   const streams = new Map<string, Observable<Frame>>();
   const samplers: { wire: string; sampler: Sampler }[] = [];
+  // One sampler per producer port and target timeline: nodes on the same timeline reading the same wire share its sampled columns.
+  const shared = new Map<string, Sampler>();
   for (const node of graph.nodes) {
     if (node.isSource) {
       const subject = new Subject<Frame>();
@@ -71,7 +73,7 @@ export function buildPipeline(graph: CompiledGraph, kernels: Map<string, Kernel>
       continue;
     }
     const producers = [...new Set(node.inputs.flatMap((input) => input.wires.map((w) => w.node)))];
-    const step = makeStepper(node, producers, graph, kernels.get(node.id)!, capacity, samplers);
+    const step = makeStepper(node, producers, graph, kernels.get(node.id)!, capacity, samplers, shared);
     const one: Frame[] = [];
     const out$ =
       producers.length === 1
@@ -174,7 +176,15 @@ interface InputPlan {
 }
 
 /** Builds the function that turns a node's producer frames into its output frame. */
-function makeStepper(node: CompiledNode, producers: string[], graph: CompiledGraph, kernel: Kernel, capacity: number, samplers: { wire: string; sampler: Sampler }[]): (frames: Frame[]) => Frame {
+function makeStepper(
+  node: CompiledNode,
+  producers: string[],
+  graph: CompiledGraph,
+  kernel: Kernel,
+  capacity: number,
+  samplers: { wire: string; sampler: Sampler }[],
+  shared: Map<string, Sampler>,
+): (frames: Frame[]) => Frame {
   const domainKey = (id: string) => graph.byId.get(id)!.domain.join(',');
   const ownDomain = node.domain.join(',');
   const timelineWire = node.def.timeline ? node.inputs.find((i) => i.port === node.def.timeline)?.wires[0] : undefined;
@@ -190,7 +200,9 @@ function makeStepper(node: CompiledNode, producers: string[], graph: CompiledGra
       // An input read at its own events is handed over as is, with its times (PortSpec.ownTimes).
       if (input.spec.ownTimes) return { producer, port: w.port, type: w.type, events: { n: 0, t: new Float64Array(0), value: new Float64Array(0) } };
       const needsSampling = !aligned && producer !== timelineProducer && domainKey(w.node) !== ownDomain;
-      const sampler = needsSampling ? new Sampler(w.type, capacity) : undefined;
+      // A node's rows are a function of its domain (the union of its sources' event times), so the key is the domain.
+      const key = `${w.node}.${w.port} -> ${ownDomain}`;
+      const sampler = needsSampling ? (shared.get(key) ?? shared.set(key, new Sampler(w.type, capacity)).get(key)!) : undefined;
       if (sampler) samplers.push({ wire: `${w.text} -> ${node.id}.${input.port}`, sampler });
       return { producer, port: w.port, type: w.type, sampler };
     }),
@@ -243,7 +255,7 @@ function makeStepper(node: CompiledNode, producers: string[], graph: CompiledGra
           wire.events.t = frame.t;
           wire.events.value = column;
           plan.values[w] = wire.events as unknown as PortColumns;
-        } else plan.values[w] = wire.sampler ? wire.sampler.sample(frame.t, frame.n, column, t, n) : column;
+        } else plan.values[w] = wire.sampler ? wire.sampler.sample(seq, frame.t, frame.n, column, t, n) : column;
       }
       inputs[plan.port] = plan.many ? plan.values : plan.values[0];
     }
@@ -300,6 +312,9 @@ class Sampler {
   private fields: string[] | undefined;
   /** The sampled record or feature vector, reused between chunks (its columns are `out`). */
   private bundle: PortColumns | undefined;
+  /** The chunk sampled last, and what it gave. */
+  private seq = -1;
+  private result: PortColumns | undefined;
   private delivered = 0;
   private superseded = 0;
 
@@ -315,7 +330,14 @@ class Sampler {
     return { delivered: this.delivered, superseded: this.superseded, undelivered: this.pulse ? pending : 0 };
   }
 
-  sample(srcT: Float64Array, srcN: number, value: PortColumns, rowT: Float64Array, n: number): PortColumns {
+  /** Samples chunk `seq` once: another node on the same timeline asking for the same chunk gets the same columns. */
+  sample(seq: number, srcT: Float64Array, srcN: number, value: PortColumns, rowT: Float64Array, n: number): PortColumns {
+    if (seq === this.seq) return this.result!;
+    this.seq = seq;
+    return (this.result = this.sampleChunk(srcT, srcN, value, rowT, n));
+  }
+
+  private sampleChunk(srcT: Float64Array, srcN: number, value: PortColumns, rowT: Float64Array, n: number): PortColumns {
     if (!this.fields) this.fields = value instanceof Float64Array || hasColumns(value) ? [] : Object.keys(value);
     const fields = this.fields;
     const columns = value instanceof Float64Array ? [value] : hasColumns(value) ? value.columns : fields.map((f) => (value as Record<string, Float64Array>)[f]);
