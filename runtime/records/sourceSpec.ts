@@ -70,7 +70,7 @@ export interface BookSpec {
 
 /**
  * Trades, one event per trade at the exchange's trade time. Trades that share a millisecond
- * keep the exchange's order, spaced TRADE_TIME_STEP apart (trade.ts), so event times stay
+ * keep the exchange's order, spaced TRADE_TIME_STEP apart (below), so event times stay
  * strictly increasing and every trade is its own event.
  */
 export interface TradesSpec {
