@@ -265,3 +265,70 @@ export function bytesAre(buf: Uint8Array, start: number, end: number, word: stri
   for (let i = 0; i < word.length; i++) if (buf[start + i] !== word.charCodeAt(i)) return false;
   return true;
 }
+
+/**
+ * The cells of a CSV file's rows, read in place: from the row's bytes when splitPlain takes it
+ * (`slow` undefined: `values`, `fieldStart`, `fieldEnd` hold them), else from csvFields' strings
+ * (`slow`). text, number and time give the same values and messages either way.
+ */
+export class CsvCells {
+  readonly fieldStart: Int32Array;
+  readonly fieldEnd: Int32Array;
+  readonly values: Float64Array;
+  slow: string[] | undefined;
+
+  constructor(
+    private readonly path: string,
+    readonly lines: LineIndex,
+    private readonly names: readonly string[],
+    /** Cells a row must have (one past the rightmost column read). */
+    private readonly needed: number,
+    private readonly reject: RejectRow,
+  ) {
+    this.fieldStart = new Int32Array(needed);
+    this.fieldEnd = new Int32Array(needed);
+    this.values = new Float64Array(needed);
+  }
+
+  /** Splits line i (0-based; the header is 0). False when the row was rejected: blank, or short of cells. */
+  row(i: number): boolean {
+    const lines = this.lines;
+    let count = csvFastPath.enabled ? splitPlain(lines.buf, lines.starts[i], lines.ends[i], this.fieldStart, this.fieldEnd, this.values) : -1;
+    this.slow = undefined;
+    if (count < 0) {
+      const text = lineText(lines, i);
+      if (text.trim() === '') {
+        this.reject(i + 1, 'malformed', 'blank line; expected a row', 'Remove the blank line');
+        return false;
+      }
+      this.slow = csvFields(text);
+      count = this.slow.length;
+    }
+    if (count < this.needed) {
+      const names = this.names;
+      this.reject(i + 1, 'malformed', `found ${count} values, expected ${names.length} (header: ${clipText(names.join(','))}): ${quoteText(lineText(lines, i))}`, 'Every row needs one value per header column; fix the row');
+      return false;
+    }
+    return true;
+  }
+
+  text(k: number): string {
+    return this.slow ? this.slow[k] : this.lines.buf.toString('latin1', this.fieldStart[k], this.fieldEnd[k]);
+  }
+
+  /** Cell k as numberCell reads it: NaN when empty, undefined (row rejected) when not a number. */
+  number(k: number, line: number): number | undefined {
+    if (!this.slow) {
+      const v = this.values[k];
+      if (v === v) return v;
+      if (this.fieldStart[k] === this.fieldEnd[k]) return NaN;
+    }
+    return numberCell(this.text(k), line, this.names[k], this.reject);
+  }
+
+  /** Cell k as exchangeTime reads it (NaN: row rejected). */
+  time(k: number, line: number): number {
+    const time = this.slow ? NaN : plainTime(this.lines.buf, this.fieldStart[k], this.fieldEnd[k]);
+    return time === time ? time : exchangeTime(this.path, this.text(k), line, this.names[k], this.reject);
+  }
+}

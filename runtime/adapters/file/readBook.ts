@@ -1,10 +1,10 @@
 import type { BookSpec } from '../../records/sourceSpec.js';
 import { BookChecker } from '../../records/checkBook.js';
 import { DATA_MAX_BYTES } from '../../boundedRead.js';
-import { QUOTE_MAX, clipText, quoteText } from '../../quoteText.js';
+import { QUOTE_MAX, clipText } from '../../quoteText.js';
 import { BOOK_LEVEL_FIELDS } from '../../ports.js';
 import { DataError, readDataFile } from './readCandleCsv.js';
-import { csvFastPath, csvFields, exchangeTime, findColumn, headerOf, indexLines, lastRowLine, lineText, numberCell, plainTime, splitPlain } from './csvText.js';
+import { CsvCells, findColumn, headerOf, indexLines, lastRowLine, lineText } from './csvText.js';
 import { bookFromUpdates, isUpdateHeader } from './readBookUpdates.js';
 
 export interface BookColumns {
@@ -67,54 +67,19 @@ export async function readBook(path: string, spec: BookSpec, warn: (code: string
   const updateId = new Float64Array(capacity);
   const levels = levelAt.map(() => new Float64Array(capacity));
   const snapshot = new Float64Array(levelAt.length);
-  // A row is read from its bytes (fieldStart / fieldEnd / values) when splitPlain takes it, else from the
-  // strings of csvFields (slowFields); cellText and cellNumber give the same for either.
-  const fieldStart = new Int32Array(needed);
-  const fieldEnd = new Int32Array(needed);
-  const values = new Float64Array(needed);
-  let slowFields: string[] | undefined;
-  const cellText = (k: number) => slowFields ? slowFields[k] : buf.toString('latin1', fieldStart[k], fieldEnd[k]);
-  const cellNumber = (k: number, line: number): number | undefined => {
-    if (!slowFields) {
-      const v = values[k];
-      if (v === v) return v;
-      if (fieldStart[k] === fieldEnd[k]) return NaN;
-    }
-    return numberCell(cellText(k), line, names[k], reject);
-  };
+  const cells = new CsvCells(path, lines, names, needed, reject);
   const last = lastRowLine(lines);
   const levelCount = levelAt.length;
   let row = 0;
   rows: for (let i = 1; i < last; i++) {
     const line = i + 1;
-    let count = csvFastPath.enabled ? splitPlain(buf, lines.starts[i], lines.ends[i], fieldStart, fieldEnd, values) : -1;
-    slowFields = undefined;
-    if (count < 0) {
-      const text = lineText(lines, i);
-      if (text.trim() === '') {
-        reject(line, 'malformed', 'blank line; expected a row', 'Remove the blank line');
-        continue;
-      }
-      slowFields = csvFields(text);
-      count = slowFields.length;
-    }
-    if (count < needed) {
-      reject(line, 'malformed', `found ${count} values, expected ${names.length} (header: ${clipText(names.join(','))}): ${quoteText(lineText(lines, i))}`, 'Every row needs one value per header column; fix the row');
-      continue;
-    }
-    let time = slowFields ? NaN : plainTime(buf, fieldStart[timeAt], fieldEnd[timeAt]);
-    if (time !== time) time = exchangeTime(path, cellText(timeAt), line, names[timeAt], reject);
+    if (!cells.row(i)) continue;
+    const time = cells.time(timeAt, line);
     if (Number.isNaN(time)) continue;
-    const id = idAt < 0 ? NaN : cellNumber(idAt, line);
+    const id = idAt < 0 ? NaN : cells.number(idAt, line);
     if (id === undefined) continue;
     for (let c = 0; c < levelCount; c++) {
-      const k = levelAt[c];
-      const fast = values[k];
-      if (fast === fast && !slowFields) {
-        snapshot[c] = fast;
-        continue;
-      }
-      const v = cellNumber(k, line);
+      const v = cells.number(levelAt[c], line);
       if (v === undefined) continue rows;
       snapshot[c] = v;
     }

@@ -3,7 +3,7 @@ import { TradeChecker } from '../../records/checkTrades.js';
 import { DATA_MAX_BYTES } from '../../boundedRead.js';
 import { QUOTE_MAX, clipText, quoteText } from '../../quoteText.js';
 import { DataError, readDataFile } from './readCandleCsv.js';
-import { bytesAre, csvFastPath, csvFields, exchangeTime, findColumn, headerOf, indexLines, lastRowLine, lineText, numberCell, plainTime, splitPlain } from './csvText.js';
+import { CsvCells, bytesAre, findColumn, headerOf, indexLines, lastRowLine, lineText } from './csvText.js';
 
 export interface TradeColumns {
   /** Exchange trade times of the kept trades (epoch ms) and their event times (same-millisecond trades sequenced). */
@@ -50,27 +50,13 @@ export async function readTrades(path: string, spec: TradesSpec, warn: (code: st
   const capacity = Math.max(0, lines.starts.length - 1);
   const cols = { time: new Float64Array(capacity), t: new Float64Array(capacity), price: new Float64Array(capacity), size: new Float64Array(capacity), side: new Float64Array(capacity) };
   const needed = Math.max(timeAt, priceAt, sizeAt, sideAt, makerAt, idAt) + 1;
-  // A row is read from its bytes (fieldStart / fieldEnd / values) when splitPlain takes it, else from the
-  // strings of csvFields (slowFields); cellText, cellNumber and cellSide give the same for either.
-  const fieldStart = new Int32Array(needed);
-  const fieldEnd = new Int32Array(needed);
-  const values = new Float64Array(needed);
-  let slowFields: string[] | undefined;
-  const cellText = (k: number) => slowFields ? slowFields[k] : buf.toString('latin1', fieldStart[k], fieldEnd[k]);
-  const cellNumber = (k: number, line: number): number | undefined => {
-    if (!slowFields) {
-      const v = values[k];
-      if (v === v) return v;
-      if (fieldStart[k] === fieldEnd[k]) return NaN;
-    }
-    return numberCell(cellText(k), line, names[k], reject);
-  };
+  const cells = new CsvCells(path, lines, names, needed, reject);
   const sideCell = sideAt >= 0 ? sideAt : makerAt;
   const cellSide = (): number | undefined => {
     if (sideCell < 0) return NaN;
-    if (!slowFields) {
-      const s = fieldStart[sideCell];
-      const e = fieldEnd[sideCell];
+    if (!cells.slow) {
+      const s = cells.fieldStart[sideCell];
+      const e = cells.fieldEnd[sideCell];
       if (sideAt >= 0) {
         if (bytesAre(buf, s, e, 'buy')) return 1;
         if (bytesAre(buf, s, e, 'sell')) return -1;
@@ -79,37 +65,22 @@ export async function readTrades(path: string, spec: TradesSpec, warn: (code: st
         if (bytesAre(buf, s, e, 'false')) return 1;
       }
     }
-    return sideAt >= 0 ? sideOf(cellText(sideAt)) : makerSide(cellText(makerAt));
+    return sideAt >= 0 ? sideOf(cells.text(sideAt)) : makerSide(cells.text(makerAt));
   };
   const last = lastRowLine(lines);
   let row = 0;
   for (let i = 1; i < last; i++) {
     const line = i + 1;
-    let count = csvFastPath.enabled ? splitPlain(buf, lines.starts[i], lines.ends[i], fieldStart, fieldEnd, values) : -1;
-    slowFields = undefined;
-    if (count < 0) {
-      const text = lineText(lines, i);
-      if (text.trim() === '') {
-        reject(line, 'malformed', 'blank line; expected a row', 'Remove the blank line');
-        continue;
-      }
-      slowFields = csvFields(text);
-      count = slowFields.length;
-    }
-    if (count < needed) {
-      reject(line, 'malformed', `found ${count} values, expected ${names.length} (header: ${clipText(names.join(','))}): ${quoteText(lineText(lines, i))}`, 'Every row needs one value per header column; fix the row');
-      continue;
-    }
-    let time = slowFields ? NaN : plainTime(buf, fieldStart[timeAt], fieldEnd[timeAt]);
-    if (time !== time) time = exchangeTime(path, cellText(timeAt), line, names[timeAt], reject);
+    if (!cells.row(i)) continue;
+    const time = cells.time(timeAt, line);
     if (Number.isNaN(time)) continue;
-    const price = cellNumber(priceAt, line);
-    const size = cellNumber(sizeAt, line);
-    const id = idAt < 0 ? NaN : cellNumber(idAt, line);
+    const price = cells.number(priceAt, line);
+    const size = cells.number(sizeAt, line);
+    const id = idAt < 0 ? NaN : cells.number(idAt, line);
     if (price === undefined || size === undefined || id === undefined) continue;
     const side = cellSide();
     if (side === undefined) {
-      reject(line, 'malformed', `${names[sideCell]} ${quoteText(cellText(sideCell))} is not a side; expected ${sideAt >= 0 ? 'buy or sell (or empty when unknown)' : 'true or false'}`, 'Fix the side');
+      reject(line, 'malformed', `${names[sideCell]} ${quoteText(cells.text(sideCell))} is not a side; expected ${sideAt >= 0 ? 'buy or sell (or empty when unknown)' : 'true or false'}`, 'Fix the side');
       continue;
     }
     const t = checker.accept(time, price, size, side, id, line);
