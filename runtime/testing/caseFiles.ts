@@ -21,12 +21,17 @@ export function caseFiles(prefix: string): { write(content: string | Buffer, ext
   };
 }
 
-/** The DataError a read rejects with (fails the test if it resolves or throws something else). */
+/**
+ * The DataError a read rejects with (fails the test if it resolves or throws something else);
+ * its message must be printable and short, whatever the file held.
+ */
 export async function dataErrorOf(promise: Promise<unknown>): Promise<DataError> {
   try {
     await promise;
   } catch (e) {
     assert.ok(e instanceof DataError, `expected a DataError, got ${String(e)}`);
+    assert.doesNotMatch(e.message, /[\u0000-\u001f\u007f]/, e.message);
+    assert.ok(e.message.length < 600, e.message.slice(0, 300));
     return e;
   }
   assert.fail('expected a rejection');

@@ -1,11 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import type { SeriesSpec } from '../../records/sourceSpec.js';
-import { DataError } from './readCandleCsv.js';
+import { caseFiles, dataErrorOf } from '../../testing/caseFiles.js';
 import { readSeries } from './readSeries.js';
 
 const H = 3_600_000;
@@ -15,30 +12,8 @@ const daily: SeriesSpec = { record: 'series', name: 'fg', column: 'value', timeC
 const noWarn = () => {};
 const day = (date: string) => Date.parse(`${date}T00:00:00Z`);
 
-let dir = '';
-before(() => {
-  dir = mkdtempSync(join(tmpdir(), 'hean-readSeries-'));
-});
-after(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-let n = 0;
-function temp(content: string | Buffer, ext = 'csv'): string {
-  const path = join(dir, `case${++n}.${ext}`);
-  writeFileSync(path, content);
-  return path;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<DataError> {
-  try {
-    await promise;
-  } catch (e) {
-    assert.ok(e instanceof DataError, `expected a DataError, got ${String(e)}`);
-    assert.ok(e.message.length < 600, e.message.slice(0, 300));
-    return e;
-  }
-  assert.fail('expected a rejection');
-}
+const files = caseFiles('readSeries');
+const temp = (content: string | Buffer, ext = 'csv') => files.write(content, ext);
 
 const FG_HEAD = 'date,value,classification\n2018-02-01,30,Fear\n2018-02-02,15,Extreme Fear\n';
 
@@ -93,7 +68,7 @@ describe('readSeries: event times', () => {
 describe('readSeries: bad data names file:line', () => {
   it('out-of-order stamps', async () => {
     const path = temp(FG_HEAD + '2018-01-30,40,Fear\n');
-    const e = await rejection(readSeries(path, daily, noWarn));
+    const e = await dataErrorOf(readSeries(path, daily, noWarn));
     assert.equal(e.kind, 'out-of-order');
     assert.equal(e.line, 4);
     assert.match(e.message, new RegExp(`^${path}:4: time 2018-01-30T00:00:00.000Z goes backwards \\(${path}:3 has 2018-02-02T00:00:00.000Z\\); a series needs strictly increasing times. Sort the rows by time or set onBadRow: skip$`));
@@ -101,43 +76,43 @@ describe('readSeries: bad data names file:line', () => {
 
   it('duplicate stamps', async () => {
     const path = temp(FG_HEAD + '2018-02-02,16,Extreme Fear\n');
-    const e = await rejection(readSeries(path, daily, noWarn));
+    const e = await dataErrorOf(readSeries(path, daily, noWarn));
     assert.equal(e.kind, 'duplicate');
     assert.match(e.message, new RegExp(`^${path}:4: duplicate time 2018-02-02T00:00:00.000Z \\(also at ${path}:3\\)`));
   });
 
   it('a time that is no time (February 31st)', async () => {
     const path = temp(FG_HEAD + '2018-02-31,40,Fear\n');
-    const e = await rejection(readSeries(path, daily, noWarn));
+    const e = await dataErrorOf(readSeries(path, daily, noWarn));
     assert.equal(e.kind, 'malformed');
     assert.match(e.message, new RegExp(`^${path}:4: date "2018-02-31" is not a time; expected integer epoch milliseconds`));
   });
 
   it('epoch seconds stop the run whatever onBadRow says', async () => {
     const path = temp('time,value\n1517443200,30\n');
-    const e = await rejection(readSeries(path, { ...daily, timeColumn: 'time', onBadRow: 'skip' }, noWarn));
+    const e = await dataErrorOf(readSeries(path, { ...daily, timeColumn: 'time', onBadRow: 'skip' }, noWarn));
     assert.equal(e.kind, 'epoch-seconds');
     assert.match(e.message, new RegExp(`^${path}:2: time 1517443200 looks like epoch seconds`));
   });
 
   it('a value that is not a number', async () => {
     const path = temp(FG_HEAD + '2018-02-03,forty,Fear\n');
-    const e = await rejection(readSeries(path, daily, noWarn));
+    const e = await dataErrorOf(readSeries(path, daily, noWarn));
     assert.match(e.message, new RegExp(`^${path}:4: value "forty" is not a number`));
   });
 
   it('a missing column names the columns found and the param to set', async () => {
     const path = temp('date,fng,classification\n2018-02-01,30,Fear\n');
-    const e = await rejection(readSeries(path, daily, noWarn));
+    const e = await dataErrorOf(readSeries(path, daily, noWarn));
     assert.equal(e.kind, 'missing-column');
     assert.equal(e.message, `${path}:1: no column "value" (the column param); found columns: date, fng, classification. Set column to one of them, or rename the header's column`);
-    const noTime = await rejection(readSeries(temp('day,value\n2018-02-01,30\n'), daily, noWarn));
+    const noTime = await dataErrorOf(readSeries(temp('day,value\n2018-02-01,30\n'), daily, noWarn));
     assert.match(noTime.message, /:1: no column "date" \(the timeColumn param\); found columns: day, value/);
   });
 
   it('a JSON line without the field', async () => {
     const path = temp('{"date":"2018-02-01","value":30}\n{"date":"2018-02-02","fng":15}\n', 'jsonl');
-    const e = await rejection(readSeries(path, daily, noWarn));
+    const e = await dataErrorOf(readSeries(path, daily, noWarn));
     assert.equal(e.message, `${path}:2: no field "value" (the column param); found fields: date, fng. Set column to one of them`);
   });
 
