@@ -91,7 +91,7 @@ function checkedReader(feed: MemoryFeed, name: string, spec: SourceSpec, warn: (
         }
         return pick(feed, fields, keep, from, to);
       };
-      return { rows, info: (c, t) => ({ ...(c && t ? tradesInfo(spec, { memory: name }, c.time, c.side, checker) : { record: 'trades', memory: name, rowsDropped: checker.dropped }) }) };
+      return { rows, info: (c, t) => (c && t ? tradesInfo(spec, { memory: name }, c.time, c.side, checker) : { record: 'trades', memory: name, rowsDropped: checker.dropped }) };
     }
     case 'book': {
       const checker = new BookChecker(spec, warn, where, fail);

@@ -275,14 +275,19 @@ export class SimulatedBroker implements Kernel<BrokerInputs, BrokerOutputs> {
     }
     this.bar = b;
     if (this.bookFill) this.keepBook(book!, n - 1);
-    money[LAST_CLOSE] = close[n - 1];
-    money[LAST_EQUITY] = equityOut[n - 1];
+    this.endChunk(n, t, close, out);
+  }
+
+  /** After a chunk's bars are marked: the last close and equity, then metrics and history. */
+  private endChunk(n: number, t: Float64Array, close: Float64Array, out: BrokerOutputs): void {
+    this.money[LAST_CLOSE] = close[n - 1];
+    this.money[LAST_EQUITY] = out.equity[n - 1];
     // Metrics and history read the chunk's outputs (the bars' equity and position) in their own
     // tight loops: the same numbers the per-bar arrays used to hold, with no second pass at the end.
-    this.metrics.addBars(n, equityOut, t, positionOut);
+    this.metrics.addBars(n, out.equity, t, out.position);
     const full = this.full;
-    if (full !== null) full.append(n, equityOut, t, close);
-    else this.bounded!.append(n, equityOut, t, close);
+    if (full !== null) full.append(n, out.equity, t, close);
+    else this.bounded!.append(n, out.equity, t, close);
   }
 
   /**
@@ -307,12 +312,7 @@ export class SimulatedBroker implements Kernel<BrokerInputs, BrokerOutputs> {
     for (; k < trades.n; k++) if (tape.price[k] === tape.price[k]) this.tradeAgainstRest(tape.price[k], tape.size[k], tape.side[k], trades.t[k]);
     if (n <= 0) return;
     this.bar += n;
-    money[LAST_CLOSE] = market.close[n - 1];
-    money[LAST_EQUITY] = out.equity[n - 1];
-    this.metrics.addBars(n, out.equity, t, out.position);
-    const full = this.full;
-    if (full !== null) full.append(n, out.equity, t, market.close);
-    else this.bounded!.append(n, out.equity, t, market.close);
+    this.endChunk(n, t, market.close, out);
   }
 
   /** Places the order moving to `target` at the touch of its side, replacing any resting one. */
