@@ -57,6 +57,8 @@ export interface NodeContext {
   warn(code: string, message: string): void;
   /** How many events the node will probably see (replay knows; 0 or absent when unknown): for pre-sizing buffers only. */
   readonly eventsHint?: number;
+  /** The run makes a report (a backtest with `--report`): row sinks keep what they wrote for it. */
+  readonly report?: boolean;
   /** Per-bar history a stateful sink keeps (the run decides): 'full' for backtests (default), 'bounded' (O(1) memory) for paper runs. */
   readonly history?: 'full' | 'bounded';
 }

@@ -152,7 +152,7 @@ export function bookSection(data: BookSectionData | undefined, result: RunResult
   if (bookNodes.length && !data?.books.length) {
     out.push('<h2 id="order-book">order book</h2>');
     out.push(
-      `<p class="muted">${result.mode === 'backtest' ? 'No depth grid was computed for this run (runGraph without depth: true).' : `A ${esc(result.mode)} session has no replayed history to grid: the depth heatmap is drawn for backtests only.`}</p>`,
+      `<p class="muted">${result.mode === 'backtest' ? 'No depth grid was computed for this run (runGraph without report: true).' : `A ${esc(result.mode)} session has no replayed history to grid: the depth heatmap is drawn for backtests only.`}</p>`,
     );
   }
   for (const b of data?.books ?? []) {

@@ -106,5 +106,5 @@ export function chainGraph(n: number): string {
 export async function bookRun(): Promise<RunResult> {
   const { graph, diagnostics } = loadGraph(join(projectRoot, 'test', 'book-report.yaml'), { requireBindings: true });
   if (!graph) throw new Error(`test/book-report.yaml does not compile: ${diagnostics.map((d) => d.message).join('; ')}`);
-  return runGraph(graph, { depth: true });
+  return runGraph(graph, { report: true });
 }

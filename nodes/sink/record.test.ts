@@ -21,12 +21,12 @@ modes:
     tape: { memory: record-test-tape }
 `;
 
-test('sink.record keeps the rows it wrote for the report in a backtest (full history), whatever the chunk size; nothing when bounded', async () => {
+test('sink.record keeps the rows it wrote for the report in a backtest making a report, whatever the chunk size; nothing when bounded or without a report', async () => {
   const { t, trades } = realTrades();
   for (const chunkSize of [1, 7, 1024]) {
     const { graph, diagnostics } = compileGraph(graphText, 'tape.yaml', defaultRegistry, { requireBindings: true });
     assert.ok(graph, JSON.stringify(diagnostics));
-    const result = await runGraph(graph, { chunkSize, env });
+    const result = await runGraph(graph, { chunkSize, env, report: true });
     const report = result.reports.tape as RecordReport;
     assert.equal(report.kind, 'record');
     assert.deepEqual(report.columns, ['trades.price', 'trades.side']);
@@ -38,6 +38,8 @@ test('sink.record keeps the rows it wrote for the report in a backtest (full his
     assert.equal(memorySinks.get('record-test-tape')!.rows.length, t.length, 'and wrote them all');
   }
   const { graph } = compileGraph(graphText, 'tape.yaml', defaultRegistry, { requireBindings: true });
-  const bounded = await runGraph(graph!, { env, history: 'bounded' });
+  const bounded = await runGraph(graph!, { env, history: 'bounded', report: true });
   assert.equal(bounded.reports.tape, undefined, 'bounded history keeps no copy');
+  const unreported = await runGraph(graph!, { env });
+  assert.equal(unreported.reports.tape, undefined, 'a run without a report keeps no copy');
 });

@@ -25,10 +25,9 @@ export const record = defineNode({
     'rows go is the mode binding: `modes.<mode>.<id>: { file: out/x.csv }` (CSV, or JSON lines ' +
     'for .jsonl), `{ stream: KEY }` (a Redis stream, one entry per row) or `{ memory: NAME }`. ' +
     'skipEmpty drops rows whose values are all missing (NaN), e.g. to publish only the events ' +
-    'where an order was decided. In a backtest (full history) the rows written are also kept in ' +
-    'memory for the run report (`hean run --report`: one chart per column), 8 bytes per value ' +
-    'and time, up to 10 million values (then the report says the rest was not kept); paper and ' +
-    'live runs keep nothing.',
+    'where an order was decided. In a backtest that makes a report (`hean run --report`) the rows ' +
+    'written are also kept in memory for it (one chart per column), 8 bytes per value and time, ' +
+    'up to 10 million values (then the report says the rest was not kept); other runs keep nothing.',
   params: Type.Object(
     { skipEmpty: Type.Boolean({ default: false, description: 'Drop rows whose values are all NaN (no decision at that event).' }) },
     { additionalProperties: false },
@@ -44,8 +43,8 @@ export const record = defineNode({
     let started = false;
     let kept: Float64Array[] = [];
     let keptT = new Float64Array(0);
-    // The report's copy (full history only): chunks of rows as written, joined once at the end.
-    const keep = (ctx.history ?? 'full') === 'full';
+    // The report's copy (a backtest making a report): chunks of rows as written, joined once at the end.
+    const keep = ctx.report === true && (ctx.history ?? 'full') === 'full';
     let names: string[] = wires.slice();
     const copies: { t: Float64Array; columns: Float64Array[] }[] = [];
     let copied = 0;

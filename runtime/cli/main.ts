@@ -268,7 +268,7 @@ async function runCommand(argv: string[]): Promise<number> {
       },
       onLog: (message) => console.error(`hean: ${message}`),
       onSnapshots: (get) => (snapshots = get),
-      depth: values.report !== undefined,
+      report: values.report !== undefined,
       live: {
         ...live,
         signal: stop.signal,

@@ -37,10 +37,11 @@ export interface RunOptions {
   /** Receives, once the kernels exist, a function returning every node's `snapshot()` (brokers: equity, position, metrics) at any time during the run. */
   onSnapshots?: (snapshots: () => Record<string, unknown>) => void;
   /**
-   * Backtests: compute, after loading, a depth grid per book source and the trades to draw per
-   * trades source (depthGrid.ts), for reports (`RunResult.depth`). Paper and live runs skip it.
+   * The run makes a report (`hean run --report`). In a backtest: a depth grid per book source and
+   * the trades to draw per trades source, computed after loading (depthGrid.ts, `RunResult.depth`),
+   * and row sinks keep the rows they wrote (`NodeContext.report`). Paper and live runs skip both.
    */
-  depth?: boolean;
+  report?: boolean;
 }
 
 export interface RunWarning {
@@ -126,6 +127,7 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
         warn: io(node.id).warn,
         eventsHint: node.domain.reduce((sum, id) => sum + (events.get(id) ?? 0), 0),
         history: options.history ?? (isLive ? 'bounded' : 'full'),
+        report: options.report === true && !isLive,
         sink: writers.get(node.id),
       };
       kernels.set(node.id, guardNode(node, () => node.def.create!(node.params, ctx) as Kernel));
@@ -137,7 +139,7 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
 
   let depth: Record<string, DepthGrid | TradeMarks> | undefined;
   let depthMs: number | undefined;
-  if (options.depth && !isLive) {
+  if (options.report && !isLive) {
     const depthStart = performance.now();
     depth = {};
     sourceNodes.forEach((node, s) => {
