@@ -47,6 +47,8 @@ Usage:
   hean data download binance SYMBOL TIMEFRAME --from DATE --to DATE [--dir DIR] [--out FILE]
   hean publish FILE --stream KEY [--timeframe TF] [--symbol S] [--rate EVENTS_PER_S] [--maxlen N] [--replace] [--redis URL]
   hean adapters
+  hean train text --data FILE.csv -o MODEL.onnx [--text-column sentence] [--label-column label] [--lambda L] [--overwrite]
+  hean text classify --model MODEL.onnx INPUT.csv -o OUT.csv [--column sentence] [--overwrite]
 
 Exit codes: 0 ok, 1 the run failed, 2 invalid graph or usage.
 Data files are looked up as given, then in $HEAN_DATA_DIR, then in ${userDataDir()}.`;
@@ -71,6 +73,10 @@ export async function main(argv: string[]): Promise<number> {
         return await publishCommand(rest);
       case 'adapters':
         return adaptersCommand();
+      case 'train':
+        return await trainCommand(rest);
+      case 'text':
+        return await textCommand(rest);
       case '--version':
       case '-v':
         console.log(JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')).version);
@@ -82,7 +88,7 @@ export async function main(argv: string[]): Promise<number> {
         console.log(USAGE);
         return command === undefined ? INVALID : OK;
       default: {
-        const guess = didYouMean(command, ['run', 'validate', 'viz', 'nodes', 'schema', 'data', 'publish', 'adapters', 'help']);
+        const guess = didYouMean(command, ['run', 'validate', 'viz', 'nodes', 'schema', 'data', 'publish', 'adapters', 'train', 'text', 'help']);
         throw new UsageError(`unknown command "${command}"${guess ? `; did you mean "${guess}"?` : ''}`);
       }
     }
@@ -98,6 +104,59 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`hean: ${(e as Error).message}`);
     return RUN_FAILED;
   }
+}
+
+async function trainCommand(argv: string[]): Promise<number> {
+  const [what, ...rest] = argv;
+  if (what !== 'text') throw new UsageError(`train ${what ?? ''}: hean trains text classifiers (hean train text --data FILE.csv -o MODEL.onnx)`);
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      data: { type: 'string' },
+      out: { type: 'string', short: 'o' },
+      'text-column': { type: 'string', default: 'sentence' },
+      'label-column': { type: 'string', default: 'label' },
+      lambda: { type: 'string' },
+      'out-dir': { type: 'string' },
+      overwrite: { type: 'boolean' },
+    },
+  });
+  if (positionals.length) throw new UsageError(`train text takes no positional arguments, found ${positionals.join(' ')}`);
+  if (!values.data) throw new UsageError('train text needs --data FILE.csv (columns sentence and label)');
+  if (!values.out) throw new UsageError('train text needs -o MODEL.onnx (where to write the model)');
+  if (extname(values.out).toLowerCase() !== '.onnx') throw new UsageError(`-o ${values.out}: expected a file ending in .onnx`);
+  const lambda = values.lambda === undefined ? undefined : Number(values.lambda);
+  if (lambda !== undefined && !(lambda > 0 && Number.isFinite(lambda))) throw new UsageError(`--lambda ${values.lambda}: expected a positive number such as 1e-5`);
+  const { trainText, trainTextReport } = await import('./textCommands.js');
+  const { resolveDataFile } = await import('../adapters/file/resolveDataFile.js');
+  const version = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')).version as string;
+  const started = performance.now();
+  const result = trainText(
+    { data: resolveDataFile(values.data, process.env), out: values.out, textColumn: values['text-column']!, labelColumn: values['label-column']!, lambda, version, log: (line) => console.error(line) },
+    outputGuard(values),
+  );
+  console.log(trainTextReport(result));
+  console.log(`wrote ${values.out} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  return OK;
+}
+
+async function textCommand(argv: string[]): Promise<number> {
+  const [what, ...rest] = argv;
+  if (what !== 'classify') throw new UsageError(`text ${what ?? ''}: expected "text classify --model MODEL.onnx INPUT.csv -o OUT.csv"`);
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: { model: { type: 'string' }, out: { type: 'string', short: 'o' }, column: { type: 'string', default: 'sentence' }, 'out-dir': { type: 'string' }, overwrite: { type: 'boolean' } },
+  });
+  if (positionals.length !== 1) throw new UsageError(`text classify takes one INPUT.csv, found ${positionals.length}`);
+  if (!values.model) throw new UsageError('text classify needs --model MODEL.onnx');
+  if (!values.out) throw new UsageError('text classify needs -o OUT.csv');
+  const { classifyTextFile } = await import('./textCommands.js');
+  const { resolveDataFile } = await import('../adapters/file/resolveDataFile.js');
+  const rows = classifyTextFile(values.model, resolveDataFile(positionals[0], process.env), values.out, values.column!, outputGuard(values), (line) => console.error(line));
+  console.log(`wrote ${values.out} (${rows} rows with label and confidence)`);
+  return OK;
 }
 
 function parseSets(values: string[] | undefined): Record<string, string> {

@@ -1,0 +1,77 @@
+import { ModelError, OnnxSession } from '../onnx/onnxSession.js';
+import { TEXT_MODEL_KEYS } from './textClassifier.js';
+
+/**
+ * A text classifier as an ONNX file: one string input of shape [N], one float output of shape
+ * [N, classes] holding probabilities, and the class names in the file's metadata
+ * (`hean.classes`, a JSON list) or given by the user. `hean train text` writes such files; any
+ * other exporter works if its model has that shape.
+ */
+export class TextModel {
+  private constructor(
+    readonly file: string,
+    readonly classes: readonly string[],
+    private readonly session: OnnxSession,
+    private readonly input: string,
+    private readonly output: string,
+  ) {}
+
+  static open(file: string, classes?: readonly string[]): TextModel {
+    return TextModel.fromSession(OnnxSession.open(file), classes);
+  }
+
+  /** A model from bytes in memory (`file` names it in messages). */
+  static fromBytes(file: string, bytes: Uint8Array, classes?: readonly string[]): TextModel {
+    return TextModel.fromSession(OnnxSession.fromBytes(file, bytes), classes);
+  }
+
+  private static fromSession(session: OnnxSession, classes?: readonly string[]): TextModel {
+    const file = session.file;
+    const { info } = session;
+    const strings = info.inputs.filter((i) => i.type === 'string');
+    if (info.inputs.length !== 1 || strings.length !== 1 || strings[0].shape.length !== 1) {
+      const found = info.inputs.map((i) => `${i.name}: ${i.type}[${i.shape.join(', ')}]`).join('; ') || 'none';
+      throw new ModelError(file, `is not a text classifier: expected one input of strings with shape [N], found ${found}`);
+    }
+    const floats = info.outputs.filter((o) => o.type === 'float' && o.shape.length === 2);
+    const wanted = info.metadata[TEXT_MODEL_KEYS.output];
+    const output = wanted ? floats.find((o) => o.name === wanted) : floats.length === 1 ? floats[0] : undefined;
+    if (!output) {
+      const found = info.outputs.map((o) => `${o.name}: ${o.type}[${o.shape.join(', ')}]`).join('; ') || 'none';
+      throw new ModelError(file, `is not a text classifier: expected ${wanted ? `the output "${wanted}" its metadata names, as` : 'one'} float output of shape [N, classes] holding probabilities, found ${found}`);
+    }
+    let names = classes;
+    const stored = info.metadata[TEXT_MODEL_KEYS.classes];
+    if (!names) {
+      if (stored === undefined) throw new ModelError(file, `does not name its classes (no "${TEXT_MODEL_KEYS.classes}" metadata); give them in the order of the model's output columns`);
+      try {
+        names = JSON.parse(stored) as string[];
+      } catch {
+        names = undefined;
+      }
+      if (!Array.isArray(names) || !names.every((c) => typeof c === 'string')) throw new ModelError(file, `its "${TEXT_MODEL_KEYS.classes}" metadata is ${JSON.stringify(stored.slice(0, 100))}; expected a JSON list of class names`);
+    }
+    const width = output.shape[1];
+    if (typeof width === 'number' && width !== names.length) throw new ModelError(file, `its output "${output.name}" has ${width} columns but ${names.length} classes are named (${names.join(', ')})`);
+    return new TextModel(file, names, session, strings[0].name, output.name);
+  }
+
+  /** Probabilities, row-major (texts.length x classes). */
+  classify(texts: readonly string[]): Float32Array {
+    const K = this.classes.length;
+    if (texts.length === 0) return new Float32Array(0);
+    const result = this.session.run({ [this.input]: { type: 'string', data: texts, dims: [texts.length] } }, [this.output])[this.output];
+    if (result.dims.length !== 2 || result.dims[0] !== texts.length || result.dims[1] !== K || !(result.data instanceof Float32Array)) {
+      throw new ModelError(this.file, `gave an output of shape [${result.dims.join(', ')}] (${result.type}) for ${texts.length} texts; expected float [${texts.length}, ${K}]`);
+    }
+    return result.data;
+  }
+
+  metadata(): Readonly<Record<string, string>> {
+    return this.session.info.metadata;
+  }
+
+  dispose(): void {
+    this.session.dispose();
+  }
+}
