@@ -47,8 +47,8 @@ Usage:
   hean data download binance SYMBOL TIMEFRAME --from DATE --to DATE [--dir DIR] [--out FILE]
   hean publish FILE --stream KEY [--timeframe TF] [--symbol S] [--rate EVENTS_PER_S] [--maxlen N] [--replace] [--redis URL]
   hean adapters
-  hean train text --data FILE.csv -o MODEL.onnx [--text-column sentence] [--label-column label] [--lambda L] [--overwrite]
-  hean text classify --model MODEL.onnx INPUT.csv -o OUT.csv [--column sentence] [--overwrite]
+  hean train text --data FILE.csv -o MODEL.onnx [--text-column sentence] [--label-column label] [--lambda L]
+  hean text classify --model MODEL.onnx INPUT.csv -o OUT.csv [--column sentence]
 
 Exit codes: 0 ok, 1 the run failed, 2 invalid graph or usage.
 Data files are looked up as given, then in $HEAN_DATA_DIR, then in ${userDataDir()}.`;
@@ -118,8 +118,6 @@ async function trainCommand(argv: string[]): Promise<number> {
       'text-column': { type: 'string', default: 'sentence' },
       'label-column': { type: 'string', default: 'label' },
       lambda: { type: 'string' },
-      'out-dir': { type: 'string' },
-      overwrite: { type: 'boolean' },
     },
   });
   if (positionals.length) throw new UsageError(`train text takes no positional arguments, found ${positionals.join(' ')}`);
@@ -134,7 +132,7 @@ async function trainCommand(argv: string[]): Promise<number> {
   const started = performance.now();
   const result = trainText(
     { data: resolveDataFile(values.data, process.env), out: values.out, textColumn: values['text-column']!, labelColumn: values['label-column']!, lambda, version, log: (line) => console.error(line) },
-    outputGuard(values),
+    outputGuard({}),
   );
   console.log(trainTextReport(result));
   console.log(`wrote ${values.out} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
@@ -147,14 +145,14 @@ async function textCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
-    options: { model: { type: 'string' }, out: { type: 'string', short: 'o' }, column: { type: 'string', default: 'sentence' }, 'out-dir': { type: 'string' }, overwrite: { type: 'boolean' } },
+    options: { model: { type: 'string' }, out: { type: 'string', short: 'o' }, column: { type: 'string', default: 'sentence' } },
   });
   if (positionals.length !== 1) throw new UsageError(`text classify takes one INPUT.csv, found ${positionals.length}`);
   if (!values.model) throw new UsageError('text classify needs --model MODEL.onnx');
   if (!values.out) throw new UsageError('text classify needs -o OUT.csv');
   const { classifyTextFile } = await import('./textCommands.js');
   const { resolveDataFile } = await import('../adapters/file/resolveDataFile.js');
-  const rows = classifyTextFile(values.model, resolveDataFile(positionals[0], process.env), values.out, values.column!, outputGuard(values), (line) => console.error(line));
+  const rows = classifyTextFile(values.model, resolveDataFile(positionals[0], process.env), values.out, values.column!, outputGuard({}), (line) => console.error(line));
   console.log(`wrote ${values.out} (${rows} rows with label and confidence)`);
   return OK;
 }

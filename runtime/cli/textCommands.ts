@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import type { OutputGuard } from '../adapters/outputGuard.js';
+import { writeAtomically, type OutputGuard } from '../adapters/outputGuard.js';
 import { DEFAULT_BLOCKS, exportTextClassifier, trainTextClassifier } from '../text/textClassifier.js';
 import { FINBERT_PUBLISHED, argmaxRow, foldOf, isTestText, lexiconLabel, scoreLabels, type Scores } from '../text/evaluation.js';
 import { cellOf, columnOf, readCsvFile } from '../text/labelledTexts.js';
@@ -42,6 +42,8 @@ export interface TrainTextResult {
 export function trainText(options: TrainTextOptions, outputs: OutputGuard): TrainTextResult {
   const { data, log } = options;
   outputs.input(data, '--data');
+  // Claimed before the minute of training, so a bad -o fails at once.
+  const target = outputs.file(options.out, '-o', 'command line');
   const table = readCsvFile(data);
   const textAt = columnOf(data, table, options.textColumn, '--text-column');
   const labelAt = columnOf(data, table, options.labelColumn, '--label-column');
@@ -107,7 +109,7 @@ export function trainText(options: TrainTextOptions, outputs: OutputGuard): Trai
   const lexiconScores = scoreLabels(actual, Int32Array.from(test, (r) => Math.max(0, classes.indexOf(lexiconLabel(r.text)))), classes.length);
   // The scores travel with the model: rewrite it with them in its metadata.
   const summary = { accuracy: scores.accuracy, macroF1: scores.macroF1, confusion: scores.confusion, classes, testTexts: test.length };
-  outputs.writeFile(options.out, exportTextClassifier(classifier, { 'hean.training': JSON.stringify(training), 'hean.testScores': JSON.stringify(summary) }, options.version), '-o');
+  writeAtomically(target, exportTextClassifier(classifier, { 'hean.training': JSON.stringify(training), 'hean.testScores': JSON.stringify(summary) }, options.version));
   return { classes, train: train.length, test: test.length, lambda, cv, model: scores, majority, lexicon: lexiconScores };
 }
 
@@ -130,6 +132,7 @@ export function trainTextReport(result: TrainTextResult): string {
 export function classifyTextFile(modelFile: string, input: string, out: string, column: string, outputs: OutputGuard, log: (line: string) => void): number {
   outputs.input(input, 'INPUT');
   outputs.input(modelFile, '--model');
+  const target = outputs.file(out, '-o', 'command line');
   const model = TextModel.open(modelFile);
   const table = readCsvFile(input);
   const at = columnOf(input, table, column, '--column');
@@ -149,6 +152,6 @@ export function classifyTextFile(modelFile: string, input: string, out: string, 
     const k = argmaxRow(probabilities, i, K);
     lines.push([...r.cells, model.classes[k], probabilities[i * K + k].toFixed(6)].map(quote).join(','));
   });
-  outputs.writeFile(out, lines.join('\n') + '\n', '-o');
+  writeAtomically(target, lines.join('\n') + '\n');
   return texts.length;
 }
