@@ -16,6 +16,7 @@ import { iceberg } from './orderbook/iceberg.js';
 import { levels } from './orderbook/levels.js';
 import { imbalance } from './orderbook/imbalance.js';
 import { walls } from './orderbook/walls.js';
+import { aggregate } from './sentiment/aggregate.js';
 import { combine } from './signal/combine.js';
 import { compare } from './signal/compare.js';
 import { crossover } from './signal/crossover.js';
@@ -51,6 +52,7 @@ export const allNodes: readonly AnyNodeDefinition[] = [
   ...cycleIndicators,
   ...patternIndicators,
   vector,
+  aggregate,
   crossover,
   threshold,
   compare,

@@ -121,7 +121,11 @@ export interface Events<V> {
   value: V;
 }
 
-export type PortValue<S extends PortSpec> = S['ownTimes'] extends true ? Events<SinglePortValue<S>> : SinglePortValue<S>;
+export type PortValue<S extends PortSpec> = S['ownTimes'] extends true
+  ? S['many'] extends true
+    ? Events<Float64Array>[]
+    : Events<SinglePortValue<S>>
+  : SinglePortValue<S>;
 
 type SinglePortValue<S extends PortSpec> = S['many'] extends true
   ? S['type'] extends 'any'

@@ -47,10 +47,10 @@ export function same(actual: ArrayLike<number>, expected: ArrayLike<number>): vo
 }
 
 /** Runs a kernel over whole inputs at each of `sizes` and whole; asserts every output agrees bit for bit; returns the whole run. */
-export function runEveryChunking(def: AnyNodeDefinition, params: Record<string, unknown>, inputs: Parameters<typeof runKernel>[2], sizes = [1, 2, 3, 7]): Record<string, Float64Array> {
-  const whole = runKernel(def, params, inputs);
+export function runEveryChunking(def: AnyNodeDefinition, params: Record<string, unknown>, inputs: Parameters<typeof runKernel>[2], sizes = [1, 2, 3, 7], t?: Float64Array): Record<string, Float64Array> {
+  const whole = runKernel(def, params, inputs, { t });
   for (const chunkSize of sizes) {
-    const run = runKernel(def, params, inputs, { chunkSize });
+    const run = runKernel(def, params, inputs, { chunkSize, t });
     for (const [name, values] of Object.entries(whole)) {
       values.forEach((v, i) => assert.ok(Object.is(run[name][i], v), `${name}[${i}] at chunk ${chunkSize}: ${run[name][i]} vs ${v}`));
     }

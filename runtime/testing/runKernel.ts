@@ -57,7 +57,10 @@ export function runKernel(
       else if (isBook(value)) chunkInputs[name] = { names: value.names, columns: value.columns.map(view) };
       else chunkInputs[name] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, view(v)]));
       // An input read at its own events (PortSpec.ownTimes): here on the same rows as the others.
-      if (def.inputs[name]?.ownTimes) chunkInputs[name] = { n, t: view(t), value: chunkInputs[name] };
+      if (def.inputs[name]?.ownTimes) {
+        const own = (v: unknown) => ({ n, t: view(t), value: v });
+        chunkInputs[name] = Array.isArray(chunkInputs[name]) ? (chunkInputs[name] as unknown[]).map(own) : own(chunkInputs[name]);
+      }
     }
     const m = kernel.step(n, view(t), chunkInputs, buffers, eventTimes);
     if (eventTimes) {
