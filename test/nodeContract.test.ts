@@ -20,6 +20,8 @@ import type { RowWriter } from '../runtime/adapters/contract.js';
 import { recordFields, type SourceSpec } from '../runtime/records/sourceSpec.js';
 import { REAL_BOOK_FILE, REAL_TRADES_FILE, realOrderFlow } from '../runtime/testing/realOrderFlow.js';
 import { EVENT_TIMES } from '../runtime/testing/runKernel.js';
+import { REAL_TEXTS_FILE, realTextsCsv } from '../runtime/testing/realTexts.js';
+import { caseFiles } from '../runtime/testing/caseFiles.js';
 
 const ROWS = 2000;
 
@@ -29,7 +31,10 @@ const REAL_DATA: Record<SourceSpec['record'], { file: string; rows: number }> = 
   series: { file: 'crypto_fear_greed_index_daily_2018-02_2025-01.csv', rows: 2_500 },
   book: { file: REAL_BOOK_FILE, rows: 6_000 },
   trades: { file: REAL_TRADES_FILE, rows: 19_000 },
+  // Real sentences stamped by the test (the corpus has no times): realTextsCsv.
+  text: { file: REAL_TEXTS_FILE, rows: 3_000 },
 };
+const textFiles = caseFiles('contract-text');
 const bars = realCandles(ROWS);
 /** Real book and trades on one timeline, for kinds that read order flow (they step on these times). */
 const flow = realOrderFlow(ROWS);
@@ -136,7 +141,7 @@ for (const def of allNodes) {
     assert.ok(errors.some((e) => e.keyword === 'additionalProperties'), 'an unknown param is rejected');
     for (const [name, spec] of [...Object.entries(def.inputs), ...Object.entries(def.outputs)]) {
       assert.match(name, /^[a-z][a-zA-Z0-9]*$/, `port ${name} is lower camelCase`);
-      assert.ok(['number', 'candles', 'signal', 'orders', 'features', 'book', 'trades', 'any'].includes(spec.type));
+      assert.ok(['number', 'candles', 'signal', 'orders', 'features', 'book', 'trades', 'text', 'any'].includes(spec.type));
     }
     if (familyOf(def.kind) !== 'sink') assert.ok(Object.keys(def.outputs).length > 0, 'non-sinks have outputs');
     if (def.timeline) assert.ok(def.inputs[def.timeline], 'timeline names an input');
@@ -148,11 +153,12 @@ for (const def of allNodes) {
       const spec = def.source!(params);
       const io = { env: process.env, node: def.kind, graph: 'contract', graphFile: 'contract.yaml', outputs: new OutputGuard(), commandLine: new Set<string>(), warn: () => {}, log: () => {} };
       const real = REAL_DATA[spec.record];
-      const data = await fileSource.replay!({ file: dataFile(real.file) }, spec, io);
+      const file = spec.record === 'text' ? textFiles.write(realTextsCsv()) : dataFile(real.file);
+      const data = await fileSource.replay!({ file }, spec, io);
       assert.ok(data.t.length >= real.rows, `${data.t.length} events from ${real.file}, expected at least ${real.rows}`);
       for (let i = 1; i < data.t.length; i++) if (!(data.t[i] > data.t[i - 1])) assert.fail(`event times not increasing at ${i}`);
       for (const [name, port] of Object.entries(def.outputs)) {
-        const fields = ['candles', 'book', 'trades'].includes(port.type) ? recordFields(spec).filter((f) => f !== 'updateId') : [name];
+        const fields = ['candles', 'book', 'trades', 'text'].includes(port.type) ? recordFields(spec).filter((f) => f !== 'updateId') : [name];
         for (const field of fields) assert.equal(data.columns[field]?.length, data.t.length, `column ${field} of output ${name}`);
       }
     });
