@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { allNodes } from '../nodes/index.js';
 import { familyOf, isSourceDefinition, type AnyNodeDefinition, type Kernel } from '../runtime/defineNode.js';
 import { compileParams, ajv } from '../runtime/params.js';
-import { isPulse, type Book, type Candles, type PortSpec, type Trades } from '../runtime/ports.js';
+import { isPulse, type Book, type Candles, type PortSpec, type Texts, type Trades } from '../runtime/ports.js';
 import { realCandles } from '../runtime/testing/realCandles.js';
 import { runKernel } from '../runtime/testing/runKernel.js';
 import { dataFile } from '../runtime/testing/dataFile.js';
@@ -20,7 +20,7 @@ import type { RowWriter } from '../runtime/adapters/contract.js';
 import { recordFields, type SourceSpec } from '../runtime/records/sourceSpec.js';
 import { REAL_BOOK_FILE, REAL_TRADES_FILE, realOrderFlow } from '../runtime/testing/realOrderFlow.js';
 import { EVENT_TIMES } from '../runtime/testing/runKernel.js';
-import { REAL_TEXTS_FILE, realTextsCsv } from '../runtime/testing/realTexts.js';
+import { REAL_TEXTS_FILE, realTexts, realTextsCsv } from '../runtime/testing/realTexts.js';
 import { caseFiles } from '../runtime/testing/caseFiles.js';
 
 const ROWS = 2000;
@@ -36,6 +36,7 @@ const REAL_DATA: Record<SourceSpec['record'], { file: string; rows: number }> = 
 };
 const textFiles = caseFiles('contract-text');
 const bars = realCandles(ROWS);
+const texts = realTexts(ROWS);
 /** Real book and trades on one timeline, for kinds that read order flow (they step on these times). */
 const flow = realOrderFlow(ROWS);
 const readsOrderFlow = (def: AnyNodeDefinition) => Object.values(def.inputs).some((spec) => spec.type === 'book' || spec.type === 'trades');
@@ -51,7 +52,7 @@ function pulsesFrom(close: Float64Array, values: [number, number, number]): Floa
 }
 
 /** Real inputs for a port: price fields by name, else close; pulses for signal/orders ports. */
-function inputFor(name: string, spec: PortSpec, index: number): Float64Array | Float64Array[] | Candles | Trades | Book {
+function inputFor(name: string, spec: PortSpec, index: number): Float64Array | Float64Array[] | Candles | Trades | Book | Texts {
   const one = (): Float64Array => {
     if (spec.type === 'signal') return pulsesFrom(bars.close, [1, -1, 0]);
     if (spec.type === 'orders') return pulsesFrom(bars.close, [1, 0, 0.5]);
@@ -63,6 +64,8 @@ function inputFor(name: string, spec: PortSpec, index: number): Float64Array | F
   if (spec.type === 'candles') return bars;
   if (spec.type === 'book') return flow.book;
   if (spec.type === 'trades') return flow.trades;
+  // Real financial-news sentences, one per row (a text reader's kernel gets them as its own events).
+  if (spec.type === 'text') return texts;
   if (spec.many) return [one(), spec.type === 'signal' ? pulsesFrom(bars.open, [1, 0, -1]) : bars.open];
   return one();
 }
@@ -106,6 +109,7 @@ function runStreaming(def: AnyNodeDefinition, chunkSize: number, rows = ROWS): {
 function slice<T extends ReturnType<typeof inputFor>>(value: T, rows: number): T {
   if (value instanceof Float64Array) return value.subarray(0, rows) as T;
   if (Array.isArray(value)) return value.map((v) => v.subarray(0, rows)) as T;
+  if ((value as Texts).strings) return { index: (value as Texts).index.subarray(0, rows), strings: (value as Texts).strings } as T;
   if (Array.isArray((value as { columns?: unknown }).columns)) return { ...value, columns: (value as unknown as { columns: Float64Array[] }).columns.map((v) => v.subarray(0, rows)) } as T;
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, (v as Float64Array).subarray(0, rows)])) as T;
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dataFile } from './dataFile.js';
+import type { Texts } from '../ports.js';
 
 /** Real financial-news sentences (Financial PhraseBank, CC BY-NC-SA 3.0; see the data directory's PROVENANCE.md). */
 export const REAL_TEXTS_FILE = 'financial_phrasebank_v1.csv';
@@ -27,4 +28,18 @@ export function realTextsCsv(): string {
 /** The stamp realTextsCsv gives sentence k (0-based). */
 export function realTextStamp(k: number): number {
   return REAL_TEXTS_START + (k % 10 === 9 ? k - 1 : k) * 60_000;
+}
+
+/**
+ * The first `rows` PhraseBank sentences as a Texts bundle, one per row (index i -> sentence i),
+ * for kernel tests of text readers (runKernel hands them over as `Events<Texts>`).
+ */
+export function realTexts(rows: number): Texts {
+  const strings = readFileSync(dataFile(REAL_TEXTS_FILE), 'utf8')
+    .split('\n')
+    .slice(1)
+    .filter((line) => line.trim() !== '')
+    .map((line) => (line.startsWith('"') ? line.slice(1, line.lastIndexOf('"')).replaceAll('""', '"') : line.slice(0, line.indexOf(','))))
+    .slice(0, rows);
+  return { index: Float64Array.from(strings, (_s, i) => i), strings };
 }

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { TRADE_TIME_STEP, type TextSpec } from '../../records/sourceSpec.js';
 import { caseFiles, dataErrorOf } from '../../testing/caseFiles.js';
-import { REAL_TEXTS_START, realTextStamp, realTextsCsv } from '../../testing/realTexts.js';
+import { REAL_TEXTS_START, realTextStamp, realTexts, realTextsCsv } from '../../testing/realTexts.js';
 import { readText } from './readText.js';
 
 const spec: TextSpec = { record: 'text', name: 'news', column: 'text', timeColumn: 'time', publicationLag: '0', publicationLagMs: 0, onBadRow: 'error', maxLength: 10_000 };
@@ -23,6 +23,7 @@ describe('readText: CSV', () => {
       assert.equal(data.t[k], realTextStamp(k) + tie, `event time of sentence ${k}`);
     }
     assert.equal(data.time[0], REAL_TEXTS_START);
+    assert.deepEqual(data.strings, realTexts(Infinity).strings, 'the kernel tests\' texts are the ones a source reads');
     for (let i = 1; i < data.t.length; i++) assert.ok(data.t[i] > data.t[i - 1], `event times strictly increase at ${i}`);
   });
 
