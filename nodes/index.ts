@@ -28,6 +28,7 @@ import { candles } from './source/candles.js';
 import { series } from './source/series.js';
 import { book } from './source/book.js';
 import { trades } from './source/trades.js';
+import { text } from './source/text.js';
 
 /** Every node kind hean knows, listed explicitly (no directory scanning, no plugins by accident). */
 export const allNodes: readonly AnyNodeDefinition[] = [
@@ -35,6 +36,7 @@ export const allNodes: readonly AnyNodeDefinition[] = [
   series,
   book,
   trades,
+  text,
   bars,
   cvd,
   vpin,

@@ -11,9 +11,11 @@
  * - `features` a named set of numeric columns, one feature vector per event (model inputs).
  * - `book`    an L2 order book, one snapshot per event: the top levels' prices and sizes (`Book`).
  * - `trades`  trades as a pulse, one trade per event: price, size, aggressor side (`Trades`).
+ * - `text`    texts (headlines, posts) as a pulse, one text per event (`Texts`). Never sampled
+ *             onto another timeline: inputs of this type are read at their own events (ownTimes).
  * - `any`     (inputs only) accepts number, signal, orders or features, e.g. a recorder.
  */
-export type PortType = 'number' | 'candles' | 'signal' | 'orders' | 'features' | 'book' | 'trades' | 'any';
+export type PortType = 'number' | 'candles' | 'signal' | 'orders' | 'features' | 'book' | 'trades' | 'text' | 'any';
 
 export interface PortSpec {
   readonly type: PortType;
@@ -44,6 +46,7 @@ export const port = {
   features: make('features'),
   book: make('book'),
   trades: make('trades'),
+  text: make('text'),
   any: make('any'),
 };
 
@@ -87,6 +90,16 @@ export function bookLevels(book: Book): number {
   return book.columns.length / 4;
 }
 
+/**
+ * Texts as a pulse, one text per event: `index[i]` is the position in `strings` of event i's text
+ * (NaN: no text at this row). The strings stay where the source keeps them; frames carry indices,
+ * so a chunk of texts costs no more than a column of numbers.
+ */
+export interface Texts {
+  readonly index: Float64Array;
+  readonly strings: readonly string[];
+}
+
 /** A feature vector per event: one column per named feature. */
 export interface Features {
   readonly names: readonly string[];
@@ -99,12 +112,12 @@ export interface Features {
  * decision is never repeated or lost.
  */
 export function isPulse(type: PortType): boolean {
-  return type === 'signal' || type === 'orders' || type === 'trades';
+  return type === 'signal' || type === 'orders' || type === 'trades' || type === 'text';
 }
 
 /** Types whose value is several columns (a record), which only nodes declaring that type may read. */
 export function isRecordBundle(type: PortType): boolean {
-  return type === 'candles' || type === 'book' || type === 'trades';
+  return type === 'candles' || type === 'book' || type === 'trades' || type === 'text';
 }
 
 /** Can an output of type `from` feed an input declared as `to`? */
@@ -138,8 +151,10 @@ type SinglePortValue<S extends PortSpec> = S['many'] extends true
       : S['type'] extends 'book'
         ? Book
         : S['type'] extends 'features'
-      ? Features
-      : Float64Array;
+          ? Features
+          : S['type'] extends 'text'
+            ? Texts
+            : Float64Array;
 
 export type InputValues<I extends Record<string, PortSpec>> = {
   [K in keyof I]: I[K]['optional'] extends true ? PortValue<I[K]> | undefined : PortValue<I[K]>;

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { allNodes } from '../nodes/index.js';
 import { familyOf, isSourceDefinition, type AnyNodeDefinition, type Kernel } from '../runtime/defineNode.js';
 import { compileParams, ajv } from '../runtime/params.js';
-import { isPulse, type Book, type Candles, type PortSpec, type Trades } from '../runtime/ports.js';
+import { isPulse, type Book, type Candles, type PortSpec, type Texts, type Trades } from '../runtime/ports.js';
 import { realCandles } from '../runtime/testing/realCandles.js';
 import { runKernel } from '../runtime/testing/runKernel.js';
 import { dataFile } from '../runtime/testing/dataFile.js';
@@ -20,6 +20,8 @@ import type { RowWriter } from '../runtime/adapters/contract.js';
 import { recordFields, type SourceSpec } from '../runtime/records/sourceSpec.js';
 import { REAL_BOOK_FILE, REAL_TRADES_FILE, realOrderFlow } from '../runtime/testing/realOrderFlow.js';
 import { EVENT_TIMES } from '../runtime/testing/runKernel.js';
+import { REAL_TEXTS_FILE, realTexts, realTextsCsv } from '../runtime/testing/realTexts.js';
+import { caseFiles } from '../runtime/testing/caseFiles.js';
 
 const ROWS = 2000;
 
@@ -29,8 +31,12 @@ const REAL_DATA: Record<SourceSpec['record'], { file: string; rows: number }> = 
   series: { file: 'crypto_fear_greed_index_daily_2018-02_2025-01.csv', rows: 2_500 },
   book: { file: REAL_BOOK_FILE, rows: 6_000 },
   trades: { file: REAL_TRADES_FILE, rows: 19_000 },
+  // Real sentences stamped by the test (the corpus has no times): realTextsCsv.
+  text: { file: REAL_TEXTS_FILE, rows: 3_000 },
 };
+const textFiles = caseFiles('contract-text');
 const bars = realCandles(ROWS);
+const texts = realTexts(ROWS);
 /** Real book and trades on one timeline, for kinds that read order flow (they step on these times). */
 const flow = realOrderFlow(ROWS);
 const readsOrderFlow = (def: AnyNodeDefinition) => Object.values(def.inputs).some((spec) => spec.type === 'book' || spec.type === 'trades');
@@ -46,7 +52,7 @@ function pulsesFrom(close: Float64Array, values: [number, number, number]): Floa
 }
 
 /** Real inputs for a port: price fields by name, else close; pulses for signal/orders ports. */
-function inputFor(name: string, spec: PortSpec, index: number): Float64Array | Float64Array[] | Candles | Trades | Book {
+function inputFor(name: string, spec: PortSpec, index: number): Float64Array | Float64Array[] | Candles | Trades | Book | Texts {
   const one = (): Float64Array => {
     if (spec.type === 'signal') return pulsesFrom(bars.close, [1, -1, 0]);
     if (spec.type === 'orders') return pulsesFrom(bars.close, [1, 0, 0.5]);
@@ -58,6 +64,8 @@ function inputFor(name: string, spec: PortSpec, index: number): Float64Array | F
   if (spec.type === 'candles') return bars;
   if (spec.type === 'book') return flow.book;
   if (spec.type === 'trades') return flow.trades;
+  // Real financial-news sentences, one per row (a text reader's kernel gets them as its own events).
+  if (spec.type === 'text') return texts;
   if (spec.many) return [one(), spec.type === 'signal' ? pulsesFrom(bars.open, [1, 0, -1]) : bars.open];
   return one();
 }
@@ -101,6 +109,7 @@ function runStreaming(def: AnyNodeDefinition, chunkSize: number, rows = ROWS): {
 function slice<T extends ReturnType<typeof inputFor>>(value: T, rows: number): T {
   if (value instanceof Float64Array) return value.subarray(0, rows) as T;
   if (Array.isArray(value)) return value.map((v) => v.subarray(0, rows)) as T;
+  if ((value as Texts).strings) return { index: (value as Texts).index.subarray(0, rows), strings: (value as Texts).strings } as T;
   if (Array.isArray((value as { columns?: unknown }).columns)) return { ...value, columns: (value as unknown as { columns: Float64Array[] }).columns.map((v) => v.subarray(0, rows)) } as T;
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, (v as Float64Array).subarray(0, rows)])) as T;
 }
@@ -136,7 +145,7 @@ for (const def of allNodes) {
     assert.ok(errors.some((e) => e.keyword === 'additionalProperties'), 'an unknown param is rejected');
     for (const [name, spec] of [...Object.entries(def.inputs), ...Object.entries(def.outputs)]) {
       assert.match(name, /^[a-z][a-zA-Z0-9]*$/, `port ${name} is lower camelCase`);
-      assert.ok(['number', 'candles', 'signal', 'orders', 'features', 'book', 'trades', 'any'].includes(spec.type));
+      assert.ok(['number', 'candles', 'signal', 'orders', 'features', 'book', 'trades', 'text', 'any'].includes(spec.type));
     }
     if (familyOf(def.kind) !== 'sink') assert.ok(Object.keys(def.outputs).length > 0, 'non-sinks have outputs');
     if (def.timeline) assert.ok(def.inputs[def.timeline], 'timeline names an input');
@@ -148,11 +157,12 @@ for (const def of allNodes) {
       const spec = def.source!(params);
       const io = { env: process.env, node: def.kind, graph: 'contract', graphFile: 'contract.yaml', outputs: new OutputGuard(), commandLine: new Set<string>(), warn: () => {}, log: () => {} };
       const real = REAL_DATA[spec.record];
-      const data = await fileSource.replay!({ file: dataFile(real.file) }, spec, io);
+      const file = spec.record === 'text' ? textFiles.write(realTextsCsv()) : dataFile(real.file);
+      const data = await fileSource.replay!({ file }, spec, io);
       assert.ok(data.t.length >= real.rows, `${data.t.length} events from ${real.file}, expected at least ${real.rows}`);
       for (let i = 1; i < data.t.length; i++) if (!(data.t[i] > data.t[i - 1])) assert.fail(`event times not increasing at ${i}`);
       for (const [name, port] of Object.entries(def.outputs)) {
-        const fields = ['candles', 'book', 'trades'].includes(port.type) ? recordFields(spec).filter((f) => f !== 'updateId') : [name];
+        const fields = ['candles', 'book', 'trades', 'text'].includes(port.type) ? recordFields(spec).filter((f) => f !== 'updateId') : [name];
         for (const field of fields) assert.equal(data.columns[field]?.length, data.t.length, `column ${field} of output ${name}`);
       }
     });

@@ -65,6 +65,8 @@ export interface SourceData {
   t: Float64Array;
   /** Columns by record field name (`open`, `close`, ...). */
   columns: Record<string, Float64Array>;
+  /** A text source's texts: `columns.text` holds event i's position in here (i, in file order). */
+  strings?: readonly string[];
   /** Provenance and data-quality facts shown in the run summary (file, range, gaps, rows dropped). */
   info: Record<string, unknown>;
 }

@@ -111,6 +111,9 @@ function checkedReader(feed: MemoryFeed, name: string, spec: SourceSpec, warn: (
       };
       return { rows, info: (c, t) => (c && t ? bookInfo(spec, { memory: name }, t, checker) : { record: 'book', memory: name, rowsDropped: checker.dropped }) };
     }
+    case 'text':
+      // Memory feeds are numeric columns; texts need their strings (the compiler refuses the binding first).
+      throw new Error(`memory feed ${name}: the memory adapter carries ${memorySource.records.join(', ')}, not text; bind a file`);
     case 'candles': {
       const checker = new CandleChecker(spec, warn, `memory feed ${name} event`);
       return { rows: (from, to) => checkedRows(feed, fields, checker, from, to), info: (c) => (c ? candleInfo(spec, { memory: name }, c.time, checker.gaps, checker.dropped) : { memory: name, rowsDropped: checker.dropped, gaps: checker.gaps.length }) };

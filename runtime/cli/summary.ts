@@ -82,6 +82,15 @@ export function summaryText(result: RunResult): string {
       lines.push(`     ${sec(i.firstTime)} .. ${sec(i.lastTime)} UTC, ${plural(i.rows, i.record === 'book' ? 'snapshot' : 'trade')}${kept}${sides}${missing}${dropped}`);
       continue;
     }
+    if (i.record === 'text') {
+      // Stamps as the file says, and when the texts reached the graph (stamp + lag).
+      const missing = i.missingTexts ? `, ${plural(i.missingTexts, 'empty text')} left out` : '';
+      lines.push(`data ${id}: text ${i.name}${i.publicationLag && i.publicationLag !== '0' ? ` (lag ${i.publicationLag})` : ''} ${where}`);
+      if (i.rows !== undefined && i.firstTime !== undefined) {
+        lines.push(`     stamps ${day(i.firstTime)} .. ${day(i.lastTime)} UTC, ${plural(i.rows, 'text')} published ${day(i.firstEventTime)} .. ${day(i.lastEventTime)} UTC${missing}${dropped}`);
+      } else lines.push(`     texts received live${missing}${dropped}`);
+      continue;
+    }
     if (i.record === 'series') {
       // Stamps as the file says, and when the values became knowable (what the graph saw).
       const missing = i.missingValues ? `, ${i.missingValues} empty values left out` : '';

@@ -1,7 +1,7 @@
 import { Subject, map, share, zip, type Observable, type Subscription } from 'rxjs';
 import type { Kernel } from '../defineNode.js';
 import type { CompiledGraph, CompiledNode } from '../graph/compileGraph.js';
-import { CANDLE_FIELDS, TRADE_FIELDS, bookFields, isPulse, type Book, type Candles, type Events, type Features, type PortType, type Trades } from '../ports.js';
+import { CANDLE_FIELDS, TRADE_FIELDS, bookFields, isPulse, type Book, type Candles, type Events, type Features, type PortType, type Texts, type Trades } from '../ports.js';
 
 /**
  * The pipeline (DESIGN.md section 5): one stream per node, carrying one frame per chunk of event
@@ -13,7 +13,7 @@ import { CANDLE_FIELDS, TRADE_FIELDS, bookFields, isPulse, type Book, type Candl
  */
 
 /** What a port carries in a frame: one column, or a record's or feature vector's columns. */
-export type PortColumns = Float64Array | Candles | Trades | Book | Features;
+export type PortColumns = Float64Array | Candles | Trades | Book | Features | Texts;
 
 export interface Frame {
   seq: number;
@@ -103,6 +103,8 @@ export function buildPipeline(graph: CompiledGraph, kernels: Map<string, Kernel>
 export interface SourceColumns {
   t: Float64Array;
   columns: Record<string, Float64Array>;
+  /** A text source's texts, which its `text` column indexes (SourceData.strings). */
+  strings?: readonly string[];
 }
 
 /**
@@ -124,7 +126,11 @@ export function sourceEmitter(node: CompiledNode, graph: CompiledGraph, data: So
       continue;
     }
     for (const field of fields) columns.push([name, field]);
-    bundles.push({ port: name, names: fields, value: node.def.outputs[name].type === 'book' ? { names: fields, columns: [] } : {} });
+    const type = node.def.outputs[name].type;
+    if (type === 'text' && !data.strings) throw new Error(`internal: text source ${node.id} was loaded without its strings`);
+    // A text bundle carries the source's whole list of strings; only the chunk's indices change.
+    const value = type === 'book' ? { names: fields, columns: [] } : type === 'text' ? { index: new Float64Array(0), strings: data.strings } : {};
+    bundles.push({ port: name, names: fields, value });
   }
   // The source's columns, looked up once (a source's column arrays never change during a run).
   const sources = columns.map(([, column]) => (column === 't' ? data.t : data.columns[column]!));
@@ -152,6 +158,7 @@ export function sourceEmitter(node: CompiledNode, graph: CompiledGraph, data: So
       if (c === 0) frame.t = values;
       else if (b < 0) frame.ports[ports[c]] = values;
       else if (bundles[b].value.columns) (bundles[b].value.columns as Float64Array[])[slotOf[c]] = values;
+      else if (bundles[b].value.strings) bundles[b].value.index = values;
       else bundles[b].value[names[c]] = values;
     }
     for (let b = 0; b < bundles.length; b++) frame.ports[bundles[b].port] = bundles[b].value as unknown as Candles;
@@ -159,10 +166,11 @@ export function sourceEmitter(node: CompiledNode, graph: CompiledGraph, data: So
   };
 }
 
-/** The columns a record port carries (candles, trades: fixed fields; a book: its levels' columns), or undefined for one-column ports. */
+/** The columns a record port carries (candles, trades: fixed fields; a book: its levels' columns; text: its index column), or undefined for one-column ports. */
 function bundleFields(type: PortType, data: SourceColumns): readonly string[] | undefined {
   if (type === 'candles') return CANDLE_FIELDS;
   if (type === 'trades') return TRADE_FIELDS;
+  if (type === 'text') return ['text'];
   if (type === 'book') return bookFields(Object.keys(data.columns).filter((name) => /^bidPrice[0-9]+$/.test(name)).length);
   return undefined;
 }
@@ -322,6 +330,8 @@ class Sampler {
     readonly type: PortType,
     private readonly capacity: number,
   ) {
+    // Sampling would drop all but the latest text before each row; text inputs are ownTimes (the compiler refuses others).
+    if (type === 'text') throw new Error('internal: a text wire cannot be sampled onto another timeline; text inputs must be read at their own events (ownTimes)');
     this.pulse = isPulse(type);
   }
 

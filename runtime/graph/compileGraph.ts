@@ -533,6 +533,16 @@ function resolveWire(
     );
     return undefined;
   }
+  // Texts are read at their own events: sampled onto another timeline, all but the latest text before each row would be lost.
+  if (out.type === 'text' && (spec.type === 'text' || spec.type === 'any') && !spec.ownTimes) {
+    error(
+      at,
+      'wire/type-mismatch',
+      `"${text}" is a text output, read only at its own events, but input "${portName}" of ${node.kind} ${spec.type === 'text' ? 'samples it onto its timeline (not ownTimes)' : 'takes columns of numbers'}`,
+      'wire text into a node that reads text (an input declared port.text({ ownTimes: true })), e.g. a sentiment node',
+    );
+    return undefined;
+  }
   if (!canConnect(out.type, spec.type)) {
     const candidates = Object.entries(outputs).filter(([, o]) => canConnect(o.type, spec.type)).map(([name]) => `${sourceId}.${name}`);
     // The family named after the type first (a signal input: "a signal or orderbook node").

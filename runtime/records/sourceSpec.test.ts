@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { nextEventBound, seriesEventTime, type CandleSpec, type SeriesSpec } from './sourceSpec.js';
+import { TRADE_TIME_STEP, nextEventBound, recordFields, seriesEventTime, type CandleSpec, type SeriesSpec, type TextSpec } from './sourceSpec.js';
 
 const H = 3_600_000;
 const candles: CandleSpec = { record: 'candles', symbol: 'X', timeframe: '1h', timeframeMs: H, onBadRow: 'error' };
@@ -17,4 +17,10 @@ test('series event time: stamp, plus the period when it stamps the period start,
 test('next event bound: a candle closes a timeframe later; a series, with no known spacing, 1 ms later', () => {
   assert.equal(nextEventBound(candles, t), t + H);
   assert.equal(nextEventBound(daily, t), t + 1);
+});
+
+test('a text source: records carry time and text; the next text can share the millisecond (bound t + TRADE_TIME_STEP)', () => {
+  const text: TextSpec = { record: 'text', name: 'news', column: 'text', timeColumn: 'time', publicationLag: '0', publicationLagMs: 0, onBadRow: 'error', maxLength: 10_000 };
+  assert.deepEqual(recordFields(text), ['time', 'text']);
+  assert.equal(nextEventBound(text, t), t + TRADE_TIME_STEP);
 });

@@ -81,10 +81,35 @@ export interface TradesSpec {
   end?: number;
 }
 
-export type SourceSpec = CandleSpec | SeriesSpec | BookSpec | TradesSpec;
+/**
+ * Timestamped texts (headlines, posts), one event per text at its publication time: the stamp
+ * plus publicationLag. Texts that share a millisecond keep file order, spaced TRADE_TIME_STEP
+ * apart like trades, so every text is its own event.
+ */
+export interface TextSpec {
+  record: 'text';
+  /** Label for reports. */
+  name: string;
+  /** The column (CSV) or field (JSON lines) holding the text. */
+  column: string;
+  /** The column or field holding the stamp: epoch ms, or ISO-8601 with a zone. */
+  timeColumn: string;
+  /** As written (`0`, `30s`), for reports. */
+  publicationLag: string;
+  publicationLagMs: number;
+  onBadRow: BadRowPolicy;
+  /** Longer texts are bad rows (characters). */
+  maxLength: number;
+  /** Keep texts whose event (publication) time is >= start (epoch ms). */
+  start?: number;
+  /** Keep texts whose event (publication) time is < end (epoch ms). */
+  end?: number;
+}
+
+export type SourceSpec = CandleSpec | SeriesSpec | BookSpec | TradesSpec | TextSpec;
 
 /** The fields of one record of each fixed-shape type, in order: what files, streams and memory feeds carry. */
-export const RECORD_FIELDS = { candles: CANDLE_FIELDS, series: ['time', 'value'], trades: TRADE_FIELDS } as const;
+export const RECORD_FIELDS = { candles: CANDLE_FIELDS, series: ['time', 'value'], trades: TRADE_FIELDS, text: ['time', 'text'] } as const;
 
 /** The fields of the source's records (a book's depend on its levels; `updateId` is carried but not a book column). */
 export function recordFields(spec: SourceSpec): readonly string[] {
@@ -110,11 +135,11 @@ export function seriesEventTime(spec: SeriesSpec, time: number): number {
  * watermark for merging feeds without waiting. Candles close one timeframe apart (or more, at
  * gaps), so nothing earlier than t + timeframe can follow. A series or a book has no known
  * spacing, only strictly increasing integer-ms event times, so the next one is at least t + 1 ms
- * (trades: t + TRADE_TIME_STEP): other feeds' events after t wait until the source moves on.
+ * (trades and texts: t + TRADE_TIME_STEP): other feeds' events after t wait until the source moves on.
  */
 export function nextEventBound(spec: SourceSpec, t: number): number {
   if (spec.record === 'candles') return t + spec.timeframeMs;
-  return spec.record === 'trades' ? t + TRADE_TIME_STEP : t + 1;
+  return spec.record === 'trades' || spec.record === 'text' ? t + TRADE_TIME_STEP : t + 1;
 }
 
 /** The spec of an adapter that carries candles only (the compiler refuses other bindings; this guards direct calls). */

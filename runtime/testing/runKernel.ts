@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { AnyNodeDefinition, Kernel, NodeContext } from '../defineNode.js';
-import { CANDLE_FIELDS, type Book, type Candles, type Features } from '../ports.js';
+import { CANDLE_FIELDS, type Book, type Candles, type Features, type Texts } from '../ports.js';
 import { compileParams } from '../params.js';
 
 /**
@@ -11,7 +11,7 @@ import { compileParams } from '../params.js';
 export function runKernel(
   def: AnyNodeDefinition,
   rawParams: Record<string, unknown>,
-  inputs: Record<string, Float64Array | Float64Array[] | Record<string, Float64Array> | Book>,
+  inputs: Record<string, Float64Array | Float64Array[] | Record<string, Float64Array> | Book | Texts>,
   options: { chunkSize?: number; t?: Float64Array; length?: number } = {},
 ): Record<string, Float64Array> {
   // Features and candles outputs come back flattened, one column per feature or field: `port.feature`. A kind that
@@ -55,6 +55,7 @@ export function runKernel(
       if (value instanceof Float64Array) chunkInputs[name] = view(value);
       else if (Array.isArray(value)) chunkInputs[name] = value.map(view);
       else if (isBook(value)) chunkInputs[name] = { names: value.names, columns: value.columns.map(view) };
+      else if (isTexts(value)) chunkInputs[name] = { index: view(value.index), strings: value.strings };
       else chunkInputs[name] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, view(v)]));
       // An input read at its own events (PortSpec.ownTimes): here on the same rows as the others.
       if (def.inputs[name]?.ownTimes) {
@@ -78,6 +79,10 @@ export function runKernel(
 
 /** The result column of an ownEvents kind holding the times of the events it made. */
 export const EVENT_TIMES = '@eventTimes';
+
+function isTexts(value: unknown): value is Texts {
+  return typeof value === 'object' && value !== null && (value as Texts).index instanceof Float64Array && Array.isArray((value as Texts).strings);
+}
 
 function isBook(value: unknown): value is Book {
   return typeof value === 'object' && value !== null && Array.isArray((value as Book).columns);

@@ -11,23 +11,25 @@ import { readTrades } from './readTrades.js';
 import { bookInfo } from '../../records/checkBook.js';
 import { tradesInfo } from '../../records/checkTrades.js';
 import { bookFields } from '../../ports.js';
+import { readText } from './readText.js';
+import { textInfo } from '../../records/checkText.js';
 
 /**
  * Replays a data file. Candles: CSV or CSV.gz through the fast column reader, JSON lines (.jsonl,
- * .ndjson, optionally .gz) line by line. Series: CSV or JSON lines (readSeries.ts). Books and
- * trades: CSV (readBook.ts, readTrades.ts).
+ * .ndjson, optionally .gz) line by line. Series and texts: CSV or JSON lines (readSeries.ts,
+ * readText.ts). Books and trades: CSV (readBook.ts, readTrades.ts).
  */
 export const fileSource: SourceAdapter = {
   role: 'source',
   name: 'file',
   key: 'file',
-  summary: 'A CSV, CSV.gz or JSON-lines file (candles: time,open,high,low,close,volume; series: a time and a value column; book snapshots and trades: CSV), replayed in a backtest.',
+  summary: 'A CSV, CSV.gz or JSON-lines file (candles: time,open,high,low,close,volume; series: a time and a value column; texts: a time and a text column; book snapshots and trades: CSV), replayed in a backtest.',
   binding: Type.Object(
     { file: Type.String({ minLength: 1, description: 'Data file: a path, or a name looked up in $HEAN_DATA_DIR and the user data directory.' }) },
     { additionalProperties: false },
   ),
   example: '{ file: btcusdt_1h_binance_2017-08_2024-04.csv.gz }',
-  records: ['candles', 'series', 'book', 'trades'],
+  records: ['candles', 'series', 'book', 'trades', 'text'],
   async replay(binding, spec, io) {
     const path = resolveDataFile(String(binding.file), io.env);
     io.outputs.input(path, `source ${io.node}`);
@@ -39,6 +41,16 @@ export const fileSource: SourceAdapter = {
       }
       const columns: Record<string, Float64Array> = { time: data.time, value: data.value };
       return { t: data.t, columns, info: seriesInfo(spec, { file: path }, data.time, data.t, data.checker) };
+    }
+    if (spec.record === 'text') {
+      const data = await readText(path, spec, io.warn);
+      if (data.t.length === 0) {
+        const missing = data.checker.missing ? `; ${data.checker.missing} row(s) had an empty ${spec.column}` : '';
+        throw new Error(`${path}: no texts in column ${spec.column}${spec.start !== undefined || spec.end !== undefined ? ' published in the requested start/end range' : ''}${missing}`);
+      }
+      // Event i's text is strings[i]: the text column is the index the frames carry (ports.ts Texts).
+      const index = Float64Array.from(data.strings, (_s, i) => i);
+      return { t: data.t, columns: { time: data.time, text: index }, strings: data.strings, info: textInfo(spec, { file: path }, data.time, data.t, data.checker) };
     }
     if (spec.record === 'trades') {
       const data = await readTrades(path, spec, io.warn);

@@ -55,7 +55,7 @@ export async function readSeries(path: string, spec: SeriesSpec, warn: (code: st
 }
 
 /** The index of a column by name: exact, else the one that matches ignoring case. */
-function columnIndex(path: string, names: string[], wanted: string, param: string): number {
+export function columnIndex(path: string, names: string[], wanted: string, param: string): number {
   const exact = names.flatMap((n, i) => (n === wanted ? [i] : []));
   const loose = exact.length ? exact : names.flatMap((n, i) => (n.toLowerCase() === wanted.toLowerCase() ? [i] : []));
   if (loose.length === 1) return loose[0];
