@@ -17,6 +17,7 @@ import { levels } from './orderbook/levels.js';
 import { imbalance } from './orderbook/imbalance.js';
 import { walls } from './orderbook/walls.js';
 import { aggregate } from './sentiment/aggregate.js';
+import { classify } from './sentiment/classify.js';
 import { combine } from './signal/combine.js';
 import { compare } from './signal/compare.js';
 import { crossover } from './signal/crossover.js';
@@ -54,6 +55,7 @@ export const allNodes: readonly AnyNodeDefinition[] = [
   ...cycleIndicators,
   ...patternIndicators,
   vector,
+  classify,
   aggregate,
   crossover,
   threshold,

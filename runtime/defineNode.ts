@@ -59,6 +59,12 @@ export interface NodeContext {
   readonly eventsHint?: number;
   /** The run makes a report (a backtest with `--report`): row sinks keep what they wrote for it. */
   readonly report?: boolean;
+  /**
+   * A file the node reads (a model): the path as given (relative to the working directory) if it
+   * exists, else beside the graph file if it exists there, else as given (the reader reports it
+   * missing). Registered as an input, so no output of the run may replace it.
+   */
+  readonly inputFile?: (path: string, what: string) => string;
   /** Per-bar history a stateful sink keeps (the run decides): 'full' for backtests (default), 'bounded' (O(1) memory) for paper runs. */
   readonly history?: 'full' | 'bounded';
 }

@@ -14,6 +14,7 @@ import { compileParams, ajv } from '../runtime/params.js';
 import { isPulse, type Book, type Candles, type PortSpec, type Texts, type Trades } from '../runtime/ports.js';
 import { realCandles } from '../runtime/testing/realCandles.js';
 import { runKernel } from '../runtime/testing/runKernel.js';
+import { smallSentimentModel } from '../runtime/testing/textModels.js';
 import { dataFile } from '../runtime/testing/dataFile.js';
 import { fileSource } from '../runtime/adapters/file/fileSource.js';
 import type { RowWriter } from '../runtime/adapters/contract.js';
@@ -72,6 +73,8 @@ function inputFor(name: string, spec: PortSpec, index: number): Float64Array | F
 
 function paramsFor(def: AnyNodeDefinition): Record<string, unknown> {
   const params: Record<string, unknown> = { ...(def.exampleParams ?? {}) };
+  // A kind that runs a model gets a real one, trained for the test.
+  if (def.kind === 'sentiment.classify') params.model = smallSentimentModel();
   return params;
 }
 

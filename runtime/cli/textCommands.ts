@@ -139,7 +139,7 @@ export function classifyTextFile(modelFile: string, input: string, out: string, 
   const texts = table.rows.map((r) => cellOf(input, table, r, at));
   const K = model.classes.length;
   const probabilities = new Float32Array(texts.length * K);
-  const BATCH = 512;
+  const BATCH = 256;
   for (let from = 0; from < texts.length; from += BATCH) {
     probabilities.set(model.classify(texts.slice(from, from + BATCH)), from * K);
     if (texts.length > BATCH) log(`classified ${Math.min(texts.length, from + BATCH)}/${texts.length}`);

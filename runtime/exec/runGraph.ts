@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import type { AdapterIO, AdapterRegistry, LiveFeed, Mode, RowWriter, SinkAdapter, SourceAdapter, SourceData } from '../adapters/contract.js';
 import { defaultAdapters } from '../adapters/index.js';
 import { OutputError, OutputGuard } from '../adapters/outputGuard.js';
@@ -129,6 +131,11 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
         history: options.history ?? (isLive ? 'bounded' : 'full'),
         report: options.report === true && !isLive,
         sink: writers.get(node.id),
+        inputFile: (path, what) => {
+          const found = locateInputFile(path, graph.file);
+          guard.input(found, `${what} of node ${node.id}`);
+          return found;
+        },
       };
       kernels.set(node.id, guardNode(node, () => node.def.create!(node.params, ctx) as Kernel));
     }
@@ -266,3 +273,11 @@ async function guardNodeAsync<T>(node: CompiledNode, fn: () => Promise<T>): Prom
   }
 }
 
+
+/** A file a node names: as given, else beside the graph file (DESIGN: models travel with their graph). */
+function locateInputFile(path: string, graphFile: string | undefined): string {
+  if (existsSync(path) || isAbsolute(path)) return resolve(path);
+  const besideGraph = graphFile ? resolve(dirname(graphFile), path) : undefined;
+  if (besideGraph && existsSync(besideGraph)) return besideGraph;
+  return resolve(path);
+}

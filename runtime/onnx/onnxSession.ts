@@ -71,7 +71,7 @@ export class OnnxSession {
       size = stat.size;
     } catch (e) {
       if (e instanceof ModelError) throw e;
-      throw new ModelError(file, `cannot read the model (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); check the path (relative paths start at the graph file's folder)`);
+      throw new ModelError(file, `cannot read the model (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); check the path (a relative path is looked up in the working directory, then beside the graph file)`);
     }
     if (size > MODEL_MAX_BYTES) throw new ModelError(file, `is ${size} bytes; hean loads models up to ${MODEL_MAX_BYTES} bytes`);
     return OnnxSession.fromBytes(file, readFileSync(file));
