@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { DATA_MAX_BYTES } from '../boundedRead.js';
+import { csvRecords } from '../adapters/file/csvRecords.js';
 
 /**
  * Labelled texts (`sentence,label` CSV, RFC 4180 quoting) for `hean train text` and texts to
@@ -14,54 +15,22 @@ export interface CsvTable {
   rows: { line: number; cells: string[] }[];
 }
 
-/** Parses RFC 4180 CSV: quoted fields may hold commas, doubled quotes and line breaks. */
+/**
+ * Parses CSV text (RFC 4180, the reader of text sources): quoted fields may hold commas, doubled
+ * quotes and line breaks. The first record is the header; blank lines are skipped; a malformed
+ * record or an unterminated quote is an error naming its line.
+ */
 export function parseCsv(file: string, text: string): CsvTable {
+  const from = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const records: { line: number; cells: string[] }[] = [];
-  let cells: string[] = [];
-  let cell = '';
-  let line = 1;
-  let start = 1;
-  let quoted = false;
-  let quoteLine = 0;
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  const endRecord = () => {
-    cells.push(cell);
-    if (!(cells.length === 1 && cells[0] === '')) records.push({ line: start, cells });
-    cells = [];
-    cell = '';
-  };
-  for (; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          cell += '"';
-          i++;
-        } else quoted = false;
-      } else {
-        if (c === '\n') line++;
-        cell += c;
-      }
-      continue;
-    }
-    if (c === '"' && cell === '') {
-      quoted = true;
-      quoteLine = line;
-    } else if (c === ',') {
-      cells.push(cell);
-      cell = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      endRecord();
-      line++;
-      start = line;
-    } else cell += c;
+  for (const record of csvRecords(file, text, from, 1)) {
+    if (record.blank) continue;
+    if (record.problem) throw new TextFileError(`${file}:${record.line}: ${record.problem}; quote the whole field and double the quotes inside it`);
+    records.push({ line: record.line, cells: record.fields });
   }
-  if (quoted) throw new TextFileError(`${file}:${quoteLine}: a quoted field is not closed before the end of the file; expected a closing " (write a quote inside a field as "")`);
-  if (cell !== '' || cells.length) endRecord();
   if (!records.length) throw new TextFileError(`${file}: the file is empty; expected a header row naming the columns`);
   const [head, ...rows] = records;
-  return { header: head.cells.map((h) => h.trim()), rows };
+  return { header: head.cells, rows };
 }
 
 export function readCsvFile(file: string): CsvTable {

@@ -3,6 +3,7 @@ import { SeriesChecker } from '../../records/checkSeries.js';
 import { pickRows } from '../../records/pickRows.js';
 import { DATA_MAX_BYTES } from '../../boundedRead.js';
 import { QUOTE_MAX, clipText, quoteText } from '../../quoteText.js';
+import { jsonLineFields } from './jsonLine.js';
 import { DataError, notAHeader, parseIsoTime, readDataFile } from './readCandleCsv.js';
 import { csvFields, splitLines } from './csvText.js';
 
@@ -120,21 +121,7 @@ function csvRows(path: string, spec: SeriesSpec, checker: SeriesChecker, header:
 function jsonRows(path: string, spec: SeriesSpec, checker: SeriesChecker): (text: string, line: number) => [number, number] | undefined {
   const example = `one object per line such as {"${spec.timeColumn}":"2018-02-01","${spec.column}":30}`;
   return (text, line) => {
-    let row: unknown;
-    try {
-      row = JSON.parse(text);
-    } catch (e) {
-      // V8 quotes the start of the text: keep its reason only.
-      const reason = clipText((e as Error).message.replace(/, ".*$/s, ''), 120);
-      throw new DataError(path, line, 'malformed', `not JSON (${reason}); expected ${example}`);
-    }
-    if (row === null || typeof row !== 'object' || Array.isArray(row)) throw new DataError(path, line, 'malformed', `not a JSON object; expected ${example}`);
-    const fields = row as Record<string, unknown>;
-    for (const [name, param] of [[spec.timeColumn, 'timeColumn'], [spec.column, 'column']] as const) {
-      if (!Object.hasOwn(fields, name)) {
-        throw new DataError(path, line, 'missing-column', `no field "${clipText(name)}" (the ${param} param); found fields: ${clipText(Object.keys(fields).join(', '), 2 * QUOTE_MAX) || 'none'}. Set ${param} to one of them`);
-      }
-    }
+    const fields = jsonLineFields(path, text, line, example, [[spec.timeColumn, 'timeColumn'], [spec.column, 'column']]);
     const t = fields[spec.timeColumn];
     const time = typeof t === 'number' ? parseTime(path, String(t), line, checker, spec.timeColumn) : typeof t === 'string' ? parseTime(path, t.trim(), line, checker, spec.timeColumn) : NaN;
     if (typeof t !== 'number' && typeof t !== 'string') checker.reject(line, 'malformed', `${spec.timeColumn} is ${clipText(JSON.stringify(t) ?? String(t))}; ${TIME_EXPECTED}`, 'Fix the time');
