@@ -2,11 +2,10 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { writeAtomically, type OutputGuard } from '../adapters/outputGuard.js';
-import { DEFAULT_BLOCKS, exportTextClassifier, trainTextClassifier } from '../text/textClassifier.js';
+import { DEFAULT_BLOCKS, classifyTexts, exportTextClassifier, trainTextClassifier } from '../text/textClassifier.js';
 import { FINBERT_PUBLISHED, argmaxRow, foldOf, isTestText, lexiconLabel, scoreLabels, type Scores } from '../text/evaluation.js';
 import { cellOf, columnOf, readCsvFile } from '../text/labelledTexts.js';
 import { TextModel } from '../text/textModel.js';
-import { classifyTexts } from '../text/textClassifier.js';
 
 /** L2 penalties tried by cross-validation when --lambda is not given. */
 export const LAMBDA_GRID = [1e-4, 3e-5, 1e-5];

@@ -87,9 +87,8 @@ export interface SparseRow {
 
 /** A text's features in one block: the idf of each n-gram present, scaled to unit length (all zeros stay zeros). */
 export function blockRow(block: GramBlock, lookup: ReadonlyMap<string, number>, lowered: string): SparseRow {
-  const counts = countGrams(tokensOf(block.unit, lowered), block.minN, block.maxN);
   const entries: [number, number][] = [];
-  for (const gram of counts.keys()) {
+  for (const gram of countGrams(tokensOf(block.unit, lowered), block.minN, block.maxN).keys()) {
     const j = lookup.get(gram);
     if (j !== undefined) entries.push([j, block.idf[j]]);
   }
