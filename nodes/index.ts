@@ -1,6 +1,8 @@
 import type { AnyNodeDefinition } from '../runtime/defineNode.js';
 import { bars } from './aggregate/bars.js';
 import { vector } from './features/vector.js';
+import { window } from './features/window.js';
+import { onnx } from './model/onnx.js';
 import { cycleIndicators } from './indicator/cycle/index.js';
 import { mathIndicators } from './indicator/math/index.js';
 import { momentumIndicators } from './indicator/momentum/index.js';
@@ -55,6 +57,8 @@ export const allNodes: readonly AnyNodeDefinition[] = [
   ...cycleIndicators,
   ...patternIndicators,
   vector,
+  window,
+  onnx,
   classify,
   aggregate,
   crossover,

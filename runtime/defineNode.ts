@@ -38,6 +38,18 @@ export interface CheckContext {
   readonly wiredInputs: ReadonlySet<string>;
 }
 
+/** What a kind sees of its wiring once the graph is wired: the wires per input, and the names of the features on each features wire. */
+export interface FeatureInputs {
+  readonly wires: Readonly<Record<string, readonly string[]>>;
+  /** Per input port, per wire: the names of the features it carries (undefined when not statically known). */
+  readonly features: Readonly<Record<string, readonly (readonly string[] | undefined)[]>>;
+}
+
+/** What `checkWiring` sees: the wiring, and the graph file (files a node names are looked up beside it). */
+export interface WiringContext extends FeatureInputs {
+  readonly graphFile: string;
+}
+
 /** A problem found by a node's own cross-parameter check, at `path` inside its params. */
 export interface ParamProblem {
   path: string[];
@@ -53,6 +65,8 @@ export interface NodeContext {
   readonly inputWires: Readonly<Record<string, readonly string[]>>;
   /** Where a row sink's rows go (the adapter bound to it for this mode); only for kinds that declare `sink: 'rows'`. */
   readonly sink?: RowWriter;
+  /** Names of the features on each wire of each features input, as the compiler found them. */
+  readonly inputFeatures?: FeatureInputs['features'];
   /** Reports a non-fatal condition (data gaps, skipped rows) to the run summary and stderr. */
   warn(code: string, message: string): void;
   /** How many events the node will probably see (replay knows; 0 or absent when unknown): for pre-sizing buffers only. */
@@ -105,6 +119,14 @@ export interface NodeDefinition<
    * `graph`; unit tests of params alone may leave it out.
    */
   readonly check?: (params: Static<P>, graph?: CheckContext) => ParamProblem[];
+  /**
+   * The names of each `features` output, known from the params and the wiring alone, so the
+   * compiler can check them against what a model expects before anything runs. The kernel's
+   * `featureNames` must give the same.
+   */
+  readonly featureNames?: (params: Static<P>, inputs: WiringContext) => Record<string, readonly string[]>;
+  /** Checks that need the graph wired (feature names, a model file beside the graph); the compiler runs them after wiring. */
+  readonly checkWiring?: (params: Static<P>, context: WiringContext) => ParamProblem[];
   /** The streaming kernel; every kind but a source has one. */
   readonly create?: (params: Static<P>, ctx: NodeContext) => Kernel<InputValues<I>, OutputBuffers<O>>;
   /**

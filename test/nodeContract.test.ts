@@ -15,6 +15,7 @@ import { isPulse, type Book, type Candles, type PortSpec, type Texts, type Trade
 import { realCandles } from '../runtime/testing/realCandles.js';
 import { runKernel } from '../runtime/testing/runKernel.js';
 import { smallSentimentModel } from '../runtime/testing/textModels.js';
+import { smallFeatureModel } from '../runtime/testing/featureModels.js';
 import { dataFile } from '../runtime/testing/dataFile.js';
 import { fileSource } from '../runtime/adapters/file/fileSource.js';
 import type { RowWriter } from '../runtime/adapters/contract.js';
@@ -38,6 +39,7 @@ const REAL_DATA: Record<SourceSpec['record'], { file: string; rows: number }> = 
 const textFiles = caseFiles('contract-text');
 const bars = realCandles(ROWS);
 const texts = realTexts(ROWS);
+const FEATURE_NAMES = ['close', 'volume'];
 /** Real book and trades on one timeline, for kinds that read order flow (they step on these times). */
 const flow = realOrderFlow(ROWS);
 const readsOrderFlow = (def: AnyNodeDefinition) => Object.values(def.inputs).some((spec) => spec.type === 'book' || spec.type === 'trades');
@@ -67,6 +69,8 @@ function inputFor(name: string, spec: PortSpec, index: number): Float64Array | F
   if (spec.type === 'trades') return flow.trades;
   // Real financial-news sentences, one per row (a text reader's kernel gets them as its own events).
   if (spec.type === 'text') return texts;
+  // Two real series as a named feature vector (model inputs).
+  if (spec.type === 'features') return { names: FEATURE_NAMES, columns: [bars.close, bars.volume] };
   if (spec.many) return [one(), spec.type === 'signal' ? pulsesFrom(bars.open, [1, 0, -1]) : bars.open];
   return one();
 }
@@ -75,6 +79,7 @@ function paramsFor(def: AnyNodeDefinition): Record<string, unknown> {
   const params: Record<string, unknown> = { ...(def.exampleParams ?? {}) };
   // A kind that runs a model gets a real one, trained for the test.
   if (def.kind === 'sentiment.classify') params.model = smallSentimentModel();
+  if (def.kind === 'model.onnx') params.model = smallFeatureModel(FEATURE_NAMES.length, FEATURE_NAMES);
   return params;
 }
 
@@ -99,7 +104,13 @@ function runStreaming(def: AnyNodeDefinition, chunkSize: number, rows = ROWS): {
   };
   const wrapped: AnyNodeDefinition = {
     ...def,
-    create: (p, ctx) => (kernel = def.create!(p, { ...ctx, sink: def.sink ? sink : undefined, inputWires: Object.fromEntries(Object.keys(def.inputs).map((k) => [k, [`in.${k}`, `in.${k}2`]])) }) as Kernel),
+    create: (p, ctx) =>
+      (kernel = def.create!(p, {
+        ...ctx,
+        sink: def.sink ? sink : undefined,
+        inputWires: Object.fromEntries(Object.keys(def.inputs).map((k) => [k, [`in.${k}`, `in.${k}2`]])),
+        inputFeatures: Object.fromEntries(Object.entries(def.inputs).filter(([, spec]) => spec.type === 'features').map(([k]) => [k, [FEATURE_NAMES]])),
+      }) as Kernel),
   };
   const t = readsOrderFlow(def) ? flow.t.subarray(0, rows) : Float64Array.from(bars.time.subarray(0, rows), (x) => x + 3_600_000);
   const outputs = runKernel(wrapped, params, inputs as never, { chunkSize, t, length: rows });

@@ -34,3 +34,13 @@ test('rank: percentile of the current value within the window, ties averaged', (
   assert.equal(r[5], 0.25); // 4 within [4,10,4]: 0 below, 2 equal -> (0 + 1/2) / 2
   assert.equal(out['features.y'][4], 0.5); // all equal -> middle
 });
+
+test('features.vector affine: (x - mean) / scale per feature, as a trainer saved its scaler; both required', () => {
+  const a = Float64Array.of(1, 2, NaN, 4);
+  const b = Float64Array.of(10, 20, 30, 40);
+  const out = runKernel(vector, { normalize: 'affine', mean: [1, 20], scale: [0.5, 10] }, { series: [a, b] });
+  assert.deepEqual([...out['features.series0']], [0, 2, NaN, 6]);
+  assert.deepEqual([...out['features.series1']], [-1, 0, 1, 2]);
+  assert.deepEqual(vector.check!({ normalize: 'affine', mean: [0], window: 100 } as never).map((p) => p.path), [['scale']]);
+  assert.throws(() => runKernel(vector, { normalize: 'affine', mean: [0], scale: [1] }, { series: [a, b] }), /1 mean\(s\) and 1 scale\(s\) for 2 feature\(s\)/);
+});

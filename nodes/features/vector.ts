@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { defineNode } from '../../runtime/defineNode.js';
+import { defineNode, type ParamProblem } from '../../runtime/defineNode.js';
 import { port } from '../../runtime/ports.js';
 
 export const vector = defineNode({
@@ -12,25 +12,31 @@ export const vector = defineNode({
     'included (sample sd; 0 when the window is constant); rank replaces it by its percentile rank ' +
     'in that window, (values below + (values equal - 1) / 2) / (window - 1), from 0 (lowest) to ' +
     '1 (highest). Both look only backwards, so a feature never sees the future. A window that ' +
-    'contains a NaN gives NaN. Warm-up: window - 1 events when normalising.',
+    'contains a NaN gives NaN. affine applies a fixed (x - mean) / scale per feature, with the mean and scale a ' +
+    'trainer\'s scaler saved (e.g. scikit-learn StandardScaler\'s mean_ and scale_), so a model sees its inputs ' +
+    'scaled exactly as in training. Warm-up: window - 1 events for zscore and rank.',
   params: Type.Object(
     {
       names: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1, description: 'Feature names, one per wire (default: the wires as written).' })),
-      normalize: Type.Union([Type.Literal('none'), Type.Literal('zscore'), Type.Literal('rank')], { default: 'none', description: 'Causal normalisation of each feature.' }),
+      normalize: Type.Union([Type.Literal('none'), Type.Literal('zscore'), Type.Literal('rank'), Type.Literal('affine')], { default: 'none', description: 'Causal normalisation of each feature (affine: fixed mean and scale).' }),
+      mean: Type.Optional(Type.Array(Type.Number(), { minItems: 1, description: 'affine: the value subtracted from each feature, one per feature.' })),
+      scale: Type.Optional(Type.Array(Type.Number({ exclusiveMinimum: 0 }), { minItems: 1, description: 'affine: the positive divisor of each feature, one per feature.' })),
       window: Type.Integer({ minimum: 2, maximum: 100000, default: 100, description: 'Rolling window of zscore and rank.' }),
     },
     { additionalProperties: false },
   ),
   inputs: { series: port.number({ many: true, description: 'The features, in order.' }) },
   outputs: { features: port.features() },
-  warmup: (p) => (p.normalize === 'none' ? 0 : p.window - 1),
+  warmup: (p) => (p.normalize === 'zscore' || p.normalize === 'rank' ? p.window - 1 : 0),
+  check: (p) => {
+    const problems: ParamProblem[] = [];
+    if (p.normalize === 'affine' && (!p.mean || !p.scale)) problems.push({ path: [p.mean ? 'scale' : 'mean'], message: 'normalize: affine needs mean and scale, one value per feature (as the trainer\'s scaler saved them)' });
+    if (p.normalize !== 'affine' && (p.mean || p.scale)) problems.push({ path: [p.mean ? 'mean' : 'scale'], message: `mean and scale are used only by normalize: affine (normalize is ${p.normalize}); remove them or set normalize: affine`, severity: 'warning', code: 'param/unused' });
+    return problems;
+  },
+  featureNames: (p, { wires }) => ({ features: featureNamesOf(p, wires.series ?? []) }),
   create: (p, ctx) => {
-    const wires = ctx.inputWires.series ?? [];
-    const names = p.names ?? [...wires];
-    if (names.length !== wires.length) {
-      throw new Error(`names lists ${names.length} feature(s) but ${wires.length} wire(s) feed series; give one name per wire`);
-    }
-    if (new Set(names).size !== names.length) throw new Error(`feature names must be unique, found ${names.join(', ')}`);
+    const names = featureNamesOf(p, ctx.inputWires.series ?? []);
     const w = p.window;
     const rings = names.map(() => new Float64Array(w));
     const nanCounts = new Float64Array(names.length);
@@ -46,6 +52,16 @@ export const vector = defineNode({
         const out = features.columns;
         if (p.normalize === 'none') {
           for (let j = 0; j < series.length; j++) out[j].set(series[j].subarray(0, n));
+          return;
+        }
+        if (p.normalize === 'affine') {
+          for (let j = 0; j < series.length; j++) {
+            const x = series[j];
+            const o = out[j];
+            const mean = p.mean![j];
+            const scale = p.scale![j];
+            for (let i = 0; i < n; i++) o[i] = (x[i] - mean) / scale;
+          }
           return;
         }
         for (let i = 0; i < n; i++) {
@@ -93,3 +109,14 @@ export const vector = defineNode({
     };
   },
 });
+
+/** One name per wire (names, or the wires as written), unique; affine needs one mean and scale per feature. */
+function featureNamesOf(p: { names?: string[]; normalize: string; mean?: number[]; scale?: number[] }, wires: readonly string[]): string[] {
+  const names = p.names ?? [...wires];
+  if (names.length !== wires.length) throw new Error(`names lists ${names.length} feature(s) but ${wires.length} wire(s) feed series; give one name per wire`);
+  if (new Set(names).size !== names.length) throw new Error(`feature names must be unique, found ${names.join(', ')}`);
+  if (p.normalize === 'affine' && (p.mean?.length !== names.length || p.scale?.length !== names.length)) {
+    throw new Error(`normalize: affine has ${p.mean?.length ?? 0} mean(s) and ${p.scale?.length ?? 0} scale(s) for ${names.length} feature(s); give one of each per feature`);
+  }
+  return names;
+}

@@ -126,6 +126,7 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
       const ctx: NodeContext = {
         id: node.id,
         inputWires: Object.fromEntries(node.inputs.map((input) => [input.port, input.wires.map((w) => w.text)])),
+        inputFeatures: Object.fromEntries(node.inputs.map((input) => [input.port, input.wires.map((w) => graph.byId.get(w.node)!.features[w.port])])),
         warn: io(node.id).warn,
         eventsHint: node.domain.reduce((sum, id) => sum + (events.get(id) ?? 0), 0),
         history: options.history ?? (isLive ? 'bounded' : 'full'),

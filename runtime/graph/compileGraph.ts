@@ -47,6 +47,8 @@ export interface CompiledNode {
   commandLine: ReadonlySet<string>;
   /** Ids of the nodes reading this node's outputs. */
   consumers: string[];
+  /** Names of the columns of each features output, when the kind declares them statically (featureNames). */
+  features: Record<string, readonly string[]>;
 }
 
 export interface CompiledGraph {
@@ -204,6 +206,7 @@ export function compileGraph(text: string, file: string, registry: NodeRegistry,
       binding: {},
       commandLine: new Set(),
       consumers: [],
+      features: {},
     });
   }
 
@@ -366,6 +369,8 @@ export function compileGraph(text: string, file: string, registry: NodeRegistry,
     node.warmup = upstream + (Number.isFinite(own) && own > 0 ? own : 0);
   }
   if (hasErrors(diagnostics)) return { diagnostics };
+  checkWiring(order, nodes, file, parsed, error, report);
+  if (hasErrors(diagnostics)) return { diagnostics };
   for (const node of order) {
     if (node.consumers.length === 0 && familyOf(node.kind) !== 'sink') {
       const at = pointerJoin('/nodes', node.id);
@@ -391,6 +396,7 @@ function isPlainMap(value: unknown): value is Record<string, any> {
 }
 
 type ErrorFn = (pointer: string, code: string, message: string, hint?: string, pos?: Position) => void;
+type ReportFn = (severity: Severity, pos: Position, code: string, pointer: string, message: string, hint?: string) => void;
 
 /** Hints for envelope values whose schema description alone does not say how to fix them. */
 function envelopeHint(pointer: string): string | undefined {
@@ -729,4 +735,26 @@ function checkBinding(
     report(problem.severity ?? 'error', positionOf(parsed, pointer), problem.code ?? 'binding/check', pointer, cli ? `${cli}: ${problem.message}` : problem.message);
   }
   return ok ? adapter.name : undefined;
+}
+
+/**
+ * The checks that need the graph wired, in data-flow order: each kind's static feature names
+ * (featureNames) are computed from its producers', then its checkWiring sees them, so a model
+ * that expects other features than the graph gives is an error before anything runs.
+ */
+function checkWiring(order: CompiledNode[], nodes: Map<string, CompiledNode>, file: string, parsed: ParsedYaml, error: ErrorFn, report: ReportFn): void {
+  for (const node of order) {
+    const paramsAt = pointerJoin(pointerJoin('/nodes', node.id), 'params');
+    const wires = Object.fromEntries(node.inputs.map((input) => [input.port, input.wires.map((w) => w.text)]));
+    const features = Object.fromEntries(node.inputs.map((input) => [input.port, input.wires.map((w) => nodes.get(w.node)!.features[w.port])]));
+    if (node.def.featureNames) {
+      node.features = guarded(() => node.def.featureNames!(node.params, { wires, features, graphFile: file }), {}, (e) => error(paramsAt, 'node/check-failed', `${node.kind}: ${e}`));
+    }
+    if (!node.def.checkWiring) continue;
+    const problems = guarded(() => node.def.checkWiring!(node.params, { wires, features, graphFile: file }), [], (e) => error(paramsAt, 'node/check-failed', `${node.kind} could not check its wiring: ${e}`));
+    for (const problem of problems) {
+      const at = problem.path.reduce<string>((p, key) => pointerJoin(p, key), paramsAt);
+      report(problem.severity ?? 'error', positionOf(parsed, at), problem.code ?? 'params/check', at, problem.message);
+    }
+  }
 }
