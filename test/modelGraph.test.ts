@@ -5,6 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,4 +75,16 @@ test('a missing, truncated or foreign model file is a compile error, not a crash
   const foreign = join(tmp, 'notes.onnx');
   copyFileSync(graphFile, foreign);
   assert.match(modelErrors(foreign)[0], /notes\.onnx is not a readable ONNX model/);
+});
+
+test('hean model inspect prints what a model file says about itself; a foreign file exits 1 saying so', () => {
+  const run = (args: string[]) => spawnSync(process.execPath, ['bin/hean.js', 'model', 'inspect', ...args], { cwd: projectRoot, encoding: 'utf8' });
+  const lstm = run([fixtureFile('lstm_forecaster.onnx')]);
+  assert.equal(lstm.status, 0, lstm.stderr);
+  assert.match(lstm.stdout, /ONNX IR 7, by pytorch 1\.13\.0, opsets ai\.onnx 14\ninputs:\n {2}window: float \[N, 48, 1\]\noutputs:\n {2}forecast: float \[N, 3\]/);
+  const named = run([smallFeatureModel(2, ['close', 'volume']), '--json']);
+  assert.deepEqual(JSON.parse(JSON.parse(named.stdout).metadata['hean.features']), ['close', 'volume']);
+  const foreign = run([graphFile]);
+  assert.equal(foreign.status, 1);
+  assert.match(foreign.stderr, /lstm-forecast\.yaml is not a readable ONNX model/);
 });

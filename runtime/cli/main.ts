@@ -49,6 +49,7 @@ Usage:
   hean adapters
   hean train text --data FILE.csv -o MODEL.onnx [--text-column sentence] [--label-column label] [--lambda L]
   hean text classify --model MODEL.onnx INPUT.csv -o OUT.csv [--column sentence]
+  hean model inspect MODEL.onnx [--json]
 
 Exit codes: 0 ok, 1 the run failed, 2 invalid graph or usage.
 Data files are looked up as given, then in $HEAN_DATA_DIR, then in ${userDataDir()}.`;
@@ -77,6 +78,8 @@ export async function main(argv: string[]): Promise<number> {
         return await trainCommand(rest);
       case 'text':
         return await textCommand(rest);
+      case 'model':
+        return await modelCommand(rest);
       case '--version':
       case '-v':
         console.log(JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')).version);
@@ -88,7 +91,7 @@ export async function main(argv: string[]): Promise<number> {
         console.log(USAGE);
         return command === undefined ? INVALID : OK;
       default: {
-        const guess = didYouMean(command, ['run', 'validate', 'viz', 'nodes', 'schema', 'data', 'publish', 'adapters', 'train', 'text', 'help']);
+        const guess = didYouMean(command, ['run', 'validate', 'viz', 'nodes', 'schema', 'data', 'publish', 'adapters', 'train', 'text', 'model', 'help']);
         throw new UsageError(`unknown command "${command}"${guess ? `; did you mean "${guess}"?` : ''}`);
       }
     }
@@ -154,6 +157,41 @@ async function textCommand(argv: string[]): Promise<number> {
   const { resolveDataFile } = await import('../adapters/file/resolveDataFile.js');
   const rows = classifyTextFile(values.model, resolveDataFile(positionals[0], process.env), values.out, values.column!, outputGuard({}), (line) => console.error(line));
   console.log(`wrote ${values.out} (${rows} rows with label and confidence)`);
+  return OK;
+}
+
+async function modelCommand(argv: string[]): Promise<number> {
+  const [what, ...rest] = argv;
+  if (what !== 'inspect') throw new UsageError(`model ${what ?? ''}: expected "model inspect MODEL.onnx"`);
+  const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' } } });
+  if (positionals.length !== 1) throw new UsageError(`model inspect takes one MODEL.onnx, found ${positionals.length}`);
+  const { readModelInfo } = await import('../onnx/featureModel.js');
+  const info = readModelInfo(positionals[0]);
+  if (typeof info === 'string') {
+    console.error(`hean: ${info}`);
+    return RUN_FAILED;
+  }
+  if (values.json) {
+    console.log(JSON.stringify(info, null, 2));
+    return OK;
+  }
+  const shape = (v: { name: string; type: string; shape: (number | string)[] }) => `  ${v.name}: ${v.type} [${v.shape.join(', ')}]`;
+  console.log(`${positionals[0]}: ONNX IR ${info.irVersion}, by ${info.producer || 'an unnamed producer'} ${info.producerVersion}, opsets ${Object.entries(info.opsets).map(([d, v]) => `${d || 'ai.onnx'} ${v}`).join(', ')}`);
+  console.log(['inputs:', ...info.inputs.map(shape), 'outputs:', ...info.outputs.map(shape)].join('\n'));
+  const keys = Object.keys(info.metadata);
+  if (keys.length) {
+    console.log('metadata:');
+    for (const key of keys) {
+      const value = info.metadata[key];
+      let shown = value;
+      try {
+        shown = JSON.stringify(JSON.parse(value));
+      } catch {
+        // not JSON: shown as it is
+      }
+      console.log(`  ${key}: ${shown.length > 400 ? `${shown.slice(0, 400)}... (${shown.length} characters)` : shown}`);
+    }
+  }
   return OK;
 }
 

@@ -7,9 +7,10 @@ import { ProtoError, ProtoWriter, decodeString, readFields } from './protobuf.js
  * and outputs, so a model that does not fit its wiring is a compile error, not a wrong number.
  */
 
+/** Tensor element types hean writes; reading names every type of onnx.proto's TensorProto.DataType. */
 export type ElemType = 'float' | 'int64' | 'string' | 'double';
 const ELEM_TYPE_CODE: Record<ElemType, number> = { float: 1, int64: 7, string: 8, double: 11 };
-const ELEM_TYPE_NAME = new Map(Object.entries(ELEM_TYPE_CODE).map(([name, code]) => [code, name as ElemType]));
+const ELEM_TYPE_NAMES = ['undefined', 'float', 'uint8', 'int8', 'uint16', 'int16', 'int32', 'int64', 'string', 'bool', 'float16', 'double', 'uint32', 'uint64', 'complex64', 'complex128', 'bfloat16'];
 
 /** A node attribute: the ONNX attribute kinds hean writes. */
 export type Attribute =
@@ -32,7 +33,8 @@ export interface OnnxNode {
 
 export interface ValueInfo {
   name: string;
-  type: ElemType;
+  /** Element type: one of ElemType when hean writes it; any onnx.proto type name when read. */
+  type: ElemType | string;
   /** Dimensions: a size, or a symbolic name for a size known only at run time (`N`). */
   shape: (number | string)[];
 }
@@ -76,7 +78,7 @@ function attributeProto(name: string, a: Attribute): ProtoWriter {
 function valueInfoProto(v: ValueInfo): ProtoWriter {
   const shape = new ProtoWriter();
   for (const d of v.shape) shape.message(1, typeof d === 'number' ? new ProtoWriter().int(1, d) : new ProtoWriter().string(2, d));
-  const tensor = new ProtoWriter().int(1, ELEM_TYPE_CODE[v.type]).message(2, shape);
+  const tensor = new ProtoWriter().int(1, ELEM_TYPE_CODE[v.type as ElemType]).message(2, shape);
   return new ProtoWriter().string(1, v.name).message(2, new ProtoWriter().message(1, tensor));
 }
 
@@ -162,14 +164,14 @@ export function inspectOnnxModel(bytes: Uint8Array): OnnxModelInfo {
 }
 
 function readValueInfo(bytes: Uint8Array): ValueInfo {
-  const v: ValueInfo = { name: '', type: 'float', shape: [] };
+  const v: ValueInfo = { name: '', type: 'undefined', shape: [] };
   for (const f of readFields(bytes)) {
     if (f.field === 1 && f.bytes) v.name = decodeString(f.bytes);
     else if (f.field === 2 && f.bytes) {
       for (const t of readFields(f.bytes)) {
         if (t.field !== 1 || !t.bytes) continue;
         for (const e of readFields(t.bytes)) {
-          if (e.field === 1 && e.varint !== undefined) v.type = ELEM_TYPE_NAME.get(Number(e.varint)) ?? v.type;
+          if (e.field === 1 && e.varint !== undefined) v.type = ELEM_TYPE_NAMES[Number(e.varint)] ?? `type ${e.varint}`;
           else if (e.field === 2 && e.bytes) {
             for (const d of readFields(e.bytes)) {
               if (d.field !== 1 || !d.bytes) continue;
