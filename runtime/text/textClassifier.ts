@@ -1,6 +1,6 @@
 import { encodeOnnxModel, type Attribute, type Initializer, type OnnxNode } from '../onnx/onnxModel.js';
 import { GRAM_SEPARATOR, WORD_PATTERN, blockRow, fitBlock, gramLookup, lowerAscii, type BlockOptions, type GramBlock } from './textFeatures.js';
-import { fitSoftmax, predictRow, type SoftmaxModel, type SparseMatrix } from './softmaxRegression.js';
+import { fitSoftmax, predictRow, type SoftmaxModel, type SparseMatrix } from '../learn/softmaxRegression.js';
 
 /**
  * A text classifier: word and character n-gram TF-IDF blocks (each scaled to unit length) into
