@@ -2,12 +2,13 @@ import { Type } from '@sinclair/typebox';
 import { defineNode, type WiringContext } from '../../runtime/defineNode.js';
 import { port } from '../../runtime/ports.js';
 import { OnnxSession } from '../../runtime/onnx/onnxSession.js';
-import { locateModel, planFeatureModel, readModelInfo, type FeatureModelPlan } from '../../runtime/onnx/featureModel.js';
+import { classDirection, locateModel, planFeatureModel, readModelInfo, type FeatureModelPlan } from '../../runtime/onnx/featureModel.js';
 
 const params = Type.Object(
   {
     model: Type.String({ minLength: 1, description: 'The .onnx file: a path, looked up in the working directory, then beside the graph.' }),
     input: Type.Optional(Type.String({ minLength: 1, description: 'The model input that takes the features, when the model has several.' })),
+    minConfidence: Type.Number({ minimum: 0, maximum: 1, default: 0, description: 'A classifier: below this probability of its most probable class, direction is 0 (NEUTRAL).' }),
   },
   { additionalProperties: false },
 );
@@ -29,7 +30,10 @@ export const onnx = defineNode({
     'The model takes one float input of shape [N, F] (a feature vector per event) or [N, steps, F] (a window, ' +
     'from features.window: its columns reshape row-major) and gives float outputs of shape [N] or [N, K]. Every ' +
     'output column is a column of `prediction` (`forecast[0]`, `forecast[1]`, ...; a one-column output keeps its ' +
-    'name), and `value` is the first. When the model\'s metadata lists the features it was trained on ' +
+    'name), and `value` is the first. A classifier (metadata `hean.classes`, the class names of its first output, ' +
+    'whose columns are then named `probabilities.UP`, ...) also gives `confidence`, the largest probability, and ' +
+    '`direction`: +1 when the most probable class is UP (or positive, long, buy), -1 when DOWN (negative, short, ' +
+    'sell), 0 for another class or when confidence is below minConfidence. When the model\'s metadata lists the features it was trained on ' +
     '(`hean.features`, a JSON list), the wired names must match them in order. The compiler opens the file ' +
     '(`hean validate`): a missing, truncated or foreign file, a wrong input size or other feature names are errors ' +
     'that say what differs. Rows whose features hold a NaN (warm-up) are not run and give NaN. Inference runs once ' +
@@ -41,6 +45,8 @@ export const onnx = defineNode({
   outputs: {
     prediction: port.features({ description: 'Every output column of the model.' }),
     value: port.number({ description: 'The first output column.' }),
+    direction: port.number({ description: 'A classifier: +1 (UP), -1 (DOWN) or 0 for the most probable class; NaN for other models.' }),
+    confidence: port.number({ description: 'A classifier: the probability of the most probable class, 0..1; NaN for other models.' }),
   },
   defaultOutput: 'value',
   warmup: () => 0,
@@ -64,6 +70,8 @@ export const onnx = defineNode({
     if (typeof plan === 'string') throw new Error(plan);
     const F = plan.dims.reduce((a, b) => a * b, 1);
     const width = plan.columns.length;
+    const K = plan.classes?.length ?? 0;
+    const directions = (plan.classes ?? []).map(classDirection);
     let batch = new Float32Array(0);
     let rows = new Int32Array(0);
     return {
@@ -101,6 +109,13 @@ export const onnx = defineNode({
           }
         }
         out.value.set(out.prediction.columns[0].subarray(0, n));
+        for (let i = 0; i < n; i++) {
+          let best = -1;
+          for (let k = 0; k < K; k++) if (best < 0 || out.prediction.columns[k][i] > out.prediction.columns[best][i]) best = k;
+          const confidence = best < 0 ? NaN : out.prediction.columns[best][i];
+          out.confidence[i] = confidence;
+          out.direction[i] = confidence !== confidence ? NaN : confidence < p.minConfidence ? 0 : directions[best];
+        }
       },
       end() {
         session.dispose();

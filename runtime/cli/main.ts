@@ -48,6 +48,7 @@ Usage:
   hean publish FILE --stream KEY [--timeframe TF] [--symbol S] [--rate EVENTS_PER_S] [--maxlen N] [--replace] [--redis URL]
   hean adapters
   hean train text --data FILE.csv -o MODEL.onnx [--text-column sentence] [--label-column label] [--lambda L]
+  hean train logistic --data DATASET.csv -o MODEL.onnx [--label direction] [--features a,b] [--lambda L] [--test-fraction 0.2] [--purge N]
   hean text classify --model MODEL.onnx INPUT.csv -o OUT.csv [--column sentence]
   hean model inspect MODEL.onnx [--json]
 
@@ -111,7 +112,8 @@ export async function main(argv: string[]): Promise<number> {
 
 async function trainCommand(argv: string[]): Promise<number> {
   const [what, ...rest] = argv;
-  if (what !== 'text') throw new UsageError(`train ${what ?? ''}: hean trains text classifiers (hean train text --data FILE.csv -o MODEL.onnx)`);
+  if (what === 'logistic') return trainLogisticCommand(rest);
+  if (what !== 'text') throw new UsageError(`train ${what ?? ''}: expected "train text" (a text classifier) or "train logistic" (a classifier on a dataset's features)`);
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
@@ -139,6 +141,40 @@ async function trainCommand(argv: string[]): Promise<number> {
   );
   console.log(trainTextReport(result));
   console.log(`wrote ${values.out} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  return OK;
+}
+
+async function trainLogisticCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      data: { type: 'string' },
+      out: { type: 'string', short: 'o' },
+      label: { type: 'string', default: 'direction' },
+      features: { type: 'string' },
+      lambda: { type: 'string' },
+      'test-fraction': { type: 'string', default: '0.2' },
+      purge: { type: 'string', default: '0' },
+    },
+  });
+  if (positionals.length) throw new UsageError(`train logistic takes no positional arguments, found ${positionals.join(' ')}`);
+  if (!values.data) throw new UsageError('train logistic needs --data DATASET.csv (made by hean dataset)');
+  if (!values.out || extname(values.out).toLowerCase() !== '.onnx') throw new UsageError('train logistic needs -o MODEL.onnx');
+  const lambda = values.lambda === undefined ? undefined : Number(values.lambda);
+  if (lambda !== undefined && !(lambda > 0 && Number.isFinite(lambda))) throw new UsageError(`--lambda ${values.lambda}: expected a positive number such as 1e-3`);
+  const testFraction = Number(values['test-fraction']);
+  if (!(testFraction > 0 && testFraction < 1)) throw new UsageError(`--test-fraction ${values['test-fraction']}: expected a number between 0 and 1 such as 0.2`);
+  const purge = Number(values.purge);
+  if (!(Number.isInteger(purge) && purge >= 0)) throw new UsageError(`--purge ${values.purge}: expected a whole number of rows (the label horizon)`);
+  const { trainLogistic, trainLogisticReport } = await import('./trainModel.js');
+  const version = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')).version as string;
+  const result = trainLogistic(
+    { data: values.data, out: values.out, label: values.label!, features: values.features?.split(',').map((f) => f.trim()), lambda, testFraction, purge, version, log: (line) => console.error(line) },
+    outputGuard({}),
+  );
+  console.log(trainLogisticReport(result));
+  console.log(`wrote ${values.out} (${result.features.length} features: ${result.features.join(', ')})`);
   return OK;
 }
 

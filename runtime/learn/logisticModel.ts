@@ -1,5 +1,5 @@
 import { encodeOnnxModel } from '../onnx/onnxModel.js';
-import { FEATURES_KEY } from '../onnx/featureModel.js';
+import { CLASSES_KEY, FEATURES_KEY } from '../onnx/featureModel.js';
 import { fitSoftmax, predictRow, type SoftmaxModel, type SparseMatrix } from './softmaxRegression.js';
 
 /**
@@ -83,6 +83,6 @@ export function exportLogistic(m: LogisticModel, metadata: Record<string, string
     ],
     inputs: [{ name: 'features', type: 'float', shape: ['N', F] }],
     outputs: [{ name: 'probabilities', type: 'float', shape: ['N', K] }],
-    metadata: { [FEATURES_KEY]: JSON.stringify(m.features), 'hean.classes': JSON.stringify(m.classes), 'hean.kind': 'classifier', ...metadata },
+    metadata: { [FEATURES_KEY]: JSON.stringify(m.features), [CLASSES_KEY]: JSON.stringify(m.classes), 'hean.kind': 'classifier', ...metadata },
   });
 }

@@ -12,8 +12,31 @@ import { MODEL_MAX_BYTES } from './onnxSession.js';
 
 /** Metadata key: the feature names, in order, the model was trained on (a JSON list). */
 export const FEATURES_KEY = 'hean.features';
+/** Metadata key: a classifier's class names, in the order of its first output's columns (a JSON list). */
+export const CLASSES_KEY = 'hean.classes';
+
+function classesOf(stored: string | undefined): string[] | undefined | string {
+  if (stored === undefined) return undefined;
+  let names: unknown;
+  try {
+    names = JSON.parse(stored);
+  } catch {
+    names = undefined;
+  }
+  return Array.isArray(names) && names.length > 1 && names.every((n) => typeof n === 'string') ? names : `its "${CLASSES_KEY}" metadata is not a JSON list of class names`;
+}
+
+/** +1, -1 or 0: what a class name says about direction (UP, positive, long, buy / DOWN, negative, short, sell / anything else). */
+export function classDirection(name: string): number {
+  const n = name.toLowerCase();
+  if (['up', 'positive', 'long', 'buy', '1', '+1'].includes(n)) return 1;
+  if (['down', 'negative', 'short', 'sell', '-1'].includes(n)) return -1;
+  return 0;
+}
 
 export interface FeatureModelPlan {
+  /** The class names of a classifier (metadata `hean.classes`), whose first output holds their probabilities. */
+  classes?: string[];
   input: string;
   /** Input dimensions after the batch one (e.g. [48, 1]); their product is the number of features. */
   dims: number[];
@@ -86,6 +109,9 @@ export function planFeatureModel(file: string, info: OnnxModelInfo, wired: reado
     outputs.push({ name: o.name, width: o.shape.length === 1 ? 1 : (widths[0] as number) });
   }
   if (!outputs.length) return `${file} declares no outputs`;
-  const columns = outputs.flatMap((o) => (o.width === 1 ? [o.name] : Array.from({ length: o.width }, (_, k) => `${o.name}[${k}]`)));
-  return { input: input.name, dims: dims as number[], outputs, columns };
+  const classes = classesOf(info.metadata[CLASSES_KEY]);
+  if (typeof classes === 'string') return `${file}: ${classes}`;
+  if (classes && classes.length !== outputs[0].width) return `${file} names ${classes.length} classes (${classes.join(', ')}) but its first output "${outputs[0].name}" has ${outputs[0].width} columns`;
+  const columns = outputs.flatMap((o, i) => (i === 0 && classes ? classes.map((c) => `${o.name}.${c}`) : o.width === 1 ? [o.name] : Array.from({ length: o.width }, (_, k) => `${o.name}[${k}]`)));
+  return { classes, input: input.name, dims: dims as number[], outputs, columns };
 }

@@ -1,0 +1,142 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { writeAtomically, type OutputGuard } from '../adapters/outputGuard.js';
+import { exportLogistic, fitLogistic, predictLogistic } from '../learn/logisticModel.js';
+import { argmaxRow, scoreLabels, type Scores } from '../text/evaluation.js';
+import { cellOf, columnOf, readCsvFile } from '../text/labelledTexts.js';
+
+/** Label columns `hean dataset` writes: never features. */
+export const LABEL_COLUMNS = ['forwardReturn', 'direction', 'barrier'];
+/** L2 penalties tried on the validation slice when --lambda is not given. */
+export const LOGISTIC_LAMBDAS = [1e-1, 1e-2, 1e-3, 1e-4];
+
+export interface TrainLogisticOptions {
+  data: string;
+  out: string;
+  label: string;
+  features?: string[];
+  lambda?: number;
+  testFraction: number;
+  /** Training rows dropped just before the test (and validation) start: their labels look into it. */
+  purge: number;
+  version: string;
+  log(line: string): void;
+}
+
+export interface ProbabilityScores extends Scores {
+  logLoss: number;
+  brier: number;
+}
+
+export interface TrainLogisticResult {
+  features: string[];
+  classes: string[];
+  rows: number;
+  dropped: number;
+  train: number;
+  test: number;
+  lambda: number;
+  validation: { lambda: number; logLoss: number }[];
+  model: ProbabilityScores;
+  majority: ProbabilityScores;
+  testStart: string;
+}
+
+function probabilityScores(actual: Int32Array, p: ArrayLike<number>, K: number): ProbabilityScores {
+  const predicted = Int32Array.from(actual, (_, i) => argmaxRow(p, i, K));
+  let logLoss = 0;
+  let brier = 0;
+  for (let i = 0; i < actual.length; i++) {
+    logLoss -= Math.log(Math.max(1e-15, p[i * K + actual[i]]));
+    for (let k = 0; k < K; k++) brier += (p[i * K + k] - (k === actual[i] ? 1 : 0)) ** 2;
+  }
+  return { ...scoreLabels(actual, predicted, K), logLoss: logLoss / actual.length, brier: brier / actual.length };
+}
+
+/**
+ * `hean train logistic`: rows in time order, the last testFraction of them held out; the L2
+ * penalty chosen on the last 20 % of the rest (walk-forward: fitted on what precedes it), then
+ * refitted on all training rows; `purge` rows before each held-out block dropped from fitting.
+ */
+export function trainLogistic(options: TrainLogisticOptions, outputs: OutputGuard): TrainLogisticResult {
+  const { data, log } = options;
+  outputs.input(data, '--data');
+  const target = outputs.file(options.out, '-o', 'command line');
+  const table = readCsvFile(data);
+  const timeAt = columnOf(data, table, 'time', '(a dataset from hean dataset has it)');
+  const labelAt = columnOf(data, table, options.label, '--label');
+  const names = options.features ?? table.header.filter((h) => h !== 'time' && h !== options.label && !LABEL_COLUMNS.includes(h));
+  if (!names.length) throw new Error(`${data}: no feature columns besides time and the labels; the header has ${table.header.join(', ')}`);
+  const featureAt = names.map((name) => columnOf(data, table, name, '--features'));
+  const rows: Float64Array[] = [];
+  const labelsText: string[] = [];
+  const times: string[] = [];
+  let dropped = 0;
+  let previous = -Infinity;
+  for (const row of table.rows) {
+    const time = Date.parse(cellOf(data, table, row, timeAt));
+    if (!(time > previous)) throw new Error(`${data}:${row.line}: time ${row.cells[timeAt]} is not after the previous row's; expected rows in time order (the split is chronological)`);
+    previous = time;
+    const values = Float64Array.from(featureAt, (at) => (cellOf(data, table, row, at) === '' ? NaN : Number(row.cells[at])));
+    const label = cellOf(data, table, row, labelAt);
+    if (label === '' || !values.every(Number.isFinite)) {
+      dropped++;
+      continue;
+    }
+    rows.push(values);
+    labelsText.push(label);
+    times.push(row.cells[timeAt]);
+  }
+  const classes = [...new Set(labelsText)].sort();
+  if (classes.length < 2) throw new Error(`${data}: the label ${options.label} takes ${classes.length} value(s) (${classes.join(', ')}); a classifier needs at least two`);
+  const labels = Int32Array.from(labelsText, (l) => classes.indexOf(l));
+  const testStart = Math.floor(rows.length * (1 - options.testFraction));
+  const fitEnd = Math.max(0, testStart - options.purge);
+  if (fitEnd < 10 * names.length || rows.length - testStart < 10) throw new Error(`${data}: ${rows.length} complete rows leave ${fitEnd} to fit and ${rows.length - testStart} to test; give more rows`);
+  log(`${rows.length} complete rows (${dropped} dropped: warm-up or no label), ${names.length} features, classes ${classes.join('/')}; fit on ${fitEnd}, test on the last ${rows.length - testStart} (from ${times[testStart]})`);
+  const K = classes.length;
+  const validation: { lambda: number; logLoss: number }[] = [];
+  let lambda = options.lambda;
+  if (lambda === undefined) {
+    const validStart = Math.floor(fitEnd * 0.8);
+    const validFitEnd = Math.max(0, validStart - options.purge);
+    for (const candidate of LOGISTIC_LAMBDAS) {
+      const m = fitLogistic(names, classes, rows.slice(0, validFitEnd), labels.slice(0, validFitEnd), candidate);
+      const scores = probabilityScores(labels.slice(validStart, fitEnd), predictLogistic(m, rows.slice(validStart, fitEnd)), K);
+      validation.push({ lambda: candidate, logLoss: scores.logLoss });
+      log(`  lambda ${candidate}: validation log-loss ${scores.logLoss.toFixed(5)}`);
+    }
+    lambda = validation.reduce((best, v) => (v.logLoss < best.logLoss ? v : best)).lambda;
+  }
+  const model = fitLogistic(names, classes, rows.slice(0, fitEnd), labels.slice(0, fitEnd), lambda);
+  const actual = labels.slice(testStart);
+  const scores = probabilityScores(actual, predictLogistic(model, rows.slice(testStart)), K);
+  const counts = classes.map((_, k) => labels.slice(0, fitEnd).filter((l) => l === k).length);
+  const prior = counts.map((c) => c / fitEnd);
+  const majority = probabilityScores(actual, Float64Array.from({ length: actual.length * K }, (_, j) => prior[j % K]), K);
+  const training = {
+    data: basename(data),
+    sha256: createHash('sha256').update(readFileSync(data)).digest('hex'),
+    label: options.label,
+    rows: rows.length,
+    split: `chronological: fit on rows before ${times[testStart]} (minus ${options.purge} purged), test from it`,
+    lambda,
+    validation,
+  };
+  const testScores = { accuracy: scores.accuracy, macroF1: scores.macroF1, logLoss: scores.logLoss, brier: scores.brier, confusion: scores.confusion, classes, testRows: actual.length };
+  writeAtomically(target, exportLogistic(model, { 'hean.training': JSON.stringify(training), 'hean.testScores': JSON.stringify(testScores) }, options.version));
+  return { features: names, classes, rows: rows.length, dropped, train: fitEnd, test: actual.length, lambda, validation, model: scores, majority, testStart: times[testStart] };
+}
+
+export function trainLogisticReport(r: TrainLogisticResult): string {
+  const f = (x: number) => x.toFixed(4);
+  return [
+    `held-out test (${r.test} rows from ${r.testStart}, after every training row):`,
+    `  model (logistic regression, lambda ${r.lambda}): accuracy ${f(r.model.accuracy)}, macro-F1 ${f(r.model.macroF1)}, log-loss ${f(r.model.logLoss)}, Brier ${f(r.model.brier)}`,
+    `  class frequencies of the training rows:       accuracy ${f(r.majority.accuracy)}, macro-F1 ${f(r.majority.macroF1)}, log-loss ${f(r.majority.logLoss)}, Brier ${f(r.majority.brier)}`,
+    'confusion matrix of the model (rows: actual, columns: predicted):',
+    `  ${''.padEnd(10)}${r.classes.map((c) => c.padStart(10)).join('')}`,
+    ...r.model.confusion.map((row, k) => `  ${r.classes[k].padEnd(10)}${row.map((v) => String(v).padStart(10)).join('')}`),
+  ].join('\n');
+}
