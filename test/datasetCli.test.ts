@@ -100,6 +100,7 @@ const out = run.code === 0 ? readCsv(join(run.cwd, 'train.csv')) : { header: [],
 test('dataset writes one row per candle event: time, the features, forwardReturn, direction, barrier; nothing else', () => {
   assert.equal(run.code, 0, run.err);
   assert.deepEqual(readdirSync(run.cwd), ['train.csv'], "the graph's own sink (tape) writes nothing during an export");
+  assert.equal(run.err, '', 'no warnings');
   assert.deepEqual(out.header, ['time', 'rsi_z', 'ret_z', 'forwardReturn', 'direction', 'barrier']);
   assert.equal(out.rows.length, N);
   // A candle's event is its close: open time + 1 h.
@@ -177,6 +178,13 @@ test('defaults: horizon 1, band 0, no barrier column; --drop-incomplete leaves o
   });
   assert.match(r.out, /37 incomplete rows dropped/);
   assert.match(r.out, /unlabelled 1\n/);
+  // A features node that only the export reads is not reported as unused.
+  const dir = mkdtempSync(join(tmpdir(), 'hean-dataset-'));
+  writeFileSync(join(dir, 'g.yaml'), readFileSync(graph, 'utf8').replace(/^ *tape:.*$/gm, ''));
+  const bare = hean(['dataset', 'g.yaml', '-o', 'd.csv'], dir);
+  assert.equal(bare.code, 0, bare.err);
+  assert.equal(bare.err, '');
+  assert.equal(readFileSync(join(dir, 'd.csv'), 'utf8').split('\n').length, N + 2);
 });
 
 test('a model graph: --features picks one of several features outputs (the LSTM\'s input returns)', () => {
@@ -191,6 +199,10 @@ test('a model graph: --features picks one of several features outputs (the LSTM\
   // ret = 100 ln(close / previous close) (affine: mean 0, scale 0.01).
   for (const i of [1, 2, 1000, N - 2]) close(rows[i][1], 100 * Math.log(c[i] / c[i - 1]), `ret row ${i}`);
   assert.equal(rows[0][1], '');
+  // The model's forecasts are a features output too.
+  const forecasts = hean(['dataset', lstm, '-o', 'y.csv', '--set', `model=${model}`, '--data', `bars=${CANDLES}`, '--features', 'lstm']);
+  assert.equal(forecasts.code, 0, forecasts.err);
+  assert.match(readFileSync(join(forecasts.cwd, 'y.csv'), 'utf8'), /^time,forecast\[0\],forecast\[1\],forecast\[2\],forwardReturn,direction\n/);
 });
 
 test('usage errors exit 2 and say what exists; run failures exit 1; the output never replaces an input', () => {

@@ -214,7 +214,9 @@ async function datasetCommand(argv: string[]): Promise<number> {
   }
   for (const node of first.graph.nodes) if (node.def.sink === 'rows') bind[node.id] = { memory: `dataset-${node.id}` };
   const { graph, diagnostics } = loadGraph(file, { set: sets, bind, requireBindings: true });
-  printDiagnostics(diagnostics);
+  // A features node that nothing reads is what an export reads: "not used" would be wrong here.
+  const exported = (id: string) => (values.features === undefined ? Object.values(first.graph!.byId.get(id)?.def.outputs ?? {}).some((o) => o.type === 'features') : values.features.split('.')[0] === id);
+  printDiagnostics(diagnostics.filter((d) => !(d.code === 'node/unused' && exported(d.path.replace(/^nodes\./, '')))));
   if (!graph || hasErrors(diagnostics)) return INVALID;
   const outputs = outputGuard({}, file);
   const target = outputs.file(values.out, '-o', 'command line');
