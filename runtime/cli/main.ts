@@ -51,6 +51,8 @@ Usage:
   hean train logistic --data DATASET.csv -o MODEL.onnx [--label direction] [--features a,b] [--lambda L] [--test-fraction 0.2] [--purge N]
   hean text classify --model MODEL.onnx INPUT.csv -o OUT.csv [--column sentence]
   hean model inspect MODEL.onnx [--json]
+  hean dataset GRAPH -o FILE.csv [--features NODE[.PORT]] [--price NODE[.PORT]] [--horizon H] [--band B]
+               [--barrier UP,DOWN] [--drop-incomplete] [--set name=value]... [--bind node.key=value]... [--data [node=]FILE]...
 
 Exit codes: 0 ok, 1 the run failed, 2 invalid graph or usage.
 Data files are looked up as given, then in $HEAN_DATA_DIR, then in ${userDataDir()}.`;
@@ -81,6 +83,8 @@ export async function main(argv: string[]): Promise<number> {
         return await textCommand(rest);
       case 'model':
         return await modelCommand(rest);
+      case 'dataset':
+        return await datasetCommand(rest);
       case '--version':
       case '-v':
         console.log(JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')).version);
@@ -92,7 +96,7 @@ export async function main(argv: string[]): Promise<number> {
         console.log(USAGE);
         return command === undefined ? INVALID : OK;
       default: {
-        const guess = didYouMean(command, ['run', 'validate', 'viz', 'nodes', 'schema', 'data', 'publish', 'adapters', 'train', 'text', 'model', 'help']);
+        const guess = didYouMean(command, ['run', 'validate', 'viz', 'nodes', 'schema', 'data', 'publish', 'adapters', 'train', 'text', 'model', 'dataset', 'help']);
         throw new UsageError(`unknown command "${command}"${guess ? `; did you mean "${guess}"?` : ''}`);
       }
     }
@@ -228,6 +232,94 @@ async function modelCommand(argv: string[]): Promise<number> {
       console.log(`  ${key}: ${shown.length > 400 ? `${shown.slice(0, 400)}... (${shown.length} characters)` : shown}`);
     }
   }
+  return OK;
+}
+
+/** Most bars a label may look ahead. */
+const MAX_HORIZON = 1_000_000;
+
+/**
+ * `hean dataset GRAPH -o FILE.csv`: the backtest of the graph that trades, one row per event of a
+ * features output with labels from the prices that follow (runtime/data/dataset.ts, labels.ts).
+ */
+async function datasetCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      out: { type: 'string', short: 'o' },
+      features: { type: 'string' },
+      price: { type: 'string' },
+      horizon: { type: 'string' },
+      band: { type: 'string' },
+      barrier: { type: 'string' },
+      'drop-incomplete': { type: 'boolean', default: false },
+      set: { type: 'string', multiple: true },
+      bind: { type: 'string', multiple: true },
+      data: { type: 'string', multiple: true },
+    },
+  });
+  if (positionals.length !== 1) throw new UsageError(`dataset takes one GRAPH file, found ${positionals.length}`);
+  if (!values.out) throw new UsageError('dataset needs -o FILE.csv (where to write the rows)');
+  if (extname(values.out).toLowerCase() !== '.csv') throw new UsageError(`-o ${values.out}: expected a file ending in .csv`);
+  const horizon = values.horizon === undefined ? 1 : wholeNumber('--horizon', values.horizon, MAX_HORIZON, 'bars of the price timeline a label looks ahead, default 1');
+  const band = values.band === undefined ? 0 : Number(values.band);
+  if (values.band !== undefined && !(values.band.trim() !== '' && Number.isFinite(band) && band >= 0)) {
+    throw new UsageError(`--band expects a fraction >= 0 (returns within ±band are NEUTRAL, e.g. 0.001 for 0.1 %), found "${values.band}"`);
+  }
+  let barrier: { up: number; down: number } | undefined;
+  if (values.barrier !== undefined) {
+    const parts = values.barrier.split(',');
+    const [up, down] = parts.map((x) => (x.trim() === '' ? NaN : Number(x)));
+    if (parts.length !== 2 || !(up > 0 && Number.isFinite(up)) || !(down > 0 && down < 1)) {
+      throw new UsageError(`--barrier expects UP,DOWN: two fractions of the price, UP > 0 and DOWN between 0 and 1 (e.g. 0.02,0.01: take profit 2 % above, stop 1 % below), found "${values.barrier}"`);
+    }
+    barrier = { up, down };
+  }
+  const file = positionals[0];
+  const sets = parseSets(values.set);
+  const bind = commandLineBindings(file, values, sets, 'backtest');
+  // The graph's own row sinks write nowhere during an export: bound to memory here so the graph
+  // needs no backtest binding for them, then to nothing (buildDataset).
+  const first = loadGraph(file, { set: sets, bind });
+  if (!first.graph) {
+    printDiagnostics(first.diagnostics);
+    return INVALID;
+  }
+  for (const node of first.graph.nodes) if (node.def.sink === 'rows') bind[node.id] = { memory: `dataset-${node.id}` };
+  const { graph, diagnostics } = loadGraph(file, { set: sets, bind, requireBindings: true });
+  // A features node that nothing reads is what an export reads: "not used" would be wrong here.
+  const exported = (id: string) => (values.features === undefined ? Object.values(first.graph!.byId.get(id)?.def.outputs ?? {}).some((o) => o.type === 'features') : values.features.split('.')[0] === id);
+  printDiagnostics(diagnostics.filter((d) => !(d.code === 'node/unused' && exported(d.path.replace(/^nodes\./, '')))));
+  if (!graph || hasErrors(diagnostics)) return INVALID;
+  const outputs = outputGuard({}, file);
+  const target = outputs.file(values.out, '-o', 'command line');
+  const { buildDataset, classBalance, datasetCsv, DatasetUsageError } = await import('../data/dataset.js');
+  const options = { features: values.features, price: values.price, horizon, band, barrier, dropIncomplete: values['drop-incomplete']! };
+  const progress = progressBar('dataset');
+  let data;
+  try {
+    data = await buildDataset(graph, options, {
+      outputs,
+      onProgress: progress,
+      onWarning: (w) => {
+        progress.finish();
+        console.error(`warning ${w.node}: ${w.code}: ${w.message}`);
+      },
+      onLog: (message) => console.error(`hean: ${message}`),
+    });
+  } catch (e) {
+    if (e instanceof DatasetUsageError) throw new UsageError(e.message);
+    throw e;
+  } finally {
+    progress.finish();
+  }
+  writeAtomically(target, datasetCsv(data));
+  const labels = [`forwardReturn and direction over ${horizon} bar${horizon === 1 ? '' : 's'} (band ${band})`, ...(barrier ? [`barrier (up ${barrier.up}, down ${barrier.down})`] : [])];
+  const dropped = data.dropped ? `, ${data.dropped.toLocaleString('en-US')} incomplete rows dropped` : '';
+  console.log(`wrote ${values.out} (${data.t.length.toLocaleString('en-US')} rows, ${data.names.length} features, labels: ${labels.join(', ')}${dropped})`);
+  console.log(`direction: ${classBalance(data.direction)}`);
+  if (data.barrier) console.log(`barrier: ${classBalance(data.barrier)}`);
   return OK;
 }
 
