@@ -279,15 +279,15 @@ async function datasetCommand(argv: string[]): Promise<number> {
   const file = positionals[0];
   const sets = parseSets(values.set);
   const bind = commandLineBindings(file, values, sets, 'backtest');
-  // The graph's own row sinks write nowhere during an export: bound to memory here so the graph
-  // needs no backtest binding for them, then to nothing (buildDataset).
-  const first = loadGraph(file, { set: sets, bind });
+  // The graph's own row sinks do not run during an export (buildDataset runs the features'
+  // upstream only): bound to memory here so the graph needs no backtest binding for them.
+  const first = loadGraph(file, { set: sets, bind, wiringChecks: false });
   if (!first.graph) {
     printDiagnostics(first.diagnostics);
     return INVALID;
   }
   for (const node of first.graph.nodes) if (node.def.sink === 'rows') bind[node.id] = { memory: `dataset-${node.id}` };
-  const { graph, diagnostics } = loadGraph(file, { set: sets, bind, requireBindings: true });
+  const { graph, diagnostics } = loadGraph(file, { set: sets, bind, requireBindings: true, wiringChecks: false });
   // A features node that nothing reads is what an export reads: "not used" would be wrong here.
   const exported = (id: string) => (values.features === undefined ? Object.values(first.graph!.byId.get(id)?.def.outputs ?? {}).some((o) => o.type === 'features') : values.features.split('.')[0] === id);
   printDiagnostics(diagnostics.filter((d) => !(d.code === 'node/unused' && exported(d.path.replace(/^nodes\./, '')))));

@@ -145,8 +145,8 @@ const CAPTURE = 'datasetCapture';
 
 /**
  * Runs the graph's backtest with two recordings added (features; price, high, low), each on its
- * producer's own timeline, and the graph's own row sinks writing nowhere. `graph` is changed:
- * compile a fresh one for each export.
+ * producer's own timeline, and only the nodes they need: the graph's sinks, broker and anything
+ * else downstream do not run. `graph` is changed: compile a fresh one for each export.
  */
 export async function buildDataset(graph: CompiledGraph, options: DatasetOptions, run: Omit<RunOptions, 'adapters'> = {}): Promise<Dataset> {
   if (graph.mode !== 'backtest') throw new DatasetUsageError(`a dataset is made from a backtest; the graph was compiled for ${graph.mode}`);
@@ -159,15 +159,11 @@ export async function buildDataset(graph: CompiledGraph, options: DatasetOptions
     summary: 'hean dataset: rows kept in memory for the export (internal).',
     binding: Type.Object({}),
     example: '{}',
-    open: (_binding, io) => (io.node.startsWith('dataset_record_') ? collector(io.node, captures) : discard),
+    open: (_binding, io) => collector(io.node, captures),
   };
-  for (const node of graph.nodes) {
-    if (node.def.sink !== 'rows') continue;
-    node.binding = {};
-    node.adapter = CAPTURE;
-  }
   const featuresId = addRecorder(graph, 'dataset_record_features', [wires.features]);
   const priceId = addRecorder(graph, 'dataset_record_price', [wires.price, ...(wires.high && wires.low ? [wires.high, wires.low] : [])]);
+  keepOnlyAncestors(graph, [featuresId, priceId]);
   await runGraph(graph, { ...run, adapters: { sources: defaultAdapters.sources, sinks: [...defaultAdapters.sinks, capture] } });
 
   const f = captures.get(featuresId) ?? { columns: [], t: new Float64Array(0), values: [] };
@@ -221,7 +217,23 @@ function addRecorder(graph: CompiledGraph, base: string, wires: CompiledWire[]):
   return id;
 }
 
-const discard: RowWriter = { start() {}, write() {}, async close() {}, describe: () => 'nothing (hean dataset)' };
+/**
+ * Drops every node the recordings do not need (a broker, a model trained on this very dataset
+ * that does not exist yet): the export runs the features' and the price's upstream only.
+ */
+function keepOnlyAncestors(graph: CompiledGraph, ids: string[]): void {
+  const keep = new Set<string>();
+  const visit = (id: string) => {
+    if (keep.has(id)) return;
+    keep.add(id);
+    for (const input of graph.byId.get(id)!.inputs) for (const w of input.wires) visit(w.node);
+  };
+  ids.forEach(visit);
+  graph.nodes = graph.nodes.filter((n) => keep.has(n.id));
+  for (const id of [...graph.byId.keys()]) if (!keep.has(id)) graph.byId.delete(id);
+  for (const node of graph.nodes) node.consumers = node.consumers.filter((c) => keep.has(c));
+}
+
 
 function collector(node: string, captures: Map<string, Captured>): RowWriter {
   const chunks: { t: Float64Array; values: Float64Array[] }[] = [];

@@ -74,6 +74,11 @@ export interface CompileOptions {
   /** Every source and row sink must be bound in the selected mode (a run; `validate` only checks what is written). */
   requireBindings?: boolean;
   adapters?: AdapterRegistry;
+  /**
+   * Run the kinds' checkWiring (default true). `hean dataset` turns them off: its export runs only
+   * what the features need, and the model a graph will use may not be trained yet.
+   */
+  wiringChecks?: boolean;
 }
 
 export interface CompileResult {
@@ -369,7 +374,7 @@ export function compileGraph(text: string, file: string, registry: NodeRegistry,
     node.warmup = upstream + (Number.isFinite(own) && own > 0 ? own : 0);
   }
   if (hasErrors(diagnostics)) return { diagnostics };
-  checkWiring(order, nodes, file, parsed, error, report);
+  checkWiring(order, nodes, file, parsed, error, report, options.wiringChecks ?? true);
   if (hasErrors(diagnostics)) return { diagnostics };
   for (const node of order) {
     if (node.consumers.length === 0 && familyOf(node.kind) !== 'sink') {
@@ -742,7 +747,7 @@ function checkBinding(
  * (featureNames) are computed from its producers', then its checkWiring sees them, so a model
  * that expects other features than the graph gives is an error before anything runs.
  */
-function checkWiring(order: CompiledNode[], nodes: Map<string, CompiledNode>, file: string, parsed: ParsedYaml, error: ErrorFn, report: ReportFn): void {
+function checkWiring(order: CompiledNode[], nodes: Map<string, CompiledNode>, file: string, parsed: ParsedYaml, error: ErrorFn, report: ReportFn, checks: boolean): void {
   for (const node of order) {
     const paramsAt = pointerJoin(pointerJoin('/nodes', node.id), 'params');
     const wires = Object.fromEntries(node.inputs.map((input) => [input.port, input.wires.map((w) => w.text)]));
@@ -750,7 +755,7 @@ function checkWiring(order: CompiledNode[], nodes: Map<string, CompiledNode>, fi
     if (node.def.featureNames) {
       node.features = guarded(() => node.def.featureNames!(node.params, { wires, features, graphFile: file }), {}, (e) => error(paramsAt, 'node/check-failed', `${node.kind}: ${e}`));
     }
-    if (!node.def.checkWiring) continue;
+    if (!checks || !node.def.checkWiring) continue;
     const problems = guarded(() => node.def.checkWiring!(node.params, { wires, features, graphFile: file }), [], (e) => error(paramsAt, 'node/check-failed', `${node.kind} could not check its wiring: ${e}`));
     for (const problem of problems) {
       const at = problem.path.reduce<string>((p, key) => pointerJoin(p, key), paramsAt);
