@@ -16,6 +16,7 @@ const benchmarks: (() => Promise<{ default: Benchmark }>)[] = [
   () => import('./live.js'),
   () => import('./drawing.js'),
   () => import('./orderbook.js'),
+  () => import('./ml.js'),
 ];
 
 async function main(argv: string[]): Promise<number> {
