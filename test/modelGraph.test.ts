@@ -88,3 +88,13 @@ test('hean model inspect prints what a model file says about itself; a foreign f
   assert.equal(foreign.status, 1);
   assert.match(foreign.stderr, /lstm-forecast\.yaml is not a readable ONNX model/);
 });
+
+test('hean model import xgboost writes a model that model.onnx accepts, with its names and classes', () => {
+  const out = join(tmp, 'xgb.onnx');
+  const r = spawnSync(process.execPath, ['bin/hean.js', 'model', 'import', 'xgboost', 'test/reference/xgboost_classifier.json', '-o', out, '--classes', 'DOWN,NEUTRAL,UP'], { cwd: projectRoot, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /XGBoost multi:softprob, 60 trees, features r1, r2, r3, hl, classes DOWN, NEUTRAL, UP/);
+  const bad = spawnSync(process.execPath, ['bin/hean.js', 'model', 'import', 'xgboost', graphFile, '-o', join(tmp, 'y.onnx')], { cwd: projectRoot, encoding: 'utf8' });
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /lstm-forecast\.yaml: not JSON .*Booster\.save_model/);
+});

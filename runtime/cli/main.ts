@@ -51,6 +51,7 @@ Usage:
   hean train logistic --data DATASET.csv -o MODEL.onnx [--label direction] [--features a,b] [--lambda L] [--test-fraction 0.2] [--purge N]
   hean text classify --model MODEL.onnx INPUT.csv -o OUT.csv [--column sentence]
   hean model inspect MODEL.onnx [--json]
+  hean model import xgboost MODEL.json -o MODEL.onnx [--features a,b] [--classes A,B]
   hean dataset GRAPH -o FILE.csv [--features NODE[.PORT]] [--price NODE[.PORT]] [--horizon H] [--band B]
                [--barrier UP,DOWN] [--drop-incomplete] [--set name=value]... [--bind node.key=value]... [--data [node=]FILE]...
 
@@ -200,9 +201,38 @@ async function textCommand(argv: string[]): Promise<number> {
   return OK;
 }
 
+async function modelImportCommand(argv: string[]): Promise<number> {
+  const [format, ...rest] = argv;
+  if (format !== 'xgboost') throw new UsageError(`model import ${format ?? ''}: hean imports xgboost models (model import xgboost MODEL.json -o MODEL.onnx)`);
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: { out: { type: 'string', short: 'o' }, features: { type: 'string' }, classes: { type: 'string' } },
+  });
+  if (positionals.length !== 1) throw new UsageError(`model import xgboost takes one MODEL.json, found ${positionals.length}`);
+  if (!values.out || extname(values.out).toLowerCase() !== '.onnx') throw new UsageError('model import needs -o MODEL.onnx');
+  const list = (v: string | undefined) => v?.split(',').map((x) => x.trim());
+  const outputs = outputGuard({});
+  outputs.input(positionals[0], 'MODEL.json');
+  const target = outputs.file(values.out, '-o', 'command line');
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(positionals[0], 'utf8'));
+  } catch (e) {
+    throw new Error(`${positionals[0]}: ${e instanceof SyntaxError ? `not JSON (${e.message}); expected a model saved with Booster.save_model("model.json")` : (e as Error).message}`);
+  }
+  const { importXgboost } = await import('../learn/xgboostImport.js');
+  const version = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')).version as string;
+  const imported = importXgboost(json, positionals[0], { features: list(values.features), classes: list(values.classes) }, version);
+  writeAtomically(target, imported.bytes);
+  console.log(`wrote ${values.out} (XGBoost ${imported.objective}, ${imported.trees} trees, features ${imported.features.join(', ')}${imported.classes ? `, classes ${imported.classes.join(', ')}` : ''})`);
+  return OK;
+}
+
 async function modelCommand(argv: string[]): Promise<number> {
   const [what, ...rest] = argv;
-  if (what !== 'inspect') throw new UsageError(`model ${what ?? ''}: expected "model inspect MODEL.onnx"`);
+  if (what === 'import') return modelImportCommand(rest);
+  if (what !== 'inspect') throw new UsageError(`model ${what ?? ''}: expected "model inspect MODEL.onnx" or "model import xgboost MODEL.json -o MODEL.onnx"`);
   const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' } } });
   if (positionals.length !== 1) throw new UsageError(`model inspect takes one MODEL.onnx, found ${positionals.length}`);
   const { readModelInfo } = await import('../onnx/featureModel.js');
