@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensemble } from './ensemble.js';
@@ -10,6 +10,10 @@ import type { Features } from '../../runtime/ports.js';
 import { fitLogistic, exportLogistic } from '../../runtime/learn/logisticModel.js';
 import { loadGraph } from '../../runtime/loadGraph.js';
 import { realCandles } from '../../runtime/testing/realCandles.js';
+import { runGraph } from '../../runtime/exec/runGraph.js';
+import { OutputGuard } from '../../runtime/adapters/outputGuard.js';
+import { dataDir } from '../../runtime/testing/dataFile.js';
+import { parseCsv } from '../../runtime/text/labelledTexts.js';
 
 const N = NaN;
 const CLASSES = ['DOWN', 'NEUTRAL', 'UP'];
@@ -172,4 +176,67 @@ test('model.ensemble on real bars: soft votes of two classifiers equal the mean 
   closeTo(out['prediction.probabilities.UP'], up, 'UP');
   closeTo(out.direction, up.map((u) => (Math.max(u, 1 - u) < 0.6 ? 0 : u > 1 - u ? 1 : -1)), 'direction');
   assert.ok(out.direction.some((d) => d === 1) && out.direction.some((d) => d === -1) && out.direction.some((d) => d === 0));
+});
+
+test('a graph on real bars: two classifiers -> model.ensemble -> signal.fromPrediction -> sizer.confidence -> broker, the vote the mean of the recorded predictions', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hean-ensemble-run-'));
+  // Two logistic models on the last three hourly log-returns (in percent), trained on real bars from another period; b lists its classes in another order.
+  const bars = realCandles(3000);
+  const ret = Array.from(bars.close, (c, i) => (i ? Math.log(c / bars.close[i - 1]) / 0.01 : NaN));
+  const rows: Float64Array[] = [];
+  const next: number[] = [];
+  for (let i = 3; i + 1 < ret.length; i++) rows.push(Float64Array.of(ret[i - 2], ret[i - 1], ret[i])), next.push(ret[i + 1]);
+  const names = ['ret[t-2]', 'ret[t-1]', 'ret[t-0]'];
+  const fit = (classes: string[], lambda: number, file: string) => {
+    const labels = Int32Array.from(next, (r) => classes.indexOf(r > 0.2 ? 'UP' : r < -0.2 ? 'DOWN' : 'NEUTRAL'));
+    writeFileSync(join(dir, file), exportLogistic(fitLogistic(names, classes, rows, labels, lambda), {}, 'test'));
+  };
+  fit(CLASSES, 0.01, 'a.onnx');
+  fit(['UP', 'NEUTRAL', 'DOWN'], 1, 'b.onnx');
+  const graphFile = join(dir, 'ensemble.yaml');
+  writeFileSync(
+    graphFile,
+    [
+      'version: 1',
+      'name: ensemble-run',
+      'nodes:',
+      "  bars:   { kind: source.candles, params: { symbol: BTCUSDT, timeframe: 1h, start: '2025-06-01', end: '2025-08-01' } }",
+      '  ratio:  { kind: indicator.rocr, in: { series: bars.close }, params: { timePeriod: 1 } }',
+      '  logret: { kind: indicator.ln, in: { series: ratio.value } }',
+      '  now:    { kind: features.vector, in: { series: [logret.value] }, params: { names: [ret], normalize: affine, mean: [0], scale: [0.01] } }',
+      '  last3:  { kind: features.window, in: { features: now.features }, params: { length: 3 } }',
+      '  a:      { kind: model.onnx, in: { features: last3.features }, params: { model: a.onnx } }',
+      '  b:      { kind: model.onnx, in: { features: last3.features }, params: { model: b.onnx } }',
+      '  vote:   { kind: model.ensemble, in: { predictions: [a.prediction, b.prediction] } }',
+      '  trade:  { kind: signal.fromPrediction, in: { direction: vote.direction, confidence: vote.confidence }, params: { minConfidence: 0.4, allowShort: true } }',
+      '  size:   { kind: sizer.confidence, in: { signal: trade.signal, confidence: vote.confidence }, params: { floor: 0.25, cap: 1, minConfidence: 0.4 } }',
+      '  broker: { kind: sink.broker, in: { orders: size.orders, market: bars }, params: { cash: 10000, fill: nextOpen, fees: { taker: 0.001 } } }',
+      '  tape:   { kind: sink.record, in: { series: [a.prediction, b.prediction, vote.prediction, vote.confidence, trade.signal, size.orders] } }',
+      'modes:',
+      '  backtest:',
+      '    bars: { file: btcusdt_1h_binance_2024-09_2026-02.csv.gz }',
+      '    tape: { file: votes.csv }',
+    ].join('\n'),
+  );
+  const { graph, diagnostics } = loadGraph(graphFile);
+  assert.ok(graph, diagnostics.map((d) => d.message).join('\n'));
+  await runGraph(graph, { chunkSize: 100, env: { ...process.env, HEAN_DATA_DIR: dataDir() }, outputs: new OutputGuard({ dir, overwrite: true }) });
+  const csv = parseCsv('votes.csv', readFileSync(join(dir, 'votes.csv'), 'utf8'));
+  const rowsOut = csv.rows.map((r) => r.cells.slice(1).map((c) => (c === '' ? NaN : Number(c))));
+  assert.deepEqual(csv.header.slice(1, 7), ['a.prediction.probabilities.DOWN', 'a.prediction.probabilities.NEUTRAL', 'a.prediction.probabilities.UP', 'b.prediction.probabilities.UP', 'b.prediction.probabilities.NEUTRAL', 'b.prediction.probabilities.DOWN']);
+  assert.ok(rowsOut.length > 1000);
+  let trades = 0;
+  rowsOut.forEach((r, i) => {
+    const [aD, aN, aU, bU, bN, bD, vD, vN, vU, conf, signal, order] = r;
+    // The first three rows have no complete window: NaN through the chain.
+    if (i < 3) return assert.ok(Number.isNaN(vD) && Number.isNaN(conf) && Number.isNaN(signal), `row ${i}`);
+    [(aD + bD) / 2, (aN + bN) / 2, (aU + bU) / 2].forEach((want, k) => assert.ok(Math.abs([vD, vN, vU][k] - want) < 1e-6, `row ${i}: vote ${[vD, vN, vU][k]} vs ${want}`));
+    assert.ok(Math.abs(conf - Math.max(vD, vN, vU)) < 1e-6);
+    if (!Number.isNaN(signal)) {
+      trades++;
+      const fraction = 0.25 + 0.75 * Math.min(1, Math.max(0, (conf - 0.4) / 0.6));
+      assert.ok(Math.abs(order - signal * fraction) < 1e-6, `row ${i}: order ${order} for signal ${signal} at confidence ${conf}`);
+    } else assert.ok(Number.isNaN(order));
+  });
+  assert.ok(trades > 0, 'the ensemble traded');
 });
