@@ -3,6 +3,7 @@ import { bars } from './aggregate/bars.js';
 import { vector } from './features/vector.js';
 import { window } from './features/window.js';
 import { onnx } from './model/onnx.js';
+import { ensemble } from './model/ensemble.js';
 import { cycleIndicators } from './indicator/cycle/index.js';
 import { mathIndicators } from './indicator/math/index.js';
 import { momentumIndicators } from './indicator/momentum/index.js';
@@ -23,10 +24,12 @@ import { classify } from './sentiment/classify.js';
 import { combine } from './signal/combine.js';
 import { compare } from './signal/compare.js';
 import { crossover } from './signal/crossover.js';
+import { fromPrediction } from './signal/fromPrediction.js';
 import { threshold } from './signal/threshold.js';
 import { broker } from './sink/broker.js';
 import { record } from './sink/record.js';
 import { fixedFraction } from './sizer/fixedFraction.js';
+import { confidence } from './sizer/confidence.js';
 import { candles } from './source/candles.js';
 import { series } from './source/series.js';
 import { book } from './source/book.js';
@@ -59,13 +62,16 @@ export const allNodes: readonly AnyNodeDefinition[] = [
   vector,
   window,
   onnx,
+  ensemble,
   classify,
   aggregate,
   crossover,
   threshold,
   compare,
   combine,
+  fromPrediction,
   fixedFraction,
+  confidence,
   broker,
   record,
 ];

@@ -143,7 +143,9 @@ export type PortValue<S extends PortSpec> = S['ownTimes'] extends true
 type SinglePortValue<S extends PortSpec> = S['many'] extends true
   ? S['type'] extends 'any'
     ? (Float64Array | Features)[]
-    : Float64Array[]
+    : S['type'] extends 'features'
+      ? Features[]
+      : Float64Array[]
   : S['type'] extends 'candles'
     ? Candles
     : S['type'] extends 'trades'

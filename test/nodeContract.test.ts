@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { allNodes } from '../nodes/index.js';
 import { familyOf, isSourceDefinition, type AnyNodeDefinition, type Kernel } from '../runtime/defineNode.js';
 import { compileParams, ajv } from '../runtime/params.js';
-import { isPulse, type Book, type Candles, type PortSpec, type Texts, type Trades } from '../runtime/ports.js';
+import { isPulse, type Book, type Candles, type Features, type PortSpec, type Texts, type Trades } from '../runtime/ports.js';
 import { realCandles } from '../runtime/testing/realCandles.js';
 import { runKernel } from '../runtime/testing/runKernel.js';
 import { smallSentimentModel } from '../runtime/testing/textModels.js';
@@ -54,11 +54,46 @@ function pulsesFrom(close: Float64Array, values: [number, number, number]): Floa
   return out;
 }
 
+const CLASSES = ['DOWN', 'NEUTRAL', 'UP'];
+/**
+ * A classifier's prediction made from real bars: softmax over (DOWN, NEUTRAL, UP) of (-s, 0.5 - |s|, s), with s
+ * the bar's move in percent (variant 0) or where it closed in its range (variant 1, columns in another order).
+ */
+function realPrediction(variant: number): Features {
+  const order = variant % 2 ? [2, 1, 0] : [0, 1, 2];
+  const columns = order.map(() => new Float64Array(ROWS));
+  for (let i = 0; i < ROWS; i++) {
+    const range = bars.high[i] - bars.low[i];
+    const s = variant % 2 ? (range > 0 ? ((bars.close[i] - bars.low[i]) / range - 0.5) * 4 : 0) : ((bars.close[i] - bars.open[i]) / bars.open[i]) * 100;
+    const e = [Math.exp(-s), Math.exp(0.5 - Math.abs(s)), Math.exp(s)];
+    const sum = e[0] + e[1] + e[2];
+    order.forEach((k, j) => (columns[j][i] = e[k] / sum));
+  }
+  return { names: order.map((k) => `probabilities.${CLASSES[k]}`), columns };
+}
+const prediction = realPrediction(0);
+/** What model.onnx gives for that prediction: the most probable class as a direction, and its probability. */
+const predicted = { direction: new Float64Array(ROWS), confidence: new Float64Array(ROWS) };
+for (let i = 0; i < ROWS; i++) {
+  const p = prediction.columns.map((c) => c[i]);
+  const best = p.indexOf(Math.max(...p));
+  predicted.direction[i] = best - 1;
+  predicted.confidence[i] = p[best];
+}
+
+/** The feature bundles a features input gets: class probabilities for a model that combines predictions (many wires), else close and volume. */
+function featuresFor(def: AnyNodeDefinition, spec: PortSpec): Features | Features[] {
+  if (familyOf(def.kind) === 'model' && spec.many) return [realPrediction(0), realPrediction(1)];
+  return { names: FEATURE_NAMES, columns: [bars.close, bars.volume] };
+}
+
 /** Real inputs for a port: price fields by name, else close; pulses for signal/orders ports. */
-function inputFor(name: string, spec: PortSpec, index: number): Float64Array | Float64Array[] | Candles | Trades | Book | Texts {
+function inputFor(def: AnyNodeDefinition, name: string, spec: PortSpec, index: number): Float64Array | Float64Array[] | Features | Features[] | Candles | Trades | Book | Texts {
   const one = (): Float64Array => {
     if (spec.type === 'signal') return pulsesFrom(bars.close, [1, -1, 0]);
     if (spec.type === 'orders') return pulsesFrom(bars.close, [1, 0, 0.5]);
+    // A model's direction and confidence, for kinds that trade on them.
+    if (name === 'direction' || name === 'confidence') return predicted[name];
     const field = (['open', 'high', 'low', 'close', 'volume'] as const).find((f) => name.toLowerCase().includes(f));
     if (field) return bars[field];
     // Distinct real series for distinct inputs (series0/series1, a/b), so a kernel that mixes them up fails.
@@ -69,8 +104,8 @@ function inputFor(name: string, spec: PortSpec, index: number): Float64Array | F
   if (spec.type === 'trades') return flow.trades;
   // Real financial-news sentences, one per row (a text reader's kernel gets them as its own events).
   if (spec.type === 'text') return texts;
-  // Two real series as a named feature vector (model inputs).
-  if (spec.type === 'features') return { names: FEATURE_NAMES, columns: [bars.close, bars.volume] };
+  // Two real series as a named feature vector (model inputs), or real class probabilities.
+  if (spec.type === 'features') return featuresFor(def, spec);
   if (spec.many) return [one(), spec.type === 'signal' ? pulsesFrom(bars.open, [1, 0, -1]) : bars.open];
   return one();
 }
@@ -88,7 +123,7 @@ function runStreaming(def: AnyNodeDefinition, chunkSize: number, rows = ROWS): {
   const params = paramsFor(def);
   const inputs: Record<string, ReturnType<typeof inputFor>> = {};
   Object.entries(def.inputs).forEach(([name, spec], i) => {
-    const value = inputFor(name, spec, i);
+    const value = inputFor(def, name, spec, i);
     inputs[name] = slice(value, rows);
   });
   let kernel: Kernel | undefined;
@@ -109,7 +144,14 @@ function runStreaming(def: AnyNodeDefinition, chunkSize: number, rows = ROWS): {
         ...ctx,
         sink: def.sink ? sink : undefined,
         inputWires: Object.fromEntries(Object.keys(def.inputs).map((k) => [k, [`in.${k}`, `in.${k}2`]])),
-        inputFeatures: Object.fromEntries(Object.entries(def.inputs).filter(([, spec]) => spec.type === 'features').map(([k]) => [k, [FEATURE_NAMES]])),
+        inputFeatures: Object.fromEntries(
+          Object.entries(def.inputs)
+            .filter(([, spec]) => spec.type === 'features')
+            .map(([k, spec]) => {
+              const bundles = featuresFor(def, spec);
+              return [k, Array.isArray(bundles) ? bundles.map((b) => b.names) : [bundles.names]];
+            }),
+        ),
       }) as Kernel),
   };
   const t = readsOrderFlow(def) ? flow.t.subarray(0, rows) : Float64Array.from(bars.time.subarray(0, rows), (x) => x + 3_600_000);
@@ -122,7 +164,7 @@ function runStreaming(def: AnyNodeDefinition, chunkSize: number, rows = ROWS): {
 
 function slice<T extends ReturnType<typeof inputFor>>(value: T, rows: number): T {
   if (value instanceof Float64Array) return value.subarray(0, rows) as T;
-  if (Array.isArray(value)) return value.map((v) => v.subarray(0, rows)) as T;
+  if (Array.isArray(value)) return value.map((v) => (v instanceof Float64Array ? v.subarray(0, rows) : { names: v.names, columns: v.columns.map((c) => c.subarray(0, rows)) })) as T;
   if ((value as Texts).strings) return { index: (value as Texts).index.subarray(0, rows), strings: (value as Texts).strings } as T;
   if (Array.isArray((value as { columns?: unknown }).columns)) return { ...value, columns: (value as unknown as { columns: Float64Array[] }).columns.map((v) => v.subarray(0, rows)) } as T;
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, (v as Float64Array).subarray(0, rows)])) as T;

@@ -11,7 +11,7 @@ import { compileParams } from '../params.js';
 export function runKernel(
   def: AnyNodeDefinition,
   rawParams: Record<string, unknown>,
-  inputs: Record<string, Float64Array | Float64Array[] | Record<string, Float64Array> | Book | Texts>,
+  inputs: Record<string, Float64Array | Float64Array[] | Features[] | Record<string, Float64Array> | Book | Texts>,
   options: { chunkSize?: number; t?: Float64Array; length?: number } = {},
 ): Record<string, Float64Array> {
   // Features and candles outputs come back flattened, one column per feature or field: `port.feature`. A kind that
@@ -21,7 +21,14 @@ export function runKernel(
   const chunkSize = options.chunkSize ?? 1024;
   const t = options.t ?? Float64Array.from({ length }, (_, i) => i);
   const wires = Object.fromEntries(Object.entries(inputs).map(([name, value]) => [name, Array.isArray(value) ? value.map((_, i) => `${name}${i}`) : [name]]));
-  const kernel = def.create!(params as never, { ...testContext(def.kind), inputWires: wires }) as Kernel;
+  // The names on each features wire, as the compiler would hand them to the kernel.
+  const namesOf = (v: unknown) => (isBook(v) ? (v as Features).names : undefined);
+  const inputFeatures = Object.fromEntries(
+    Object.entries(inputs)
+      .filter(([name]) => def.inputs[name]?.type === 'features')
+      .map(([name, value]) => [name, Array.isArray(value) ? (value as unknown[]).map(namesOf) : [namesOf(value)]]),
+  );
+  const kernel = def.create!(params as never, { ...testContext(def.kind), inputWires: wires, inputFeatures }) as Kernel;
   assert.equal(typeof kernel.step, 'function', `${def.kind} did not create a kernel`);
   // garbage in the buffers: kernels must write every row
   const fresh = () => new Float64Array(chunkSize).fill(12345.678);
@@ -53,7 +60,7 @@ export function runKernel(
     const chunkInputs: Record<string, unknown> = {};
     for (const [name, value] of Object.entries(inputs)) {
       if (value instanceof Float64Array) chunkInputs[name] = view(value);
-      else if (Array.isArray(value)) chunkInputs[name] = value.map(view);
+      else if (Array.isArray(value)) chunkInputs[name] = (value as (Float64Array | Features)[]).map((v) => (v instanceof Float64Array ? view(v) : { names: v.names, columns: v.columns.map(view) }));
       else if (isBook(value)) chunkInputs[name] = { names: value.names, columns: value.columns.map(view) };
       else if (isTexts(value)) chunkInputs[name] = { index: view(value.index), strings: value.strings };
       else chunkInputs[name] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, view(v)]));
@@ -92,6 +99,7 @@ function lengthOf(inputs: Record<string, unknown>): number {
   for (const value of Object.values(inputs)) {
     if (value instanceof Float64Array) return value.length;
     if (Array.isArray(value) && value[0] instanceof Float64Array) return value[0].length;
+    if (Array.isArray(value) && isBook(value[0])) return value[0].columns[0].length;
     if (isBook(value)) return value.columns[0].length;
     if (value && typeof value === 'object') {
       const first = Object.values(value)[0];
