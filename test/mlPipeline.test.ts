@@ -22,15 +22,19 @@ const hean = (args: string[]) => {
 };
 const graph = 'test/direction-model.yaml';
 const dataset = join(tmp, 'dataset.csv');
-const model = join(tmp, 'direction.onnx');
-const predictions = join(tmp, 'predictions.csv');
 const cell = (c: string) => (c === '' ? NaN : Number(c));
 
-test('dataset -> train logistic -> the same graph: predictions in the graph equal the model on the training rows', () => {
+test('hean dataset exports the features of a graph whose model is not trained yet', () => {
   // The graph names a model that does not exist yet: the export runs only what the features need.
   assert.match(hean(['dataset', graph, '--features', 'last3', '--band', '0.001', '-o', dataset]), /wrote .* \(12,556 rows, 6 features/);
-  const trained = hean(['train', 'logistic', '--data', dataset, '-o', model, '--purge', '1']);
-  assert.match(trained, /wrote .*direction\.onnx \(6 features: ret\[t-2\], natr\[t-2\], ret\[t-1\], natr\[t-1\], ret\[t-0\], natr\[t-0\]\)/);
+});
+
+for (const kind of ['logistic', 'gbdt']) test(`dataset -> train ${kind} -> the same graph: predictions in the graph equal the model on the training rows`, () => {
+  const model = join(tmp, `direction-${kind}.onnx`);
+  const predictions = join(tmp, `predictions-${kind}.csv`);
+  const trained = hean(['train', kind, '--data', dataset, '-o', model, '--purge', '1', ...(kind === 'gbdt' ? ['--rounds', '30'] : [])]);
+  assert.match(trained, /wrote .*\.onnx \(6 features: ret\[t-2\], natr\[t-2\], ret\[t-1\], natr\[t-1\], ret\[t-0\], natr\[t-0\]/);
+  assert.match(trained, kind === 'gbdt' ? /model \(boosted trees, \d+ rounds\): accuracy 0\.\d+/ : /model \(logistic regression, lambda [0-9.e-]+\): accuracy 0\.\d+/);
   hean(['run', graph, '--set', `model=${model}`, '--set', 'minConfidence=0.4', '--bind', `tape.file=${predictions}`]);
 
   const rows = parseCsv(dataset, readFileSync(dataset, 'utf8')).rows.map((r) => r.cells);

@@ -49,6 +49,7 @@ Usage:
   hean adapters
   hean train text --data FILE.csv -o MODEL.onnx [--text-column sentence] [--label-column label] [--lambda L]
   hean train logistic --data DATASET.csv -o MODEL.onnx [--label direction] [--features a,b] [--lambda L] [--test-fraction 0.2] [--purge N]
+  hean train gbdt --data DATASET.csv -o MODEL.onnx [--rounds 100] [--max-depth 3] [--eta 0.3] [--lambda 1] [--min-child-weight 1] [...as logistic]
   hean text classify --model MODEL.onnx INPUT.csv -o OUT.csv [--column sentence]
   hean model inspect MODEL.onnx [--json]
   hean model import xgboost MODEL.json -o MODEL.onnx [--features a,b] [--classes A,B]
@@ -117,8 +118,8 @@ export async function main(argv: string[]): Promise<number> {
 
 async function trainCommand(argv: string[]): Promise<number> {
   const [what, ...rest] = argv;
-  if (what === 'logistic') return trainLogisticCommand(rest);
-  if (what !== 'text') throw new UsageError(`train ${what ?? ''}: expected "train text" (a text classifier) or "train logistic" (a classifier on a dataset's features)`);
+  if (what === 'logistic' || what === 'gbdt') return trainClassifierCommand(what, rest);
+  if (what !== 'text') throw new UsageError(`train ${what ?? ''}: expected "train text" (a text classifier), "train logistic" or "train gbdt" (classifiers on a dataset's features)`);
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
@@ -149,7 +150,7 @@ async function trainCommand(argv: string[]): Promise<number> {
   return OK;
 }
 
-async function trainLogisticCommand(argv: string[]): Promise<number> {
+async function trainClassifierCommand(kind: 'logistic' | 'gbdt', argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -161,25 +162,41 @@ async function trainLogisticCommand(argv: string[]): Promise<number> {
       lambda: { type: 'string' },
       'test-fraction': { type: 'string', default: '0.2' },
       purge: { type: 'string', default: '0' },
+      rounds: { type: 'string' },
+      'max-depth': { type: 'string' },
+      eta: { type: 'string' },
+      'min-child-weight': { type: 'string' },
     },
   });
-  if (positionals.length) throw new UsageError(`train logistic takes no positional arguments, found ${positionals.join(' ')}`);
-  if (!values.data) throw new UsageError('train logistic needs --data DATASET.csv (made by hean dataset)');
-  if (!values.out || extname(values.out).toLowerCase() !== '.onnx') throw new UsageError('train logistic needs -o MODEL.onnx');
-  const lambda = values.lambda === undefined ? undefined : Number(values.lambda);
-  if (lambda !== undefined && !(lambda > 0 && Number.isFinite(lambda))) throw new UsageError(`--lambda ${values.lambda}: expected a positive number such as 1e-3`);
-  const testFraction = Number(values['test-fraction']);
-  if (!(testFraction > 0 && testFraction < 1)) throw new UsageError(`--test-fraction ${values['test-fraction']}: expected a number between 0 and 1 such as 0.2`);
-  const purge = Number(values.purge);
-  if (!(Number.isInteger(purge) && purge >= 0)) throw new UsageError(`--purge ${values.purge}: expected a whole number of rows (the label horizon)`);
+  if (positionals.length) throw new UsageError(`train ${kind} takes no positional arguments, found ${positionals.join(' ')}`);
+  if (!values.data) throw new UsageError(`train ${kind} needs --data DATASET.csv (made by hean dataset)`);
+  if (!values.out || extname(values.out).toLowerCase() !== '.onnx') throw new UsageError(`train ${kind} needs -o MODEL.onnx`);
+  const number = (flag: string, text: string | undefined, ok: (x: number) => boolean, expected: string) => {
+    if (text === undefined) return undefined;
+    const x = Number(text);
+    if (!ok(x)) throw new UsageError(`--${flag} ${text}: expected ${expected}`);
+    return x;
+  };
+  if (kind === 'logistic') for (const flag of ['rounds', 'max-depth', 'eta', 'min-child-weight'] as const) if (values[flag] !== undefined) throw new UsageError(`--${flag} is a train gbdt option`);
+  const lambda = number('lambda', values.lambda, (x) => x >= 0 && Number.isFinite(x) && (kind === 'gbdt' || x > 0), 'a non-negative number such as 1e-3');
+  const testFraction = number('test-fraction', values['test-fraction'], (x) => x > 0 && x < 1, 'a number between 0 and 1 such as 0.2')!;
+  const purge = number('purge', values.purge, (x) => Number.isInteger(x) && x >= 0, 'a whole number of rows (the label horizon)')!;
+  const boosting = {
+    ...(values.rounds !== undefined ? { rounds: number('rounds', values.rounds, (x) => Number.isInteger(x) && x >= 1 && x <= 10000, 'a whole number of rounds, 1 to 10000') } : {}),
+    ...(values['max-depth'] !== undefined ? { maxDepth: number('max-depth', values['max-depth'], (x) => Number.isInteger(x) && x >= 1 && x <= 16, 'a depth from 1 to 16') } : {}),
+    ...(values.eta !== undefined ? { eta: number('eta', values.eta, (x) => x > 0 && x <= 1, 'a learning rate in (0, 1]') } : {}),
+    ...(values['min-child-weight'] !== undefined ? { minChildWeight: number('min-child-weight', values['min-child-weight'], (x) => x >= 0 && Number.isFinite(x), 'a non-negative number') } : {}),
+    ...(kind === 'gbdt' && lambda !== undefined ? { lambda } : {}),
+  };
   const { trainLogistic, trainLogisticReport } = await import('./trainModel.js');
   const version = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')).version as string;
+  const started = performance.now();
   const result = trainLogistic(
-    { data: values.data, out: values.out, label: values.label!, features: values.features?.split(',').map((f) => f.trim()), lambda, testFraction, purge, version, log: (line) => console.error(line) },
+    { kind, boosting, data: values.data, out: values.out, label: values.label!, features: values.features?.split(',').map((f) => f.trim()), lambda: kind === 'logistic' ? lambda : undefined, testFraction, purge, version, log: (line) => console.error(line) },
     outputGuard({}),
   );
   console.log(trainLogisticReport(result));
-  console.log(`wrote ${values.out} (${result.features.length} features: ${result.features.join(', ')})`);
+  console.log(`wrote ${values.out} (${result.features.length} features: ${result.features.join(', ')}; ${((performance.now() - started) / 1000).toFixed(1)} s)`);
   return OK;
 }
 

@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { writeAtomically, type OutputGuard } from '../adapters/outputGuard.js';
 import { exportLogistic, fitLogistic, predictLogistic } from '../learn/logisticModel.js';
+import { GBDT_DEFAULTS, fitGbdt, predictGbdt, type GbdtOptions } from '../learn/gradientBoosting.js';
+import { exportTreeEnsemble } from '../learn/treeEnsembleOnnx.js';
 import { argmaxRow, scoreLabels, type Scores } from '../text/evaluation.js';
 import { cellOf, columnOf, readCsvFile } from '../text/labelledTexts.js';
 
@@ -12,6 +14,9 @@ export const LABEL_COLUMNS = ['forwardReturn', 'direction', 'barrier'];
 export const LOGISTIC_LAMBDAS = [1e-1, 1e-2, 1e-3, 1e-4];
 
 export interface TrainLogisticOptions {
+  /** logistic regression, or gradient-boosted trees (gbdt: `boosting` holds its hyper-parameters). */
+  kind?: 'logistic' | 'gbdt';
+  boosting?: Partial<GbdtOptions>;
   data: string;
   out: string;
   label: string;
@@ -36,8 +41,11 @@ export interface TrainLogisticResult {
   dropped: number;
   train: number;
   test: number;
+  kind: 'logistic' | 'gbdt';
+  /** logistic: the L2 penalty; gbdt: the number of rounds kept. */
   lambda: number;
-  validation: { lambda: number; logLoss: number }[];
+  rounds?: number;
+  validation: { lambda?: number; rounds?: number; logLoss: number }[];
   model: ProbabilityScores;
   majority: ProbabilityScores;
   testStart: string;
@@ -55,9 +63,10 @@ function probabilityScores(actual: Int32Array, p: ArrayLike<number>, K: number):
 }
 
 /**
- * `hean train logistic`: rows in time order, the last testFraction of them held out; the L2
- * penalty chosen on the last 20 % of the rest (walk-forward: fitted on what precedes it), then
- * refitted on all training rows; `purge` rows before each held-out block dropped from fitting.
+ * `hean train logistic` and `hean train gbdt`: rows in time order, the last testFraction of them
+ * held out; on the last 20 % of the rest (fitted on what precedes it) the logistic L2 penalty or
+ * the boosting round count is chosen by log-loss, then the model is refitted on all training rows;
+ * `purge` rows before each held-out block are dropped from fitting.
  */
 export function trainLogistic(options: TrainLogisticOptions, outputs: OutputGuard): TrainLogisticResult {
   const { data, log } = options;
@@ -96,22 +105,43 @@ export function trainLogistic(options: TrainLogisticOptions, outputs: OutputGuar
   if (fitEnd < 10 * names.length || rows.length - testStart < 10) throw new Error(`${data}: ${rows.length} complete rows leave ${fitEnd} to fit and ${rows.length - testStart} to test; give more rows`);
   log(`${rows.length} complete rows (${dropped} dropped: warm-up or no label), ${names.length} features, classes ${classes.join('/')}; fit on ${fitEnd}, test on the last ${rows.length - testStart} (from ${times[testStart]})`);
   const K = classes.length;
-  const validation: { lambda: number; logLoss: number }[] = [];
+  const validation: { lambda?: number; rounds?: number; logLoss: number }[] = [];
+  const validStart = Math.floor(fitEnd * 0.8);
+  const validFitEnd = Math.max(0, validStart - options.purge);
+  const validRows = rows.slice(validStart, fitEnd);
+  const validLabels = labels.slice(validStart, fitEnd);
+  const kind = options.kind ?? 'logistic';
   let lambda = options.lambda;
-  if (lambda === undefined) {
-    const validStart = Math.floor(fitEnd * 0.8);
-    const validFitEnd = Math.max(0, validStart - options.purge);
-    for (const candidate of LOGISTIC_LAMBDAS) {
-      const m = fitLogistic(names, classes, rows.slice(0, validFitEnd), labels.slice(0, validFitEnd), candidate);
-      const scores = probabilityScores(labels.slice(validStart, fitEnd), predictLogistic(m, rows.slice(validStart, fitEnd)), K);
-      validation.push({ lambda: candidate, logLoss: scores.logLoss });
-      log(`  lambda ${candidate}: validation log-loss ${scores.logLoss.toFixed(5)}`);
+  let predict: (x: Float64Array[]) => Float64Array;
+  let exportModel: (metadata: Record<string, string>) => Uint8Array;
+  let rounds: number | undefined;
+  if (kind === 'logistic') {
+    if (lambda === undefined) {
+      for (const candidate of LOGISTIC_LAMBDAS) {
+        const m = fitLogistic(names, classes, rows.slice(0, validFitEnd), labels.slice(0, validFitEnd), candidate);
+        const logLoss = probabilityScores(validLabels, predictLogistic(m, validRows), K).logLoss;
+        validation.push({ lambda: candidate, logLoss });
+        log(`  lambda ${candidate}: validation log-loss ${logLoss.toFixed(5)}`);
+      }
+      lambda = validation.reduce((best, v) => (v.logLoss < best.logLoss ? v : best)).lambda!;
     }
-    lambda = validation.reduce((best, v) => (v.logLoss < best.logLoss ? v : best)).lambda;
+    const model = fitLogistic(names, classes, rows.slice(0, fitEnd), labels.slice(0, fitEnd), lambda);
+    predict = (x) => predictLogistic(model, x);
+    exportModel = (metadata) => exportLogistic(model, metadata, options.version);
+  } else {
+    // Early stopping: the round count with the lowest validation log-loss, then a refit on all training rows.
+    const boosting = { ...GBDT_DEFAULTS, ...options.boosting };
+    const trial = fitGbdt(rows.slice(0, validFitEnd), labels.slice(0, validFitEnd), K, boosting, (r) => r % 25 === 0 && log(`  validation fit: round ${r}/${boosting.rounds}`));
+    for (let r = 1; r <= boosting.rounds; r++) validation.push({ rounds: r, logLoss: probabilityScores(validLabels, predictGbdt(trial, validRows, r), K).logLoss });
+    rounds = validation.reduce((best, v) => (v.logLoss < best.logLoss ? v : best)).rounds!;
+    log(`  validation log-loss is lowest after ${rounds} of ${boosting.rounds} rounds (${validation[rounds - 1].logLoss.toFixed(5)})`);
+    const model = fitGbdt(rows.slice(0, fitEnd), labels.slice(0, fitEnd), K, { ...boosting, rounds }, (r) => r % 25 === 0 && log(`  final fit: round ${r}/${rounds}`));
+    lambda = boosting.lambda;
+    predict = (x) => predictGbdt(model, x);
+    exportModel = (metadata) => exportTreeEnsemble({ trees: model.trees, treeInfo: model.treeInfo, baseScore: model.baseScore, objective: 'multi:softprob', numClass: K, features: names, classes, source: 'hean', metadata }, options.version).bytes;
   }
-  const model = fitLogistic(names, classes, rows.slice(0, fitEnd), labels.slice(0, fitEnd), lambda);
   const actual = labels.slice(testStart);
-  const scores = probabilityScores(actual, predictLogistic(model, rows.slice(testStart)), K);
+  const scores = probabilityScores(actual, predict(rows.slice(testStart)), K);
   const counts = classes.map((_, k) => labels.slice(0, fitEnd).filter((l) => l === k).length);
   const prior = counts.map((c) => c / fitEnd);
   const majority = probabilityScores(actual, Float64Array.from({ length: actual.length * K }, (_, j) => prior[j % K]), K);
@@ -121,19 +151,19 @@ export function trainLogistic(options: TrainLogisticOptions, outputs: OutputGuar
     label: options.label,
     rows: rows.length,
     split: `chronological: fit on rows before ${times[testStart]} (minus ${options.purge} purged), test from it`,
-    lambda,
-    validation,
+    model: kind,
+    ...(kind === 'logistic' ? { lambda } : { ...GBDT_DEFAULTS, ...options.boosting, rounds }),
   };
   const testScores = { accuracy: scores.accuracy, macroF1: scores.macroF1, logLoss: scores.logLoss, brier: scores.brier, confusion: scores.confusion, classes, testRows: actual.length };
-  writeAtomically(target, exportLogistic(model, { 'hean.training': JSON.stringify(training), 'hean.testScores': JSON.stringify(testScores) }, options.version));
-  return { features: names, classes, rows: rows.length, dropped, train: fitEnd, test: actual.length, lambda, validation, model: scores, majority, testStart: times[testStart] };
+  writeAtomically(target, exportModel({ 'hean.training': JSON.stringify(training), 'hean.testScores': JSON.stringify(testScores) }));
+  return { features: names, classes, rows: rows.length, dropped, train: fitEnd, test: actual.length, kind, lambda, rounds, validation, model: scores, majority, testStart: times[testStart] };
 }
 
 export function trainLogisticReport(r: TrainLogisticResult): string {
   const f = (x: number) => x.toFixed(4);
   return [
     `held-out test (${r.test} rows from ${r.testStart}, after every training row):`,
-    `  model (logistic regression, lambda ${r.lambda}): accuracy ${f(r.model.accuracy)}, macro-F1 ${f(r.model.macroF1)}, log-loss ${f(r.model.logLoss)}, Brier ${f(r.model.brier)}`,
+    `  model (${r.kind === 'logistic' ? `logistic regression, lambda ${r.lambda}` : `boosted trees, ${r.rounds} rounds`}): accuracy ${f(r.model.accuracy)}, macro-F1 ${f(r.model.macroF1)}, log-loss ${f(r.model.logLoss)}, Brier ${f(r.model.brier)}`,
     `  class frequencies of the training rows:       accuracy ${f(r.majority.accuracy)}, macro-F1 ${f(r.majority.macroF1)}, log-loss ${f(r.majority.logLoss)}, Brier ${f(r.majority.brier)}`,
     'confusion matrix of the model (rows: actual, columns: predicted):',
     `  ${''.padEnd(10)}${r.classes.map((c) => c.padStart(10)).join('')}`,

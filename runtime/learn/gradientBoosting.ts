@@ -184,3 +184,19 @@ function growTree(x: Float32Array[], sorted: Int32Array[], g: Float32Array, h: F
   }
   return tree;
 }
+
+/** Class probabilities, row-major (rows x classes), from the first `rounds` rounds (default all). */
+export function predictGbdt(model: GbdtModel, rows: readonly Float64Array[], rounds = model.trees.length / model.classes): Float64Array {
+  const K = model.classes;
+  const out = new Float64Array(rows.length * K);
+  const margin = new Float64Array(K);
+  rows.forEach((row, i) => {
+    margin.fill(model.baseScore);
+    for (let t = 0; t < rounds * K; t++) margin[model.treeInfo[t]] += leafValue(model.trees[t], row);
+    const max = Math.max(...margin);
+    let sum = 0;
+    for (let k = 0; k < K; k++) sum += out[i * K + k] = Math.exp(margin[k] - max);
+    for (let k = 0; k < K; k++) out[i * K + k] /= sum;
+  });
+  return out;
+}
