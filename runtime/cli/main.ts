@@ -188,14 +188,14 @@ async function trainClassifierCommand(kind: 'logistic' | 'gbdt', argv: string[])
     ...(values['min-child-weight'] !== undefined ? { minChildWeight: number('min-child-weight', values['min-child-weight'], (x) => x >= 0 && Number.isFinite(x), 'a non-negative number') } : {}),
     ...(kind === 'gbdt' && lambda !== undefined ? { lambda } : {}),
   };
-  const { trainLogistic, trainLogisticReport } = await import('./trainModel.js');
+  const { trainClassifier, trainClassifierReport } = await import('./trainClassifier.js');
   const version = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')).version as string;
   const started = performance.now();
-  const result = trainLogistic(
+  const result = trainClassifier(
     { kind, boosting, data: values.data, out: values.out, label: values.label!, features: values.features?.split(',').map((f) => f.trim()), lambda: kind === 'logistic' ? lambda : undefined, testFraction, purge, version, log: (line) => console.error(line) },
     outputGuard({}),
   );
-  console.log(trainLogisticReport(result));
+  console.log(trainClassifierReport(result));
   console.log(`wrote ${values.out} (${result.features.length} features: ${result.features.join(', ')}; ${((performance.now() - started) / 1000).toFixed(1)} s)`);
   return OK;
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../testing/dataFile.js';
-import { realCandles } from '../testing/realCandles.js';
+import { referenceFeatures } from '../testing/referenceFeatures.js';
 import { OnnxSession } from '../onnx/onnxSession.js';
 import { fitGbdt } from './gradientBoosting.js';
 import { exportTreeEnsemble } from './treeEnsembleOnnx.js';
@@ -13,17 +13,8 @@ const reference = (name: string) => JSON.parse(readFileSync(join(projectRoot, 't
 const xgb = reference('xgboost_classifier.json');
 const expected = reference('xgboost_predictions.json');
 
-const bars = realCandles(Infinity, expected.data);
-const { close: c, high: h, low: l } = bars;
-const r = (i: number) => 100 * Math.log(c[i] / c[i - 1]);
-const rows: Float64Array[] = [];
-const labels: number[] = [];
-for (let i = 3; i < c.length - 1; i++) {
-  rows.push(Float64Array.of(r(i), r(i - 1), r(i - 2), (100 * (h[i] - l[i])) / c[i]));
-  const next = r(i + 1);
-  labels.push(next > 0.1 ? 2 : next < -0.1 ? 0 : 1);
-}
-const model = fitGbdt(rows, Int32Array.from(labels), 3, { rounds: 20, maxDepth: 3, eta: 0.3, lambda: 1 });
+const { rows, labels } = referenceFeatures(expected.data);
+const model = fitGbdt(rows, labels, 3, { rounds: 20, maxDepth: 3, eta: 0.3, lambda: 1 });
 
 test('gradient boosting grows XGBoost\'s exact-greedy trees: the same 60 trees, split for split', () => {
   const theirs = xgb.learner.gradient_booster.model;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../testing/dataFile.js';
-import { realCandles } from '../testing/realCandles.js';
+import { referenceFeatures } from '../testing/referenceFeatures.js';
 import { OnnxSession } from '../onnx/onnxSession.js';
 import { inspectOnnxModel } from '../onnx/onnxModel.js';
 import { exportLogistic, fitLogistic, predictLogistic } from './logisticModel.js';
@@ -11,22 +11,7 @@ import { exportLogistic, fitLogistic, predictLogistic } from './logisticModel.js
 // scikit-learn's fit of the same problem (test/reference/sklearn_logistic.py says how it was made).
 const reference = JSON.parse(readFileSync(join(projectRoot, 'test', 'reference', 'sklearn_logistic.json'), 'utf8'));
 
-/** The script's features and labels, computed here from the same real file. */
-function dataset() {
-  const bars = realCandles(Infinity, reference.data);
-  const { close: c, high: h, low: l } = bars;
-  const r = (i: number) => 100 * Math.log(c[i] / c[i - 1]);
-  const rows: Float64Array[] = [];
-  const labels: number[] = [];
-  for (let i = 3; i < c.length - 1; i++) {
-    rows.push(Float64Array.of(r(i), r(i - 1), r(i - 2), (100 * (h[i] - l[i])) / c[i]));
-    const next = r(i + 1);
-    labels.push(next > 0.1 ? 2 : next < -0.1 ? 0 : 1);
-  }
-  return { rows, labels: Int32Array.from(labels) };
-}
-
-const { rows, labels } = dataset();
+const { rows, labels } = referenceFeatures(reference.data);
 // scikit-learn minimises C * sum(log-loss) + ||W||^2 / 2, hean (1/N) sum(log-loss) + lambda ||W||^2 / 2: lambda = 1 / (C N).
 const fitted = fitLogistic(reference.features, reference.classes, rows, labels, 1 / (reference.C * rows.length));
 

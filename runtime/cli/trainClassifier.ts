@@ -13,7 +13,7 @@ export const LABEL_COLUMNS = ['forwardReturn', 'direction', 'barrier'];
 /** L2 penalties tried on the validation slice when --lambda is not given. */
 export const LOGISTIC_LAMBDAS = [1e-1, 1e-2, 1e-3, 1e-4];
 
-export interface TrainLogisticOptions {
+export interface TrainClassifierOptions {
   /** logistic regression, or gradient-boosted trees (gbdt: `boosting` holds its hyper-parameters). */
   kind?: 'logistic' | 'gbdt';
   boosting?: Partial<GbdtOptions>;
@@ -34,7 +34,7 @@ export interface ProbabilityScores extends Scores {
   brier: number;
 }
 
-export interface TrainLogisticResult {
+export interface TrainClassifierResult {
   features: string[];
   classes: string[];
   rows: number;
@@ -68,7 +68,7 @@ function probabilityScores(actual: Int32Array, p: ArrayLike<number>, K: number):
  * the boosting round count is chosen by log-loss, then the model is refitted on all training rows;
  * `purge` rows before each held-out block are dropped from fitting.
  */
-export function trainLogistic(options: TrainLogisticOptions, outputs: OutputGuard): TrainLogisticResult {
+export function trainClassifier(options: TrainClassifierOptions, outputs: OutputGuard): TrainClassifierResult {
   const { data, log } = options;
   outputs.input(data, '--data');
   const target = outputs.file(options.out, '-o', 'command line');
@@ -159,7 +159,7 @@ export function trainLogistic(options: TrainLogisticOptions, outputs: OutputGuar
   return { features: names, classes, rows: rows.length, dropped, train: fitEnd, test: actual.length, kind, lambda, rounds, validation, model: scores, majority, testStart: times[testStart] };
 }
 
-export function trainLogisticReport(r: TrainLogisticResult): string {
+export function trainClassifierReport(r: TrainClassifierResult): string {
   const f = (x: number) => x.toFixed(4);
   return [
     `held-out test (${r.test} rows from ${r.testStart}, after every training row):`,
