@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import { dataDir, dataFile, projectRoot } from '../runtime/testing/dataFile.js';
 import { smallSentimentModel } from '../runtime/testing/textModels.js';
 import { parseCsv } from '../runtime/text/labelledTexts.js';
+import { loadGraph } from '../runtime/loadGraph.js';
+import { smallFeatureModel } from '../runtime/testing/featureModels.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'hean-news-'));
 const START = Date.parse('2026-03-24T00:00:13Z');
@@ -57,4 +59,14 @@ test('the graph trades and reruns byte-identically', () => {
   const again = run(join(tmp, 'mood-again.csv'));
   assert.deepEqual(again.rows, first.rows);
   assert.equal(readFileSync(join(tmp, 'mood.csv'), 'utf8'), readFileSync(join(tmp, 'mood-again.csv'), 'utf8'));
+});
+
+test('hean validate opens the sentiment model: a missing file or a model that is not a text classifier is an error at the node', () => {
+  const errors = (model: string) =>
+    loadGraph(join(projectRoot, 'test', 'news-sentiment.yaml'), { set: { model } })
+      .diagnostics.filter((d) => d.severity === 'error')
+      .map((d) => `${d.line}: ${d.message}`);
+  assert.deepEqual(errors(smallSentimentModel()), []);
+  assert.match(errors(join(tmp, 'none.onnx'))[0], /^1[0-9]: .*none\.onnx does not exist/);
+  assert.match(errors(smallFeatureModel(2))[0], /is not a text classifier: expected one input of strings with shape \[N\], found x: float\[N, 2\]/);
 });

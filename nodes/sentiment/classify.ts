@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../runtime/defineNode.js';
 import { port, type Events, type Texts } from '../../runtime/ports.js';
-import { TextModel } from '../../runtime/text/textModel.js';
+import { TextModel, sentimentClassesProblem, textModelProblem } from '../../runtime/text/textModel.js';
+import { locateModel, readModelInfo } from '../../runtime/onnx/featureModel.js';
 
 export const classify = defineNode({
   kind: 'sentiment.classify',
@@ -15,8 +16,8 @@ export const classify = defineNode({
     '(positive, negative, anything else), one value per text at its publication time; joined with another timeline ' +
     'each holds the latest text\'s value, so wire them into a strategy through sentiment.aggregate, which decays and ' +
     'weighs them and drops stale ones. The model file is looked up as given, ' +
-    'then beside the graph; a missing, truncated or foreign file stops the run before any event, saying what it ' +
-    'found. Each text is scored on its own (bit-identical to scoring it in any batch), so chunking never changes a ' +
+    'then beside the graph; the compiler opens it (`hean validate`), so a missing, truncated or foreign file, or a ' +
+    'model without positive and negative classes, is an error that says what it found. Each text is scored on its own (bit-identical to scoring it in any batch), so chunking never changes a ' +
     'score.',
   params: Type.Object(
     {
@@ -37,12 +38,20 @@ export const classify = defineNode({
   },
   defaultOutput: 'score',
   warmup: () => 0,
+  checkWiring: (p, context) => {
+    const file = locateModel(p.model, context.graphFile);
+    const info = readModelInfo(file);
+    if (typeof info === 'string') return [{ path: ['model'], message: info }];
+    const problem = textModelProblem(info, p.classes);
+    return problem ? [{ path: ['model'], message: `${file}: ${problem}` }] : [];
+  },
   create: (p, ctx) => {
     const file = ctx.inputFile ? ctx.inputFile(p.model, 'the model') : p.model;
     const model = TextModel.open(file, p.classes);
     const at = (name: string) => model.classes.indexOf(name);
     const [pos, neg, neu] = [at('positive'), at('negative'), at('neutral')];
-    if (pos < 0 || neg < 0) throw new Error(`${file}: the model's classes are ${model.classes.join(', ')}; sentiment.classify needs positive and negative among them (name them with classes: [...] in output order if the file does not)`);
+    const problem = sentimentClassesProblem(model.classes);
+    if (problem) throw new Error(`${file}: ${problem}`);
     const K = model.classes.length;
     return {
       step(n, _t, inputs, out) {

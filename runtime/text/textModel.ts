@@ -1,4 +1,5 @@
 import { ModelError, OnnxSession } from '../onnx/onnxSession.js';
+import type { OnnxModelInfo } from '../onnx/onnxModel.js';
 import { TEXT_MODEL_KEYS } from './textClassifier.js';
 
 /**
@@ -26,34 +27,9 @@ export class TextModel {
   }
 
   private static fromSession(session: OnnxSession, classes?: readonly string[]): TextModel {
-    const file = session.file;
-    const { info } = session;
-    const strings = info.inputs.filter((i) => i.type === 'string');
-    if (info.inputs.length !== 1 || strings.length !== 1 || strings[0].shape.length !== 1) {
-      const found = info.inputs.map((i) => `${i.name}: ${i.type}[${i.shape.join(', ')}]`).join('; ') || 'none';
-      throw new ModelError(file, `is not a text classifier: expected one input of strings with shape [N], found ${found}`);
-    }
-    const floats = info.outputs.filter((o) => o.type === 'float' && o.shape.length === 2);
-    const wanted = info.metadata[TEXT_MODEL_KEYS.output];
-    const output = wanted ? floats.find((o) => o.name === wanted) : floats.length === 1 ? floats[0] : undefined;
-    if (!output) {
-      const found = info.outputs.map((o) => `${o.name}: ${o.type}[${o.shape.join(', ')}]`).join('; ') || 'none';
-      throw new ModelError(file, `is not a text classifier: expected ${wanted ? `the output "${wanted}" its metadata names, as` : 'one'} float output of shape [N, classes] holding probabilities, found ${found}`);
-    }
-    let names = classes;
-    const stored = info.metadata[TEXT_MODEL_KEYS.classes];
-    if (!names) {
-      if (stored === undefined) throw new ModelError(file, `does not name its classes (no "${TEXT_MODEL_KEYS.classes}" metadata); give them in the order of the model's output columns`);
-      try {
-        names = JSON.parse(stored) as string[];
-      } catch {
-        names = undefined;
-      }
-      if (!Array.isArray(names) || !names.every((c) => typeof c === 'string')) throw new ModelError(file, `its "${TEXT_MODEL_KEYS.classes}" metadata is ${JSON.stringify(stored.slice(0, 100))}; expected a JSON list of class names`);
-    }
-    const width = output.shape[1];
-    if (typeof width === 'number' && width !== names.length) throw new ModelError(file, `its output "${output.name}" has ${width} columns but ${names.length} classes are named (${names.join(', ')})`);
-    return new TextModel(file, names, session, strings[0].name, output.name);
+    const plan = textModelPlan(session.info, classes);
+    if (typeof plan === 'string') throw new ModelError(session.file, plan);
+    return new TextModel(session.file, plan.classes, session, plan.input, plan.output);
   }
 
   /**
@@ -82,4 +58,47 @@ export class TextModel {
   dispose(): void {
     this.session.dispose();
   }
+}
+
+/** Which input takes the text and which output holds the probabilities of which classes; or what is wrong. */
+function textModelPlan(info: OnnxModelInfo, classes?: readonly string[]): { input: string; output: string; classes: readonly string[] } | string {
+  const strings = info.inputs.filter((i) => i.type === 'string');
+  if (info.inputs.length !== 1 || strings.length !== 1 || strings[0].shape.length !== 1) {
+    const found = info.inputs.map((i) => `${i.name}: ${i.type}[${i.shape.join(', ')}]`).join('; ') || 'none';
+    return `is not a text classifier: expected one input of strings with shape [N], found ${found}`;
+  }
+  const floats = info.outputs.filter((o) => o.type === 'float' && o.shape.length === 2);
+  const wanted = info.metadata[TEXT_MODEL_KEYS.output];
+  const output = wanted ? floats.find((o) => o.name === wanted) : floats.length === 1 ? floats[0] : undefined;
+  if (!output) {
+    const found = info.outputs.map((o) => `${o.name}: ${o.type}[${o.shape.join(', ')}]`).join('; ') || 'none';
+    return `is not a text classifier: expected ${wanted ? `the output "${wanted}" its metadata names, as` : 'one'} float output of shape [N, classes] holding probabilities, found ${found}`;
+  }
+  let names = classes;
+  const stored = info.metadata[TEXT_MODEL_KEYS.classes];
+  if (!names) {
+    if (stored === undefined) return `does not name its classes (no "${TEXT_MODEL_KEYS.classes}" metadata); give them in the order of the model's output columns`;
+    try {
+      names = JSON.parse(stored) as string[];
+    } catch {
+      names = undefined;
+    }
+    if (!Array.isArray(names) || !names.every((c) => typeof c === 'string')) return `its "${TEXT_MODEL_KEYS.classes}" metadata is ${JSON.stringify(stored.slice(0, 100))}; expected a JSON list of class names`;
+  }
+  const width = output.shape[1];
+  if (typeof width === 'number' && width !== names.length) return `its output "${output.name}" has ${width} columns but ${names.length} classes are named (${names.join(', ')})`;
+  return { input: strings[0].name, output: output.name, classes: names };
+}
+
+/** What makes a model unusable for sentiment.classify (a text classifier with positive and negative classes), or undefined. */
+export function textModelProblem(info: OnnxModelInfo, classes?: readonly string[]): string | undefined {
+  const plan = textModelPlan(info, classes);
+  if (typeof plan === 'string') return plan;
+  return sentimentClassesProblem(plan.classes);
+}
+
+/** Sentiment needs positive and negative classes (neutral is optional). */
+export function sentimentClassesProblem(classes: readonly string[]): string | undefined {
+  if (classes.includes('positive') && classes.includes('negative')) return undefined;
+  return `the model's classes are ${classes.join(', ')}; sentiment.classify needs positive and negative among them (name them with classes: [...] in output order if the file does not)`;
 }
