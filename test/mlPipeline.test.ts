@@ -35,6 +35,9 @@ for (const kind of ['logistic', 'gbdt']) test(`dataset -> train ${kind} -> the s
   const trained = hean(['train', kind, '--data', dataset, '-o', model, '--purge', '1', ...(kind === 'gbdt' ? ['--rounds', '30'] : [])]);
   assert.match(trained, /wrote .*\.onnx \(6 features: ret\[t-2\], natr\[t-2\], ret\[t-1\], natr\[t-1\], ret\[t-0\], natr\[t-0\]/);
   assert.match(trained, kind === 'gbdt' ? /model \(boosted trees, \d+ rounds\): accuracy 0\.\d+/ : /model \(logistic regression, lambda [0-9.e-]+\): accuracy 0\.\d+/);
+  assert.match(trained, /AUC 0\.\d+\n/);
+  assert.match(trained, /calibration \(rows by the probability of the predicted class.*\n {2}0\.[0-9]-0\.[0-9]: +\d+ rows, mean probability 0\.\d+, right 0\.\d+/);
+  assert.match(trained, /permutation importance .*\n {2}natr\[t-/);
   hean(['run', graph, '--set', `model=${model}`, '--set', 'minConfidence=0.4', '--bind', `tape.file=${predictions}`]);
 
   const rows = parseCsv(dataset, readFileSync(dataset, 'utf8')).rows.map((r) => r.cells);

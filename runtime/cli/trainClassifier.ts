@@ -6,6 +6,7 @@ import { exportLogistic, fitLogistic, predictLogistic } from '../learn/logisticM
 import { GBDT_DEFAULTS, fitGbdt, predictGbdt, type GbdtOptions } from '../learn/gradientBoosting.js';
 import { exportTreeEnsemble } from '../learn/treeEnsembleOnnx.js';
 import { argmaxRow, scoreLabels, type Scores } from '../text/evaluation.js';
+import { calibrationTable, macroAuc, permutationImportance, type CalibrationBin } from '../learn/evaluate.js';
 import { cellOf, columnOf, readCsvFile } from '../text/labelledTexts.js';
 
 /** Label columns `hean dataset` writes: never features. */
@@ -32,6 +33,8 @@ export interface TrainClassifierOptions {
 export interface ProbabilityScores extends Scores {
   logLoss: number;
   brier: number;
+  /** One-vs-rest AUC, averaged over classes. */
+  auc: number;
 }
 
 export interface TrainClassifierResult {
@@ -48,6 +51,9 @@ export interface TrainClassifierResult {
   validation: { lambda?: number; rounds?: number; logLoss: number }[];
   model: ProbabilityScores;
   majority: ProbabilityScores;
+  calibration: CalibrationBin[];
+  /** Rise of the held-out log-loss when each feature is shuffled (permutation importance), by feature. */
+  importance: number[];
   testStart: string;
 }
 
@@ -59,7 +65,7 @@ function probabilityScores(actual: Int32Array, p: ArrayLike<number>, K: number):
     logLoss -= Math.log(Math.max(1e-15, p[i * K + actual[i]]));
     for (let k = 0; k < K; k++) brier += (p[i * K + k] - (k === actual[i] ? 1 : 0)) ** 2;
   }
-  return { ...scoreLabels(actual, predicted, K), logLoss: logLoss / actual.length, brier: brier / actual.length };
+  return { ...scoreLabels(actual, predicted, K), logLoss: logLoss / actual.length, brier: brier / actual.length, auc: macroAuc(actual, p, K) };
 }
 
 /**
@@ -141,7 +147,11 @@ export function trainClassifier(options: TrainClassifierOptions, outputs: Output
     exportModel = (metadata) => exportTreeEnsemble({ trees: model.trees, treeInfo: model.treeInfo, baseScore: model.baseScore, objective: 'multi:softprob', numClass: K, features: names, classes, source: 'hean', metadata }, options.version).bytes;
   }
   const actual = labels.slice(testStart);
-  const scores = probabilityScores(actual, predict(rows.slice(testStart)), K);
+  const testRows = rows.slice(testStart);
+  const probabilities = predict(testRows);
+  const scores = probabilityScores(actual, probabilities, K);
+  const calibration = calibrationTable(actual, probabilities, K);
+  const importance = permutationImportance(testRows, actual, K, predict);
   const counts = classes.map((_, k) => labels.slice(0, fitEnd).filter((l) => l === k).length);
   const prior = counts.map((c) => c / fitEnd);
   const majority = probabilityScores(actual, Float64Array.from({ length: actual.length * K }, (_, j) => prior[j % K]), K);
@@ -154,19 +164,26 @@ export function trainClassifier(options: TrainClassifierOptions, outputs: Output
     model: kind,
     ...(kind === 'logistic' ? { lambda } : { ...GBDT_DEFAULTS, ...options.boosting, rounds }),
   };
-  const testScores = { accuracy: scores.accuracy, macroF1: scores.macroF1, logLoss: scores.logLoss, brier: scores.brier, confusion: scores.confusion, classes, testRows: actual.length };
-  writeAtomically(target, exportModel({ 'hean.training': JSON.stringify(training), 'hean.testScores': JSON.stringify(testScores) }));
-  return { features: names, classes, rows: rows.length, dropped, train: fitEnd, test: actual.length, kind, lambda, rounds, validation, model: scores, majority, testStart: times[testStart] };
+  const testScores = { accuracy: scores.accuracy, macroF1: scores.macroF1, logLoss: scores.logLoss, brier: scores.brier, auc: scores.auc, confusion: scores.confusion, classes, testRows: actual.length };
+  const importanceByName = Object.fromEntries(names.map((n, f) => [n, importance[f]]));
+  writeAtomically(target, exportModel({ 'hean.training': JSON.stringify(training), 'hean.testScores': JSON.stringify(testScores), 'hean.importance': JSON.stringify(importanceByName) }));
+  return { features: names, classes, rows: rows.length, dropped, train: fitEnd, test: actual.length, kind, lambda, rounds, validation, model: scores, majority, calibration, importance, testStart: times[testStart] };
 }
 
 export function trainClassifierReport(r: TrainClassifierResult): string {
   const f = (x: number) => x.toFixed(4);
+  const line = (s: ProbabilityScores) => `accuracy ${f(s.accuracy)}, macro-F1 ${f(s.macroF1)}, log-loss ${f(s.logLoss)}, Brier ${f(s.brier)}, AUC ${f(s.auc)}`;
+  const ranked = r.features.map((name, i) => ({ name, rise: r.importance[i] })).sort((a, b) => b.rise - a.rise);
   return [
     `held-out test (${r.test} rows from ${r.testStart}, after every training row):`,
-    `  model (${r.kind === 'logistic' ? `logistic regression, lambda ${r.lambda}` : `boosted trees, ${r.rounds} rounds`}): accuracy ${f(r.model.accuracy)}, macro-F1 ${f(r.model.macroF1)}, log-loss ${f(r.model.logLoss)}, Brier ${f(r.model.brier)}`,
-    `  class frequencies of the training rows:       accuracy ${f(r.majority.accuracy)}, macro-F1 ${f(r.majority.macroF1)}, log-loss ${f(r.majority.logLoss)}, Brier ${f(r.majority.brier)}`,
+    `  model (${r.kind === 'logistic' ? `logistic regression, lambda ${r.lambda}` : `boosted trees, ${r.rounds} rounds`}): ${line(r.model)}`,
+    `  class frequencies of the training rows:       ${line(r.majority)}`,
     'confusion matrix of the model (rows: actual, columns: predicted):',
     `  ${''.padEnd(10)}${r.classes.map((c) => c.padStart(10)).join('')}`,
     ...r.model.confusion.map((row, k) => `  ${r.classes[k].padEnd(10)}${row.map((v) => String(v).padStart(10)).join('')}`),
+    'calibration (rows by the probability of the predicted class; a calibrated model is right that often):',
+    ...r.calibration.map((b) => `  ${b.from.toFixed(1)}-${b.to.toFixed(1)}: ${String(b.rows).padStart(6)} rows, mean probability ${b.meanConfidence.toFixed(3)}, right ${b.accuracy.toFixed(3)}`),
+    'permutation importance (held-out log-loss rise when the feature is shuffled, mean of 3):',
+    ...ranked.map((x) => `  ${x.name.padEnd(16)} ${x.rise >= 0 ? '+' : ''}${x.rise.toFixed(5)}`),
   ].join('\n');
 }
