@@ -19,6 +19,16 @@ test('signal.compare: enter below a wired b, exit once above it (close vs a lowe
   same(runAllChunkings(compare, { enter: 'below' }, { a, b }, 'signal'), [N, 1, N, N, 0, N, N, N, N, 1]);
 });
 
+test('signal.compare onMissing: exit goes flat when a value is missing while in position; hold (default) keeps it', () => {
+  const mood = f([N, 0.2, 0.3, N, N, 0.4, -0.1, N]);
+  // hold: N; 0.2 > 0 +1; N; NaN holds; N; 0.4 in already N; -0.1 -> 0; N
+  same(runAllChunkings(compare, { level: 0 }, { a: mood }, 'signal'), [N, 1, N, N, N, N, 0, N]);
+  // exit: NaN at the start while flat: N; +1; N; NaN in position -> 0; NaN flat: N; 0.4 -> +1; -0.1 -> 0; NaN flat: N
+  same(runAllChunkings(compare, { level: 0, onMissing: 'exit' }, { a: mood }, 'signal'), [N, 1, N, 0, N, 1, 0, N]);
+  // with reverse, a missing value goes flat too (no data, no position), not to the other side
+  same(runAllChunkings(compare, { level: 0, onMissing: 'exit', reverse: true }, { a: mood }, 'signal'), [N, 1, N, 0, N, 1, -1, 0]);
+});
+
 test('signal.compare: a constant level with a band holds inside the band (hysteresis)', () => {
   const rsi = f([50, 56, 60, 52, 48, 45, 44, 54, 55, 55.5, 46]);
   // level 50, band 5, enter above: in when > 55, out when < 45.
@@ -73,7 +83,7 @@ test('signal.compare: params schema', () => {
   const v = compileParams(compare).validate;
   const p: Record<string, unknown> = {};
   assert.deepEqual(v(p), []);
-  assert.deepEqual(p, { enter: 'above', side: 'long', reverse: false });
+  assert.deepEqual(p, { enter: 'above', side: 'long', reverse: false, onMissing: 'hold' });
   assert.notDeepEqual(v({ enter: 'over' }), []);
   assert.notDeepEqual(v({ band: -1 }), []);
   assert.notDeepEqual(v({ bandPct: -0.5 }), []);

@@ -18,7 +18,10 @@ export const compare = defineNode({
     'exit condition takes the opposite position instead (emits -1 for side long, +1 for side ' +
     'short), from flat too, so after the first transition the node is always long or short. ' +
     'Every other event emits NaN, so a value that stays beyond emits a single pulse. A NaN in a ' +
-    'or b emits NaN and leaves the state unchanged. Example, close below the lower Bollinger ' +
+    'or b (no value: warm-up, or a source whose data went stale, such as sentiment.aggregate past ' +
+    'maxAge) emits NaN and leaves the state unchanged with onMissing: hold (default); with ' +
+    'onMissing: exit it goes flat (emits 0) when in position, so a condition that can no longer be ' +
+    'checked does not keep a position open. Example, close below the lower Bollinger ' +
     'band: { in: { a: bars.close, b: bands.lowerBand }, params: { enter: below } }; RSI regime ' +
     'with a dead zone: { in: { a: rsi.value }, params: { level: 50, band: 5 } } (in above 55, ' +
     'out below 45).',
@@ -40,6 +43,12 @@ export const compare = defineNode({
         Type.Boolean({
           default: false,
           description: 'At the exit condition take the opposite position (stop and reverse) instead of going flat.',
+        }),
+      ),
+      onMissing: Type.Optional(
+        Type.Union([Type.Literal('hold'), Type.Literal('exit')], {
+          default: 'hold',
+          description: 'A NaN in a or b: hold the state (default), or exit to flat when in position.',
         }),
       ),
       level: Type.Optional(Type.Number({ description: 'The constant b when input b is not wired (e.g. 30 for an RSI).' })),
@@ -90,6 +99,7 @@ export const compare = defineNode({
     const band = p.band ?? 0;
     const fraction = (p.bandPct ?? 0) / 100;
     const level = p.level;
+    const exitWhenMissing = p.onMissing === 'exit';
     let state = 0; // what the node holds: entry, onExit (when reversing) or 0 (flat)
     return {
       step(n, _t, { a, b }, { signal }) {
@@ -105,8 +115,9 @@ export const compare = defineNode({
           const under = x < y - margin;
           const entering = below ? under : over;
           const exiting = below ? over : under;
+          const missing = exitWhenMissing && !(x === x && y === y && margin === margin);
           // Without reverse an exit condition while flat targets flat again: nothing to emit.
-          const target = entering ? entry : exiting ? onExit : state;
+          const target = missing ? 0 : entering ? entry : exiting ? onExit : state;
           signal[i] = target === state ? NaN : target;
           state = target;
         }
