@@ -28,5 +28,5 @@ test('hean nodes source.candles describes start and end', () => {
 
 test('hean nodes shows the item type of a list param and marks an optional input', () => {
   assert.match(nodes('features.vector'), /^ {4}names: string\[\] {2}— /m);
-  assert.match(nodes('signal'), /\(a, b\?\) enter=above side=long reverse=false level band bandPct -> signal/);
+  assert.match(nodes('signal'), /\(a, b\?\) enter=above side=long reverse=false onMissing=hold level band bandPct -> signal/);
 });
