@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { writeAtomically, type OutputGuard } from '../adapters/outputGuard.js';
 import { DEFAULT_BLOCKS, classifyTexts, exportTextClassifier, trainTextClassifier } from '../text/textClassifier.js';
-import { FINBERT_PUBLISHED, argmaxRow, foldOf, isTestText, lexiconLabel, scoreLabels, type Scores } from '../text/evaluation.js';
+import { FINBERT_PUBLISHED, foldOf, isTestText, lexiconLabel } from '../text/evaluation.js';
+import { argmaxRow, scoreLabels, type Scores } from '../learn/evaluate.js';
 import { cellOf, columnOf, readCsvFile } from '../text/labelledTexts.js';
 import { TextModel } from '../text/textModel.js';
 

@@ -5,8 +5,7 @@ import { writeAtomically, type OutputGuard } from '../adapters/outputGuard.js';
 import { exportLogistic, fitLogistic, predictLogistic } from '../learn/logisticModel.js';
 import { GBDT_DEFAULTS, fitGbdt, predictGbdt, type GbdtOptions } from '../learn/gradientBoosting.js';
 import { exportTreeEnsemble } from '../learn/treeEnsembleOnnx.js';
-import { argmaxRow, scoreLabels, type Scores } from '../text/evaluation.js';
-import { calibrationTable, macroAuc, permutationImportance, type CalibrationBin } from '../learn/evaluate.js';
+import { argmaxRow, calibrationTable, logLossOf, macroAuc, permutationImportance, scoreLabels, type CalibrationBin, type Scores } from '../learn/evaluate.js';
 import { cellOf, columnOf, readCsvFile } from '../text/labelledTexts.js';
 
 /** Label columns `hean dataset` writes: never features. */
@@ -59,13 +58,9 @@ export interface TrainClassifierResult {
 
 function probabilityScores(actual: Int32Array, p: ArrayLike<number>, K: number): ProbabilityScores {
   const predicted = Int32Array.from(actual, (_, i) => argmaxRow(p, i, K));
-  let logLoss = 0;
   let brier = 0;
-  for (let i = 0; i < actual.length; i++) {
-    logLoss -= Math.log(Math.max(1e-15, p[i * K + actual[i]]));
-    for (let k = 0; k < K; k++) brier += (p[i * K + k] - (k === actual[i] ? 1 : 0)) ** 2;
-  }
-  return { ...scoreLabels(actual, predicted, K), logLoss: logLoss / actual.length, brier: brier / actual.length, auc: macroAuc(actual, p, K) };
+  for (let i = 0; i < actual.length; i++) for (let k = 0; k < K; k++) brier += (p[i * K + k] - (k === actual[i] ? 1 : 0)) ** 2;
+  return { ...scoreLabels(actual, predicted, K), logLoss: logLossOf(actual, p, K), brier: brier / actual.length, auc: macroAuc(actual, p, K) };
 }
 
 /**

@@ -3,6 +3,41 @@
  * and which features it leans on (permutation importance). Probabilities are row-major (rows x K).
  */
 
+export interface Scores {
+  n: number;
+  accuracy: number;
+  /** Mean over classes of F1 (a class never predicted nor present counts 0). */
+  macroF1: number;
+  perClass: { precision: number; recall: number; f1: number; support: number }[];
+  /** confusion[actual][predicted]. */
+  confusion: number[][];
+}
+
+export function scoreLabels(actual: ArrayLike<number>, predicted: ArrayLike<number>, classes: number): Scores {
+  const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
+  let correct = 0;
+  for (let i = 0; i < actual.length; i++) {
+    confusion[actual[i]][predicted[i]]++;
+    if (actual[i] === predicted[i]) correct++;
+  }
+  const perClass = confusion.map((row, k) => {
+    const tp = row[k];
+    const support = row.reduce((a, b) => a + b, 0);
+    const predictedK = confusion.reduce((a, r) => a + r[k], 0);
+    const precision = predictedK ? tp / predictedK : 0;
+    const recall = support ? tp / support : 0;
+    return { precision, recall, f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0, support };
+  });
+  return { n: actual.length, accuracy: actual.length ? correct / actual.length : NaN, macroF1: perClass.reduce((a, c) => a + c.f1, 0) / classes, perClass, confusion };
+}
+
+/** Index of the largest probability of row i (the first on ties). */
+export function argmaxRow(probabilities: ArrayLike<number>, i: number, classes: number): number {
+  let best = 0;
+  for (let k = 1; k < classes; k++) if (probabilities[i * classes + k] > probabilities[i * classes + best]) best = k;
+  return best;
+}
+
 /**
  * Area under the ROC curve of class k against the rest: the probability that a random row of
  * class k gets a higher p_k than a random other row, ties counting half (Mann-Whitney U / (n1 n0);

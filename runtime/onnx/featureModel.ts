@@ -58,13 +58,21 @@ export function readModelInfo(file: string): OnnxModelInfo | string {
   const stat = statSync(file);
   if (!stat.isFile()) return `the model ${file} is not a regular file`;
   if (stat.size > MODEL_MAX_BYTES) return `the model ${file} is ${stat.size} bytes; hean loads models up to ${MODEL_MAX_BYTES} bytes`;
+  // The compiler asks twice per model node (its feature names, then its checks): read it once.
+  const key = `${file}\0${stat.size}\0${stat.mtimeMs}`;
+  if (lastRead?.key === key) return lastRead.info;
+  let info: OnnxModelInfo | string;
   try {
-    return inspectOnnxModel(readFileSync(file));
+    info = inspectOnnxModel(readFileSync(file));
   } catch (e) {
-    if (e instanceof ProtoError) return `${file} is not a readable ONNX model (${e.message}); the file may be truncated or not a model: re-export it`;
-    throw e;
+    if (!(e instanceof ProtoError)) throw e;
+    info = `${file} is not a readable ONNX model (${e.message}); the file may be truncated or not a model: re-export it`;
   }
+  lastRead = { key, info };
+  return info;
 }
+
+let lastRead: { key: string; info: OnnxModelInfo | string } | undefined;
 
 const shapeText = (v: ValueInfo) => `${v.type} [${v.shape.join(', ')}]`;
 

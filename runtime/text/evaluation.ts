@@ -1,7 +1,7 @@
 import { lowerAscii, wordTokens } from './textFeatures.js';
 
 /**
- * The fixed train/test split and the scores `hean train text` reports.
+ * The fixed train/test split and the baselines `hean train text` reports (the scores themselves: learn/evaluate.ts).
  *
  * Split: a text is in the test split when the 32-bit FNV-1a hash of its UTF-8 bytes is 0 mod 5
  * (about 20 %). It depends on the text alone, not on file order or a seed, so anyone can
@@ -24,41 +24,6 @@ export function isTestText(text: string): boolean {
 /** The cross-validation fold (0..folds-1) of a training text, from other bits of the same hash. */
 export function foldOf(text: string, folds: number): number {
   return (fnv1a(text) >>> 8) % folds;
-}
-
-export interface Scores {
-  n: number;
-  accuracy: number;
-  /** Mean over classes of F1 (a class never predicted nor present counts 0). */
-  macroF1: number;
-  perClass: { precision: number; recall: number; f1: number; support: number }[];
-  /** confusion[actual][predicted]. */
-  confusion: number[][];
-}
-
-export function scoreLabels(actual: ArrayLike<number>, predicted: ArrayLike<number>, classes: number): Scores {
-  const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
-  let correct = 0;
-  for (let i = 0; i < actual.length; i++) {
-    confusion[actual[i]][predicted[i]]++;
-    if (actual[i] === predicted[i]) correct++;
-  }
-  const perClass = confusion.map((row, k) => {
-    const tp = row[k];
-    const support = row.reduce((a, b) => a + b, 0);
-    const predictedK = confusion.reduce((a, r) => a + r[k], 0);
-    const precision = predictedK ? tp / predictedK : 0;
-    const recall = support ? tp / support : 0;
-    return { precision, recall, f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0, support };
-  });
-  return { n: actual.length, accuracy: actual.length ? correct / actual.length : NaN, macroF1: perClass.reduce((a, c) => a + c.f1, 0) / classes, perClass, confusion };
-}
-
-/** Index of the largest probability of row i (the first on ties). */
-export function argmaxRow(probabilities: ArrayLike<number>, i: number, classes: number): number {
-  let best = 0;
-  for (let k = 1; k < classes; k++) if (probabilities[i * classes + k] > probabilities[i * classes + best]) best = k;
-  return best;
 }
 
 /**

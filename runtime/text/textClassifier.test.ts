@@ -4,7 +4,8 @@ import { dataFile } from '../testing/dataFile.js';
 import { TextModel } from './textModel.js';
 import { classifyTexts, exportTextClassifier, trainTextClassifier } from './textClassifier.js';
 import { columnOf, parseCsv, readCsvFile } from './labelledTexts.js';
-import { argmaxRow, isTestText, scoreLabels } from './evaluation.js';
+import { isTestText } from './evaluation.js';
+import { argmaxRow, scoreLabels } from '../learn/evaluate.js';
 import { countGrams, lowerAscii, wordTokens, charTokens } from './textFeatures.js';
 
 const classes = ['negative', 'neutral', 'positive'];
