@@ -4,6 +4,7 @@ import { vector } from './features/vector.js';
 import { window } from './features/window.js';
 import { onnx } from './model/onnx.js';
 import { ensemble } from './model/ensemble.js';
+import { logistic as stackerLogistic } from './stacker/logistic.js';
 import { cycleIndicators } from './indicator/cycle/index.js';
 import { mathIndicators } from './indicator/math/index.js';
 import { momentumIndicators } from './indicator/momentum/index.js';
@@ -63,6 +64,7 @@ export const allNodes: readonly AnyNodeDefinition[] = [
   window,
   onnx,
   ensemble,
+  stackerLogistic,
   classify,
   aggregate,
   crossover,

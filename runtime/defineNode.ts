@@ -45,9 +45,11 @@ export interface FeatureInputs {
   readonly features: Readonly<Record<string, readonly (readonly string[] | undefined)[]>>;
 }
 
-/** What `checkWiring` sees: the wiring, and the graph file (files a node names are looked up beside it). */
+/** What `checkWiring` sees: the wiring, the nodes that produce each wire, and the graph file (files a node names are looked up beside it). */
 export interface WiringContext extends FeatureInputs {
   readonly graphFile: string;
+  /** Per input port, per wire: the kind and params of the node it comes from. */
+  readonly producers?: Readonly<Record<string, readonly { readonly id: string; readonly kind: string; readonly params: Readonly<Record<string, unknown>> }[]>>;
 }
 
 /** A problem found by a node's own cross-parameter check, at `path` inside its params. */

@@ -7,6 +7,7 @@ import { GRAPH_CSS, GRAPH_JS, graphSection } from './graphPage.js';
 import type { GraphLayout } from './layoutGraph.js';
 import { escapeHtml as esc, formatNumber, formatTime, htmlPage, jsonScript } from './page.js';
 import { BOOK_CSS, BOOK_JS, bookSection, bookSectionData } from './bookSection.js';
+import { MODEL_CSS, modelSection } from './modelSection.js';
 import { buyAndHold, drawdownPct, monthlyReturns, type YearReturns } from './reportData.js';
 
 /**
@@ -76,6 +77,7 @@ export function reportPage(input: ReportInput): string {
     .join(', ');
 
   const book = bookSectionData(result, input.buckets ?? DISPLAY_BUCKETS);
+  const models = modelSection(result);
   const range = brokers[0] ? [brokers[0][1].metrics.startTime, brokers[0][1].metrics.endTime] : sourcesRange(result);
   const body: string[] = ['<main class="report">'];
   body.push(`<h1>${esc(graph.name)}${params ? ` <span class="muted">(${esc(params)})</span>` : ''}</h1>`);
@@ -83,12 +85,13 @@ export function reportPage(input: ReportInput): string {
   body.push(`<p class="sub">${run} of <code>${esc(graph.file)}</code>${sourceLine ? ` · ${esc(sourceLine)}` : ''}${range ? ` · ${esc(formatTime(range[0]))} .. ${esc(formatTime(range[1]))} UTC` : ''}</p>`);
   if (graph.description) body.push(`<p>${esc(graph.description)}</p>`);
   const bookLinks = [...(book?.books ?? []).map((b) => `<a href="#order-book-${esc(b.id)}">${(book?.books.length ?? 0) > 1 ? `order book ${esc(b.id)}` : 'order book'}</a>`), ...(book?.series.length ? ['<a href="#recorded">recorded series</a>'] : [])];
-  body.push(`<nav class="toc">${[...brokers.map(([id]) => `<a href="#broker-${esc(id)}">${brokers.length > 1 ? `broker ${esc(id)}` : 'results'}</a>`), ...bookLinks, '<a href="#settings">settings</a>', '<a href="#data">data</a>', '<a href="#graph">graph</a>'].join(' · ')}</nav>`);
+  body.push(`<nav class="toc">${[...brokers.map(([id]) => `<a href="#broker-${esc(id)}">${brokers.length > 1 ? `broker ${esc(id)}` : 'results'}</a>`), ...bookLinks, ...(models ? ['<a href="#models">models</a>'] : []), '<a href="#settings">settings</a>', '<a href="#data">data</a>', '<a href="#graph">graph</a>'].join(' · ')}</nav>`);
   if (!brokers.length) body.push(`<p class="muted">This graph has no sink.broker: there are no metrics, equity or trades to show${book ? '; what it recorded and read is below' : ''}.</p>`);
 
   const chartData = brokers.map(([id, report]) => brokerChartData(id, report, input.buckets ?? DISPLAY_BUCKETS));
   brokers.forEach(([id, report], k) => body.push(brokerSection(id, report, chartData[k].points, brokers.length > 1)));
   body.push(bookSection(book, result));
+  body.push(models);
   body.push(settingsSection(result, settings));
   body.push(dataSection(result));
   body.push('<h2 id="graph-title">graph</h2>');
@@ -105,7 +108,7 @@ export function reportPage(input: ReportInput): string {
   body.push('</main>');
   body.push(jsonScript('report-data', { brokers: chartData }));
   if (book) body.push(jsonScript('book-data', book));
-  return htmlPage({ title: `${graph.name} — ${run} report`, css: GRAPH_CSS + REPORT_CSS + (book ? BOOK_CSS : ''), body: body.join('\n'), scripts: [GRAPH_JS, REPORT_JS, ...(book ? [BOOK_JS] : [])], uplot: true });
+  return htmlPage({ title: `${graph.name} — ${run} report`, css: GRAPH_CSS + REPORT_CSS + (book ? BOOK_CSS : '') + (models ? MODEL_CSS : ''), body: body.join('\n'), scripts: [GRAPH_JS, REPORT_JS, ...(book ? [BOOK_JS] : [])], uplot: true });
 }
 
 /** The span of the run's data when there is no broker to give it: the earliest first time to the latest last time of its sources. */

@@ -1,14 +1,16 @@
-import { Type } from '@sinclair/typebox';
-import { defineNode, type WiringContext } from '../../runtime/defineNode.js';
-import { port } from '../../runtime/ports.js';
+import { Type, type Static } from '@sinclair/typebox';
+import { defineNode, type Kernel, type NodeContext, type ParamProblem, type WiringContext } from '../../runtime/defineNode.js';
+import { port, type InputValues, type OutputBuffers } from '../../runtime/ports.js';
 import { OnnxSession } from '../../runtime/onnx/onnxSession.js';
 import { classDirection, locateModel, planFeatureModel, readModelInfo, type FeatureModelPlan } from '../../runtime/onnx/featureModel.js';
+import { CLASSES, WalkForward, fitterFor, retrainSchema, type RetrainSpec } from '../../runtime/learn/walkForward.js';
 
 const params = Type.Object(
   {
-    model: Type.String({ minLength: 1, description: 'The .onnx file: a path, looked up in the working directory, then beside the graph.' }),
+    model: Type.Optional(Type.String({ minLength: 1, description: 'The .onnx file: a path, looked up in the working directory, then beside the graph. Required unless retrain is given.' })),
     input: Type.Optional(Type.String({ minLength: 1, description: 'The model input that takes the features, when the model has several.' })),
     minConfidence: Type.Number({ minimum: 0, maximum: 1, default: 0, description: 'A classifier: below this probability of its most probable class, direction is 0 (NEUTRAL).' }),
+    retrain: Type.Optional(retrainSchema),
   },
   { additionalProperties: false },
 );
@@ -22,6 +24,18 @@ function planOf(model: string, input: string | undefined, wired: readonly string
 function wiredNames(context: Pick<WiringContext, 'features'>): readonly string[] | undefined {
   return context.features.features?.[0];
 }
+
+const inputs = {
+  features: port.features({ description: 'The model inputs: a feature vector (features.vector) or a window (features.window).' }),
+  price: port.number({ optional: true, description: 'retrain only: the price whose forward return labels each row (e.g. bars.close).' }),
+};
+
+const outputs = {
+  prediction: port.features({ description: 'Every output column of the model.' }),
+  value: port.number({ description: 'The first output column.' }),
+  direction: port.number({ description: 'A classifier: +1 (UP), -1 (DOWN) or 0 for the most probable class; NaN for other models.' }),
+  confidence: port.number({ description: 'A classifier: the probability of the most probable class, 0..1; NaN for other models.' }),
+};
 
 export const onnx = defineNode({
   kind: 'model.onnx',
@@ -41,85 +55,138 @@ export const onnx = defineNode({
     'whatever the batch, so chunking never changes a prediction (tested).',
   params,
   exampleParams: { model: 'model.onnx' },
-  inputs: { features: port.features({ description: 'The model inputs: a feature vector (features.vector) or a window (features.window).' }) },
-  outputs: {
-    prediction: port.features({ description: 'Every output column of the model.' }),
-    value: port.number({ description: 'The first output column.' }),
-    direction: port.number({ description: 'A classifier: +1 (UP), -1 (DOWN) or 0 for the most probable class; NaN for other models.' }),
-    confidence: port.number({ description: 'A classifier: the probability of the most probable class, 0..1; NaN for other models.' }),
-  },
+  inputs,
+  outputs,
   defaultOutput: 'value',
   warmup: () => 0,
+  check: (p, graph) => {
+    const problems: ParamProblem[] = [];
+    if (p.model === undefined && !p.retrain) problems.push({ path: [], code: 'params/missing', message: 'found neither model nor retrain; expected a model file (model: direction.onnx) or retrain: { trainer: logistic, every: 720 } to train one in the graph' });
+    if (p.retrain && p.retrain.window > 0 && p.retrain.window < p.retrain.minRows) {
+      problems.push({ path: ['retrain', 'window'], message: `window ${p.retrain.window} is below minRows ${p.retrain.minRows}: no fit would ever have enough rows; raise window or lower minRows` });
+    }
+    if (graph && p.retrain && !graph.wiredInputs.has('price')) problems.push({ path: ['retrain'], code: 'input/missing', message: 'retrain labels each row by the forward return of a price; wire it: in: { features: ..., price: bars.close }' });
+    if (graph && !p.retrain && graph.wiredInputs.has('price')) problems.push({ path: [], code: 'input/unused', message: 'the price input is only read by retrain; remove the price wire or add retrain: { ... }' });
+    return problems;
+  },
   featureNames: (p, context) => {
+    if (p.retrain) return { prediction: RETRAIN_COLUMNS };
     const wired = wiredNames(context);
-    const plan = wired ? planOf(locateModel(p.model, context.graphFile), p.input, wired) : undefined;
+    const plan = wired && p.model ? planOf(locateModel(p.model, context.graphFile), p.input, wired) : undefined;
     // checkWiring reports an unusable model; here it only has no columns.
     return { prediction: plan && typeof plan !== 'string' ? plan.columns : [] };
   },
   checkWiring: (p, context) => {
     const wired = wiredNames(context);
     if (!wired) return [{ path: [], message: 'the names of the wired features are not known; wire them from features.vector or features.window' }];
+    if (p.model === undefined) return [];
     const plan = planOf(locateModel(p.model, context.graphFile), p.input, wired);
-    return typeof plan === 'string' ? [{ path: ['model'], message: plan }] : [];
+    if (typeof plan === 'string') return [{ path: ['model'], message: plan }];
+    return p.retrain ? startingModelProblems(p.model, plan) : [];
   },
-  create: (p, ctx) => {
-    const file = ctx.inputFile ? ctx.inputFile(p.model, 'the model') : p.model;
-    const session = OnnxSession.open(file);
-    const wired = ctx.inputFeatures ? wiredNames({ features: ctx.inputFeatures }) : undefined;
-    const plan = planFeatureModel(file, session.info, wired ?? [], p.input);
-    if (typeof plan === 'string') throw new Error(plan);
-    const F = plan.dims.reduce((a, b) => a * b, 1);
-    const width = plan.columns.length;
-    const K = plan.classes?.length ?? 0;
-    const directions = (plan.classes ?? []).map(classDirection);
-    let batch = new Float32Array(0);
-    let rows = new Int32Array(0);
-    return {
-      featureNames: { prediction: plan.columns },
-      step(n, _t, { features }, out) {
-        const columns = features.columns;
-        if (batch.length < n * F) {
-          batch = new Float32Array(n * F);
-          rows = new Int32Array(n);
-        }
-        // The rows whose features are all numbers, packed row-major.
-        let m = 0;
-        for (let i = 0; i < n; i++) {
-          let ok = true;
-          for (let f = 0; f < F; f++) {
-            const v = columns[f][i];
-            if (v !== v) {
-              ok = false;
-              break;
-            }
-            batch[m * F + f] = v;
-          }
-          if (ok) rows[m++] = i;
-        }
-        for (let c = 0; c < width; c++) out.prediction.columns[c].fill(NaN, 0, n);
-        if (m > 0) {
-          const results = session.run({ [plan.input]: { type: 'float32', data: batch.subarray(0, m * F), dims: [m, ...plan.dims] } }, plan.outputs.map((o) => o.name));
-          let c = 0;
-          for (const o of plan.outputs) {
-            const data = results[o.name].data as Float32Array;
-            for (let k = 0; k < o.width; k++, c++) {
-              const column = out.prediction.columns[c];
-              for (let r = 0; r < m; r++) column[rows[r]] = data[r * o.width + k];
-            }
-          }
-        }
-        out.value.set(out.prediction.columns[0].subarray(0, n));
-        for (let i = 0; i < n; i++) {
-          let best = -1;
-          for (let k = 0; k < K; k++) if (best < 0 || out.prediction.columns[k][i] > out.prediction.columns[best][i]) best = k;
-          const confidence = best < 0 ? NaN : out.prediction.columns[best][i];
-          out.confidence[i] = confidence;
-          out.direction[i] = confidence !== confidence ? NaN : confidence < p.minConfidence ? 0 : directions[best];
-        }
-      },
-      end() {
-        session.dispose();
-      },
-    };
-  },
+  create: (p, ctx) => (p.retrain ? walkForwardKernel(p, p.retrain, ctx) : fixedModelKernel(p, ctx)),
 });
+
+/** With retrain, the columns every fold's model gives (its training labels' classes). */
+const RETRAIN_COLUMNS = CLASSES.map((c) => `probabilities.${c}`);
+
+/** A model that starts a walk-forward must give what the refits give: probabilities of DOWN, NEUTRAL, UP. */
+function startingModelProblems(model: string, plan: FeatureModelPlan): ParamProblem[] {
+  if (plan.columns.length === RETRAIN_COLUMNS.length && plan.columns.every((c, k) => c === RETRAIN_COLUMNS[k])) return [];
+  return [{ path: ['model'], message: `${model} gives ${plan.columns.join(', ')}; a model that retrain replaces must give ${RETRAIN_COLUMNS.join(', ')} (a classifier from hean train on hean dataset's direction label)` }];
+}
+
+/** direction and confidence from the class probabilities in columns [0, K). */
+function classOutputs(n: number, columns: readonly Float64Array[], directions: readonly number[], minConfidence: number, out: { direction: Float64Array; confidence: Float64Array }): void {
+  const K = directions.length;
+  for (let i = 0; i < n; i++) {
+    let best = -1;
+    for (let k = 0; k < K; k++) if (best < 0 || columns[k][i] > columns[best][i]) best = k;
+    const confidence = best < 0 ? NaN : columns[best][i];
+    out.confidence[i] = confidence;
+    out.direction[i] = confidence !== confidence ? NaN : confidence < minConfidence ? 0 : directions[best];
+  }
+}
+
+type Params = Static<typeof params>;
+type ModelKernel = Kernel<InputValues<typeof inputs>, OutputBuffers<typeof outputs>>;
+
+function walkForwardKernel(p: Params, retrain: RetrainSpec, ctx: NodeContext): ModelKernel {
+  const names = (ctx.inputFeatures ? wiredNames({ features: ctx.inputFeatures }) : undefined) ?? [];
+  const initial = p.model === undefined ? undefined : OnnxSession.open(ctx.inputFile ? ctx.inputFile(p.model, 'the starting model') : p.model);
+  if (initial) {
+    const plan = planFeatureModel(initial.file, initial.info, names, p.input);
+    if (typeof plan === 'string') throw new Error(plan);
+    const problems = startingModelProblems(p.model!, plan);
+    if (problems.length) throw new Error(problems[0].message);
+  }
+  const learner = new WalkForward(ctx.id, names, retrain, fitterFor(retrain, names, 'walk-forward'), retrain.trainer, initial);
+  const directions = CLASSES.map(classDirection);
+  return {
+    featureNames: { prediction: RETRAIN_COLUMNS },
+    step(n, t, { features, price }, out) {
+      learner.step(n, t, features.columns, price!, out.prediction.columns);
+      out.value.set(out.prediction.columns[0].subarray(0, n));
+      classOutputs(n, out.prediction.columns, directions, p.minConfidence, out);
+    },
+    report: () => learner.report(),
+    end() {
+      learner.dispose();
+    },
+  };
+}
+
+function fixedModelKernel(p: Params, ctx: NodeContext): ModelKernel {
+  const file = ctx.inputFile ? ctx.inputFile(p.model!, 'the model') : p.model!;
+  const session = OnnxSession.open(file);
+  const wired = ctx.inputFeatures ? wiredNames({ features: ctx.inputFeatures }) : undefined;
+  const plan = planFeatureModel(file, session.info, wired ?? [], p.input);
+  if (typeof plan === 'string') throw new Error(plan);
+  const F = plan.dims.reduce((a, b) => a * b, 1);
+  const width = plan.columns.length;
+  const K = plan.classes?.length ?? 0;
+  const directions = (plan.classes ?? []).map(classDirection);
+  let batch = new Float32Array(0);
+  let rows = new Int32Array(0);
+  return {
+    featureNames: { prediction: plan.columns },
+    step(n, _t, { features }, out) {
+      const columns = features.columns;
+      if (batch.length < n * F) {
+        batch = new Float32Array(n * F);
+        rows = new Int32Array(n);
+      }
+      // The rows whose features are all numbers, packed row-major.
+      let m = 0;
+      for (let i = 0; i < n; i++) {
+        let ok = true;
+        for (let f = 0; f < F; f++) {
+          const v = columns[f][i];
+          if (v !== v) {
+            ok = false;
+            break;
+          }
+          batch[m * F + f] = v;
+        }
+        if (ok) rows[m++] = i;
+      }
+      for (let c = 0; c < width; c++) out.prediction.columns[c].fill(NaN, 0, n);
+      if (m > 0) {
+        const results = session.run({ [plan.input]: { type: 'float32', data: batch.subarray(0, m * F), dims: [m, ...plan.dims] } }, plan.outputs.map((o) => o.name));
+        let c = 0;
+        for (const o of plan.outputs) {
+          const data = results[o.name].data as Float32Array;
+          for (let k = 0; k < o.width; k++, c++) {
+            const column = out.prediction.columns[c];
+            for (let r = 0; r < m; r++) column[rows[r]] = data[r * o.width + k];
+          }
+        }
+      }
+      out.value.set(out.prediction.columns[0].subarray(0, n));
+      classOutputs(n, out.prediction.columns, directions, p.minConfidence, out);
+    },
+    end() {
+      session.dispose();
+    },
+  };
+}

@@ -1,11 +1,13 @@
 import type { BookExecution, BrokerReport, QueueExecution } from '../portfolio/simulatedBroker.js';
 import type { Metrics, Trade } from '../portfolio/metrics.js';
 import type { RunResult } from '../exec/runGraph.js';
+import { foldReturns, walkForwardReports, type WalkForwardReport } from '../learn/walkForward.js';
 
 /** The run summary as plain JSON: the (single) broker's metrics at the top level, camelCase. */
 export function summaryJson(result: RunResult): Record<string, unknown> {
   const brokers = brokerReports(result);
   const first = Object.values(brokers)[0];
+  const models = walkForwardReports(result);
   const sources = Object.fromEntries(
     Object.entries(result.sources).map(([id, info]) => {
       const { gapList: _gapList, ...rest } = info as Record<string, unknown>;
@@ -27,6 +29,7 @@ export function summaryJson(result: RunResult): Record<string, unknown> {
     pulses: result.pulses,
     events: result.events,
     ...(result.live ? { lateEvents: result.live.late, stopped: result.live.stopped } : {}),
+    ...(Object.keys(models).length ? { models: Object.fromEntries(Object.entries(models).map(([id, m]) => [id, modelJson(m, first)])) } : {}),
     outputs: result.outputs,
     warnings: result.warnings.map((w) => `${w.node}: ${w.code}: ${w.message}`),
   };
@@ -34,6 +37,44 @@ export function summaryJson(result: RunResult): Record<string, unknown> {
 
 export function brokerReports(result: RunResult): Record<string, BrokerReport> {
   return Object.fromEntries(Object.entries(result.reports).filter(([, r]) => (r as { kind?: string })?.kind === 'broker')) as Record<string, BrokerReport>;
+}
+
+function modelJson(m: WalkForwardReport, broker: BrokerReport | undefined): Record<string, unknown> {
+  const finite = (o: object) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === 'number' && !Number.isFinite(v) ? null : v]));
+  return {
+    trainer: m.trainer,
+    inputs: m.inputs,
+    schedule: m.schedule,
+    total: finite(m.total),
+    folds: m.folds.map((f) => finite({ ...f, from: Number.isFinite(f.from) ? iso(f.from) : null, to: Number.isFinite(f.to) ? iso(f.to) : null, trainFrom: Number.isFinite(f.trainFrom) ? iso(f.trainFrom) : null, trainTo: Number.isFinite(f.trainTo) ? iso(f.trainTo) : null, ...foldReturns(f, broker) })),
+  };
+}
+
+/** The walk-forward folds as text: what each was fitted on, and how it did out of sample. */
+function walkForwardText(id: string, m: WalkForwardReport, broker: BrokerReport | undefined): string[] {
+  const s = m.schedule;
+  const f4 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : 'n/a');
+  const lines = [
+    '',
+    `model ${id}: walk-forward ${m.trainer}, refit every ${plural(s.every, 'event')} on ${s.window ? `the latest ${s.window.toLocaleString('en-US')}` : 'all'} labelled rows (label: return over ${s.horizon} events, band ${s.band}; purged, embargo ${s.embargo}); out of sample:`,
+    `  fold  from              to                train rows  scored  accuracy  log-loss (prior)  AUC${broker ? '    strategy  buy&hold' : ''}`,
+  ];
+  m.folds.forEach((f, k) => {
+    const r = foldReturns(f, broker);
+    const returns = broker ? `  ${pct(r.strategyPct).padStart(8)}  ${pct(r.buyAndHoldPct).padStart(8)}` : '';
+    const span = Number.isFinite(f.from) ? `${day(f.from)}  ${day(f.to)}` : `${'(no events)'.padEnd(16)}  ${''.padEnd(16)}`;
+    const train = f.given ? 'given' : f.trainRows.toLocaleString('en-US');
+    lines.push(`  ${String(k + (m.folds[0]?.given ? 0 : 1)).padEnd(4)}  ${span}  ${train.padStart(10)}  ${f.scored.toLocaleString('en-US').padStart(6)}  ${f4(f.accuracy).padStart(8)}  ${f4(f.logLoss).padStart(8)} (${f4(f.priorLogLoss)})  ${f4(f.auc)}${returns}`);
+  });
+  const t = m.total;
+  lines.push(`  all folds: ${t.scored.toLocaleString('en-US')} rows scored, accuracy ${f4(t.accuracy)}, log-loss ${f4(t.logLoss)} against ${f4(t.priorLogLoss)} for the training class frequencies, AUC ${f4(t.auc)}`);
+  if (!m.folds.length) lines.push('  no fold: too few labelled rows for minRows before the data ended');
+  const weights = m.folds.at(-1)?.weights;
+  if (weights) {
+    lines.push('  weights of the last fit (per class, on the standardised inputs):');
+    weights.forEach((row, k) => lines.push(`    ${m.classes[k].padEnd(8)} ${row.map((w, f) => `${m.inputs[f]} ${w >= 0 ? '+' : ''}${w.toFixed(3)}`).join(', ')}`));
+  }
+  return lines;
 }
 
 function finiteOrNull(metrics: Metrics | BookExecution | QueueExecution): Record<string, number | null> {
@@ -164,6 +205,9 @@ export function summaryText(result: RunResult): string {
       lines.push(`  queue: ${num(q.meanQueueAhead, 4)} units ahead on average when placed; first fill after ${Number.isFinite(q.meanWaitMs) ? `${num(q.meanWaitMs / 1000, 1)} s` : 'n/a'} on average (${plural(q.fills, 'fill')})`);
     }
   }
+  // The strategy's returns per fold go with the last learner (the one nearest the broker), once.
+  const learners = Object.entries(walkForwardReports(result));
+  learners.forEach(([id, m], k) => lines.push(...walkForwardText(id, m, k === learners.length - 1 ? brokers[0]?.[1] : undefined)));
   if (result.warnings.length) {
     lines.push('', `${result.warnings.length} warning(s):`);
     for (const w of result.warnings.slice(0, 20)) lines.push(`  ${w.node}: ${w.code}: ${w.message}`);

@@ -752,11 +752,12 @@ function checkWiring(order: CompiledNode[], nodes: Map<string, CompiledNode>, fi
     const paramsAt = pointerJoin(pointerJoin('/nodes', node.id), 'params');
     const wires = Object.fromEntries(node.inputs.map((input) => [input.port, input.wires.map((w) => w.text)]));
     const features = Object.fromEntries(node.inputs.map((input) => [input.port, input.wires.map((w) => nodes.get(w.node)!.features[w.port])]));
+    const producers = Object.fromEntries(node.inputs.map((input) => [input.port, input.wires.map((w) => nodes.get(w.node)!)]));
     if (node.def.featureNames) {
-      node.features = guarded(() => node.def.featureNames!(node.params, { wires, features, graphFile: file }), {}, (e) => error(paramsAt, 'node/check-failed', `${node.kind}: ${e}`));
+      node.features = guarded(() => node.def.featureNames!(node.params, { wires, features, producers, graphFile: file }), {}, (e) => error(paramsAt, 'node/check-failed', `${node.kind}: ${e}`));
     }
     if (!checks || !node.def.checkWiring) continue;
-    const problems = guarded(() => node.def.checkWiring!(node.params, { wires, features, graphFile: file }), [], (e) => error(paramsAt, 'node/check-failed', `${node.kind} could not check its wiring: ${e}`));
+    const problems = guarded(() => node.def.checkWiring!(node.params, { wires, features, producers, graphFile: file }), [], (e) => error(paramsAt, 'node/check-failed', `${node.kind} could not check its wiring: ${e}`));
     for (const problem of problems) {
       const at = problem.path.reduce<string>((p, key) => pointerJoin(p, key), paramsAt);
       report(problem.severity ?? 'error', positionOf(parsed, at), problem.code ?? 'params/check', at, problem.message);
