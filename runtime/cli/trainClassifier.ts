@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { writeAtomically, type OutputGuard } from '../adapters/outputGuard.js';
 import { exportLogistic, fitLogistic, predictLogistic } from '../learn/logisticModel.js';
-import { GBDT_DEFAULTS, fitGbdt, maxLeavesOf, predictGbdt, treeImportance, type GbdtOptions } from '../learn/gradientBoosting.js';
+import { GBDT_DEFAULTS, fitGbdt, maxLeavesOf, predictGbdt, stagedPredictGbdt, treeImportance, type GbdtOptions } from '../learn/gradientBoosting.js';
 import { exportTreeEnsemble } from '../learn/treeEnsembleOnnx.js';
 import { argmaxRow, calibrationTable, logLossOf, macroAuc, permutationImportance, scoreLabels, type CalibrationBin, type Scores } from '../learn/evaluate.js';
 import { cellOf, columnOf, readCsvFile } from '../text/labelledTexts.js';
@@ -140,7 +140,7 @@ export function trainClassifier(options: TrainClassifierOptions, outputs: Output
     let started = performance.now();
     const trial = fitGbdt(rows.slice(0, validFitEnd), labels.slice(0, validFitEnd), K, boosting, (r) => r % 25 === 0 && log(`  validation fit: round ${r}/${boosting.rounds}`));
     log(`  validation fit (${boosting.method}${boosting.method === 'hist' ? `, ${boosting.growth}` : ''}): ${boosting.rounds} rounds in ${seconds(started)} s`);
-    for (let r = 1; r <= boosting.rounds; r++) validation.push({ rounds: r, logLoss: probabilityScores(validLabels, predictGbdt(trial, validRows, r), K).logLoss });
+    stagedPredictGbdt(trial, validRows, boosting.rounds, (r, p) => validation.push({ rounds: r, logLoss: logLossOf(validLabels, p, K) }));
     rounds = validation.reduce((best, v) => (v.logLoss < best.logLoss ? v : best)).rounds!;
     log(`  validation log-loss is lowest after ${rounds} of ${boosting.rounds} rounds (${validation[rounds - 1].logLoss.toFixed(5)})`);
     started = performance.now();

@@ -491,16 +491,29 @@ function growHistTree(features: BinnedFeature[], g: Float32Array, h: Float32Arra
 
 /** Class probabilities, row-major (rows x classes), from the first `rounds` rounds (default all). */
 export function predictGbdt(model: GbdtModel, rows: readonly Float64Array[], rounds = model.trees.length / model.classes): Float64Array {
+  // No rounds: every class at base_score, so equally likely.
+  let out: Float64Array = new Float64Array(rows.length * model.classes).fill(1 / model.classes);
+  stagedPredictGbdt(model, rows, rounds, (_, p) => (out = p));
+  return out;
+}
+
+/**
+ * predictGbdt after each of the first `rounds` rounds, in one pass (early stopping scores every
+ * round count): `each(round, probabilities)`, the array reused between calls.
+ */
+export function stagedPredictGbdt(model: GbdtModel, rows: readonly Float64Array[], rounds: number, each: (round: number, probabilities: Float64Array) => void): void {
   const K = model.classes;
   const out = new Float64Array(rows.length * K);
-  const margin = new Float64Array(K);
-  rows.forEach((row, i) => {
-    margin.fill(model.baseScore);
-    for (let t = 0; t < rounds * K; t++) margin[model.treeInfo[t]] += leafValue(model.trees[t], row);
-    const max = Math.max(...margin);
-    let sum = 0;
-    for (let k = 0; k < K; k++) sum += out[i * K + k] = Math.exp(margin[k] - max);
-    for (let k = 0; k < K; k++) out[i * K + k] /= sum;
-  });
-  return out;
+  const margins = new Float64Array(rows.length * K).fill(model.baseScore);
+  for (let round = 0; round < rounds; round++) {
+    for (let t = round * K; t < (round + 1) * K; t++) rows.forEach((row, i) => (margins[i * K + model.treeInfo[t]] += leafValue(model.trees[t], row)));
+    for (let i = 0; i < rows.length; i++) {
+      let max = -Infinity;
+      for (let k = 0; k < K; k++) max = Math.max(max, margins[i * K + k]);
+      let sum = 0;
+      for (let k = 0; k < K; k++) sum += out[i * K + k] = Math.exp(margins[i * K + k] - max);
+      for (let k = 0; k < K; k++) out[i * K + k] /= sum;
+    }
+    each(round + 1, out);
+  }
 }
