@@ -59,3 +59,28 @@ for (const kind of ['logistic', 'gbdt']) test(`dataset -> train ${kind} -> the s
   // Warm-up rows (incomplete features) have no prediction.
   rows.filter((r) => !complete.includes(r)).forEach((r) => assert.ok(recorded.get(r[0])!.every(Number.isNaN)));
 });
+
+test('train gbdt --method hist --growth leafwise: gain, split count and permutation importance in the report and the model', () => {
+  const model = join(tmp, 'direction-hist.onnx');
+  const trained = hean(['train', 'gbdt', '--data', dataset, '-o', model, '--purge', '1', '--rounds', '20', '--method', 'hist', '--max-bins', '64', '--growth', 'leafwise', '--max-leaves', '15']);
+  assert.match(trained, /permutation importance .*, gain .* and split count:\n {2}natr\[t-\d\] +[+-]\d\.\d{5} {2}gain +\d+\.\d\d {2}splits +\d+\n/);
+  const inspected = hean(['model', 'inspect', model]);
+  assert.match(inspected, /\n {2}hean\.importance:\n {4}permutation: ret\[t-2\] -?\d.*\n {4}gain: ret\[t-2\] \d.*\n {4}splits: ret\[t-2\] \d+, natr\[t-2\] \d+/);
+  assert.match(inspected, /"method":"hist","maxBins":64,"growth":"leafwise","maxLeaves":15/);
+  // Logistic models store permutation importance alone.
+  assert.match(hean(['model', 'inspect', join(tmp, 'direction-logistic.onnx')]), /\n {4}permutation: ret\[t-2\] -?\d[^\n]*\n(?! {4}gain)/);
+});
+
+test('train gbdt rejects histogram options it cannot honour, with the reason', () => {
+  const fails = (args: string[], message: RegExp) => {
+    const r = spawnSync(process.execPath, ['bin/hean.js', 'train', ...args, '--data', dataset, '-o', join(tmp, 'x.onnx')], { cwd: projectRoot, encoding: 'utf8' });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, message);
+  };
+  fails(['gbdt', '--growth', 'leafwise'], /--growth needs --method hist/);
+  fails(['gbdt', '--method', 'histogram'], /--method histogram: expected exact .* or hist/);
+  fails(['gbdt', '--method', 'hist', '--max-bins', '1'], /--max-bins 1: expected a whole number of bins, 2 to 65536/);
+  fails(['gbdt', '--method', 'hist', '--growth', 'breadth'], /--growth breadth: expected depthwise or leafwise/);
+  fails(['gbdt', '--method', 'hist', '--max-leaves', '1'], /--max-leaves 1: expected a whole number of leaves, 2 or more, or 0 for no limit/);
+  fails(['logistic', '--method', 'hist'], /--method is a train gbdt option/);
+});

@@ -49,7 +49,8 @@ Usage:
   hean adapters
   hean train text --data FILE.csv -o MODEL.onnx [--text-column sentence] [--label-column label] [--lambda L]
   hean train logistic --data DATASET.csv -o MODEL.onnx [--label direction] [--features a,b] [--lambda L] [--test-fraction 0.2] [--purge N]
-  hean train gbdt --data DATASET.csv -o MODEL.onnx [--rounds 100] [--max-depth 3] [--eta 0.3] [--lambda 1] [--min-child-weight 1] [...as logistic]
+  hean train gbdt --data DATASET.csv -o MODEL.onnx [--rounds 100] [--max-depth 3] [--eta 0.3] [--lambda 1] [--min-child-weight 1]
+                  [--method exact|hist] [--max-bins 256] [--growth depthwise|leafwise] [--max-leaves 31] [...as logistic]
   hean text classify --model MODEL.onnx INPUT.csv -o OUT.csv [--column sentence]
   hean model inspect MODEL.onnx [--json]
   hean model import xgboost MODEL.json -o MODEL.onnx [--features a,b] [--classes A,B]
@@ -166,6 +167,10 @@ async function trainClassifierCommand(kind: 'logistic' | 'gbdt', argv: string[])
       'max-depth': { type: 'string' },
       eta: { type: 'string' },
       'min-child-weight': { type: 'string' },
+      method: { type: 'string' },
+      'max-bins': { type: 'string' },
+      growth: { type: 'string' },
+      'max-leaves': { type: 'string' },
     },
   });
   if (positionals.length) throw new UsageError(`train ${kind} takes no positional arguments, found ${positionals.join(' ')}`);
@@ -177,13 +182,26 @@ async function trainClassifierCommand(kind: 'logistic' | 'gbdt', argv: string[])
     if (!ok(x)) throw new UsageError(`--${flag} ${text}: expected ${expected}`);
     return x;
   };
-  if (kind === 'logistic') for (const flag of ['rounds', 'max-depth', 'eta', 'min-child-weight'] as const) if (values[flag] !== undefined) throw new UsageError(`--${flag} is a train gbdt option`);
+  if (kind === 'logistic') for (const flag of ['rounds', 'max-depth', 'eta', 'min-child-weight', 'method', 'max-bins', 'growth', 'max-leaves'] as const) if (values[flag] !== undefined) throw new UsageError(`--${flag} is a train gbdt option`);
+  const method = values.method ?? 'exact';
+  if (method !== 'exact' && method !== 'hist') throw new UsageError(`--method ${method}: expected exact (every threshold between distinct values) or hist (binned features)`);
+  const growth = values.growth ?? 'depthwise';
+  if (growth !== 'depthwise' && growth !== 'leafwise') throw new UsageError(`--growth ${growth}: expected depthwise or leafwise`);
+  const methodGrowth = { method, growth } as { method: 'exact' | 'hist'; growth: 'depthwise' | 'leafwise' };
+  if (method === 'exact') for (const flag of ['max-bins', 'growth', 'max-leaves'] as const) if (values[flag] !== undefined) throw new UsageError(`--${flag} needs --method hist (the exact method grows trees depth-wise over every threshold, as XGBoost's)`);
   const lambda = number('lambda', values.lambda, (x) => x >= 0 && Number.isFinite(x) && (kind === 'gbdt' || x > 0), 'a non-negative number such as 1e-3');
   const testFraction = number('test-fraction', values['test-fraction'], (x) => x > 0 && x < 1, 'a number between 0 and 1 such as 0.2')!;
   const purge = number('purge', values.purge, (x) => Number.isInteger(x) && x >= 0, 'a whole number of rows (the label horizon)')!;
   const boosting = {
     ...(values.rounds !== undefined ? { rounds: number('rounds', values.rounds, (x) => Number.isInteger(x) && x >= 1 && x <= 10000, 'a whole number of rounds, 1 to 10000') } : {}),
-    ...(values['max-depth'] !== undefined ? { maxDepth: number('max-depth', values['max-depth'], (x) => Number.isInteger(x) && x >= 1 && x <= 16, 'a depth from 1 to 16') } : {}),
+    ...(values['max-depth'] !== undefined
+      ? { maxDepth: method === 'hist' ? number('max-depth', values['max-depth'], (x) => Number.isInteger(x) && x >= 0 && x <= 64, 'a depth from 1 to 64, or 0 for no limit') : number('max-depth', values['max-depth'], (x) => Number.isInteger(x) && x >= 1 && x <= 16, 'a depth from 1 to 16') }
+      : growth === 'leafwise'
+        ? { maxDepth: 0 } // leaf-wise trees are bounded by their leaf count (LightGBM's default)
+        : {}),
+    ...methodGrowth,
+    ...(values['max-bins'] !== undefined ? { maxBins: number('max-bins', values['max-bins'], (x) => Number.isInteger(x) && x >= 2 && x <= 65536, 'a whole number of bins, 2 to 65536') } : {}),
+    ...(values['max-leaves'] !== undefined ? { maxLeaves: number('max-leaves', values['max-leaves'], (x) => Number.isInteger(x) && (x === 0 || (x >= 2 && x <= 1 << 16)), 'a whole number of leaves, 2 or more, or 0 for no limit') } : {}),
     ...(values.eta !== undefined ? { eta: number('eta', values.eta, (x) => x > 0 && x <= 1, 'a learning rate in (0, 1]') } : {}),
     ...(values['min-child-weight'] !== undefined ? { minChildWeight: number('min-child-weight', values['min-child-weight'], (x) => x >= 0 && Number.isFinite(x), 'a non-negative number') } : {}),
     ...(kind === 'gbdt' && lambda !== undefined ? { lambda } : {}),
@@ -270,6 +288,7 @@ async function modelCommand(argv: string[]): Promise<number> {
     console.log('metadata:');
     for (const key of keys) {
       const value = info.metadata[key];
+      if (key === 'hean.importance' && printImportance(value)) continue;
       let shown = value;
       try {
         shown = JSON.stringify(JSON.parse(value));
@@ -280,6 +299,29 @@ async function modelCommand(argv: string[]): Promise<number> {
     }
   }
   return OK;
+}
+
+/**
+ * hean.importance, one line per kind ({ permutation, gain, splits } by feature for boosted trees;
+ * models trained before kinds were stored hold the permutation figures alone). False when it is
+ * neither shape, to print it as it is.
+ */
+function printImportance(value: string): boolean {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    return false;
+  }
+  if (!parsed || typeof parsed !== 'object') return false;
+  const isByFeature = (v: unknown): v is Record<string, number> => !!v && typeof v === 'object' && Object.values(v).every((x) => typeof x === 'number');
+  const kinds: Record<string, unknown> = isByFeature(parsed) ? { permutation: parsed } : (parsed as Record<string, unknown>);
+  if (!Object.values(kinds).every(isByFeature)) return false;
+  console.log('  hean.importance:');
+  for (const [kind, byFeature] of Object.entries(kinds as Record<string, Record<string, number>>)) {
+    console.log(`    ${kind}: ${Object.entries(byFeature).map(([name, x]) => `${name} ${Number.isInteger(x) ? x : x.toPrecision(4)}`).join(', ')}`);
+  }
+  return true;
 }
 
 /** Most bars a label may look ahead. */

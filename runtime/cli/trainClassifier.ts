@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { writeAtomically, type OutputGuard } from '../adapters/outputGuard.js';
 import { exportLogistic, fitLogistic, predictLogistic } from '../learn/logisticModel.js';
-import { GBDT_DEFAULTS, fitGbdt, predictGbdt, type GbdtOptions } from '../learn/gradientBoosting.js';
+import { GBDT_DEFAULTS, fitGbdt, maxLeavesOf, predictGbdt, stagedPredictGbdt, treeImportance, type GbdtOptions } from '../learn/gradientBoosting.js';
 import { exportTreeEnsemble } from '../learn/treeEnsembleOnnx.js';
 import { argmaxRow, calibrationTable, logLossOf, macroAuc, permutationImportance, scoreLabels, type CalibrationBin, type Scores } from '../learn/evaluate.js';
 import { cellOf, columnOf, readCsvFile } from '../text/labelledTexts.js';
@@ -53,6 +53,9 @@ export interface TrainClassifierResult {
   calibration: CalibrationBin[];
   /** Rise of the held-out log-loss when each feature is shuffled (permutation importance), by feature. */
   importance: number[];
+  /** gbdt: per feature, the total gain of the final trees' splits on it and their number. */
+  gain?: number[];
+  splits?: number[];
   testStart: string;
 }
 
@@ -116,6 +119,7 @@ export function trainClassifier(options: TrainClassifierOptions, outputs: Output
   let predict: (x: Float64Array[]) => Float64Array;
   let exportModel: (metadata: Record<string, string>) => Uint8Array;
   let rounds: number | undefined;
+  let trees: { gain: number[]; splits: number[] } | undefined;
   if (kind === 'logistic') {
     if (lambda === undefined) {
       for (const candidate of LOGISTIC_LAMBDAS) {
@@ -132,12 +136,18 @@ export function trainClassifier(options: TrainClassifierOptions, outputs: Output
   } else {
     // Early stopping: the round count with the lowest validation log-loss, then a refit on all training rows.
     const boosting = { ...GBDT_DEFAULTS, ...options.boosting };
+    const seconds = (since: number) => ((performance.now() - since) / 1000).toFixed(2);
+    let started = performance.now();
     const trial = fitGbdt(rows.slice(0, validFitEnd), labels.slice(0, validFitEnd), K, boosting, (r) => r % 25 === 0 && log(`  validation fit: round ${r}/${boosting.rounds}`));
-    for (let r = 1; r <= boosting.rounds; r++) validation.push({ rounds: r, logLoss: probabilityScores(validLabels, predictGbdt(trial, validRows, r), K).logLoss });
+    log(`  validation fit (${boosting.method}${boosting.method === 'hist' ? `, ${boosting.growth}` : ''}): ${boosting.rounds} rounds in ${seconds(started)} s`);
+    stagedPredictGbdt(trial, validRows, boosting.rounds, (r, p) => validation.push({ rounds: r, logLoss: logLossOf(validLabels, p, K) }));
     rounds = validation.reduce((best, v) => (v.logLoss < best.logLoss ? v : best)).rounds!;
     log(`  validation log-loss is lowest after ${rounds} of ${boosting.rounds} rounds (${validation[rounds - 1].logLoss.toFixed(5)})`);
+    started = performance.now();
     const model = fitGbdt(rows.slice(0, fitEnd), labels.slice(0, fitEnd), K, { ...boosting, rounds }, (r) => r % 25 === 0 && log(`  final fit: round ${r}/${rounds}`));
+    log(`  final fit: ${rounds} rounds in ${seconds(started)} s`);
     lambda = boosting.lambda;
+    trees = treeImportance(model, names.length);
     predict = (x) => predictGbdt(model, x);
     exportModel = (metadata) => exportTreeEnsemble({ trees: model.trees, treeInfo: model.treeInfo, baseScore: model.baseScore, objective: 'multi:softprob', numClass: K, features: names, classes, source: 'hean', metadata }, options.version).bytes;
   }
@@ -157,18 +167,21 @@ export function trainClassifier(options: TrainClassifierOptions, outputs: Output
     rows: rows.length,
     split: `chronological: fit on rows before ${times[testStart]} (minus ${options.purge} purged), test from it`,
     model: kind,
-    ...(kind === 'logistic' ? { lambda } : { ...GBDT_DEFAULTS, ...options.boosting, rounds }),
+    ...(kind === 'logistic' ? { lambda } : { ...GBDT_DEFAULTS, ...options.boosting, maxLeaves: maxLeavesOf({ ...GBDT_DEFAULTS, ...options.boosting }), rounds }),
   };
   const testScores = { accuracy: scores.accuracy, macroF1: scores.macroF1, logLoss: scores.logLoss, brier: scores.brier, auc: scores.auc, confusion: scores.confusion, classes, testRows: actual.length };
-  const importanceByName = Object.fromEntries(names.map((n, f) => [n, importance[f]]));
-  writeAtomically(target, exportModel({ 'hean.training': JSON.stringify(training), 'hean.testScores': JSON.stringify(testScores), 'hean.importance': JSON.stringify(importanceByName) }));
-  return { features: names, classes, rows: rows.length, dropped, train: fitEnd, test: actual.length, kind, lambda, rounds, validation, model: scores, majority, calibration, importance, testStart: times[testStart] };
+  const byName = (values: number[]) => Object.fromEntries(names.map((n, f) => [n, values[f]]));
+  // Kinds of importance by feature name: permutation for every model, gain and splits for trees.
+  const importanceByKind = { permutation: byName(importance), ...(trees ? { gain: byName(trees.gain), splits: byName(trees.splits) } : {}) };
+  writeAtomically(target, exportModel({ 'hean.training': JSON.stringify(training), 'hean.testScores': JSON.stringify(testScores), 'hean.importance': JSON.stringify(importanceByKind) }));
+  return { features: names, classes, rows: rows.length, dropped, train: fitEnd, test: actual.length, kind, lambda, rounds, validation, model: scores, majority, calibration, importance, ...trees, testStart: times[testStart] };
 }
 
 export function trainClassifierReport(r: TrainClassifierResult): string {
   const f = (x: number) => x.toFixed(4);
   const line = (s: ProbabilityScores) => `accuracy ${f(s.accuracy)}, macro-F1 ${f(s.macroF1)}, log-loss ${f(s.logLoss)}, Brier ${f(s.brier)}, AUC ${f(s.auc)}`;
-  const ranked = r.features.map((name, i) => ({ name, rise: r.importance[i] })).sort((a, b) => b.rise - a.rise);
+  const ranked = r.features.map((name, i) => ({ name, rise: r.importance[i], gain: r.gain?.[i], splits: r.splits?.[i] })).sort((a, b) => b.rise - a.rise);
+  const trees = r.gain !== undefined;
   return [
     `held-out test (${r.test} rows from ${r.testStart}, after every training row):`,
     `  model (${r.kind === 'logistic' ? `logistic regression, lambda ${r.lambda}` : `boosted trees, ${r.rounds} rounds`}): ${line(r.model)}`,
@@ -178,7 +191,7 @@ export function trainClassifierReport(r: TrainClassifierResult): string {
     ...r.model.confusion.map((row, k) => `  ${r.classes[k].padEnd(10)}${row.map((v) => String(v).padStart(10)).join('')}`),
     'calibration (rows by the probability of the predicted class; a calibrated model is right that often):',
     ...r.calibration.map((b) => `  ${b.from.toFixed(1)}-${b.to.toFixed(1)}: ${String(b.rows).padStart(6)} rows, mean probability ${b.meanConfidence.toFixed(3)}, right ${b.accuracy.toFixed(3)}`),
-    'permutation importance (held-out log-loss rise when the feature is shuffled, mean of 3):',
-    ...ranked.map((x) => `  ${x.name.padEnd(16)} ${x.rise >= 0 ? '+' : ''}${x.rise.toFixed(5)}`),
+    `permutation importance (held-out log-loss rise when the feature is shuffled, mean of 3)${trees ? ", gain (sum over the final trees' splits on the feature) and split count" : ''}:`,
+    ...ranked.map((x) => `  ${x.name.padEnd(16)} ${x.rise >= 0 ? '+' : ''}${x.rise.toFixed(5)}${trees ? `  gain ${x.gain!.toFixed(2).padStart(10)}  splits ${String(x.splits).padStart(5)}` : ''}`),
   ].join('\n');
 }

@@ -30,6 +30,11 @@ test('an XGBoost multi:softprob model imported to ONNX gives XGBoost\'s own prob
   const info = inspectOnnxModel(imported.bytes);
   assert.deepEqual(JSON.parse(info.metadata['hean.features']), ['r1', 'r2', 'r3', 'hl']);
   assert.deepEqual(JSON.parse(info.metadata['hean.classes']), ['DOWN', 'NEUTRAL', 'UP']);
+  // Its gains and split counts per feature are XGBoost's get_score (float32 sums in another order: 1e-5).
+  const importance = JSON.parse(info.metadata['hean.importance']);
+  const theirs = reference('xgboost_hist.json').exact_classifier_importance;
+  assert.deepEqual(importance.splits, theirs.weight);
+  for (const name of ['r1', 'r2', 'r3', 'hl']) assert.ok(Math.abs(importance.gain[name] - theirs.total_gain[name]) <= 1e-5 * theirs.total_gain[name], `${name}: ${importance.gain[name]} vs ${theirs.total_gain[name]}`);
   const got = run(imported.bytes, 'probabilities');
   (expected.classifier_probabilities as number[][]).flat().forEach((want, j) => assert.ok(Math.abs(got[j] - want) < 1e-6, `${j}: ${got[j]} vs ${want}`));
 });

@@ -1,5 +1,5 @@
 import { exportTreeEnsemble } from './treeEnsembleOnnx.js';
-import type { BoostedTree } from './gradientBoosting.js';
+import { treeImportance, type BoostedTree } from './gradientBoosting.js';
 
 /**
  * An XGBoost model saved in its JSON format (`Booster.save_model('m.json')`, XGBoost >= 1.0) as an
@@ -7,7 +7,8 @@ import type { BoostedTree } from './gradientBoosting.js';
  * (XGBoost's margin), then the objective's link: softmax for multi:softprob/softmax, the logistic
  * function for binary:logistic, none for reg:squarederror. A split sends x < threshold left, and
  * a missing value where XGBoost's default_left says, as XGBoost does; thresholds and leaf values
- * are float32 in both.
+ * are float32 in both. The splits' gains (loss_changes) give the metadata hean.importance: gain
+ * and split count per feature, as XGBoost's get_score total_gain and weight.
  */
 
 export class XgboostImportError extends Error {}
@@ -54,9 +55,13 @@ export function importXgboost(json: unknown, file: string, options: { features?:
     for (const key of ['right_children', 'split_indices', 'split_conditions', 'default_left'] as const) {
       if (!Array.isArray(tree[key]) || tree[key].length !== n) fail(`tree ${t}: ${key} has ${tree[key]?.length ?? 'no'} entries, left_children ${n}`);
     }
+    if (tree.loss_changes !== undefined && (!Array.isArray(tree.loss_changes) || tree.loss_changes.length !== n)) fail(`tree ${t}: loss_changes has ${tree.loss_changes?.length ?? 'no'} entries, left_children ${n}`);
     if (tree.split_type?.some((s) => s !== 0)) fail(`tree ${t} has categorical splits; hean imports numerical splits only`);
   });
   if (options.classes && multi && options.classes.length !== numClass) fail(`${options.classes.length} class names given (${options.classes.join(', ')}) for ${numClass} classes`);
-  const { bytes, classes } = exportTreeEnsemble({ trees, treeInfo, baseScore, objective, numClass, features, classes: options.classes, source: 'xgboost' }, producerVersion);
+  const { gain, splits } = treeImportance({ trees }, numFeature);
+  const byName = (values: number[]) => Object.fromEntries(features.map((name, f) => [name, values[f]]));
+  const metadata = trees.every((tree) => tree.loss_changes) ? { 'hean.importance': JSON.stringify({ gain: byName(gain), splits: byName(splits) }) } : undefined;
+  const { bytes, classes } = exportTreeEnsemble({ trees, treeInfo, baseScore, objective, numClass, features, classes: options.classes, source: 'xgboost', metadata }, producerVersion);
   return { bytes, objective, features, classes, trees: trees.length };
 }

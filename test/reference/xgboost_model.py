@@ -8,6 +8,14 @@ Features and labels as test/reference/sklearn_logistic.py (the real hourly BTC c
 2024-09..2026-02): r1, r2, r3 (log-returns in percent) and hl (range in percent); the label is
 the next bar's direction with a 0.1 % band. Two models: multi:softprob over DOWN/NEUTRAL/UP, and
 reg:squarederror on the next return. Predictions of the first 100 rows are saved for each.
+
+xgboost_hist.json, for runtime/learn/gradientBoosting.test.ts: the classifier's importance
+(get_score total_gain and weight), and two more classifiers on the same rows with tree_method hist,
+one grown depthwise, one lossguide (best first), 10 rounds each: their trees (structure,
+thresholds, leaf values, gains), importance and the probabilities of the first 100 rows.
+max_bin 16384 is above every feature's count of distinct values (12,552 rows), so XGBoost's
+quantile sketch keeps them all and the cuts are the distinct values themselves: hean's binning
+(binFeature) gives the same bins, hence the same candidate splits.
 """
 import csv, gzip, hashlib, json, math, sys
 import numpy as np
@@ -48,4 +56,31 @@ json.dump(
         "regressor_predictions": regressor.predict(sample).tolist(),
     },
     open(f"{out_dir}/xgboost_predictions.json", "w"),
+)
+
+def trees_of(booster):
+    model = json.loads(booster.save_raw("json"))["learner"]["gradient_booster"]["model"]
+    # right_children is always left + 1 and default_left is moot (no missing values): left out.
+    keys = ["left_children", "split_indices", "split_conditions", "loss_changes"]
+    return {"tree_info": model["tree_info"], "trees": [{k: t[k] for k in keys} for t in model["trees"]]}
+
+
+def importance(booster):
+    return {kind: booster.get_score(importance_type=kind) for kind in ["total_gain", "weight"]}
+
+
+hist_models = {}
+for name, extra in [("depthwise", {"grow_policy": "depthwise", "max_depth": 3}), ("lossguide", {"grow_policy": "lossguide", "max_depth": 0, "max_leaves": 6})]:
+    hist_params = {"eta": 0.3, "lambda": 1.0, "tree_method": "hist", "max_bin": 16384, "seed": 0, "objective": "multi:softprob", "num_class": 3, **extra}
+    booster = xgb.train(hist_params, xgb.DMatrix(X, label=y, feature_names=names), num_boost_round=10)
+    hist_models[name] = {"params": hist_params, "rounds": 10, **trees_of(booster), "importance": importance(booster), "probabilities": booster.predict(sample).tolist()}
+json.dump(
+    {
+        "made_by": "test/reference/xgboost_model.py",
+        "xgboost": xgb.__version__,
+        "data": "btcusdt_1h_binance_2024-09_2026-02.csv.gz",
+        "exact_classifier_importance": importance(classifier),
+        "hist": hist_models,
+    },
+    open(f"{out_dir}/xgboost_hist.json", "w"),
 )
