@@ -103,10 +103,13 @@ test('--format parquet for another extension; --format csv; unknown formats and 
   const bad = hean(['dataset', graph, '-o', 'x.parquet', '--format', 'feather']);
   assert.equal(bad.code, 2);
   assert.match(bad.err, /--format feather: expected csv or parquet/);
+  const clash = hean(['dataset', graph, '-o', 'x.parquet', '--format', 'csv']);
+  assert.equal(clash.code, 2);
+  assert.match(clash.err, /-o x\.parquet --format csv: the file name says parquet; name it \.csv/);
   const ext = hean(['dataset', graph, '-o', 'x.arrow']);
   assert.equal(ext.code, 2);
   assert.match(ext.err, /-o x\.arrow: expected a file ending in \.csv or \.parquet/);
-  assert.deepEqual([...readdirSync(bad.cwd), ...readdirSync(ext.cwd)], []);
+  assert.deepEqual([...readdirSync(bad.cwd), ...readdirSync(clash.cwd), ...readdirSync(ext.cwd)], []);
 });
 
 /** The report of a training run without its last line (the model's name and the time taken). */

@@ -313,6 +313,7 @@ async function datasetCommand(argv: string[]): Promise<number> {
   const ext = extname(values.out).toLowerCase();
   if (values.format === undefined && ext !== '.csv' && ext !== '.parquet') throw new UsageError(`-o ${values.out}: expected a file ending in .csv or .parquet (or say which with --format csv|parquet)`);
   const format = values.format ?? (ext === '.parquet' ? 'parquet' : 'csv');
+  if ((ext === '.csv' || ext === '.parquet') && ext !== `.${format}`) throw new UsageError(`-o ${values.out} --format ${format}: the file name says ${ext.slice(1)}; name it .${format} (readers such as hean train choose by the extension)`);
   const horizon = values.horizon === undefined ? 1 : wholeNumber('--horizon', values.horizon, MAX_HORIZON, 'bars of the price timeline a label looks ahead, default 1');
   const band = values.band === undefined ? 0 : Number(values.band);
   if (values.band !== undefined && !(values.band.trim() !== '' && Number.isFinite(band) && band >= 0)) {
