@@ -48,14 +48,14 @@ Usage:
   hean publish FILE --stream KEY [--timeframe TF] [--symbol S] [--rate EVENTS_PER_S] [--maxlen N] [--replace] [--redis URL]
   hean adapters
   hean train text --data FILE.csv -o MODEL.onnx [--text-column sentence] [--label-column label] [--lambda L]
-  hean train logistic --data DATASET.csv -o MODEL.onnx [--label direction] [--features a,b] [--lambda L] [--test-fraction 0.2] [--purge N]
-  hean train gbdt --data DATASET.csv -o MODEL.onnx [--rounds 100] [--max-depth 3] [--eta 0.3] [--lambda 1] [--min-child-weight 1]
+  hean train logistic --data DATASET.csv|.parquet -o MODEL.onnx [--label direction] [--features a,b] [--lambda L] [--test-fraction 0.2] [--purge N]
+  hean train gbdt --data DATASET.csv|.parquet -o MODEL.onnx [--rounds 100] [--max-depth 3] [--eta 0.3] [--lambda 1] [--min-child-weight 1]
                   [--method exact|hist] [--max-bins 256] [--growth depthwise|leafwise] [--max-leaves 31] [...as logistic]
   hean text classify --model MODEL.onnx INPUT.csv -o OUT.csv [--column sentence]
   hean model inspect MODEL.onnx [--json]
   hean model import xgboost MODEL.json -o MODEL.onnx [--features a,b] [--classes A,B]
-  hean dataset GRAPH -o FILE.csv [--features NODE[.PORT]] [--price NODE[.PORT]] [--horizon H] [--band B]
-               [--barrier UP,DOWN] [--drop-incomplete] [--set name=value]... [--bind node.key=value]... [--data [node=]FILE]...
+  hean dataset GRAPH -o FILE.csv|FILE.parquet [--features NODE[.PORT]] [--price NODE[.PORT]] [--horizon H] [--band B]
+               [--barrier UP,DOWN] [--format csv|parquet] [--drop-incomplete] [--set name=value]... [--bind node.key=value]... [--data [node=]FILE]...
 
 Exit codes: 0 ok, 1 the run failed, 2 invalid graph or usage.
 Data files are looked up as given, then in $HEAN_DATA_DIR, then in ${userDataDir()}.`;
@@ -174,7 +174,7 @@ async function trainClassifierCommand(kind: 'logistic' | 'gbdt', argv: string[])
     },
   });
   if (positionals.length) throw new UsageError(`train ${kind} takes no positional arguments, found ${positionals.join(' ')}`);
-  if (!values.data) throw new UsageError(`train ${kind} needs --data DATASET.csv (made by hean dataset)`);
+  if (!values.data) throw new UsageError(`train ${kind} needs --data DATASET.csv or DATASET.parquet (made by hean dataset)`);
   if (!values.out || extname(values.out).toLowerCase() !== '.onnx') throw new UsageError(`train ${kind} needs -o MODEL.onnx`);
   const number = (flag: string, text: string | undefined, ok: (x: number) => boolean, expected: string) => {
     if (text === undefined) return undefined;
@@ -209,7 +209,7 @@ async function trainClassifierCommand(kind: 'logistic' | 'gbdt', argv: string[])
   const { trainClassifier, trainClassifierReport } = await import('./trainClassifier.js');
   const version = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')).version as string;
   const started = performance.now();
-  const result = trainClassifier(
+  const result = await trainClassifier(
     { kind, boosting, data: values.data, out: values.out, label: values.label!, features: values.features?.split(',').map((f) => f.trim()), lambda: kind === 'logistic' ? lambda : undefined, testFraction, purge, version, log: (line) => console.error(line) },
     outputGuard({}),
   );
@@ -328,7 +328,7 @@ function printImportance(value: string): boolean {
 const MAX_HORIZON = 1_000_000;
 
 /**
- * `hean dataset GRAPH -o FILE.csv`: the backtest of the graph that trades, one row per event of a
+ * `hean dataset GRAPH -o FILE.csv|FILE.parquet`: the backtest of the graph that trades, one row per event of a
  * features output with labels from the prices that follow (runtime/data/dataset.ts, labels.ts).
  */
 async function datasetCommand(argv: string[]): Promise<number> {
@@ -346,11 +346,16 @@ async function datasetCommand(argv: string[]): Promise<number> {
       set: { type: 'string', multiple: true },
       bind: { type: 'string', multiple: true },
       data: { type: 'string', multiple: true },
+      format: { type: 'string' },
     },
   });
   if (positionals.length !== 1) throw new UsageError(`dataset takes one GRAPH file, found ${positionals.length}`);
-  if (!values.out) throw new UsageError('dataset needs -o FILE.csv (where to write the rows)');
-  if (extname(values.out).toLowerCase() !== '.csv') throw new UsageError(`-o ${values.out}: expected a file ending in .csv`);
+  if (!values.out) throw new UsageError('dataset needs -o FILE.csv or -o FILE.parquet (where to write the rows)');
+  if (values.format !== undefined && values.format !== 'csv' && values.format !== 'parquet') throw new UsageError(`--format ${values.format}: expected csv or parquet`);
+  const ext = extname(values.out).toLowerCase();
+  if (values.format === undefined && ext !== '.csv' && ext !== '.parquet') throw new UsageError(`-o ${values.out}: expected a file ending in .csv or .parquet (or say which with --format csv|parquet)`);
+  const format = values.format ?? (ext === '.parquet' ? 'parquet' : 'csv');
+  if ((ext === '.csv' || ext === '.parquet') && ext !== `.${format}`) throw new UsageError(`-o ${values.out} --format ${format}: the file name says ${ext.slice(1)}; name it .${format} (readers such as hean train choose by the extension)`);
   const horizon = values.horizon === undefined ? 1 : wholeNumber('--horizon', values.horizon, MAX_HORIZON, 'bars of the price timeline a label looks ahead, default 1');
   const band = values.band === undefined ? 0 : Number(values.band);
   if (values.band !== undefined && !(values.band.trim() !== '' && Number.isFinite(band) && band >= 0)) {
@@ -403,10 +408,15 @@ async function datasetCommand(argv: string[]): Promise<number> {
   } finally {
     progress.finish();
   }
-  writeAtomically(target, datasetCsv(data));
+  if (format === 'parquet') {
+    const { datasetParquet } = await import('../data/datasetParquet.js');
+    writeAtomically(target, datasetParquet(data, `hean ${JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')).version}`));
+  } else {
+    writeAtomically(target, datasetCsv(data));
+  }
   const labels = [`forwardReturn and direction over ${horizon} bar${horizon === 1 ? '' : 's'} (band ${band})`, ...(barrier ? [`barrier (up ${barrier.up}, down ${barrier.down})`] : [])];
   const dropped = data.dropped ? `, ${data.dropped.toLocaleString('en-US')} incomplete rows dropped` : '';
-  console.log(`wrote ${values.out} (${data.t.length.toLocaleString('en-US')} rows, ${data.names.length} features, labels: ${labels.join(', ')}${dropped})`);
+  console.log(`wrote ${values.out} (${format === 'parquet' ? 'Parquet, ' : ''}${data.t.length.toLocaleString('en-US')} rows, ${data.names.length} features, labels: ${labels.join(', ')}${dropped})`);
   console.log(`direction: ${classBalance(data.direction)}`);
   if (data.barrier) console.log(`barrier: ${classBalance(data.barrier)}`);
   return OK;

@@ -6,7 +6,7 @@ import { exportLogistic, fitLogistic, predictLogistic } from '../learn/logisticM
 import { GBDT_DEFAULTS, fitGbdt, maxLeavesOf, predictGbdt, stagedPredictGbdt, treeImportance, type GbdtOptions } from '../learn/gradientBoosting.js';
 import { exportTreeEnsemble } from '../learn/treeEnsembleOnnx.js';
 import { argmaxRow, calibrationTable, logLossOf, macroAuc, permutationImportance, scoreLabels, type CalibrationBin, type Scores } from '../learn/evaluate.js';
-import { cellOf, columnOf, readCsvFile } from '../text/labelledTexts.js';
+import { readDatasetTable } from '../data/datasetTable.js';
 
 /** Label columns `hean dataset` writes: never features. */
 export const LABEL_COLUMNS = ['forwardReturn', 'direction', 'barrier'];
@@ -72,34 +72,35 @@ function probabilityScores(actual: Int32Array, p: ArrayLike<number>, K: number):
  * the boosting round count is chosen by log-loss, then the model is refitted on all training rows;
  * `purge` rows before each held-out block are dropped from fitting.
  */
-export function trainClassifier(options: TrainClassifierOptions, outputs: OutputGuard): TrainClassifierResult {
+export async function trainClassifier(options: TrainClassifierOptions, outputs: OutputGuard): Promise<TrainClassifierResult> {
   const { data, log } = options;
   outputs.input(data, '--data');
   const target = outputs.file(options.out, '-o', 'command line');
-  const table = readCsvFile(data);
-  const timeAt = columnOf(data, table, 'time', '(a dataset from hean dataset has it)');
-  const labelAt = columnOf(data, table, options.label, '--label');
+  const table = await readDatasetTable(data);
+  const timeColumn = table.column('time', '(a dataset from hean dataset has it)');
+  const labelColumn = table.column(options.label, '--label');
   const names = options.features ?? table.header.filter((h) => h !== 'time' && h !== options.label && !LABEL_COLUMNS.includes(h));
   if (!names.length) throw new Error(`${data}: no feature columns besides time and the labels; the header has ${table.header.join(', ')}`);
-  const featureAt = names.map((name) => columnOf(data, table, name, '--features'));
+  const featureColumns = names.map((name) => table.column(name, '--features'));
   const rows: Float64Array[] = [];
   const labelsText: string[] = [];
   const times: string[] = [];
   let dropped = 0;
   let previous = -Infinity;
-  for (const row of table.rows) {
-    const time = Date.parse(cellOf(data, table, row, timeAt));
-    if (!(time > previous)) throw new Error(`${data}:${row.line}: time ${row.cells[timeAt]} is not after the previous row's; expected rows in time order (the split is chronological)`);
+  for (let row = 0; row < table.rows; row++) {
+    const time = timeColumn.time(row);
+    if (Number.isNaN(time)) throw new Error(`${table.where(row)}: time "${timeColumn.text(row)}" is not a date and time; expected ISO-8601 such as 2024-01-01T00:00:00.000Z`);
+    if (!(time > previous)) throw new Error(`${table.where(row)}: time ${timeColumn.text(row)} is not after the previous row's; expected rows in time order (the split is chronological)`);
     previous = time;
-    const values = Float64Array.from(featureAt, (at) => (cellOf(data, table, row, at) === '' ? NaN : Number(row.cells[at])));
-    const label = cellOf(data, table, row, labelAt);
+    const values = Float64Array.from(featureColumns, (column) => column.number(row));
+    const label = labelColumn.text(row);
     if (label === '' || !values.every(Number.isFinite)) {
       dropped++;
       continue;
     }
     rows.push(values);
     labelsText.push(label);
-    times.push(row.cells[timeAt]);
+    times.push(timeColumn.text(row));
   }
   const classes = [...new Set(labelsText)].sort();
   if (classes.length < 2) throw new Error(`${data}: the label ${options.label} takes ${classes.length} value(s) (${classes.join(', ')}); a classifier needs at least two`);
