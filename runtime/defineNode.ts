@@ -106,6 +106,11 @@ export interface NodeDefinition<
   /** Leading events that get no output (NaN), given the params. */
   readonly warmup?: (params: Static<P>) => number;
   /**
+   * The whole warm-up given the inputs' (instead of warmup + upstream): for kinds whose schedule
+   * counts from the first event, not from the first complete input (a walk-forward refit every N events).
+   */
+  readonly warmupAfter?: (params: Static<P>, upstream: number) => number;
+  /**
    * Whose events the node steps on when its inputs come from different sources. Default:
    * every time any input has an event (union). A broker steps on its market.
    */

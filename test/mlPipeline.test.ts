@@ -66,7 +66,8 @@ test('train gbdt --method hist --growth leafwise: gain, split count and permutat
   assert.match(trained, /permutation importance .*, gain .* and split count:\n {2}natr\[t-\d\] +[+-]\d\.\d{5} {2}gain +\d+\.\d\d {2}splits +\d+\n/);
   const inspected = hean(['model', 'inspect', model]);
   assert.match(inspected, /\n {2}hean\.importance:\n {4}permutation: ret\[t-2\] -?\d.*\n {4}gain: ret\[t-2\] \d.*\n {4}splits: ret\[t-2\] \d+, natr\[t-2\] \d+/);
-  assert.match(inspected, /"method":"hist","maxBins":64,"growth":"leafwise","maxLeaves":15/);
+  const training = JSON.parse(JSON.parse(hean(['model', 'inspect', model, '--json'])).metadata['hean.training']);
+  assert.deepEqual([training.method, training.maxBins, training.growth, training.maxLeaves], ['hist', 64, 'leafwise', 15]);
   // Logistic models store permutation importance alone.
   assert.match(hean(['model', 'inspect', join(tmp, 'direction-logistic.onnx')]), /\n {4}permutation: ret\[t-2\] -?\d[^\n]*\n(?! {4}gain)/);
 });

@@ -81,9 +81,9 @@ for (let i = 0; i < ROWS; i++) {
   predicted.confidence[i] = p[best];
 }
 
-/** The feature bundles a features input gets: class probabilities for a model that combines predictions (many wires), else close and volume. */
+/** The feature bundles a features input gets: class probabilities for a model or stacker that combines predictions (many wires), else close and volume. */
 function featuresFor(def: AnyNodeDefinition, spec: PortSpec): Features | Features[] {
-  if (familyOf(def.kind) === 'model' && spec.many) return [realPrediction(0), realPrediction(1)];
+  if (['model', 'stacker'].includes(familyOf(def.kind)) && spec.many) return [realPrediction(0), realPrediction(1)];
   return { names: FEATURE_NAMES, columns: [bars.close, bars.volume] };
 }
 

@@ -231,6 +231,33 @@ test('backtest report: metrics, equity against buy-and-hold, drawdown, price wit
   await page.close();
 });
 
+test('walk-forward report: every model\'s folds scored out of sample, the strategy per fold, the stacker\'s weights', async (t) => {
+  const file = join(out, 'ml.html');
+  const r = hean(['run', 'graphs/ml-ensemble.yaml', '--report', file, '--json']);
+  assert.equal(r.code, 0, r.err);
+  const models = JSON.parse(r.out).models as Record<string, { folds: { scored: number; strategyPct?: number | null }[]; total: { scored: number; accuracy: number } }>;
+  assert.deepEqual(Object.keys(models), ['gbdt', 'logit', 'stack']);
+  const o = await open(file);
+  const { page } = o;
+  assert.equal(await page.locator('nav.toc a[href="#models"]').count(), 1);
+  for (const [id, m] of Object.entries(models)) {
+    const table = page.locator(`#model-${id} + div table.folds`);
+    const rows = table.locator('tbody tr');
+    assert.equal(await rows.count(), m.folds.length + 1, `${id}: a row per fold and the total`);
+    const total = rows.last().locator('td');
+    assert.equal(await total.nth(1).textContent(), m.total.scored.toLocaleString('en-US'));
+    assert.equal(await total.nth(2).textContent(), m.total.accuracy.toFixed(3));
+    // The strategy's return per fold sits with the model nearest the broker: the stacker.
+    assert.equal((await table.locator('thead th').allTextContents()).includes('strategy'), id === 'stack', id);
+  }
+  const weights = page.locator('#models table.folds').last();
+  assert.deepEqual((await weights.locator('thead th').allTextContents()).slice(1), ['gbdt.DOWN', 'gbdt.NEUTRAL', 'gbdt.UP', 'logit.DOWN', 'logit.NEUTRAL', 'logit.UP']);
+  assert.equal(await weights.locator('tbody tr').count(), models.stack.folds.length);
+  await page.locator('#models').scrollIntoViewIfNeeded();
+  await clean(t, o, 'report-models', false);
+  await page.close();
+});
+
 test('heatmap: one cell per combination, invalid params shown as invalid, a cell shows its figures', async (t) => {
   const file = join(out, 'h.html');
   const r = hean(['run', 'graphs/sma-cross.yaml', '--grid', 'fast=1..16:5', '--grid', 'slow=20..40:10', '--heatmap', file]);

@@ -2,8 +2,8 @@ import { Type, type Static } from '@sinclair/typebox';
 import { defineNode, type Kernel, type NodeContext, type ParamProblem, type WiringContext } from '../../runtime/defineNode.js';
 import { port, type InputValues, type OutputBuffers } from '../../runtime/ports.js';
 import { OnnxSession } from '../../runtime/onnx/onnxSession.js';
-import { classDirection, locateModel, planFeatureModel, readModelInfo, type FeatureModelPlan } from '../../runtime/onnx/featureModel.js';
-import { CLASSES, WalkForward, fitterFor, retrainSchema, type RetrainSpec } from '../../runtime/learn/walkForward.js';
+import { classDirection, locateModel, planFeatureModel, readModelInfo, trainedTo, type FeatureModelPlan } from '../../runtime/onnx/featureModel.js';
+import { CLASSES, WalkForward, firstFitEvent, fitterFor, retrainSchema, type RetrainSpec } from '../../runtime/learn/walkForward.js';
 
 const params = Type.Object(
   {
@@ -58,7 +58,8 @@ export const onnx = defineNode({
   inputs,
   outputs,
   defaultOutput: 'value',
-  warmup: () => 0,
+  warmup: (p) => (p.retrain && p.model === undefined ? firstFitEvent(p.retrain) : 0),
+  warmupAfter: (p, upstream) => (p.retrain && p.model === undefined ? firstFitEvent(p.retrain, upstream) : upstream),
   check: (p, graph) => {
     const problems: ParamProblem[] = [];
     if (p.model === undefined && !p.retrain) problems.push({ path: [], code: 'params/missing', message: 'found neither model nor retrain; expected a model file (model: direction.onnx) or retrain: { trainer: logistic, every: 720 } to train one in the graph' });
@@ -122,9 +123,16 @@ function walkForwardKernel(p: Params, retrain: RetrainSpec, ctx: NodeContext): M
   }
   const learner = new WalkForward(ctx.id, names, retrain, fitterFor(retrain, names, 'walk-forward'), retrain.trainer, initial);
   const directions = CLASSES.map(classDirection);
+  const givenTrainedTo = initial && trainedTo(initial.info);
+  let checked = !givenTrainedTo;
   return {
     featureNames: { prediction: RETRAIN_COLUMNS },
     step(n, t, { features, price }, out) {
+      if (!checked && n > 0) {
+        // Fold 0 is scored as out of sample: the given model must not have seen this run's rows.
+        checked = true;
+        if (t[0] <= givenTrainedTo!) throw new Error(`${p.model} was fitted on rows up to ${new Date(givenTrainedTo!).toISOString()}, and this run starts at ${new Date(t[0]).toISOString()}: its predictions until the first refit would be in-sample; start the source after that time (params: { start: ... }) or train the model on earlier rows`);
+      }
       learner.step(n, t, features.columns, price!, out.prediction.columns);
       out.value.set(out.prediction.columns[0].subarray(0, n));
       classOutputs(n, out.prediction.columns, directions, p.minConfidence, out);
@@ -148,9 +156,15 @@ function fixedModelKernel(p: Params, ctx: NodeContext): ModelKernel {
   const directions = (plan.classes ?? []).map(classDirection);
   let batch = new Float32Array(0);
   let rows = new Int32Array(0);
+  const fittedTo = trainedTo(session.info);
+  let warned = fittedTo === undefined;
   return {
     featureNames: { prediction: plan.columns },
-    step(n, _t, { features }, out) {
+    step(n, t, { features }, out) {
+      if (!warned && n > 0 && t[0] <= fittedTo!) {
+        warned = true;
+        ctx.warn('in-sample', `the model was fitted on rows up to ${new Date(fittedTo!).toISOString()}: its predictions up to then are in-sample; judge it only on later events (source start:)`);
+      }
       const columns = features.columns;
       if (batch.length < n * F) {
         batch = new Float32Array(n * F);

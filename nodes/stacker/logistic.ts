@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { defineNode, type ParamProblem, type WiringContext } from '../../runtime/defineNode.js';
 import { port } from '../../runtime/ports.js';
 import { classDirection } from '../../runtime/onnx/featureModel.js';
-import { CLASSES, WalkForward, labelParams, logisticFitter, scheduleParams } from '../../runtime/learn/walkForward.js';
+import { CLASSES, WalkForward, firstFitEvent, labelParams, logisticFitter, scheduleParams } from '../../runtime/learn/walkForward.js';
 
 const params = Type.Object(
   {
@@ -14,9 +14,12 @@ const params = Type.Object(
   { additionalProperties: false },
 );
 
-/** The meta-model's input names: `<model node>.<class>` for each column of each wire. */
-function inputNames(wires: readonly string[], features: readonly (readonly string[] | undefined)[]): string[] {
-  return features.flatMap((names, w) => (names ?? []).map((name) => `${wires[w].split('.')[0]}.${name.replace(/^probabilities\./, '')}`));
+const COLUMNS = CLASSES.map((c) => `probabilities.${c}`);
+
+/** Per wire, the column of each class (DOWN, NEUTRAL, UP), whatever their order on the wire; undefined when one is missing. */
+function classColumns(names: readonly string[] | undefined): number[] | undefined {
+  const at = COLUMNS.map((c) => names?.indexOf(c) ?? -1);
+  return names?.length === COLUMNS.length && at.every((j) => j >= 0) ? at : undefined;
 }
 
 /** Each base must predict out of sample at every event: a walk-forward model.onnx (retrain:), whose every prediction comes from a model fitted before it. */
@@ -36,8 +39,7 @@ function baseProblems(context: WiringContext): ParamProblem[] {
     }
   });
   (context.features.predictions ?? []).forEach((names, w) => {
-    const expected = CLASSES.map((c) => `probabilities.${c}`).join(', ');
-    if (names && names.join(', ') !== expected) problems.push({ path: [], code: 'input/classes', message: `wire ${w + 1} (${wires[w]}) has columns ${names.join(', ')}; expected ${expected}` });
+    if (names && !classColumns(names)) problems.push({ path: [], code: 'input/classes', message: `wire ${w + 1} (${wires[w]}) has columns ${names.join(', ')}; expected ${COLUMNS.join(', ')} (in any order)` });
   });
   return problems;
 }
@@ -58,7 +60,7 @@ export const logistic = defineNode({
     'summary and the report show each fold\'s out-of-sample scores and the learned weights (per class, per ' +
     'input, on the standardised inputs). direction and confidence as model.onnx.',
   params,
-  exampleParams: { every: 720 },
+  exampleParams: { every: 50, minRows: 40, horizon: 5 },
   inputs: {
     predictions: port.features({ many: true, description: 'The prediction outputs of two or more walk-forward classifiers (model.onnx with retrain).' }),
     price: port.number({ description: 'The price whose forward return labels each row (e.g. bars.close).' }),
@@ -69,20 +71,27 @@ export const logistic = defineNode({
     confidence: port.number({ description: 'The largest stacked probability, 0..1.' }),
   },
   defaultOutput: 'direction',
-  warmup: () => 0,
+  warmup: (p) => firstFitEvent(p),
+  warmupAfter: (p, upstream) => firstFitEvent(p, upstream),
   check: (p) => (p.window > 0 && p.window < p.minRows ? [{ path: ['window'], message: `window ${p.window} is below minRows ${p.minRows}: no fit would ever have enough rows; raise window or lower minRows` }] : []),
-  featureNames: () => ({ prediction: CLASSES.map((c) => `probabilities.${c}`) }),
+  featureNames: () => ({ prediction: COLUMNS }),
   checkWiring: (_p, context) => baseProblems(context),
   create: (p, ctx) => {
     const wires = ctx.inputWires.predictions ?? [];
-    const names = inputNames(wires, ctx.inputFeatures?.predictions ?? []);
+    const columns = (ctx.inputFeatures?.predictions ?? []).map((names, w) => {
+      const at = classColumns(names);
+      if (!at) throw new Error(`wire ${w + 1} (${wires[w]}) has columns ${names?.join(', ') ?? 'unknown'}; expected ${COLUMNS.join(', ')}`);
+      return at;
+    });
+    // The meta-model's inputs: `<model node>.<class>`, each wire's classes in CLASSES order.
+    const names = wires.flatMap((wire) => CLASSES.map((c) => `${wire.split('.')[0]}.${c}`));
     const learner = new WalkForward(ctx.id, names, p, logisticFitter(names, p.lambda, 'stacker'), 'logistic (stacker)');
     const directions = CLASSES.map(classDirection);
-    let x: Float64Array[] = [];
     return {
-      featureNames: { prediction: CLASSES.map((c) => `probabilities.${c}`) },
+      featureNames: { prediction: COLUMNS },
       step(n, t, { predictions, price }, out) {
-        x = predictions.flatMap((wire) => wire.columns.map((c) => c.subarray(0, n)));
+        if (predictions.length !== columns.length) throw new Error(`found ${predictions.length} prediction wires at run time; the graph said ${columns.length}`);
+        const x = predictions.flatMap((wire, w) => columns[w].map((j) => wire.columns[j]));
         learner.step(n, t, x, price, out.prediction.columns);
         const cols = out.prediction.columns;
         for (let i = 0; i < n; i++) {

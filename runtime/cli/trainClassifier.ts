@@ -166,6 +166,9 @@ export async function trainClassifier(options: TrainClassifierOptions, outputs: 
     sha256: createHash('sha256').update(readFileSync(data)).digest('hex'),
     label: options.label,
     rows: rows.length,
+    // The span of the fitted rows: a run predicting at or before trainedTo is in-sample (model.onnx says so).
+    trainedFrom: times[0],
+    trainedTo: times[fitEnd - 1],
     split: `chronological: fit on rows before ${times[testStart]} (minus ${options.purge} purged), test from it`,
     model: kind,
     ...(kind === 'logistic' ? { lambda } : { ...GBDT_DEFAULTS, ...options.boosting, maxLeaves: maxLeavesOf({ ...GBDT_DEFAULTS, ...options.boosting }), rounds }),

@@ -371,7 +371,7 @@ export function compileGraph(text: string, file: string, registry: NodeRegistry,
     node.domain = node.def.ownEvents ? [node.id] : [...new Set(feeding.flatMap((w) => nodes.get(w.node)!.domain))].sort();
     const upstream = node.def.ownEvents ? 0 : Math.max(0, ...node.inputs.flatMap((input) => input.wires.map((w) => nodes.get(w.node)!.warmup)));
     const own = guarded(() => node.def.warmup?.(node.params) ?? 0, 0, (e) => error(pointerJoin(pointerJoin('/nodes', node.id), 'params'), 'node/check-failed', `${node.kind} could not compute its warm-up: ${e}`));
-    node.warmup = upstream + (Number.isFinite(own) && own > 0 ? own : 0);
+    node.warmup = node.def.warmupAfter ? guarded(() => node.def.warmupAfter!(node.params, upstream), upstream, () => undefined) : upstream + (Number.isFinite(own) && own > 0 ? own : 0);
   }
   if (hasErrors(diagnostics)) return { diagnostics };
   checkWiring(order, nodes, file, parsed, error, report, options.wiringChecks ?? true);

@@ -41,6 +41,7 @@ export const retrainSchema = Type.Object(
     rounds: Type.Integer({ minimum: 1, default: 50, description: 'gbdt: boosting rounds.' }),
     maxDepth: Type.Integer({ minimum: 1, default: 3, description: 'gbdt: depth of each tree.' }),
     eta: Type.Number({ exclusiveMinimum: 0, maximum: 1, default: 0.1, description: 'gbdt: shrinkage.' }),
+    method: Type.Union([Type.Literal('hist'), Type.Literal('exact')], { default: 'hist', description: 'gbdt: split finding over 256 quantile bins per feature (hist, fast) or every distinct value (exact, XGBoost\'s exact greedy).' }),
   },
   { additionalProperties: false, description: 'Purged walk-forward retraining: refit on the rows before each boundary and swap the model in.' },
 );
@@ -58,7 +59,7 @@ export type FitFunction = (rows: Float64Array[], labels: Int32Array) => Fitted;
 
 /** A fit by the trainer `hean train` uses, exported as ONNX with the names in its metadata. */
 export function fitterFor(spec: RetrainSpec, names: readonly string[], version: string): FitFunction {
-  return spec.trainer === 'logistic' ? logisticFitter(names, spec.lambda ?? 1e-3, version) : gbdtFitter(names, { ...GBDT_DEFAULTS, rounds: spec.rounds, maxDepth: spec.maxDepth, eta: spec.eta, lambda: spec.lambda ?? 1 }, version);
+  return spec.trainer === 'logistic' ? logisticFitter(names, spec.lambda ?? 1e-3, version) : gbdtFitter(names, { ...GBDT_DEFAULTS, rounds: spec.rounds, maxDepth: spec.maxDepth, eta: spec.eta, lambda: spec.lambda ?? 1, method: spec.method }, version);
 }
 
 export function logisticFitter(names: readonly string[], lambda: number, version: string): FitFunction {
@@ -76,6 +77,16 @@ function gbdtFitter(names: readonly string[], options: GbdtOptions, version: str
     const training = JSON.stringify({ trainer: 'gbdt', ...options, rows: rows.length });
     return { bytes: exportTreeEnsemble({ trees: m.trees, treeInfo: m.treeInfo, baseScore: m.baseScore, objective: 'multi:softprob', numClass: K, features: [...names], classes: [...CLASSES], source: 'hean', metadata: { 'hean.training': training } }, version).bytes };
   };
+}
+
+/**
+ * The events before the first fit: the first boundary with minRows labelled rows before it, when
+ * the inputs are complete from event `upstream` on (their warm-up).
+ */
+export function firstFitEvent(s: Schedule, upstream = 0): number {
+  let boundary = s.every;
+  while (Math.min(boundary - s.horizon - s.embargo - upstream, s.window > 0 ? s.window : Infinity) < s.minRows) boundary += s.every;
+  return boundary;
 }
 
 export interface FoldReport {
@@ -103,7 +114,6 @@ export interface FoldReport {
   predictedUp: number;
   predictedDown: number;
   weights?: number[][];
-  fitMs: number;
   /** The model the node was given (model:), before the first refit. */
   given: boolean;
 }
@@ -199,7 +209,7 @@ export class WalkForward {
     if (starting) {
       // A given model predicts until the first refit: fold 0, trained before the run.
       this.session = starting;
-      this.openFold(0, NaN, NaN, NaN, [NaN, NaN, NaN], undefined, 0, true);
+      this.openFold(0, NaN, NaN, NaN, [NaN, NaN, NaN], undefined, true);
     }
   }
 
@@ -310,16 +320,14 @@ export class WalkForward {
     const pendingFrom = this.pendingHead < this.pending.length ? this.pending[this.pendingHead].g : boundary;
     history.dropBefore(Math.max(0, Math.min(keep, pendingFrom, boundary - horizon)));
     if (rows.length < minRows) return;
-    const started = performance.now();
     const fitted = this.fit(rows, Int32Array.from(labels));
-    const fitMs = performance.now() - started;
     this.session?.dispose();
     this.session = OnnxSession.fromBytes(`${this.name} (fold ${this.folds.length + 1})`, fitted.bytes);
     const trainClasses = CLASSES.map((_, k) => labels.filter((l) => l === k).length);
-    this.openFold(boundary, rows.length, trainFrom, trainTo, trainClasses, fitted.weights, fitMs, false);
+    this.openFold(boundary, rows.length, trainFrom, trainTo, trainClasses, fitted.weights, false);
   }
 
-  private openFold(fromEvent: number, trainRows: number, trainFrom: number, trainTo: number, trainClasses: number[], weights: number[][] | undefined, fitMs: number, given: boolean): void {
+  private openFold(fromEvent: number, trainRows: number, trainFrom: number, trainTo: number, trainClasses: number[], weights: number[][] | undefined, given: boolean): void {
     const total = trainClasses.reduce((a, b) => a + b, 0);
     this.folds.push({
       // Add-half smoothing: a class the fold never saw still gets a finite log-loss; a given model's
@@ -330,7 +338,7 @@ export class WalkForward {
       report: {
         fromEvent, from: NaN, to: NaN, events: 0, trainRows, trainFrom, trainTo, trainClasses, given,
         scored: 0, accuracy: NaN, logLoss: NaN, priorLogLoss: NaN, auc: NaN, brier: NaN, predictedUp: NaN, predictedDown: NaN,
-        weights, fitMs,
+        weights,
       },
     });
   }

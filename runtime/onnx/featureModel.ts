@@ -45,6 +45,16 @@ export interface FeatureModelPlan {
   columns: string[];
 }
 
+/** The time of the last row the model was fitted on, when its metadata says (`hean.training`.trainedTo, written by hean train). */
+export function trainedTo(info: OnnxModelInfo): number | undefined {
+  try {
+    const time = Date.parse(JSON.parse(info.metadata['hean.training'] ?? '{}').trainedTo);
+    return Number.isFinite(time) ? time : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A model path as given (relative to the working directory) if it exists, else beside the graph file. */
 export function locateModel(path: string, graphFile: string): string {
   if (existsSync(path)) return resolve(path);
