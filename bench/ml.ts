@@ -8,7 +8,12 @@
  *    them: bars/s at chunk 1,024, and per-event inference (chunk 1) on a slice;
  * 2. onnxruntime alone on the same feature rows: batches of 1,024 and one row per call, in the same
  *    run: what the graph adds to inference;
- * 3. the PyTorch LSTM fixture (48-step windows) on the real file once: bars/s.
+ * 3. the PyTorch LSTM fixture (48-step windows) on the real file once: bars/s;
+ * 4. graphs/ml-ensemble.yaml's strategy with fixed models (its six indicators, a 100-round
+ *    histogram GBDT, i.e. 300 trees for three classes, and a logistic model fitted here on the
+ *    first tile, soft-voted, sized by confidence, into the broker): bars/s chunked over every bar
+ *    and per event on a tile, trades checked equal; then the walk-forward example itself (refits
+ *    included) on the real file.
  *
  * Every run's predictions are checked equal between chunk sizes. HEAN_BENCH_EVENTS overrides the
  * 1,000,000-bar minimum.
@@ -21,8 +26,11 @@ import { runGraph } from '../runtime/exec/runGraph.js';
 import { compileGraph } from '../runtime/graph/compileGraph.js';
 import { defaultRegistry } from '../runtime/loadGraph.js';
 import { exportLogistic, fitLogistic } from '../runtime/learn/logisticModel.js';
+import { fitGbdt } from '../runtime/learn/gradientBoosting.js';
+import { exportTreeEnsemble } from '../runtime/learn/treeEnsembleOnnx.js';
+import { loadGraph } from '../runtime/loadGraph.js';
 import { OnnxSession } from '../runtime/onnx/onnxSession.js';
-import { fixtureFile } from '../runtime/testing/dataFile.js';
+import { fixtureFile, projectRoot } from '../runtime/testing/dataFile.js';
 import { realCandles } from '../runtime/testing/realCandles.js';
 import { bestOf, int, mega, peakRssMiB, round, type BenchOutcome, type Benchmark } from './harness.js';
 
@@ -80,6 +88,73 @@ async function recorded(text: string, chunkSize: number): Promise<number[][]> {
   await runGraph(compiled(text), { chunkSize });
   return memorySinks.get('ml-bench-out')!.rows.map((r) => [...r]);
 }
+
+const ENSEMBLE_FEATURES = [
+  'ret1: { kind: indicator.rocp, in: { series: bars.close }, params: { timePeriod: 1 } }',
+  'ret24: { kind: indicator.rocp, in: { series: bars.close }, params: { timePeriod: 24 } }',
+  'rsi: { kind: indicator.rsi, in: { series: bars.close }, params: { timePeriod: 14 } }',
+  'natr: { kind: indicator.natr, in: { high: bars.high, low: bars.low, close: bars.close }, params: { timePeriod: 14 } }',
+  'adx: { kind: indicator.adx, in: { high: bars.high, low: bars.low, close: bars.close }, params: { timePeriod: 14 } }',
+  'mfi: { kind: indicator.mfi, in: { high: bars.high, low: bars.low, close: bars.close, volume: bars.volume }, params: { timePeriod: 14 } }',
+  'feats: { kind: features.vector, in: { series: [ret1.value, ret24.value, rsi.value, natr.value, adx.value, mfi.value] }, params: { names: [ret1, ret24, rsi, natr, adx, mfi], normalize: zscore, window: 720 } }',
+];
+
+/** Section 4: the ml-ensemble strategy with fixed models over every bar, and the walk-forward example on the real file. */
+async function ensembleBench(ctx: Parameters<Benchmark['run']>[0], data: ReturnType<typeof tiled>, failures: string[]) {
+  const bars = data.t.length;
+  const names = ['ret1', 'ret24', 'rsi', 'natr', 'adx', 'mfi'];
+  const classes = ['DOWN', 'NEUTRAL', 'UP'];
+  const rows = (await recorded(graphOf('ml-bench-one', ENSEMBLE_FEATURES, 'feats.features'), CHUNK)).map((r) => Float64Array.from(r));
+  const close = data.columns.close;
+  const usable = rows.map((r, i) => (r.every(Number.isFinite) && i + 24 < data.one ? i : -1)).filter((i) => i >= 0);
+  const labels = Int32Array.from(usable, (i) => CLASSES_OF(close[i + 24] / close[i] - 1));
+  const x = usable.map((i) => rows[i]);
+  const started = performance.now();
+  const trees = fitGbdt(x, labels, 3, { rounds: 100, maxDepth: 3, eta: 0.1, method: 'hist' });
+  const fitMs = performance.now() - started;
+  const dir = mkdtempSync(join(tmpdir(), 'hean-bench-'));
+  const gbdtFile = join(dir, 'gbdt.onnx');
+  const logitFile = join(dir, 'logit.onnx');
+  writeFileSync(gbdtFile, exportTreeEnsemble({ trees: trees.trees, treeInfo: trees.treeInfo, baseScore: trees.baseScore, objective: 'multi:softprob', numClass: 3, features: names, classes, source: 'hean' }, 'bench').bytes);
+  writeFileSync(logitFile, exportLogistic(fitLogistic(names, classes, x, labels, 1e-3), {}, 'bench'));
+  const lines = [
+    ...ENSEMBLE_FEATURES,
+    `gbdt: { kind: model.onnx, in: { features: feats.features }, params: { model: ${JSON.stringify(gbdtFile)} } }`,
+    `logit: { kind: model.onnx, in: { features: feats.features }, params: { model: ${JSON.stringify(logitFile)} } }`,
+    'vote: { kind: model.ensemble, in: { predictions: [gbdt.prediction, logit.prediction] } }',
+    'entry: { kind: signal.fromPrediction, in: { direction: vote.direction, confidence: vote.confidence }, params: { minConfidence: 0.45 } }',
+    'size: { kind: sizer.confidence, in: { signal: entry.signal, confidence: vote.confidence }, params: { floor: 0.5, cap: 1, minConfidence: 0.45 } }',
+    'broker: { kind: sink.broker, in: { orders: size.orders, market: bars }, params: { cash: 10000, fill: nextOpen, fees: { taker: 0.001 }, direction: longOnly } }',
+  ];
+  const tradesOf = (r: Awaited<ReturnType<typeof runGraph>>) => JSON.stringify((r.reports.broker as { trades: unknown[] }).trades);
+  const whole = compiled(graphOf('ml-bench-bars', lines));
+  const chunked = await bestOf(2, 0, () => runGraph(whole, { chunkSize: CHUNK }), (r) => r.timings.stepMs);
+  const tile = compiled(graphOf('ml-bench-one', lines));
+  const perEvent = await bestOf(1, 0, () => runGraph(tile, { chunkSize: 1 }), (r) => r.timings.stepMs);
+  const tileChunked = await runGraph(tile, { chunkSize: CHUNK });
+  if (tradesOf(perEvent.best) !== tradesOf(tileChunked)) failures.push('ml-ensemble with fixed models: per-event and chunked runs trade differently');
+  const out = {
+    trees: trees.trees.length,
+    gbdtFitMs: Math.round(fitMs),
+    fitRows: x.length,
+    chunkedBarsPerSec: Math.round(bars / (chunked.bestMs / 1000)),
+    perEventBars: data.one,
+    perEventBarsPerSec: Math.round(data.one / (perEvent.bestMs / 1000)),
+    walkForward: { bars: 0, seconds: 0, barsPerSec: 0 },
+  };
+  ctx.print(`ml-ensemble strategy, fixed models (6 indicators, GBDT of ${out.trees} trees fitted in ${round(fitMs / 1000)} s on ${int(x.length)} rows, logistic, soft vote, confidence sizer, broker):`);
+  ctx.print(`  chunk ${CHUNK}: ${mega(out.chunkedBarsPerSec)} bars/s over ${int(bars)} bars (target >= 0.5 M/s); per event (chunk 1, ${int(data.one)} bars): ${mega(out.perEventBarsPerSec)} bars/s; trades identical`);
+  // The walk-forward example as it ships, refits included, on the real file.
+  const example = loadGraph(join(projectRoot, 'graphs', 'ml-ensemble.yaml'));
+  if (!example.graph) throw new Error(example.diagnostics.map((d) => d.message).join('; '));
+  const wf = await bestOf(1, 0, () => runGraph(example.graph!, { chunkSize: CHUNK }), (r) => r.timings.stepMs);
+  const events = wf.best.events;
+  out.walkForward = { bars: events, seconds: round(wf.bestMs / 1000), barsPerSec: Math.round(events / (wf.bestMs / 1000)) };
+  ctx.print(`  graphs/ml-ensemble.yaml (walk-forward, every refit included) on ${int(events)} real bars: ${out.walkForward.seconds} s, ${mega(out.walkForward.barsPerSec)} bars/s`);
+  return out;
+}
+
+const CLASSES_OF = (r: number) => (r > 0.005 ? 2 : r < -0.005 ? 0 : 1);
 
 const bench: Benchmark = {
   name: 'ml',
@@ -151,9 +226,10 @@ const bench: Benchmark = {
     const lstmRun = await bestOf(2, 0, () => runGraph(compiled(graphOf('ml-bench-one', lstmLines)), { chunkSize: CHUNK }), (r) => r.timings.stepMs);
     const lstm = { bars: data.one, barsPerSec: Math.round(data.one / (lstmRun.bestMs / 1000)) };
     ctx.print(`LSTM fixture (48-step windows, [N, 48, 1]) over ${int(data.one)} real bars, chunk ${CHUNK}: ${mega(lstm.barsPerSec)} bars/s`);
+    const ensemble = await ensembleBench(ctx, data, failures);
     const rss = round(peakRssMiB());
     ctx.print(`peak RSS ${rss} MiB`);
-    return { bench: 'ml', ok: failures.length === 0, failures, graph, onnxruntime: ort, lstm, peakRssMiB: rss };
+    return { bench: 'ml', ok: failures.length === 0, failures, graph, onnxruntime: ort, lstm, ensemble, peakRssMiB: rss };
   },
 };
 export default bench;

@@ -81,6 +81,8 @@ export interface NodeContext {
    * missing). Registered as an input, so no output of the run may replace it.
    */
   readonly inputFile?: (path: string, what: string) => string;
+  /** Events arrive in real time (paper, live): long work (a model refit) goes off the event path. */
+  readonly live?: boolean;
   /** Per-bar history a stateful sink keeps (the run decides): 'full' for backtests (default), 'bounded' (O(1) memory) for paper runs. */
   readonly history?: 'full' | 'bounded';
 }

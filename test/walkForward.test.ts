@@ -11,13 +11,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OutputGuard } from '../runtime/adapters/outputGuard.js';
 import { runGraph } from '../runtime/exec/runGraph.js';
-import { loadGraph } from '../runtime/loadGraph.js';
+import { defaultRegistry, loadGraph } from '../runtime/loadGraph.js';
+import { compileGraph } from '../runtime/graph/compileGraph.js';
 import { directionOf, forwardReturns } from '../runtime/data/labels.js';
 import { fitLogistic, exportLogistic, predictLogistic } from '../runtime/learn/logisticModel.js';
 import { fitGbdt, predictGbdt } from '../runtime/learn/gradientBoosting.js';
 import type { WalkForwardReport } from '../runtime/learn/walkForward.js';
 import { dataDir, projectRoot } from '../runtime/testing/dataFile.js';
 import { smallFeatureModel } from '../runtime/testing/featureModels.js';
+import { realCandles } from '../runtime/testing/realCandles.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Type } from '@sinclair/typebox';
+import type { AdapterRegistry, SourceAdapter } from '../runtime/adapters/contract.js';
+import { defaultAdapters } from '../runtime/adapters/index.js';
+import { memorySinks } from '../runtime/adapters/memory.js';
+import { CANDLE_FIELDS } from '../runtime/ports.js';
 import { parseCsv } from '../runtime/text/labelledTexts.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'hean-walk-forward-'));
@@ -193,6 +201,56 @@ test('a fixed model run on rows it was fitted on: the run warns that those predi
   graph.byId.get('tape')!.binding = { file: 'fixed-tape.csv' };
   const result = await runGraph(graph, { env, outputs: new OutputGuard({ dir: tmp, overwrite: true }) });
   assert.deepEqual(result.warnings.map((w) => `${w.node}: ${w.code}: ${w.message}`), ['model: in-sample: the model was fitted on rows up to 2024-10-20T00:00:00.000Z: its predictions up to then are in-sample; judge it only on later events (source start:)']);
+});
+
+/** A live feed of the real candles in batches of 20 events, 4 ms apart: events keep arriving while a model is fitted. */
+const paced: SourceAdapter = {
+  role: 'source',
+  name: 'paced',
+  key: 'paced',
+  summary: 'Test feed: the real hourly candles, 20 events every 4 ms.',
+  binding: Type.Object({ paced: Type.String() }, { additionalProperties: false }),
+  example: '{ paced: btc }',
+  records: ['candles'],
+  async live() {
+    const c = realCandles(Infinity, 'btcusdt_1h_binance_2024-09_2026-02.csv.gz');
+    let at = 0;
+    return {
+      async next() {
+        if (at >= c.time.length) return null;
+        await sleep(4);
+        const from = at;
+        at = Math.min(c.time.length, at + 20);
+        return { n: at - from, t: c.time.slice(from, at).map((x) => x + 3_600_000), columns: Object.fromEntries(CANDLE_FIELDS.map((f) => [f, c[f].slice(from, at)])) };
+      },
+      info: () => ({ paced: true }),
+      async close() {},
+    };
+  },
+};
+
+test('paper mode: refits run on another thread while events keep flowing; each model takes over at an event after its boundary and predicts what the hand fit predicts', async () => {
+  const { features, close } = await logistic;
+  const labels = labelsOf(close);
+  const adapters: AdapterRegistry = { sources: [...defaultAdapters.sources, paced], sinks: defaultAdapters.sinks };
+  const text = readFileSync(graphFile, 'utf8').replace('modes:\n', 'modes:\n  paper:\n    bars: { paced: btc }\n    tape: { memory: wf-paper }\n');
+  const { graph, diagnostics } = compileGraph(text, graphFile, defaultRegistry, { mode: 'paper', adapters, requireBindings: true });
+  assert.ok(graph, diagnostics.map((d) => d.message).join('\n'));
+  const result = await runGraph(graph, { adapters });
+  const tape = memorySinks.get('wf-paper')!;
+  assert.equal(tape.rows.length, close.length, 'every event processed');
+  const probabilities = tape.rows.map((r) => r.slice(7, 10));
+  const report = result.reports.model as WalkForwardReport;
+  assert.ok(report.folds.length >= 15, `${report.folds.length} folds, ${report.skippedRefits} refits skipped`);
+  assert.ok(report.folds.every((f) => f.fromEvent >= f.boundary), 'never before its boundary');
+  assert.ok(report.folds.some((f) => f.fromEvent > f.boundary), 'events went on while a model was fitted');
+  for (const [k, fold] of report.folds.entries()) {
+    const { rows, labels: y } = trainingRows(features, labels, fold.boundary);
+    const expected = predictLogistic(fitLogistic(NAMES, CLASSES, rows, y, 1e-3), features.slice(fold.fromEvent, fold.fromEvent + fold.events));
+    for (let i = 0; i < fold.events; i++) {
+      for (let c = 0; c < 3; c++) assert.ok(Math.abs(probabilities[fold.fromEvent + i][c] - expected[i * 3 + c]) < 1e-5, `fold ${k + 1} (boundary ${fold.boundary}, from ${fold.fromEvent}), event ${fold.fromEvent + i}`);
+    }
+  }
 });
 
 /** What `hean validate` says about a variant of the graph. */

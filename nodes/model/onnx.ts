@@ -3,7 +3,7 @@ import { defineNode, type Kernel, type NodeContext, type ParamProblem, type Wiri
 import { port, type InputValues, type OutputBuffers } from '../../runtime/ports.js';
 import { OnnxSession } from '../../runtime/onnx/onnxSession.js';
 import { classDirection, locateModel, planFeatureModel, readModelInfo, trainedTo, type FeatureModelPlan } from '../../runtime/onnx/featureModel.js';
-import { CLASSES, WalkForward, firstFitEvent, fitterFor, retrainSchema, type RetrainSpec } from '../../runtime/learn/walkForward.js';
+import { CLASSES, WalkForward, firstFitEvent, recipeOf, retrainSchema, type RetrainSpec } from '../../runtime/learn/walkForward.js';
 
 const params = Type.Object(
   {
@@ -52,7 +52,13 @@ export const onnx = defineNode({
     '(`hean validate`): a missing, truncated or foreign file, a wrong input size or other feature names are errors ' +
     'that say what differs. Rows whose features hold a NaN (warm-up) are not run and give NaN. Inference runs once ' +
     'per chunk over its rows (one event per chunk in live mode); onnxruntime gives bit-identical results for a row ' +
-    'whatever the batch, so chunking never changes a prediction (tested).',
+    'whatever the batch, so chunking never changes a prediction (tested). With retrain, the node trains its own ' +
+    'classifier (purged walk-forward): every `every` events it fits `trainer` on the latest `window` rows whose ' +
+    'label (the direction of the price\'s return over `horizon` events, neutral within `band`) was known one event ' +
+    'before, minus `embargo` rows, and swaps the model in (backtest: at that event, the same whatever the ' +
+    'chunking; paper/live: the fit runs on another thread and the model takes over at the first event after it ' +
+    'is ready, no event waits). Outputs are then probabilities.DOWN/NEUTRAL/UP; model, if given, predicts until ' +
+    'the first refit. The run summary and report show each fold\'s out-of-sample scores.',
   params,
   exampleParams: { model: 'model.onnx' },
   inputs,
@@ -121,7 +127,7 @@ function walkForwardKernel(p: Params, retrain: RetrainSpec, ctx: NodeContext): M
     const problems = startingModelProblems(p.model!, plan);
     if (problems.length) throw new Error(problems[0].message);
   }
-  const learner = new WalkForward(ctx.id, names, retrain, fitterFor(retrain, names, 'walk-forward'), retrain.trainer, initial);
+  const learner = new WalkForward(ctx.id, names, retrain, recipeOf(retrain), retrain.trainer, initial, ctx.live);
   const directions = CLASSES.map(classDirection);
   const givenTrainedTo = initial && trainedTo(initial.info);
   let checked = !givenTrainedTo;

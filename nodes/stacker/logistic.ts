@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { defineNode, type ParamProblem, type WiringContext } from '../../runtime/defineNode.js';
 import { port } from '../../runtime/ports.js';
 import { classDirection } from '../../runtime/onnx/featureModel.js';
-import { CLASSES, WalkForward, firstFitEvent, labelParams, logisticFitter, scheduleParams } from '../../runtime/learn/walkForward.js';
+import { CLASSES, WalkForward, firstFitEvent, labelParams, scheduleParams } from '../../runtime/learn/walkForward.js';
 
 const params = Type.Object(
   {
@@ -85,7 +85,7 @@ export const logistic = defineNode({
     });
     // The meta-model's inputs: `<model node>.<class>`, each wire's classes in CLASSES order.
     const names = wires.flatMap((wire) => CLASSES.map((c) => `${wire.split('.')[0]}.${c}`));
-    const learner = new WalkForward(ctx.id, names, p, logisticFitter(names, p.lambda, 'stacker'), 'logistic (stacker)');
+    const learner = new WalkForward(ctx.id, names, p, { trainer: 'logistic', lambda: p.lambda }, 'logistic (stacker)', undefined, ctx.live);
     const directions = CLASSES.map(classDirection);
     return {
       featureNames: { prediction: COLUMNS },

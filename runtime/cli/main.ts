@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isMainThread } from 'node:worker_threads';
 import { parseArgs } from 'node:util';
 import { allNodes } from '../../nodes/index.js';
 import { defaultOutputOf, familyOf, type AnyNodeDefinition } from '../defineNode.js';
@@ -1019,5 +1020,6 @@ async function dataCommand(argv: string[]): Promise<number> {
   return OK;
 }
 
-const isMain = process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+// Not in a worker thread: the fitting thread of a walk-forward model loads this module too.
+const isMain = isMainThread && process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (isMain) process.exitCode = await main(process.argv.slice(2));

@@ -68,7 +68,8 @@ function walkForwardText(id: string, m: WalkForwardReport, broker: BrokerReport 
   });
   const t = m.total;
   lines.push(`  all folds: ${t.scored.toLocaleString('en-US')} rows scored, accuracy ${f4(t.accuracy)}, log-loss ${f4(t.logLoss)} against ${f4(t.priorLogLoss)} for the training class frequencies, AUC ${f4(t.auc)}`);
-  if (!m.folds.length) lines.push('  no fold: too few labelled rows for minRows before the data ended');
+  if (!m.folds.length) lines.push('  no fold: too few labelled rows for minRows before the data ended (or, live, no event came after the first fit finished)');
+  if (m.skippedRefits) lines.push(`  ${plural(m.skippedRefits, 'refit')} skipped: the boundary came while the previous fit was still running`);
   const weights = m.folds.at(-1)?.weights;
   if (weights) {
     lines.push('  weights of the last fit (per class, on the standardised inputs):');

@@ -130,6 +130,7 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
         warn: io(node.id).warn,
         eventsHint: node.domain.reduce((sum, id) => sum + (events.get(id) ?? 0), 0),
         history: options.history ?? (isLive ? 'bounded' : 'full'),
+        live: isLive,
         report: options.report === true && !isLive,
         sink: writers.get(node.id),
         inputFile: (path, what) => {

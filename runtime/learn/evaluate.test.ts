@@ -29,6 +29,9 @@ test('AUC equals the pair-counting definition, ties included', () => {
   for (let k = 0; k < K; k++) assert.ok(Math.abs(aucOf(actual, p, K, k) - pairAuc(actual, p, K, k)) < 1e-12, `class ${k}`);
   assert.ok(Math.abs(macroAuc(actual, p, K) - [0, 1, 2].reduce((s, k) => s + pairAuc(actual, p, K, k), 0) / 3) < 1e-12);
   assert.ok(Number.isNaN(aucOf([0, 0], [0.6, 0.4, 0.7, 0.3], 2, 0)), 'no negatives: undefined');
+  // A class that never occurs (class 1 here) is left out of the mean, not made NaN.
+  const two = actual.map((a) => (a === 1 ? 2 : a));
+  assert.ok(Math.abs(macroAuc(two, p, K) - (pairAuc(two, p, K, 0) + pairAuc(two, p, K, 2)) / 2) < 1e-12);
 });
 
 test('calibration bins rows by their top probability and says how often the top class was right', () => {

@@ -63,11 +63,22 @@ export function aucOf(actual: ArrayLike<number>, p: ArrayLike<number>, K: number
   return (rankSumPos - (pos * (pos + 1)) / 2) / (pos * neg);
 }
 
-/** The mean over classes of the one-vs-rest AUC (scikit-learn's roc_auc_score, multi_class='ovr', average='macro'). */
+/**
+ * The mean over classes of the one-vs-rest AUC (scikit-learn's roc_auc_score, multi_class='ovr',
+ * average='macro'), over the classes both present and absent in `actual` (scikit-learn refuses a
+ * class that never occurs; a fold without NEUTRAL rows still ranks UP and DOWN). NaN if none.
+ */
 export function macroAuc(actual: ArrayLike<number>, p: ArrayLike<number>, K: number): number {
   let sum = 0;
-  for (let k = 0; k < K; k++) sum += aucOf(actual, p, K, k);
-  return sum / K;
+  let defined = 0;
+  for (let k = 0; k < K; k++) {
+    const auc = aucOf(actual, p, K, k);
+    if (auc === auc) {
+      sum += auc;
+      defined++;
+    }
+  }
+  return defined ? sum / defined : NaN;
 }
 
 export interface CalibrationBin {

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import type { RunResult } from '../exec/runGraph.js';
 import { OnnxSession } from '../onnx/onnxSession.js';
 import type { BrokerReport } from '../portfolio/simulatedBroker.js';
@@ -55,28 +56,46 @@ export interface Fitted {
   weights?: number[][];
 }
 
-export type FitFunction = (rows: Float64Array[], labels: Int32Array) => Fitted;
+/** How to fit, as plain data (it crosses to the fitting thread in live runs). */
+export type FitRecipe = { trainer: 'logistic'; lambda: number } | { trainer: 'gbdt'; options: GbdtOptions };
 
-/** A fit by the trainer `hean train` uses, exported as ONNX with the names in its metadata. */
-export function fitterFor(spec: RetrainSpec, names: readonly string[], version: string): FitFunction {
-  return spec.trainer === 'logistic' ? logisticFitter(names, spec.lambda ?? 1e-3, version) : gbdtFitter(names, { ...GBDT_DEFAULTS, rounds: spec.rounds, maxDepth: spec.maxDepth, eta: spec.eta, lambda: spec.lambda ?? 1, method: spec.method }, version);
+export function recipeOf(spec: RetrainSpec): FitRecipe {
+  return spec.trainer === 'logistic' ? { trainer: 'logistic', lambda: spec.lambda ?? 1e-3 } : { trainer: 'gbdt', options: { ...GBDT_DEFAULTS, rounds: spec.rounds, maxDepth: spec.maxDepth, eta: spec.eta, lambda: spec.lambda ?? 1, method: spec.method } };
 }
 
-export function logisticFitter(names: readonly string[], lambda: number, version: string): FitFunction {
-  return (rows, labels) => {
-    const m = fitLogistic(names, CLASSES, rows, labels, lambda);
+/** A fit by the trainer `hean train` uses, exported as ONNX with the names and classes in its metadata. */
+export function fitWith(recipe: FitRecipe, names: readonly string[], rows: Float64Array[], labels: Int32Array): Fitted {
+  if (recipe.trainer === 'logistic') {
+    const m = fitLogistic(names, CLASSES, rows, labels, recipe.lambda);
     // Weights of the standardised inputs, per class: comparable across inputs.
     const weights = CLASSES.map((_, k) => names.map((_, f) => m.model.weights[f * K + k]));
-    return { bytes: exportLogistic(m, { 'hean.training': JSON.stringify({ trainer: 'logistic', lambda, rows: rows.length }) }, version), weights };
-  };
+    return { bytes: exportLogistic(m, { 'hean.training': JSON.stringify({ trainer: 'logistic', lambda: recipe.lambda, rows: rows.length }) }, 'walk-forward'), weights };
+  }
+  const m = fitGbdt(rows, labels, K, recipe.options);
+  const training = JSON.stringify({ trainer: 'gbdt', ...recipe.options, rows: rows.length });
+  return { bytes: exportTreeEnsemble({ trees: m.trees, treeInfo: m.treeInfo, baseScore: m.baseScore, objective: 'multi:softprob', numClass: K, features: [...names], classes: [...CLASSES], source: 'hean', metadata: { 'hean.training': training } }, 'walk-forward').bytes };
 }
 
-function gbdtFitter(names: readonly string[], options: GbdtOptions, version: string): FitFunction {
-  return (rows, labels) => {
-    const m = fitGbdt(rows, labels, K, options);
-    const training = JSON.stringify({ trainer: 'gbdt', ...options, rows: rows.length });
-    return { bytes: exportTreeEnsemble({ trees: m.trees, treeInfo: m.treeInfo, baseScore: m.baseScore, objective: 'multi:softprob', numClass: K, features: [...names], classes: [...CLASSES], source: 'hean', metadata: { 'hean.training': training } }, version).bytes };
-  };
+/** A fit sent to the fitting thread: rows row-major in x. */
+interface FitJob {
+  recipe: FitRecipe;
+  names: readonly string[];
+  x: Float64Array;
+  labels: Int32Array;
+}
+
+// The fitting thread runs this module (or the bundle holding it) with workerData.heanFitWorker.
+if (!isMainThread && (workerData as { heanFitWorker?: boolean } | null)?.heanFitWorker) {
+  parentPort!.on('message', (job: FitJob) => {
+    const F = job.names.length;
+    const rows = Array.from({ length: job.labels.length }, (_, i) => job.x.subarray(i * F, i * F + F));
+    try {
+      const fitted = fitWith(job.recipe, job.names, rows, job.labels);
+      parentPort!.postMessage({ bytes: fitted.bytes, weights: fitted.weights }, [fitted.bytes.buffer as ArrayBuffer]);
+    } catch (e) {
+      parentPort!.postMessage({ error: e instanceof Error ? e.message : String(e) });
+    }
+  });
 }
 
 /**
@@ -90,8 +109,10 @@ export function firstFitEvent(s: Schedule, upstream = 0): number {
 }
 
 export interface FoldReport {
-  /** The boundary: the fold's first event (index from the node's first event) and its time. */
+  /** The fold's first event (index from the node's first event) and its time. */
   fromEvent: number;
+  /** The event whose predecessors the model was fitted on: fromEvent in replays; live, the fit ran on another thread meanwhile. */
+  boundary: number;
   from: number;
   /** The fold's last event time (NaN until it has one). */
   to: number;
@@ -127,6 +148,17 @@ export interface WalkForwardReport {
   folds: FoldReport[];
   /** Pooled over every fold. */
   total: { scored: number; accuracy: number; logLoss: number; priorLogLoss: number; auc: number };
+  /** Live runs: boundaries passed while the previous fit was still running. */
+  skippedRefits: number;
+}
+
+/** What a refit was fitted on, until its model takes over. */
+interface FoldFit {
+  boundary: number;
+  trainRows: number;
+  trainFrom: number;
+  trainTo: number;
+  trainClasses: number[];
 }
 
 interface OpenFold {
@@ -200,9 +232,11 @@ export class WalkForward {
     private readonly name: string,
     readonly inputs: readonly string[],
     private readonly schedule: Schedule,
-    private readonly fit: FitFunction,
+    private readonly recipe: FitRecipe,
     private readonly trainer: string,
     starting?: OnnxSession,
+    /** Live runs: fit on another thread and swap the model in at the first event after it is ready, so no event waits for a fit. */
+    private readonly background = false,
   ) {
     this.history = new History(inputs.length);
     this.nextBoundary = schedule.every;
@@ -218,6 +252,7 @@ export class WalkForward {
    * K class probabilities into out[0..K) (NaN before the first fit or for incomplete rows).
    */
   step(n: number, t: Float64Array, x: readonly Float64Array[], price: Float64Array, out: readonly Float64Array[]): void {
+    this.swapInReady();
     let i0 = 0;
     while (i0 < n) {
       const i1 = Math.min(n, i0 + (this.nextBoundary - this.seen));
@@ -320,14 +355,54 @@ export class WalkForward {
     const pendingFrom = this.pendingHead < this.pending.length ? this.pending[this.pendingHead].g : boundary;
     history.dropBefore(Math.max(0, Math.min(keep, pendingFrom, boundary - horizon)));
     if (rows.length < minRows) return;
-    const fitted = this.fit(rows, Int32Array.from(labels));
-    this.session?.dispose();
-    this.session = OnnxSession.fromBytes(`${this.name} (fold ${this.folds.length + 1})`, fitted.bytes);
-    const trainClasses = CLASSES.map((_, k) => labels.filter((l) => l === k).length);
-    this.openFold(boundary, rows.length, trainFrom, trainTo, trainClasses, fitted.weights, false);
+    const fold = { boundary, trainRows: rows.length, trainFrom, trainTo, trainClasses: CLASSES.map((_, k) => labels.filter((l) => l === k).length) };
+    if (!this.background) return this.swapIn(fold, fitWith(this.recipe, this.inputs, rows, Int32Array.from(labels)));
+    if (this.inFlight) {
+      this.skippedRefits++;
+      return;
+    }
+    const x = new Float64Array(rows.length * F);
+    rows.forEach((row, i) => x.set(row, i * F));
+    this.inFlight = fold;
+    this.worker ??= this.startWorker();
+    this.worker.postMessage({ recipe: this.recipe, names: this.inputs, x, labels: Int32Array.from(labels) } satisfies FitJob, [x.buffer]);
   }
 
-  private openFold(fromEvent: number, trainRows: number, trainFrom: number, trainTo: number, trainClasses: number[], weights: number[][] | undefined, given: boolean): void {
+  private inFlight?: FoldFit;
+  private ready?: { fold: FoldFit; fitted: Fitted };
+  private failed?: string;
+  private worker?: Worker;
+  /** Live: boundaries passed while the previous fit was still running (that fit's model comes in; theirs never exists). */
+  private skippedRefits = 0;
+
+  private startWorker(): Worker {
+    const worker = new Worker(new URL(import.meta.url), { workerData: { heanFitWorker: true } });
+    worker.unref();
+    worker.on('message', (m: { bytes?: Uint8Array; weights?: number[][]; error?: string }) => {
+      if (m.error !== undefined || !m.bytes) this.failed = m.error ?? 'no model came back';
+      else this.ready = { fold: this.inFlight!, fitted: { bytes: m.bytes, weights: m.weights } };
+      this.inFlight = undefined;
+    });
+    worker.on('error', (e) => (this.failed = e.message));
+    return worker;
+  }
+
+  /** Live: the model fitted on another thread takes over from this event on. */
+  private swapInReady(): void {
+    if (this.failed !== undefined) throw new Error(`${this.name}: a refit failed: ${this.failed}`);
+    if (!this.ready) return;
+    const { fold, fitted } = this.ready;
+    this.ready = undefined;
+    this.swapIn(fold, fitted);
+  }
+
+  private swapIn(fold: FoldFit, fitted: Fitted): void {
+    this.session?.dispose();
+    this.session = OnnxSession.fromBytes(`${this.name} (fold ${this.folds.length + 1})`, fitted.bytes);
+    this.openFold(this.seen, fold.trainRows, fold.trainFrom, fold.trainTo, fold.trainClasses, fitted.weights, false, fold.boundary);
+  }
+
+  private openFold(fromEvent: number, trainRows: number, trainFrom: number, trainTo: number, trainClasses: number[], weights: number[][] | undefined, given: boolean, boundary = fromEvent): void {
     const total = trainClasses.reduce((a, b) => a + b, 0);
     this.folds.push({
       // Add-half smoothing: a class the fold never saw still gets a finite log-loss; a given model's
@@ -336,7 +411,7 @@ export class WalkForward {
       probabilities: [],
       labels: [],
       report: {
-        fromEvent, from: NaN, to: NaN, events: 0, trainRows, trainFrom, trainTo, trainClasses, given,
+        fromEvent, boundary, from: NaN, to: NaN, events: 0, trainRows, trainFrom, trainTo, trainClasses, given,
         scored: 0, accuracy: NaN, logLoss: NaN, priorLogLoss: NaN, auc: NaN, brier: NaN, predictedUp: NaN, predictedDown: NaN,
         weights,
       },
@@ -362,12 +437,15 @@ export class WalkForward {
       schedule: this.schedule,
       folds,
       total: { scored: total.scored, accuracy: total.accuracy, logLoss: total.logLoss, priorLogLoss: total.priorLogLoss, auc: total.auc },
+      skippedRefits: this.skippedRefits,
     };
   }
 
   dispose(): void {
     this.session?.dispose();
     this.session = undefined;
+    void this.worker?.terminate();
+    this.worker = undefined;
   }
 }
 
