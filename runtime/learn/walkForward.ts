@@ -12,8 +12,9 @@ import { exportTreeEnsemble } from './treeEnsembleOnnx.js';
  * Purged walk-forward retraining inside a running graph (López de Prado, Advances in Financial
  * Machine Learning, 2018, ch. 7: purging and embargo). Every `every` events the learner refits on
  * the rows whose labels were already known one event before the boundary, minus an embargo, and
- * swaps the model in from the boundary's event on. Labels come from prices the graph has already
- * seen, so retraining is causal by construction; the fit happens at the same event whatever the
+ * swaps the model in from the boundary's event on (live: on a worker thread, the model taking over
+ * at the first event after it is ready). Labels come from prices the graph has already seen, so
+ * retraining is causal by construction; in a replay the fit happens at the same event whatever the
  * chunking, so results are deterministic. Each fold's predictions are scored once their labels
  * arrive: the folds' metrics are out of sample by construction.
  */
