@@ -1,5 +1,6 @@
 import type { AnyNodeDefinition } from '../runtime/defineNode.js';
 import { bars } from './aggregate/bars.js';
+import { resample } from './aggregate/resample.js';
 import { vector } from './features/vector.js';
 import { window } from './features/window.js';
 import { onnx } from './model/onnx.js';
@@ -45,6 +46,7 @@ export const allNodes: readonly AnyNodeDefinition[] = [
   trades,
   text,
   bars,
+  resample,
   cvd,
   vpin,
   imbalance,
