@@ -271,7 +271,12 @@ test('hean validate: retrain without a price, a price without retrain, neither m
   const small = errorsOf((y) => y.replace('window: 2000', 'window: 800'));
   assert.match(small.join('\n'), /window 800 is below minRows 1000/);
   const otherClasses = errorsOf((y) => y.replace('minConfidence: 0.45', `minConfidence: 0.45\n      model: ${fixed}`));
-  assert.match(otherClasses.join('\n'), /gives score, mix\[0\], mix\[1\]; a model that retrain replaces must give probabilities\.DOWN, probabilities\.NEUTRAL, probabilities\.UP/);
+  assert.match(otherClasses.join('\n'), /takes "x" of shape \[N, 6\]; a model that retrain replaces must take "features" of shape \[N, F\]/);
+  const twoClasses = join(tmp, 'two-classes.onnx');
+  const rows = Array.from({ length: 40 }, (_, i) => Float64Array.from(NAMES, (_, f) => Math.sin(i * (f + 1))));
+  writeFileSync(twoClasses, exportLogistic(fitLogistic(NAMES, ['DOWN', 'UP'], rows, Int32Array.from(rows, (r) => (r[0] > 0 ? 1 : 0)), 1e-2), {}, 'test'));
+  const classes = errorsOf((y) => y.replace('minConfidence: 0.45', `minConfidence: 0.45\n      model: ${twoClasses}`));
+  assert.match(classes.join('\n'), /gives probabilities\.DOWN, probabilities\.UP; a model that retrain replaces must give probabilities\.DOWN, probabilities\.NEUTRAL, probabilities\.UP/);
   // The error points at the retrain param (line 23 of the graph).
   assert.ok(noPrice.every((e) => e.startsWith('23:')), noPrice.join('\n'));
 });

@@ -99,6 +99,8 @@ const RETRAIN_COLUMNS = CLASSES.map((c) => `probabilities.${c}`);
 
 /** A model that starts a walk-forward must give what the refits give: probabilities of DOWN, NEUTRAL, UP. */
 function startingModelProblems(model: string, plan: FeatureModelPlan): ParamProblem[] {
+  // The refits' models take `features` [N, F]; the starting model is run the same way.
+  if (plan.input !== 'features' || plan.dims.length !== 1) return [{ path: ['model'], message: `${model} takes "${plan.input}" of shape [N, ${plan.dims.join(', ')}]; a model that retrain replaces must take "features" of shape [N, F] (as hean train writes it)` }];
   if (plan.columns.length === RETRAIN_COLUMNS.length && plan.columns.every((c, k) => c === RETRAIN_COLUMNS[k])) return [];
   return [{ path: ['model'], message: `${model} gives ${plan.columns.join(', ')}; a model that retrain replaces must give ${RETRAIN_COLUMNS.join(', ')} (a classifier from hean train on hean dataset's direction label)` }];
 }
