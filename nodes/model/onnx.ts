@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { defineNode, type Kernel, type NodeContext, type ParamProblem, type WiringContext } from '../../runtime/defineNode.js';
 import { port, type InputValues, type OutputBuffers } from '../../runtime/ports.js';
 import { OnnxSession } from '../../runtime/onnx/onnxSession.js';
-import { classDirection, locateModel, planFeatureModel, readModelInfo, trainedTo, type FeatureModelPlan } from '../../runtime/onnx/featureModel.js';
+import { classDecisions, classDirection, locateModel, planFeatureModel, readModelInfo, trainedTo, type FeatureModelPlan } from '../../runtime/onnx/featureModel.js';
 import { CLASSES, WalkForward, firstFitEvent, recipeOf, retrainSchema, type RetrainSpec } from '../../runtime/learn/walkForward.js';
 
 const params = Type.Object(
@@ -105,18 +105,6 @@ function startingModelProblems(model: string, plan: FeatureModelPlan): ParamProb
   return [{ path: ['model'], message: `${model} gives ${plan.columns.join(', ')}; a model that retrain replaces must give ${RETRAIN_COLUMNS.join(', ')} (a classifier from hean train on hean dataset's direction label)` }];
 }
 
-/** direction and confidence from the class probabilities in columns [0, K). */
-function classOutputs(n: number, columns: readonly Float64Array[], directions: readonly number[], minConfidence: number, out: { direction: Float64Array; confidence: Float64Array }): void {
-  const K = directions.length;
-  for (let i = 0; i < n; i++) {
-    let best = -1;
-    for (let k = 0; k < K; k++) if (best < 0 || columns[k][i] > columns[best][i]) best = k;
-    const confidence = best < 0 ? NaN : columns[best][i];
-    out.confidence[i] = confidence;
-    out.direction[i] = confidence !== confidence ? NaN : confidence < minConfidence ? 0 : directions[best];
-  }
-}
-
 type Params = Static<typeof params>;
 type ModelKernel = Kernel<InputValues<typeof inputs>, OutputBuffers<typeof outputs>>;
 
@@ -143,7 +131,7 @@ function walkForwardKernel(p: Params, retrain: RetrainSpec, ctx: NodeContext): M
       }
       learner.step(n, t, features.columns, price!, out.prediction.columns);
       out.value.set(out.prediction.columns[0].subarray(0, n));
-      classOutputs(n, out.prediction.columns, directions, p.minConfidence, out);
+      classDecisions(n, out.prediction.columns, directions, p.minConfidence, out);
     },
     report: () => learner.report(),
     end() {
@@ -205,7 +193,7 @@ function fixedModelKernel(p: Params, ctx: NodeContext): ModelKernel {
         }
       }
       out.value.set(out.prediction.columns[0].subarray(0, n));
-      classOutputs(n, out.prediction.columns, directions, p.minConfidence, out);
+      classDecisions(n, out.prediction.columns, directions, p.minConfidence, out);
     },
     end() {
       session.dispose();

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode, type ParamProblem, type WiringContext } from '../../runtime/defineNode.js';
 import { port } from '../../runtime/ports.js';
-import { classDirection } from '../../runtime/onnx/featureModel.js';
+import { classDecisions, classDirection } from '../../runtime/onnx/featureModel.js';
 import { CLASSES, WalkForward, firstFitEvent, labelParams, scheduleParams } from '../../runtime/learn/walkForward.js';
 
 const params = Type.Object(
@@ -93,14 +93,7 @@ export const logistic = defineNode({
         if (predictions.length !== columns.length) throw new Error(`found ${predictions.length} prediction wires at run time; the graph said ${columns.length}`);
         const x = predictions.flatMap((wire, w) => columns[w].map((j) => wire.columns[j]));
         learner.step(n, t, x, price, out.prediction.columns);
-        const cols = out.prediction.columns;
-        for (let i = 0; i < n; i++) {
-          let best = 0;
-          for (let k = 1; k < CLASSES.length; k++) if (cols[k][i] > cols[best][i]) best = k;
-          const confidence = cols[best][i];
-          out.confidence[i] = confidence;
-          out.direction[i] = confidence !== confidence ? NaN : confidence < p.minConfidence ? 0 : directions[best];
-        }
+        classDecisions(n, out.prediction.columns, directions, p.minConfidence, out);
       },
       report: () => learner.report(),
       end() {

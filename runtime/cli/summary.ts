@@ -40,13 +40,13 @@ export function brokerReports(result: RunResult): Record<string, BrokerReport> {
 }
 
 function modelJson(m: WalkForwardReport, broker: BrokerReport | undefined): Record<string, unknown> {
-  const finite = (o: object) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === 'number' && !Number.isFinite(v) ? null : v]));
+  const time = (ms: number) => (Number.isFinite(ms) ? iso(ms) : null);
   return {
     trainer: m.trainer,
     inputs: m.inputs,
     schedule: m.schedule,
-    total: finite(m.total),
-    folds: m.folds.map((f) => finite({ ...f, from: Number.isFinite(f.from) ? iso(f.from) : null, to: Number.isFinite(f.to) ? iso(f.to) : null, trainFrom: Number.isFinite(f.trainFrom) ? iso(f.trainFrom) : null, trainTo: Number.isFinite(f.trainTo) ? iso(f.trainTo) : null, ...foldReturns(f, broker) })),
+    total: finiteOrNull(m.total),
+    folds: m.folds.map((f) => finiteOrNull({ ...f, from: time(f.from), to: time(f.to), trainFrom: time(f.trainFrom), trainTo: time(f.trainTo), ...foldReturns(f, broker) })),
   };
 }
 
@@ -78,8 +78,9 @@ function walkForwardText(id: string, m: WalkForwardReport, broker: BrokerReport 
   return lines;
 }
 
-function finiteOrNull(metrics: Metrics | BookExecution | QueueExecution): Record<string, number | null> {
-  return Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, Number.isFinite(v) ? v : null]));
+/** JSON has no NaN or Infinity: such numbers become null, other values stay. */
+function finiteOrNull(values: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === 'number' && !Number.isFinite(v) ? null : v]));
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();

@@ -5,7 +5,7 @@ import { writeAtomically, type OutputGuard } from '../adapters/outputGuard.js';
 import { exportLogistic, fitLogistic, predictLogistic } from '../learn/logisticModel.js';
 import { GBDT_DEFAULTS, fitGbdt, maxLeavesOf, predictGbdt, stagedPredictGbdt, treeImportance, type GbdtOptions } from '../learn/gradientBoosting.js';
 import { exportTreeEnsemble } from '../learn/treeEnsembleOnnx.js';
-import { argmaxRow, calibrationTable, logLossOf, macroAuc, permutationImportance, scoreLabels, type CalibrationBin, type Scores } from '../learn/evaluate.js';
+import { argmaxRow, brierOf, calibrationTable, logLossOf, macroAuc, permutationImportance, scoreLabels, type CalibrationBin, type Scores } from '../learn/evaluate.js';
 import { readDatasetTable } from '../data/datasetTable.js';
 
 /** Label columns `hean dataset` writes: never features. */
@@ -61,9 +61,7 @@ export interface TrainClassifierResult {
 
 function probabilityScores(actual: Int32Array, p: ArrayLike<number>, K: number): ProbabilityScores {
   const predicted = Int32Array.from(actual, (_, i) => argmaxRow(p, i, K));
-  let brier = 0;
-  for (let i = 0; i < actual.length; i++) for (let k = 0; k < K; k++) brier += (p[i * K + k] - (k === actual[i] ? 1 : 0)) ** 2;
-  return { ...scoreLabels(actual, predicted, K), logLoss: logLossOf(actual, p, K), brier: brier / actual.length, auc: macroAuc(actual, p, K) };
+  return { ...scoreLabels(actual, predicted, K), logLoss: logLossOf(actual, p, K), brier: brierOf(actual, p, K), auc: macroAuc(actual, p, K) };
 }
 
 /**

@@ -81,6 +81,13 @@ export function macroAuc(actual: ArrayLike<number>, p: ArrayLike<number>, K: num
   return defined ? sum / defined : NaN;
 }
 
+/** The multi-class Brier score: mean over rows of the squared distance between p and the one-hot label (Brier 1950). */
+export function brierOf(actual: ArrayLike<number>, p: ArrayLike<number>, K: number): number {
+  let sum = 0;
+  for (let i = 0; i < actual.length; i++) for (let k = 0; k < K; k++) sum += (p[i * K + k] - (k === actual[i] ? 1 : 0)) ** 2;
+  return sum / actual.length;
+}
+
 export interface CalibrationBin {
   /** Lower edge of the bin of the top probability (confidence). */
   from: number;

@@ -3,7 +3,8 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import type { RunResult } from '../exec/runGraph.js';
 import { OnnxSession } from '../onnx/onnxSession.js';
 import type { BrokerReport } from '../portfolio/simulatedBroker.js';
-import { argmaxRow, logLossOf, macroAuc } from './evaluate.js';
+import { argmaxRow, brierOf, logLossOf, macroAuc } from './evaluate.js';
+import { directionOf } from '../data/labels.js';
 import { GBDT_DEFAULTS, fitGbdt, type GbdtOptions } from './gradientBoosting.js';
 import { exportLogistic, fitLogistic } from './logisticModel.js';
 import { exportTreeEnsemble } from './treeEnsembleOnnx.js';
@@ -211,10 +212,10 @@ class History {
   }
 }
 
-/** UP / NEUTRAL / DOWN of a forward return (labels.ts directionOf, as class indices); -1 for none. */
+/** The class index of a forward return's direction (labels.ts, as hean dataset labels it); -1 for none. */
 function classOf(forwardReturn: number, band: number): number {
-  if (forwardReturn !== forwardReturn) return -1;
-  return forwardReturn > band ? 2 : forwardReturn < -band ? 0 : 1;
+  const direction = directionOf(forwardReturn, band);
+  return direction === undefined ? -1 : CLASSES.indexOf(direction);
 }
 
 export class WalkForward {
@@ -456,7 +457,6 @@ function scoresOf(labels: number[], probabilities: number[], prior: number[]) {
   if (!n) return { scored: 0, accuracy: NaN, logLoss: NaN, priorLogLoss: NaN, auc: NaN, brier: NaN, predictedUp: NaN, predictedDown: NaN };
   const priors = prior.length === K ? labels.flatMap(() => prior) : prior;
   let correct = 0;
-  let brier = 0;
   let up = 0;
   let down = 0;
   for (let i = 0; i < n; i++) {
@@ -464,10 +464,9 @@ function scoresOf(labels: number[], probabilities: number[], prior: number[]) {
     if (best === labels[i]) correct++;
     if (best === 2) up++;
     if (best === 0) down++;
-    for (let k = 0; k < K; k++) brier += (probabilities[i * K + k] - (k === labels[i] ? 1 : 0)) ** 2;
   }
   const actual = Int32Array.from(labels);
-  return { scored: n, accuracy: correct / n, logLoss: logLossOf(actual, probabilities, K), priorLogLoss: logLossOf(actual, priors, K), auc: macroAuc(actual, probabilities, K), brier: brier / n, predictedUp: up / n, predictedDown: down / n };
+  return { scored: n, accuracy: correct / n, logLoss: logLossOf(actual, probabilities, K), priorLogLoss: logLossOf(actual, priors, K), auc: macroAuc(actual, probabilities, K), brier: brierOf(actual, probabilities, K), predictedUp: up / n, predictedDown: down / n };
 }
 
 /** The walk-forward learners' reports of a run, by node id. */

@@ -45,6 +45,21 @@ export interface FeatureModelPlan {
   columns: string[];
 }
 
+/**
+ * direction and confidence of each row from class probabilities in columns[0..K): confidence the
+ * largest probability, direction that class's (classDirection), 0 below minConfidence, NaN for a NaN row.
+ */
+export function classDecisions(n: number, columns: readonly Float64Array[], directions: readonly number[], minConfidence: number, out: { direction: Float64Array; confidence: Float64Array }): void {
+  const K = directions.length;
+  for (let i = 0; i < n; i++) {
+    let best = -1;
+    for (let k = 0; k < K; k++) if (best < 0 || columns[k][i] > columns[best][i]) best = k;
+    const confidence = best < 0 ? NaN : columns[best][i];
+    out.confidence[i] = confidence;
+    out.direction[i] = confidence !== confidence ? NaN : confidence < minConfidence ? 0 : directions[best];
+  }
+}
+
 /** The time of the last row the model was fitted on, when its metadata says (`hean.training`.trainedTo, written by hean train). */
 export function trainedTo(info: OnnxModelInfo): number | undefined {
   try {
