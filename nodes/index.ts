@@ -13,6 +13,7 @@ import { overlapIndicators } from './indicator/overlap/index.js';
 import { patternIndicators } from './indicator/pattern/index.js';
 import { priceIndicators } from './indicator/price/index.js';
 import { statisticIndicators } from './indicator/statistic/index.js';
+import { trendIndicators } from './indicator/trend/index.js';
 import { volatilityIndicators } from './indicator/volatility/index.js';
 import { volumeIndicators } from './indicator/volume/index.js';
 import { cvd } from './orderflow/cvd.js';
@@ -58,6 +59,7 @@ export const allNodes: readonly AnyNodeDefinition[] = [
   ...volatilityIndicators,
   ...volumeIndicators,
   ...statisticIndicators,
+  ...trendIndicators,
   ...priceIndicators,
   ...mathIndicators,
   ...cycleIndicators,

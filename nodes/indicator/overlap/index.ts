@@ -3,6 +3,7 @@ import { accbands } from './accbands.js';
 import { bbands } from './bbands.js';
 import { dema } from './dema.js';
 import { ema } from './ema.js';
+import { hma } from './hma.js';
 import { kama } from './kama.js';
 import { ma } from './ma.js';
 import { mama } from './mama.js';
@@ -36,4 +37,5 @@ export const overlapIndicators: AnyNodeDefinition[] = [
   midprice,
   sar,
   sarext,
+  hma,
 ];
