@@ -6,6 +6,7 @@ import { window } from './features/window.js';
 import { onnx } from './model/onnx.js';
 import { ensemble } from './model/ensemble.js';
 import { logistic as stackerLogistic } from './stacker/logistic.js';
+import { anchoredIndicators } from './indicator/anchored/index.js';
 import { cycleIndicators } from './indicator/cycle/index.js';
 import { mathIndicators } from './indicator/math/index.js';
 import { momentumIndicators } from './indicator/momentum/index.js';
@@ -60,6 +61,7 @@ export const allNodes: readonly AnyNodeDefinition[] = [
   ...volumeIndicators,
   ...statisticIndicators,
   ...trendIndicators,
+  ...anchoredIndicators,
   ...priceIndicators,
   ...mathIndicators,
   ...cycleIndicators,

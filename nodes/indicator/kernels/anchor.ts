@@ -46,3 +46,12 @@ export function periodOf(t: number, anchor: Anchor, offsetMs = 0): number {
   const d = new Date(x);
   return d.getUTCFullYear() * 12 + d.getUTCMonth();
 }
+
+/** The start (epoch ms) of the anchor period holding the event at time t. */
+export function periodStartOf(t: number, anchor: Anchor, offsetMs = 0): number {
+  const x = t - 1 - offsetMs;
+  if (anchor === 'D') return Math.floor(x / DAY) * DAY + offsetMs;
+  if (anchor === 'W') return Math.floor((x - MONDAY_OFFSET) / (7 * DAY)) * 7 * DAY + MONDAY_OFFSET + offsetMs;
+  const d = new Date(x);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1) + offsetMs;
+}
