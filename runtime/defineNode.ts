@@ -123,6 +123,12 @@ export interface NodeDefinition<
    */
   readonly ownEvents?: boolean;
   /**
+   * For an `ownEvents` kind that makes one event per fixed number of input events (a 1d bar from
+   * 1h bars: 24), that number, when the producers say it; lets warm-ups be stated in the
+   * sources' bars (`warmupBars`).
+   */
+  readonly eventSpan?: (params: Static<P>, producers: NonNullable<WiringContext['producers']>) => number | undefined;
+  /**
    * Checks across params that a JSON Schema cannot express (slow > fast), or between params and
    * the wired inputs (a param that stands in for an optional input). The compiler always passes
    * `graph`; unit tests of params alone may leave it out.

@@ -65,6 +65,13 @@ export const resample = defineNode({
   defaultOutput: 'candles',
   ownEvents: true,
   warmup: () => 0,
+  eventSpan: (p, producers) => {
+    const spans = (producers.candles ?? []).map((producer) => {
+      const tf = producerTimeframe(producer);
+      return tf === undefined ? undefined : timeframeMs(p.timeframe) / timeframeMs(tf);
+    });
+    return spans.length === 1 ? spans[0] : undefined;
+  },
   checkWiring: (p, context) => {
     const problems: ParamProblem[] = [];
     const outMs = timeframeMs(p.timeframe);

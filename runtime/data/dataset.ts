@@ -205,6 +205,8 @@ function addRecorder(graph: CompiledGraph, base: string, wires: CompiledWire[]):
     isSource: false,
     domain: [...new Set(producers.flatMap((p) => p.domain))].sort(),
     warmup: Math.max(0, ...producers.map((p) => p.warmup)),
+    warmupBars: Math.max(0, ...producers.map((p) => p.warmupBars)),
+    barsPerEvent: Math.min(...producers.map((p) => p.barsPerEvent)),
     binding: {},
     adapter: CAPTURE,
     commandLine: new Set(),

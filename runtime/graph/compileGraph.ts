@@ -39,6 +39,14 @@ export interface CompiledNode {
   domain: string[];
   /** Leading events of this node's timeline without output, counting its upstream warm-ups. */
   warmup: number;
+  /**
+   * The same warm-up in bars of the sources feeding it: a node behind aggregate.resample waits a
+   * whole higher bar per event (a daily EMA(20) on 1h bars: 480 bars; an upper bound, as the first
+   * higher bar may close sooner).
+   */
+  warmupBars: number;
+  /** Source bars per event of this node's timeline (1 unless behind a resample). */
+  barsPerEvent: number;
   /** Adapter binding for the selected mode (sources and row sinks), checked against its adapter. */
   binding: Record<string, unknown>;
   /** Name of the adapter the binding selects (`file`, `redisStream`, `memory`). */
@@ -208,6 +216,8 @@ export function compileGraph(text: string, file: string, registry: NodeRegistry,
       isSource: isSourceDefinition(def),
       domain: [],
       warmup: 0,
+      warmupBars: 0,
+      barsPerEvent: 1,
       binding: {},
       commandLine: new Set(),
       consumers: [],
@@ -372,6 +382,20 @@ export function compileGraph(text: string, file: string, registry: NodeRegistry,
     const upstream = node.def.ownEvents ? 0 : Math.max(0, ...node.inputs.flatMap((input) => input.wires.map((w) => nodes.get(w.node)!.warmup)));
     const own = guarded(() => node.def.warmup?.(node.params) ?? 0, 0, (e) => error(pointerJoin(pointerJoin('/nodes', node.id), 'params'), 'node/check-failed', `${node.kind} could not compute its warm-up: ${e}`));
     node.warmup = node.def.warmupAfter ? guarded(() => node.def.warmupAfter!(node.params, upstream), upstream, () => undefined) : upstream + (Number.isFinite(own) && own > 0 ? own : 0);
+    const feeders = node.inputs.flatMap((input) => input.wires.map((w) => nodes.get(w.node)!));
+    const upstreamBars = Math.max(0, ...feeders.map((f) => f.warmupBars));
+    // The finest timeline among the inputs: the node steps on its events.
+    const inputBarsPerEvent = feeders.length ? Math.min(...feeders.map((f) => f.barsPerEvent)) : 1;
+    const span = node.def.ownEvents && node.def.eventSpan ? guarded(() => node.def.eventSpan!(node.params, Object.fromEntries(node.inputs.map((input) => [input.port, input.wires.map((w) => nodes.get(w.node)!)]))), undefined, () => undefined) : undefined;
+    if (span !== undefined && Number.isFinite(span) && span >= 1) {
+      node.barsPerEvent = inputBarsPerEvent * span;
+      node.warmupBars = upstreamBars + node.barsPerEvent * (node.warmup + 1);
+    } else if (node.def.ownEvents) {
+      node.warmupBars = node.warmup;
+    } else {
+      node.barsPerEvent = inputBarsPerEvent;
+      node.warmupBars = upstreamBars + (node.warmup - upstream) * inputBarsPerEvent;
+    }
   }
   if (hasErrors(diagnostics)) return { diagnostics };
   checkWiring(order, nodes, file, parsed, error, report, options.wiringChecks ?? true);
