@@ -28,9 +28,13 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 const DATA = 'btcusdt_1h_binance_2017-08_2024-04.csv.gz';
 const ROWS = 400;
 
-/** kind, hean params, hean port -> data column, Tulip indicator and options, hean output -> Tulip output. */
-function c(kind, params, inputs, name, options, outputs) {
-  return { kind, params, inputs, name, options, outputs };
+/**
+ * kind, hean params, hean port -> data column, Tulip indicator and options, hean output -> Tulip
+ * output; `post`: a rescaling of Tulip's values, as JavaScript text appended to the call (for a
+ * hean param Tulip fixes, e.g. volatility's annualization).
+ */
+function c(kind, params, inputs, name, options, outputs, post) {
+  return { kind, params, inputs, name, options, outputs, post };
 }
 const HL = { high: 'high', low: 'low' };
 const HLV = { high: 'high', low: 'low', volume: 'volume' };
@@ -50,6 +54,8 @@ const CASES = [
   c('indicator.wad', {}, HLC, 'wad', [], { value: 'wad' }),
   c('indicator.volatility', {}, S, 'volatility', [20], { value: 'volatility' }),
   c('indicator.volatility', { period: 10 }, S, 'volatility', [10], { value: 'volatility' }),
+  // Hourly bars around the clock: Tulip's sqrt(252) replaced by sqrt(24 * 365).
+  c('indicator.volatility', { period: 24, periodsPerYear: 8760 }, S, 'volatility', [24], { value: 'volatility' }, ' / Math.sqrt(252) * Math.sqrt(8760)'),
   c('indicator.stderr', {}, S, 'stderr', [14], { value: 'stderr' }),
   c('indicator.stderr', { period: 5 }, S, 'stderr', [5], { value: 'stderr' }),
   c('indicator.msw', {}, S, 'msw', [5], { sine: 'msw_sine', lead: 'msw_lead' }),
@@ -94,14 +100,15 @@ async function main() {
     const ind = tulind.indicators[k.name];
     const columns = ind.input_names.map((n) => (n === 'real' ? 'close' : n));
     for (const col of columns) if (!Object.values(k.inputs).includes(col)) throw new Error(`${k.kind}: tulip input ${col} not fed`);
-    const call = `tulind.indicators.${k.name}.indicator([${columns.join(', ')}], [${k.options.join(', ')}])`;
+    const call = `tulind.indicators.${k.name}.indicator([${columns.join(', ')}], [${k.options.join(', ')}])${k.post ? ` (each value${k.post})` : ''}`;
+    const post = k.post ? new Function('v', `return v${k.post};`) : (v) => v;
     const result = await ind.indicator(columns.map((col) => df[col]), k.options);
     const start = ind.start(k.options);
     const outputs = {};
     for (const [port, name] of Object.entries(k.outputs)) {
       const series = result[ind.output_names.indexOf(name)];
       if (series.length !== ROWS - start) throw new Error(`${k.kind}: ${call} gave ${series.length} values, expected ${ROWS - start}`);
-      outputs[port] = [...new Array(start).fill(null), ...series.map(number)];
+      outputs[port] = [...new Array(start).fill(null), ...series.map((v) => number(post(v)))];
     }
     out.push({ kind: k.kind, params: k.params, inputs: k.inputs, call, columns: k.outputs, outputs });
   }
