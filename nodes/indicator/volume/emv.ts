@@ -8,8 +8,9 @@ export const emv = defineNode({
   description:
     'EMV = (hl - hl[1 ago]) / (volume / 10000 / (high - low)), hl = (high + low) / 2 (Richard Arms; ' +
     'Tulip Indicators emv, one value per bar, not averaged). pandas-ta eom is an SMA of the same ' +
-    'ratio with the volume divided by 1e8 instead of 1e4. A bar with high = low gives 0 (the box ' +
-    'ratio is infinite), or NaN with zero volume too, as in Tulip. No output for the first event.',
+    'ratio with the volume divided by 1e8 instead of 1e4. As in Tulip, a bar with high = low gives 0 ' +
+    '(the box ratio is infinite), a bar with zero volume +-Infinity, a bar with both NaN. No output for the first ' +
+    'event.',
   params: Type.Object({}, { additionalProperties: false }),
   inputs: { high: port.number(), low: port.number(), volume: port.number() },
   outputs: { value: port.number() },
