@@ -5,6 +5,7 @@ import { htPhasor } from './ht_phasor.js';
 import { htSine } from './ht_sine.js';
 import { htTrendline } from './ht_trendline.js';
 import { htTrendmode } from './ht_trendmode.js';
+import { msw } from './msw.js';
 
 /** Hilbert-transform cycle indicators (and HT_TRENDLINE, which shares their machinery). */
-export const cycleIndicators: AnyNodeDefinition[] = [htDcperiod, htDcphase, htPhasor, htSine, htTrendmode, htTrendline];
+export const cycleIndicators: AnyNodeDefinition[] = [htDcperiod, htDcphase, htPhasor, htSine, htTrendmode, htTrendline, msw];

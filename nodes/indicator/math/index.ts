@@ -7,8 +7,10 @@ import { ceil } from './ceil.js';
 import { cos } from './cos.js';
 import { cosh } from './cosh.js';
 import { div } from './div.js';
+import { edecay } from './edecay.js';
 import { exp } from './exp.js';
 import { floor } from './floor.js';
+import { lag } from './lag.js';
 import { ln } from './ln.js';
 import { log10 } from './log10.js';
 import { max } from './max.js';
@@ -56,4 +58,7 @@ export const mathIndicators: AnyNodeDefinition[] = [
   sqrt,
   tan,
   tanh,
+  // Tulip Indicators (beyond TA-Lib)
+  edecay,
+  lag,
 ];

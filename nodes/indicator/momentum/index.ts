@@ -8,6 +8,7 @@ import { bop } from './bop.js';
 import { cci } from './cci.js';
 import { cmo } from './cmo.js';
 import { dx } from './dx.js';
+import { fosc } from './fosc.js';
 import { imi } from './imi.js';
 import { macd } from './macd.js';
 import { macdext } from './macdext.js';
@@ -67,4 +68,6 @@ export const momentumIndicators: AnyNodeDefinition[] = [
   stoch,
   stochf,
   stochrsi,
+  // Tulip Indicators (beyond TA-Lib)
+  fosc,
 ];
