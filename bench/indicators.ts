@@ -14,10 +14,46 @@ import { compileParams } from '../runtime/params.js';
 import type { Features } from '../runtime/ports.js';
 import { buildInput } from './backtest.js';
 import { bestOf, int, mega, round, type BenchContext, type BenchOutcome, type Benchmark } from './harness.js';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { projectRoot } from '../runtime/testing/dataFile.js';
+import { indicatorReferences } from '../runtime/testing/indicatorReference.js';
 import * as TI from 'technicalindicators';
 import * as TS from 'trading-signals';
 
 const BARS = Number(process.env.HEAN_BENCH_BARS ?? 1_000_000);
+/** pandas-ta runs on fewer bars (its Python-level loops take seconds per 100,000 bars); rates are per bar. */
+const PANDAS_BARS = Math.min(BARS, 200_000);
+const PYTHON = '/usr/bin/python3';
+
+/**
+ * pandas-ta's own code timed on the first PANDAS_BARS bars, for each kind with a pandas-ta
+ * reference case (its default-params call), when PANDAS_TA_DIR names a pandas-ta checkout and
+ * Debian's Python has pandas; undefined (and why) otherwise.
+ */
+function timePandasTa(c: Columns): { ms?: Record<string, number>; why?: string } {
+  if (!process.env.PANDAS_TA_DIR) return { why: 'set PANDAS_TA_DIR to a pandas-ta 0.3.14b0 checkout to compare with pandas-ta' };
+  if (!existsSync(PYTHON)) return { why: `${PYTHON} not found (apt-get install python3-pandas python3-scipy)` };
+  const cases = new Map<string, string>();
+  for (const file of indicatorReferences()) {
+    if (!file.reference.startsWith('pandas-ta')) continue;
+    for (const k of file.cases) if (!cases.has(k.kind) && Object.keys(k.params).length === 0) cases.set(k.kind, k.call);
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'hean-bench-pandas-ta-'));
+  try {
+    const lines = ['time,open,high,low,close,volume'];
+    for (let i = 0; i < PANDAS_BARS; i++) lines.push(`${c.time[i]},${c.open[i]},${c.high[i]},${c.low[i]},${c.close[i]},${c.volume[i]}`);
+    writeFileSync(join(dir, 'bars.csv'), lines.join('\n') + '\n');
+    writeFileSync(join(dir, 'cases.json'), JSON.stringify([...cases].map(([kind, call]) => ({ kind, call }))));
+    const r = spawnSync(PYTHON, [join(projectRoot, 'bench', 'pandas_ta_speed.py'), join(dir, 'bars.csv'), join(dir, 'cases.json')], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    if (r.status !== 0) return { why: `pandas-ta timing failed: ${(r.stderr || String(r.error)).trim().split('\n').slice(-3).join(' ')}` };
+    return { ms: JSON.parse(r.stdout) as Record<string, number> };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 const CHUNK = 1024;
 type Columns = ReturnType<typeof buildInput>['columns'];
 
@@ -33,7 +69,7 @@ function inputsFor(def: AnyNodeDefinition, c: Columns): Record<string, Float64Ar
  * does. With `keep`, also copies every chunk's outputs into whole columns (for checking values;
  * not timed).
  */
-function runHean(def: AnyNodeDefinition, params: Record<string, unknown>, inputs: Record<string, Float64Array | Float64Array[]>, n: number, keep = false): Record<string, Float64Array> {
+function runHean(def: AnyNodeDefinition, params: Record<string, unknown>, inputs: Record<string, Float64Array | Float64Array[]>, closeTimes: Float64Array, n: number, keep = false): Record<string, Float64Array> {
   const kernel = def.create!(compileParams(def).parse(params) as never, {
     id: def.kind,
     inputWires: Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, Array.isArray(v) ? v.map((_, i) => `${k}${i}`) : [k]])),
@@ -50,12 +86,11 @@ function runHean(def: AnyNodeDefinition, params: Record<string, unknown>, inputs
       if (keep) whole[name] = new Float64Array(n);
     }
   }
-  const t = new Float64Array(CHUNK);
   const chunkInputs: Record<string, Float64Array | Float64Array[]> = {};
   for (let start = 0; start < n; start += CHUNK) {
     const m = Math.min(CHUNK, n - start);
     for (const [k, v] of Object.entries(inputs)) chunkInputs[k] = Array.isArray(v) ? v.map((a) => a.subarray(start, start + m)) : v.subarray(start, start + m);
-    kernel.step(m, t, chunkInputs, outputs);
+    kernel.step(m, closeTimes.subarray(start, start + m), chunkInputs, outputs);
     for (const name of Object.keys(whole)) whole[name].set((outputs[name] as Float64Array).subarray(0, m), start);
   }
   return whole;
@@ -258,15 +293,17 @@ const benchmark: Benchmark = {
     ctx.progress('building the chained input');
     const { columns: all } = buildInput(BARS);
     const n = all.close.length;
+    // Event times are bar closes (anchored kinds group by them): open time + the bar spacing.
+    const closeTimes = all.time.map((t) => t + (all.time[1] - all.time[0]));
     const rate = (ms: number) => n / (ms / 1000);
     const defs = allNodes.filter((d) => d.kind.startsWith('indicator.'));
-    const rows: Record<string, { heanMbps: number; handMbps?: number; handRatio?: number; tiMbps?: number; tiRatio?: number; tsMbps?: number; tsRatio?: number }> = {};
+    const rows: Record<string, { heanMbps: number; handMbps?: number; handRatio?: number; tiMbps?: number; tiRatio?: number; tsMbps?: number; tsRatio?: number; pandasTaMbps?: number; pandasTaRatio?: number }> = {};
 
     for (const def of defs) {
       ctx.progress(def.kind);
       const params = peers[def.kind]?.params ?? handCases.find((h) => h.kind === def.kind)?.params ?? {};
       const inputs = inputsFor(def, all);
-      const timed = await bestOf(3, 1, () => runHean(def, params, inputs, n));
+      const timed = await bestOf(3, 1, () => runHean(def, params, inputs, closeTimes, n));
       rows[def.kind] = { heanMbps: rate(timed.bestMs) / 1e6 };
     }
 
@@ -275,7 +312,7 @@ const benchmark: Benchmark = {
       if (!def) continue;
       ctx.progress(`hand loop ${hand.kind}`);
       const timed = await bestOf(5, 1, () => hand.run(all));
-      const hean = runHean(def, hand.params, inputsFor(def, all), n, true)[hand.output];
+      const hean = runHean(def, hand.params, inputsFor(def, all), closeTimes, n, true)[hand.output];
       let worst = 0;
       for (let i = 0; i < n; i++) {
         const a = hean[i];
@@ -307,22 +344,35 @@ const benchmark: Benchmark = {
       }
     }
 
+    ctx.progress(`pandas-ta on ${int(PANDAS_BARS)} bars`);
+    const pandas = timePandasTa(all);
+    for (const [kind, ms] of Object.entries(pandas.ms ?? {})) {
+      const row = rows[kind];
+      if (!row) continue;
+      row.pandasTaMbps = PANDAS_BARS / (ms / 1000) / 1e6;
+      row.pandasTaRatio = row.heanMbps / row.pandasTaMbps;
+    }
+
     const f = (x?: number) => (x === undefined ? '' : x.toFixed(1));
     const r = (x?: number) => (x === undefined ? '' : `${x.toFixed(2)}x`);
     ctx.print(`${defs.length} indicator kinds, ${int(n)} bars each, chunks of ${CHUNK}; M bars/s (ratio = hean / baseline)`);
-    ctx.print(`${'kind'.padEnd(30)} ${'hean'.padStart(7)}  ${'hand loop'.padStart(16)}  ${'technicalind.'.padStart(17)}  ${'trading-signals'.padStart(17)}`);
+    ctx.print(`${'kind'.padEnd(30)} ${'hean'.padStart(7)}  ${'hand loop'.padStart(16)}  ${'technicalind.'.padStart(17)}  ${'trading-signals'.padStart(17)}  ${'pandas-ta'.padStart(17)}`);
     for (const [kind, row] of Object.entries(rows)) {
       const cell = (m?: number, ratio?: number) => (m === undefined ? '' : `${f(m)} (${r(ratio)})`);
-      ctx.print(`${kind.padEnd(30)} ${f(row.heanMbps).padStart(7)}  ${cell(row.handMbps, row.handRatio).padStart(16)}  ${cell(row.tiMbps, row.tiRatio).padStart(17)}  ${cell(row.tsMbps, row.tsRatio).padStart(17)}`);
+      ctx.print(`${kind.padEnd(30)} ${f(row.heanMbps).padStart(7)}  ${cell(row.handMbps, row.handRatio).padStart(16)}  ${cell(row.tiMbps, row.tiRatio).padStart(17)}  ${cell(row.tsMbps, row.tsRatio).padStart(17)}  ${cell(row.pandasTaMbps, row.pandasTaRatio).padStart(17)}`);
     }
     const handRatios = Object.values(rows).flatMap((row) => (row.handRatio === undefined ? [] : [row.handRatio]));
     const tiRatios = Object.values(rows).flatMap((row) => (row.tiRatio === undefined ? [] : [row.tiRatio]));
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
     const heanRates = Object.values(rows).map((row) => row.heanMbps);
+    const pandasRatios = Object.values(rows).flatMap((row) => (row.pandasTaRatio === undefined ? [] : [row.pandasTaRatio]));
     ctx.print();
     ctx.print(`median over all kinds: ${median(heanRates).toFixed(1)} M bars/s; slowest: ${Object.entries(rows).sort((a, b) => a[1].heanMbps - b[1].heanMbps).slice(0, 3).map(([k, v]) => `${k} ${v.heanMbps.toFixed(1)}`).join(', ')}`);
     if (handRatios.length) ctx.print(`vs hand loops: min ${Math.min(...handRatios).toFixed(2)}x, median ${median(handRatios).toFixed(2)}x  (target >= 0.5x: ${Math.min(...handRatios) >= 0.5 ? 'met' : 'NOT met'})`);
     if (tiRatios.length) ctx.print(`vs technicalindicators: min ${Math.min(...tiRatios).toFixed(1)}x, median ${median(tiRatios).toFixed(1)}x  (target >= 5x: ${Math.min(...tiRatios) >= 5 ? 'met' : 'NOT met'})`);
+
+    if (pandasRatios.length) ctx.print(`vs pandas-ta (pandas ${int(PANDAS_BARS)} bars, its own code): min ${Math.min(...pandasRatios).toFixed(1)}x, median ${median(pandasRatios).toFixed(1)}x over ${pandasRatios.length} kinds`);
+    else ctx.print(`pandas-ta: not compared (${pandas.why})`);
 
     return {
       bench: 'indicators',
@@ -332,6 +382,7 @@ const benchmark: Benchmark = {
       chunk: CHUNK,
       kinds: defs.length,
       rows: Object.fromEntries(Object.entries(rows).map(([k, v]) => [k, Object.fromEntries(Object.entries(v).map(([a, b]) => [a, round(b)]))])),
+      pandasTa: pandasRatios.length ? { bars: PANDAS_BARS, kinds: pandasRatios.length, minRatio: round(Math.min(...pandasRatios)), medianRatio: round(median(pandasRatios)) } : { skipped: pandas.why },
       targets: { handLoopRatio: { target: 0.5, min: round(Math.min(...handRatios)) }, technicalindicatorsRatio: { target: 5, min: round(Math.min(...tiRatios)) } },
     };
   },
