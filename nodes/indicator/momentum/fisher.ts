@@ -51,6 +51,7 @@ export const fisher = defineNode({
                 const x = medians.at(k);
                 if (x > hh) hh = x;
                 if (x < ll) ll = x;
+                if (x !== x) hh = ll = NaN; // pandas' rolling max / min: NaN when the window holds a NaN
               }
               let range = hh - ll;
               if (range < 0.001) range = 0.001;

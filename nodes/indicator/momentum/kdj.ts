@@ -46,6 +46,8 @@ export const kdj = defineNode({
               const l = lows.at(s);
               if (h > hh) hh = h;
               if (l < ll) ll = l;
+              if (h !== h) hh = NaN; // pandas' rolling max / min: NaN when the window holds a NaN
+              if (l !== l) ll = NaN;
             }
             const range = hh - ll;
             // pandas-ta non_zero_range: a zero range becomes machine epsilon.
