@@ -40,6 +40,8 @@ CASES = [
          {'length': 10, 'rviLength': 8, 'scalar': 1}),
     case('indicator.inertia', 'ta.inertia(close, length=12, rvi_length=10, mamode="sma")',
          {'length': 12, 'rviLength': 10, 'maMode': 'sma'}),
+    case('indicator.inertia', 'ta.inertia(close, length=8, rvi_length=6, mamode="rma")', {'length': 8, 'rviLength': 6, 'maMode': 'rma'}),
+    case('indicator.inertia', 'ta.inertia(close, length=5, rvi_length=9, mamode="wma")', {'length': 5, 'rviLength': 9, 'maMode': 'wma'}),
     case('indicator.kdj', 'ta.kdj(high, low, close)', inputs=HLC, outputs={'k': 'K_9_3', 'd': 'D_9_3', 'j': 'J_9_3'},
          differs=one_warmup(12, 'hean gives all outputs from the same event: K starts with D and J, signal - 1 events after pandas-ta\'s first K')),
     case('indicator.kdj', 'ta.kdj(high, low, close, length=14, signal=5)', {'length': 14, 'signal': 5}, inputs=HLC,
@@ -55,6 +57,8 @@ CASES = [
          inputs=HL, outputs={'plus': 'DMP_10', 'minus': 'DMN_10'}),
     case('indicator.dm', 'ta.dm(high, low, length=7, mamode="sma")', {'length': 7, 'maMode': 'sma'},
          inputs=HL, outputs={'plus': 'DMP_7', 'minus': 'DMN_7'}),
+    case('indicator.dm', 'ta.dm(high, low, length=5, mamode="wma", drift=3)', {'length': 5, 'maMode': 'wma', 'drift': 3},
+         inputs=HL, outputs={'plus': 'DMP_5', 'minus': 'DMN_5'}),
 ]
 
 if __name__ == '__main__':
