@@ -1,5 +1,18 @@
 import type { AnyNodeDefinition } from '../../../runtime/defineNode.js';
 import { adx } from './adx.js';
+import { ao } from './ao.js';
+import { bias } from './bias.js';
+import { cfo } from './cfo.js';
+import { cg } from './cg.js';
+import { coppock } from './coppock.js';
+import { cti } from './cti.js';
+import { er } from './er.js';
+import { eri } from './eri.js';
+import { fisher } from './fisher.js';
+import { inertia } from './inertia.js';
+import { kdj } from './kdj.js';
+import { brar } from './brar.js';
+import { dm } from './dm.js';
 import { adxr } from './adxr.js';
 import { apo } from './apo.js';
 import { aroon } from './aroon.js';
@@ -70,4 +83,18 @@ export const momentumIndicators: AnyNodeDefinition[] = [
   stochrsi,
   // Tulip Indicators (beyond TA-Lib)
   fosc,
+  // pandas-ta momentum indicators TA-Lib lacks (kernels/pandasTaMomentum.ts)
+  ao,
+  bias,
+  cfo,
+  cg,
+  coppock,
+  cti,
+  er,
+  eri,
+  fisher,
+  inertia,
+  kdj,
+  brar,
+  dm,
 ];
