@@ -1,13 +1,16 @@
 import type { AnyNodeDefinition } from '../../../runtime/defineNode.js';
 import { beta } from './beta.js';
 import { correl } from './correl.js';
+import { drawdown } from './drawdown.js';
 import { entropy } from './entropy.js';
 import { kurtosis } from './kurtosis.js';
 import { linearreg } from './linearreg.js';
+import { logReturn } from './log_return.js';
 import { linearregAngle } from './linearreg_angle.js';
 import { linearregIntercept } from './linearreg_intercept.js';
 import { linearregSlope } from './linearreg_slope.js';
 import { median } from './median.js';
+import { percentReturn } from './percent_return.js';
 import { quantile } from './quantile.js';
 import { skew } from './skew.js';
 import { stddev } from './stddev.js';
@@ -18,7 +21,7 @@ import { var as variance } from './var.js';
 import { varianceKind } from './variance.js';
 import { zscore } from './zscore.js';
 
-/** Statistic functions (TA-Lib's, then pandas-ta's rolling statistics TA-Lib lacks). */
+/** Statistic functions (TA-Lib's, then pandas-ta's rolling statistics and performance measures TA-Lib lacks). */
 export const statisticIndicators: AnyNodeDefinition[] = [
   beta,
   correl,
@@ -38,4 +41,7 @@ export const statisticIndicators: AnyNodeDefinition[] = [
   stdev,
   varianceKind,
   tosStdevall,
+  logReturn,
+  percentReturn,
+  drawdown,
 ];
