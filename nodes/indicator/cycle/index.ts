@@ -1,4 +1,5 @@
 import type { AnyNodeDefinition } from '../../../runtime/defineNode.js';
+import { ebsw } from './ebsw.js';
 import { htDcperiod } from './ht_dcperiod.js';
 import { htDcphase } from './ht_dcphase.js';
 import { htPhasor } from './ht_phasor.js';
@@ -6,5 +7,5 @@ import { htSine } from './ht_sine.js';
 import { htTrendline } from './ht_trendline.js';
 import { htTrendmode } from './ht_trendmode.js';
 
-/** Hilbert-transform cycle indicators (and HT_TRENDLINE, which shares their machinery). */
-export const cycleIndicators: AnyNodeDefinition[] = [htDcperiod, htDcphase, htPhasor, htSine, htTrendmode, htTrendline];
+/** Hilbert-transform cycle indicators (and HT_TRENDLINE, which shares their machinery); Ehlers' Even Better Sinewave (pandas-ta). */
+export const cycleIndicators: AnyNodeDefinition[] = [htDcperiod, htDcphase, htPhasor, htSine, htTrendmode, htTrendline, ebsw];
