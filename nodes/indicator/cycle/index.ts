@@ -1,4 +1,5 @@
 import type { AnyNodeDefinition } from '../../../runtime/defineNode.js';
+import { ebsw } from './ebsw.js';
 import { htDcperiod } from './ht_dcperiod.js';
 import { htDcphase } from './ht_dcphase.js';
 import { htPhasor } from './ht_phasor.js';
@@ -7,5 +8,5 @@ import { htTrendline } from './ht_trendline.js';
 import { htTrendmode } from './ht_trendmode.js';
 import { msw } from './msw.js';
 
-/** Hilbert-transform cycle indicators (and HT_TRENDLINE, which shares their machinery). */
-export const cycleIndicators: AnyNodeDefinition[] = [htDcperiod, htDcphase, htPhasor, htSine, htTrendmode, htTrendline, msw];
+/** Hilbert-transform cycle indicators (and HT_TRENDLINE, which shares their machinery); Ehlers' Even Better Sinewave (pandas-ta); the MESA sine wave (Tulip). */
+export const cycleIndicators: AnyNodeDefinition[] = [htDcperiod, htDcphase, htPhasor, htSine, htTrendmode, htTrendline, ebsw, msw];

@@ -15,6 +15,8 @@ import { cdlconcealbabyswall } from './cdlconcealbabyswall.js';
 import { cdlcounterattack } from './cdlcounterattack.js';
 import { cdldarkcloudcover } from './cdldarkcloudcover.js';
 import { cdldoji } from './cdldoji.js';
+import { cdlDoji } from './cdl_doji.js';
+import { cdlInside } from './cdl_inside.js';
 import { cdldojistar } from './cdldojistar.js';
 import { cdldragonflydoji } from './cdldragonflydoji.js';
 import { cdlengulfing } from './cdlengulfing.js';
@@ -124,4 +126,6 @@ export const patternIndicators: AnyNodeDefinition[] = [
   cdlunique3river,
   cdlupsidegap2crows,
   cdlxsidegap3methods,
+  cdlDoji,
+  cdlInside,
 ];

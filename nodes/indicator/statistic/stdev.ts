@@ -1,0 +1,27 @@
+import { Type } from '@sinclair/typebox';
+import { defineNode } from '../../../runtime/defineNode.js';
+import { port } from '../../../runtime/ports.js';
+import { varianceOf, windowStatistic } from '../kernels/window.js';
+
+export const stdev = defineNode({
+  kind: 'indicator.stdev',
+  summary: 'Sample standard deviation of the last length values, divisor length - ddof (pandas-ta stdev; ddof 1 by default).',
+  description:
+    'sqrt(sum((x - mean)^2) / (length - ddof)) over the last length inputs (pandas-ta stdev without TA-Lib: ' +
+    "the square root of pandas' rolling var(ddof)). With the default ddof = 1 this is the sample standard " +
+    'deviation; TA-Lib STDDEV (indicator.stddev) is the population one (ddof = 0) times nbDev. ' +
+    'Computed over the window at every event. ddof must be below length. No output for the first ' +
+    'length - 1 events.',
+  params: Type.Object(
+    {
+      length: Type.Integer({ minimum: 2, maximum: 100000, default: 30, description: 'Number of values in the window.' }),
+      ddof: Type.Integer({ minimum: 0, maximum: 99999, default: 1, description: 'Delta degrees of freedom: the divisor is length - ddof (below length).' }),
+    },
+    { additionalProperties: false },
+  ),
+  inputs: { series: port.number() },
+  outputs: { value: port.number() },
+  warmup: (p) => p.length - 1,
+  check: (p) => (p.ddof >= p.length ? [{ path: ['ddof'], message: 'ddof must be below length' }] : []),
+  create: ({ length, ddof }) => windowStatistic(length, (w) => Math.sqrt(varianceOf(w, ddof))),
+});
