@@ -4,6 +4,11 @@ from reference import case, write_cases
 HLC = {'high': 'high', 'low': 'low', 'close': 'close'}
 NAN_AS_ZERO = 'pandas-ta compares with NaN during the warm-up and reports 0 (false); hean reports no value (NaN) until the comparison is defined'
 
+DECAY = 'pd.Series(list(__import__("itertools").accumulate({x}.to_numpy(), lambda p, x: max(0, x, {step}))), index={x}.index)'
+DECAY_WHY = ('pandas-ta 0.3.14b0 decay decays from the previous input, a known bug (twopirllc/pandas-ta issue #715); '
+             'hean follows the published definition (Tulip decay/edecay floored at 0) as pandas-ta fixed it in its development '
+             'branch, whose loop is this call')
+
 CASES = [
     case('indicator.vortex', 'ta.vortex(high, low, close)', inputs=HLC,
          outputs={'plus': 'VTXP_14', 'minus': 'VTXM_14'}),
@@ -25,9 +30,14 @@ CASES = [
          inputs={'open': 'open', 'close': 'close'}),
     case('indicator.dpo', 'ta.dpo(close, centered=False)'),
     case('indicator.dpo', 'ta.dpo(close, length=15, centered=False)', {'length': 15}),
-    case('indicator.decay', 'ta.decay(close)'),
-    case('indicator.decay', 'ta.decay(volume, length=3, mode="exp")', {'length': 3, 'mode': 'exp'}, inputs={'series': 'volume'}),
-    case('indicator.decay', 'ta.decay(volume, length=2)', {'length': 2}, inputs={'series': 'volume'}),
+    # pandas-ta 0.3.14b0 decay has a known bug (issue #715: it decays from the previous input); its development
+    # branch fixed it (pandas_ta/trend/decay.py nb_linear_decay / nb_exponential_decay, numba): those loops,
+    # written here as itertools.accumulate, are the reference.
+    case('indicator.decay', DECAY.format(x='close', step='p - 1 / 5'), differs={'skipRows': 0, 'why': DECAY_WHY}),
+    case('indicator.decay', DECAY.format(x='volume', step='p - 1 / 3'), {'length': 3}, inputs={'series': 'volume'},
+         differs={'skipRows': 0, 'why': DECAY_WHY}),
+    case('indicator.decay', DECAY.format(x='volume', step='p * (1.0 - (1.0 / 4))'), {'length': 4, 'mode': 'exp'},
+         inputs={'series': 'volume'}, differs={'skipRows': 0, 'why': DECAY_WHY}),
     case('indicator.increasing', 'ta.increasing(close)', differs={'skipRows': 1, 'why': NAN_AS_ZERO}),
     case('indicator.increasing', 'ta.increasing(close, length=4)', {'length': 4}, differs={'skipRows': 4, 'why': NAN_AS_ZERO}),
     case('indicator.increasing', 'ta.increasing(close, length=3, strict=True)', {'length': 3, 'strict': True},
