@@ -22,6 +22,7 @@ export const decay = defineNode({
   ),
   inputs: { series: port.number() },
   outputs: { value: port.number() },
+  warmup: () => 0,
   create: ({ length, mode }) => {
     const exp = mode === 'exp';
     const rate = exp ? 1.0 - 1.0 / length : 1.0 / length;

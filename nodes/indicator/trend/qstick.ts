@@ -7,7 +7,7 @@ export const qstick = defineNode({
   kind: 'indicator.qstick',
   summary: 'Q Stick: a moving average of close - open, the balance of white and black candle bodies (pandas-ta qstick).',
   description:
-    'QStick = MA(close - open, length) (Tushar Chande, The New Technical Trader, 1994; pandas-ta qstick). The average ' +
+    'QStick = MA(close - open, length) (Tushar Chande; pandas-ta qstick). The average ' +
     `is pandas-ta's own: ${PTA_MA_TEXT}. No output for the first length - 1 events (hma: length + floor(sqrt(length)) - 2), ` +
     'as in pandas-ta. pandas-ta adds machine epsilon to every body of the whole series when any body is 0 (a look ' +
     'at the whole series, not causal): hean does not, a difference of 2.2e-16.',

@@ -18,6 +18,7 @@ export const tsignals = defineNode({
   ),
   inputs: { trend: port.number({ description: 'The trend, usually 0 or 1 (e.g. close > an average).' }) },
   outputs: { trends: port.number(), trades: port.number(), entries: port.number(), exits: port.number() },
+  warmup: () => 0,
   create: ({ drift }) => {
     const lag = new Lag(drift);
     let seen = 0;

@@ -11,7 +11,8 @@ export const xsignals = defineNode({
     'is carried forward (0 before any); trend = 1 while it is +1, else 0 (long false: 1 - trend); then trades = ' +
     'trend - trend[t - 1] (0 on the first event), entries = trades > 0, exits = trades < 0 (Kevin Johnson; pandas-ta ' +
     'xsignals, then tsignals; asbool false: the flags are numbers). Comparisons with NaN are false as in pandas, ' +
-    'so the first event counts as "not below before". Causal: only the past of the signal is read. trade_offset is ' +
+    'so the first event counts as "not below before". Causal: only the past of the signal is read (pandas-ta\'s ' +
+    'development branch fills only between crosses, which looks ahead; 0.3.14b0 carries forward). trade_offset is ' +
     'left out (lag with other nodes). No warm-up.',
   params: Type.Object(
     {
@@ -24,6 +25,7 @@ export const xsignals = defineNode({
   ),
   inputs: { signal: port.number({ description: 'The series crossing the levels (e.g. an RSI).' }) },
   outputs: { trends: port.number(), trades: port.number(), entries: port.number(), exits: port.number() },
+  warmup: () => 0,
   create: ({ xa, xb, above, long }) => {
     let prev = NaN;
     let last = 0; // the last nonzero cross, carried forward
