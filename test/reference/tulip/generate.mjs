@@ -66,6 +66,9 @@ const CASES = [
   c('indicator.edecay', {}, S, 'edecay', [5], { value: 'edecay' }),
   c('indicator.edecay', { period: 2 }, S, 'edecay', [2], { value: 'edecay' }),
   c('indicator.emv', {}, HLV, 'emv', [], { value: 'emv' }),
+  // pandas-ta's decay as fixed after its issue #715 is Tulip's decay / edecay floored at 0 (prices never reach the floor).
+  c('indicator.decay', {}, S, 'decay', [5], { value: 'decay' }),
+  c('indicator.decay', { length: 3, mode: 'exp' }, S, 'edecay', [3], { value: 'edecay' }),
 ];
 
 function number(v) {
