@@ -1,7 +1,16 @@
 import type { AnyNodeDefinition } from '../../../runtime/defineNode.js';
+import { aberration } from './aberration.js';
 import { atr } from './atr.js';
+import { donchian } from './donchian.js';
+import { hwc } from './hwc.js';
+import { kc } from './kc.js';
+import { massi } from './massi.js';
 import { natr } from './natr.js';
+import { pdist } from './pdist.js';
+import { rvi } from './rvi.js';
+import { thermo } from './thermo.js';
 import { trange } from './trange.js';
+import { ui } from './ui.js';
 
 /** Volatility indicators. */
-export const volatilityIndicators: AnyNodeDefinition[] = [atr, natr, trange];
+export const volatilityIndicators: AnyNodeDefinition[] = [atr, natr, trange, kc, donchian, ui, massi, aberration, rvi, thermo, pdist, hwc];
