@@ -11,7 +11,8 @@ export const hwc = defineNode({
     'Level F = (1 - na) (F\' + V\' + A\'/2) + na x, velocity V = (1 - nb) (V\' + A\') + nb (F - F\'), ' +
     'acceleration A = (1 - nc) A\' + nc (V - V\'); middle = F + V + A/2; the variance of the one-step ' +
     'error is smoothed as var = (1 - nd) var\' + nd (x\' - middle\')^2, and upper / lower = middle +/- ' +
-    'scalar * sqrt(var\') (the previous event\'s variance, as pandas-ta hwc). Starts from F = x, V = A = ' +
+    'scalar * sqrt(var\') (the previous event\'s variance) (Holt-Winters triple smoothing, C. Holt 1957 and ' +
+    'P. Winters 1960, as a channel after an MQL5 publication; pandas-ta hwc). Starts from F = x, V = A = ' +
     'var = 0 at the first event, so values depend on where the stream starts. No warm-up. pandas-ta\'s ' +
     'channel_eval extras (width, percentage) are not offered.',
   params: Type.Object(

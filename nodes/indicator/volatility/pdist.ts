@@ -8,8 +8,8 @@ export const pdist = defineNode({
   summary: 'Price distance: 2 (high - low) + |open - previous close| - |close - open| (pandas-ta pdist).',
   description:
     'PDIST = 2 * (high - low) + |open - previous close| - |close - open|, the distance the price travelled ' +
-    'in the bar beyond its body, with the gap from the previous close (pandas-ta pdist, after Kevin ' +
-    'Johnson\'s price distance). A zero difference counts as machine epsilon (pandas-ta non_zero_range, ' +
+    'in the bar beyond its body, with the gap from the previous close (pandas-ta pdist, after ' +
+    'ProRealCode\'s Price Distance). A zero difference counts as machine epsilon (pandas-ta non_zero_range, ' +
     'applied per event: pandas-ta adds it to the whole series when any value is 0, which looks at the ' +
     'future; the values differ by less than 1e-15 relative). Warm-up: 1 event.',
   params: Type.Object({}, { additionalProperties: false }),

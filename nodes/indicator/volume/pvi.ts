@@ -2,19 +2,22 @@ import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
 
-/** pandas-ta nvi / pvi: initial + running sum of ROC(series, length) over the events whose volume fell / rose. */
+/** NVI / PVI as published: the index grows by the fractional change of the series on the events whose volume fell / rose. */
 export function volumeIndex(kind: 'indicator.nvi' | 'indicator.pvi', side: 'negative' | 'positive', summary: string) {
   const fell = side === 'negative';
   return defineNode({
     kind,
     summary,
     description:
-      `${fell ? 'NVI' : 'PVI'} = initial at the first event, then adds 100 * (series - series length events ` +
-      `earlier) / (series length events earlier) on each event whose volume ${fell ? 'fell' : 'rose'} from ` +
-      `the previous event (0 on the others and while the change is undefined) (pandas-ta ${fell ? 'nvi' : 'pvi'}). ` +
-      'pandas-ta adds percentage changes; the published index (Paul Dysart, Norman Fosback) multiplies ' +
-      'the previous index by 1 + the fractional change instead: this node keeps pandas-ta\'s form, the ' +
-      'reference it is checked against. No warm-up. A cumulative sum: values depend on where the stream starts.',
+      `${fell ? 'NVI' : 'PVI'} = initial at the first event; then, on each event whose volume ${fell ? 'fell' : 'rose'} ` +
+      'from the previous event, previous index + (series - series length events earlier) / (series length ' +
+      'events earlier) * previous index; unchanged on the other events and while that change is undefined ' +
+      `(Paul Dysart, 1930s; Norman Fosback, Stock Market Logic, 1976; pandas-ta ${fell ? 'nvi' : 'pvi'} with its length ` +
+      'and initial). Departure from pandas-ta 0.3.14b0, which adds the percentage change to the index ' +
+      'instead of multiplying the index by the change: reported as a bug for PVI (twopirllc/pandas-ta#625; ' +
+      'its development version multiplies), the same construction in NVI; this node follows the published ' +
+      'definition for both. No warm-up. A cumulative ' +
+      'product: values depend on where the stream starts.',
     params: Type.Object(
       {
         length: Type.Integer({ minimum: 1, maximum: 100000, default: 1, description: 'Events back of the rate of change.' }),
@@ -44,8 +47,8 @@ export function volumeIndex(kind: 'indicator.nvi' | 'indicator.pvi', side: 'nega
             if (row++ === 0) {
               total = initial;
             } else if (fell ? dv < 0 : dv > 0) {
-              const roc = (100 * (x - before)) / before;
-              if (roc === roc) total += roc;
+              const change = (x - before) / before;
+              if (change === change) total += change * total;
             }
             value[i] = total;
           }
@@ -58,5 +61,5 @@ export function volumeIndex(kind: 'indicator.nvi' | 'indicator.pvi', side: 'nega
 export const pvi = volumeIndex(
   'indicator.pvi',
   'positive',
-  'Positive volume index as pandas-ta computes it: initial plus the running sum of the percentage change of the series over the events whose volume rose (pandas-ta pvi).',
+  'Positive volume index: changes by the fractional change of the series on the events whose volume rose (Fosback; pandas-ta pvi, as published).',
 );

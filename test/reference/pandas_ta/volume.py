@@ -12,6 +12,20 @@ def aobv_cols(mode, fast, slow, mn, mx, run):
             'slow': f'OBV{mode}_{slow}', 'longRun': f'AOBV_LR_{run}', 'shortRun': f'AOBV_SR_{run}'}
 
 
+# pandas-ta 0.3.14b0 nvi / pvi add the percentage change to the index (initial + cumsum of ROC): a bug
+# for PVI (twopirllc/pandas-ta#625, multiplied in its development version), the same construction in
+# NVI. hean follows the published definition (Fosback): the index times (1 + fractional change) on the
+# events whose volume fell (NVI) / rose (PVI), computed here from pandas-ta's roc and signed_series.
+VOLUME_INDEX_BUG = ('pandas-ta 0.3.14b0 adds percentage changes to the index (bug twopirllc/pandas-ta#625 for PVI, '
+                    'same construction in NVI); hean and this reference follow the published multiplicative definition, '
+                    'built from pandas-ta roc and signed_series instead of ta.nvi / ta.pvi')
+
+
+def _volume_index(side, length, initial):
+    return (f'{initial} * (1 + (ta.roc(close, length={length}) / 100).where(ta.utils.signed_series(volume, 1) {side} 0, 0)'
+            '.fillna(0)).cumprod()')
+
+
 CASES = [
     case('indicator.cmf', 'ta.cmf(high, low, close, volume)', {}, HLCV),
     case('indicator.cmf', 'ta.cmf(high, low, close, volume, length=7)', {'length': 7}, HLCV),
@@ -21,10 +35,10 @@ CASES = [
     case('indicator.eom', 'ta.eom(high, low, close, volume)', {}, HLV),
     case('indicator.eom', 'ta.eom(high, low, close, volume, length=5, divisor=1000)', {'length': 5, 'divisor': 1000}, HLV),
     case('indicator.pvt', 'ta.pvt(close, volume)', {}, CV),
-    case('indicator.nvi', 'ta.nvi(close, volume)', {}, CV),
-    case('indicator.nvi', 'ta.nvi(close, volume, length=3, initial=100)', {'length': 3, 'initial': 100}, CV),
-    case('indicator.pvi', 'ta.pvi(close, volume)', {}, CV),
-    case('indicator.pvi', 'ta.pvi(close, volume, length=4, initial=50)', {'length': 4, 'initial': 50}, CV),
+    case('indicator.nvi', _volume_index('<', 1, 1000), {}, CV, differs={'why': VOLUME_INDEX_BUG}),
+    case('indicator.nvi', _volume_index('<', 3, 100), {'length': 3, 'initial': 100}, CV, differs={'why': VOLUME_INDEX_BUG}),
+    case('indicator.pvi', _volume_index('>', 1, 1000), {}, CV, differs={'why': VOLUME_INDEX_BUG}),
+    case('indicator.pvi', _volume_index('>', 4, 50), {'length': 4, 'initial': 50}, CV, differs={'why': VOLUME_INDEX_BUG}),
     case('indicator.kvo', 'ta.kvo(high, low, close, volume)', {}, HLCV, {'kvo': 'KVO_34_55_13', 'signal': 'KVOs_34_55_13'},
          differs={'skipRows': 66, 'why': ALL_TOGETHER + ' (kvo at event 54)'}),
     case('indicator.kvo', 'ta.kvo(high, low, close, volume, fast=10, slow=20, signal=5, mamode="sma")',
