@@ -240,7 +240,7 @@ export function createPandasMa(mode: PandasMaMode, length: number, fromFirstValu
   throw new Error(`unknown pandas-ta average ${String(mode)}`);
 }
 
-/** pandas-ta non_zero_range(a, b) = a - b, made causal: machine epsilon where the difference is 0 (pandas-ta adds it to the whole series when any difference is 0: no change beyond 1e-15 relative elsewhere). */
+/** pandas-ta non_zero_range(a, b) = a - b, made causal: machine epsilon where the difference is 0 (pandas-ta adds epsilon to the whole series when any difference in it is 0, which looks at the future; elsewhere that moves a value by at most 2.2e-16 absolute). */
 export function nonZeroRange(a: number, b: number): number {
   const d = a - b;
   return d === 0 ? Number.EPSILON : d;

@@ -11,7 +11,7 @@ export const pdist = defineNode({
     'in the bar beyond its body, with the gap from the previous close (pandas-ta pdist, after ' +
     'ProRealCode\'s Price Distance). A zero difference counts as machine epsilon (pandas-ta non_zero_range, ' +
     'applied per event: pandas-ta adds it to the whole series when any value is 0, which looks at the ' +
-    'future; the values differ by less than 1e-15 relative). Warm-up: 1 event.',
+    'future; elsewhere that moves a term by at most 2.2e-16 absolute). Warm-up: 1 event.',
   params: Type.Object({}, { additionalProperties: false }),
   inputs: { open: port.number(), high: port.number(), low: port.number(), close: port.number() },
   outputs: { value: port.number() },
