@@ -17,6 +17,15 @@ import { t3 } from './t3.js';
 import { tema } from './tema.js';
 import { trima } from './trima.js';
 import { wma } from './wma.js';
+import { vwma } from './vwma.js';
+import { rma } from './rma.js';
+import { alma } from './alma.js';
+import { zlma } from './zlma.js';
+import { swma } from './swma.js';
+import { pwma } from './pwma.js';
+import { fwma } from './fwma.js';
+import { sinwma } from './sinwma.js';
+import { hwma } from './hwma.js';
 
 /** Overlap studies: moving averages, bands, mid-ranges, parabolic SAR. */
 export const overlapIndicators: AnyNodeDefinition[] = [
@@ -38,4 +47,13 @@ export const overlapIndicators: AnyNodeDefinition[] = [
   sar,
   sarext,
   hma,
+  vwma,
+  rma,
+  alma,
+  zlma,
+  swma,
+  pwma,
+  fwma,
+  sinwma,
+  hwma,
 ];
