@@ -15,6 +15,7 @@ import { Type } from '@sinclair/typebox';
  * - `RollingMean`: rolling(length, min_periods=length).mean(): NaN while the window holds a NaN.
  * - `WeightedWindow`: rolling(length, min_periods=length).apply(dot(weights, window)) with the
  *   weights applied oldest first (pandas-ta's wma, swma, pwma, fwma, sinwma).
+ * - `PtaLinReg`, `PtaMidpoint`, `PtaVidya`, `PtaZlma`: pandas-ta linreg, midpoint, vidya, zlma.
  * - `createPandasTaMa(mode, length)`: pandas-ta `ma(mode, series, length=length)` for the modes
  *   in `PTA_MA_MODES`.
  * Memory: O(length) per average (rings of the window).
@@ -272,10 +273,140 @@ class Chain implements Streamer {
   }
 }
 
-/** The pandas-ta `ma()` modes hean reproduces exactly. */
-export type PtaMaMode = 'dema' | 'ema' | 'fwma' | 'hma' | 'linreg' | 'pwma' | 'rma' | 'sinwma' | 'sma' | 'swma' | 't3' | 'tema' | 'trima' | 'wma';
+/** pandas-ta midpoint(length): (rolling min + rolling max) / 2, NaN while the window holds a NaN. */
+export class PtaMidpoint implements Streamer {
+  private readonly ring: Float64Array;
+  private pos = 0;
+  private seen = 0;
 
-export const PTA_MA_MODES: readonly PtaMaMode[] = ['dema', 'ema', 'fwma', 'hma', 'linreg', 'pwma', 'rma', 'sinwma', 'sma', 'swma', 't3', 'tema', 'trima', 'wma'];
+  constructor(private readonly length: number) {
+    this.ring = new Float64Array(length);
+  }
+
+  next(x: number): number {
+    const { ring, length } = this;
+    ring[this.pos] = x;
+    this.pos = this.pos + 1 === length ? 0 : this.pos + 1;
+    if (this.seen < length) this.seen++;
+    if (this.seen < length) return NaN;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let k = 0; k < length; k++) {
+      const v = ring[k];
+      if (v !== v) return NaN;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    return 0.5 * (lo + hi);
+  }
+}
+
+/**
+ * pandas-ta vidya(length) (drift 1): |CMO| from rolling sums of the positive and negative changes,
+ * the recursion started at row length from 0, an exact 0 reported as NaN (its replace({0: NaN})).
+ */
+export class PtaVidya implements Streamer {
+  private readonly alpha: number;
+  private readonly pos: Float64Array;
+  private readonly neg: Float64Array;
+  private k = 0;
+  private seen = 0;
+  private prevClose = NaN;
+  private v = 0;
+
+  constructor(private readonly length: number) {
+    this.alpha = 2 / (length + 1);
+    this.pos = new Float64Array(length);
+    this.neg = new Float64Array(length);
+  }
+
+  next(x: number): number {
+    const { length, pos, neg } = this;
+    const mom = x - this.prevClose;
+    this.prevClose = x;
+    // pandas clip keeps NaN: a NaN change makes both sums NaN.
+    pos[this.k] = mom !== mom ? NaN : mom > 0 ? mom : 0;
+    neg[this.k] = mom !== mom ? NaN : mom < 0 ? -mom : 0;
+    this.k = this.k + 1 === length ? 0 : this.k + 1;
+    if (this.seen < length) {
+      this.seen++;
+      return NaN;
+    }
+    let up = 0.0;
+    let down = 0.0;
+    for (let j = 0; j < length; j++) {
+      up += pos[j];
+      down += neg[j];
+    }
+    const cmo = Math.abs((up - down) / (up + down));
+    this.v = this.alpha * cmo * x + this.v * (1 - this.alpha * cmo);
+    return this.v === 0 ? NaN : this.v;
+  }
+}
+
+/** pandas-ta zlma(length, mamode): the average of 2 * x - x[lag], lag = int((length - 1) / 2). */
+export class PtaZlma implements Streamer {
+  private readonly lag: number;
+  private readonly ma: Streamer;
+  private readonly ring: Float64Array;
+  private pos = 0;
+  private seen = 0;
+
+  constructor(length: number, mode: PtaMaMode) {
+    this.lag = Math.trunc(0.5 * (length - 1));
+    this.ma = createPandasTaMa(mode, length);
+    this.ring = new Float64Array(this.lag + 1);
+  }
+
+  next(x: number): number {
+    const lag = this.lag;
+    this.ring[this.pos] = x;
+    this.pos = this.pos === lag ? 0 : this.pos + 1; // now the value lag events ago
+    const shifted = this.seen >= lag ? 2 * x - this.ring[this.pos] : NaN;
+    if (this.seen < lag) this.seen++;
+    return this.ma.next(shifted);
+  }
+}
+
+/** The pandas-ta `ma()` modes hean reproduces exactly (all of pandas-ta 0.3.14b0's). */
+export type PtaMaMode =
+  | 'dema'
+  | 'ema'
+  | 'fwma'
+  | 'hma'
+  | 'linreg'
+  | 'midpoint'
+  | 'pwma'
+  | 'rma'
+  | 'sinwma'
+  | 'sma'
+  | 'swma'
+  | 't3'
+  | 'tema'
+  | 'trima'
+  | 'vidya'
+  | 'wma'
+  | 'zlma';
+
+export const PTA_MA_MODES: readonly PtaMaMode[] = [
+  'dema',
+  'ema',
+  'fwma',
+  'hma',
+  'linreg',
+  'midpoint',
+  'pwma',
+  'rma',
+  'sinwma',
+  'sma',
+  'swma',
+  't3',
+  'tema',
+  'trima',
+  'vidya',
+  'wma',
+  'zlma',
+];
 
 /** A TypeBox string enum of some pandas-ta ma modes. */
 export function ptaMaModeParam(modes: readonly PtaMaMode[], defaultMode: PtaMaMode, description: string) {
@@ -354,6 +485,12 @@ export function createPandasTaMa(mode: PtaMaMode, length: number): Streamer {
       return new WeightedWindow(sineWeights(length));
     case 'linreg':
       return new PtaLinReg(length);
+    case 'midpoint':
+      return new PtaMidpoint(length);
+    case 'vidya':
+      return new PtaVidya(length);
+    case 'zlma':
+      return new PtaZlma(length, 'ema');
   }
   throw new Error(`unknown pandas-ta ma mode ${String(mode)}`);
 }
@@ -371,6 +508,10 @@ export function ptaMaWarmup(mode: PtaMaMode, length: number, lead = 0): number {
       return lead + 2 * (pyRound(0.5 * (length + 1)) - 1);
     case 'hma':
       return lead + length - 1 + Math.trunc(Math.sqrt(length)) - 1;
+    case 'vidya':
+      return lead + length;
+    case 'zlma':
+      return ptaMaWarmup('ema', length, lead + Math.trunc(0.5 * (length - 1)));
     default:
       return lead + length - 1;
   }

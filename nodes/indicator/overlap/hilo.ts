@@ -10,8 +10,8 @@ export const hilo = defineNode({
     'With H = MA(high, highLength) and L = MA(low, lowLength): if close > H[-1], value = long = L; else if ' +
     'close < L[-1], value = short = H; else value = long = short = the previous value (Robert Krausz, the Gann ' +
     'HiLo activator, Stocks & Commodities 1998; pandas-ta hilo). On the long side short is NaN and vice versa. ' +
-    'maMode is the average as pandas-ta computes it: ' + PTA_MA_MODES.join(', ') + ' (pandas-ta ma also offers ' +
-    'midpoint, vidya and zlma: not offered). Output starts when the averages and the comparisons first give a ' +
+    'maMode is the average as pandas-ta ma computes it, any of its modes: ' + PTA_MA_MODES.join(', ') +
+    ' (zlma with its default ema). Output starts when the averages and the comparisons first give a ' +
     'value, which depends on the data (NaN comparisons are false, as in pandas-ta), so no warm-up is declared.',
   params: Type.Object(
     {

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
+import { PtaVidya } from '../kernels/pandasTa.js';
 
 export const vidya = defineNode({
   kind: 'indicator.vidya',
@@ -20,38 +21,10 @@ export const vidya = defineNode({
   outputs: { value: port.number() },
   warmup: (p) => p.length,
   create: ({ length }) => {
-    const alpha = 2 / (length + 1);
-    const pos = new Float64Array(length);
-    const neg = new Float64Array(length);
-    let k = 0; // ring slot of the next change
-    let seen = 0; // events so far
-    let prevClose = NaN;
-    let v = 0;
+    const ma = new PtaVidya(length);
     return {
       step(n, _t, { series }, { value }) {
-        for (let i = 0; i < n; i++) {
-          const x = series[i];
-          const mom = x - prevClose;
-          prevClose = x;
-          // pandas clip keeps NaN: a NaN change enters both sums as NaN.
-          pos[k] = mom !== mom ? NaN : mom > 0 ? mom : 0;
-          neg[k] = mom !== mom ? NaN : mom < 0 ? -mom : 0;
-          k = k + 1 === length ? 0 : k + 1;
-          if (seen < length) {
-            seen++;
-            value[i] = NaN;
-            continue;
-          }
-          let up = 0.0;
-          let down = 0.0;
-          for (let j = 0; j < length; j++) {
-            up += pos[j];
-            down += neg[j];
-          }
-          const cmo = Math.abs((up - down) / (up + down));
-          v = alpha * cmo * x + v * (1 - alpha * cmo);
-          value[i] = v === 0 ? NaN : v;
-        }
+        for (let i = 0; i < n; i++) value[i] = ma.next(series[i]);
       },
     };
   },

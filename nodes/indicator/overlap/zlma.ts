@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { createPandasTaMa, ptaMaModeParam, ptaMaWarmup, type PtaMaMode } from '../kernels/pandasTa.js';
+import { ptaMaModeParam, ptaMaWarmup, PtaZlma, type PtaMaMode } from '../kernels/pandasTa.js';
 
 const MODES: readonly PtaMaMode[] = ['ema', 'dema', 'hma', 'linreg', 'rma', 'sma', 'swma', 't3', 'tema', 'trima', 'wma'];
 
@@ -27,21 +27,10 @@ export const zlma = defineNode({
   outputs: { value: port.number() },
   warmup: (p) => ptaMaWarmup(p.maMode as PtaMaMode, p.length, Math.trunc(0.5 * (p.length - 1))),
   create: ({ length, maMode }) => {
-    const lag = Math.trunc(0.5 * (length - 1));
-    const ma = createPandasTaMa(maMode as PtaMaMode, length);
-    const ring = new Float64Array(lag + 1);
-    let pos = 0;
-    let seen = 0;
+    const ma = new PtaZlma(length, maMode as PtaMaMode);
     return {
       step(n, _t, { series }, { value }) {
-        for (let i = 0; i < n; i++) {
-          const x = series[i];
-          ring[pos] = x;
-          pos = pos === lag ? 0 : pos + 1; // now the value lag events ago
-          const shifted = seen >= lag ? 2 * x - ring[pos] : NaN;
-          if (seen < lag) seen++;
-          value[i] = ma.next(shifted);
-        }
+        for (let i = 0; i < n; i++) value[i] = ma.next(series[i]);
       },
     };
   },
