@@ -7,7 +7,7 @@ export const mcgd = defineNode({
   summary: 'McGinley Dynamic: an average that speeds up when price runs away from it, MD + (close - MD) / (c * length * (close / MD)^4) (pandas-ta mcgd).',
   description:
     'MD = MD[-1] + (close - MD[-1]) / (c * length * (close / MD[-1])^4), starting from MD = the first close ' +
-    '(John R. McGinley, 1990; pandas-ta mcgd). A value from the first event.',
+    '(John R. McGinley; pandas-ta mcgd). A value from the first event.',
   params: Type.Object(
     {
       length: Type.Integer({ minimum: 1, maximum: 100000, default: 10, description: 'Nominal length N of the average.' }),

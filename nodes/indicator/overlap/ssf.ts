@@ -8,10 +8,10 @@ export const ssf = defineNode({
   description:
     '2 poles: x = pi sqrt(2) / length, a = exp(-x), b = 2 a cos(x), SSF = (1 + a^2 - b) close + b SSF[-1] - a^2 ' +
     'SSF[-2]; 3 poles: x = pi / length, a = exp(-x), b = 2 a cos(sqrt(3) x), c = a^2, SSF = (1 - (c + b) + c (1 + b) ' +
-    '- c^2) close + (c + b) SSF[-1] - c (1 + b) SSF[-2] + c^2 SSF[-3] (John F. Ehlers, Cybernetic Analysis for ' +
-    'Stocks and Futures, 2004; pandas-ta ssf). Departure from pandas-ta 0.3.14b0: on its first rows it reads ' +
+    '- c^2) close + (c + b) SSF[-1] - c (1 + b) SSF[-2] + c^2 SSF[-3] (John F. Ehlers\' super smoother, in the ' +
+    'form of pandas-ta ssf, which weights the close alone where some of Ehlers\' versions average two closes). Departure from pandas-ta 0.3.14b0: on its first rows it reads ' +
     'SSF[-1], SSF[-2] (and SSF[-3]) as the last rows of the whole series (Python negative indexes), a look ' +
-    "ahead; hean starts as Ehlers' code does, SSF = close for the first `poles` events, then the recursion. " +
+    "ahead; hean starts causally, as Ehlers' filters usually start, SSF = close for the first `poles` events, then the recursion. " +
     'The two agree once the start has decayed. A value from the first event.',
   params: Type.Object(
     {
