@@ -20,7 +20,7 @@ test('HT_DCPHASE, HT_TRENDMODE, HT_TRENDLINE and HT_DCPERIOD on a flat series eq
 
 test('HT_* on a clean 20-bar cycle match TA-Lib and find the period', () => {
   const series = Float64Array.from({ length: 600 }, (_, i) => 100 + Math.sin((2 * Math.PI * i) / 20));
-  for (const def of cycleIndicators) {
+  for (const def of cycleIndicators.filter((d) => d.kind.startsWith('indicator.ht_'))) {
     const fn = fnOf(def.kind);
     const got = runKernel(def, {}, { series }, { chunkSize: 1 });
     const want = talibReference(fn, { series }, {}, series.length);

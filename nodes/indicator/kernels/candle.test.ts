@@ -106,7 +106,7 @@ function plantedBars(n: number): Record<'open' | 'high' | 'low' | 'close', Float
 const ROWS = 6000;
 const bars = plantedBars(ROWS);
 
-const firstHalf = patternIndicators.filter((def) => def.kind < 'indicator.cdlhomingpigeon');
+const firstHalf = patternIndicators.filter((def) => def.kind < 'indicator.cdlhomingpigeon' && talibFunctions.some((f) => f.kind === def.kind));
 
 for (const def of firstHalf) {
   test(`${def.kind}: equals the TA-Lib C library on bars with planted patterns, and fires there`, () => {
