@@ -30,6 +30,14 @@ import { stochrsi } from './stochrsi.js';
 import { trix } from './trix.js';
 import { ultosc } from './ultosc.js';
 import { willr } from './willr.js';
+// pandas-ta momentum indicators TA-Lib lacks (second part)
+import { tsi } from './tsi.js';
+import { smi } from './smi.js';
+import { kst } from './kst.js';
+import { pvo } from './pvo.js';
+import { pgo } from './pgo.js';
+import { psl } from './psl.js';
+import { slope } from './slope.js';
 
 /** Momentum indicators. */
 export const momentumIndicators: AnyNodeDefinition[] = [
@@ -67,4 +75,12 @@ export const momentumIndicators: AnyNodeDefinition[] = [
   stoch,
   stochf,
   stochrsi,
+  // pandas-ta momentum indicators TA-Lib lacks (second part; kernels/pandasEwm.ts)
+  tsi,
+  kst,
+  pvo,
+  pgo,
+  psl,
+  slope,
+  smi,
 ];
