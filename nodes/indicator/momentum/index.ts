@@ -38,6 +38,8 @@ import { pvo } from './pvo.js';
 import { pgo } from './pgo.js';
 import { psl } from './psl.js';
 import { slope } from './slope.js';
+import { squeeze } from './squeeze.js';
+import { squeezePro } from './squeeze_pro.js';
 
 /** Momentum indicators. */
 export const momentumIndicators: AnyNodeDefinition[] = [
@@ -83,4 +85,6 @@ export const momentumIndicators: AnyNodeDefinition[] = [
   psl,
   slope,
   smi,
+  squeeze,
+  squeezePro,
 ];

@@ -9,6 +9,15 @@ def multi(kind, call, names, params=None, inputs=None, differs=None):
     return case(kind, f'{call}.set_axis({names!r}, axis=1)', params, inputs, {n: n for n in names}, differs)
 
 
+SQZ = ['squeeze', 'squeezeOn', 'squeezeOff', 'noSqueeze']
+SQZPRO = ['squeeze', 'squeezeOnWide', 'squeezeOnNormal', 'squeezeOnNarrow', 'squeezeOff', 'noSqueeze']
+
+
+def flags(rows):
+    return {'skipRows': rows, 'why': 'pandas-ta gives the squeeze flags from the first row (0 on, 0 off, 1 no squeeze) while the bands are NaN, '
+            'and the momentum where the bands are missing; hean gives every output from the warm-up on (one warm-up per node)'}
+
+
 CASES = [
     multi('indicator.tsi', 'ta.tsi(close)', ['tsi', 'signal']),
     multi('indicator.tsi', 'ta.tsi(close, fast=7, slow=20, signal=5, scalar=50, drift=2)', ['tsi', 'signal'],
@@ -36,6 +45,14 @@ CASES = [
     multi('indicator.smi', 'ta.smi(close, fast=25, slow=10, signal=30, scalar=100)', ['smi', 'signal', 'oscillator'],
           {'fast': 25, 'slow': 10, 'signal': 30, 'scalar': 100},
           differs={'skipRows': 29, 'why': 'hean starts all outputs at the first signal value (one warm-up per node); pandas-ta gives the smi line 5 rows earlier'}),
+    multi('indicator.squeeze', 'ta.squeeze(high, low, close)', SQZ, inputs=HLC, differs=flags(20)),
+    multi('indicator.squeeze', 'ta.squeeze(high, low, close, bb_length=10, bb_std=1.5, kc_length=15, kc_scalar=1, mom_length=8, mom_smooth=4, mamode="ema")', SQZ,
+          {'bbLength': 10, 'bbStd': 1.5, 'kcLength': 15, 'kcScalar': 1, 'momLength': 8, 'momSmooth': 4, 'maMode': 'ema'}, HLC, flags(14)),
+    multi('indicator.squeeze', 'ta.squeeze(high, low, close, kc_scalar=2.5, tr=False, lazybear=True)', SQZ,
+          {'kcScalar': 2.5, 'useTr': False, 'lazybear': True}, HLC, flags(38)),
+    multi('indicator.squeeze_pro', 'ta.squeeze_pro(high, low, close)', SQZPRO, inputs=HLC, differs=flags(20)),
+    multi('indicator.squeeze_pro', 'ta.squeeze_pro(high, low, close, bb_std=1.8, kc_scalar_wide=3, kc_scalar_normal=2, kc_scalar_narrow=0.5, mamode="ema", tr=False)', SQZPRO,
+          {'bbStd': 1.8, 'kcScalarWide': 3, 'kcScalarNormal': 2, 'kcScalarNarrow': 0.5, 'maMode': 'ema', 'useTr': False}, HLC, flags(19)),
 ]
 
 if __name__ == '__main__':
