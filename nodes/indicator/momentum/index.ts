@@ -40,6 +40,9 @@ import { psl } from './psl.js';
 import { slope } from './slope.js';
 import { squeeze } from './squeeze.js';
 import { squeezePro } from './squeeze_pro.js';
+import { rvgi } from './rvgi.js';
+import { rsx } from './rsx.js';
+import { qqe } from './qqe.js';
 
 /** Momentum indicators. */
 export const momentumIndicators: AnyNodeDefinition[] = [
@@ -87,4 +90,7 @@ export const momentumIndicators: AnyNodeDefinition[] = [
   smi,
   squeeze,
   squeezePro,
+  rvgi,
+  rsx,
+  qqe,
 ];

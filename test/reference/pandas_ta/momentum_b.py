@@ -18,6 +18,22 @@ def flags(rows):
             'and the momentum where the bands are missing; hean gives every output from the warm-up on (one warm-up per node)'}
 
 
+OHLC = {'open': 'open', 'high': 'high', 'low': 'low', 'close': 'close'}
+
+
+def aligned(rows, line, earlier):
+    return {'skipRows': rows, 'why': f'hean starts all outputs at the last one\'s first value (one warm-up per node); pandas-ta gives {line} {earlier} rows earlier'}
+
+
+QQE = {'qqe': 'qqe', 'rsiMa': 'rsiMa', 'trend': 'trend'}
+
+
+def qqe_call(call):
+    """pandas-ta qqe's QQE and RSI MA columns, and trend: 1 where its QQEl column holds the value, -1 where QQEs does."""
+    return (f'(lambda d: pd.DataFrame({{"qqe": d.iloc[:, 0], "rsiMa": d.iloc[:, 1], "trend": np.where(d.iloc[:, 2].notna(), 1.0, '
+            f'np.where(d.iloc[:, 3].notna(), -1.0, np.nan))}}, index=d.index))({call})')
+
+
 CASES = [
     multi('indicator.tsi', 'ta.tsi(close)', ['tsi', 'signal']),
     multi('indicator.tsi', 'ta.tsi(close, fast=7, slow=20, signal=5, scalar=50, drift=2)', ['tsi', 'signal'],
@@ -53,6 +69,15 @@ CASES = [
     multi('indicator.squeeze_pro', 'ta.squeeze_pro(high, low, close)', SQZPRO, inputs=HLC, differs=flags(20)),
     multi('indicator.squeeze_pro', 'ta.squeeze_pro(high, low, close, bb_std=1.8, kc_scalar_wide=3, kc_scalar_normal=2, kc_scalar_narrow=0.5, mamode="ema", tr=False)', SQZPRO,
           {'bbStd': 1.8, 'kcScalarWide': 3, 'kcScalarNormal': 2, 'kcScalarNarrow': 0.5, 'maMode': 'ema', 'useTr': False}, HLC, flags(19)),
+    multi('indicator.rvgi', 'ta.rvgi(open_, high, low, close)', ['rvgi', 'signal'], inputs=OHLC, differs=aligned(19, 'rvgi', 3)),
+    multi('indicator.rvgi', 'ta.rvgi(open_, high, low, close, length=6, swma_length=7)', ['rvgi', 'signal'],
+          {'length': 6, 'swmaLength': 7}, OHLC, aligned(17, 'rvgi', 6)),
+    case('indicator.rsx', 'ta.rsx(close)'),
+    case('indicator.rsx', 'ta.rsx(close, length=4)', {'length': 4}),
+    case('indicator.rsx', 'ta.rsx(close, length=30)', {'length': 30}),
+    case('indicator.qqe', qqe_call('ta.qqe(close)'), outputs=QQE, differs=aligned(26, 'rsiMa', 12)),
+    case('indicator.qqe', qqe_call('ta.qqe(close, length=8, smooth=10, factor=3, mamode="sma", drift=2)'),
+         {'length': 8, 'smooth': 10, 'factor': 3, 'maMode': 'sma', 'drift': 2}, outputs=QQE, differs=aligned(19, 'rsiMa', 2)),
 ]
 
 if __name__ == '__main__':
