@@ -43,6 +43,7 @@ import { squeezePro } from './squeeze_pro.js';
 import { rvgi } from './rvgi.js';
 import { rsx } from './rsx.js';
 import { qqe } from './qqe.js';
+import { stc } from './stc.js';
 
 /** Momentum indicators. */
 export const momentumIndicators: AnyNodeDefinition[] = [
@@ -92,5 +93,6 @@ export const momentumIndicators: AnyNodeDefinition[] = [
   squeezePro,
   rvgi,
   rsx,
+  stc,
   qqe,
 ];

@@ -34,6 +34,30 @@ def qqe_call(call):
             f'np.where(d.iloc[:, 3].notna(), -1.0, np.nan))}}, index=d.index))({call})')
 
 
+STC_FIXED = '__import__("momentum_b").stc_fixed'
+
+
+def stc_fixed(*args, **kwargs):
+    """pandas-ta's own stc with one condition mended: its first stochastic is computed when the macd range
+    is positive (the published definition, as its second stochastic does), not when the lowest macd is
+    (github twopirllc/pandas-ta issue 699: values biased low)."""
+    import sys
+    module = sys.modules['pandas_ta.momentum.stc']
+    with open(module.__file__) as f:
+        source = f.read()
+    mended = source.replace('if lowest_xmacd[i] > 0:', 'if xmacd_range[i] > 0:')
+    assert mended.count('if xmacd_range[i] > 0:') == 1
+    scope = {'__name__': 'stc_mended'}
+    exec(compile(mended, module.__file__, 'exec'), scope)
+    return scope['stc'](*args, **kwargs)
+
+
+def stc_differs(rows):
+    return {'skipRows': rows, 'why': 'pandas-ta 0.3.14b0 computes the first stochastic only when the lowest macd is positive (issue 699); '
+            'the reference is its own stc with that condition mended (range positive). hean starts every output at the first '
+            'stochastic of a full macd window; pandas-ta gives 0 for stc and stoch (its state) and the macd earlier'}
+
+
 CASES = [
     multi('indicator.tsi', 'ta.tsi(close)', ['tsi', 'signal']),
     multi('indicator.tsi', 'ta.tsi(close, fast=7, slow=20, signal=5, scalar=50, drift=2)', ['tsi', 'signal'],
@@ -78,6 +102,9 @@ CASES = [
     case('indicator.qqe', qqe_call('ta.qqe(close)'), outputs=QQE, differs=aligned(26, 'rsiMa', 12)),
     case('indicator.qqe', qqe_call('ta.qqe(close, length=8, smooth=10, factor=3, mamode="sma", drift=2)'),
          {'length': 8, 'smooth': 10, 'factor': 3, 'maMode': 'sma', 'drift': 2}, outputs=QQE, differs=aligned(19, 'rsiMa', 2)),
+    multi('indicator.stc', STC_FIXED + '(close)', ['stc', 'macd', 'stoch'], differs=stc_differs(34)),
+    multi('indicator.stc', STC_FIXED + '(close, tclength=5, fast=30, slow=8, factor=0.3)', ['stc', 'macd', 'stoch'],
+          {'tcLength': 5, 'fast': 30, 'slow': 8, 'factor': 0.3}, differs=stc_differs(33)),
 ]
 
 if __name__ == '__main__':
