@@ -44,6 +44,7 @@ import { rvgi } from './rvgi.js';
 import { rsx } from './rsx.js';
 import { qqe } from './qqe.js';
 import { stc } from './stc.js';
+import { tdSeq } from './td_seq.js';
 
 /** Momentum indicators. */
 export const momentumIndicators: AnyNodeDefinition[] = [
@@ -95,4 +96,5 @@ export const momentumIndicators: AnyNodeDefinition[] = [
   rsx,
   stc,
   qqe,
+  tdSeq,
 ];

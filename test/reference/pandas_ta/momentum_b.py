@@ -105,6 +105,8 @@ CASES = [
     multi('indicator.stc', STC_FIXED + '(close)', ['stc', 'macd', 'stoch'], differs=stc_differs(34)),
     multi('indicator.stc', STC_FIXED + '(close, tclength=5, fast=30, slow=8, factor=0.3)', ['stc', 'macd', 'stoch'],
           {'tcLength': 5, 'fast': 30, 'slow': 8, 'factor': 0.3}, differs=stc_differs(33)),
+    multi('indicator.td_seq', 'ta.td_seq(close, asint=True)', ['up', 'down']),
+    multi('indicator.td_seq', 'ta.td_seq(close, asint=True, show_all=False)', ['up', 'down'], {'showAll': False}),
 ]
 
 if __name__ == '__main__':
