@@ -14,7 +14,8 @@ export const smi = defineNode({
     'smi - signal (William Blau\'s SMI Ergodic indicator/oscillator; pandas-ta smi). fast and slow are ' +
     'swapped when slow < fast, as in pandas-ta. EMAs are pandas-ta\'s (ewm adjust=False, seeded with ' +
     'the mean of the first length rows, or the first value for an EMA of an EMA). All outputs start ' +
-    'together after max(slow, fast, signal) - 1 events (19 with the defaults), as in pandas-ta.',
+    'together at the signal\'s first value, after max(slow, fast, signal) - 1 events (19 with the defaults, ' +
+    'as in pandas-ta; when signal is the largest, pandas-ta gives smi from max(slow, fast) - 1 on).',
   params: Type.Object(
     {
       fast: length(5, 'Length of the outer EMA.'),
