@@ -44,6 +44,21 @@ import { stochrsi } from './stochrsi.js';
 import { trix } from './trix.js';
 import { ultosc } from './ultosc.js';
 import { willr } from './willr.js';
+// pandas-ta momentum indicators TA-Lib lacks (second part)
+import { tsi } from './tsi.js';
+import { smi } from './smi.js';
+import { kst } from './kst.js';
+import { pvo } from './pvo.js';
+import { pgo } from './pgo.js';
+import { psl } from './psl.js';
+import { slope } from './slope.js';
+import { squeeze } from './squeeze.js';
+import { squeezePro } from './squeeze_pro.js';
+import { rvgi } from './rvgi.js';
+import { rsx } from './rsx.js';
+import { qqe } from './qqe.js';
+import { stc } from './stc.js';
+import { tdSeq } from './td_seq.js';
 
 /** Momentum indicators. */
 export const momentumIndicators: AnyNodeDefinition[] = [
@@ -97,4 +112,19 @@ export const momentumIndicators: AnyNodeDefinition[] = [
   kdj,
   brar,
   dm,
+  // pandas-ta momentum indicators TA-Lib lacks (second part; kernels/pandasEwm.ts)
+  tsi,
+  kst,
+  pvo,
+  pgo,
+  psl,
+  slope,
+  smi,
+  squeeze,
+  squeezePro,
+  rvgi,
+  rsx,
+  stc,
+  qqe,
+  tdSeq,
 ];
