@@ -8,6 +8,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '../runtime/testing/dataFile.js';
 import { allNodes } from '../nodes/index.js';
 import { realCandles } from '../runtime/testing/realCandles.js';
 import { indicatorReferences, referenceValue } from '../runtime/testing/indicatorReference.js';
@@ -69,4 +72,12 @@ test('every indicator kind outside TA-Lib has a reference comparison', () => {
     .filter((k) => k.startsWith('indicator.') && !talib.has(k) && !referenced.has(k) && !(k in checkedElsewhere));
   assert.deepEqual(missing, []);
   for (const kind of Object.keys(checkedElsewhere)) assert.ok(registered.has(kind), `checkedElsewhere names ${kind}, which is not a kind`);
+});
+
+test("the README's Beyond TA-Lib section lists every indicator kind outside TA-Lib", () => {
+  const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('#### Beyond TA-Lib'), readme.indexOf('\n### ', readme.indexOf('#### Beyond TA-Lib')));
+  const talib = new Set(talibFunctions.map((f) => f.kind));
+  const unlisted = allNodes.filter((d) => d.kind.startsWith('indicator.') && !talib.has(d.kind) && !section.includes(`\`${d.kind.slice('indicator.'.length)}\``)).map((d) => d.kind);
+  assert.deepEqual(unlisted, []);
 });
