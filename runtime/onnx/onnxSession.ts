@@ -55,6 +55,14 @@ export class ModelError extends Error {
 /** Model files larger than this are refused before reading (a wrong path to a huge file). */
 export const MODEL_MAX_BYTES = 2 ** 30;
 
+/**
+ * One thread per session: onnxruntime's parallel kernels sum in an order that depends on the
+ * batch size (a tree ensemble splits its trees across threads for a few rows and its rows for
+ * many), so with more threads a prediction would depend on the chunk size it was computed in.
+ * hean promises the same results for any chunk size; models run sequentially.
+ */
+const SESSION_OPTIONS = { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential' };
+
 export class OnnxSession {
   private constructor(
     readonly file: string,
@@ -88,7 +96,7 @@ export class OnnxSession {
     const { Session } = onnxRuntime();
     const session = new Session();
     try {
-      session.loadModel(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength, {});
+      session.loadModel(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength, SESSION_OPTIONS);
     } catch (e) {
       throw new ModelError(file, `onnxruntime refused the model: ${firstLine((e as Error).message)}`);
     }

@@ -9,6 +9,7 @@ import { runKernel } from '../../../runtime/testing/runKernel.js';
 import { opening_range } from './opening_range.js';
 import { pivots } from './pivots.js';
 import { volume_profile } from './volume_profile.js';
+import { vwap } from '../overlap/vwap.js';
 
 const H = 3_600_000;
 const DAY1 = Date.parse('2024-01-01T00:00:00Z'); // a Monday
@@ -101,4 +102,18 @@ test('opening range: the first two hours, known from the bar that completes them
   // so the bar closing 03:00 completes the range with the 01:00 bar alone (50, 40), without itself.
   assert.deepEqual(Array.from(out.high), [NaN, 7, 7, NaN, 50]);
   assert.deepEqual(Array.from(out.low), [NaN, 1, 1, NaN, 40]);
+});
+
+test('session VWAP: with days from 16:00 UTC the sums restart at the bar closing at midnight, worked by hand', () => {
+  const volume = Float64Array.from([1, 2, 3, 4, 5]);
+  const out = runKernel(vwap, { sessionStart: '16:00' }, { high, low, close, volume }, { t, chunkSize: 1 }).value;
+  // Session 1 (bars closing 08:00 and 16:00): typical prices 310/3 and 335/3, volumes 1 and 2.
+  assert.ok(Math.abs(out[1] - (310 / 3 + (335 / 3) * 2) / 3) < 1e-9);
+  // Session 2 starts at the bar closing 24:00 (typical price 304/3), then 294/3 with volume 4.
+  assert.ok(Math.abs(out[2] - 304 / 3) < 1e-9);
+  assert.ok(Math.abs(out[3] - ((304 / 3) * 3 + (294 / 3) * 4) / 7) < 1e-9);
+  // The calendar day instead: the bar closing 24:00 still belongs to day 1.
+  const daily = runKernel(vwap, {}, { high, low, close, volume }, { t, chunkSize: 2 }).value;
+  assert.ok(Math.abs(daily[2] - (310 / 3 + (335 / 3) * 2 + (304 / 3) * 3) / 6) < 1e-9);
+  assert.ok(Math.abs(daily[3] - 294 / 3) < 1e-9);
 });

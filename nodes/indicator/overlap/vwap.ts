@@ -1,7 +1,7 @@
 import { defineNode } from '../../../runtime/defineNode.js';
 import { Type } from '@sinclair/typebox';
 import { port } from '../../../runtime/ports.js';
-import { anchorParam, periodOf } from '../kernels/anchor.js';
+import { anchorParam, periodOf, sessionOffsetMs, sessionStartParam } from '../kernels/anchor.js';
 
 export const vwap = defineNode({
   kind: 'indicator.vwap',
@@ -11,19 +11,21 @@ export const vwap = defineNode({
     "close) / 3 (pandas-ta vwap, which groups by index.to_period(anchor)). Periods are UTC: 'D' a day, 'W' a " +
     "week from Monday, 'M' a calendar month; a bar belongs to the period holding its open, i.e. the one " +
     'holding its event time (its close) less 1 ms, as pandas-ta groups bars indexed by their open time. The ' +
-    'sums restart at the first bar of each period. A value from the first event (NaN while the period has no volume).',
-  params: Type.Object({ anchor: anchorParam('D') }, { additionalProperties: false }),
+    'sums restart at the first bar of each period; `sessionStart` moves the day\'s start (e.g. 13:30 for a ' +
+    'session VWAP of the US cash open; weeks and months start at it too; pandas-ta has no such option). A value from the first event (NaN while the period has no volume).',
+  params: Type.Object({ anchor: anchorParam('D'), sessionStart: sessionStartParam() }, { additionalProperties: false }),
   inputs: { high: port.number(), low: port.number(), close: port.number(), volume: port.number() },
   outputs: { value: port.number() },
   warmup: () => 0,
-  create: ({ anchor }) => {
+  create: ({ anchor, sessionStart }) => {
+    const offset = sessionOffsetMs(sessionStart);
     let period = NaN;
     let wp = 0.0;
     let vol = 0.0;
     return {
       step(n, t, { high, low, close, volume }, { value }) {
         for (let i = 0; i < n; i++) {
-          const p = periodOf(t[i], anchor);
+          const p = periodOf(t[i], anchor, offset);
           if (p !== period) {
             period = p;
             wp = 0.0;
