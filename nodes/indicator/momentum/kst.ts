@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { Lag, RollingWindow } from '../kernels/pandasEwm.js';
+import { Lag, RunningSumWindow } from '../kernels/pandas.js';
 
 const length = (def: number, description: string) => Type.Integer({ minimum: 1, maximum: 100000, default: def, description });
 
@@ -37,8 +37,8 @@ export const kst = defineNode({
   warmup: kstStart,
   create: (p) => {
     const lags = [new Lag(p.roc1), new Lag(p.roc2), new Lag(p.roc3), new Lag(p.roc4)];
-    const smas = [new RollingWindow(p.sma1), new RollingWindow(p.sma2), new RollingWindow(p.sma3), new RollingWindow(p.sma4)];
-    const signal = new RollingWindow(p.signal);
+    const smas = [new RunningSumWindow(p.sma1), new RunningSumWindow(p.sma2), new RunningSumWindow(p.sma3), new RunningSumWindow(p.sma4)];
+    const signal = new RunningSumWindow(p.signal);
     const first = kstStart(p);
     const ma = new Float64Array(4);
     let row = 0;

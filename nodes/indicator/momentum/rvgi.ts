@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { RollingWindow } from '../kernels/pandasEwm.js';
+import { RunningSumWindow } from '../kernels/pandas.js';
 
 /** pandas-ta symmetric_triangle(n, weighted=True): 1, 2, ..., 2, 1 over their sum. */
 export function swmaWeights(n: number): Float64Array {
@@ -21,10 +21,10 @@ export function swmaWeights(n: number): Float64Array {
 
 /** pandas-ta swma(length), value by value: the weighted sum of the last length values, oldest first. */
 export class Swma {
-  private readonly window: RollingWindow;
+  private readonly window: RunningSumWindow;
   private readonly w: Float64Array;
   constructor(readonly length: number) {
-    this.window = new RollingWindow(length);
+    this.window = new RunningSumWindow(length);
     this.w = swmaWeights(length);
   }
   next(x: number): number {
@@ -63,8 +63,8 @@ export const rvgi = defineNode({
   create: (p) => {
     const num = new Swma(p.swmaLength);
     const den = new Swma(p.swmaLength);
-    const numSum = new RollingWindow(p.length);
-    const denSum = new RollingWindow(p.length);
+    const numSum = new RunningSumWindow(p.length);
+    const denSum = new RunningSumWindow(p.length);
     const signal = new Swma(p.swmaLength);
     const first = rvgiStart(p);
     let row = 0;

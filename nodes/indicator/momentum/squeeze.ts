@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { Lag, PtaEma, ptaEmaStart, RollingWindow } from '../kernels/pandasEwm.js';
-import { trueRange } from './pgo.js';
+import { Lag, RunningSumWindow } from '../kernels/pandas.js';
+import { PandasTaEma, ptaEmaStart, trueRange } from '../kernels/pandasTa.js';
 
 export const lengthParam = (def: number, min: number, description: string) => Type.Integer({ minimum: min, maximum: 100000, default: def, description });
 export const positive = (def: number, description: string) => Type.Number({ exclusiveMinimum: 0, maximum: 1e6, default: def, description });
@@ -36,11 +36,11 @@ export function squeezeStart(p: SqueezeSettings): number {
 
 /** An average of pandas-ta's ma('sma' | 'ema'), value by value. */
 class Average {
-  private readonly window: RollingWindow | undefined;
-  private readonly ema: PtaEma | undefined;
+  private readonly window: RunningSumWindow | undefined;
+  private readonly ema: PandasTaEma | undefined;
   constructor(ema: boolean, length: number) {
-    if (ema) this.ema = new PtaEma(length);
-    else this.window = new RollingWindow(length);
+    if (ema) this.ema = new PandasTaEma(length);
+    else this.window = new RunningSumWindow(length);
   }
   next(x: number): number {
     if (this.ema !== undefined) return this.ema.next(x);
@@ -59,29 +59,29 @@ export class SqueezeCore {
   bbUpper = NaN;
   kcBasis = NaN;
   kcBand = NaN;
-  private readonly bbWindow: RollingWindow;
-  private readonly bbMid: PtaEma | undefined;
+  private readonly bbWindow: RunningSumWindow;
+  private readonly bbMid: PandasTaEma | undefined;
   private readonly basis: Average;
   private readonly band: Average;
   private readonly prevClose = new Lag(1);
   private readonly momLag: Lag;
   private readonly momAverage: Average;
-  private readonly highs: RollingWindow | undefined;
-  private readonly lows: RollingWindow | undefined;
-  private readonly lbWindow: RollingWindow | undefined;
+  private readonly highs: RunningSumWindow | undefined;
+  private readonly lows: RunningSumWindow | undefined;
+  private readonly lbWindow: RunningSumWindow | undefined;
 
   constructor(private readonly p: SqueezeSettings) {
     const ema = p.maMode === 'ema';
-    this.bbWindow = new RollingWindow(p.bbLength);
-    if (ema) this.bbMid = new PtaEma(p.bbLength);
+    this.bbWindow = new RunningSumWindow(p.bbLength);
+    if (ema) this.bbMid = new PandasTaEma(p.bbLength);
     this.basis = new Average(ema, p.kcLength);
     this.band = new Average(ema, p.kcLength);
     this.momLag = new Lag(p.momLength);
     this.momAverage = new Average(ema, p.momSmooth);
     if (p.lazybear) {
-      this.highs = new RollingWindow(p.kcLength);
-      this.lows = new RollingWindow(p.kcLength);
-      this.lbWindow = new RollingWindow(p.kcLength);
+      this.highs = new RunningSumWindow(p.kcLength);
+      this.lows = new RunningSumWindow(p.kcLength);
+      this.lbWindow = new RunningSumWindow(p.kcLength);
     }
   }
 
@@ -108,7 +108,7 @@ export class SqueezeCore {
 }
 
 /** pandas-ta linreg's value at the newest point of a full window: m * (n - 1) + b over x = 1..n. */
-function linregValue(w: RollingWindow): number {
+function linregValue(w: RunningSumWindow): number {
   const n = w.length;
   const xSum = 0.5 * n * (n + 1);
   const x2Sum = (xSum * (2 * n + 1)) / 3;

@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { PtaEma, RollingWindow } from '../kernels/pandasEwm.js';
+import { RunningSumWindow } from '../kernels/pandas.js';
+import { PandasTaEma } from '../kernels/pandasTa.js';
 
 /**
  * pandas-ta's round(x, 8) on its numpy floats, i.e. numpy's round: rint(x * 1e8) / 1e8, ties
@@ -50,10 +51,10 @@ export const stc = defineNode({
   defaultOutput: 'stc',
   warmup: stcStart,
   create: (p) => {
-    const fastEma = new PtaEma(Math.min(p.fast, p.slow));
-    const slowEma = new PtaEma(Math.max(p.fast, p.slow));
-    const macdWindow = new RollingWindow(p.tcLength);
-    const pfWindow = new RollingWindow(p.tcLength);
+    const fastEma = new PandasTaEma(Math.min(p.fast, p.slow));
+    const slowEma = new PandasTaEma(Math.max(p.fast, p.slow));
+    const macdWindow = new RunningSumWindow(p.tcLength);
+    const pfWindow = new RunningSumWindow(p.tcLength);
     const factor = p.factor;
     const first = stcStart(p);
     let row = 0;

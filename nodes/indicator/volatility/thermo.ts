@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { createPandasMa, PANDAS_MA_TEXT, pandasMaParam } from '../kernels/pandasTa.js';
+import { createPandasTaMa, PANDAS_MA_TEXT, ptaMaModeParam } from '../kernels/pandasTa.js';
 
 export const thermo = defineNode({
   kind: 'indicator.thermo',
@@ -18,7 +18,7 @@ export const thermo = defineNode({
       length: Type.Integer({ minimum: 1, maximum: 100000, default: 20, description: 'Period of the average.' }),
       long: Type.Number({ minimum: 0, maximum: 1e6, default: 2, description: 'Multiple of the average below which long is 1.' }),
       short: Type.Number({ minimum: 0, maximum: 1e6, default: 0.5, description: 'Multiple of the average above which short is 1.' }),
-      maMode: pandasMaParam('ema', 'Moving average of the thermometer.'),
+      maMode: ptaMaModeParam(['ema', 'sma', 'rma', 'wma'], 'ema', 'Moving average of the thermometer.'),
     },
     { additionalProperties: false },
   ),
@@ -28,7 +28,7 @@ export const thermo = defineNode({
   warmup: (p) => thermoWarmup(p.length, p.maMode),
   create: (p) => {
     const warmup = thermoWarmup(p.length, p.maMode);
-    const average = createPandasMa(p.maMode, p.length);
+    const average = createPandasTaMa(p.maMode, p.length, { sma: 'rescan' });
     const longK = p.long;
     const shortK = p.short;
     let prevHigh = NaN;
