@@ -244,7 +244,7 @@ export function sumOf(a: Float64Array): number {
 }
 
 /** Sum of squared deviations from the mean (two passes: mean, then deviations). */
-export function squaredDeviations(a: Float64Array, mean: number): number {
+function squaredDeviations(a: Float64Array, mean: number): number {
   let s = 0.0;
   for (let i = 0; i < a.length; i++) {
     const d = a[i] - mean;

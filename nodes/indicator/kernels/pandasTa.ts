@@ -95,7 +95,7 @@ export class WeightedWindow implements Streamer {
 }
 
 /** Python's round() of a float to an integer (halves to even). */
-export function pyRound(x: number): number {
+function pyRound(x: number): number {
   const f = Math.floor(x);
   const d = x - f;
   if (d > 0.5) return f + 1;
@@ -154,7 +154,7 @@ export function sineWeights(length: number): Float64Array {
   return Float64Array.from(s, (v) => v / sum);
 }
 
-export type PtaLinregOutput = 'linreg' | 'tsf' | 'r';
+type PtaLinregOutput = 'linreg' | 'tsf' | 'r';
 
 /**
  * pandas-ta linreg over `window` (NaN until full), x = 1..length oldest first: m and b of the
@@ -187,7 +187,7 @@ export function ptaLinreg(window: RollingWindow, output: PtaLinregOutput): numbe
 }
 
 /** pandas-ta linreg(length) as a streamer (the regression line's value at the newest row). */
-export class PtaLinReg implements Streamer {
+class PtaLinReg implements Streamer {
   private readonly window: RollingWindow;
   constructor(length: number) {
     this.window = new RollingWindow(length);
@@ -206,7 +206,7 @@ class Chain implements Streamer {
 }
 
 /** pandas-ta midpoint(length): (rolling min + rolling max) / 2, NaN while the window holds a NaN. */
-export class PtaMidpoint implements Streamer {
+class PtaMidpoint implements Streamer {
   private readonly ring: Float64Array;
   private pos = 0;
   private seen = 0;
@@ -370,7 +370,7 @@ export const PTA_MA4_TEXT =
  * (RunningSumMean), 'rescan' the window summed oldest first at each event (RollingMean),
  * 'pandas' pandas' Kahan sums (PandasRollingSum). Equal to ~1e-15 relative, not to the bit.
  */
-export type SmaSum = 'running' | 'rescan' | 'pandas';
+type SmaSum = 'running' | 'rescan' | 'pandas';
 
 function rollingMean(length: number, sum: SmaSum): Streamer {
   if (sum === 'pandas') return new PandasRollingSum(length, true);
