@@ -343,7 +343,7 @@ export class PandasRollingSum implements Streamer {
 
 /**
  * Rolling sum, mean and population std (ddof 0) from plain running sums of x and x², re-summed
- * from the ring each time it wraps with no NaN in it (bounded drift), plus max/min rescans.
+ * from the ring each time it wraps with no NaN in it (bounded drift).
  */
 export class RunningSumWindow {
   private readonly ring: Float64Array;
@@ -407,25 +407,6 @@ export class RunningSumWindow {
     const m = this.sum / this.length;
     const v = this.sum2 / this.length - m * m;
     return v > 0 ? Math.sqrt(v) : 0.0;
-  }
-
-  max(): number {
-    let best = -Infinity;
-    for (let i = 0; i < this.length; i++) if (this.ring[i] > best) best = this.ring[i];
-    return best;
-  }
-
-  min(): number {
-    let best = Infinity;
-    for (let i = 0; i < this.length; i++) if (this.ring[i] < best) best = this.ring[i];
-    return best;
-  }
-
-  /** The value pushed `back` pushes ago (0: the newest); back < length. */
-  ago(back: number): number {
-    let p = this.pos - 1 - back;
-    if (p < 0) p += this.length;
-    return this.ring[p];
   }
 }
 

@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { Lag, RunningSumWindow } from '../kernels/pandas.js';
-import { PandasTaEma, ptaEmaStart, trueRange } from '../kernels/pandasTa.js';
+import { Lag, RollingWindow, RunningSumWindow } from '../kernels/pandas.js';
+import { PandasTaEma, ptaEmaStart, ptaLinreg, trueRange } from '../kernels/pandasTa.js';
 
 export const lengthParam = (def: number, min: number, description: string) => Type.Integer({ minimum: min, maximum: 100000, default: def, description });
 export const positive = (def: number, description: string) => Type.Number({ exclusiveMinimum: 0, maximum: 1e6, default: def, description });
@@ -66,9 +66,9 @@ export class SqueezeCore {
   private readonly prevClose = new Lag(1);
   private readonly momLag: Lag;
   private readonly momAverage: Average;
-  private readonly highs: RunningSumWindow | undefined;
-  private readonly lows: RunningSumWindow | undefined;
-  private readonly lbWindow: RunningSumWindow | undefined;
+  private readonly highs: RollingWindow | undefined;
+  private readonly lows: RollingWindow | undefined;
+  private readonly lbWindow: RollingWindow | undefined;
 
   constructor(private readonly p: SqueezeSettings) {
     const ema = p.maMode === 'ema';
@@ -79,9 +79,9 @@ export class SqueezeCore {
     this.momLag = new Lag(p.momLength);
     this.momAverage = new Average(ema, p.momSmooth);
     if (p.lazybear) {
-      this.highs = new RunningSumWindow(p.kcLength);
-      this.lows = new RunningSumWindow(p.kcLength);
-      this.lbWindow = new RunningSumWindow(p.kcLength);
+      this.highs = new RollingWindow(p.kcLength);
+      this.lows = new RollingWindow(p.kcLength);
+      this.lbWindow = new RollingWindow(p.kcLength);
     }
   }
 
@@ -97,32 +97,17 @@ export class SqueezeCore {
     this.kcBasis = this.basis.next(c);
     this.kcBand = this.band.next(p.useTr ? trueRange(h, l, pc) : h - l);
     if (this.lbWindow !== undefined) {
-      const hh = this.highs!.push(h) ? this.highs!.max() : NaN;
-      const ll = this.lows!.push(l) ? this.lows!.min() : NaN;
+      this.highs!.push(h);
+      this.lows!.push(l);
+      const hh = this.highs!.max();
+      const ll = this.lows!.min();
       const avg = 0.25 * (hh + ll) + 0.5 * this.kcBasis;
-      this.squeeze = this.lbWindow.push(c - avg) ? linregValue(this.lbWindow) : NaN;
+      this.lbWindow.push(c - avg);
+      this.squeeze = ptaLinreg(this.lbWindow, 'linreg');
     } else {
       this.squeeze = this.momAverage.next(c - this.momLag.next(c));
     }
   }
-}
-
-/** pandas-ta linreg's value at the newest point of a full window: m * (n - 1) + b over x = 1..n. */
-function linregValue(w: RunningSumWindow): number {
-  const n = w.length;
-  const xSum = 0.5 * n * (n + 1);
-  const x2Sum = (xSum * (2 * n + 1)) / 3;
-  const divisor = n * x2Sum - xSum * xSum;
-  let ySum = 0.0;
-  let xySum = 0.0;
-  for (let k = 0; k < n; k++) {
-    const y = w.ago(n - 1 - k); // oldest first, x = k + 1
-    ySum += y;
-    xySum += (k + 1) * y;
-  }
-  const m = (n * xySum - xSum * ySum) / divisor;
-  const b = (ySum * x2Sum - xSum * xySum) / divisor;
-  return m * (n - 1) + b;
 }
 
 const SOURCE =
