@@ -12,9 +12,9 @@ import type { Kernel } from '../../../runtime/defineNode.js';
  *   `windowStatistic`. `RollingMean` is its mean as a streamer.
  * - `PandasRollingSum`: `rolling(length, min_periods).sum()` / `.mean()` with pandas' own
  *   arithmetic: Kahan-compensated running sums, its run-of-equal-values and sign clamps.
- * - `RunningSumWindow` and `RunningSumMean`: rolling sum/mean/std from plain running sums
- *   (re-summed at each wrap of the ring, resp. never). Not pandas' bits; kept because the kinds
- *   built on them were validated with them and their last bits differ from the other two.
+ * - `RunningSumWindow` (and `RunningMean`): rolling sum/mean/std from plain running sums,
+ *   re-summed at each wrap of the ring or never. Not pandas' bits; kept because the kinds built
+ *   on them were validated with them and their last bits differ from the other two.
  * - `RollingExtreme`: `rolling(length).max()` / `.min()` with a monotonic deque.
  *
  * Why the arithmetic order matters: floating-point addition is not associative, so a direct
@@ -342,8 +342,9 @@ export class PandasRollingSum implements Streamer {
 }
 
 /**
- * Rolling sum, mean and population std (ddof 0) from plain running sums of x and x², re-summed
- * from the ring each time it wraps with no NaN in it (bounded drift).
+ * Rolling sum, mean and population std (ddof 0) from plain running sums of x and x²; `resummed`
+ * (the default): re-summed from the ring each time it wraps with no NaN in it (bounded drift),
+ * else never.
  */
 export class RunningSumWindow {
   private readonly ring: Float64Array;
@@ -353,7 +354,10 @@ export class RunningSumWindow {
   private sum = 0.0;
   private sum2 = 0.0;
 
-  constructor(readonly length: number) {
+  constructor(
+    readonly length: number,
+    private readonly resummed = true,
+  ) {
     this.ring = new Float64Array(length);
   }
 
@@ -377,11 +381,11 @@ export class RunningSumWindow {
       this.sum += x;
       this.sum2 += x * x;
     }
-    if (this.pos === 0 && this.nans === 0) this.resum();
+    if (this.resummed && this.pos === 0 && this.nans === 0) this.rescan();
     return this.seen === this.length && this.nans === 0;
   }
 
-  private resum(): void {
+  private rescan(): void {
     let s = 0.0;
     let s2 = 0.0;
     for (let i = 0; i < this.length; i++) {
@@ -410,33 +414,14 @@ export class RunningSumWindow {
   }
 }
 
-/** rolling(length, min_periods=length).mean() from a plain running sum (never re-summed): NaN while the window holds a NaN. */
-export class RunningSumMean implements Streamer {
-  private readonly ring: Float64Array;
-  private pos = 0;
-  private seen = 0;
-  private nans = 0;
-  private sum = 0.0;
-
-  constructor(private readonly length: number) {
-    this.ring = new Float64Array(length);
+/** rolling(length, min_periods=length).mean() from RunningSumWindow (`resummed` or not): NaN while the window holds a NaN. */
+export class RunningMean implements Streamer {
+  private readonly window: RunningSumWindow;
+  constructor(length: number, resummed: boolean) {
+    this.window = new RunningSumWindow(length, resummed);
   }
-
   next(x: number): number {
-    const ring = this.ring;
-    if (this.seen >= this.length) {
-      const old = ring[this.pos];
-      if (old === old) this.sum -= old;
-      else this.nans--;
-    } else {
-      this.seen++;
-    }
-    ring[this.pos] = x;
-    this.pos = this.pos + 1 === this.length ? 0 : this.pos + 1;
-    if (x === x) this.sum += x;
-    else this.nans++;
-    if (this.seen < this.length || this.nans > 0) return NaN;
-    return this.sum / this.length;
+    return this.window.push(x) ? this.window.mean() : NaN;
   }
 }
 

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { PandasEwm, PandasRollingSum, RollingMean, RollingWindow, RunningSumMean, type Streamer } from './pandas.js';
+import { PandasEwm, PandasRollingSum, RollingMean, RollingWindow, RunningMean, type Streamer } from './pandas.js';
 
 /**
  * pandas-ta's own building blocks (pandas-ta 0.3.14b0 without TA-Lib), streaming, built on the
@@ -207,29 +207,14 @@ class Chain implements Streamer {
 
 /** pandas-ta midpoint(length): (rolling min + rolling max) / 2, NaN while the window holds a NaN. */
 class PtaMidpoint implements Streamer {
-  private readonly ring: Float64Array;
-  private pos = 0;
-  private seen = 0;
-
-  constructor(private readonly length: number) {
-    this.ring = new Float64Array(length);
+  private readonly window: RollingWindow;
+  constructor(length: number) {
+    this.window = new RollingWindow(length);
   }
-
   next(x: number): number {
-    const { ring, length } = this;
-    ring[this.pos] = x;
-    this.pos = this.pos + 1 === length ? 0 : this.pos + 1;
-    if (this.seen < length) this.seen++;
-    if (this.seen < length) return NaN;
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let k = 0; k < length; k++) {
-      const v = ring[k];
-      if (v !== v) return NaN;
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-    return 0.5 * (lo + hi);
+    const w = this.window;
+    w.push(x);
+    return w.complete ? 0.5 * (w.min() + w.max()) : NaN;
   }
 }
 
@@ -366,15 +351,16 @@ export const PTA_MA4_TEXT =
   'with weights (1 - alpha)^age, first value after length values)';
 
 /**
- * The arithmetic of the rolling mean behind sma (and trima): 'running' a plain running sum
- * (RunningSumMean), 'rescan' the window summed oldest first at each event (RollingMean),
- * 'pandas' pandas' Kahan sums (PandasRollingSum). Equal to ~1e-15 relative, not to the bit.
+ * The arithmetic of the rolling mean behind sma (and trima): 'running' a plain running sum,
+ * 'resummed' one re-summed at each wrap of the window (RunningMean), 'rescan' the window summed
+ * oldest first at each event (RollingMean), 'pandas' pandas' Kahan sums (PandasRollingSum).
+ * Equal to ~1e-15 relative, not to the bit.
  */
-type SmaSum = 'running' | 'rescan' | 'pandas';
+type SmaSum = 'running' | 'resummed' | 'rescan' | 'pandas';
 
 function rollingMean(length: number, sum: SmaSum): Streamer {
   if (sum === 'pandas') return new PandasRollingSum(length, true);
-  return sum === 'rescan' ? new RollingMean(length) : new RunningSumMean(length);
+  return sum === 'rescan' ? new RollingMean(length) : new RunningMean(length, sum === 'resummed');
 }
 
 /**

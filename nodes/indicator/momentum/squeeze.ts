@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { Lag, RollingWindow, RunningSumWindow } from '../kernels/pandas.js';
-import { PandasTaEma, ptaEmaStart, ptaLinreg, trueRange } from '../kernels/pandasTa.js';
+import { Lag, RollingWindow, RunningSumWindow, type Streamer } from '../kernels/pandas.js';
+import { createPandasTaMa, PandasTaEma, ptaEmaStart, ptaLinreg, trueRange } from '../kernels/pandasTa.js';
 
 export const lengthParam = (def: number, min: number, description: string) => Type.Integer({ minimum: min, maximum: 100000, default: def, description });
 export const positive = (def: number, description: string) => Type.Number({ exclusiveMinimum: 0, maximum: 1e6, default: def, description });
@@ -34,20 +34,6 @@ export function squeezeStart(p: SqueezeSettings): number {
   return Math.max(momentum, bb, kc);
 }
 
-/** An average of pandas-ta's ma('sma' | 'ema'), value by value. */
-class Average {
-  private readonly window: RunningSumWindow | undefined;
-  private readonly ema: PandasTaEma | undefined;
-  constructor(ema: boolean, length: number) {
-    if (ema) this.ema = new PandasTaEma(length);
-    else this.window = new RunningSumWindow(length);
-  }
-  next(x: number): number {
-    if (this.ema !== undefined) return this.ema.next(x);
-    return this.window!.push(x) ? this.window!.mean() : NaN;
-  }
-}
-
 /**
  * pandas-ta squeeze / squeeze_pro, value by value: Bollinger bands (bbLower, bbUpper), the Keltner
  * middle and range average (kcBasis, kcBand: a channel is kcBasis -/+ scalar * kcBand) and the
@@ -61,11 +47,11 @@ export class SqueezeCore {
   kcBand = NaN;
   private readonly bbWindow: RunningSumWindow;
   private readonly bbMid: PandasTaEma | undefined;
-  private readonly basis: Average;
-  private readonly band: Average;
+  private readonly basis: Streamer;
+  private readonly band: Streamer;
   private readonly prevClose = new Lag(1);
   private readonly momLag: Lag;
-  private readonly momAverage: Average;
+  private readonly momAverage: Streamer;
   private readonly highs: RollingWindow | undefined;
   private readonly lows: RollingWindow | undefined;
   private readonly lbWindow: RollingWindow | undefined;
@@ -74,10 +60,10 @@ export class SqueezeCore {
     const ema = p.maMode === 'ema';
     this.bbWindow = new RunningSumWindow(p.bbLength);
     if (ema) this.bbMid = new PandasTaEma(p.bbLength);
-    this.basis = new Average(ema, p.kcLength);
-    this.band = new Average(ema, p.kcLength);
+    this.basis = createPandasTaMa(ema ? 'ema' : 'sma', p.kcLength, { sma: 'resummed' });
+    this.band = createPandasTaMa(ema ? 'ema' : 'sma', p.kcLength, { sma: 'resummed' });
     this.momLag = new Lag(p.momLength);
-    this.momAverage = new Average(ema, p.momSmooth);
+    this.momAverage = createPandasTaMa(ema ? 'ema' : 'sma', p.momSmooth, { sma: 'resummed' });
     if (p.lazybear) {
       this.highs = new RollingWindow(p.kcLength);
       this.lows = new RollingWindow(p.kcLength);
