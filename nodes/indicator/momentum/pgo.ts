@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { Lag, RunningSumWindow } from '../kernels/pandas.js';
+import { Lag, RunningMean } from '../kernels/pandas.js';
 import { PandasTaEma, ptaRma, trueRange } from '../kernels/pandasTa.js';
 
 export const pgo = defineNode({
@@ -26,7 +26,7 @@ export const pgo = defineNode({
     const prevClose = new Lag(1);
     const atr = ptaRma(length);
     const atrEma = new PandasTaEma(length);
-    const sma = new RunningSumWindow(length);
+    const sma = new RunningMean(length, true);
     let row = 0;
     return {
       step(n, _t, { high, low, close }, { value }) {
@@ -37,7 +37,7 @@ export const pgo = defineNode({
           const pc = prevClose.next(c);
           const tr = trueRange(h, l, pc);
           const e = atrEma.next(atr.next(tr));
-          const m = sma.push(c) ? sma.mean() : NaN;
+          const m = sma.next(c);
           value[i] = row >= length ? (c - m) / e : NaN;
         }
       },

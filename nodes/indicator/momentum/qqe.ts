@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { Lag, RunningSumWindow, type PandasEwm } from '../kernels/pandas.js';
-import { PandasTaEma, ptaEmaStart, ptaRma } from '../kernels/pandasTa.js';
+import { Lag, type PandasEwm } from '../kernels/pandas.js';
+import { createPandasTaMa, PandasTaEma, ptaEmaStart, ptaRma } from '../kernels/pandasTa.js';
 
 interface QqeSettings {
   length: number;
@@ -53,8 +53,7 @@ export const qqe = defineNode({
     const prevClose = new Lag(1); // pandas-ta's qqe calls rsi(close, length): drift 1
     const gains: PandasEwm = ptaRma(length);
     const losses: PandasEwm = ptaRma(length);
-    const maEma = p.maMode === 'ema' ? new PandasTaEma(smooth) : undefined;
-    const maSma = p.maMode === 'sma' ? new RunningSumWindow(smooth) : undefined;
+    const rsiAverage = createPandasTaMa(p.maMode, smooth, { sma: 'resummed' });
     const prevRsiMa = new Lag(drift);
     const wilders = 2 * length - 1;
     const trEma = new PandasTaEma(wilders);
@@ -75,7 +74,7 @@ export const qqe = defineNode({
           const up = gains.next(diff < 0 ? 0 : diff);
           const down = losses.next(diff > 0 ? 0 : diff);
           const rsi = (100 * up) / (up + Math.abs(down));
-          const rsiMa = maEma !== undefined ? maEma.next(rsi) : maSma!.push(rsi) ? maSma!.mean() : NaN;
+          const rsiMa = rsiAverage.next(rsi);
           const dar = factor * darEma.next(trEma.next(Math.abs(rsiMa - prevRsiMa.next(rsiMa))));
           const upper = rsiMa + dar;
           const lower = rsiMa - dar;

@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { Lag, RunningSumWindow } from '../kernels/pandas.js';
-import { PandasTaEma, ptaEmaStart } from '../kernels/pandasTa.js';
+import { Lag, type Streamer } from '../kernels/pandas.js';
+import { createPandasTaMa, PandasTaEma, ptaEmaStart } from '../kernels/pandasTa.js';
 
 const length = (def: number, description: string) => Type.Integer({ minimum: 1, maximum: 100000, default: def, description });
 
@@ -25,8 +25,7 @@ export class TsiCore {
   private readonly fastSlowEma: PandasTaEma;
   private readonly absSlowEma: PandasTaEma;
   private readonly absFastSlowEma: PandasTaEma;
-  private readonly signalEma: PandasTaEma | undefined;
-  private readonly signalSma: RunningSumWindow | undefined;
+  private readonly signalMa: Streamer;
 
   constructor(fast: number, slow: number, signal: number, private readonly scalar: number, maMode: string, drift: number) {
     this.prev = new Lag(drift);
@@ -34,8 +33,7 @@ export class TsiCore {
     this.fastSlowEma = new PandasTaEma(fast);
     this.absSlowEma = new PandasTaEma(slow);
     this.absFastSlowEma = new PandasTaEma(fast);
-    if (maMode === 'sma') this.signalSma = new RunningSumWindow(signal);
-    else this.signalEma = new PandasTaEma(signal);
+    this.signalMa = createPandasTaMa(maMode === 'sma' ? 'sma' : 'ema', signal, { sma: 'resummed' });
   }
 
   next(x: number): void {
@@ -44,8 +42,7 @@ export class TsiCore {
     const den = this.absFastSlowEma.next(this.absSlowEma.next(Math.abs(diff)));
     const line = (this.scalar * num) / den;
     this.line = line;
-    if (this.signalEma !== undefined) this.signal = this.signalEma.next(line);
-    else this.signal = this.signalSma!.push(line) ? this.signalSma!.mean() : NaN;
+    this.signal = this.signalMa.next(line);
   }
 }
 
