@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { createPandasTaMa, nonZeroRange, PANDAS_MA_TEXT, ptaMaModeParam, trueRange } from '../kernels/pandasTa.js';
+import { createPandasTaMa, nonZeroRange, PANDAS_MA_TEXT, ptaMaModeParam, ptaMaWarmup, trueRange } from '../kernels/pandasTa.js';
 
 export const kc = defineNode({
   kind: 'indicator.kc',
@@ -28,9 +28,9 @@ export const kc = defineNode({
   inputs: { high: port.number(), low: port.number(), close: port.number() },
   outputs: { lower: port.number(), middle: port.number(), upper: port.number() },
   defaultOutput: 'middle',
-  warmup: (p) => kcWarmup(p.length, p.maMode, p.tr),
+  warmup: (p) => ptaMaWarmup(p.maMode, p.length, p.tr ? 1 : 0),
   create: ({ length, scalar, maMode, tr }) => {
-    const warmup = kcWarmup(length, maMode, tr);
+    const warmup = ptaMaWarmup(maMode, length, tr ? 1 : 0);
     const basis = createPandasTaMa(maMode, length, { sma: 'rescan' });
     const band = createPandasTaMa(maMode, length, { sma: 'rescan' });
     let row = 0;
@@ -56,8 +56,3 @@ export const kc = defineNode({
     };
   },
 });
-
-function kcWarmup(length: number, maMode: string, tr: boolean): number {
-  if (!tr) return length - 1;
-  return maMode === 'ema' ? Math.max(length - 1, 1) : length;
-}

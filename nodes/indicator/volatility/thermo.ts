@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { createPandasTaMa, PANDAS_MA_TEXT, ptaMaModeParam } from '../kernels/pandasTa.js';
+import { createPandasTaMa, PANDAS_MA_TEXT, ptaMaModeParam, ptaMaWarmup } from '../kernels/pandasTa.js';
 
 export const thermo = defineNode({
   kind: 'indicator.thermo',
@@ -25,9 +25,9 @@ export const thermo = defineNode({
   inputs: { high: port.number(), low: port.number() },
   outputs: { value: port.number(), ma: port.number(), long: port.number(), short: port.number() },
   defaultOutput: 'value',
-  warmup: (p) => thermoWarmup(p.length, p.maMode),
+  warmup: (p) => ptaMaWarmup(p.maMode, p.length, 1),
   create: (p) => {
-    const warmup = thermoWarmup(p.length, p.maMode);
+    const warmup = ptaMaWarmup(p.maMode, p.length, 1);
     const average = createPandasTaMa(p.maMode, p.length, { sma: 'rescan' });
     const longK = p.long;
     const shortK = p.short;
@@ -59,7 +59,3 @@ export const thermo = defineNode({
     };
   },
 });
-
-function thermoWarmup(length: number, maMode: string): number {
-  return maMode === 'ema' ? Math.max(length - 1, 1) : length;
-}
