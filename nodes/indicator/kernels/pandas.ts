@@ -15,7 +15,8 @@ import type { Kernel } from '../../../runtime/defineNode.js';
  * - `RunningSumWindow` (and `RunningMean`): rolling sum/mean/std from plain running sums,
  *   re-summed at each wrap of the ring or never. Not pandas' bits; kept because the kinds built
  *   on them were validated with them and their last bits differ from the other two.
- * - `RollingExtreme`: `rolling(length).max()` / `.min()` with a monotonic deque.
+ * - `RollingExtreme`: `rolling(length).max()` / `.min()` with a monotonic deque, O(1) amortized
+ *   (the same values as RollingWindow.max/min, which rescan).
  *
  * Why the arithmetic order matters: floating-point addition is not associative, so a direct
  * rescan, a running sum and pandas' Kahan sum give results that differ in the last bits; these

@@ -16,8 +16,9 @@ import { PandasEwm, PandasRollingSum, RollingMean, RollingWindow, RunningMean, t
  *
  * Why the arithmetic order matters: each value is computed with the operations of pandas /
  * pandas-ta in their order (EMA seed as sum / count, weights applied oldest first, ...), so the
- * results match pandas-ta to the last bit or nearly; the rolling mean under sma has three
- * arithmetics (`SmaSum`) whose last bits differ, each kept for the kinds validated with it.
+ * results match pandas-ta to the last bit or nearly; the rolling mean under sma comes in four
+ * arithmetics (`SmaSum`: running, re-summed, rescanned, pandas' Kahan) whose last bits differ,
+ * each kept for the kinds validated with it (swapping one for another moves values by ~1 ulp).
  */
 
 /** pandas-ta ema(length) (sma=True, adjust=False). `fromFirstValue`: rows count from the first defined input (pandas-ta's `series.loc[series.first_valid_index():]`, as KVO's signal line). */
