@@ -1,4 +1,4 @@
-import { Lag } from './pandasWindows.js';
+import { Lag } from './pandas.js';
 
 /**
  * pandas-ta increasing / decreasing of one value (asint): non-strict, (k x)[t] - (k x)[t - length] > 0 (< 0

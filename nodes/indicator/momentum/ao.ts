@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { RollingMean } from '../kernels/pandasTaMomentum.js';
+import { RollingMean } from '../kernels/pandas.js';
 
 export const ao = defineNode({
   kind: 'indicator.ao',

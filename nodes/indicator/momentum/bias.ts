@@ -1,18 +1,18 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { createPtaMa, ptaMaParam, PTA_MA_TEXT } from '../kernels/pandasTaMomentum.js';
+import { createPandasTaMa, ptaMaModeParam, PTA_MA4_TEXT } from '../kernels/pandasTa.js';
 
 export const bias = defineNode({
   kind: 'indicator.bias',
   summary: 'Bias: how far the close is above its moving average, close / MA - 1 (pandas-ta bias).',
   description:
-    'BIAS = close / MA(close, length) - 1 (pandas-ta bias). Moving averages (maMode): ' + PTA_MA_TEXT +
+    'BIAS = close / MA(close, length) - 1 (pandas-ta bias). Moving averages (maMode): ' + PTA_MA4_TEXT +
     '. No output for the first length - 1 events.',
   params: Type.Object(
     {
       length: Type.Integer({ minimum: 1, maximum: 100000, default: 26, description: 'Number of values of the moving average.' }),
-      maMode: ptaMaParam('sma', 'Moving average of the close.'),
+      maMode: ptaMaModeParam(['sma', 'ema', 'wma', 'rma'], 'sma', 'Moving average of the close.'),
     },
     { additionalProperties: false },
   ),
@@ -20,7 +20,7 @@ export const bias = defineNode({
   outputs: { value: port.number() },
   warmup: (p) => p.length - 1,
   create: ({ length, maMode }) => {
-    const ma = createPtaMa(maMode, length);
+    const ma = createPandasTaMa(maMode, length, { sma: 'rescan' });
     return {
       step(n, _t, { series }, { value }) {
         for (let i = 0; i < n; i++) value[i] = series[i] / ma.next(series[i]) - 1;

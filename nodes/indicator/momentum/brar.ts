@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { Ring } from '../kernels/pandasTaMomentum.js';
+import { RollingWindow } from '../kernels/pandas.js';
 
 export const brar = defineNode({
   kind: 'indicator.brar',
@@ -26,11 +26,11 @@ export const brar = defineNode({
   defaultOutput: 'ar',
   warmup: (p) => p.drift + p.length - 1,
   create: ({ length, scalar, drift }) => {
-    const highOpen = new Ring(length);
-    const openLow = new Ring(length);
-    const highClose = new Ring(length);
-    const closeLow = new Ring(length);
-    const closes = new Ring(drift + 1);
+    const highOpen = new RollingWindow(length);
+    const openLow = new RollingWindow(length);
+    const highClose = new RollingWindow(length);
+    const closeLow = new RollingWindow(length);
+    const closes = new RollingWindow(drift + 1);
     const warmup = drift + length - 1;
     let seen = 0;
     return {

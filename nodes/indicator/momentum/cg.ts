@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { Ring } from '../kernels/pandasTaMomentum.js';
+import { RollingWindow } from '../kernels/pandas.js';
 
 export const cg = defineNode({
   kind: 'indicator.cg',
@@ -18,7 +18,7 @@ export const cg = defineNode({
   outputs: { value: port.number() },
   warmup: (p) => p.length - 1,
   create: ({ length }) => {
-    const ring = new Ring(length);
+    const ring = new RollingWindow(length);
     return {
       step(n, _t, { series }, { value }) {
         for (let i = 0; i < n; i++) {

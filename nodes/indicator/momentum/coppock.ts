@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { Ring, RollingWma } from '../kernels/pandasTaMomentum.js';
+import { RollingWindow } from '../kernels/pandas.js';
+import { createPtaWma } from '../kernels/pandasTa.js';
 
 export const coppock = defineNode({
   kind: 'indicator.coppock',
@@ -22,8 +23,8 @@ export const coppock = defineNode({
   outputs: { value: port.number() },
   warmup: (p) => Math.max(p.fast, p.slow) + p.length - 1,
   create: ({ length, fast, slow }) => {
-    const closes = new Ring(Math.max(fast, slow) + 1);
-    const wma = new RollingWma(length);
+    const closes = new RollingWindow(Math.max(fast, slow) + 1);
+    const wma = createPtaWma(length);
     return {
       step(n, _t, { series }, { value }) {
         for (let i = 0; i < n; i++) {

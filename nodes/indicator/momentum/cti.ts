@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { ptaLinreg, Ring } from '../kernels/pandasTaMomentum.js';
+import { RollingWindow } from '../kernels/pandas.js';
+import { ptaLinreg } from '../kernels/pandasTa.js';
 
 export const cti = defineNode({
   kind: 'indicator.cti',
@@ -19,7 +20,7 @@ export const cti = defineNode({
   outputs: { value: port.number() },
   warmup: (p) => p.length - 1,
   create: ({ length }) => {
-    const ring = new Ring(length);
+    const ring = new RollingWindow(length);
     return {
       step(n, _t, { series }, { value }) {
         for (let i = 0; i < n; i++) {

@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { createPtaMa, ptaMaParam, ptaMaWarmup, PTA_MA_TEXT, Ring } from '../kernels/pandasTaMomentum.js';
+import { RollingWindow } from '../kernels/pandas.js';
+import { createPandasTaMa, ptaMaModeParam, ptaMaWarmup, PTA_MA4_TEXT } from '../kernels/pandasTa.js';
 
 export const dm = defineNode({
   kind: 'indicator.dm',
@@ -12,12 +13,12 @@ export const dm = defineNode({
     'MA(-DM, length) (J. Welles Wilder; pandas-ta dm without TA-Lib). Unlike TA-Lib PLUS_DM / ' +
     "MINUS_DM (indicator.plus_dm, indicator.minus_dm: Wilder's running sum, about length times " +
     'larger), these are averages; the default rma is pandas ewm(alpha = 1 / length, adjust=True). ' +
-    'Moving averages (maMode): ' + PTA_MA_TEXT + '. No output for the first drift + length - 1 ' +
+    'Moving averages (maMode): ' + PTA_MA4_TEXT + '. No output for the first drift + length - 1 ' +
     'events (ema: max(length - 1, drift), its seed being the mean of the values among the first length).',
   params: Type.Object(
     {
       length: Type.Integer({ minimum: 1, maximum: 100000, default: 14, description: 'Number of values of the averages.' }),
-      maMode: ptaMaParam('rma', 'Moving average of +DM and -DM.'),
+      maMode: ptaMaModeParam(['sma', 'ema', 'wma', 'rma'], 'rma', 'Moving average of +DM and -DM.'),
       drift: Type.Integer({ minimum: 1, maximum: 100000, default: 1, description: 'Lag of the movement, in events.' }),
     },
     { additionalProperties: false },
@@ -27,10 +28,10 @@ export const dm = defineNode({
   defaultOutput: 'plus',
   warmup: (p) => ptaMaWarmup(p.maMode, p.length, p.drift),
   create: ({ length, maMode, drift }) => {
-    const highs = new Ring(drift + 1);
-    const lows = new Ring(drift + 1);
-    const plusMa = createPtaMa(maMode, length);
-    const minusMa = createPtaMa(maMode, length);
+    const highs = new RollingWindow(drift + 1);
+    const lows = new RollingWindow(drift + 1);
+    const plusMa = createPandasTaMa(maMode, length, { sma: 'rescan' });
+    const minusMa = createPandasTaMa(maMode, length, { sma: 'rescan' });
     return {
       step(n, _t, { high, low }, { plus, minus }) {
         for (let i = 0; i < n; i++) {

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { Ring } from '../kernels/pandasTaMomentum.js';
+import { RollingWindow } from '../kernels/pandas.js';
 
 export const er = defineNode({
   kind: 'indicator.er',
@@ -21,8 +21,8 @@ export const er = defineNode({
   outputs: { value: port.number() },
   warmup: (p) => Math.max(p.length, p.drift + p.length - 1),
   create: ({ length, drift }) => {
-    const closes = new Ring(Math.max(length, drift) + 1);
-    const changes = new Ring(length);
+    const closes = new RollingWindow(Math.max(length, drift) + 1);
+    const changes = new RollingWindow(length);
     return {
       step(n, _t, { series }, { value }) {
         for (let i = 0; i < n; i++) {

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { PtaEma } from '../kernels/pandasTaMomentum.js';
+import { PandasTaEma } from '../kernels/pandasTa.js';
 
 export const eri = defineNode({
   kind: 'indicator.eri',
@@ -19,7 +19,7 @@ export const eri = defineNode({
   defaultOutput: 'bull',
   warmup: (p) => p.length - 1,
   create: ({ length }) => {
-    const ema = new PtaEma(length);
+    const ema = new PandasTaEma(length);
     return {
       step(n, _t, { high, low, close }, { bull, bear }) {
         for (let i = 0; i < n; i++) {

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { Ring } from '../kernels/pandasTaMomentum.js';
+import { RollingWindow } from '../kernels/pandas.js';
 
 export const fisher = defineNode({
   kind: 'indicator.fisher',
@@ -26,8 +26,8 @@ export const fisher = defineNode({
   defaultOutput: 'fisher',
   warmup: (p) => p.length - 1 + p.signal,
   create: ({ length, signal }) => {
-    const medians = new Ring(length);
-    const past = new Ring(signal + 1);
+    const medians = new RollingWindow(length);
+    const past = new RollingWindow(signal + 1);
     const warmup = length - 1 + signal;
     let seen = 0;
     let v = 0.0;

@@ -98,7 +98,7 @@ export const momentumIndicators: AnyNodeDefinition[] = [
   stochrsi,
   // Tulip Indicators (beyond TA-Lib)
   fosc,
-  // pandas-ta momentum indicators TA-Lib lacks (kernels/pandasTaMomentum.ts)
+  // pandas-ta momentum indicators TA-Lib lacks (kernels/pandas.ts, kernels/pandasTa.ts)
   ao,
   bias,
   cfo,
@@ -112,7 +112,7 @@ export const momentumIndicators: AnyNodeDefinition[] = [
   kdj,
   brar,
   dm,
-  // pandas-ta momentum indicators TA-Lib lacks (second part; kernels/pandasEwm.ts)
+  // pandas-ta momentum indicators TA-Lib lacks (second part; kernels/pandas.ts, kernels/pandasTa.ts)
   tsi,
   kst,
   pvo,

@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { createPtaMa, ptaLinreg, ptaMaParam, ptaMaWarmup, PTA_MA_TEXT, Ring } from '../kernels/pandasTaMomentum.js';
+import { RollingWindow } from '../kernels/pandas.js';
+import { createPandasTaMa, ptaLinreg, ptaMaModeParam, ptaMaWarmup, PTA_MA4_TEXT } from '../kernels/pandasTa.js';
 
 export const inertia = defineNode({
   kind: 'indicator.inertia',
@@ -13,14 +14,14 @@ export const inertia = defineNode({
     'the least-squares line through the last length RVI values with x = 1..length, evaluated at x = ' +
     "length - 1 (pandas-ta's linreg default; the newest value is at x = length) (Donald Dorsey, 1995; " +
     "pandas-ta inertia with close only: pandas-ta's refined and thirds variants, which also take high " +
-    'and low, are not offered, nor drift, which pandas-ta inertia takes but does not pass on). Moving averages (maMode): ' + PTA_MA_TEXT + '. No output for the first ' +
+    'and low, are not offered, nor drift, which pandas-ta inertia takes but does not pass on). Moving averages (maMode): ' + PTA_MA4_TEXT + '. No output for the first ' +
     'rviLength + length - 2 events with ema (sma, wma, rma: 2 rviLength + length - 3).',
   params: Type.Object(
     {
       length: Type.Integer({ minimum: 2, maximum: 100000, default: 20, description: 'Number of RVI values of the regression.' }),
       rviLength: Type.Integer({ minimum: 2, maximum: 100000, default: 14, description: 'Number of closes of the standard deviation and of the RVI averages.' }),
       scalar: Type.Number({ exclusiveMinimum: 0, maximum: 3e37, default: 100, description: 'Multiplier of the RVI (100: percent).' }),
-      maMode: ptaMaParam('ema', 'Moving average of the RVI.'),
+      maMode: ptaMaModeParam(['sma', 'ema', 'wma', 'rma'], 'ema', 'Moving average of the RVI.'),
     },
     { additionalProperties: false },
   ),
@@ -28,11 +29,11 @@ export const inertia = defineNode({
   outputs: { value: port.number() },
   warmup: (p) => ptaMaWarmup(p.maMode, p.rviLength, p.rviLength - 1) + p.length - 1,
   create: ({ length, rviLength, scalar, maMode }) => {
-    const window = new Ring(rviLength);
+    const window = new RollingWindow(rviLength);
     let prevClose = NaN;
-    const upMa = createPtaMa(maMode, rviLength);
-    const downMa = createPtaMa(maMode, rviLength);
-    const rvis = new Ring(length);
+    const upMa = createPandasTaMa(maMode, rviLength, { sma: 'rescan' });
+    const downMa = createPandasTaMa(maMode, rviLength, { sma: 'rescan' });
+    const rvis = new RollingWindow(length);
     return {
       step(n, _t, { series }, { value }) {
         for (let i = 0; i < n; i++) {

@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { alphaOf, PandasEwm, Ring } from '../kernels/pandasTaMomentum.js';
+import { RollingWindow } from '../kernels/pandas.js';
+import { ptaRma } from '../kernels/pandasTa.js';
 
 export const kdj = defineNode({
   kind: 'indicator.kdj',
@@ -25,10 +26,10 @@ export const kdj = defineNode({
   defaultOutput: 'k',
   warmup: (p) => p.length + 2 * p.signal - 3,
   create: ({ length, signal }) => {
-    const highs = new Ring(length);
-    const lows = new Ring(length);
-    const kAverage = new PandasEwm(alphaOf(1.0 / signal), true, signal);
-    const dAverage = new PandasEwm(alphaOf(1.0 / signal), true, signal);
+    const highs = new RollingWindow(length);
+    const lows = new RollingWindow(length);
+    const kAverage = ptaRma(signal);
+    const dAverage = ptaRma(signal);
     const warmup = length + 2 * signal - 3;
     let seen = 0;
     return {

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { Lag, RollingWindow } from '../kernels/pandasEwm.js';
+import { Lag, RunningMean } from '../kernels/pandas.js';
 
 const length = (def: number, description: string) => Type.Integer({ minimum: 1, maximum: 100000, default: def, description });
 
@@ -37,8 +37,8 @@ export const kst = defineNode({
   warmup: kstStart,
   create: (p) => {
     const lags = [new Lag(p.roc1), new Lag(p.roc2), new Lag(p.roc3), new Lag(p.roc4)];
-    const smas = [new RollingWindow(p.sma1), new RollingWindow(p.sma2), new RollingWindow(p.sma3), new RollingWindow(p.sma4)];
-    const signal = new RollingWindow(p.signal);
+    const smas = [new RunningMean(p.sma1, true), new RunningMean(p.sma2, true), new RunningMean(p.sma3, true), new RunningMean(p.sma4, true)];
+    const signal = new RunningMean(p.signal, true);
     const first = kstStart(p);
     const ma = new Float64Array(4);
     let row = 0;
@@ -48,10 +48,10 @@ export const kst = defineNode({
           const x = series[i];
           for (let k = 0; k < 4; k++) {
             const prev = lags[k].next(x);
-            ma[k] = smas[k].push((100 * (x - prev)) / prev) ? smas[k].mean() : NaN;
+            ma[k] = smas[k].next((100 * (x - prev)) / prev);
           }
           const line = 100 * (ma[0] + 2 * ma[1] + 3 * ma[2] + 4 * ma[3]);
-          const s = signal.push(line) ? signal.mean() : NaN;
+          const s = signal.next(line);
           const on = row >= first;
           out.kst[i] = on ? line : NaN;
           out.signal[i] = on ? s : NaN;

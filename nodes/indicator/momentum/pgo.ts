@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { Lag, PtaEma, ptaRma, RollingWindow } from '../kernels/pandasEwm.js';
+import { Lag, RunningMean } from '../kernels/pandas.js';
+import { PandasTaEma, ptaRma, trueRange } from '../kernels/pandasTa.js';
 
 export const pgo = defineNode({
   kind: 'indicator.pgo',
@@ -24,8 +25,8 @@ export const pgo = defineNode({
   create: ({ length }) => {
     const prevClose = new Lag(1);
     const atr = ptaRma(length);
-    const atrEma = new PtaEma(length);
-    const sma = new RollingWindow(length);
+    const atrEma = new PandasTaEma(length);
+    const sma = new RunningMean(length, true);
     let row = 0;
     return {
       step(n, _t, { high, low, close }, { value }) {
@@ -36,23 +37,10 @@ export const pgo = defineNode({
           const pc = prevClose.next(c);
           const tr = trueRange(h, l, pc);
           const e = atrEma.next(atr.next(tr));
-          const m = sma.push(c) ? sma.mean() : NaN;
+          const m = sma.next(c);
           value[i] = row >= length ? (c - m) / e : NaN;
         }
       },
     };
   },
 });
-
-/** pandas-ta true_range: NaN without a previous close, else the largest of the three (NaNs skipped, as pandas max). */
-export function trueRange(h: number, l: number, pc: number): number {
-  if (pc !== pc) return NaN;
-  const a = Math.abs(h - l);
-  const b = Math.abs(h - pc);
-  const c = Math.abs(pc - l);
-  let m = NaN;
-  if (a === a) m = a;
-  if (b === b && !(b <= m)) m = b;
-  if (c === c && !(c <= m)) m = c;
-  return m;
-}

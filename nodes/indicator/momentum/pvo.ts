@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { PtaEma, ptaEmaStart } from '../kernels/pandasEwm.js';
+import { PandasTaEma, ptaEmaStart } from '../kernels/pandasTa.js';
 
 const length = (def: number, description: string) => Type.Integer({ minimum: 1, maximum: 100000, default: def, description });
 
@@ -31,9 +31,9 @@ export const pvo = defineNode({
   defaultOutput: 'pvo',
   warmup: pvoStart,
   create: (p) => {
-    const fast = new PtaEma(Math.min(p.fast, p.slow));
-    const slow = new PtaEma(Math.max(p.fast, p.slow));
-    const signal = new PtaEma(p.signal);
+    const fast = new PandasTaEma(Math.min(p.fast, p.slow));
+    const slow = new PandasTaEma(Math.max(p.fast, p.slow));
+    const signal = new PandasTaEma(p.signal);
     const scalar = p.scalar;
     const first = pvoStart(p);
     let row = 0;

@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { Lag, PtaEma, ptaEmaStart, ptaRma, RollingWindow, type PandasEwm } from '../kernels/pandasEwm.js';
+import { Lag, type PandasEwm } from '../kernels/pandas.js';
+import { createPandasTaMa, PandasTaEma, ptaEmaStart, ptaRma } from '../kernels/pandasTa.js';
 
 interface QqeSettings {
   length: number;
@@ -52,12 +53,11 @@ export const qqe = defineNode({
     const prevClose = new Lag(1); // pandas-ta's qqe calls rsi(close, length): drift 1
     const gains: PandasEwm = ptaRma(length);
     const losses: PandasEwm = ptaRma(length);
-    const maEma = p.maMode === 'ema' ? new PtaEma(smooth) : undefined;
-    const maSma = p.maMode === 'sma' ? new RollingWindow(smooth) : undefined;
+    const rsiAverage = createPandasTaMa(p.maMode, smooth, { sma: 'resummed' });
     const prevRsiMa = new Lag(drift);
     const wilders = 2 * length - 1;
-    const trEma = new PtaEma(wilders);
-    const darEma = new PtaEma(wilders);
+    const trEma = new PandasTaEma(wilders);
+    const darEma = new PandasTaEma(wilders);
     let row = 0;
     let rsiPrev = NaN; // rsiMa[i - 1]
     let long1 = 0; // long[i - 1]
@@ -74,7 +74,7 @@ export const qqe = defineNode({
           const up = gains.next(diff < 0 ? 0 : diff);
           const down = losses.next(diff > 0 ? 0 : diff);
           const rsi = (100 * up) / (up + Math.abs(down));
-          const rsiMa = maEma !== undefined ? maEma.next(rsi) : maSma!.push(rsi) ? maSma!.mean() : NaN;
+          const rsiMa = rsiAverage.next(rsi);
           const dar = factor * darEma.next(trEma.next(Math.abs(rsiMa - prevRsiMa.next(rsiMa))));
           const upper = rsiMa + dar;
           const lower = rsiMa - dar;

@@ -1,40 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { RollingWindow } from '../kernels/pandasEwm.js';
-
-/** pandas-ta symmetric_triangle(n, weighted=True): 1, 2, ..., 2, 1 over their sum. */
-export function swmaWeights(n: number): Float64Array {
-  const tri: number[] = [];
-  if (n === 2) tri.push(1, 1);
-  else if (n % 2 === 0) {
-    for (let i = 1; i <= n / 2; i++) tri.push(i);
-    for (let i = n / 2; i >= 1; i--) tri.push(i);
-  } else {
-    const half = Math.floor(0.5 * (n + 1));
-    for (let i = 1; i <= half; i++) tri.push(i);
-    for (let i = half - 1; i >= 1; i--) tri.push(i);
-  }
-  const sum = tri.reduce((a, b) => a + b, 0);
-  return Float64Array.from(tri, (v) => v / sum);
-}
-
-/** pandas-ta swma(length), value by value: the weighted sum of the last length values, oldest first. */
-export class Swma {
-  private readonly window: RollingWindow;
-  private readonly w: Float64Array;
-  constructor(readonly length: number) {
-    this.window = new RollingWindow(length);
-    this.w = swmaWeights(length);
-  }
-  next(x: number): number {
-    if (!this.window.push(x)) return NaN;
-    const n = this.length;
-    let s = 0.0;
-    for (let k = 0; k < n; k++) s += this.w[k] * this.window.ago(n - 1 - k);
-    return s;
-  }
-}
+import { RunningSumWindow } from '../kernels/pandas.js';
+import { symmetricTriangleWeights, WeightedWindow } from '../kernels/pandasTa.js';
 
 const rvgiStart = (p: { length: number; swmaLength: number }) => 2 * (p.swmaLength - 1) + p.length - 1;
 
@@ -61,11 +29,11 @@ export const rvgi = defineNode({
   defaultOutput: 'rvgi',
   warmup: rvgiStart,
   create: (p) => {
-    const num = new Swma(p.swmaLength);
-    const den = new Swma(p.swmaLength);
-    const numSum = new RollingWindow(p.length);
-    const denSum = new RollingWindow(p.length);
-    const signal = new Swma(p.swmaLength);
+    const num = new WeightedWindow(symmetricTriangleWeights(p.swmaLength));
+    const den = new WeightedWindow(symmetricTriangleWeights(p.swmaLength));
+    const numSum = new RunningSumWindow(p.length);
+    const denSum = new RunningSumWindow(p.length);
+    const signal = new WeightedWindow(symmetricTriangleWeights(p.swmaLength));
     const first = rvgiStart(p);
     let row = 0;
     return {

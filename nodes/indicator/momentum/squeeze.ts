@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { Lag, PtaEma, ptaEmaStart, RollingWindow } from '../kernels/pandasEwm.js';
-import { trueRange } from './pgo.js';
+import { Lag, RollingWindow, RunningSumWindow, type Streamer } from '../kernels/pandas.js';
+import { createPandasTaMa, PandasTaEma, ptaEmaStart, ptaLinreg, trueRange } from '../kernels/pandasTa.js';
 
 export const lengthParam = (def: number, min: number, description: string) => Type.Integer({ minimum: min, maximum: 100000, default: def, description });
 export const positive = (def: number, description: string) => Type.Number({ exclusiveMinimum: 0, maximum: 1e6, default: def, description });
@@ -34,20 +34,6 @@ export function squeezeStart(p: SqueezeSettings): number {
   return Math.max(momentum, bb, kc);
 }
 
-/** An average of pandas-ta's ma('sma' | 'ema'), value by value. */
-class Average {
-  private readonly window: RollingWindow | undefined;
-  private readonly ema: PtaEma | undefined;
-  constructor(ema: boolean, length: number) {
-    if (ema) this.ema = new PtaEma(length);
-    else this.window = new RollingWindow(length);
-  }
-  next(x: number): number {
-    if (this.ema !== undefined) return this.ema.next(x);
-    return this.window!.push(x) ? this.window!.mean() : NaN;
-  }
-}
-
 /**
  * pandas-ta squeeze / squeeze_pro, value by value: Bollinger bands (bbLower, bbUpper), the Keltner
  * middle and range average (kcBasis, kcBand: a channel is kcBasis -/+ scalar * kcBand) and the
@@ -59,25 +45,25 @@ export class SqueezeCore {
   bbUpper = NaN;
   kcBasis = NaN;
   kcBand = NaN;
-  private readonly bbWindow: RollingWindow;
-  private readonly bbMid: PtaEma | undefined;
-  private readonly basis: Average;
-  private readonly band: Average;
+  private readonly bbWindow: RunningSumWindow;
+  private readonly bbMid: PandasTaEma | undefined;
+  private readonly basis: Streamer;
+  private readonly band: Streamer;
   private readonly prevClose = new Lag(1);
   private readonly momLag: Lag;
-  private readonly momAverage: Average;
+  private readonly momAverage: Streamer;
   private readonly highs: RollingWindow | undefined;
   private readonly lows: RollingWindow | undefined;
   private readonly lbWindow: RollingWindow | undefined;
 
   constructor(private readonly p: SqueezeSettings) {
     const ema = p.maMode === 'ema';
-    this.bbWindow = new RollingWindow(p.bbLength);
-    if (ema) this.bbMid = new PtaEma(p.bbLength);
-    this.basis = new Average(ema, p.kcLength);
-    this.band = new Average(ema, p.kcLength);
+    this.bbWindow = new RunningSumWindow(p.bbLength);
+    if (ema) this.bbMid = new PandasTaEma(p.bbLength);
+    this.basis = createPandasTaMa(ema ? 'ema' : 'sma', p.kcLength, { sma: 'resummed' });
+    this.band = createPandasTaMa(ema ? 'ema' : 'sma', p.kcLength, { sma: 'resummed' });
     this.momLag = new Lag(p.momLength);
-    this.momAverage = new Average(ema, p.momSmooth);
+    this.momAverage = createPandasTaMa(ema ? 'ema' : 'sma', p.momSmooth, { sma: 'resummed' });
     if (p.lazybear) {
       this.highs = new RollingWindow(p.kcLength);
       this.lows = new RollingWindow(p.kcLength);
@@ -97,32 +83,17 @@ export class SqueezeCore {
     this.kcBasis = this.basis.next(c);
     this.kcBand = this.band.next(p.useTr ? trueRange(h, l, pc) : h - l);
     if (this.lbWindow !== undefined) {
-      const hh = this.highs!.push(h) ? this.highs!.max() : NaN;
-      const ll = this.lows!.push(l) ? this.lows!.min() : NaN;
+      this.highs!.push(h);
+      this.lows!.push(l);
+      const hh = this.highs!.max();
+      const ll = this.lows!.min();
       const avg = 0.25 * (hh + ll) + 0.5 * this.kcBasis;
-      this.squeeze = this.lbWindow.push(c - avg) ? linregValue(this.lbWindow) : NaN;
+      this.lbWindow.push(c - avg);
+      this.squeeze = ptaLinreg(this.lbWindow, 'linreg');
     } else {
       this.squeeze = this.momAverage.next(c - this.momLag.next(c));
     }
   }
-}
-
-/** pandas-ta linreg's value at the newest point of a full window: m * (n - 1) + b over x = 1..n. */
-function linregValue(w: RollingWindow): number {
-  const n = w.length;
-  const xSum = 0.5 * n * (n + 1);
-  const x2Sum = (xSum * (2 * n + 1)) / 3;
-  const divisor = n * x2Sum - xSum * xSum;
-  let ySum = 0.0;
-  let xySum = 0.0;
-  for (let k = 0; k < n; k++) {
-    const y = w.ago(n - 1 - k); // oldest first, x = k + 1
-    ySum += y;
-    xySum += (k + 1) * y;
-  }
-  const m = (n * xySum - xSum * ySum) / divisor;
-  const b = (ySum * x2Sum - xSum * xySum) / divisor;
-  return m * (n - 1) + b;
 }
 
 const SOURCE =

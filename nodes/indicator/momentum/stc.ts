@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { PtaEma, RollingWindow } from '../kernels/pandasEwm.js';
+import { RollingWindow } from '../kernels/pandas.js';
+import { PandasTaEma } from '../kernels/pandasTa.js';
 
 /**
  * pandas-ta's round(x, 8) on its numpy floats, i.e. numpy's round: rint(x * 1e8) / 1e8, ties
@@ -50,8 +51,8 @@ export const stc = defineNode({
   defaultOutput: 'stc',
   warmup: stcStart,
   create: (p) => {
-    const fastEma = new PtaEma(Math.min(p.fast, p.slow));
-    const slowEma = new PtaEma(Math.max(p.fast, p.slow));
+    const fastEma = new PandasTaEma(Math.min(p.fast, p.slow));
+    const slowEma = new PandasTaEma(Math.max(p.fast, p.slow));
     const macdWindow = new RollingWindow(p.tcLength);
     const pfWindow = new RollingWindow(p.tcLength);
     const factor = p.factor;
@@ -66,7 +67,8 @@ export const stc = defineNode({
         for (let i = 0; i < n; i++, row++) {
           const x = series[i];
           const macd = fastEma.next(x) - slowEma.next(x);
-          const macdFull = macdWindow.push(macd);
+          macdWindow.push(macd);
+          const macdFull = macdWindow.complete;
           if (row > 0) {
             if (macdFull) {
               const lowest = macdWindow.min();
@@ -75,7 +77,8 @@ export const stc = defineNode({
             }
             pf = round8(pf + factor * (stoch1 - pf));
           }
-          const pfFull = pfWindow.push(pf);
+          pfWindow.push(pf);
+          const pfFull = pfWindow.complete;
           if (row > 0) {
             if (pfFull) {
               const lowest = pfWindow.min();

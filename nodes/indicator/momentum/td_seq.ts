@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { Lag } from '../kernels/pandasEwm.js';
+import { Lag } from '../kernels/pandas.js';
 
 export const tdSeq = defineNode({
   kind: 'indicator.td_seq',

@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { Lag, PtaEma, ptaEmaStart, RollingWindow } from '../kernels/pandasEwm.js';
+import { Lag, type Streamer } from '../kernels/pandas.js';
+import { createPandasTaMa, PandasTaEma, ptaEmaStart } from '../kernels/pandasTa.js';
 
 const length = (def: number, description: string) => Type.Integer({ minimum: 1, maximum: 100000, default: def, description });
 
@@ -20,21 +21,19 @@ export class TsiCore {
   line = NaN;
   signal = NaN;
   private readonly prev: Lag;
-  private readonly slowEma: PtaEma;
-  private readonly fastSlowEma: PtaEma;
-  private readonly absSlowEma: PtaEma;
-  private readonly absFastSlowEma: PtaEma;
-  private readonly signalEma: PtaEma | undefined;
-  private readonly signalSma: RollingWindow | undefined;
+  private readonly slowEma: PandasTaEma;
+  private readonly fastSlowEma: PandasTaEma;
+  private readonly absSlowEma: PandasTaEma;
+  private readonly absFastSlowEma: PandasTaEma;
+  private readonly signalMa: Streamer;
 
   constructor(fast: number, slow: number, signal: number, private readonly scalar: number, maMode: string, drift: number) {
     this.prev = new Lag(drift);
-    this.slowEma = new PtaEma(slow);
-    this.fastSlowEma = new PtaEma(fast);
-    this.absSlowEma = new PtaEma(slow);
-    this.absFastSlowEma = new PtaEma(fast);
-    if (maMode === 'sma') this.signalSma = new RollingWindow(signal);
-    else this.signalEma = new PtaEma(signal);
+    this.slowEma = new PandasTaEma(slow);
+    this.fastSlowEma = new PandasTaEma(fast);
+    this.absSlowEma = new PandasTaEma(slow);
+    this.absFastSlowEma = new PandasTaEma(fast);
+    this.signalMa = createPandasTaMa(maMode === 'sma' ? 'sma' : 'ema', signal, { sma: 'resummed' });
   }
 
   next(x: number): void {
@@ -43,8 +42,7 @@ export class TsiCore {
     const den = this.absFastSlowEma.next(this.absSlowEma.next(Math.abs(diff)));
     const line = (this.scalar * num) / den;
     this.line = line;
-    if (this.signalEma !== undefined) this.signal = this.signalEma.next(line);
-    else this.signal = this.signalSma!.push(line) ? this.signalSma!.mean() : NaN;
+    this.signal = this.signalMa.next(line);
   }
 }
 

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { createPandasTaMa, PTA_MA_MODES, ptaMaModeParam, type PtaMaMode } from '../kernels/pandasTaAverages.js';
+import { createPandasTaMa, PTA_MA_MODES, ptaMaModeParam, type PtaMaMode } from '../kernels/pandasTa.js';
 
 export const hilo = defineNode({
   kind: 'indicator.hilo',

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { PandasEwm } from '../kernels/pandasTaAverages.js';
+import { ptaRma } from '../kernels/pandasTa.js';
 
 export const rma = defineNode({
   kind: 'indicator.rma',
@@ -19,7 +19,7 @@ export const rma = defineNode({
   outputs: { value: port.number() },
   warmup: (p) => p.length - 1,
   create: ({ length }) => {
-    const ewm = new PandasEwm(1.0 / length, true, length);
+    const ewm = ptaRma(length);
     return {
       step(n, _t, { series }, { value }) {
         for (let i = 0; i < n; i++) value[i] = ewm.next(series[i]);

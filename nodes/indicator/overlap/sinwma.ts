@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { WeightedWindow, sineWeights } from '../kernels/pandasTaAverages.js';
+import { WeightedWindow, sineWeights } from '../kernels/pandasTa.js';
 
 export const sinwma = defineNode({
   kind: 'indicator.sinwma',

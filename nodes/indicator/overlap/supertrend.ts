@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { PandasEwm } from '../kernels/pandasTaAverages.js';
+import { ptaRma } from '../kernels/pandasTa.js';
 
 export const supertrend = defineNode({
   kind: 'indicator.supertrend',
@@ -28,7 +28,7 @@ export const supertrend = defineNode({
   outputs: { trend: port.number(), direction: port.number(), long: port.number(), short: port.number() },
   defaultOutput: 'trend',
   create: ({ length, multiplier }) => {
-    const atr = new PandasEwm(1.0 / length, true, length);
+    const atr = ptaRma(length);
     let first = true;
     let prevClose = NaN;
     let prevUpper = NaN;

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { WeightedWindow, symmetricTriangleWeights } from '../kernels/pandasTaAverages.js';
+import { WeightedWindow, symmetricTriangleWeights } from '../kernels/pandasTa.js';
 
 export const swma = defineNode({
   kind: 'indicator.swma',

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { PtaVidya } from '../kernels/pandasTaAverages.js';
+import { PtaVidya } from '../kernels/pandasTa.js';
 
 export const vidya = defineNode({
   kind: 'indicator.vidya',

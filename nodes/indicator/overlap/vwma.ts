@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { RollingMean } from '../kernels/pandasTaAverages.js';
+import { RunningMean } from '../kernels/pandas.js';
 
 export const vwma = defineNode({
   kind: 'indicator.vwma',
@@ -18,8 +18,8 @@ export const vwma = defineNode({
   outputs: { value: port.number() },
   warmup: (p) => p.length - 1,
   create: ({ length }) => {
-    const pv = new RollingMean(length);
-    const v = new RollingMean(length);
+    const pv = new RunningMean(length, false);
+    const v = new RunningMean(length, false);
     return {
       step(n, _t, { series, volume }, { value }) {
         for (let i = 0; i < n; i++) value[i] = pv.next(series[i] * volume[i]) / v.next(volume[i]);

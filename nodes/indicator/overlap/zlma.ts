@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { ptaMaModeParam, ptaMaWarmup, PtaZlma, type PtaMaMode } from '../kernels/pandasTaAverages.js';
+import { ptaMaModeParam, ptaMaWarmup, PtaZlma, type PtaMaMode } from '../kernels/pandasTa.js';
 
 const MODES: readonly PtaMaMode[] = ['ema', 'dema', 'hma', 'linreg', 'rma', 'sma', 'swma', 't3', 'tema', 'trima', 'wma'];
 

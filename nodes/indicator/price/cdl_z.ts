@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { ohlcInputs } from '../kernels/candle.js';
 import { port } from '../../../runtime/ports.js';
-import { RollingWindow, sumOf, varianceOf } from '../kernels/window.js';
+import { RollingWindow, sumOf, varianceOf } from '../kernels/pandas.js';
 
 export const cdlZ = defineNode({
   kind: 'indicator.cdl_z',

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { allEqual, sumOf, windowStatistic } from '../kernels/window.js';
+import { allEqual, sumOf, windowStatistic } from '../kernels/pandas.js';
 
 /** pandas' rolling kurt: ((n^2 - 1) m4 / m2^2 - 3 (n - 1)^2) / ((n - 2)(n - 3)). */
 function kurtosisOf(w: Float64Array): number {

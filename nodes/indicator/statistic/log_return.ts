@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
+import { Lag } from '../kernels/pandas.js';
 
 export const logReturn = defineNode({
   kind: 'indicator.log_return',
@@ -24,8 +25,7 @@ export const logReturn = defineNode({
 
 /** f(x, earlier) with earlier = the value length events back (or the first value when cumulative). */
 export function returnKernel(length: number, cumulative: boolean, f: (x: number, earlier: number) => number) {
-  const ring = new Float64Array(length);
-  let pos = 0;
+  const lag = new Lag(length);
   let seen = 0;
   let first = NaN;
   return {
@@ -40,9 +40,7 @@ export function returnKernel(length: number, cumulative: boolean, f: (x: number,
           value[i] = f(x, first);
           continue;
         }
-        const earlier = ring[pos];
-        ring[pos] = x;
-        pos = pos + 1 === length ? 0 : pos + 1;
+        const earlier = lag.next(x);
         if (seen < length) {
           seen++;
           value[i] = NaN;

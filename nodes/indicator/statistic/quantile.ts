@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { windowStatistic } from '../kernels/window.js';
+import { windowStatistic } from '../kernels/pandas.js';
 
 export const quantile = defineNode({
   kind: 'indicator.quantile',

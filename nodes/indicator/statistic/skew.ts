@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { allEqual, sumOf, windowStatistic } from '../kernels/window.js';
+import { allEqual, sumOf, windowStatistic } from '../kernels/pandas.js';
 
 /** pandas' rolling skew from the window's central moments: sqrt(n(n-1)) m3 / ((n-2) m2^1.5). */
 function skewOf(w: Float64Array): number {

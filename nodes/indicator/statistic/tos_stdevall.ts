@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { RollingWindow, sumOf, varianceOf } from '../kernels/window.js';
+import { RollingWindow, sumOf, varianceOf } from '../kernels/pandas.js';
 
 export const tosStdevall = defineNode({
   kind: 'indicator.tos_stdevall',

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { varianceOf, windowStatistic } from '../kernels/window.js';
+import { varianceOf, windowStatistic } from '../kernels/pandas.js';
 
 export const varianceKind = defineNode({
   kind: 'indicator.variance',

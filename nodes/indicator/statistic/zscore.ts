@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { sumOf, varianceOf, windowStatistic } from '../kernels/window.js';
+import { sumOf, varianceOf, windowStatistic } from '../kernels/pandas.js';
 
 export const zscore = defineNode({
   kind: 'indicator.zscore',

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
 import { Monotone } from '../kernels/monotone.js';
-import { PTA_MA_TEXT, PtaMa, ptaMaLookback, ptaMaParam, type PtaMaName } from '../kernels/pandasWindows.js';
+import { createPandasTaMa, PTA_MA_TEXT, ptaMaModeParam, ptaMaWarmup } from '../kernels/pandasTa.js';
 
 export const amat = defineNode({
   kind: 'indicator.amat',
@@ -17,16 +17,16 @@ export const amat = defineNode({
       fast: Type.Integer({ minimum: 2, maximum: 100000, default: 8, description: 'Period of the fast average.' }),
       slow: Type.Integer({ minimum: 2, maximum: 100000, default: 21, description: 'Period of the slow average.' }),
       lookback: Type.Integer({ minimum: 1, maximum: 100000, default: 2, description: 'Bars back of the comparisons.' }),
-      maMode: ptaMaParam(['ema', 'sma', 'rma', 'dema', 'wma', 'hma'], 'ema', 'The moving average (pandas-ta names).'),
+      maMode: ptaMaModeParam(['ema', 'sma', 'rma', 'dema', 'wma', 'hma'], 'ema', 'The moving average (pandas-ta names).'),
     },
     { additionalProperties: false },
   ),
   inputs: { series: port.number() },
   outputs: { long: port.number(), short: port.number() },
-  warmup: (p) => Math.max(ptaMaLookback(p.maMode as PtaMaName, p.fast), ptaMaLookback(p.maMode as PtaMaName, p.slow)) + p.lookback,
+  warmup: (p) => Math.max(ptaMaWarmup(p.maMode, p.fast), ptaMaWarmup(p.maMode, p.slow)) + p.lookback,
   create: ({ fast, slow, lookback, maMode }) => {
-    const fastMa = new PtaMa(maMode as PtaMaName, fast);
-    const slowMa = new PtaMa(maMode as PtaMaName, slow);
+    const fastMa = createPandasTaMa(maMode, fast, { sma: 'pandas' });
+    const slowMa = createPandasTaMa(maMode, slow, { sma: 'pandas' });
     const fastUp = new Monotone(lookback, true);
     const fastDown = new Monotone(lookback, false);
     const slowUp = new Monotone(lookback, true);

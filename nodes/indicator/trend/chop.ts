@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { comOfAlpha, Ewm, Lag, RollingExtreme, RollingSum, trueRange } from '../kernels/pandasWindows.js';
+import { Lag, PandasRollingSum, RollingExtreme } from '../kernels/pandas.js';
+import { ptaRma, trueRange } from '../kernels/pandasTa.js';
 
 export const chop = defineNode({
   kind: 'indicator.chop',
@@ -29,8 +30,8 @@ export const chop = defineNode({
     const highest = new RollingExtreme(length, true);
     const lowest = new RollingExtreme(length, false);
     const prevClose = new Lag(1);
-    const atr = new Ewm(comOfAlpha(1.0 / atrLength), true, atrLength);
-    const atrSum = new RollingSum(length);
+    const atr = ptaRma(atrLength);
+    const atrSum = new PandasRollingSum(length);
     return {
       step(n, _t, { high, low, close }, { value }) {
         for (let i = 0; i < n; i++) {

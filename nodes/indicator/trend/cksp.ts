@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { comOfAlpha, Ewm, Lag, RollingExtreme, RollingSum, trueRange } from '../kernels/pandasWindows.js';
+import { Lag, PandasRollingSum, RollingExtreme } from '../kernels/pandas.js';
+import { ptaRma, trueRange } from '../kernels/pandasTa.js';
 
 export const cksp = defineNode({
   kind: 'indicator.cksp',
@@ -27,7 +28,7 @@ export const cksp = defineNode({
   outputs: { long: port.number({ description: 'Stop for long positions.' }), short: port.number({ description: 'Stop for short positions.' }) },
   warmup: (p) => p.p + p.q - 1,
   create: ({ p, x, q, tvmode }) => {
-    const atr: { next(v: number): number } = tvmode ? new Ewm(comOfAlpha(1.0 / p), true, p) : new RollingSum(p, true);
+    const atr: { next(v: number): number } = tvmode ? ptaRma(p) : new PandasRollingSum(p, true);
     const prevClose = new Lag(1);
     const highest = new RollingExtreme(p, true);
     const lowest = new RollingExtreme(p, false);

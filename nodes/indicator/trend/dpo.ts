@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { Lag, RollingSum } from '../kernels/pandasWindows.js';
+import { Lag, PandasRollingSum } from '../kernels/pandas.js';
 
 export const dpo = defineNode({
   kind: 'indicator.dpo',
@@ -19,7 +19,7 @@ export const dpo = defineNode({
   outputs: { value: port.number() },
   warmup: (p) => p.length - 1 + Math.floor(0.5 * p.length) + 1,
   create: ({ length }) => {
-    const sma = new RollingSum(length, true);
+    const sma = new PandasRollingSum(length, true);
     const lag = new Lag(Math.floor(0.5 * length) + 1);
     return {
       step(n, _t, { series }, { value }) {

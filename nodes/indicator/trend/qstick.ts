@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { PTA_MA_TEXT, PtaMa, ptaMaLookback, ptaMaParam, type PtaMaName } from '../kernels/pandasWindows.js';
+import { createPandasTaMa, PTA_MA_TEXT, ptaMaModeParam, ptaMaWarmup } from '../kernels/pandasTa.js';
 
 export const qstick = defineNode({
   kind: 'indicator.qstick',
@@ -14,15 +14,15 @@ export const qstick = defineNode({
   params: Type.Object(
     {
       length: Type.Integer({ minimum: 2, maximum: 100000, default: 10, description: 'Period of the average.' }),
-      ma: ptaMaParam(['sma', 'ema', 'rma', 'dema', 'hma'], 'sma', 'The moving average (pandas-ta names).'),
+      ma: ptaMaModeParam(['sma', 'ema', 'rma', 'dema', 'hma'], 'sma', 'The moving average (pandas-ta names).'),
     },
     { additionalProperties: false },
   ),
   inputs: { open: port.number(), close: port.number() },
   outputs: { value: port.number() },
-  warmup: (p) => ptaMaLookback(p.ma as PtaMaName, p.length),
+  warmup: (p) => ptaMaWarmup(p.ma, p.length),
   create: ({ length, ma }) => {
-    const avg = new PtaMa(ma as PtaMaName, length);
+    const avg = createPandasTaMa(ma, length, { sma: 'pandas' });
     return {
       step(n, _t, { open, close }, { value }) {
         for (let i = 0; i < n; i++) value[i] = avg.next(close[i] - open[i]);

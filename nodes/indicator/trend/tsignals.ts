@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { Lag } from '../kernels/pandasWindows.js';
+import { Lag } from '../kernels/pandas.js';
 
 export const tsignals = defineNode({
   kind: 'indicator.tsignals',

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { Lag, RollingExtreme, RollingSum } from '../kernels/pandasWindows.js';
+import { Lag, PandasRollingSum, RollingExtreme } from '../kernels/pandas.js';
 
 export const vhf = defineNode({
   kind: 'indicator.vhf',
@@ -25,7 +25,7 @@ export const vhf = defineNode({
     const highest = new RollingExtreme(length, true);
     const lowest = new RollingExtreme(length, false);
     const prev = new Lag(drift);
-    const changes = new RollingSum(length);
+    const changes = new PandasRollingSum(length);
     return {
       step(n, _t, { series }, { value }) {
         for (let i = 0; i < n; i++) {

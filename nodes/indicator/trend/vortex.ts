@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { Lag, RollingSum, trueRange } from '../kernels/pandasWindows.js';
+import { Lag, PandasRollingSum } from '../kernels/pandas.js';
+import { trueRange } from '../kernels/pandasTa.js';
 
 export const vortex = defineNode({
   kind: 'indicator.vortex',
@@ -25,9 +26,9 @@ export const vortex = defineNode({
     const prevHigh = new Lag(drift);
     const prevLow = new Lag(drift);
     const prevClose = new Lag(1); // pandas-ta vortex calls true_range without drift
-    const trSum = new RollingSum(length);
-    const plusSum = new RollingSum(length);
-    const minusSum = new RollingSum(length);
+    const trSum = new PandasRollingSum(length);
+    const plusSum = new PandasRollingSum(length);
+    const minusSum = new PandasRollingSum(length);
     return {
       step(n, _t, { high, low, close }, { plus, minus }) {
         for (let i = 0; i < n; i++) {

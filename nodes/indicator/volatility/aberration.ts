@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { Ewm, RollingWindow, trueRange } from '../kernels/pandasTa.js';
+import { PandasEwm, RollingWindow } from '../kernels/pandas.js';
+import { trueRange } from '../kernels/pandasTa.js';
 
 export const aberration = defineNode({
   kind: 'indicator.aberration',
@@ -26,7 +27,7 @@ export const aberration = defineNode({
   create: ({ length, atrLength }) => {
     const warmup = Math.max(length - 1, atrLength);
     const typical = new RollingWindow(length);
-    const rma = Ewm.alpha(1.0 / atrLength, true, atrLength);
+    const rma = PandasEwm.fromAlpha(1.0 / atrLength, true, atrLength);
     let prevClose = NaN;
     let row = 0;
     return {

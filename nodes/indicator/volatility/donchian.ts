@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { RollingWindow } from '../kernels/pandasTa.js';
+import { RollingWindow } from '../kernels/pandas.js';
 
 export const donchian = defineNode({
   kind: 'indicator.donchian',

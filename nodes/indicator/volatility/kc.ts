@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { createPandasMa, nonZeroRange, PANDAS_MA_TEXT, pandasMaParam, trueRange } from '../kernels/pandasTa.js';
+import { createPandasTaMa, nonZeroRange, PANDAS_MA_TEXT, ptaMaModeParam, ptaMaWarmup, trueRange } from '../kernels/pandasTa.js';
 
 export const kc = defineNode({
   kind: 'indicator.kc',
@@ -20,7 +20,7 @@ export const kc = defineNode({
     {
       length: Type.Integer({ minimum: 1, maximum: 100000, default: 20, description: 'Number of events of both averages.' }),
       scalar: Type.Number({ minimum: 0, maximum: 1e6, default: 2, description: 'Multiple of the averaged range added and subtracted.' }),
-      maMode: pandasMaParam('ema', 'Moving average of the close and of the range.'),
+      maMode: ptaMaModeParam(['ema', 'sma', 'rma', 'wma'], 'ema', 'Moving average of the close and of the range.'),
       tr: Type.Boolean({ default: true, description: 'Average the true range (true) or high - low (false).' }),
     },
     { additionalProperties: false },
@@ -28,11 +28,11 @@ export const kc = defineNode({
   inputs: { high: port.number(), low: port.number(), close: port.number() },
   outputs: { lower: port.number(), middle: port.number(), upper: port.number() },
   defaultOutput: 'middle',
-  warmup: (p) => kcWarmup(p.length, p.maMode, p.tr),
+  warmup: (p) => ptaMaWarmup(p.maMode, p.length, p.tr ? 1 : 0),
   create: ({ length, scalar, maMode, tr }) => {
-    const warmup = kcWarmup(length, maMode, tr);
-    const basis = createPandasMa(maMode, length);
-    const band = createPandasMa(maMode, length);
+    const warmup = ptaMaWarmup(maMode, length, tr ? 1 : 0);
+    const basis = createPandasTaMa(maMode, length, { sma: 'rescan' });
+    const band = createPandasTaMa(maMode, length, { sma: 'rescan' });
     let row = 0;
     let prevClose = NaN;
     return {
@@ -56,8 +56,3 @@ export const kc = defineNode({
     };
   },
 });
-
-function kcWarmup(length: number, maMode: string, tr: boolean): number {
-  if (!tr) return length - 1;
-  return maMode === 'ema' ? Math.max(length - 1, 1) : length;
-}

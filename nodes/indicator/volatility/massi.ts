@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { nonZeroRange, PandasTaEma, RollingWindow } from '../kernels/pandasTa.js';
+import { RollingWindow } from '../kernels/pandas.js';
+import { nonZeroRange, PandasTaEma } from '../kernels/pandasTa.js';
 
 export const massi = defineNode({
   kind: 'indicator.massi',

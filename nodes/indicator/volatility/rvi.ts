@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { createPandasMa, PANDAS_MA_TEXT, pandasMaParam, RollingWindow } from '../kernels/pandasTa.js';
+import { RollingWindow } from '../kernels/pandas.js';
+import { createPandasTaMa, PANDAS_MA_TEXT, ptaMaModeParam } from '../kernels/pandasTa.js';
 
 export const rvi = defineNode({
   kind: 'indicator.rvi',
@@ -18,7 +19,7 @@ export const rvi = defineNode({
     {
       length: Type.Integer({ minimum: 2, maximum: 100000, default: 14, description: 'Number of events of the deviation and of the averages.' }),
       scalar: Type.Number({ minimum: 0, maximum: 1e6, default: 100, description: 'Scale of the ratio (100: percent).' }),
-      maMode: pandasMaParam('ema', 'Moving average of the up and down deviations.'),
+      maMode: ptaMaModeParam(['ema', 'sma', 'rma', 'wma'], 'ema', 'Moving average of the up and down deviations.'),
     },
     { additionalProperties: false },
   ),
@@ -27,8 +28,8 @@ export const rvi = defineNode({
   warmup: (p) => (p.maMode === 'ema' ? p.length - 1 : 2 * (p.length - 1)),
   create: ({ length, scalar, maMode }) => {
     const window = new RollingWindow(length);
-    const upAvg = createPandasMa(maMode, length);
-    const downAvg = createPandasMa(maMode, length);
+    const upAvg = createPandasTaMa(maMode, length, { sma: 'rescan' });
+    const downAvg = createPandasTaMa(maMode, length, { sma: 'rescan' });
     let prev = NaN;
     return {
       step(n, _t, { series }, { value }) {

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { createPandasMa, PANDAS_MA_TEXT, pandasMaParam } from '../kernels/pandasTa.js';
+import { createPandasTaMa, PANDAS_MA_TEXT, ptaMaModeParam, ptaMaWarmup } from '../kernels/pandasTa.js';
 
 export const thermo = defineNode({
   kind: 'indicator.thermo',
@@ -18,17 +18,17 @@ export const thermo = defineNode({
       length: Type.Integer({ minimum: 1, maximum: 100000, default: 20, description: 'Period of the average.' }),
       long: Type.Number({ minimum: 0, maximum: 1e6, default: 2, description: 'Multiple of the average below which long is 1.' }),
       short: Type.Number({ minimum: 0, maximum: 1e6, default: 0.5, description: 'Multiple of the average above which short is 1.' }),
-      maMode: pandasMaParam('ema', 'Moving average of the thermometer.'),
+      maMode: ptaMaModeParam(['ema', 'sma', 'rma', 'wma'], 'ema', 'Moving average of the thermometer.'),
     },
     { additionalProperties: false },
   ),
   inputs: { high: port.number(), low: port.number() },
   outputs: { value: port.number(), ma: port.number(), long: port.number(), short: port.number() },
   defaultOutput: 'value',
-  warmup: (p) => thermoWarmup(p.length, p.maMode),
+  warmup: (p) => ptaMaWarmup(p.maMode, p.length, 1),
   create: (p) => {
-    const warmup = thermoWarmup(p.length, p.maMode);
-    const average = createPandasMa(p.maMode, p.length);
+    const warmup = ptaMaWarmup(p.maMode, p.length, 1);
+    const average = createPandasTaMa(p.maMode, p.length, { sma: 'rescan' });
     const longK = p.long;
     const shortK = p.short;
     let prevHigh = NaN;
@@ -59,7 +59,3 @@ export const thermo = defineNode({
     };
   },
 });
-
-function thermoWarmup(length: number, maMode: string): number {
-  return maMode === 'ema' ? Math.max(length - 1, 1) : length;
-}

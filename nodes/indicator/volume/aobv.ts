@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { createPandasMa, PANDAS_MA_TEXT, pandasMaParam, RollingWindow } from '../kernels/pandasTa.js';
+import { RollingWindow } from '../kernels/pandas.js';
+import { createPandasTaMa, PANDAS_MA_TEXT, ptaMaModeParam } from '../kernels/pandasTa.js';
 
 const period = (def: number, description: string) => Type.Integer({ minimum: 1, maximum: 100000, default: def, description });
 
@@ -25,7 +26,7 @@ export const aobv = defineNode({
       slow: period(12, 'Period of the slow average of OBV.'),
       maxLookback: period(2, 'Number of events of the highest OBV.'),
       minLookback: period(2, 'Number of events of the lowest OBV.'),
-      maMode: pandasMaParam('ema', 'Moving average of OBV.'),
+      maMode: ptaMaModeParam(['ema', 'sma', 'rma', 'wma'], 'ema', 'Moving average of OBV.'),
       runLength: period(2, 'Events back over which the averages must have moved for a run signal.'),
     },
     { additionalProperties: false },
@@ -46,8 +47,8 @@ export const aobv = defineNode({
     const fastLen = Math.min(p.fast, p.slow);
     const slowLen = Math.max(p.fast, p.slow);
     const warmup = aobvWarmup(p);
-    const fastMa = createPandasMa(p.maMode, fastLen);
-    const slowMa = createPandasMa(p.maMode, slowLen);
+    const fastMa = createPandasTaMa(p.maMode, fastLen, { sma: 'rescan' });
+    const slowMa = createPandasTaMa(p.maMode, slowLen, { sma: 'rescan' });
     const mins = new RollingWindow(p.minLookback);
     const maxs = new RollingWindow(p.maxLookback);
     const fastPast = new RollingWindow(p.runLength + 1); // at(0): the fast average runLength events ago

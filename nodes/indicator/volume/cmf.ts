@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { nonZeroRange, RollingWindow } from '../kernels/pandasTa.js';
+import { RollingWindow } from '../kernels/pandas.js';
+import { nonZeroRange } from '../kernels/pandasTa.js';
 
 export const cmf = defineNode({
   kind: 'indicator.cmf',

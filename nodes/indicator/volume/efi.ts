@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { createPandasMa, PANDAS_MA_TEXT, pandasMaParam } from '../kernels/pandasTa.js';
+import { createPandasTaMa, PANDAS_MA_TEXT, ptaMaModeParam } from '../kernels/pandasTa.js';
 
 export const efi = defineNode({
   kind: 'indicator.efi',
@@ -16,7 +16,7 @@ export const efi = defineNode({
   params: Type.Object(
     {
       length: Type.Integer({ minimum: 1, maximum: 100000, default: 13, description: 'Period of the average.' }),
-      maMode: pandasMaParam('ema', 'Moving average of the force.'),
+      maMode: ptaMaModeParam(['ema', 'sma', 'rma', 'wma'], 'ema', 'Moving average of the force.'),
     },
     { additionalProperties: false },
   ),
@@ -24,7 +24,7 @@ export const efi = defineNode({
   outputs: { value: port.number() },
   warmup: (p) => (p.maMode === 'ema' ? Math.max(p.length - 1, 1) : p.length),
   create: ({ length, maMode }) => {
-    const average = createPandasMa(maMode, length);
+    const average = createPandasTaMa(maMode, length, { sma: 'rescan' });
     let prev = NaN;
     return {
       step(n, _t, { series, volume }, { value }) {

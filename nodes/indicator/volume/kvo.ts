@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
-import { createPandasMa, PANDAS_MA_TEXT, pandasMaParam } from '../kernels/pandasTa.js';
+import { createPandasTaMa, PANDAS_MA_TEXT, ptaMaModeParam } from '../kernels/pandasTa.js';
 
 const period = (def: number, description: string) => Type.Integer({ minimum: 1, maximum: 100000, default: def, description });
 
@@ -21,7 +21,7 @@ export const kvo = defineNode({
       fast: period(34, 'Period of the fast average.'),
       slow: period(55, 'Period of the slow average.'),
       signal: period(13, 'Period of the signal line.'),
-      maMode: pandasMaParam('ema', 'Moving average of all three lines.'),
+      maMode: ptaMaModeParam(['ema', 'sma', 'rma', 'wma'], 'ema', 'Moving average of all three lines.'),
     },
     { additionalProperties: false },
   ),
@@ -31,9 +31,9 @@ export const kvo = defineNode({
   warmup: (p) => Math.max(p.fast, p.slow) - 1 + p.signal - 1,
   create: ({ fast, slow, signal, maMode }) => {
     const warmup = Math.max(fast, slow) - 1 + signal - 1;
-    const fastMa = createPandasMa(maMode, fast);
-    const slowMa = createPandasMa(maMode, slow);
-    const signalMa = createPandasMa(maMode, signal, true);
+    const fastMa = createPandasTaMa(maMode, fast, { sma: 'rescan' });
+    const slowMa = createPandasTaMa(maMode, slow, { sma: 'rescan' });
+    const signalMa = createPandasTaMa(maMode, signal, { sma: 'rescan', fromFirstValue: true });
     let prevHlc3 = NaN;
     let row = 0;
     return {

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
+import { Lag } from '../kernels/pandas.js';
 
 /** NVI / PVI as published: the index grows by the fractional change of the series on the events whose volume fell / rose. */
 export function volumeIndex(kind: 'indicator.nvi' | 'indicator.pvi', side: 'negative' | 'positive', summary: string) {
@@ -29,8 +30,7 @@ export function volumeIndex(kind: 'indicator.nvi' | 'indicator.pvi', side: 'nega
     outputs: { value: port.number() },
     warmup: () => 0,
     create: ({ length, initial }) => {
-      const past = new Float64Array(length).fill(NaN); // the last `length` values of the series
-      let pos = 0;
+      const past = new Lag(length); // the value `length` events back
       let row = 0;
       let prevVolume = NaN;
       let total = 0.0;
@@ -38,9 +38,7 @@ export function volumeIndex(kind: 'indicator.nvi' | 'indicator.pvi', side: 'nega
         step(n, _t, { series, volume }, { value }) {
           for (let i = 0; i < n; i++) {
             const x = series[i];
-            const before = past[pos];
-            past[pos] = x;
-            pos = pos + 1 === length ? 0 : pos + 1;
+            const before = past.next(x);
             const v = volume[i];
             const dv = v - prevVolume;
             prevVolume = v;
