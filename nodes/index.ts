@@ -31,6 +31,7 @@ import { crossover } from './signal/crossover.js';
 import { fromPrediction } from './signal/fromPrediction.js';
 import { threshold } from './signal/threshold.js';
 import { broker } from './sink/broker.js';
+import { portfolio } from './sink/portfolio.js';
 import { record } from './sink/record.js';
 import { fixedFraction } from './sizer/fixedFraction.js';
 import { confidence } from './sizer/confidence.js';
@@ -81,5 +82,6 @@ export const allNodes: readonly AnyNodeDefinition[] = [
   fixedFraction,
   confidence,
   broker,
+  portfolio,
   record,
 ];

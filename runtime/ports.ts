@@ -145,7 +145,9 @@ type SinglePortValue<S extends PortSpec> = S['many'] extends true
     ? (Float64Array | Features)[]
     : S['type'] extends 'features'
       ? Features[]
-      : Float64Array[]
+      : S['type'] extends 'candles'
+        ? Candles[]
+        : Float64Array[]
   : S['type'] extends 'candles'
     ? Candles
     : S['type'] extends 'trades'

@@ -88,7 +88,7 @@ function featuresFor(def: AnyNodeDefinition, spec: PortSpec): Features | Feature
 }
 
 /** Real inputs for a port: price fields by name, else close; pulses for signal/orders ports. */
-function inputFor(def: AnyNodeDefinition, name: string, spec: PortSpec, index: number): Float64Array | Float64Array[] | Features | Features[] | Candles | Trades | Book | Texts {
+function inputFor(def: AnyNodeDefinition, name: string, spec: PortSpec, index: number): Float64Array | Float64Array[] | Features | Features[] | Candles | Candles[] | Trades | Book | Texts {
   const one = (): Float64Array => {
     if (spec.type === 'signal') return pulsesFrom(bars.close, [1, -1, 0]);
     if (spec.type === 'orders') return pulsesFrom(bars.close, [1, 0, 0.5]);
@@ -99,7 +99,7 @@ function inputFor(def: AnyNodeDefinition, name: string, spec: PortSpec, index: n
     // Distinct real series for distinct inputs (series0/series1, a/b), so a kernel that mixes them up fails.
     return index % 2 ? bars.open : bars.close;
   };
-  if (spec.type === 'candles') return bars;
+  if (spec.type === 'candles') return spec.many ? [bars, bars] : bars;
   if (spec.type === 'book') return flow.book;
   if (spec.type === 'trades') return flow.trades;
   // Real financial-news sentences, one per row (a text reader's kernel gets them as its own events).
@@ -164,7 +164,7 @@ function runStreaming(def: AnyNodeDefinition, chunkSize: number, rows = ROWS): {
 
 function slice<T extends ReturnType<typeof inputFor>>(value: T, rows: number): T {
   if (value instanceof Float64Array) return value.subarray(0, rows) as T;
-  if (Array.isArray(value)) return value.map((v) => (v instanceof Float64Array ? v.subarray(0, rows) : { names: v.names, columns: v.columns.map((c) => c.subarray(0, rows)) })) as T;
+  if (Array.isArray(value)) return value.map((v) => (v instanceof Float64Array ? v.subarray(0, rows) : 'columns' in v ? { names: v.names, columns: v.columns.map((c) => c.subarray(0, rows)) } : slice(v, rows))) as T;
   if ((value as Texts).strings) return { index: (value as Texts).index.subarray(0, rows), strings: (value as Texts).strings } as T;
   if (Array.isArray((value as { columns?: unknown }).columns)) return { ...value, columns: (value as unknown as { columns: Float64Array[] }).columns.map((v) => v.subarray(0, rows)) } as T;
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, (v as Float64Array).subarray(0, rows)])) as T;

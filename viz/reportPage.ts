@@ -1,4 +1,4 @@
-import type { BrokerReport } from '../runtime/portfolio/simulatedBroker.js';
+import { isBrokerKind, type BrokerReport } from '../runtime/portfolio/simulatedBroker.js';
 import type { Metrics } from '../runtime/portfolio/metrics.js';
 import type { RunResult } from '../runtime/exec/runGraph.js';
 import { DISPLAY_BUCKETS, downsampleIndices, pick, roundSignificant } from './downsample.js';
@@ -269,7 +269,7 @@ function settingsSection(result: RunResult, settings: ReportSettings): string {
   rows.push(['chunk size', String(settings.chunkSize)]);
   rows.push(['warm-up', `${Math.max(0, ...graph.nodes.map((n) => n.warmup))} bars`]);
   rows.push(['events', `${result.events.toLocaleString('en-US')} in ${result.chunks.toLocaleString('en-US')} chunks`]);
-  for (const node of graph.nodes.filter((n) => n.kind === 'sink.broker')) {
+  for (const node of graph.nodes.filter((n) => isBrokerKind(n.kind))) {
     rows.push([`${node.id} (${node.kind})`, Object.entries(node.params).map(([k, v]) => json(`${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)).join(' ')]);
   }
   return `<h2 id="settings">settings</h2>${kv(rows)}`;

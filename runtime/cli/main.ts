@@ -19,6 +19,7 @@ import { defaultAdapters } from '../adapters/index.js';
 import { CANDLE_FIELDS } from '../ports.js';
 import { progressBar } from './progressBar.js';
 import { brokerReports, summaryJson, summaryText, tradesCsv } from './summary.js';
+import { isBrokerKind } from '../portfolio/simulatedBroker.js';
 
 /** Exit codes: 0 ok, 1 the run failed, 2 invalid graph or usage. */
 const OK = 0;
@@ -558,8 +559,8 @@ async function runCommand(argv: string[]): Promise<number> {
   const { graph, diagnostics } = loadGraph(positionals[0], { set: sets, mode, bind, requireBindings: true });
   printDiagnostics(diagnostics);
   if (!graph || hasErrors(diagnostics)) return INVALID;
-  if (values.trades !== undefined && graph.nodes.filter((n) => n.kind === 'sink.broker').length !== 1) {
-    throw new UsageError('--trades needs a graph with exactly one sink.broker');
+  if (values.trades !== undefined && graph.nodes.filter((n) => isBrokerKind(n.kind)).length !== 1) {
+    throw new UsageError('--trades needs a graph with exactly one broker (sink.broker or sink.portfolio)');
   }
   // The command line's own outputs are claimed first, so a clash with an input or a sink's file
   // is found before the run, not after it.

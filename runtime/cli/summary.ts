@@ -1,5 +1,6 @@
 import type { BookExecution, BrokerReport, QueueExecution } from '../portfolio/simulatedBroker.js';
 import type { Metrics, Trade } from '../portfolio/metrics.js';
+import type { PortfolioReport } from '../portfolio/portfolioBroker.js';
 import type { RunResult } from '../exec/runGraph.js';
 import { foldReturns, walkForwardReports, type WalkForwardReport } from '../learn/walkForward.js';
 
@@ -23,6 +24,7 @@ export function summaryJson(result: RunResult): Record<string, unknown> {
     ...(first ? { ordersReceived: first.ordersReceived, fills: first.fills, unfilledOrders: first.unfilledOrders } : {}),
     ...(first?.execution ? { execution: finiteOrNull(first.execution) } : {}),
     ...(first?.queue ? { queue: finiteOrNull(first.queue) } : {}),
+    ...(first?.portfolio ? { portfolio: portfolioJson(first.portfolio) } : {}),
     ...(Object.keys(brokers).length > 1 ? { brokers: Object.fromEntries(Object.entries(brokers).map(([id, r]) => [id, finiteOrNull(r.metrics)])) } : {}),
     mode: result.mode,
     sources,
@@ -85,11 +87,27 @@ function finiteOrNull(values: object): Record<string, unknown> {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** The --trades file: one row per trade, times as ISO-8601 UTC (the fill bar's open time). */
+/** A portfolio's per-instrument results as JSON (no per-bar series). */
+function portfolioJson(p: PortfolioReport): Record<string, unknown> {
+  return {
+    instruments: p.instruments.map((i) => finiteOrNull(i)),
+    liquidations: p.liquidations.map((l) => ({ ...l, time: iso(l.time) })),
+    fundingPayments: p.fundingPayments,
+    ordersCapped: p.ordersCapped,
+  };
+}
+
+/**
+ * The --trades file: one row per trade, times as ISO-8601 UTC (the fill bar's open time); a
+ * portfolio's trades also name the instrument, what closed the trade, and its funding and borrow.
+ */
 export function tradesCsv(trades: readonly Trade[]): string {
-  const rows = ['entryTime,entryPrice,exitTime,exitPrice,qty,fees,pnl'];
+  const portfolio = trades.some((t) => t.instrument !== undefined);
+  const rows = ['entryTime,entryPrice,exitTime,exitPrice,qty,fees,pnl' + (portfolio ? ',instrument,exitReason,carry' : '')];
   for (const t of trades) {
-    rows.push([iso(t.entryTime), t.entryPrice, t.exitTime === null ? '' : iso(t.exitTime), t.exitPrice, t.qty, t.fees, t.pnl].join(','));
+    const row = [iso(t.entryTime), t.entryPrice, t.exitTime === null ? '' : iso(t.exitTime), t.exitPrice, t.qty, t.fees, t.pnl];
+    if (portfolio) row.push(t.instrument ?? '', t.exitReason ?? '', t.carry ?? 0);
+    rows.push(row.join(','));
   }
   return rows.join('\n') + '\n';
 }
@@ -101,6 +119,20 @@ const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word
 const day = (ms: number) => iso(ms).slice(0, 16).replace('T', ' ');
 
 const STOPPED = { ended: 'every feed ended', idle: 'no event within --exit-when-idle', 'max-events': '--max-events reached', signal: 'stopped by a signal (events received were processed)' };
+
+/** A portfolio's instruments, exits, liquidations and funding, under its metrics. */
+function portfolioText(p: PortfolioReport): string[] {
+  const lines = ['  instrument        trades  win rate         pnl        fees     funding      borrow    position  exits'];
+  for (const i of p.instruments) {
+    const exits = Object.entries(i.exits).map(([reason, n]) => `${reason} ${n}`).join(', ') || '-';
+    lines.push(`  ${`${i.name} (${i.type})`.padEnd(16)}  ${String(i.trades).padStart(6)}  ${pct(i.winRatePct).padStart(8)}  ${num(i.pnl).padStart(10)}  ${num(i.fees).padStart(10)}  ${num(i.funding).padStart(10)}  ${num(i.borrow).padStart(10)}  ${num(i.finalPosition, 4).padStart(10)}  ${exits}`);
+  }
+  if (p.fundingPayments) lines.push(`  funding: ${plural(p.fundingPayments, 'payment')} applied`);
+  if (p.ordersCapped) lines.push(`  ${plural(p.ordersCapped, 'order')} cut to fit maxLeverage`);
+  for (const l of p.liquidations.slice(0, 5)) lines.push(`  liquidated at ${day(l.time)} UTC: equity ${num(l.equity)} at the bar's adverse prices < maintenance margin ${num(l.maintenance)}; liquidation fee ${num(l.fee)}`);
+  if (p.liquidations.length > 5) lines.push(`  ... and ${p.liquidations.length - 5} more liquidations (see --json)`);
+  return lines;
+}
 
 /** The human-readable summary printed by `hean run`. */
 export function summaryText(result: RunResult): string {
@@ -201,6 +233,7 @@ export function summaryText(result: RunResult): string {
       lines.push(`  fills walked through the book: ${plural(x.fills, 'fill')}${short}${x.noBook ? `, ${plural(x.noBook, 'order')} met no book` : ''}`);
       lines.push(`  slippage vs the mid: expected ${num(x.expectedSlippageBps)} bps at the touch, realised ${num(x.realisedSlippageBps)} bps through the levels`);
     }
+    if (report.portfolio) lines.push(...portfolioText(report.portfolio));
     const q = report.queue;
     if (q) {
       lines.push(`  resting orders: ${plural(q.ordersPlaced, 'order')} placed at the touch: ${q.filled} filled, ${q.partlyFilled} partly, ${q.unfilled} not at all (${num(q.unitsUnfilled, 6)} units unfilled)${q.noBook ? `; ${q.noBook} met no book` : ''}`);

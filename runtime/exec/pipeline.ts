@@ -195,8 +195,10 @@ function makeStepper(
 ): (frames: Frame[]) => Frame {
   const domainKey = (id: string) => graph.byId.get(id)!.domain.join(',');
   const ownDomain = node.domain.join(',');
-  const timelineWire = node.def.timeline ? node.inputs.find((i) => i.port === node.def.timeline)?.wires[0] : undefined;
-  const timelineProducer = timelineWire ? producers.indexOf(timelineWire.node) : -1;
+  // The timeline port's producers (a portfolio's several markets: the union of their events).
+  const timelineWires = node.def.timeline ? (node.inputs.find((i) => i.port === node.def.timeline)?.wires ?? []) : [];
+  const timelineProducers = [...new Set(timelineWires.map((w) => producers.indexOf(w.node)))];
+  const timelineProducer = timelineProducers.length === 1 ? timelineProducers[0] : -1;
   const aligned = producers.every((id) => domainKey(id) === ownDomain);
 
   const plans: InputPlan[] = node.inputs.map((input) => ({
@@ -248,6 +250,9 @@ function makeStepper(
     } else if (timelineProducer >= 0) {
       n = frames[timelineProducer].n;
       t = frames[timelineProducer].t;
+    } else if (timelineProducers.length > 1) {
+      n = unionTimes(timelineProducers.map((p) => frames[p]), rowTimes);
+      t = rowTimes;
     } else {
       n = unionTimes(frames, rowTimes);
       t = rowTimes;

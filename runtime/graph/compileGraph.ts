@@ -11,6 +11,7 @@ import { defaultAdapters } from '../adapters/index.js';
 import { ajvDiagnostics } from './ajvDiagnostics.js';
 import { GraphEnvelopeSchema, ID_PATTERN, NodeEntrySchema } from './graphSchema.js';
 import { parseYaml, pointerJoin, pointerToPath, positionOf, type ParsedYaml, type Position } from './parseYaml.js';
+import { isBrokerKind } from '../portfolio/simulatedBroker.js';
 
 
 export interface CompiledWire {
@@ -358,7 +359,7 @@ export function compileGraph(text: string, file: string, registry: NodeRegistry,
   }
   if (mode === 'live') {
     for (const node of nodes.values()) {
-      if (node.kind !== 'sink.broker') continue;
+      if (!isBrokerKind(node.kind)) continue;
       const at = pointerJoin('/nodes', node.id);
       error(at, 'mode/live-broker', `live mode needs an exchange broker adapter for "${node.id}", and this version has none yet`, 'run --mode paper: the same graph on live feeds with the simulated broker', parsed.keyAt.get(at));
     }

@@ -26,9 +26,17 @@ export interface Trade {
   /** Largest absolute position of the trade; negative for shorts. */
   qty: number;
   fees: number;
-  /** Net of fees; an open trade is valued at the last close. */
+  /** Net of fees (and of funding and borrow, for a portfolio); an open trade is valued at the last close. */
   pnl: number;
+  /** A portfolio's trades: the instrument (the market wire's name). */
+  instrument?: string;
+  /** A portfolio's closed trades: what closed it. */
+  exitReason?: ExitReason;
+  /** A portfolio's trades: funding and borrow cash flows while open (negative: paid); in pnl. */
+  carry?: number;
 }
+
+export type ExitReason = 'signal' | 'stopLoss' | 'takeProfit' | 'trailingStop' | 'liquidation';
 
 export interface Metrics {
   bars: number;

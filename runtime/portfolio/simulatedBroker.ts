@@ -1,6 +1,7 @@
 import type { Kernel } from '../defineNode.js';
 import { ASK_PRICE, ASK_SIZE, BID_PRICE, BID_SIZE, type Book, type Candles, type Events, type Trades } from '../ports.js';
 import { MetricsAccumulator, withoutMoney, type Metrics, type Trade } from './metrics.js';
+import type { PortfolioReport } from './portfolioBroker.js';
 
 /**
  * The simulated broker (`sink.broker` declares it; README "The simulated broker" gives the fill
@@ -11,6 +12,11 @@ import { MetricsAccumulator, withoutMoney, type Metrics, type Trade } from './me
  * (`'bounded'`: a fixed-size downsampled history and the latest trades, O(1) memory in bars).
  * Both give identical metrics and trades.
  */
+
+/** The kinds that simulate (or will route) execution: sink.broker and sink.portfolio. */
+export function isBrokerKind(kind: string): boolean {
+  return kind === 'sink.broker' || kind === 'sink.portfolio';
+}
 
 export interface SimulatedBrokerParams {
   /** Starting cash, in quote currency. */
@@ -67,6 +73,8 @@ export interface BrokerReport {
   drawdownPct?: Float64Array;
   /** 'bounded': each calendar month's (UTC) last bar, enough for exact monthly returns. */
   monthEnds?: { eventTimes: Float64Array; equity: Float64Array };
+  /** sink.portfolio: per instrument, liquidations, funding (closes above are its first instrument's). */
+  portfolio?: PortfolioReport;
 }
 
 /**
@@ -699,7 +707,7 @@ export class SimulatedBroker implements Kernel<BrokerInputs, BrokerOutputs> {
 }
 
 /** Closed trades: all of them, or the latest `cap` in a ring. */
-class TradeLog {
+export class TradeLog {
   private readonly items: Trade[] = [];
   private head = 0; // oldest, once the ring is full
   dropped = 0;
@@ -723,7 +731,7 @@ class TradeLog {
 }
 
 /** Every bar's equity, event time and close, sized from the runtime's hint, grown by doubling. */
-class FullHistory {
+export class FullHistory {
   equity: Float64Array;
   eventTimes: Float64Array;
   closes: Float64Array;

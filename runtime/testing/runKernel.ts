@@ -11,7 +11,7 @@ import { compileParams } from '../params.js';
 export function runKernel(
   def: AnyNodeDefinition,
   rawParams: Record<string, unknown>,
-  inputs: Record<string, Float64Array | Float64Array[] | Features[] | Record<string, Float64Array> | Book | Texts>,
+  inputs: Record<string, Float64Array | Float64Array[] | Features[] | Candles[] | Record<string, Float64Array> | Book | Texts>,
   options: { chunkSize?: number; t?: Float64Array; length?: number } = {},
 ): Record<string, Float64Array> {
   // Features and candles outputs come back flattened, one column per feature or field: `port.feature`. A kind that
@@ -60,7 +60,7 @@ export function runKernel(
     const chunkInputs: Record<string, unknown> = {};
     for (const [name, value] of Object.entries(inputs)) {
       if (value instanceof Float64Array) chunkInputs[name] = view(value);
-      else if (Array.isArray(value)) chunkInputs[name] = (value as (Float64Array | Features)[]).map((v) => (v instanceof Float64Array ? view(v) : { names: v.names, columns: v.columns.map(view) }));
+      else if (Array.isArray(value)) chunkInputs[name] = (value as (Float64Array | Features | Candles)[]).map((v) => (v instanceof Float64Array ? view(v) : isBook(v) ? { names: v.names, columns: v.columns.map(view) } : Object.fromEntries(Object.entries(v).map(([k, c]) => [k, view(c)]))));
       else if (isBook(value)) chunkInputs[name] = { names: value.names, columns: value.columns.map(view) };
       else if (isTexts(value)) chunkInputs[name] = { index: view(value.index), strings: value.strings };
       else chunkInputs[name] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, view(v)]));
