@@ -34,6 +34,7 @@ import { broker } from './sink/broker.js';
 import { record } from './sink/record.js';
 import { fixedFraction } from './sizer/fixedFraction.js';
 import { confidence } from './sizer/confidence.js';
+import { pair } from './statarb/pair.js';
 import { candles } from './source/candles.js';
 import { series } from './source/series.js';
 import { book } from './source/book.js';
@@ -80,6 +81,7 @@ export const allNodes: readonly AnyNodeDefinition[] = [
   fromPrediction,
   fixedFraction,
   confidence,
+  pair,
   broker,
   record,
 ];

@@ -7,11 +7,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
-import { join } from 'node:path';
-import { projectRoot } from '../runtime/testing/dataFile.js';
-import { realCandles } from '../runtime/testing/realCandles.js';
+import { realPair, statarbFixture } from '../runtime/testing/realPair.js';
 import { adfuller, coint, halfLife, mackinnoncrit, mackinnonp, ols, type Regression } from '../nodes/statarb/stats/index.js';
 
 type Num = number | 'NaN' | 'Infinity' | '-Infinity';
@@ -28,22 +24,7 @@ interface Fixture {
   mackinnoncrit: { regression: Regression; N: number; nobs: Num; crit: Num[] }[];
 }
 
-export const STATARB_FIXTURE: Fixture = JSON.parse(gunzipSync(readFileSync(join(projectRoot, 'test', 'reference', 'statsmodels', 'statarb.json.gz'))).toString('utf8'));
-
-/** ETH (y) and BTC (x) closes inner-joined on time, as generate.py joins them. */
-export function joinedCloses(): { time: Float64Array; y: Float64Array; x: Float64Array } {
-  const y = realCandles(1e9, STATARB_FIXTURE.files.y);
-  const x = realCandles(1e9, STATARB_FIXTURE.files.x);
-  const xAt = new Map<number, number>();
-  x.time.forEach((t, i) => xAt.set(t, x.close[i]));
-  const rows: [number, number, number][] = [];
-  y.time.forEach((t, i) => {
-    const xc = xAt.get(t);
-    if (xc !== undefined) rows.push([t, y.close[i], xc]);
-  });
-  rows.sort((a, b) => a[0] - b[0]);
-  return { time: Float64Array.from(rows, (r) => r[0]), y: Float64Array.from(rows, (r) => r[1]), x: Float64Array.from(rows, (r) => r[2]) };
-}
+const STATARB_FIXTURE = statarbFixture<Fixture>();
 
 /** Largest relative error seen per group, printed at the end (the README quotes them). */
 const worst: Record<string, number> = {};
@@ -82,7 +63,7 @@ function checkOls(got: ReturnType<typeof ols>, ref: OlsRef, what: string): void 
   for (const [i, v] of Object.entries(ref.resid)) close(got.resid[Number(i)], v, 1e-9, g, `${what}: resid[${i}]`);
 }
 
-const data = joinedCloses();
+const data = realPair(STATARB_FIXTURE.files.y, STATARB_FIXTURE.files.x);
 
 for (const w of STATARB_FIXTURE.windows) {
   test(`statarb stats vs statsmodels: rows ${w.start}..${w.end - 1} of the joined ETH/BTC closes`, () => {
