@@ -36,6 +36,7 @@ function close(actual: number, expected: Num, tol: number, group: string, what: 
   }
   const rel = e === 0 ? Math.abs(actual) : Math.abs(actual - e) / Math.abs(e);
   worst[group] = Math.max(worst[group] ?? 0, rel);
+  // STATARB_DEBUG=1 lists every comparison off by more than 1e-11.
   if (process.env.STATARB_DEBUG && rel > 1e-11) console.log(what, rel);
   assert.ok(rel <= tol, `${what}: got ${actual}, expected ${e} (relative error ${rel.toExponential(2)} > ${tol})`);
 }

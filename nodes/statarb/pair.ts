@@ -25,7 +25,9 @@ export const pair = defineNode({
     'statsmodels coint(y, x, trend="c"): OLS of y on [1, x], augmented Dickey-Fuller test without constant on the ' +
     'residuals, lag chosen by AIC up to ceil(12 (window/100)^(1/4)), MacKinnon (1994) p-value for N = 2) gives adfStat ' +
     'and pValue, held in between; halfLife = -ln 2 / lambda from the OLS of the change of the window\'s spread on ' +
-    '[1, its previous value] (Infinity when lambda >= 0: no mean reversion). ' +
+    '[1, its previous value] (Infinity when lambda >= 0: no mean reversion; the window\'s spread is the OLS residuals, or with ' +
+    'kalman y - beta x - alpha at the current estimate). Each re-estimation costs about 2 ms at window 720 (the lag ' +
+    'search is one QR factorisation: O(window * maxlag^2)). ' +
     'Spread and z-score. spread = y - beta x - alpha with the hedge ratio in force; zscore = (spread - mean) / sd over ' +
     'the last zWindow events, all recomputed with the current beta and alpha (sd with n - 1). ' +
     'State machine, at most one change per event. Flat: enter long the spread (+1: long y, short x) when ' +
