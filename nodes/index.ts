@@ -35,6 +35,7 @@ import { portfolio } from './sink/portfolio.js';
 import { record } from './sink/record.js';
 import { fixedFraction } from './sizer/fixedFraction.js';
 import { confidence } from './sizer/confidence.js';
+import { pair } from './statarb/pair.js';
 import { candles } from './source/candles.js';
 import { series } from './source/series.js';
 import { book } from './source/book.js';
@@ -81,6 +82,7 @@ export const allNodes: readonly AnyNodeDefinition[] = [
   fromPrediction,
   fixedFraction,
   confidence,
+  pair,
   broker,
   portfolio,
   record,
