@@ -34,6 +34,9 @@ import { broker } from './sink/broker.js';
 import { record } from './sink/record.js';
 import { fixedFraction } from './sizer/fixedFraction.js';
 import { confidence } from './sizer/confidence.js';
+import { kelly } from './sizer/kelly.js';
+import { volTarget } from './sizer/volTarget.js';
+import { hybrid } from './sizer/hybrid.js';
 import { candles } from './source/candles.js';
 import { series } from './source/series.js';
 import { book } from './source/book.js';
@@ -80,6 +83,9 @@ export const allNodes: readonly AnyNodeDefinition[] = [
   fromPrediction,
   fixedFraction,
   confidence,
+  kelly,
+  volTarget,
+  hybrid,
   broker,
   record,
 ];

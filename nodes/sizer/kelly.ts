@@ -22,7 +22,7 @@ export const kelly = defineNode({
     'loses its whole stake or wins b times it; with trading returns it is the usual win-rate / payoff-ratio form, far ' +
     'below the growth-optimal leverage p / L - (1 - p) / W of trips whose losses L are a small part of the position. ' +
     'source: model reads p from the input probability, read as P(up), the calibrated probability that the price rises ' +
-    '(e.g. a classifier\'s UP probability): a long uses p = probability, a short p = 1 - probability; a probability ' +
+    '(e.g. the value of a model.onnx whose single output is P(up)): a long uses p = probability, a short p = 1 - probability; a probability ' +
     'outside [0, 1] or NaN gives no order. b is the input payoff when wired (no order where it is NaN or <= 0), else ' +
     'the param payoff. source: realised measures p and b causally from the signal\'s own paper round trips marked at ' +
     'the input price (wire the close): a trip opens at the price of a non-zero pulse and closes at the next pulse that ' +
@@ -50,6 +50,8 @@ export const kelly = defineNode({
     },
     { additionalProperties: false },
   ),
+  // The contract suite runs the stateful path (round trips on real prices); source model is unit-tested.
+  exampleParams: { source: 'realised' },
   inputs: {
     signal: port.signal({ description: 'The decisions to size.' }),
     probability: port.number({ optional: true, description: 'source model: calibrated probability that the price rises, P(up), 0..1.' }),
