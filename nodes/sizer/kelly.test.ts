@@ -81,6 +81,13 @@ test('sizer.kelly realised: half Kelly by default, and the fee per side comes of
   near(fee, [0.1, N, 0.1, -0.1, N, 0, 1, 0, 0, 0, 0, 0, 0]);
 });
 
+test('sizer.kelly realised: a trip returning exactly 0 counts in n, but neither as a win nor as a loss', () => {
+  // trips: long 100 -> 140 = +0.4; short 100 -> 100 = 0; long 100 -> 90 = -0.1 (closed by the short at 5)
+  // at 5: n 3, p = 1/3, b = 0.4 / 0.1 = 4 (not 0.4 / 0.05: the 0 is no loss): f* = 1/3 - (2/3) / 4 = 1/6
+  const out = runAllChunkings(kelly, { source: 'realised', fraction: 1, trades: 3, minTrades: 3, fee: 0 }, { signal: f([1, 0, -1, 0, 1, -1]), price: f([100, 140, 100, 100, 100, 90]) }, 'orders');
+  near(out, [0, 0, 0, 0, 0, -1 / 6]);
+});
+
 test('sizer.kelly realised: fallback until minTrades trips have closed (default 0: flat)', () => {
   const out = runAllChunkings(kelly, { source: 'realised', fee: 0 }, { signal: f(tripSignal), price: f(tripPrice) }, 'orders');
   // defaults minTrades 20: never reached here, every pulse is sized at fallback 0

@@ -73,6 +73,13 @@ test('sizer.volTarget: periods per year from the median spacing of the first win
   near(hourlyYear, [N, N, N, 0.5 / (0.02 * Math.sqrt(8766)), -0.5 / ((0.04 / Math.sqrt(3)) * Math.sqrt(8766)), 0]);
 });
 
+test('sizer.volTarget: with an even window the spacing is the mean of the two middle differences', () => {
+  // window 2 on the daily times: differences 1d, 3d -> spacing 2d -> 182.625 periods a year
+  // 2: returns [.01, -.01]: sigma .02 / sqrt(2) -> .01 / (.02 / sqrt(2) * sqrt(182.625)), short
+  const out = runAllChunkings(volTarget, { targetVol: 0.01, window: 2 }, { signal: Float64Array.from([1, 0, -1]), market: candles(daily.slice(0, 3), closes.slice(0, 3)) }, 'orders');
+  near(out, [N, N, -0.01 / ((0.02 / Math.SQRT2) * Math.sqrt(182.625))]);
+});
+
 test('sizer.volTarget: a candle seen again (same time, a shared timeline) is not a new bar', () => {
   // bar 3 repeated on its own row, with a pulse: sized like bar 3; no zero return, no zero spacing added
   const dup = (xs: number[]) => [...xs.slice(0, 4), xs[3], ...xs.slice(4)];
@@ -97,6 +104,10 @@ test('sizer.volTarget atr: ATR(window) / close as the per-bar volatility (Wilder
   );
   const out = runAllChunkings(volTarget, { method: 'atr', window: 2, periodsPerYear: 4 }, { signal: Float64Array.from([1, 1, 1, -1, 1]), market }, 'orders');
   near(out, [N, N, 0.55, -(0.2 * 14) / 6, 0.48]);
+  // bar 2 seen again on its own row: the ATR kernel gets only new bars, so nothing moves
+  const again = Object.fromEntries(Object.entries(market).map(([k, v]) => [k, Float64Array.from([...v.slice(0, 3), v[2], ...v.slice(3)])]));
+  const dup = runAllChunkings(volTarget, { method: 'atr', window: 2, periodsPerYear: 4 }, { signal: Float64Array.from([1, 1, 1, -1, -1, 1]), market: again }, 'orders');
+  near(dup, [N, N, 0.55, -0.55, -(0.2 * 14) / 6, 0.48]);
 });
 
 test('sizer.volTarget: pulses before the estimate get no order, and the run says how many', () => {
