@@ -36,6 +36,9 @@ import { record } from './sink/record.js';
 import { fixedFraction } from './sizer/fixedFraction.js';
 import { confidence } from './sizer/confidence.js';
 import { pair } from './statarb/pair.js';
+import { kelly } from './sizer/kelly.js';
+import { volTarget } from './sizer/volTarget.js';
+import { hybrid } from './sizer/hybrid.js';
 import { candles } from './source/candles.js';
 import { series } from './source/series.js';
 import { book } from './source/book.js';
@@ -83,6 +86,9 @@ export const allNodes: readonly AnyNodeDefinition[] = [
   fixedFraction,
   confidence,
   pair,
+  kelly,
+  volTarget,
+  hybrid,
   broker,
   portfolio,
   record,

@@ -3,14 +3,20 @@ import type { AnyNodeDefinition, Kernel } from '../defineNode.js';
 import { compileParams } from '../params.js';
 import { runKernel, testContext } from './runKernel.js';
 
-type Inputs = Record<string, Float64Array | Float64Array[]>;
+/** Per input: a column, a list of columns (a many port) or a record of columns (candles: time, open, ..., volume). */
+type Inputs = Record<string, Float64Array | Float64Array[] | Record<string, Float64Array>>;
+
+function lengthOf(v: Inputs[string]): number {
+  if (v instanceof Float64Array) return v.length;
+  return (Array.isArray(v) ? v[0] : Object.values(v)[0]).length;
+}
 
 /**
  * Runs a kernel at chunk sizes 1, 2, 3 and whole, plus once with empty chunks in between;
  * asserts that all agree bit for bit and returns output `out`.
  */
 export function runAllChunkings(def: AnyNodeDefinition, params: Record<string, unknown>, inputs: Inputs, out: string): number[] {
-  const length = Object.values(inputs).map((v) => (Array.isArray(v) ? v[0] : v))[0].length;
+  const length = lengthOf(Object.values(inputs)[0]);
   const runs = [1, 2, 3, Math.max(length, 1)].map((chunkSize) => [...runKernel(def, params, inputs, { chunkSize })[out]]);
   runs.push(withEmptyChunks(def, params, inputs, out, length));
   for (const run of runs.slice(1)) {
@@ -30,7 +36,9 @@ function withEmptyChunks(def: AnyNodeDefinition, params: Record<string, unknown>
     for (const n of [0, Math.min(size, length - start)]) {
       const chunk: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(inputs)) {
-        chunk[k] = Array.isArray(v) ? v.map((a) => view(a, start, start + n)) : view(v, start, start + n);
+        if (v instanceof Float64Array) chunk[k] = view(v, start, start + n);
+        else if (Array.isArray(v)) chunk[k] = v.map((a) => view(a, start, start + n));
+        else chunk[k] = Object.fromEntries(Object.entries(v).map(([field, a]) => [field, view(a, start, start + n)]));
       }
       buffer.fill(777);
       kernel.step(n, view(t, start, start + n), chunk, { [out]: buffer });
