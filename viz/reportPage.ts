@@ -1,4 +1,5 @@
 import { isBrokerKind, type BrokerReport } from '../runtime/portfolio/simulatedBroker.js';
+import type { PortfolioReport } from '../runtime/portfolio/portfolioBroker.js';
 import type { Metrics } from '../runtime/portfolio/metrics.js';
 import type { RunResult } from '../runtime/exec/runGraph.js';
 import { DISPLAY_BUCKETS, downsampleIndices, pick, roundSignificant } from './downsample.js';
@@ -74,6 +75,7 @@ export function reportPage(input: ReportInput): string {
       const i = info as Record<string, unknown>;
       return `${i.symbol ?? ''} ${i.timeframe ?? ''}`.trim();
     })
+    .filter((text) => text)
     .join(', ');
 
   const book = bookSectionData(result, input.buckets ?? DISPLAY_BUCKETS);
@@ -175,7 +177,11 @@ function brokerChartData(id: string, report: BrokerReport, buckets: number) {
       qty: trades.map((t) => roundSignificant(t.qty, 8)),
       fees: trades.map((t) => roundSignificant(t.fees, 8)),
       pnl: trades.map((t) => roundSignificant(t.pnl, 10)),
+      instrument: trades.map((t) => t.instrument ?? null),
+      exitReason: trades.map((t) => t.exitReason ?? null),
     },
+    // A portfolio's price chart shows its first instrument: only that instrument's trades are marked on it.
+    priceOf: report.portfolio?.instruments[0]?.name ?? null,
   };
 }
 
@@ -197,14 +203,16 @@ function brokerSection(id: string, report: BrokerReport, points: number, several
   }
   out.push('</div>');
   out.push(metricsTable(m));
+  if (report.portfolio) out.push(portfolioTable(report.portfolio));
   if (report.ruined) out.push('<p class="neg">Equity reached 0: the broker stopped trading.</p>');
   if (report.unfilledOrders) out.push(`<p class="muted">${report.unfilledOrders} order(s) decided on the last bar(s) were not filled.</p>`);
   const kept = report.historyDownsampled ? ' kept by the run\'s bounded history' : '';
   const downsampled = points < m.bars ? ` Charts show ${points.toLocaleString('en-US')} of ${m.bars.toLocaleString('en-US')} bars${kept} (the first, last, lowest and highest of each slice, so no spike is lost); metrics use every bar.` : '';
   out.push(`<p class="muted small">Drag across a chart to zoom (all three follow), double-click to reset.${downsampled}</p>`);
-  out.push(`<h3>equity <span class="muted small">against buy and hold (the starting cash in the instrument from the first close, no fees)</span></h3><div class="chart" id="equity-${esc(id)}" data-chart="equity"></div>`);
+  out.push(`<h3>equity <span class="muted small">against buy and hold (the starting cash in the ${report.portfolio ? `first instrument, ${esc(report.portfolio.instruments[0]?.name ?? '')},` : 'instrument'} from the first close, no fees)</span></h3><div class="chart" id="equity-${esc(id)}" data-chart="equity"></div>`);
   out.push(`<h3>drawdown <span class="muted small">% below the running peak of equity</span></h3><div class="chart" id="drawdown-${esc(id)}" data-chart="drawdown"></div>`);
-  out.push(`<h3>price <span class="muted small">close, with entries <span class="mk entry">▲</span> and exits <span class="mk exit">▼</span> at their fill price</span></h3><div class="chart" id="price-${esc(id)}" data-chart="price"></div>`);
+  const first = report.portfolio?.instruments[0]?.name;
+  out.push(`<h3>price${first ? ` ${esc(first)}` : ''} <span class="muted small">close, with ${first ? 'its ' : ''}entries <span class="mk entry">▲</span> and exits <span class="mk exit">▼</span> at their fill price</span></h3><div class="chart" id="price-${esc(id)}" data-chart="price"></div>`);
   // bounded history: each month's last bar was kept apart, which is all monthly returns need
   const months = report.monthEnds ?? report;
   out.push(monthlyTable(monthlyReturns(months.equity, months.eventTimes, m.initialCash)));
@@ -212,6 +220,21 @@ function brokerSection(id: string, report: BrokerReport, points: number, several
   out.push(`<h3>trades <span class="muted small">${count}; times are the fill bar's open (UTC)</span></h3>`);
   out.push(`<div class="trades" id="trades-${esc(id)}"><table class="trade-list"><thead><tr><th>#</th><th class="l">side</th><th class="l">entry</th><th>entry price</th><th class="l">exit</th><th>exit price</th><th>qty</th><th>fees</th><th>pnl</th><th>return</th></tr></thead><tbody></tbody></table><div class="pager"></div></div>`);
   out.push('</section>');
+  return out.join('\n');
+}
+
+/** A portfolio's instruments (per-leg results), then its liquidations. */
+function portfolioTable(p: PortfolioReport): string {
+  const head = ['instrument', 'trades', 'win rate', 'pnl', 'fees', 'funding', 'borrow', 'position', 'exits by the broker', 'events without a bar'];
+  const rows = p.instruments.map((i) => {
+    const exits = Object.entries(i.exits).map(([reason, n]) => `${reason} ${n}`).join(', ') || '-';
+    const cls = i.pnl > 0 ? 'pos' : i.pnl < 0 ? 'neg' : '';
+    return `<tr><td class="l">${esc(`${i.name} (${i.type})`)}</td><td>${i.trades}</td><td>${esc(`${formatNumber(i.winRatePct)} %`)}</td><td class="${cls}">${esc(formatNumber(i.pnl))}</td><td>${esc(formatNumber(i.fees))}</td><td>${esc(formatNumber(i.funding))}</td><td>${esc(formatNumber(i.borrow))}</td><td>${esc(String(roundSignificant(i.finalPosition, 8)))}</td><td class="l">${esc(exits)}</td><td>${i.eventsWithoutBar}</td></tr>`;
+  });
+  const out = [`<h3>instruments <span class="muted small">one account; pnl net of fees, funding and borrow</span></h3><table class="instruments"><thead><tr>${head.map((h, k) => `<th${k === 0 || k === 8 ? ' class="l"' : ''}>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`];
+  if (p.liquidations.length) {
+    out.push(`<p class="neg">${p.liquidations.length} liquidation(s): ${p.liquidations.slice(0, 10).map((l) => esc(`${formatTime(l.time)} UTC (equity ${formatNumber(l.equity)} < maintenance ${formatNumber(l.maintenance)}, fee ${formatNumber(l.fee)})`)).join('; ')}</p>`);
+  }
   return out.join('\n');
 }
 
@@ -323,6 +346,7 @@ table.metrics td.l { color: var(--muted); padding-left: 16px; }
 table.monthly td, table.monthly th { min-width: 52px; font-variant-numeric: tabular-nums; }
 table.monthly td.year { font-weight: 600; }
 table.trade-list { width: 100%; font-variant-numeric: tabular-nums; font-size: 13px; }
+table.instruments { font-variant-numeric: tabular-nums; font-size: 13px; margin-bottom: 8px; }
 .pager { margin: 6px 0; display: flex; gap: 8px; align-items: center; }
 details.gaps { margin: 6px 0 12px; }
 details.gaps table { margin-top: 4px; }
@@ -390,7 +414,7 @@ export const REPORT_JS = String.raw`
     ], [b.drawdown], { pct: true, height: 180, y: { range: function (u, min) { return [Math.min(min, -1), 0]; } } });
     var tr = b.trades;
     var markerCount = 0;
-    for (var i = 0; i < tr.entryTime.length; i++) markerCount += 1 + (tr.exitTime[i] === null ? 0 : 1);
+    for (var i = 0; i < tr.entryTime.length; i++) if (b.priceOf === null || tr.instrument[i] === b.priceOf) markerCount += 1 + (tr.exitTime[i] === null ? 0 : 1);
     api.markers[b.id] = markerCount;
     var markers = {
       hooks: {
@@ -416,6 +440,7 @@ export const REPORT_JS = String.raw`
             ctx.fill();
           }
           for (var k = 0; k < tr.entryTime.length; k++) {
+            if (b.priceOf !== null && tr.instrument[k] !== b.priceOf) continue;
             var long = tr.qty[k] >= 0;
             tri(tr.entryTime[k], tr.entryPrice[k], long, long ? '#16a34a' : '#9333ea');
             tri(tr.exitTime[k], tr.exitPrice[k], !long, '#dc2626');
@@ -445,10 +470,10 @@ export const REPORT_JS = String.raw`
         var cost = Math.abs(tr.qty[k] * tr.entryPrice[k]);
         var ret = cost > 0 ? (tr.pnl[k] / cost) * 100 : null;
         row.appendChild(cell(String(k + 1)));
-        row.appendChild(cell(tr.qty[k] >= 0 ? 'long' : 'short', 'l'));
+        row.appendChild(cell((tr.qty[k] >= 0 ? 'long' : 'short') + (tr.instrument[k] === null ? '' : ' ' + tr.instrument[k]), 'l'));
         row.appendChild(cell(iso(tr.entryTime[k]), 'l'));
         row.appendChild(cell(fmtPrice.format(tr.entryPrice[k])));
-        row.appendChild(cell(tr.exitTime[k] === null ? 'open' : iso(tr.exitTime[k]), 'l'));
+        row.appendChild(cell(tr.exitTime[k] === null ? 'open' : iso(tr.exitTime[k]) + (tr.exitReason[k] && tr.exitReason[k] !== 'signal' ? ' (' + tr.exitReason[k] + ')' : ''), 'l'));
         row.appendChild(cell(fmtPrice.format(tr.exitPrice[k])));
         row.appendChild(cell(fmtPrice.format(tr.qty[k])));
         row.appendChild(cell(n2(tr.fees[k])));

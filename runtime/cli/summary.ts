@@ -127,6 +127,7 @@ function portfolioText(p: PortfolioReport): string[] {
     const exits = Object.entries(i.exits).map(([reason, n]) => `${reason} ${n}`).join(', ') || '-';
     lines.push(`  ${`${i.name} (${i.type})`.padEnd(16)}  ${String(i.trades).padStart(6)}  ${pct(i.winRatePct).padStart(8)}  ${num(i.pnl).padStart(10)}  ${num(i.fees).padStart(10)}  ${num(i.funding).padStart(10)}  ${num(i.borrow).padStart(10)}  ${num(i.finalPosition, 4).padStart(10)}  ${exits}`);
   }
+  for (const i of p.instruments) if (i.eventsWithoutBar) lines.push(`  ${i.name}: no bar at ${plural(i.eventsWithoutBar, 'event')} after its first (a gap, or its data ended first): marked at its latest close, nothing filled there`);
   if (p.fundingPayments) lines.push(`  funding: ${plural(p.fundingPayments, 'payment')} applied`);
   if (p.ordersCapped) lines.push(`  ${plural(p.ordersCapped, 'order')} cut to fit maxLeverage`);
   for (const l of p.liquidations.slice(0, 5)) lines.push(`  liquidated at ${day(l.time)} UTC: equity ${num(l.equity)} at the bar's adverse prices < maintenance margin ${num(l.maintenance)}; liquidation fee ${num(l.fee)}`);

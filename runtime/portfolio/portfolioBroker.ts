@@ -89,6 +89,8 @@ export interface InstrumentReport {
   /** Borrow paid on spot shorts (negative). */
   borrow: number;
   finalPosition: number;
+  /** Events after its first bar at which this market had no bar (a gap, or its data ended): marked at its latest close. */
+  eventsWithoutBar: number;
   /** Exits the broker executed, by reason. */
   exits: Partial<Record<ExitReason, number>>;
 }
@@ -165,6 +167,8 @@ export class PortfolioBroker implements Kernel<PortfolioInputs, PortfolioOutputs
   private readonly lastBarTime: Float64Array;
   /** Fresh bars seen per instrument. */
   private readonly bars: Float64Array;
+  /** Events, after an instrument's first bar, at which it had no bar of its own (marked at its latest close). */
+  private readonly stale: Float64Array;
   private readonly due: { bar: number; target: number }[][];
   private readonly trip: Float64Array;
   private readonly inTrip: boolean[];
@@ -221,6 +225,7 @@ export class PortfolioBroker implements Kernel<PortfolioInputs, PortfolioOutputs
     this.lastClose = new Float64Array(k).fill(NaN);
     this.lastBarTime = new Float64Array(k).fill(NaN);
     this.bars = new Float64Array(k);
+    this.stale = new Float64Array(k);
     this.markTimes = new Float64Array(k);
     this.barLow = new Float64Array(k);
     this.barHigh = new Float64Array(k);
@@ -280,6 +285,7 @@ export class PortfolioBroker implements Kernel<PortfolioInputs, PortfolioOutputs
         } else {
           this.barLow[m] = NaN;
           this.barHigh[m] = NaN;
+          if (this.lastBarTime[m] === this.lastBarTime[m]) this.stale[m]++;
         }
         const target = orders[m][i];
         if (target === target) {
@@ -663,6 +669,7 @@ export class PortfolioBroker implements Kernel<PortfolioInputs, PortfolioOutputs
         funding: this.stats.funding[m],
         borrow: this.stats.borrow[m],
         finalPosition: this.qty[m],
+        eventsWithoutBar: this.stale[m],
         exits: { ...this.exitCounts[m] },
       };
     });
