@@ -36,6 +36,7 @@ import { record } from './sink/record.js';
 import { fixedFraction } from './sizer/fixedFraction.js';
 import { confidence } from './sizer/confidence.js';
 import { pair } from './statarb/pair.js';
+import { limits } from './risk/limits.js';
 import { kelly } from './sizer/kelly.js';
 import { volTarget } from './sizer/volTarget.js';
 import { hybrid } from './sizer/hybrid.js';
@@ -86,6 +87,7 @@ export const allNodes: readonly AnyNodeDefinition[] = [
   fixedFraction,
   confidence,
   pair,
+  limits,
   kelly,
   volTarget,
   hybrid,

@@ -54,6 +54,7 @@ test('golden graphs exist for every case the compiler must explain', () => {
     'wire-unknown-node',
     'wire-unknown-port',
     'wire-type-mismatch',
+    'wire-delayed',
     'cycle',
     'unconnected-input',
     'unknown-input',

@@ -1,5 +1,6 @@
 import { isBrokerKind, type BrokerReport } from '../runtime/portfolio/simulatedBroker.js';
 import type { PortfolioReport } from '../runtime/portfolio/portfolioBroker.js';
+import type { RiskReport } from '../nodes/risk/limits.js';
 import type { Metrics } from '../runtime/portfolio/metrics.js';
 import type { RunResult } from '../runtime/exec/runGraph.js';
 import { DISPLAY_BUCKETS, downsampleIndices, pick, roundSignificant } from './downsample.js';
@@ -92,6 +93,7 @@ export function reportPage(input: ReportInput): string {
 
   const chartData = brokers.map(([id, report]) => brokerChartData(id, report, input.buckets ?? DISPLAY_BUCKETS));
   brokers.forEach(([id, report], k) => body.push(brokerSection(id, report, chartData[k].points, brokers.length > 1)));
+  for (const [id, risk] of Object.entries(result.reports)) if ((risk as { kind?: string })?.kind === 'risk') body.push(riskSection(id, risk as RiskReport));
   body.push(bookSection(book, result));
   body.push(models);
   body.push(settingsSection(result, settings));
@@ -221,6 +223,16 @@ function brokerSection(id: string, report: BrokerReport, points: number, several
   out.push(`<div class="trades" id="trades-${esc(id)}"><table class="trade-list"><thead><tr><th>#</th><th class="l">side</th><th class="l">entry</th><th>entry price</th><th class="l">exit</th><th>exit price</th><th>qty</th><th>fees</th><th>pnl</th><th>return</th></tr></thead><tbody></tbody></table><div class="pager"></div></div>`);
   out.push('</section>');
   return out.join('\n');
+}
+
+/** A risk node's breaches: counts by rule, then each (the first 1,000 are kept). */
+function riskSection(id: string, r: RiskReport): string {
+  const total = Object.values(r.counts).reduce((a, b) => a + b, 0);
+  const byRule = Object.entries(r.counts).filter(([, n]) => n).map(([rule, n]) => `${rule} ${n}`).join(', ');
+  const order = (v: number) => (Number.isFinite(v) ? String(roundSignificant(v, 6)) : 'none');
+  const rows = r.breaches.map((b) => `<tr><td class="l">${esc(formatTime(b.time))}</td><td class="l">${esc(b.rule)}</td><td class="l">${esc(b.detail)}</td><td>${esc(order(b.order))}</td><td>${esc(order(b.sent))}</td></tr>`);
+  const summary = `${total ? `${total} breach${total === 1 ? '' : 'es'} (${byRule})` : 'no breach'}${r.ordersBlocked ? `; ${r.ordersBlocked} order(s) held back while blocked` : ''}${r.ordersCut ? `; ${r.ordersCut} cut to maxPosition` : ''}`;
+  return `<section class="risk" id="risk-${esc(id)}"><h2>risk ${esc(id)} <span class="muted small">${esc(summary)}</span></h2>${rows.length ? `<div class="scroll"><table class="trade-list"><thead><tr><th class="l">time (UTC)</th><th class="l">rule</th><th class="l">what it saw</th><th>order</th><th>sent</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>` : ''}${r.breachesDropped ? `<p class="muted small">${r.breachesDropped} later breaches are counted but not listed.</p>` : ''}</section>`;
 }
 
 /** A portfolio's instruments (per-leg results), then its liquidations. */

@@ -1,6 +1,7 @@
 import type { BookExecution, BrokerReport, QueueExecution } from '../portfolio/simulatedBroker.js';
 import type { Metrics, Trade } from '../portfolio/metrics.js';
 import type { PortfolioReport } from '../portfolio/portfolioBroker.js';
+import type { RiskReport } from '../../nodes/risk/limits.js';
 import type { RunResult } from '../exec/runGraph.js';
 import { foldReturns, walkForwardReports, type WalkForwardReport } from '../learn/walkForward.js';
 
@@ -26,6 +27,7 @@ export function summaryJson(result: RunResult): Record<string, unknown> {
     ...(first?.queue ? { queue: finiteOrNull(first.queue) } : {}),
     ...(first?.portfolio ? { portfolio: portfolioJson(first.portfolio) } : {}),
     ...(Object.keys(brokers).length > 1 ? { brokers: Object.fromEntries(Object.entries(brokers).map(([id, r]) => [id, finiteOrNull(r.metrics)])) } : {}),
+    ...(Object.keys(riskReports(result)).length ? { risk: Object.fromEntries(Object.entries(riskReports(result)).map(([id, r]) => [id, { ...r, breaches: r.breaches.map((b) => finiteOrNull({ ...b, time: iso(b.time) })) }])) } : {}),
     mode: result.mode,
     sources,
     pulses: result.pulses,
@@ -35,6 +37,21 @@ export function summaryJson(result: RunResult): Record<string, unknown> {
     outputs: result.outputs,
     warnings: result.warnings.map((w) => `${w.node}: ${w.code}: ${w.message}`),
   };
+}
+
+export function riskReports(result: RunResult): Record<string, RiskReport> {
+  return Object.fromEntries(Object.entries(result.reports).filter(([, r]) => (r as { kind?: string })?.kind === 'risk')) as Record<string, RiskReport>;
+}
+
+/** Each risk node's breaches: counts by rule, then the first ones. */
+function riskText(id: string, r: RiskReport): string[] {
+  const total = Object.values(r.counts).reduce((a, b) => a + b, 0);
+  const byRule = Object.entries(r.counts).filter(([, n]) => n).map(([rule, n]) => `${rule} ${n}`).join(', ');
+  const lines = ['', `risk ${id}: ${total ? `${total.toLocaleString('en-US')} ${total === 1 ? 'breach' : 'breaches'} (${byRule})` : 'no breach'}${r.ordersBlocked ? `; ${plural(r.ordersBlocked, 'order')} held back while blocked` : ''}${r.ordersCut ? `; ${plural(r.ordersCut, 'order')} cut to maxPosition` : ''}`];
+  const order = (v: number) => (Number.isFinite(v) ? String(Number(v.toPrecision(6))) : 'none');
+  for (const b of r.breaches.slice(0, 10)) lines.push(`  ${day(b.time)} UTC  ${b.rule}: ${b.detail}; order ${order(b.order)} -> sent ${order(b.sent)}`);
+  if (total > 10) lines.push(`  ... and ${total - 10} more (see --json)`);
+  return lines;
 }
 
 export function brokerReports(result: RunResult): Record<string, BrokerReport> {
@@ -241,6 +258,7 @@ export function summaryText(result: RunResult): string {
       lines.push(`  queue: ${num(q.meanQueueAhead, 4)} units ahead on average when placed; first fill after ${Number.isFinite(q.meanWaitMs) ? `${num(q.meanWaitMs / 1000, 1)} s` : 'n/a'} on average (${plural(q.fills, 'fill')})`);
     }
   }
+  for (const [id, r] of Object.entries(riskReports(result))) lines.push(...riskText(id, r));
   // The strategy's returns per fold go with the last learner (the one nearest the broker), once.
   const learners = Object.entries(walkForwardReports(result));
   learners.forEach(([id, m], k) => lines.push(...walkForwardText(id, m, k === learners.length - 1 ? brokers[0]?.[1] : undefined)));

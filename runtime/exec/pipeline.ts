@@ -65,21 +65,39 @@ export function buildPipeline(graph: CompiledGraph, kernels: Map<string, Kernel>
   const samplers: { wire: string; sampler: Sampler }[] = [];
   // One sampler per producer port and target timeline: nodes on the same timeline reading the same wire share its sampled columns.
   const shared = new Map<string, Sampler>();
-  for (const node of graph.nodes) {
-    if (node.isSource) {
-      const subject = new Subject<Frame>();
-      subjects.push(subject);
-      streams.set(node.id, subject);
-      continue;
-    }
-    const producers = [...new Set(node.inputs.flatMap((input) => input.wires.map((w) => w.node)))];
-    const step = makeStepper(node, producers, graph, kernels.get(node.id)!, capacity, samplers, shared);
+  const joined = <T>(producers: string[], step: (frames: Frame[]) => T): Observable<T> => {
     const one: Frame[] = [];
-    const out$ =
-      producers.length === 1
-        ? streams.get(producers[0])!.pipe(map((f) => ((one[0] = f), step(one))))
-        : zip(producers.map((id) => streams.get(id)!)).pipe(map(step));
-    streams.set(node.id, out$.pipe(share()));
+    return producers.length === 1 ? streams.get(producers[0])!.pipe(map((f) => ((one[0] = f), step(one)))) : zip(producers.map((id) => streams.get(id)!)).pipe(map(step));
+  };
+  const loopOf = new Map(graph.loops.flatMap((loop) => loop.members.map((id) => [id, loop] as const)));
+  // Nodes in topological order, a loop as one step once every producer outside it has a stream.
+  const pending = graph.nodes.slice();
+  while (pending.length) {
+    const before = pending.length;
+    for (let k = 0; k < pending.length; k++) {
+      const node = pending[k];
+      if (node.isSource) {
+        const subject = new Subject<Frame>();
+        subjects.push(subject);
+        streams.set(node.id, subject);
+      } else if (loopOf.has(node.id)) {
+        const loop = loopOf.get(node.id)!;
+        const members = loop.members.map((id) => graph.byId.get(id)!);
+        const outside = [...new Set(members.flatMap(producersOf))].filter((id) => !loop.members.includes(id));
+        if (!outside.every((id) => streams.has(id))) continue;
+        const run$ = joined(outside, makeLoopStepper(members, outside, graph, kernels, capacity, samplers, shared)).pipe(share());
+        members.forEach((member, m) => streams.set(member.id, run$.pipe(map((frames) => frames[m]), share())));
+        for (const member of members) pending.splice(pending.indexOf(member), 1);
+        k = -1;
+        continue;
+      } else {
+        const producers = producersOf(node);
+        if (!producers.every((id) => streams.has(id))) continue;
+        streams.set(node.id, joined(producers, makeStepper(node, producers, graph, kernels.get(node.id)!, capacity, samplers, shared)).pipe(share()));
+      }
+      pending.splice(k--, 1);
+    }
+    if (pending.length === before) throw new Error(`internal: no stream order for ${pending.map((n) => n.id).join(', ')}`);
   }
   let failure: unknown;
   const subscriptions: Subscription[] = graph.nodes
@@ -97,6 +115,164 @@ export function buildPipeline(graph: CompiledGraph, kernels: Map<string, Kernel>
     },
     pulseCounts: () => samplers.filter((s) => s.sampler.pulse).map(({ wire, sampler }) => ({ wire, type: sampler.type, ...sampler.counts() })),
   };
+}
+
+/** The nodes a node's ordinary wires read (a delayed wire's broker is not one: the loop hands its previous output over). */
+function producersOf(node: CompiledNode): string[] {
+  return [...new Set(node.inputs.flatMap((input) => input.wires.filter((w) => !w.delayed).map((w) => w.node)))];
+}
+
+/**
+ * A feedback loop (CompiledGraph.loops): the members' inputs are prepared for the whole chunk as
+ * usual (sampled, joined), then the members step one event at a time in topological order, each
+ * through one-row buffers, and a delayed wire (`broker.equity@prev`) reads the broker's row from
+ * the previous event (NaN before the first). Kernels cannot tell: a chunk of one event is a chunk.
+ */
+function makeLoopStepper(
+  members: CompiledNode[],
+  outside: string[],
+  graph: CompiledGraph,
+  kernels: Map<string, Kernel>,
+  capacity: number,
+  samplers: { wire: string; sampler: Sampler }[],
+  shared: Map<string, Sampler>,
+): (frames: Frame[]) => Frame[] {
+  const ids = members.map((m) => m.id);
+  // Each member's one-row output buffers, and a copy of each as the previous event left it, which delayed wires read (NaN before the first).
+  const rowOutputs = members.map((m) => rowBuffers(m, kernels.get(m.id)!));
+  const previous = members.map((m) => rowBuffers(m, kernels.get(m.id)!));
+  const delayed = new Map<string, PortColumns>();
+  members.forEach((m, k) => {
+    for (const [port, buffer] of Object.entries(previous[k])) delayed.set(`${m.id}.${port}`, buffer);
+  });
+  const passThrough = new Set<unknown>(delayed.values());
+  const recorded: { n: number; t: Float64Array; inputs: Record<string, unknown>; outputs: Record<string, unknown> }[] = members.map(() => ({ n: 0, t: new Float64Array(0), inputs: {}, outputs: {} }));
+  const steppers = members.map((member, k) => {
+    const recorder: Kernel = {
+      featureNames: kernels.get(member.id)!.featureNames,
+      step(n, t, inputs, outputs) {
+        Object.assign(recorded[k], { n, t, inputs, outputs });
+      },
+    };
+    const producers = producersOf(member);
+    const step = makeStepper(member, producers, graph, recorder, capacity, samplers, shared, delayed);
+    // Where each producer's frame comes from: another member's result, or the joined outside frames.
+    // >= 0: that member's result; < 0: outside frame -1 - from.
+    const from = producers.map((id) => (ids.includes(id) ? ids.indexOf(id) : -1 - outside.indexOf(id)));
+    return { step, from, frames: producers.map(() => undefined as unknown as Frame) };
+  });
+  const results: Frame[] = members.map(() => undefined as unknown as Frame);
+  const rowT = new Float64Array(1);
+  const rowInputs = members.map(() => ({}) as Record<string, unknown>);
+  const cursors = members.map(() => new Map<unknown, number>());
+  return (frames) => {
+    steppers.forEach((s, k) => {
+      for (let p = 0; p < s.from.length; p++) {
+        const f = s.from[p];
+        s.frames[p] = f >= 0 ? results[f] : frames[-1 - f];
+      }
+      results[k] = s.step(s.frames);
+    });
+    const n = recorded[0].n;
+    for (let k = 1; k < members.length; k++) {
+      if (recorded[k].n !== n) throw new Error(`internal: the loop ${ids.join(', ')} joined ${n} and ${recorded[k].n} events`);
+    }
+    for (const c of cursors) c.clear();
+    for (let i = 0; i < n; i++) {
+      for (let k = 0; k < members.length; k++) {
+        const r = recorded[k];
+        const member = members[k];
+        rowT[0] = r.t[i];
+        for (const [port, value] of Object.entries(r.inputs)) {
+          const spec = member.def.inputs[port];
+          rowInputs[k][port] = spec?.ownTimes ? eventsAt(value, i, n, r.t, cursors[k], rowInputs[k][port]) : rowOf(value, i, rowInputs[k][port], passThrough);
+        }
+        try {
+          kernels.get(member.id)!.step(1, rowT, rowInputs[k], rowOutputs[k] as never);
+        } catch (e) {
+          throw new NodeRunError(member.id, member.kind, e);
+        }
+        for (const [port, row] of Object.entries(rowOutputs[k])) copyRowBack(row, r.outputs[port], i);
+      }
+      for (let k = 0; k < members.length; k++) for (const [port, row] of Object.entries(rowOutputs[k])) copyRowBack(row, previous[k][port], 0);
+    }
+    return results;
+  };
+}
+
+/** One-row output buffers of a node, shaped like the stepper's (a features output: one column per name). */
+function rowBuffers(node: CompiledNode, kernel: Kernel): Record<string, PortColumns> {
+  const out: Record<string, PortColumns> = {};
+  for (const [name, spec] of Object.entries(node.def.outputs)) {
+    if (spec.type === 'candles') out[name] = Object.fromEntries(CANDLE_FIELDS.map((f) => [f, new Float64Array(1).fill(NaN)])) as Candles;
+    else if (spec.type === 'features') out[name] = { names: kernel.featureNames?.[name] ?? [], columns: (kernel.featureNames?.[name] ?? []).map(() => new Float64Array(1).fill(NaN)) };
+    else out[name] = new Float64Array(1).fill(NaN);
+  }
+  return out;
+}
+
+/** Row `i` of an input (a column, a list, a record or feature bundle) in one-row buffers, reused from `row` when given. */
+function rowOf(value: unknown, i: number, row: unknown, passThrough: Set<unknown>): unknown {
+  if (passThrough.has(value)) return value;
+  if (value instanceof Float64Array) {
+    const r = (row as Float64Array | undefined) ?? new Float64Array(1);
+    r[0] = value[i];
+    return r;
+  }
+  if (Array.isArray(value)) {
+    const r = (row as unknown[] | undefined) ?? [];
+    for (let w = 0; w < value.length; w++) r[w] = rowOf(value[w], i, r[w], passThrough);
+    return r;
+  }
+  const v = value as Record<string, unknown>;
+  if (Array.isArray(v.columns)) {
+    const r = (row as { names: readonly string[]; columns: Float64Array[] } | undefined) ?? { names: v.names as readonly string[], columns: (v.columns as Float64Array[]).map(() => new Float64Array(1)) };
+    (v.columns as Float64Array[]).forEach((c, j) => (r.columns[j][0] = c[i]));
+    return r;
+  }
+  if (v.strings) {
+    const r = (row as { index: Float64Array; strings: readonly string[] } | undefined) ?? { index: new Float64Array(1), strings: v.strings as readonly string[] };
+    r.index[0] = (v.index as Float64Array)[i];
+    r.strings = v.strings as readonly string[];
+    return r;
+  }
+  const r = (row as Record<string, Float64Array> | undefined) ?? Object.fromEntries(Object.keys(v).map((k) => [k, new Float64Array(1)]));
+  for (const k of Object.keys(v)) r[k][0] = (v[k] as Float64Array)[i];
+  return r;
+}
+
+/** An input read at its own events (ownTimes), cut for row `i`: its events at or before the row's time (the last row takes the rest). */
+function eventsAt(value: unknown, i: number, n: number, t: Float64Array, cursors: Map<unknown, number>, _row: unknown): unknown {
+  if (Array.isArray(value)) return value.map((v) => eventsAt(v, i, n, t, cursors, undefined));
+  const ev = value as Events<unknown>;
+  const start = cursors.get(ev) ?? 0;
+  let end = start;
+  if (i === n - 1) end = ev.n;
+  else while (end < ev.n && ev.t[end] <= t[i]) end++;
+  cursors.set(ev, end);
+  return { n: end - start, t: ev.t.subarray(start, end), value: sliceColumns(ev.value, start, end) };
+}
+
+function sliceColumns(value: unknown, start: number, end: number): unknown {
+  if (value instanceof Float64Array) return value.subarray(start, end);
+  const v = value as Record<string, unknown>;
+  if (Array.isArray(v.columns)) return { names: v.names, columns: (v.columns as Float64Array[]).map((c) => c.subarray(start, end)) };
+  if (v.strings) return { index: (v.index as Float64Array).subarray(start, end), strings: v.strings };
+  return Object.fromEntries(Object.entries(v).map(([k, c]) => [k, (c as Float64Array).subarray(start, end)]));
+}
+
+/** Copies a one-row output into row `i` of the stepper's output buffer. */
+function copyRowBack(row: PortColumns, out: unknown, i: number): void {
+  if (row instanceof Float64Array) {
+    (out as Float64Array)[i] = row[0];
+    return;
+  }
+  const r = row as unknown as Record<string, unknown>;
+  if (Array.isArray(r.columns)) {
+    (r.columns as Float64Array[]).forEach((c, j) => ((out as Features).columns[j][i] = c[0]));
+    return;
+  }
+  for (const k of Object.keys(r)) (out as Record<string, Float64Array>)[k][i] = (r[k] as Float64Array)[0];
 }
 
 /** A source's events as columns by record field, with their times (a replay's history, or a live staging buffer). */
@@ -180,7 +356,7 @@ interface InputPlan {
   many: boolean;
   /** This chunk's column (or bundle) per wire, reused between chunks. */
   values: PortColumns[];
-  wires: { producer: number; port: string; type: PortType; sampler?: Sampler; events?: Events<PortColumns> }[];
+  wires: { producer: number; port: string; type: PortType; sampler?: Sampler; events?: Events<PortColumns>; value?: PortColumns }[];
 }
 
 /** Builds the function that turns a node's producer frames into its output frame. */
@@ -192,6 +368,7 @@ function makeStepper(
   capacity: number,
   samplers: { wire: string; sampler: Sampler }[],
   shared: Map<string, Sampler>,
+  delayed?: Map<string, PortColumns>,
 ): (frames: Frame[]) => Frame {
   const domainKey = (id: string) => graph.byId.get(id)!.domain.join(',');
   const ownDomain = node.domain.join(',');
@@ -200,12 +377,19 @@ function makeStepper(
   const timelineProducers = [...new Set(timelineWires.map((w) => producers.indexOf(w.node)))];
   const timelineProducer = timelineProducers.length === 1 ? timelineProducers[0] : -1;
   const aligned = producers.every((id) => domainKey(id) === ownDomain);
+  const fixed = (w: { node: string; port: string; delayed?: boolean }) => (w.delayed ? delayed?.get(`${w.node}.${w.port}`) : undefined);
 
   const plans: InputPlan[] = node.inputs.map((input) => ({
     port: input.port,
     many: Boolean(input.spec.many),
     values: [],
     wires: input.wires.map((w) => {
+      // A delayed wire (in a loop): the broker's one-row buffer, as the previous event left it.
+      const value = fixed(w);
+      if (w.delayed) {
+        if (!value) throw new Error(`internal: ${w.text} is delayed but ${node.id} is not in a loop with ${w.node}`);
+        return { producer: -1, port: w.port, type: w.type, value };
+      }
       const producer = producers.indexOf(w.node);
       // An input read at its own events is handed over as is, with its times (PortSpec.ownTimes).
       if (input.spec.ownTimes) return { producer, port: w.port, type: w.type, events: { n: 0, t: new Float64Array(0), value: new Float64Array(0) } };
@@ -261,6 +445,10 @@ function makeStepper(
       const plan = plans[p];
       for (let w = 0; w < plan.wires.length; w++) {
         const wire = plan.wires[w];
+        if (wire.value) {
+          plan.values[w] = wire.value;
+          continue;
+        }
         const frame = frames[wire.producer];
         const column = frame.ports[wire.port];
         if (wire.events) {

@@ -20,6 +20,12 @@ export interface CompiledWire {
   node: string;
   port: string;
   type: PortType;
+  /**
+   * `broker.equity@prev`: the broker's output as of the previous event (NaN before the first).
+   * The one cycle a graph may hold: the reader, the broker and the nodes between them form a
+   * loop (`CompiledGraph.loops`) that runs event by event.
+   */
+  delayed?: boolean;
 }
 
 export interface CompiledInput {
@@ -72,6 +78,8 @@ export interface CompiledGraph {
   warnings: Diagnostic[];
   /** The mode the bindings were selected for. */
   mode: Mode;
+  /** Nodes joined by a delayed wire (`@prev`) and the paths between them: each loop steps event by event. Members in topological order. */
+  loops: { members: string[] }[];
 }
 
 export interface CompileOptions {
@@ -369,7 +377,7 @@ export function compileGraph(text: string, file: string, registry: NodeRegistry,
   if (hasErrors(diagnostics) || !order) return { diagnostics };
 
   for (const node of order) {
-    for (const input of node.inputs) for (const wire of input.wires) nodes.get(wire.node)!.consumers.push(node.id);
+    for (const input of node.inputs) for (const wire of input.wires) if (!wire.delayed) nodes.get(wire.node)!.consumers.push(node.id);
   }
   for (const node of order) {
     if (node.isSource) {
@@ -377,13 +385,13 @@ export function compileGraph(text: string, file: string, registry: NodeRegistry,
       continue;
     }
     const timeline = node.def.timeline;
-    const feeding = node.inputs.filter((input) => !timeline || input.port === timeline).flatMap((input) => input.wires);
+    const feeding = node.inputs.filter((input) => !timeline || input.port === timeline).flatMap((input) => input.wires.filter((w) => !w.delayed));
     // A node that makes its own events (bars from trades) starts a timeline, like a source; its inputs' warm-up counts their events, not its own.
     node.domain = node.def.ownEvents ? [node.id] : [...new Set(feeding.flatMap((w) => nodes.get(w.node)!.domain))].sort();
-    const upstream = node.def.ownEvents ? 0 : Math.max(0, ...node.inputs.flatMap((input) => input.wires.map((w) => nodes.get(w.node)!.warmup)));
+    const upstream = node.def.ownEvents ? 0 : Math.max(0, ...node.inputs.flatMap((input) => input.wires.filter((w) => !w.delayed).map((w) => nodes.get(w.node)!.warmup)));
     const own = guarded(() => node.def.warmup?.(node.params) ?? 0, 0, (e) => error(pointerJoin(pointerJoin('/nodes', node.id), 'params'), 'node/check-failed', `${node.kind} could not compute its warm-up: ${e}`));
     node.warmup = node.def.warmupAfter ? guarded(() => node.def.warmupAfter!(node.params, upstream), upstream, () => undefined) : upstream + (Number.isFinite(own) && own > 0 ? own : 0);
-    const feeders = node.inputs.flatMap((input) => input.wires.map((w) => nodes.get(w.node)!));
+    const feeders = node.inputs.flatMap((input) => input.wires.filter((w) => !w.delayed).map((w) => nodes.get(w.node)!));
     const upstreamBars = Math.max(0, ...feeders.map((f) => f.warmupBars));
     // The finest timeline among the inputs: the node steps on its events.
     const inputBarsPerEvent = feeders.length ? Math.min(...feeders.map((f) => f.barsPerEvent)) : 1;
@@ -398,6 +406,8 @@ export function compileGraph(text: string, file: string, registry: NodeRegistry,
       node.warmupBars = upstreamBars + (node.warmup - upstream) * inputBarsPerEvent;
     }
   }
+  if (hasErrors(diagnostics)) return { diagnostics };
+  const loops = feedbackLoops(order, nodes, error);
   if (hasErrors(diagnostics)) return { diagnostics };
   checkWiring(order, nodes, file, parsed, error, report, options.wiringChecks ?? true);
   if (hasErrors(diagnostics)) return { diagnostics };
@@ -417,6 +427,7 @@ export function compileGraph(text: string, file: string, registry: NodeRegistry,
     byId: nodes,
     warnings: diagnostics.filter((d) => d.severity === 'warning'),
     mode,
+    loops,
   };
   return { graph: compiled, diagnostics };
 }
@@ -510,7 +521,8 @@ function substitute(value: unknown, pointer: string, refs: RefContext, via: Map<
   return value;
 }
 
-const WIRE = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/;
+const WIRE = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?(@prev)?$/;
+const PREV = '@prev';
 
 function joinOr(items: string[]): string {
   return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
@@ -538,7 +550,8 @@ function resolveWire(
     error(at, 'wire/syntax', `expected a wire "node.port" or "node", found ${JSON.stringify(text.length > 60 ? text.slice(0, 57) + '...' : text)}`, guess ? `did you mean "${guess}"?` : 'e.g. bars.close or fast.value');
     return undefined;
   }
-  const [sourceId, portText] = text.split('.') as [string, string | undefined];
+  const delayed = text.endsWith(PREV);
+  const [sourceId, portText] = (delayed ? text.slice(0, -PREV.length) : text).split('.') as [string, string | undefined];
   if (sourceId === node.id) {
     error(at, 'wire/self', `node "${node.id}" reads its own output ${text}`, 'a node cannot feed itself; use a separate node');
     return undefined;
@@ -593,13 +606,60 @@ function resolveWire(
     );
     return undefined;
   }
-  return { text, node: sourceId, port, type: out.type };
+  if (delayed && !isBrokerKind(source.kind)) {
+    error(at, 'wire/delayed', `${quoteText(text)} reads ${source.kind} "${sourceId}" as of the previous event, and only a broker's outputs (sink.broker, sink.portfolio) can be read so`, `wire ${sourceId}.${port} without @prev; feedback goes through the broker`);
+    return undefined;
+  }
+  return delayed ? { text, node: sourceId, port, type: out.type, delayed: true } : { text, node: sourceId, port, type: out.type };
+}
+
+/**
+ * The loops that delayed wires (`broker.equity@prev`) close: the reader, the broker, and every
+ * node on a path from the reader to the broker. Each loop runs event by event (the reader needs
+ * the broker's state after the previous event), so its members share one timeline, and none
+ * makes its own events. Loops that share a node are merged.
+ */
+function feedbackLoops(order: CompiledNode[], nodes: Map<string, CompiledNode>, error: ErrorFn): { members: string[] }[] {
+  const rank = new Map(order.map((n, i) => [n.id, i]));
+  const groups: Set<string>[] = [];
+  for (const reader of order) {
+    for (const input of reader.inputs) {
+      input.wires.forEach((wire, w) => {
+        if (!wire.delayed) return;
+        const at = pointerJoin(pointerJoin(pointerJoin('/nodes', reader.id), 'in'), input.port);
+        const wireAt = input.spec.many ? pointerJoin(at, w) : at;
+        const broker = nodes.get(wire.node)!;
+        if (broker.domain.join(',') !== reader.domain.join(',')) {
+          error(wireAt, 'wire/delayed-timeline', `${quoteText(wire.text)}: "${reader.id}" steps on the events of ${reader.domain.join(', ')} and "${broker.id}" on those of ${broker.domain.join(', ')}; a node reading a broker as of the previous event must step on the broker's events`, `feed "${reader.id}" from the same sources as "${broker.id}"`);
+          return;
+        }
+        // Downstream of the reader (through ordinary wires) and upstream of the broker.
+        const down = new Set([reader.id]);
+        for (const n of order) if (n.inputs.some((i) => i.wires.some((x) => !x.delayed && down.has(x.node)))) down.add(n.id);
+        const up = new Set([broker.id]);
+        for (const n of [...order].reverse()) if (up.has(n.id)) for (const i of n.inputs) for (const x of i.wires) if (!x.delayed) up.add(x.node);
+        const members = new Set([...down].filter((id) => up.has(id) || id === reader.id));
+        members.add(broker.id);
+        for (const id of members) {
+          const member = nodes.get(id)!;
+          if (member.def.ownEvents) error(wireAt, 'wire/delayed-loop', `"${id}" (${member.kind}) makes its own events and lies on the loop ${quoteText(wire.text)} closes; a loop runs event by event on the broker's events`, 'move the bar-making node before the loop');
+          else if (member.domain.join(',') !== broker.domain.join(',')) error(wireAt, 'wire/delayed-loop', `"${id}" lies on the loop ${quoteText(wire.text)} closes but steps on the events of ${member.domain.join(', ')}, not the broker's (${broker.domain.join(', ')})`, 'a loop runs event by event on one timeline');
+        }
+        const overlapping = groups.filter((g) => [...members].some((id) => g.has(id)));
+        const merged = new Set([...members, ...overlapping.flatMap((g) => [...g])]);
+        for (const g of overlapping) groups.splice(groups.indexOf(g), 1);
+        groups.push(merged);
+      });
+    }
+  }
+  return groups.map((g) => ({ members: [...g].sort((a, b) => rank.get(a)! - rank.get(b)!) }));
 }
 
 /** Kahn's algorithm in file order; on a cycle, reports each one by name and returns undefined. */
 function topologicalOrder(ids: string[], nodes: Map<string, CompiledNode>, parsed: ParsedYaml, error: ErrorFn): CompiledNode[] | undefined {
   const present = ids.filter((id) => nodes.has(id));
-  const deps = new Map(present.map((id) => [id, [...new Set(nodes.get(id)!.inputs.flatMap((i) => i.wires.map((w) => w.node)))]]));
+  // A delayed wire (@prev) reads the previous event's value: it orders nothing.
+  const deps = new Map(present.map((id) => [id, [...new Set(nodes.get(id)!.inputs.flatMap((i) => i.wires.filter((w) => !w.delayed).map((w) => w.node)))]]));
   const done = new Set<string>();
   const order: CompiledNode[] = [];
   let progress = true;
@@ -642,7 +702,7 @@ function topologicalOrder(ids: string[], nodes: Map<string, CompiledNode>, parse
       at = pointerJoin(pointerJoin(at, 'in'), input.port);
       if (input.spec.many) at = pointerJoin(at, input.wires.findIndex((w) => w.node === previous));
     }
-    error(at, 'graph/cycle', `cycle: ${flow.join(' -> ')}`, 'a graph must be acyclic: break the loop (feedback goes through the broker, not wires)', positionOf(parsed, at));
+    error(at, 'graph/cycle', `cycle: ${flow.join(' -> ')}`, 'break the loop: the only cycle a graph may hold reads a broker as of the previous event (risk: { in: { equity: broker.equity@prev } })', positionOf(parsed, at));
   };
   for (const root of remaining) {
     if (state.has(root)) continue;

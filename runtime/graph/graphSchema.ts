@@ -3,7 +3,7 @@ import type { AdapterRegistry } from '../adapters/contract.js';
 import type { AnyNodeDefinition } from '../defineNode.js';
 
 /** `node.port` or `node` (its default output). */
-export const WIRE_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?$';
+export const WIRE_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?(@prev)?$';
 export const ID_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$';
 
 const Wire = Type.String({ description: 'An output: `node.port`, or `node` for its default output.' });
