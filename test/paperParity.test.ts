@@ -58,6 +58,20 @@ test('sma-cross: paper from a Redis stream = backtest on the file = backtest on 
   assert.equal(summary.sources.bars.received, 58_419);
 });
 
+test('a portfolio under risk limits that read its equity@prev: paper from a Redis stream = backtest on the file', () => {
+  // The feedback loop steps event by event in both; paper runs chunks of one event and keeps a bounded history.
+  const graph = join(projectRoot, 'graphs', 'sma-cross-risk.yaml');
+  const stream = `${prefix}:risk-1h`;
+  hean('publish', 'btcusdt_1h_binance_2017-08_2024-04.csv.gz', '--stream', stream);
+  const file = hean('run', graph, '--json', '--trades', join(dir, 'risk-backtest.csv'));
+  const paper = hean('run', graph, '--mode', 'paper', '--bind', `bars.stream=${stream}`, '--exit-when-idle', '2', '--json', '--trades', join(dir, 'risk-paper.csv'));
+  const trades = readFileSync(join(dir, 'risk-backtest.csv'));
+  assert.ok(trades.toString().split('\n').length > 1000, 'the backtest trades');
+  assert.ok(readFileSync(join(dir, 'risk-paper.csv')).equals(trades), 'paper trades are byte-identical to the backtest');
+  assert.deepEqual(metricsOf(paper.stdout), metricsOf(file.stdout));
+  assert.ok(JSON.parse(file.stdout).risk.risk.breaches.length > 5, 'the limits acted');
+});
+
 test('a consumer group resumes where it stopped: nothing lost, nothing repeated', () => {
   const graph = join(projectRoot, 'graphs', 'sma-cross.yaml');
   const stream = `${prefix}:resume`;

@@ -599,8 +599,10 @@ async function runCommand(argv: string[]): Promise<number> {
         onEvents: (events, time) => {
           if (events - lastStatus < 10_000 && lastStatus > 0) return;
           lastStatus = events;
-          const brokers = Object.entries(snapshots()).filter(([, v]) => typeof (v as { equity?: unknown }).equity === 'number') as [string, { equity: number; position: number }][];
-          const money = brokers.map(([id, b]) => `${id} equity ${b.equity.toFixed(2)} position ${+b.position.toPrecision(6)}`).join(', ');
+          const brokers = Object.entries(snapshots()).filter(([, v]) => typeof (v as { equity?: unknown }).equity === 'number') as [string, { equity: number; position?: number; positions?: Record<string, number> }][];
+          // sink.broker holds one position, sink.portfolio one per instrument
+          const held = (b: { position?: number; positions?: Record<string, number> }) => (b.positions ? `positions ${Object.entries(b.positions).map(([name, q]) => `${name} ${+q.toPrecision(6)}`).join(' ')}` : `position ${+(b.position ?? 0).toPrecision(6)}`);
+          const money = brokers.map(([id, b]) => `${id} equity ${b.equity.toFixed(2)} ${held(b)}`).join(', ');
           progress.status(`${events.toLocaleString('en-US')} events, clock ${new Date(time).toISOString().slice(0, 16).replace('T', ' ')}${money ? `, ${money}` : ''}`);
         },
       },
