@@ -302,7 +302,7 @@ function settingsSection(result: RunResult, settings: ReportSettings): string {
   const bound = graph.nodes.filter((n) => n.adapter);
   rows.push(['bindings', bound.length ? bound.map((n) => json(`${n.id}: ${JSON.stringify(n.binding)}`)).join(' ') : 'none']);
   rows.push(['chunk size', String(settings.chunkSize)]);
-  rows.push(['warm-up', `${Math.max(0, ...graph.nodes.map((n) => n.warmup))} bars`]);
+  rows.push(['warm-up', `${graph.warmupBars} bars`]);
   rows.push(['events', `${result.events.toLocaleString('en-US')} in ${result.chunks.toLocaleString('en-US')} chunks`]);
   for (const node of graph.nodes.filter((n) => isBrokerKind(n.kind))) {
     rows.push([`${node.id} (${node.kind})`, Object.entries(node.params).map(([k, v]) => json(`${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)).join(' ')]);

@@ -452,7 +452,7 @@ function validateCommand(argv: string[]): number {
       console.error(`${file}: ${errors} error${errors === 1 ? '' : 's'}`);
       failed = true;
     } else {
-      const warmup = Math.max(0, ...graph.nodes.map((n) => n.warmupBars));
+      const warmup = graph.warmupBars;
       console.log(`${file}: ok (${graph.nodes.length} nodes, warm-up ${warmup} bar${warmup === 1 ? '' : 's'})`);
     }
   }

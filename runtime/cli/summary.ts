@@ -20,7 +20,7 @@ export function summaryJson(result: RunResult): Record<string, unknown> {
     graph: result.graph.name,
     file: result.graph.file,
     params: result.graph.params,
-    warmupBars: Math.max(0, ...result.graph.nodes.map((n) => n.warmupBars)),
+    warmupBars: result.graph.warmupBars,
     ...(first ? finiteOrNull(first.metrics) : {}),
     ...(first ? { ordersReceived: first.ordersReceived, fills: first.fills, unfilledOrders: first.unfilledOrders } : {}),
     ...(first?.execution ? { execution: finiteOrNull(first.execution) } : {}),
@@ -206,7 +206,7 @@ export function summaryText(result: RunResult): string {
       lines.push(`pulses ${p.wire}: ${p.delivered} delivered, ${p.superseded} superseded by a later ${p.type} before the next event (the latest wins)${p.undelivered ? `, ${p.undelivered} after the last event` : ''}`);
     }
   }
-  lines.push(`warm-up: ${plural(Math.max(0, ...result.graph.nodes.map((n) => n.warmupBars)), 'bar')}`);
+  lines.push(`warm-up: ${plural(result.graph.warmupBars, 'bar')}`);
   const brokers = Object.entries(brokerReports(result));
   if (!brokers.length) {
     // No broker to report on: show that the run did something, and where its rows went.

@@ -78,6 +78,8 @@ export interface CompiledGraph {
   warnings: Diagnostic[];
   /** The mode the bindings were selected for. */
   mode: Mode;
+  /** Bars of the sources before every node has a value: the largest node warm-up in source bars (CompiledNode.warmupBars). */
+  warmupBars: number;
   /** Nodes joined by a delayed wire (`@prev`) and the paths between them: each loop steps event by event. Members in topological order. */
   loops: { members: string[] }[];
 }
@@ -428,6 +430,7 @@ export function compileGraph(text: string, file: string, registry: NodeRegistry,
     warnings: diagnostics.filter((d) => d.severity === 'warning'),
     mode,
     loops,
+    warmupBars: Math.max(0, ...order.map((n) => n.warmupBars)),
   };
   return { graph: compiled, diagnostics };
 }
