@@ -12,13 +12,15 @@
  * HEAN_BENCH_KEEP=1 keeps the temp CSV (for profiling) and prints where it is.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { BrokerReport } from '../runtime/portfolio/simulatedBroker.js';
 import { runGraph, type RunResult } from '../runtime/exec/runGraph.js';
-import { loadGraph } from '../runtime/loadGraph.js';
+import { defaultRegistry, loadGraph } from '../runtime/loadGraph.js';
+import { compileGraph } from '../runtime/graph/compileGraph.js';
+import { parse, stringify } from 'yaml';
 import { dataDir, projectRoot } from '../runtime/testing/dataFile.js';
 import { realCandles } from '../runtime/testing/realCandles.js';
 import { bestOf, int, mega, peakRssMiB, round, type BenchContext, type BenchOutcome, type Benchmark } from './harness.js';
@@ -170,6 +172,24 @@ function brokerOf(result: RunResult): BrokerReport {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString().slice(0, 16) + 'Z';
+
+type GraphDoc = { nodes: Record<string, { kind: string; in?: Record<string, unknown>; params?: Record<string, unknown> }> };
+const asPortfolio = (doc: GraphDoc) => {
+  const broker = doc.nodes.broker;
+  doc.nodes.broker = { kind: 'sink.portfolio', in: { orders: [broker.in!.orders], markets: [broker.in!.market] }, params: broker.params };
+};
+/** sma-cross variants timed beside it: through sink.portfolio, and with a feedback loop. */
+const VARIANTS: [string, (doc: GraphDoc) => void][] = [
+  ['sink.portfolio (1 market)', asPortfolio],
+  [
+    'feedback loop (risk.limits on broker.equity@prev)',
+    (doc) => {
+      asPortfolio(doc);
+      doc.nodes.risk = { kind: 'risk.limits', in: { orders: 'size.orders', equity: 'broker.equity@prev' }, params: { drawdownPct: 100 } };
+      (doc.nodes.broker.in as { orders: string[] }).orders = ['risk.orders'];
+    },
+  ],
+];
 const ratioText = (r: number) => `${r >= 0.1 ? r.toFixed(2) : r.toPrecision(2)}x`;
 const met = (ok: boolean) => (ok ? 'met' : 'NOT met');
 
@@ -247,6 +267,33 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
     }
     const loadRate = bars / (bestLoadMs / 1000);
 
+    // 2c. The same strategy through sink.portfolio (one market), and through a feedback loop: a
+    // risk.limits node reading the portfolio's equity@prev with a rule that never fires (drawdown
+    // 100 %), so the loop steps event by event while the trades stay the hand loop's.
+    const variants: Record<string, { barsPerSec: number; ratio: number; vsBroker: number; stepMs: number; sameTrades: boolean }> = {};
+    for (const [name, mutate] of VARIANTS) {
+      const doc = parse(readFileSync(join(projectRoot, GRAPH), 'utf8'));
+      mutate(doc);
+      const compiled = compileGraph(stringify(doc), join(projectRoot, GRAPH), defaultRegistry, { mode: 'backtest', bind: { bars: { file: csv } }, requireBindings: true });
+      if (!compiled.graph) throw new Error(`${name}: ${compiled.diagnostics.map((d) => d.message).join('; ')}`);
+      const variant = compiled.graph;
+      ctx.progress(`${name}, chunk ${MAIN_CHUNK}: 1 warm-up + ${GRAPH_RUNS} timed runs`);
+      let same = false;
+      let checked = false;
+      const timed = await bestOf(GRAPH_RUNS, 1, async () => {
+        const result = await runGraph(variant, { chunkSize: MAIN_CHUNK, env: process.env });
+        if (!checked) {
+          checked = true;
+          const trades = brokerOf(result).trades.map(({ instrument: _i, exitReason: _r, ...t }) => t);
+          same = isDeepStrictEqual(trades, handResult.trades);
+          if (!same) failures.push(`${name}: different trades from the hand loop`);
+        }
+        return result.timings.stepMs;
+      }, (stepMs) => stepMs);
+      const rate = bars / (timed.bestMs / 1000);
+      variants[name] = { barsPerSec: Math.round(rate), ratio: round(rate / handRate), vsBroker: round(rate / graphFigures[MAIN_CHUNK].barsPerSec), stepMs: round(timed.bestMs), sameTrades: same };
+    }
+
     // 3. End to end: the whole command, parsing and startup included.
     const args = ['bin/hean.js', 'run', GRAPH, '--data', csv, '--json'];
     ctx.progress(`end to end: ${CLI_RUNS} runs of node ${args.join(' ')}`);
@@ -276,6 +323,9 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
       const g = graphFigures[chunk];
       const note = chunk === 1 ? '  (live mode: event by event)' : chunk === MAIN_CHUNK ? `  target >= ${TARGET_RATIO}x: ${met(g.ratio >= TARGET_RATIO)}` : '';
       ctx.print(`  chunk ${String(chunk).padStart(4)}:  ${mega(g.barsPerSec).padStart(8)}bars/s  (${g.stepMs.toFixed(1)} ms)  = ${ratioText(g.ratio)} the hand loop${note}`);
+    }
+    for (const [name, v] of Object.entries(variants)) {
+      ctx.print(`  ${name}:  ${mega(v.barsPerSec).padStart(8)}bars/s  (${v.stepMs.toFixed(1)} ms)  = ${ratioText(v.ratio)} the hand loop, ${ratioText(v.vsBroker)} sink.broker at chunk ${MAIN_CHUNK}; same trades: ${v.sameTrades ? 'yes' : 'NO'}`);
     }
     ctx.print(`graph load (CSV parse into columns):  ${mega(loadRate)}bars/s  (${bestLoadMs.toFixed(1)} ms, best of ${GRAPH_RUNS * CHUNKS.length})`);
     ctx.print(
@@ -307,6 +357,7 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
       },
       handLoop: { barsPerSec: Math.round(handRate), ms: round(handTimed.bestMs), runs: HAND_RUNS, allMs: handTimed.allMs.map((x) => round(x)) },
       graphStep: graphFigures,
+      variants,
       ratio: main.ratio,
       load: { barsPerSec: Math.round(loadRate), ms: round(bestLoadMs) },
       sameTrades: { ...sameTrades, trades: handResult.trades.length, finalEquity: handResult.finalEquity },

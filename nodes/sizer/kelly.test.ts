@@ -2,21 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { kelly } from './kelly.js';
 import { compileParams } from '../../runtime/params.js';
-import { runAllChunkings } from '../../runtime/testing/chunkings.js';
+import { runAllChunkings, near } from '../../runtime/testing/chunkings.js';
 
 const f = (xs: number[]) => Float64Array.from(xs);
 const N = NaN;
 
-/** Within 1e-12, NaN where NaN is expected, and a 0 must be +0 (a flat order, never -0). */
-function near(actual: number[], expected: number[]): void {
-  assert.equal(actual.length, expected.length);
-  expected.forEach((e, i) => {
-    const a = actual[i];
-    if (Number.isNaN(e)) assert.ok(Number.isNaN(a), `row ${i}: got ${a}, expected NaN`);
-    else if (e === 0) assert.ok(Object.is(a, 0), `row ${i}: got ${Object.is(a, -0) ? '-0' : a}, expected +0`);
-    else assert.ok(Math.abs(a - e) < 1e-12, `row ${i}: got ${a}, expected ${e}`);
-  });
-}
 
 const signal = [N, 1, -1, 0, 1, -1, 1, 1];
 const up = [0.7, 0.6, 0.3, 0.9, 0.5, 0.8, N, 1.2];

@@ -152,16 +152,7 @@ export const pair = defineNode({
           let oy = NaN;
           let ox = NaN;
           if (!Number.isFinite(ly) || !Number.isFinite(lx)) {
-            out.ordersY[i] = NaN;
-            out.ordersX[i] = NaN;
-            out.hedgeRatio[i] = NaN;
-            out.intercept[i] = NaN;
-            out.spread[i] = NaN;
-            out.zscore[i] = NaN;
-            out.pValue[i] = NaN;
-            out.adfStat[i] = NaN;
-            out.halfLife[i] = NaN;
-            out.state[i] = NaN;
+            noValue(out, i);
             continue;
           }
           ys[head] = ly;
@@ -174,16 +165,7 @@ export const pair = defineNode({
             alpha = kalman.alpha;
           }
           if (index < start) {
-            out.ordersY[i] = NaN;
-            out.ordersX[i] = NaN;
-            out.hedgeRatio[i] = NaN;
-            out.intercept[i] = NaN;
-            out.spread[i] = NaN;
-            out.zscore[i] = NaN;
-            out.pValue[i] = NaN;
-            out.adfStat[i] = NaN;
-            out.halfLife[i] = NaN;
-            out.state[i] = NaN;
+            noValue(out, i);
             continue;
           }
           if ((index - start) % recomputeEvery === 0) reestimate();
@@ -259,3 +241,8 @@ export const pair = defineNode({
     };
   },
 });
+
+/** Every output NaN at row i (no estimate yet, or a missing price). */
+function noValue(out: Record<string, Float64Array>, i: number): void {
+  for (const column of Object.values(out)) column[i] = NaN;
+}

@@ -1,7 +1,7 @@
 import type { Kernel } from '../defineNode.js';
 import type { Candles, Events, Features } from '../ports.js';
 import { MetricsAccumulator, withoutMoney, type ExitReason, type Metrics, type Trade } from './metrics.js';
-import { BoundedHistory, FullHistory, TradeLog, type BrokerReport } from './simulatedBroker.js';
+import { BoundedHistory, FullHistory, TradeLog, warnRuin, type BrokerReport } from './simulatedBroker.js';
 
 /**
  * The portfolio broker (`sink.portfolio` declares it; README "Portfolios, margin and exits" gives
@@ -628,12 +628,7 @@ export class PortfolioBroker implements Kernel<PortfolioInputs, PortfolioOutputs
 
   private ruin(equity: number, time: number): void {
     this.ruined = true;
-    if (equity <= 0) {
-      this.warn('broker/ruin', `equity fell to ${equity.toFixed(2)} at ${new Date(time).toISOString()}; the broker stops trading`);
-      return;
-    }
-    this.overflowed = true;
-    this.warn('broker/non-finite-equity', `equity became ${equity} at ${new Date(time).toISOString()}: the amounts left the range of double precision; the broker stops trading and every metric derived from equity or trades is n/a`);
+    this.overflowed = warnRuin(this.warn, equity, time, ` (cash ${this.cash})`);
   }
 
   private openTrades(): Trade[] {

@@ -13,6 +13,23 @@ import type { PortfolioReport } from './portfolioBroker.js';
  * Both give identical metrics and trades.
  */
 
+/**
+ * Says why a broker stops trading: equity at or below 0 (ruin), or amounts beyond double range
+ * (NaN or infinite equity); returns true in the second case, where metrics from money are n/a.
+ */
+export function warnRuin(warn: (code: string, message: string) => void, equity: number, time: number, holdings: string): boolean {
+  if (equity <= 0) {
+    warn('broker/ruin', `equity fell to ${equity.toFixed(2)} at ${new Date(time).toISOString()}; the broker stops trading`);
+    return false;
+  }
+  warn(
+    'broker/non-finite-equity',
+    `equity became ${equity} at ${new Date(time).toISOString()}${holdings}: the amounts left the range of double precision; ` +
+      'the broker stops trading and every metric derived from equity or trades is n/a. Start with less cash (cash: 10000)',
+  );
+  return true;
+}
+
 /** The kinds that simulate (or will route) execution: sink.broker and sink.portfolio. */
 export function isBrokerKind(kind: string): boolean {
   return kind === 'sink.broker' || kind === 'sink.portfolio';
@@ -570,17 +587,7 @@ export class SimulatedBroker implements Kernel<BrokerInputs, BrokerOutputs> {
 
   private ruin(equity: number, time: number): void {
     this.ruined = true;
-    if (equity <= 0) {
-      this.warn('broker/ruin', `equity fell to ${equity.toFixed(2)} at ${new Date(time).toISOString()}; the broker stops trading`);
-      return;
-    }
-    this.overflowed = true;
-    const money = this.money;
-    this.warn(
-      'broker/non-finite-equity',
-      `equity became ${equity} at ${new Date(time).toISOString()} (cash ${money[CASH]}, position ${money[QTY]}): the amounts left the range of double precision; ` +
-        'the broker stops trading and every metric derived from equity or trades is n/a. Start with less cash (cash: 10000)',
-    );
+    this.overflowed = warnRuin(this.warn, equity, time, ` (cash ${this.money[CASH]}, position ${this.money[QTY]})`);
   }
 
   /** Move to `target` fraction of equity at reference price `price`. */

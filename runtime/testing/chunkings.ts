@@ -75,3 +75,14 @@ export function closeTo(actual: Float64Array, expected: number[], what: string):
     else assert.ok(Math.abs(a - e) < 1e-12, `${what}[${i}]: got ${a}, expected ${e}`);
   });
 }
+
+/** Within 1e-12, NaN where NaN is expected, and a 0 must be +0 (a flat order, never -0). */
+export function near(actual: number[], expected: number[]): void {
+  assert.equal(actual.length, expected.length);
+  expected.forEach((e, i) => {
+    const a = actual[i];
+    if (Number.isNaN(e)) assert.ok(Number.isNaN(a), `row ${i}: got ${a}, expected NaN`);
+    else if (e === 0) assert.ok(Object.is(a, 0), `row ${i}: got ${Object.is(a, -0) ? '-0' : a}, expected +0`);
+    else assert.ok(Math.abs(a - e) < 1e-12, `row ${i}: got ${a}, expected ${e}`);
+  });
+}
