@@ -165,6 +165,13 @@ function makeLoopStepper(
   const rowT = new Float64Array(1);
   const rowInputs = members.map(() => ({}) as Record<string, unknown>);
   const cursors = members.map(() => new Map<unknown, number>());
+  // What a row copies, as parallel lists of columns (built per chunk: the columns change, the row buffers stay).
+  const plans = members.map(() => ({ inFrom: [] as Float64Array[], inTo: [] as Float64Array[], outFrom: [] as Float64Array[], outTo: [] as Float64Array[], events: [] as string[] }));
+  const prevFrom: Float64Array[] = [];
+  const prevTo: Float64Array[] = [];
+  members.forEach((_, k) => {
+    for (const [port, row] of Object.entries(rowOutputs[k])) columnPairs(row, previous[k][port], prevFrom, prevTo);
+  });
   return (frames) => {
     steppers.forEach((s, k) => {
       for (let p = 0; p < s.from.length; p++) {
@@ -177,24 +184,32 @@ function makeLoopStepper(
     for (let k = 1; k < members.length; k++) {
       if (recorded[k].n !== n) throw new Error(`internal: the loop ${ids.join(', ')} joined ${n} and ${recorded[k].n} events`);
     }
+    members.forEach((member, k) => {
+      const plan = plans[k];
+      plan.inFrom.length = plan.inTo.length = plan.outFrom.length = plan.outTo.length = plan.events.length = 0;
+      for (const [port, value] of Object.entries(recorded[k].inputs)) {
+        if (member.def.inputs[port]?.ownTimes) plan.events.push(port);
+        else if (passThrough.has(value)) rowInputs[k][port] = value;
+        else columnPairs(value, (rowInputs[k][port] ??= rowLike(value, passThrough)), plan.inFrom, plan.inTo, passThrough);
+      }
+      for (const [port, row] of Object.entries(rowOutputs[k])) columnPairs(row, recorded[k].outputs[port], plan.outFrom, plan.outTo);
+    });
     for (const c of cursors) c.clear();
     for (let i = 0; i < n; i++) {
       for (let k = 0; k < members.length; k++) {
         const r = recorded[k];
-        const member = members[k];
+        const { inFrom, inTo, outFrom, outTo, events } = plans[k];
         rowT[0] = r.t[i];
-        for (const [port, value] of Object.entries(r.inputs)) {
-          const spec = member.def.inputs[port];
-          rowInputs[k][port] = spec?.ownTimes ? eventsAt(value, i, n, r.t, cursors[k], rowInputs[k][port]) : rowOf(value, i, rowInputs[k][port], passThrough);
-        }
+        for (let j = 0; j < inFrom.length; j++) inTo[j][0] = inFrom[j][i];
+        for (const port of events) rowInputs[k][port] = eventsAt(r.inputs[port], i, n, r.t, cursors[k]);
         try {
-          kernels.get(member.id)!.step(1, rowT, rowInputs[k], rowOutputs[k] as never);
+          kernels.get(members[k].id)!.step(1, rowT, rowInputs[k], rowOutputs[k] as never);
         } catch (e) {
-          throw new NodeRunError(member.id, member.kind, e);
+          throw new NodeRunError(members[k].id, members[k].kind, e);
         }
-        for (const [port, row] of Object.entries(rowOutputs[k])) copyRowBack(row, r.outputs[port], i);
+        for (let j = 0; j < outFrom.length; j++) outTo[j][i] = outFrom[j][0];
       }
-      for (let k = 0; k < members.length; k++) for (const [port, row] of Object.entries(rowOutputs[k])) copyRowBack(row, previous[k][port], 0);
+      for (let j = 0; j < prevFrom.length; j++) prevTo[j][0] = prevFrom[j][0];
     }
     return results;
   };
@@ -211,39 +226,46 @@ function rowBuffers(node: CompiledNode, kernel: Kernel): Record<string, PortColu
   return out;
 }
 
-/** Row `i` of an input (a column, a list, a record or feature bundle) in one-row buffers, reused from `row` when given. */
-function rowOf(value: unknown, i: number, row: unknown, passThrough: Set<unknown>): unknown {
+/** One-row buffers shaped like an input's value (a column, a list of them, a record or feature bundle, texts); delayed values stay as they are. */
+function rowLike(value: unknown, passThrough: Set<unknown>): unknown {
   if (passThrough.has(value)) return value;
-  if (value instanceof Float64Array) {
-    const r = (row as Float64Array | undefined) ?? new Float64Array(1);
-    r[0] = value[i];
-    return r;
-  }
-  if (Array.isArray(value)) {
-    const r = (row as unknown[] | undefined) ?? [];
-    for (let w = 0; w < value.length; w++) r[w] = rowOf(value[w], i, r[w], passThrough);
-    return r;
-  }
+  if (value instanceof Float64Array) return new Float64Array(1);
+  if (Array.isArray(value)) return value.map((v) => rowLike(v, passThrough));
   const v = value as Record<string, unknown>;
-  if (Array.isArray(v.columns)) {
-    const r = (row as { names: readonly string[]; columns: Float64Array[] } | undefined) ?? { names: v.names as readonly string[], columns: (v.columns as Float64Array[]).map(() => new Float64Array(1)) };
-    (v.columns as Float64Array[]).forEach((c, j) => (r.columns[j][0] = c[i]));
-    return r;
+  if (Array.isArray(v.columns)) return { names: v.names, columns: (v.columns as Float64Array[]).map(() => new Float64Array(1)) };
+  if (v.strings) return { index: new Float64Array(1), strings: v.strings };
+  return Object.fromEntries(Object.keys(v).map((k) => [k, new Float64Array(1)]));
+}
+
+/** Pairs up the columns of two values of the same shape (`from[j]` feeds `to[j]`), skipping delayed values. */
+function columnPairs(from: unknown, to: unknown, fromList: Float64Array[], toList: Float64Array[], passThrough?: Set<unknown>): void {
+  if (passThrough?.has(from)) return;
+  if (from instanceof Float64Array) {
+    fromList.push(from);
+    toList.push(to as Float64Array);
+    return;
   }
-  if (v.strings) {
-    const r = (row as { index: Float64Array; strings: readonly string[] } | undefined) ?? { index: new Float64Array(1), strings: v.strings as readonly string[] };
-    r.index[0] = (v.index as Float64Array)[i];
-    r.strings = v.strings as readonly string[];
-    return r;
+  if (Array.isArray(from)) {
+    from.forEach((v, w) => columnPairs(v, (to as unknown[])[w], fromList, toList, passThrough));
+    return;
   }
-  const r = (row as Record<string, Float64Array> | undefined) ?? Object.fromEntries(Object.keys(v).map((k) => [k, new Float64Array(1)]));
-  for (const k of Object.keys(v)) r[k][0] = (v[k] as Float64Array)[i];
-  return r;
+  const f = from as Record<string, unknown>;
+  const t = to as Record<string, unknown>;
+  if (Array.isArray(f.columns)) {
+    (f.columns as Float64Array[]).forEach((c, j) => columnPairs(c, (t.columns as Float64Array[])[j], fromList, toList));
+    return;
+  }
+  if (f.strings) {
+    t.strings = f.strings;
+    columnPairs(f.index, t.index, fromList, toList);
+    return;
+  }
+  for (const k of Object.keys(f)) columnPairs(f[k], t[k], fromList, toList);
 }
 
 /** An input read at its own events (ownTimes), cut for row `i`: its events at or before the row's time (the last row takes the rest). */
-function eventsAt(value: unknown, i: number, n: number, t: Float64Array, cursors: Map<unknown, number>, _row: unknown): unknown {
-  if (Array.isArray(value)) return value.map((v) => eventsAt(v, i, n, t, cursors, undefined));
+function eventsAt(value: unknown, i: number, n: number, t: Float64Array, cursors: Map<unknown, number>): unknown {
+  if (Array.isArray(value)) return value.map((v) => eventsAt(v, i, n, t, cursors));
   const ev = value as Events<unknown>;
   const start = cursors.get(ev) ?? 0;
   let end = start;
@@ -259,20 +281,6 @@ function sliceColumns(value: unknown, start: number, end: number): unknown {
   if (Array.isArray(v.columns)) return { names: v.names, columns: (v.columns as Float64Array[]).map((c) => c.subarray(start, end)) };
   if (v.strings) return { index: (v.index as Float64Array).subarray(start, end), strings: v.strings };
   return Object.fromEntries(Object.entries(v).map(([k, c]) => [k, (c as Float64Array).subarray(start, end)]));
-}
-
-/** Copies a one-row output into row `i` of the stepper's output buffer. */
-function copyRowBack(row: PortColumns, out: unknown, i: number): void {
-  if (row instanceof Float64Array) {
-    (out as Float64Array)[i] = row[0];
-    return;
-  }
-  const r = row as unknown as Record<string, unknown>;
-  if (Array.isArray(r.columns)) {
-    (r.columns as Float64Array[]).forEach((c, j) => ((out as Features).columns[j][i] = c[0]));
-    return;
-  }
-  for (const k of Object.keys(r)) (out as Record<string, Float64Array>)[k][i] = (r[k] as Float64Array)[0];
 }
 
 /** A source's events as columns by record field, with their times (a replay's history, or a live staging buffer). */

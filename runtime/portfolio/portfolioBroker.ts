@@ -269,52 +269,69 @@ export class PortfolioBroker implements Kernel<PortfolioInputs, PortfolioOutputs
     const positions = out.positions.columns;
     const series = this.series;
     if (series !== null) this.reserveSeries(n);
+    // Typed-array state in locals; the rare work (fills, exits, funding, borrow) goes through methods.
+    const lastBarTime = this.lastBarTime;
+    const lastClose = this.lastClose;
+    const qty = this.qty;
+    const bars = this.bars;
+    const due = this.due;
+    const pending = this.pendingFunding;
+    const exits = this.exitRules !== undefined;
+    const fillAtClose = this.fillAtClose;
     for (let i = 0; i < n; i++) {
       for (let m = 0; m < k; m++) {
         const market = markets[m];
         const barTime = market.time[i];
         // A market without a bar yet (NaN), or the same bar again (stale): only marked.
-        const fresh = barTime === barTime && barTime !== this.lastBarTime[m];
+        const fresh = barTime === barTime && barTime !== lastBarTime[m];
         if (fresh) {
-          this.lastBarTime[m] = barTime;
-          this.applyFunding(m, barTime);
-          if (!this.fillAtClose) this.fillDue(m, this.bars[m], market.open[i], barTime);
-          this.checkExits(m, market.open[i], market.high[i], market.low[i], barTime);
+          lastBarTime[m] = barTime;
+          if (pending[m].length > 0) this.applyFunding(m, barTime);
+          if (!fillAtClose && due[m].length > 0) this.fillDue(m, bars[m], market.open[i], barTime);
+          if (exits && qty[m] !== 0) this.checkExits(m, market.open[i], market.high[i], market.low[i], barTime);
           this.barLow[m] = market.low[i];
           this.barHigh[m] = market.high[i];
         } else {
           this.barLow[m] = NaN;
           this.barHigh[m] = NaN;
-          if (this.lastBarTime[m] === this.lastBarTime[m]) this.stale[m]++;
+          if (lastBarTime[m] === lastBarTime[m]) this.stale[m]++;
         }
         const target = orders[m][i];
         if (target === target) {
           this.ordersReceived++;
           // Counted in the instrument's own bars: the bar at this event (or its latest), plus the delay.
-          this.due[m].push({ bar: (fresh ? this.bars[m] : this.bars[m] - 1) + this.delay, target });
+          due[m].push({ bar: (fresh ? bars[m] : bars[m] - 1) + this.delay, target });
         }
         if (fresh) {
-          if (this.fillAtClose) this.fillDue(m, this.bars[m], market.close[i], barTime);
-          this.chargeBorrow(m, market.close[i], t[i] - (this.bars[m] > 0 ? this.markTimes[m] : barTime));
-          this.trail(m, market.high[i], market.low[i]);
-          this.updateAtr(m, market.high[i], market.low[i], market.close[i]);
-          this.lastClose[m] = market.close[i];
-          this.bars[m]++;
+          if (fillAtClose && due[m].length > 0) this.fillDue(m, bars[m], market.close[i], barTime);
+          if (qty[m] < 0 && this.borrow[m] !== 0) this.chargeBorrow(m, market.close[i], t[i] - (bars[m] > 0 ? this.markTimes[m] : barTime));
+          if (exits) {
+            if (qty[m] !== 0) this.trail(m, market.high[i], market.low[i]);
+            this.updateAtr(m, market.high[i], market.low[i], market.close[i]);
+          }
+          lastClose[m] = market.close[i];
+          bars[m]++;
           this.markTimes[m] = t[i];
         }
-        this.applyFunding(m, t[i]);
+        if (pending[m].length > 0) this.applyFunding(m, t[i]);
       }
-      this.checkMargin(t[i]);
       let e = this.cash;
       let gross = 0;
+      let open = false;
       for (let m = 0; m < k; m++) {
-        const q = this.qty[m];
+        const q = qty[m];
         if (q !== 0) {
-          e += q * this.lastClose[m];
-          gross += Math.abs(q * this.lastClose[m]);
+          e += q * lastClose[m];
+          gross += Math.abs(q * lastClose[m]);
+          open = true;
         }
-        positions[m][i] = q;
       }
+      if (open && this.checkMargin(t[i])) {
+        // liquidated at this event: marked again, flat
+        e = this.cash;
+        gross = 0;
+      }
+      for (let m = 0; m < k; m++) positions[m][i] = qty[m];
       if (!(e > 0 && e < Infinity) && !this.ruined) this.ruin(e, t[i]);
       out.equity[i] = e;
       out.exposure[i] = e > 0 ? gross / e : gross > 0 ? Infinity : 0;
@@ -601,7 +618,7 @@ export class PortfolioBroker implements Kernel<PortfolioInputs, PortfolioOutputs
    * prices, paying the taker fee and the liquidation fee: pessimistic, since the breach happened
    * at or before them.
    */
-  private checkMargin(time: number): void {
+  private checkMargin(time: number): boolean {
     let equity = this.cash;
     let maintenance = 0;
     let open = false;
@@ -613,11 +630,12 @@ export class PortfolioBroker implements Kernel<PortfolioInputs, PortfolioOutputs
       equity += q * px;
       maintenance += Math.abs(q * px) * this.maintenance[m];
     }
-    if (!open || equity >= maintenance || this.ruined) return;
+    if (!open || equity >= maintenance || this.ruined) return false;
     let fee = 0;
     for (let m = 0; m < this.k; m++) if (this.qty[m] !== 0) fee += this.closePosition(m, this.adversePrice(m), time, 'liquidation', this.liquidationFee);
     this.liquidations.push({ time, equity, maintenance, fee });
     if (this.liquidations.length === 1) this.warn('portfolio/liquidation', `margin call at ${new Date(time).toISOString()}: equity ${equity.toFixed(2)} at the bar's adverse prices fell below the maintenance margin ${maintenance.toFixed(2)}; every position was liquidated (later ones are in the report)`);
+    return true;
   }
 
   /** A long's worst price in this event's bar (its low), a short's (its high); a stale market's latest close. */
