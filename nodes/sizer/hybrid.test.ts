@@ -7,7 +7,6 @@ import { runAllChunkings, near } from '../../runtime/testing/chunkings.js';
 const f = (xs: number[]) => Float64Array.from(xs);
 const N = NaN;
 
-
 // row:        0    1     2     3     4    5    6     7
 const a = f([N, 0.5, -0.2, 0.4, 0.3, 0, 0.8, -0.5]);
 const b = f([N, 0.25, -0.6, -0.1, N, 0.3, 0.5, -1]);

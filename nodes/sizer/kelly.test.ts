@@ -7,7 +7,6 @@ import { runAllChunkings, near } from '../../runtime/testing/chunkings.js';
 const f = (xs: number[]) => Float64Array.from(xs);
 const N = NaN;
 
-
 const signal = [N, 1, -1, 0, 1, -1, 1, 1];
 const up = [0.7, 0.6, 0.3, 0.9, 0.5, 0.8, N, 1.2];
 
