@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isMainThread } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import { isMainThread, workerData } from 'node:worker_threads';
 import { parseArgs } from 'node:util';
 import { allNodes } from '../../nodes/index.js';
 import { defaultOutputOf, familyOf, type AnyNodeDefinition } from '../defineNode.js';
@@ -42,6 +43,8 @@ Usage:
                [--json] [--trades FILE] [--chunk N] [--report FILE.html] [--redis URL] [--out-dir DIR] [--overwrite]
                [--exit-when-idle SECONDS] [--max-events N] [--late drop|fail]      (paper)
   hean run GRAPH --grid name=FROM..TO[:STEP] [--grid name=...] [--metric NAME] [--heatmap FILE.html] [...]
+  hean sweep GRAPH --grid name=SPEC [--grid name=SPEC]... [--where EXPR] [--workers N] [--metric NAME] [-o FILE.csv|FILE.parquet]
+               [--heatmap FILE.html] [--json] [--set name=value]... [--bind node.key=value]... [--data [node=]FILE]... [--chunk N]
   hean validate GRAPH... [--set name=value]...
   hean viz GRAPH [-o FILE.svg|FILE.html] [--set name=value]...
   hean nodes [KIND|FAMILY] [--json]
@@ -68,6 +71,8 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'run':
         return await runCommand(rest);
+      case 'sweep':
+        return await sweepCommand(rest);
       case 'validate':
         return validateCommand(rest);
       case 'viz':
@@ -101,7 +106,7 @@ export async function main(argv: string[]): Promise<number> {
         console.log(USAGE);
         return command === undefined ? INVALID : OK;
       default: {
-        const guess = didYouMean(command, ['run', 'validate', 'viz', 'nodes', 'schema', 'data', 'publish', 'adapters', 'train', 'text', 'model', 'dataset', 'help']);
+        const guess = didYouMean(command, ['run', 'sweep', 'validate', 'viz', 'nodes', 'schema', 'data', 'publish', 'adapters', 'train', 'text', 'model', 'dataset', 'help']);
         throw new UsageError(`unknown command "${command}"${guess ? `; did you mean "${guess}"?` : ''}`);
       }
     }
@@ -782,6 +787,134 @@ async function gridCommand(file: string, values: RunValues, chunkSize: number): 
   return grid.cells.some((c) => c.status === 'ok') ? OK : INVALID;
 }
 
+/**
+ * `hean sweep GRAPH --grid a=SPEC --grid b=SPEC ... [--where 'a < b'] [--workers N]`: every
+ * combination of any number of params on worker threads (runtime/sweep/runSweep.ts); says how
+ * many combinations and, once the first ones are timed, how long; progress with an ETA (a bar on
+ * a terminal, a line every 10 % otherwise); the ranked summary, the results table (-o), a heatmap.
+ */
+async function sweepCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      grid: { type: 'string', multiple: true },
+      where: { type: 'string' },
+      workers: { type: 'string' },
+      metric: { type: 'string' },
+      out: { type: 'string', short: 'o' },
+      heatmap: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      set: { type: 'string', multiple: true },
+      bind: { type: 'string', multiple: true },
+      data: { type: 'string', multiple: true },
+      chunk: { type: 'string' },
+      'out-dir': { type: 'string' },
+      overwrite: { type: 'boolean', default: false },
+    },
+  });
+  if (positionals.length !== 1) throw new UsageError(`sweep takes one GRAPH file, found ${positionals.length}`);
+  const file = positionals[0];
+  if (!values.grid?.length) throw new UsageError('sweep needs at least one --grid name=FROM..TO[:STEP] or name=V1,V2,... (e.g. --grid fast=5..50 --grid slow=10..100:2)');
+  const chunkSize = values.chunk === undefined ? 1024 : wholeNumber('--chunk', values.chunk, MAX_CHUNK, 'events per chunk, default 1024; results never depend on it');
+  const workers = values.workers === undefined ? availableParallelism() : wholeNumber('--workers', values.workers, 256, 'worker threads, default one per core');
+  if (values.heatmap !== undefined && drawingFormat(values.heatmap, '--heatmap') !== 'html') throw new UsageError(`--heatmap ${values.heatmap}: expected a file ending in .html`);
+  const ext = values.out === undefined ? undefined : extname(values.out).toLowerCase();
+  if (ext !== undefined && ext !== '.csv' && ext !== '.parquet') throw new UsageError(`-o ${values.out}: expected a file ending in .csv or .parquet`);
+  const { parseGridSpec, gridMetric, GridSpecError } = await import('./grid.js');
+  const { runSweep, combinations } = await import('../sweep/runSweep.js');
+  const { WhereError } = await import('../sweep/where.js');
+  const sets = parseSets(values.set);
+  let axes;
+  let metric;
+  try {
+    axes = values.grid.map(parseGridSpec);
+    metric = gridMetric(values.metric ?? 'sharpe');
+  } catch (e) {
+    if (e instanceof GridSpecError) throw new UsageError(e.message);
+    throw e;
+  }
+  const names = axes.map((a) => a.name);
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice) throw new UsageError(`--grid ${twice} is given twice`);
+  for (const axis of axes) if (Object.hasOwn(sets, axis.name)) throw new UsageError(`${axis.name} is both swept (--grid) and fixed (--set); drop one`);
+  const all = axes.reduce((n, a) => n * a.values.length, 1);
+  if (all > 1_000_000) throw new UsageError(`the sweep has ${all.toLocaleString('en-US')} combinations; at most 1,000,000 (narrow the ranges or raise the steps)`);
+  try {
+    combinations(axes.slice(0, 0), values.where, Object.fromEntries(names.map((n) => [n, 0])));
+  } catch (e) {
+    if (e instanceof WhereError) throw new UsageError(e.message);
+    throw e;
+  }
+  const bind = commandLineBindings(file, values as RunValues, sets, 'backtest');
+  const bindingErrors = loadGraph(file, { set: sets, bind, requireBindings: true }).diagnostics.filter((d) => d.severity === 'error' && /^(mode|binding|graph|yaml)\//.test(d.code));
+  if (bindingErrors.length) {
+    printDiagnostics(bindingErrors);
+    return INVALID;
+  }
+  const guard = outputGuard(values, file);
+  const resultsFile = values.out === undefined ? undefined : guard.file(values.out, '-o', 'command line');
+  const heatmapFile = values.heatmap === undefined ? undefined : guard.file(values.heatmap, '--heatmap', 'command line');
+  const progress = progressBar('sweep');
+  const tty = Boolean(process.stderr.isTTY);
+  let nextLine = 0.1;
+  let estimated = false;
+  const seconds = (ms: number) => (ms < 100_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 60_000)} min`);
+  let sweep;
+  try {
+    sweep = await runSweep({
+      file,
+      axes,
+      where: values.where,
+      metric,
+      sets,
+      bind,
+      chunkSize,
+      workers,
+      outputs: { dir: values['out-dir'], overwrite: values.overwrite },
+      onStart: (total, excluded, w) => console.error(`sweep: ${total.toLocaleString('en-US')} combination${total === 1 ? '' : 's'} of ${axes.map((a) => `${a.name} (${a.values.length})`).join(' x ')}${excluded ? ` (${excluded.toLocaleString('en-US')} excluded by --where)` : ''} on ${w} worker${w === 1 ? '' : 's'}`),
+      onProgress: (done, total, elapsed) => {
+        const eta = (elapsed / done) * (total - done);
+        // A first estimate once a few combinations per worker are timed.
+        if (!estimated && (done >= Math.min(total, 4 * workers) || elapsed > 5000) && done < total) {
+          estimated = true;
+          progress.finish();
+          console.error(`sweep: about ${seconds(elapsed + eta)} in all (${(done / (elapsed / 1000)).toFixed(1)} combinations/s so far)`);
+        }
+        if (tty) progress.status(`${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} (${Math.floor((100 * done) / total)} %), ${seconds(elapsed)} elapsed, ETA ${seconds(eta)}`);
+        else if (done / total >= nextLine && done < total) {
+          nextLine = Math.floor((done / total) * 10 + 1) / 10;
+          console.error(`sweep: ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} (${Math.floor((100 * done) / total)} %), ${seconds(elapsed)} elapsed, ETA ${seconds(eta)}`);
+        }
+      },
+    });
+  } finally {
+    progress.finish();
+  }
+  if (sweep.unknownParams) {
+    printDiagnostics(sweep.unknownParams);
+    return INVALID;
+  }
+  const { sweepText, sweepJson, sweepCsv, sweepParquet, sweepHeatmap } = await import('./sweepOutput.js');
+  const written = sweep.cells.flatMap((c) => Object.entries(c.outputs ?? {}));
+  for (const id of new Set(written.map(([sink]) => sink))) {
+    const files = written.filter(([sink]) => sink === id).map(([, what]) => what);
+    console.error(`wrote ${files.length === 1 ? files[0] : `${files.length} files, one per combination: ${files[0]} .. ${files[files.length - 1]}`} (sink ${id})`);
+  }
+  if (resultsFile) {
+    writeAtomically(resultsFile, ext === '.parquet' ? sweepParquet(sweep, `hean ${JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')).version}`) : sweepCsv(sweep));
+    console.error(`wrote ${values.out} (${sweep.cells.length.toLocaleString('en-US')} combinations, every metric)`);
+  }
+  if (heatmapFile) {
+    const { heatmapPage } = await import('../../viz/heatmapPage.js');
+    writeAtomically(heatmapFile, heatmapPage(sweepHeatmap(sweep)));
+    console.error(`wrote ${values.heatmap}`);
+  }
+  console.log(values.json ? JSON.stringify(sweepJson(sweep)) : sweepText(sweep));
+  if (sweep.failures.length) return RUN_FAILED;
+  return sweep.cells.some((c) => c.status === 'ok') ? OK : INVALID;
+}
+
 /** A params schema as JSON, the parts `hean nodes` shows. */
 interface ParamSchema {
   type?: string;
@@ -1023,6 +1156,9 @@ async function dataCommand(argv: string[]): Promise<number> {
   return OK;
 }
 
+// A sweep's worker thread loads this module too when the CLI is bundled (runSweep.ts starts it with
+// its own module's URL, which in the bundle is this file): run the worker loop.
+if (!isMainThread && (workerData as { heanSweepWorker?: unknown } | null)?.heanSweepWorker) await import('../sweep/runSweep.js');
 // Not in a worker thread: the fitting thread of a walk-forward model loads this module too.
 const isMain = isMainThread && process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (isMain) process.exitCode = await main(process.argv.slice(2));

@@ -44,7 +44,16 @@ export interface RunOptions {
    * and row sinks keep the rows they wrote (`NodeContext.report`). Paper and live runs skip both.
    */
   report?: boolean;
+  /**
+   * Sources already loaded by earlier runs in this process (a sweep: one parse of each file for
+   * thousands of backtests), keyed by adapter, binding, record spec and data directory. A hit
+   * registers the same inputs with this run's output guard and repeats the load's warnings.
+   * Replays only; loaded columns are never written to.
+   */
+  sourceCache?: SourceCache;
 }
+
+export type SourceCache = Map<string, Promise<{ data: SourceData; inputs: [string, string][]; warnings: [string, string][] }>>;
 
 export interface RunWarning {
   node: string;
@@ -115,7 +124,7 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
     if (isLive) {
       feeds = await Promise.all(sourceNodes.map((node, s) => guardNodeAsync(node, () => sourceAdapters[s].live!(node.binding, specs[s], io(node.id, node.commandLine)))));
     } else {
-      loaded = await Promise.all(sourceNodes.map((node, s) => guardNodeAsync(node, () => sourceAdapters[s].replay!(node.binding, specs[s], io(node.id, node.commandLine)))));
+      loaded = await Promise.all(sourceNodes.map((node, s) => guardNodeAsync(node, () => (options.sourceCache ? cachedReplay(options.sourceCache, node, sourceAdapters[s], specs[s], io(node.id, node.commandLine)) : sourceAdapters[s].replay!(node.binding, specs[s], io(node.id, node.commandLine))))));
     }
 
     // Kernels are created once the history is known, so they can size their buffers.
@@ -249,6 +258,25 @@ function distinctTimes(arrays: Float64Array[]): number {
     count++;
     for (let a = 0; a < arrays.length; a++) if (heads[a] < arrays[a].length && arrays[a][heads[a]] === next) heads[a]++;
   }
+}
+
+/** A replay through the cache: the first run loads (recording the inputs it registers and its warnings), later ones reuse it. */
+async function cachedReplay(cache: SourceCache, node: CompiledNode, adapter: SourceAdapter, spec: unknown, io: AdapterIO): Promise<SourceData> {
+  const key = JSON.stringify([adapter.name, node.binding, spec, io.env.HEAN_DATA_DIR ?? '']);
+  let entry = cache.get(key);
+  if (!entry) {
+    const inputs: [string, string][] = [];
+    const warnings: [string, string][] = [];
+    const recording: AdapterIO = { ...io, outputs: { input: (path: string, what: string) => (inputs.push([path, what]), io.outputs.input(path, what)) } as unknown as AdapterIO['outputs'], warn: (code, message) => (warnings.push([code, message]), io.warn(code, message)) };
+    entry = adapter.replay!(node.binding, spec as never, recording).then((data) => ({ data, inputs, warnings }));
+    cache.set(key, entry);
+    entry.catch(() => cache.delete(key));
+    return (await entry).data;
+  }
+  const { data, inputs, warnings } = await entry;
+  for (const [path, what] of inputs) io.outputs.input(path, what);
+  for (const [code, message] of warnings) io.warn(code, message);
+  return data;
 }
 
 function adapterOf<A extends SourceAdapter | SinkAdapter>(list: readonly A[], node: CompiledNode): A {

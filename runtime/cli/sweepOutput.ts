@@ -1,0 +1,144 @@
+import { parquetWriteBuffer, type SchemaElement } from 'hyparquet-writer';
+import type { HeatmapCell, HeatmapData } from '../../viz/heatmapPage.js';
+import type { GridValue } from './grid.js';
+import type { SweepCell, SweepResult } from '../sweep/runSweep.js';
+
+/** A sweep's summary, its results table (CSV or Parquet: one row per combination, every metric) and its heatmap. */
+
+const METRIC_ORDER = ['sharpe', 'sortino', 'calmar', 'totalReturnPct', 'cagrPct', 'maxDrawdownPct', 'volatilityPct', 'winRatePct', 'profitFactor', 'avgTradePnl', 'trades', 'closedTrades', 'exposurePct', 'feesPaid', 'finalEquity', 'bars'];
+
+/** The cells ranked by the metric (best first; no value last, in order). */
+export function ranked(sweep: SweepResult): SweepCell[] {
+  const sign = sweep.metric.higherIsBetter ? -1 : 1;
+  return sweep.cells
+    .filter((c) => c.value !== null)
+    .sort((a, b) => sign * (a.value! - b.value!) || a.index - b.index);
+}
+
+const paramText = (params: Record<string, GridValue>) => Object.entries(params).map(([k, v]) => `${k}=${v}`).join(', ');
+
+export function sweepText(sweep: SweepResult, top = 10): string {
+  const m = sweep.metric;
+  const axes = sweep.axes.map((a) => `${a.name} (${a.values.length})`).join(' x ');
+  const rate = sweep.elapsedMs > 0 ? (sweep.cells.length / (sweep.elapsedMs / 1000)).toFixed(1) : 'n/a';
+  const out = [
+    `sweep of ${sweep.graphName} (${sweep.file}): ${sweep.cells.length.toLocaleString('en-US')} combinations of ${axes}${sweep.excluded ? `, ${sweep.excluded.toLocaleString('en-US')} more excluded by --where '${sweep.where}'` : ''}`,
+    `  ran on ${sweep.workers} worker${sweep.workers === 1 ? '' : 's'} in ${(sweep.elapsedMs / 1000).toFixed(1)} s (${rate} combinations/s)`,
+  ];
+  const best = ranked(sweep);
+  if (best.length) {
+    out.push('', `best ${m.key}: ${best[0].value!.toFixed(m.digits)} at ${paramText(best[0].params)} (the best of ${sweep.cells.length.toLocaleString('en-US')} tries: expect it to overstate what the params will do next)`);
+    const names = sweep.axes.map((a) => a.name);
+    const cols = [...names, m.key, ...['totalReturnPct', 'maxDrawdownPct', 'trades'].filter((k) => k !== m.key)];
+    const rows = best.slice(0, top).map((c, r) => [String(r + 1), ...names.map((n) => String(c.params[n])), ...cols.slice(names.length).map((k) => fmt(c.metrics?.[k] ?? null, k === 'trades' ? 0 : m.digits))]);
+    const header = ['rank', ...cols];
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+    out.push(`top ${Math.min(top, best.length)} by ${m.key}:`, '  ' + header.map((h, i) => h.padStart(widths[i])).join('  '), ...rows.map((row) => '  ' + row.map((v, i) => v.padStart(widths[i])).join('  ')));
+  } else out.push('', `no combination has a ${m.key} (no trades, or none ran)`);
+  const invalid = sweep.cells.filter((c) => c.status === 'invalid');
+  if (invalid.length) {
+    out.push('', `${invalid.length} invalid combination${invalid.length === 1 ? '' : 's'} (the graph does not compile with these values):`);
+    for (const c of invalid.slice(0, 5)) out.push(`  ${paramText(c.params)}: ${c.message!.split('\n')[0]}`);
+    if (invalid.length > 5) out.push(`  ... and ${invalid.length - 5} more (see the results file or --json)`);
+  }
+  const failed = sweep.cells.filter((c) => c.status === 'failed').length;
+  if (failed) out.push('', `${failed} combination${failed === 1 ? '' : 's'} failed: ${sweep.failures.join('; ')}`);
+  return out.join('\n');
+}
+
+const fmt = (v: number | null, digits: number) => (v === null ? 'n/a' : v.toFixed(digits));
+
+export function sweepJson(sweep: SweepResult): Record<string, unknown> {
+  const best = ranked(sweep)[0];
+  return {
+    graph: sweep.graphName,
+    file: sweep.file,
+    metric: sweep.metric.key,
+    axes: sweep.axes.map((a) => ({ name: a.name, values: a.values })),
+    where: sweep.where ?? null,
+    set: sweep.sets,
+    combinations: sweep.combinations,
+    excluded: sweep.excluded,
+    workers: sweep.workers,
+    elapsedMs: Math.round(sweep.elapsedMs),
+    best: best ? { params: best.params, value: best.value } : null,
+    cells: sweep.cells,
+  };
+}
+
+/** The columns of the results table: each param, status, every metric, the message. */
+function tableColumns(sweep: SweepResult): { params: string[]; metrics: string[] } {
+  const seen = new Set<string>();
+  for (const c of sweep.cells) for (const k of Object.keys(c.metrics ?? {})) seen.add(k);
+  const metrics = [...METRIC_ORDER.filter((k) => seen.has(k)), ...[...seen].filter((k) => !METRIC_ORDER.includes(k) && k !== 'initialCash' && k !== 'periodsPerYear' && k !== 'startTime' && k !== 'endTime').sort()];
+  return { params: sweep.axes.map((a) => a.name), metrics };
+}
+
+const csvField = (v: unknown) => {
+  if (v === null || v === undefined) return '';
+  const s = String(v);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+export function sweepCsv(sweep: SweepResult): string {
+  const { params, metrics } = tableColumns(sweep);
+  const lines = [[...params, 'status', ...metrics, 'message'].join(',')];
+  for (const c of sweep.cells) lines.push([...params.map((p) => csvField(c.params[p])), c.status, ...metrics.map((k) => csvField(c.metrics?.[k] ?? null)), csvField(c.message?.split('\n')[0])].join(','));
+  return lines.join('\n') + '\n';
+}
+
+/** The same table as Parquet: numeric params and metrics DOUBLE (null: no value), text params, status and message STRING. */
+export function sweepParquet(sweep: SweepResult, createdBy = 'hean'): Uint8Array {
+  const { params, metrics } = tableColumns(sweep);
+  const numeric = (p: string) => sweep.cells.every((c) => typeof c.params[p] === 'number');
+  const text = (name: string): SchemaElement => ({ name, type: 'BYTE_ARRAY', repetition_type: 'OPTIONAL', converted_type: 'UTF8', logical_type: { type: 'STRING' } });
+  const double = (name: string): SchemaElement => ({ name, type: 'DOUBLE', repetition_type: 'OPTIONAL' });
+  const schema: SchemaElement[] = [{ name: 'root', num_children: params.length + metrics.length + 2 }, ...params.map((p) => (numeric(p) ? double(p) : text(p))), text('status'), ...metrics.map(double), text('message')];
+  const buffer = parquetWriteBuffer({
+    schema,
+    createdBy,
+    columnData: [
+      ...params.map((p) => ({ name: p, data: sweep.cells.map((c) => (numeric(p) ? (c.params[p] as number) : String(c.params[p]))) })),
+      { name: 'status', data: sweep.cells.map((c) => c.status) },
+      ...metrics.map((k) => ({ name: k, data: sweep.cells.map((c) => c.metrics?.[k] ?? null) })),
+      { name: 'message', data: sweep.cells.map((c) => c.message?.split('\n')[0] ?? null) },
+    ],
+  });
+  return new Uint8Array(buffer);
+}
+
+/**
+ * The heatmap of the first two swept params. With more params, each cell shows the best value
+ * over the others (said in the subtitle); a pair --where excluded everywhere is marked so.
+ */
+export function sweepHeatmap(sweep: SweepResult): HeatmapData {
+  const [rows, columns] = sweep.axes;
+  const m = sweep.metric;
+  const better = (a: number, b: number) => (m.higherIsBetter ? a > b : a < b);
+  const key = (c: SweepCell) => `${JSON.stringify(c.params[rows.name])}|${columns ? JSON.stringify(c.params[columns.name]) : ''}`;
+  const best = new Map<string, SweepCell>();
+  for (const c of sweep.cells) {
+    const k = key(c);
+    const held = best.get(k);
+    if (!held || (c.value !== null && (held.value === null || better(c.value, held.value)))) best.set(k, c);
+  }
+  const grid: HeatmapCell[][] = rows.values.map((r) =>
+    (columns ? columns.values : [undefined]).map((col) => {
+      const c = best.get(`${JSON.stringify(r)}|${columns ? JSON.stringify(col) : ''}`);
+      if (!c) return { status: 'invalid', value: null, message: `excluded by --where '${sweep.where}'` };
+      const details = Object.fromEntries(Object.entries(c.metrics ?? {}).filter(([k]) => !['initialCash', 'periodsPerYear', 'startTime', 'endTime'].includes(k)));
+      const others = sweep.axes.slice(2).map((a) => `${a.name}=${c.params[a.name]}`).join(', ');
+      return { status: c.status, value: c.value, ...(c.message || others ? { message: [others && `best at ${others}`, c.message].filter(Boolean).join('; ') } : {}), ...(c.metrics ? { details } : {}) };
+    }),
+  );
+  const fixed = Object.entries(sweep.sets).map(([k, v]) => `${k}=${v}`);
+  const rest = sweep.axes.slice(2).map((a) => a.name);
+  return {
+    title: sweep.graphName,
+    subtitle: `${sweep.file}${fixed.length ? ` · --set ${fixed.join(' ')}` : ''}${sweep.where ? ` · --where ${sweep.where}` : ''} · ${sweep.cells.length} backtests${rest.length ? ` · each cell the best over ${rest.join(', ')}` : ''}`,
+    metric: { key: m.key, label: m.label, higherIsBetter: m.higherIsBetter, digits: m.digits },
+    rows: { name: rows.name, values: rows.values },
+    columns: columns ? { name: columns.name, values: columns.values } : undefined,
+    cells: grid,
+  };
+}

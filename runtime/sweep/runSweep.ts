@@ -1,0 +1,204 @@
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import type { BrokerReport } from '../portfolio/simulatedBroker.js';
+import { formatDiagnostic, hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics.js';
+import { runGraph, type SourceCache } from '../exec/runGraph.js';
+import { OutputError, OutputGuard, type OutputRules } from '../adapters/outputGuard.js';
+import { compileGraph } from '../graph/compileGraph.js';
+import { defaultRegistry, loadGraph } from '../loadGraph.js';
+import type { GridAxis, GridMetric, GridValue } from '../cli/grid.js';
+import { parseWhere } from './where.js';
+
+/**
+ * `hean sweep`: every combination of any number of graph params (row-major: the first param
+ * outermost), less those a `--where` constraint excludes, each an independent backtest of the
+ * graph compiled with those values (as `--set` gives them). Each process parses the graph once
+ * and loads each data file once (RunOptions.sourceCache); combinations run on worker threads
+ * (default: one per core), handed out in small batches as workers free up. Every cell's result
+ * depends on its params alone, and cells are stored by their index, so the table is the same
+ * whatever the number of workers and the order they finish in.
+ */
+
+export interface SweepCell {
+  /** Position among the combinations that passed --where, in row-major order. */
+  index: number;
+  params: Record<string, GridValue>;
+  status: 'ok' | 'invalid' | 'failed';
+  /** The ranking metric; null when undefined (no trades) or the cell did not run. */
+  value: number | null;
+  metrics?: Record<string, number | null>;
+  message?: string;
+  outputs?: Record<string, string>;
+}
+
+export interface SweepOptions {
+  file: string;
+  axes: GridAxis[];
+  where?: string;
+  metric: GridMetric;
+  sets: Record<string, string>;
+  bind: Record<string, Record<string, unknown>>;
+  chunkSize: number;
+  /** Worker threads; 1 runs every cell in this thread. */
+  workers: number;
+  outputs?: Omit<OutputRules, 'variant'>;
+  /** After each finished cell: how many are done, of how many, and the milliseconds since the cells started. */
+  onProgress?: (done: number, total: number, elapsedMs: number) => void;
+  /** Before the first cell: the combinations to run and how many --where excluded. */
+  onStart?: (total: number, excluded: number, workers: number) => void;
+}
+
+export interface SweepResult {
+  graphName: string;
+  file: string;
+  axes: GridAxis[];
+  where?: string;
+  metric: GridMetric;
+  sets: Record<string, string>;
+  /** Combinations of the axes, and how many --where excluded. */
+  combinations: number;
+  excluded: number;
+  cells: SweepCell[];
+  failures: string[];
+  workers: number;
+  elapsedMs: number;
+  /** A swept or --where param the graph does not have, or an unreadable graph: nothing was run. */
+  unknownParams?: Diagnostic[];
+}
+
+/** Every combination of the axes (row-major), and those the constraint keeps. */
+export function combinations(axes: readonly GridAxis[], where: string | undefined, fixed: Record<string, GridValue> = {}): { all: number; kept: Record<string, GridValue>[] } {
+  const all = axes.reduce((n, a) => n * a.values.length, 1);
+  const test = where ? parseWhere(where, [...axes.map((a) => a.name), ...Object.keys(fixed)]).test : () => true;
+  const kept: Record<string, GridValue>[] = [];
+  const walk = (k: number, combo: Record<string, GridValue>) => {
+    if (k === axes.length) {
+      if (test({ ...fixed, ...combo })) kept.push({ ...combo });
+      return;
+    }
+    for (const v of axes[k].values) {
+      combo[axes[k].name] = v;
+      walk(k + 1, combo);
+    }
+  };
+  walk(0, {});
+  return { all, kept };
+}
+
+interface CellSettings {
+  file: string;
+  text: string;
+  sets: Record<string, string>;
+  bind: Record<string, Record<string, unknown>>;
+  chunkSize: number;
+  metricKey: string;
+  outputs?: Omit<OutputRules, 'variant'>;
+}
+
+/** Runs cells in this thread: the graph text parsed once, each source loaded once. */
+class CellRunner {
+  private readonly sources: SourceCache = new Map();
+  graphName = '';
+
+  constructor(private readonly s: CellSettings) {}
+
+  async run(index: number, params: Record<string, GridValue>): Promise<SweepCell> {
+    const s = this.s;
+    const { graph, diagnostics } = compileGraph(s.text, s.file, defaultRegistry, { set: { ...s.sets, ...params }, bind: s.bind, requireBindings: true });
+    if (!graph || hasErrors(diagnostics)) {
+      const errors = sortDiagnostics(diagnostics.filter((d) => d.severity === 'error'));
+      return { index, params, status: 'invalid', value: null, message: errors.map(formatDiagnostic).join('\n') };
+    }
+    this.graphName = graph.name;
+    try {
+      const variant = Object.entries(params).map(([k, v]) => `${k}=${String(v).replace(/[^\w.+-]/g, '_')}`).join(',');
+      const result = await runGraph(graph, { chunkSize: s.chunkSize, outputs: new OutputGuard({ ...s.outputs, variant }), sourceCache: this.sources });
+      const broker = Object.values(result.reports).find((r) => (r as { kind?: string })?.kind === 'broker') as BrokerReport | undefined;
+      if (!broker) throw new Error(`${s.file} has no broker (sink.broker or sink.portfolio): a sweep ranks runs by their broker's metrics`);
+      const metrics = Object.fromEntries(Object.entries(broker.metrics).map(([k, v]) => [k, Number.isFinite(v) ? v : null]));
+      return { index, params, status: 'ok', value: metrics[s.metricKey] ?? null, metrics, ...(Object.keys(result.outputs).length ? { outputs: result.outputs } : {}) };
+    } catch (e) {
+      if (e instanceof OutputError) throw e; // where to write is the command's problem, not one cell's
+      return { index, params, status: 'failed', value: null, message: e instanceof Error ? e.message : String(e) };
+    }
+  }
+}
+
+const BATCH = 4;
+
+export async function runSweep(options: SweepOptions): Promise<SweepResult> {
+  const { axes, metric, sets } = options;
+  const loaded = loadGraph(options.file, { set: { ...sets, ...Object.fromEntries(axes.map((a) => [a.name, a.values[0]])) }, bind: options.bind, requireBindings: true });
+  const base = { graphName: options.file, file: options.file, axes, where: options.where, metric, sets, cells: [] as SweepCell[], failures: [] as string[], workers: 0, elapsedMs: 0 };
+  const unknown = loaded.diagnostics.filter((d) => d.code === 'params/unknown-set' || d.code === 'graph/read');
+  if (unknown.length || loaded.text === undefined) return { ...base, combinations: 0, excluded: 0, unknownParams: unknown };
+  // --where may read the graph's fixed params too (their values as compiled, --set included).
+  const fixed = Object.fromEntries(Object.entries(loaded.graph?.params ?? {}).filter(([k]) => !axes.some((a) => a.name === k))) as Record<string, GridValue>;
+  const { all, kept } = combinations(axes, options.where, fixed);
+  const settings: CellSettings = { file: options.file, text: loaded.text, sets, bind: options.bind, chunkSize: options.chunkSize, metricKey: metric.key, outputs: options.outputs };
+  const workers = Math.max(1, Math.min(options.workers, kept.length));
+  options.onStart?.(kept.length, all - kept.length, workers);
+  const cells: SweepCell[] = new Array(kept.length);
+  const started = performance.now();
+  let done = 0;
+  const finish = (cell: SweepCell) => {
+    cells[cell.index] = cell;
+    options.onProgress?.(++done, kept.length, performance.now() - started);
+  };
+  const graphName = loaded.graph?.name ?? options.file;
+  if (workers === 1) {
+    const runner = new CellRunner(settings);
+    for (let i = 0; i < kept.length; i++) finish(await runner.run(i, kept[i]));
+  } else {
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: workers }, () =>
+        new Promise<void>((resolve, reject) => {
+          const worker = new Worker(new URL(import.meta.url), { workerData: { heanSweepWorker: settings } });
+          const send = () => {
+            if (next >= kept.length) {
+              worker.postMessage({ stop: true });
+              return;
+            }
+            const batch = [];
+            for (let b = 0; b < BATCH && next < kept.length; b++, next++) batch.push({ index: next, params: kept[next] });
+            worker.postMessage({ batch });
+          };
+          worker.on('message', (m: { cells?: SweepCell[]; error?: string; output?: boolean }) => {
+            if (m.error !== undefined) {
+              worker.terminate();
+              reject(m.output ? new OutputError(m.error) : new Error(m.error));
+              return;
+            }
+            for (const cell of m.cells ?? []) finish(cell);
+            send();
+          });
+          worker.on('error', reject);
+          worker.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`a sweep worker stopped with exit code ${code}`))));
+          send();
+        }),
+      ),
+    );
+  }
+  const missing = kept.findIndex((_, i) => cells[i] === undefined);
+  if (missing >= 0) throw new Error(`internal: the sweep ended without the result of combination ${missing} (${JSON.stringify(kept[missing])})`);
+  const failures = [...new Set(cells.filter((c) => c.status === 'failed').map((c) => c.message!))];
+  return { ...base, graphName, combinations: all, excluded: all - kept.length, cells, failures, workers, elapsedMs: performance.now() - started };
+}
+
+// A sweep worker: runs the batches it is sent with one CellRunner (one parse of each file per worker).
+if (!isMainThread && (workerData as { heanSweepWorker?: CellSettings } | null)?.heanSweepWorker) {
+  const runner = new CellRunner((workerData as { heanSweepWorker: CellSettings }).heanSweepWorker);
+  parentPort!.on('message', async (m: { batch?: { index: number; params: Record<string, GridValue> }[]; stop?: boolean }) => {
+    if (m.stop) {
+      parentPort!.close();
+      return;
+    }
+    try {
+      const cells: SweepCell[] = [];
+      for (const { index, params } of m.batch ?? []) cells.push(await runner.run(index, params));
+      parentPort!.postMessage({ cells });
+    } catch (e) {
+      parentPort!.postMessage({ error: e instanceof Error ? e.message : String(e), output: e instanceof OutputError });
+    }
+  });
+}
