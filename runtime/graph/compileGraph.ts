@@ -128,7 +128,7 @@ export function parseSetValue(text: string): unknown {
  * inputs, `$param` references, mode bindings. Collects every problem; never throws on bad input.
  */
 export function compileGraph(text: string, file: string, registry: NodeRegistry, options: CompileOptions = {}): CompileResult {
-  const parsed = parseYaml(text, file);
+  const parsed = parseOnce(text, file);
   const diagnostics: Diagnostic[] = [...parsed.diagnostics];
   const report = (severity: Severity, pos: Position, code: string, pointer: string, message: string, hint?: string) =>
     diagnostics.push({ file, ...pos, severity, code, path: pointerToPath(pointer), message, hint });
@@ -522,6 +522,23 @@ function substitute(value: unknown, pointer: string, refs: RefContext, via: Map<
     return out;
   }
   return value;
+}
+
+/**
+ * The YAML of the last graphs compiled, parsed once: a sweep compiles one text thousands of times
+ * with different --set values. Each compile gets its own copy of the document (defaults are filled
+ * into it); positions and diagnostics are only read.
+ */
+const parsedTexts = new Map<string, ParsedYaml>();
+function parseOnce(text: string, file: string): ParsedYaml {
+  const key = `${file}\u0000${text}`;
+  let parsed = parsedTexts.get(key);
+  if (!parsed) {
+    parsed = parseYaml(text, file);
+    if (parsedTexts.size >= 8) parsedTexts.delete(parsedTexts.keys().next().value!);
+    parsedTexts.set(key, parsed);
+  }
+  return { ...parsed, value: structuredClone(parsed.value), diagnostics: [...parsed.diagnostics] };
 }
 
 const WIRE = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?(@prev)?$/;
