@@ -221,6 +221,21 @@ test('PBO by hand: T = 8, N = 3, S = 4, mean as the measure', () => {
   near(out.logitSummary.mean, l3 / 3, 1e-15, 'mean');
 });
 
+test('PBO counts the out-of-sample median as overfit (lambda = 0)', () => {
+  // S = 2, partitions rows {0,1} and {2,3} (m + 1, m - 1 around the partition mean m):
+  //          P0  P1
+  //   A       2   1
+  //   B       1   2
+  //   C       0   0
+  // IS {0}: A best; OOS P1: C 0 < A 1 < B 2 -> rank 2 of 3, omega 2/4, lambda 0.
+  // IS {1}: B best; OOS P0: C 0 < B 1 < A 2 -> lambda 0. Both splits count: PBO 1.
+  const columns = [[2, 1], [1, 2], [0, 0]].map((m) => Float64Array.from(m.flatMap((v) => [v + 1, v - 1])));
+  const out = probabilityOfOverfitting({ columns, partitions: 2, measure: 'mean' });
+  assert.deepEqual([...out.logits], [0, 0]);
+  assert.deepEqual([...out.selected], [0, 1]);
+  assert.equal(out.pbo, 1);
+});
+
 test('PBO: ties in and out of sample (first column in sample, average rank out of sample)', () => {
   // Two identical columns and a worse one: in sample both tie, column 0 is chosen; out of sample
   // columns 0 and 1 share ranks 2 and 3 -> rank 2.5, omega 2.5/4, lambda ln(5/3) in every split.
