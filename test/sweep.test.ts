@@ -40,6 +40,13 @@ test('sweep: the combinations --where keeps, row-major; each equals hean run --s
   }
   const best = [...one.cells].sort((a, b) => b.value - a.value || a.index - b.index)[0];
   assert.deepEqual(one.best, { params: best.params, value: best.value });
+  // Selection luck: every combination is a trial; the days of 2017-08-17 .. 2024-04-21.
+  assert.equal(one.selection.trials, 9);
+  assert.equal(one.selection.days, 2440);
+  assert.ok(one.selection.deflatedSharpe >= 0 && one.selection.deflatedSharpe <= 1);
+  assert.ok(one.selection.pbo >= 0 && one.selection.pbo <= 1);
+  assert.equal(one.selection.splits, 12870);
+  assert.deepEqual(two.selection, one.selection);
 });
 
 test('sweep: results as CSV and Parquet (every metric per combination), a heatmap, and progress lines in a log', async () => {

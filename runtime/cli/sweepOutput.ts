@@ -35,6 +35,15 @@ export function sweepText(sweep: SweepResult, top = 10): string {
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
     out.push(`top ${Math.min(top, best.length)} by ${m.key}:`, '  ' + header.map((h, i) => h.padStart(widths[i])).join('  '), ...rows.map((row) => '  ' + row.map((v, i) => v.padStart(widths[i])).join('  ')));
   } else out.push('', `no combination has a ${m.key} (no trades, or none ran)`);
+  const sel = sweep.selection;
+  if (sel) {
+    out.push(
+      '',
+      `selection luck (${sel.trials.toLocaleString('en-US')} combinations tried, ${sel.days.toLocaleString('en-US')} daily returns each):`,
+      `  deflated Sharpe ratio of the best: ${sel.deflatedSharpe.toFixed(3)} (its daily Sharpe, annualised ${sel.sharpe.toFixed(2)}, against ${sel.expectedMaxSharpe.toFixed(2)} expected from the best of ${sel.trials.toLocaleString('en-US')} worthless tries; below 0.95 the best is not distinguishable from luck)`,
+      sel.pbo === null ? '  probability of backtest overfitting: n/a (too few days or combinations)' : `  probability of backtest overfitting (CSCV, ${sel.splits.toLocaleString('en-US')} splits of 16 day-blocks): ${sel.pbo.toFixed(3)} (how often the in-sample best is below the median out of sample)`,
+    );
+  }
   const invalid = sweep.cells.filter((c) => c.status === 'invalid');
   if (invalid.length) {
     out.push('', `${invalid.length} invalid combination${invalid.length === 1 ? '' : 's'} (the graph does not compile with these values):`);
@@ -62,6 +71,7 @@ export function sweepJson(sweep: SweepResult): Record<string, unknown> {
     workers: sweep.workers,
     elapsedMs: Math.round(sweep.elapsedMs),
     best: best ? { params: best.params, value: best.value } : null,
+    selection: sweep.selection ?? null,
     cells: sweep.cells,
   };
 }

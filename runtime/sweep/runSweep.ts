@@ -7,6 +7,7 @@ import { compileGraph } from '../graph/compileGraph.js';
 import { defaultRegistry, loadGraph } from '../loadGraph.js';
 import type { GridAxis, GridMetric, GridValue } from '../cli/grid.js';
 import { parseWhere } from './where.js';
+import { deflatedSharpe, probabilityOfOverfitting, sharpeRatio } from '../tune/overfitting.js';
 
 /**
  * `hean sweep`: every combination of any number of graph params (row-major: the first param
@@ -28,6 +29,27 @@ export interface SweepCell {
   metrics?: Record<string, number | null>;
   message?: string;
   outputs?: Record<string, string>;
+  /** Returns of each UTC day (equity at the day's last bar over the previous day's), for the selection statistics; not in the outputs. */
+  daily?: number[];
+}
+
+/**
+ * How much of the best result is selection luck (runtime/tune/overfitting.ts), from the cells'
+ * daily returns: the deflated Sharpe ratio of the best cell against the expected maximum Sharpe of
+ * this many trials, and the probability of backtest overfitting by combinatorially symmetric
+ * cross-validation (16 partitions of the days).
+ */
+export interface SweepSelection {
+  trials: number;
+  days: number;
+  /** The best cell's daily Sharpe, annualised (x sqrt(365.25)), and the expected best of `trials` worthless ones. */
+  sharpe: number;
+  expectedMaxSharpe: number;
+  /** Probability that the best cell's true Sharpe is above that luck level (Bailey & López de Prado 2014). */
+  deflatedSharpe: number;
+  /** Share of the CSCV splits whose in-sample best ranks at or below the out-of-sample median (Bailey et al. 2017); null with too few days or cells. */
+  pbo: number | null;
+  splits: number;
 }
 
 export interface SweepOptions {
@@ -63,6 +85,7 @@ export interface SweepResult {
   elapsedMs: number;
   /** A swept or --where param the graph does not have, or an unreadable graph: nothing was run. */
   unknownParams?: Diagnostic[];
+  selection?: SweepSelection;
 }
 
 /** Every combination of the axes (row-major), and those the constraint keeps. */
@@ -115,7 +138,7 @@ class CellRunner {
       const broker = Object.values(result.reports).find((r) => (r as { kind?: string })?.kind === 'broker') as BrokerReport | undefined;
       if (!broker) throw new Error(`${s.file} has no broker (sink.broker or sink.portfolio): a sweep ranks runs by their broker's metrics`);
       const metrics = Object.fromEntries(Object.entries(broker.metrics).map(([k, v]) => [k, Number.isFinite(v) ? v : null]));
-      return { index, params, status: 'ok', value: metrics[s.metricKey] ?? null, metrics, ...(Object.keys(result.outputs).length ? { outputs: result.outputs } : {}) };
+      return { index, params, status: 'ok', value: metrics[s.metricKey] ?? null, metrics, ...(Object.keys(result.outputs).length ? { outputs: result.outputs } : {}), daily: dailyReturns(broker) };
     } catch (e) {
       if (e instanceof OutputError) throw e; // where to write is the command's problem, not one cell's
       return { index, params, status: 'failed', value: null, message: e instanceof Error ? e.message : String(e) };
@@ -124,6 +147,42 @@ class CellRunner {
 }
 
 const BATCH = 4;
+const DAY = 86_400_000;
+
+/** Each UTC day's return: the equity at its last bar (a bar belongs to the day holding its close - 1 ms) over the day before's (the cash before the first). */
+function dailyReturns(broker: BrokerReport): number[] {
+  const out: number[] = [];
+  let previous = broker.metrics.initialCash;
+  const { equity, eventTimes } = broker;
+  for (let i = 0; i < equity.length; i++) {
+    const last = i === equity.length - 1 || Math.floor((eventTimes[i + 1] - 1) / DAY) !== Math.floor((eventTimes[i] - 1) / DAY);
+    if (!last) continue;
+    out.push(equity[i] / previous - 1);
+    previous = equity[i];
+  }
+  return out;
+}
+
+const PARTITIONS = 16;
+
+function selection(cells: SweepCell[], best: SweepCell | undefined): SweepSelection | undefined {
+  const ok = cells.filter((c) => c.daily && c.daily.length >= 3);
+  if (!best?.daily || ok.length < 1) return undefined;
+  const trialSharpes = ok.map((c) => sharpeRatio(c.daily!));
+  const dsr = deflatedSharpe({ returns: best.daily, trialSharpes: trialSharpes.filter((x) => Number.isFinite(x)), periodsPerYear: 365.25 });
+  const days = best.daily.length;
+  const sameDays = ok.filter((c) => c.daily!.length === days);
+  const pbo = sameDays.length >= 2 && days >= 2 * PARTITIONS ? probabilityOfOverfitting({ columns: sameDays.map((c) => Float64Array.from(c.daily!)), partitions: PARTITIONS }) : undefined;
+  return {
+    trials: ok.length,
+    days,
+    sharpe: dsr.annualisedSharpe!,
+    expectedMaxSharpe: dsr.annualisedExpectedMaxSharpe!,
+    deflatedSharpe: dsr.dsr,
+    pbo: pbo ? pbo.pbo : null,
+    splits: pbo ? pbo.splits : 0,
+  };
+}
 
 export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const { axes, metric, sets } = options;
@@ -181,8 +240,13 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   }
   const missing = kept.findIndex((_, i) => cells[i] === undefined);
   if (missing >= 0) throw new Error(`internal: the sweep ended without the result of combination ${missing} (${JSON.stringify(kept[missing])})`);
+  const elapsedMs = performance.now() - started;
   const failures = [...new Set(cells.filter((c) => c.status === 'failed').map((c) => c.message!))];
-  return { ...base, graphName, combinations: all, excluded: all - kept.length, cells, failures, workers, elapsedMs: performance.now() - started };
+  const sign = metric.higherIsBetter ? 1 : -1;
+  const best = cells.reduce<SweepCell | undefined>((b, c) => (c.value !== null && (!b || sign * (c.value - b.value!) > 0) ? c : b), undefined);
+  const chosen = selection(cells, best);
+  for (const c of cells) delete c.daily;
+  return { ...base, graphName, combinations: all, excluded: all - kept.length, cells, failures, workers, elapsedMs, ...(chosen ? { selection: chosen } : {}) };
 }
 
 // A sweep worker: runs the batches it is sent with one CellRunner (one parse of each file per worker).
