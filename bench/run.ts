@@ -17,6 +17,7 @@ const benchmarks: (() => Promise<{ default: Benchmark }>)[] = [
   () => import('./drawing.js'),
   () => import('./orderbook.js'),
   () => import('./ml.js'),
+  () => import('./sweep.js'),
 ];
 
 async function main(argv: string[]): Promise<number> {
