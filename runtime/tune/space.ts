@@ -124,7 +124,10 @@ export function toExternal(p: ParamSpec, internal: number): ParamValue {
   return p.type === 'categorical' ? p.choices[internal]! : internal;
 }
 
-/** Rounds x to the grid low + k step inside [low, high] (Optuna rounds samples the same way). */
+/**
+ * Rounds x to the grid low + k step inside [low, high] (Optuna rounds samples the same way, with
+ * numpy's round-half-to-even where Math.round rounds halves up: a difference only at exact ties).
+ */
 export function roundToGrid(x: number, low: number, high: number, step: number): number {
   const v = low + Math.round((x - low) / step) * step;
   return Math.min(Math.max(v, low), high);

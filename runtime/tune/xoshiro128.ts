@@ -4,7 +4,10 @@
  * https://prng.di.unimi.it/xoshiro128starstar.c, public domain). 128 bits of state, period
  * 2^128 - 1, passes BigCrush; every step is 32-bit integer arithmetic (Math.imul, shifts, xor),
  * which JavaScript defines exactly, so a seed gives the same stream on every machine and engine.
- * Math.random is never used.
+ * Math.random is never used. (The samplers built on it also call Math.exp, log, log1p and expm1,
+ * which ECMAScript lets engines approximate; V8 computes them with its own port of fdlibm on every
+ * platform, so under Node the same seed gives the same trials everywhere. Another engine could differ
+ * in a last bit and, rarely, flip a near-tie between TPE candidates.)
  *
  * Seeding: the seed (any safe integer) is split into two 32-bit words, which are run through a
  * SplitMix-style sequence (add the golden-ratio constant 0x9e3779b9, then MurmurHash3's fmix32
