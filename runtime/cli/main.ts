@@ -45,6 +45,8 @@ Usage:
   hean run GRAPH --grid name=FROM..TO[:STEP] [--grid name=...] [--metric NAME] [--heatmap FILE.html] [...]
   hean sweep GRAPH --grid name=SPEC [--grid name=SPEC]... [--where EXPR] [--workers N] [--metric NAME] [-o FILE.csv|FILE.parquet]
                [--heatmap FILE.html] [--json] [--set name=value]... [--bind node.key=value]... [--data [node=]FILE]... [--chunk N]
+  hean tune GRAPH --param name=LO..HI[:STEP|:log] [--param name=V1,V2,...]... --trials N [--metric NAME] [--sampler tpe|random]
+               [--seed S] [--where EXPR] [-o FILE.csv|FILE.parquet] [--json] [--set name=value]... [--bind ...] [--data ...] [--chunk N]
   hean validate GRAPH... [--set name=value]...
   hean viz GRAPH [-o FILE.svg|FILE.html] [--set name=value]...
   hean nodes [KIND|FAMILY] [--json]
@@ -73,6 +75,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runCommand(rest);
       case 'sweep':
         return await sweepCommand(rest);
+      case 'tune':
+        return await tuneCommand(rest);
       case 'validate':
         return validateCommand(rest);
       case 'viz':
@@ -106,7 +110,7 @@ export async function main(argv: string[]): Promise<number> {
         console.log(USAGE);
         return command === undefined ? INVALID : OK;
       default: {
-        const guess = didYouMean(command, ['run', 'sweep', 'validate', 'viz', 'nodes', 'schema', 'data', 'publish', 'adapters', 'train', 'text', 'model', 'dataset', 'help']);
+        const guess = didYouMean(command, ['run', 'sweep', 'tune', 'validate', 'viz', 'nodes', 'schema', 'data', 'publish', 'adapters', 'train', 'text', 'model', 'dataset', 'help']);
         throw new UsageError(`unknown command "${command}"${guess ? `; did you mean "${guess}"?` : ''}`);
       }
     }
@@ -913,6 +917,114 @@ async function sweepCommand(argv: string[]): Promise<number> {
   console.log(values.json ? JSON.stringify(sweepJson(sweep)) : sweepText(sweep));
   if (sweep.failures.length) return RUN_FAILED;
   return sweep.cells.some((c) => c.status === 'ok') ? OK : INVALID;
+}
+
+/**
+ * `hean tune GRAPH --param fast=5..50 --param slow=10..100 --trials 100`: TPE (or random search)
+ * over the params, one backtest per trial (runtime/sweep/runTune.ts), progress with the best so far.
+ */
+async function tuneCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      param: { type: 'string', multiple: true },
+      trials: { type: 'string' },
+      metric: { type: 'string' },
+      sampler: { type: 'string' },
+      seed: { type: 'string' },
+      where: { type: 'string' },
+      out: { type: 'string', short: 'o' },
+      json: { type: 'boolean', default: false },
+      set: { type: 'string', multiple: true },
+      bind: { type: 'string', multiple: true },
+      data: { type: 'string', multiple: true },
+      chunk: { type: 'string' },
+    },
+  });
+  if (positionals.length !== 1) throw new UsageError(`tune takes one GRAPH file, found ${positionals.length}`);
+  const file = positionals[0];
+  if (!values.param?.length) throw new UsageError('tune needs at least one --param name=LO..HI (e.g. --param fast=5..50 --param slow=10..100)');
+  if (values.trials === undefined) throw new UsageError('tune needs --trials N (the budget of backtests, e.g. --trials 100)');
+  const trials = wholeNumber('--trials', values.trials, 100_000, 'backtests to run');
+  const seed = values.seed === undefined ? 0 : Number(values.seed);
+  if (values.seed !== undefined && !(/^\d+$/.test(values.seed) && seed <= 2 ** 32 - 1)) throw new UsageError(`--seed expects a whole number from 0 to 4,294,967,295 (the sampler's seed, default 0), found "${values.seed}"`);
+  const sampler = values.sampler ?? 'tpe';
+  if (sampler !== 'tpe' && sampler !== 'random') throw new UsageError(`--sampler ${sampler}: expected tpe or random`);
+  const chunkSize = values.chunk === undefined ? 1024 : wholeNumber('--chunk', values.chunk, MAX_CHUNK, 'events per chunk, default 1024; results never depend on it');
+  const ext = values.out === undefined ? undefined : extname(values.out).toLowerCase();
+  if (ext !== undefined && ext !== '.csv' && ext !== '.parquet') throw new UsageError(`-o ${values.out}: expected a file ending in .csv or .parquet`);
+  const { gridMetric, GridSpecError } = await import('./grid.js');
+  const { parseParamSpec, ParamSpecError } = await import('../sweep/paramSpec.js');
+  const { WhereError, parseWhere } = await import('../sweep/where.js');
+  const { SearchSpaceError, validateSpace } = await import('../tune/space.js');
+  const sets = parseSets(values.set);
+  let space;
+  let metric;
+  try {
+    const entries = values.param.map(parseParamSpec);
+    const names = entries.map(([n]) => n);
+    const twice = names.find((n, i) => names.indexOf(n) !== i);
+    if (twice) throw new UsageError(`--param ${twice} is given twice`);
+    for (const n of names) if (Object.hasOwn(sets, n)) throw new UsageError(`${n} is both tuned (--param) and fixed (--set); drop one`);
+    space = Object.fromEntries(entries);
+    validateSpace(space);
+    metric = gridMetric(values.metric ?? 'sharpe');
+    if (values.where !== undefined) parseWhere(values.where, [...names, ...Object.keys(loadGraph(file, { set: sets }).graph?.params ?? {})]);
+  } catch (e) {
+    if (e instanceof GridSpecError || e instanceof ParamSpecError || e instanceof WhereError || e instanceof SearchSpaceError) throw new UsageError(e.message);
+    throw e;
+  }
+  const bind = commandLineBindings(file, values as RunValues, sets, 'backtest');
+  const bindingErrors = loadGraph(file, { set: sets, bind, requireBindings: true }).diagnostics.filter((d) => d.severity === 'error' && /^(mode|binding|graph|yaml)\//.test(d.code));
+  if (bindingErrors.length) {
+    printDiagnostics(bindingErrors);
+    return INVALID;
+  }
+  const resultsFile = values.out === undefined ? undefined : outputGuard({}, file).file(values.out, '-o', 'command line');
+  const { runTune } = await import('../sweep/runTune.js');
+  const progress = progressBar('tune');
+  const tty = Boolean(process.stderr.isTTY);
+  console.error(`tune: ${trials.toLocaleString('en-US')} trials of ${sampler === 'tpe' ? 'TPE' : 'random search'} (seed ${seed}) over ${Object.keys(space).join(', ')}, ${metric.key} ${metric.higherIsBetter ? 'maximised' : 'minimised'}`);
+  let nextLine = 0.1;
+  let tune;
+  try {
+    tune = await runTune({
+      file,
+      space,
+      trials,
+      metric,
+      sampler,
+      seed,
+      where: values.where,
+      sets,
+      bind,
+      chunkSize,
+      onTrial: (done, total, elapsed, best) => {
+        const line = `${done}/${total} trials, ${(elapsed / 1000).toFixed(1)} s, ETA ${((elapsed / done) * (total - done) / 1000).toFixed(1)} s, best ${best ? `${best.value!.toFixed(metric.digits)} at ${Object.entries(best.params).map(([k, v]) => `${k}=${v}`).join(', ')}` : 'none yet'}`;
+        if (tty) progress.status(line);
+        else if (done / total >= nextLine && done < total) {
+          nextLine = Math.floor((done / total) * 10 + 1) / 10;
+          console.error(`tune: ${line}`);
+        }
+      },
+    });
+  } finally {
+    progress.finish();
+  }
+  if (tune.unknownParams) {
+    printDiagnostics(tune.unknownParams);
+    return INVALID;
+  }
+  const { tuneText, tuneJson, sweepCsv, sweepParquet } = await import('./sweepOutput.js');
+  if (resultsFile) {
+    // The trials as a sweep's table: one row per trial, in the order they ran.
+    const table = { axes: Object.keys(space).map((name) => ({ name, values: [], spec: '' })), cells: tune.trials } as unknown as Parameters<typeof sweepCsv>[0];
+    writeAtomically(resultsFile, ext === '.parquet' ? sweepParquet(table) : sweepCsv(table));
+    console.error(`wrote ${values.out} (${tune.trials.length} trials, every metric)`);
+  }
+  console.log(values.json ? JSON.stringify(tuneJson(tune)) : tuneText(tune));
+  return tune.trials.some((t) => t.status === 'ok') ? OK : INVALID;
 }
 
 /** A params schema as JSON, the parts `hean nodes` shows. */

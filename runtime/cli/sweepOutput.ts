@@ -1,7 +1,8 @@
 import { parquetWriteBuffer, type SchemaElement } from 'hyparquet-writer';
 import type { HeatmapCell, HeatmapData } from '../../viz/heatmapPage.js';
 import type { GridValue } from './grid.js';
-import type { SweepCell, SweepResult } from '../sweep/runSweep.js';
+import type { SweepCell, SweepResult, SweepSelection } from '../sweep/runSweep.js';
+import type { TuneResult } from '../sweep/runTune.js';
 
 /** A sweep's summary, its results table (CSV or Parquet: one row per combination, every metric) and its heatmap. */
 
@@ -35,15 +36,7 @@ export function sweepText(sweep: SweepResult, top = 10): string {
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
     out.push(`top ${Math.min(top, best.length)} by ${m.key}:`, '  ' + header.map((h, i) => h.padStart(widths[i])).join('  '), ...rows.map((row) => '  ' + row.map((v, i) => v.padStart(widths[i])).join('  ')));
   } else out.push('', `no combination has a ${m.key} (no trades, or none ran)`);
-  const sel = sweep.selection;
-  if (sel) {
-    out.push(
-      '',
-      `selection luck (${sel.trials.toLocaleString('en-US')} combinations tried, ${sel.days.toLocaleString('en-US')} daily returns each):`,
-      `  deflated Sharpe ratio of the best: ${sel.deflatedSharpe.toFixed(3)} (its daily Sharpe, annualised ${sel.sharpe.toFixed(2)}, against ${sel.expectedMaxSharpe.toFixed(2)} expected from the best of ${sel.trials.toLocaleString('en-US')} worthless tries; below 0.95 the best is not distinguishable from luck)`,
-      sel.pbo === null ? '  probability of backtest overfitting: n/a (too few days or combinations)' : `  probability of backtest overfitting (CSCV, ${sel.splits.toLocaleString('en-US')} splits of 16 day-blocks): ${sel.pbo.toFixed(3)} (how often the in-sample best is below the median out of sample)`,
-    );
-  }
+  if (sweep.selection) out.push(...selectionText(sweep.selection, 'combinations'));
   const invalid = sweep.cells.filter((c) => c.status === 'invalid');
   if (invalid.length) {
     out.push('', `${invalid.length} invalid combination${invalid.length === 1 ? '' : 's'} (the graph does not compile with these values):`);
@@ -53,6 +46,61 @@ export function sweepText(sweep: SweepResult, top = 10): string {
   const failed = sweep.cells.filter((c) => c.status === 'failed').length;
   if (failed) out.push('', `${failed} combination${failed === 1 ? '' : 's'} failed: ${sweep.failures.join('; ')}`);
   return out.join('\n');
+}
+
+/** How much of the best is luck (SweepSelection), for sweeps and tunes. */
+function selectionText(sel: SweepSelection, tries: string): string[] {
+  return [
+    '',
+    `selection luck (${sel.trials.toLocaleString('en-US')} ${tries} tried, ${sel.days.toLocaleString('en-US')} daily returns each):`,
+    `  deflated Sharpe ratio of the best: ${sel.deflatedSharpe.toFixed(3)} (its daily Sharpe, annualised ${sel.sharpe.toFixed(2)}, against ${sel.expectedMaxSharpe.toFixed(2)} expected from the best of ${sel.trials.toLocaleString('en-US')} worthless tries; below 0.95 the best is not distinguishable from luck)`,
+    sel.pbo === null ? '  probability of backtest overfitting: n/a (too few days or tries)' : `  probability of backtest overfitting (CSCV, ${sel.splits.toLocaleString('en-US')} splits of 16 day-blocks): ${sel.pbo.toFixed(3)} (how often the in-sample best is below the median out of sample)`,
+  ];
+}
+
+/** `hean tune`'s summary: the best trial, the best ones, when the best was found, and the selection luck. */
+export function tuneText(tune: TuneResult, top = 10): string {
+  const m = tune.metric;
+  const names = Object.keys(tune.space);
+  const out = [
+    `tune of ${tune.graphName} (${tune.file}): ${tune.trials.length} trials of ${tune.sampler === 'tpe' ? 'TPE (Optuna\'s algorithm)' : 'random search'}, seed ${tune.seed}, ${m.key} ${m.higherIsBetter ? 'maximised' : 'minimised'} over ${names.join(', ')}${tune.rejected ? ` (${tune.rejected} samples rejected by --where '${tune.where}')` : ''}, ${(tune.elapsedMs / 1000).toFixed(1)} s`,
+  ];
+  const ok = tune.trials.filter((t) => t.value !== null);
+  if (!tune.best) return [...out, '', `no trial has a ${m.key} (no trades, or none ran)`].join('\n');
+  out.push('', `best ${m.key}: ${tune.best.value!.toFixed(m.digits)} at ${paramText(tune.best.params)} (trial ${tune.best.index + 1})`);
+  const sign = m.higherIsBetter ? -1 : 1;
+  const rankedTrials = [...ok].sort((a, b) => sign * (a.value! - b.value!) || a.index - b.index).slice(0, top);
+  const cols = [...names, m.key, ...['totalReturnPct', 'maxDrawdownPct', 'trades'].filter((k) => k !== m.key)];
+  const rows = rankedTrials.map((c) => [String(c.index + 1), ...names.map((n) => String(c.params[n])), ...cols.slice(names.length).map((k) => fmt(c.metrics?.[k] ?? null, k === 'trades' ? 0 : m.digits))]);
+  const header = ['trial', ...cols];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  out.push(`top ${rows.length} by ${m.key}:`, '  ' + header.map((h, i) => h.padStart(widths[i])).join('  '), ...rows.map((row) => '  ' + row.map((v, i) => v.padStart(widths[i])).join('  ')));
+  // The best so far after each decile of the budget: how the search converged.
+  const steps = [0.1, 0.25, 0.5, 0.75, 1].map((f) => Math.max(1, Math.round(f * tune.trials.length)));
+  const bestAt = steps.map((k) => {
+    const seen = tune.trials.slice(0, k).filter((t) => t.value !== null);
+    return seen.length ? seen.reduce((b, t) => (sign * (t.value! - b) < 0 ? t.value! : b), seen[0].value!) : null;
+  });
+  out.push(`best so far: ${steps.map((k, i) => `after ${k}: ${fmt(bestAt[i], m.digits)}`).join(', ')}`);
+  if (tune.selection) out.push(...selectionText(tune.selection, 'trials'));
+  return out.join('\n');
+}
+
+export function tuneJson(tune: TuneResult): Record<string, unknown> {
+  return {
+    graph: tune.graphName,
+    file: tune.file,
+    metric: tune.metric.key,
+    sampler: tune.sampler,
+    seed: tune.seed,
+    space: tune.space,
+    where: tune.where ?? null,
+    rejected: tune.rejected,
+    elapsedMs: Math.round(tune.elapsedMs),
+    best: tune.best ? { trial: tune.best.index + 1, params: tune.best.params, value: tune.best.value } : null,
+    selection: tune.selection ?? null,
+    trials: tune.trials,
+  };
 }
 
 const fmt = (v: number | null, digits: number) => (v === null ? 'n/a' : v.toFixed(digits));

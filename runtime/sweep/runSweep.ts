@@ -107,7 +107,7 @@ export function combinations(axes: readonly GridAxis[], where: string | undefine
   return { all, kept };
 }
 
-interface CellSettings {
+export interface CellSettings {
   file: string;
   text: string;
   sets: Record<string, string>;
@@ -118,7 +118,7 @@ interface CellSettings {
 }
 
 /** Runs cells in this thread: the graph text parsed once, each source loaded once. */
-class CellRunner {
+export class CellRunner {
   private readonly sources: SourceCache = new Map();
   graphName = '';
 
@@ -165,7 +165,7 @@ function dailyReturns(broker: BrokerReport): number[] {
 
 const PARTITIONS = 16;
 
-function selection(cells: SweepCell[], best: SweepCell | undefined): SweepSelection | undefined {
+export function selection(cells: SweepCell[], best: SweepCell | undefined): SweepSelection | undefined {
   const ok = cells.filter((c) => c.daily && c.daily.length >= 3);
   if (!best?.daily || ok.length < 1) return undefined;
   const trialSharpes = ok.map((c) => sharpeRatio(c.daily!));
