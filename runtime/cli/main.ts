@@ -47,6 +47,7 @@ Usage:
                [--heatmap FILE.html] [--json] [--set name=value]... [--bind node.key=value]... [--data [node=]FILE]... [--chunk N]
   hean tune GRAPH --param name=LO..HI[:STEP|:log] [--param name=V1,V2,...]... --trials N [--metric NAME] [--sampler tpe|random]
                [--seed S] [--where EXPR] [-o FILE.csv|FILE.parquet] [--json] [--set name=value]... [--bind ...] [--data ...] [--chunk N]
+  hean walkforward GRAPH --train 2y --test 3mo [--anchored] [--purge 1d] --grid name=SPEC... [--where EXPR] [--metric NAME] [--workers N] [--json]
   hean validate GRAPH... [--set name=value]...
   hean viz GRAPH [-o FILE.svg|FILE.html] [--set name=value]...
   hean nodes [KIND|FAMILY] [--json]
@@ -77,6 +78,8 @@ export async function main(argv: string[]): Promise<number> {
         return await sweepCommand(rest);
       case 'tune':
         return await tuneCommand(rest);
+      case 'walkforward':
+        return await walkForwardCommand(rest);
       case 'validate':
         return validateCommand(rest);
       case 'viz':
@@ -110,7 +113,7 @@ export async function main(argv: string[]): Promise<number> {
         console.log(USAGE);
         return command === undefined ? INVALID : OK;
       default: {
-        const guess = didYouMean(command, ['run', 'sweep', 'tune', 'validate', 'viz', 'nodes', 'schema', 'data', 'publish', 'adapters', 'train', 'text', 'model', 'dataset', 'help']);
+        const guess = didYouMean(command, ['run', 'sweep', 'tune', 'walkforward', 'validate', 'viz', 'nodes', 'schema', 'data', 'publish', 'adapters', 'train', 'text', 'model', 'dataset', 'help']);
         throw new UsageError(`unknown command "${command}"${guess ? `; did you mean "${guess}"?` : ''}`);
       }
     }
@@ -1025,6 +1028,80 @@ async function tuneCommand(argv: string[]): Promise<number> {
   }
   console.log(values.json ? JSON.stringify(tuneJson(tune)) : tuneText(tune));
   return tune.trials.some((t) => t.status === 'ok') ? OK : INVALID;
+}
+
+/**
+ * `hean walkforward GRAPH --train 2y --test 3mo --grid ...`: a sweep on each train window, the
+ * best params traded on the test window after it, the test windows stitched (runWalkForward.ts).
+ */
+async function walkForwardCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      train: { type: 'string' },
+      test: { type: 'string' },
+      anchored: { type: 'boolean', default: false },
+      purge: { type: 'string' },
+      grid: { type: 'string', multiple: true },
+      where: { type: 'string' },
+      metric: { type: 'string' },
+      workers: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      set: { type: 'string', multiple: true },
+      bind: { type: 'string', multiple: true },
+      data: { type: 'string', multiple: true },
+      chunk: { type: 'string' },
+    },
+  });
+  if (positionals.length !== 1) throw new UsageError(`walkforward takes one GRAPH file, found ${positionals.length}`);
+  const file = positionals[0];
+  if (!values.train || !values.test) throw new UsageError('walkforward needs --train and --test lengths (e.g. --train 2y --test 3mo)');
+  if (!values.grid?.length) throw new UsageError('walkforward needs at least one --grid name=SPEC to optimise on each train window');
+  const { parseDuration, runWalkForward } = await import('../sweep/runWalkForward.js');
+  const { parseGridSpec, gridMetric, GridSpecError } = await import('./grid.js');
+  let train;
+  let test;
+  let purge;
+  let axes;
+  let metric;
+  try {
+    train = parseDuration(values.train, '--train');
+    test = parseDuration(values.test, '--test');
+    purge = values.purge === undefined ? undefined : parseDuration(values.purge, '--purge');
+    axes = values.grid.map(parseGridSpec);
+    metric = gridMetric(values.metric ?? 'sharpe');
+  } catch (e) {
+    if (e instanceof RangeError || e instanceof GridSpecError) throw new UsageError(e.message);
+    throw e;
+  }
+  const sets = parseSets(values.set);
+  const chunkSize = values.chunk === undefined ? 1024 : wholeNumber('--chunk', values.chunk, MAX_CHUNK, 'events per chunk, default 1024; results never depend on it');
+  const workers = values.workers === undefined ? availableParallelism() : wholeNumber('--workers', values.workers, 256, 'worker threads, default one per core');
+  const bind = commandLineBindings(file, values as RunValues, sets, 'backtest');
+  const iso = (t: number) => new Date(t).toISOString().slice(0, 10);
+  const result = await runWalkForward({
+    file,
+    axes,
+    where: values.where,
+    metric,
+    sets,
+    bind,
+    chunkSize,
+    workers,
+    train,
+    test,
+    anchored: values.anchored,
+    purge,
+    onFold: (done, total, f) => console.error(`walkforward: fold ${done}/${total}: trained ${iso(f.trainFrom)} .. ${iso(f.trainTo)} -> ${f.params ? Object.entries(f.params).map(([k, v]) => `${k}=${v}`).join(', ') : 'no params'}; tested ${iso(f.testFrom)} .. ${iso(f.testTo)}`),
+  });
+  if (result.problems?.length) {
+    printDiagnostics(result.problems);
+    return INVALID;
+  }
+  const { walkForwardText, walkForwardJson } = await import('./sweepOutput.js');
+  console.log(values.json ? JSON.stringify(walkForwardJson(result)) : walkForwardText(result));
+  return result.stitched ? OK : RUN_FAILED;
 }
 
 /** A params schema as JSON, the parts `hean nodes` shows. */

@@ -3,6 +3,7 @@ import type { HeatmapCell, HeatmapData } from '../../viz/heatmapPage.js';
 import type { GridValue } from './grid.js';
 import type { SweepCell, SweepResult, SweepSelection } from '../sweep/runSweep.js';
 import type { TuneResult } from '../sweep/runTune.js';
+import type { WalkForwardResult } from '../sweep/runWalkForward.js';
 
 /** A sweep's summary, its results table (CSV or Parquet: one row per combination, every metric) and its heatmap. */
 
@@ -198,5 +199,59 @@ export function sweepHeatmap(sweep: SweepResult): HeatmapData {
     rows: { name: rows.name, values: rows.values },
     columns: columns ? { name: columns.name, values: columns.values } : undefined,
     cells: grid,
+  };
+}
+
+const day = (t: number) => new Date(t).toISOString().slice(0, 10);
+
+/** The folds (train and test windows, chosen params, in-sample against out-of-sample), then the stitched out-of-sample result, which is the one to believe. */
+export function walkForwardText(wf: WalkForwardResult): string {
+  const m = wf.metric;
+  const names = wf.axes.map((a) => a.name);
+  const out = [`walk-forward of ${wf.graphName} (${wf.file}): train ${wf.train.text}${wf.anchored ? ' (anchored: from the start of the data)' : ' (rolling)'}, test ${wf.test.text}${wf.purge ? `, purge ${wf.purge.text}` : ''}; each train window: ${wf.folds[0]?.combinations ?? 0} combinations of ${names.join(', ')}${wf.where ? ` where ${wf.where}` : ''}, best by ${m.key}; ${(wf.elapsedMs / 1000).toFixed(1)} s`, ''];
+  const header = ['fold', 'train', 'test', ...names, `IS ${m.key}`, `OOS ${m.key}`, 'OOS return %', 'OOS max DD %', 'OOS trades'];
+  const rows = wf.folds.map((f) => [
+    String(f.index + 1),
+    `${day(f.trainFrom)}..${day(f.trainTo)}`,
+    `${day(f.testFrom)}..${day(f.testTo)}`,
+    ...names.map((n) => (f.params ? String(f.params[n]) : '-')),
+    fmt(f.inSample, m.digits),
+    fmt(finite(f.outOfSample?.[m.key as keyof typeof f.outOfSample] as number | undefined), m.digits),
+    fmt(finite(f.outOfSample?.totalReturnPct), 2),
+    fmt(finite(f.outOfSample?.maxDrawdownPct), 2),
+    fmt(finite(f.outOfSample?.trades), 0),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  out.push('  ' + header.map((h, i) => h.padStart(widths[i])).join('  '), ...rows.map((r) => '  ' + r.map((v, i) => v.padStart(widths[i])).join('  ')));
+  const s = wf.stitched;
+  if (s) {
+    const is = wf.folds.map((f) => f.inSample).filter((v): v is number => v !== null);
+    const mean = is.length ? is.reduce((a, b) => a + b, 0) / is.length : NaN;
+    out.push(
+      '',
+      `out of sample, the ${wf.folds.length} test windows stitched (${day(s.metrics.startTime)} .. ${day(s.metrics.endTime)}, ${s.metrics.bars.toLocaleString('en-US')} bars):`,
+      `  ${m.key} ${fmt(finite(s.metrics[m.key as keyof typeof s.metrics] as number), m.digits)} against ${fmt(finite(mean), m.digits)} in sample (mean of the folds' best): the in-sample figure is what the optimiser chose, the out-of-sample one what it would have earned`,
+      `  total return ${fmt(finite(s.metrics.totalReturnPct), 2)} %, CAGR ${fmt(finite(s.metrics.cagrPct), 2)} %, Sharpe ${fmt(finite(s.metrics.sharpe), 2)}, max drawdown ${fmt(finite(s.metrics.maxDrawdownPct), 2)} %, ${s.metrics.trades} trades (trade figures at each fold's starting cash)`,
+      `  params chosen per fold: ${names.map((n) => `${n} ${wf.folds.map((f) => (f.params ? String(f.params[n]) : '-')).join(', ')}`).join('; ')}`,
+    );
+  }
+  return out.join('\n');
+}
+
+const finite = (v: number | undefined | null) => (v === undefined || v === null || !Number.isFinite(v) ? null : v);
+
+export function walkForwardJson(wf: WalkForwardResult): Record<string, unknown> {
+  const clean = (m: object | null) => (m ? Object.fromEntries(Object.entries(m).map(([k, v]) => [k, typeof v === 'number' && !Number.isFinite(v) ? null : v])) : null);
+  return {
+    graph: wf.graphName,
+    file: wf.file,
+    metric: wf.metric.key,
+    train: wf.train.text,
+    test: wf.test.text,
+    anchored: wf.anchored,
+    purge: wf.purge?.text ?? null,
+    folds: wf.folds.map((f) => ({ ...f, trainFrom: day(f.trainFrom), trainTo: day(f.trainTo), testFrom: day(f.testFrom), testTo: day(f.testTo), outOfSample: clean(f.outOfSample) })),
+    stitched: wf.stitched ? clean(wf.stitched.metrics) : null,
+    elapsedMs: Math.round(wf.elapsedMs),
   };
 }

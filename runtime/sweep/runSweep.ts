@@ -54,6 +54,8 @@ export interface SweepSelection {
 
 export interface SweepOptions {
   file: string;
+  /** The graph's text, instead of reading `file` (a walk-forward fold's graph, its sources cut to the fold). */
+  text?: string;
   axes: GridAxis[];
   where?: string;
   metric: GridMetric;
@@ -186,7 +188,8 @@ export function selection(cells: SweepCell[], best: SweepCell | undefined): Swee
 
 export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const { axes, metric, sets } = options;
-  const loaded = loadGraph(options.file, { set: { ...sets, ...Object.fromEntries(axes.map((a) => [a.name, a.values[0]])) }, bind: options.bind, requireBindings: true });
+  const compileOptions = { set: { ...sets, ...Object.fromEntries(axes.map((a) => [a.name, a.values[0]])) }, bind: options.bind, requireBindings: true };
+  const loaded = options.text === undefined ? loadGraph(options.file, compileOptions) : { ...compileGraph(options.text, options.file, defaultRegistry, compileOptions), text: options.text };
   const base = { graphName: options.file, file: options.file, axes, where: options.where, metric, sets, cells: [] as SweepCell[], failures: [] as string[], workers: 0, elapsedMs: 0 };
   const unknown = loaded.diagnostics.filter((d) => d.code === 'params/unknown-set' || d.code === 'graph/read');
   if (unknown.length || loaded.text === undefined) return { ...base, combinations: 0, excluded: 0, unknownParams: unknown };

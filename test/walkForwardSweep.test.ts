@@ -1,0 +1,41 @@
+/**
+ * `hean walkforward` on the real hourly file: contiguous test windows after their train windows
+ * (rolling or anchored, with a purge gap), the best params of each train window, and a stitched
+ * out-of-sample equity that chains the windows' returns.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { dataDir, projectRoot } from '../runtime/testing/dataFile.js';
+
+const env = { ...process.env, HEAN_DATA_DIR: dataDir() };
+const graph = join(projectRoot, 'graphs', 'sma-cross.yaml');
+const DAY = 86_400_000;
+
+function walkforward(...args: string[]) {
+  const r = spawnSync(process.execPath, [join(projectRoot, 'bin', 'hean.js'), 'walkforward', graph, '--grid', 'fast=10,20', '--grid', 'slow=50,100', '--json', ...args], { env, encoding: 'utf8', timeout: 300_000 });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout);
+}
+
+test('walkforward: rolling windows, each test window right after its train window, the stitched return the product of the windows\'', () => {
+  const wf = walkforward('--train', '2y', '--test', '1y', '--purge', '7d');
+  // 2017-08-17 .. 2024-04-21: test windows from 2019-08-17, a year each, the last cut at the data's end.
+  assert.deepEqual(wf.folds.map((f: { testFrom: string }) => f.testFrom), ['2019-08-17', '2020-08-17', '2021-08-17', '2022-08-17', '2023-08-17']);
+  for (const [k, f] of wf.folds.entries()) {
+    assert.equal(Date.parse(f.testFrom) - Date.parse(f.trainTo), 7 * DAY, 'the purge gap');
+    assert.ok(Date.parse(f.trainTo) - Date.parse(f.trainFrom) >= 730 * DAY && Date.parse(f.trainTo) - Date.parse(f.trainFrom) <= 731 * DAY, 'two years of training');
+    if (k > 0) assert.equal(f.testFrom, wf.folds[k - 1].testTo, 'test windows are contiguous');
+    assert.equal(f.combinations, 4);
+    assert.ok([10, 20].includes(f.params.fast) && [50, 100].includes(f.params.slow));
+  }
+  const chained = wf.folds.reduce((p: number, f: { outOfSample: { totalReturnPct: number } }) => p * (1 + f.outOfSample.totalReturnPct / 100), 1) - 1;
+  assert.ok(Math.abs(wf.stitched.totalReturnPct / 100 - chained) < 1e-9, `${wf.stitched.totalReturnPct} vs ${chained * 100}`);
+  assert.equal(wf.stitched.trades, wf.folds.reduce((s: number, f: { outOfSample: { trades: number } }) => s + f.outOfSample.trades, 0));
+});
+
+test('walkforward --anchored: every train window starts at the data\'s start', () => {
+  const wf = walkforward('--train', '3y', '--test', '2y', '--anchored');
+  assert.deepEqual(wf.folds.map((f: { trainFrom: string; testFrom: string }) => [f.trainFrom, f.testFrom]), [['2017-08-17', '2020-08-17'], ['2017-08-17', '2022-08-17']]);
+});
