@@ -554,7 +554,7 @@ async function runCommand(argv: string[]): Promise<number> {
     },
   });
   if (positionals.length !== 1) throw new UsageError(`run takes one GRAPH file, found ${positionals.length}`);
-  const chunkSize = values.chunk === undefined ? 1024 : wholeNumber('--chunk', values.chunk, MAX_CHUNK, 'events per chunk, default 1024; results never depend on it');
+  const chunkSize = chunkOption(values.chunk);
   if (values.report !== undefined && drawingFormat(values.report, '--report') !== 'html') throw new UsageError(`--report ${values.report}: expected a file ending in .html`);
   const mode = parseMode(values.mode);
   if (values.grid?.length) {
@@ -753,12 +753,8 @@ async function gridCommand(file: string, values: RunValues, chunkSize: number): 
   if (cells > 10_000) throw new UsageError(`the grid has ${cells.toLocaleString('en-US')} cells; the built-in grid runs at most 10,000 backtests (narrow the ranges or raise the steps)`);
 
   // Bindings are the same for every cell: a bad one is a usage problem, not a grid of invalid cells.
-  const bind = commandLineBindings(file, values, sets, 'backtest');
-  const bindingErrors = loadGraph(file, { set: sets, bind, requireBindings: true }).diagnostics.filter((d) => d.severity === 'error' && /^(mode|binding|graph|yaml)\//.test(d.code));
-  if (bindingErrors.length) {
-    printDiagnostics(bindingErrors);
-    return INVALID;
-  }
+  const bind = searchBindings(file, values, sets);
+  if (!bind) return INVALID;
   const heatmap = values.heatmap === undefined ? undefined : outputGuard(values, file).file(values.heatmap, '--heatmap', 'command line');
   const progress = progressBar('grid');
   const grid = await runGrid({
@@ -794,6 +790,27 @@ async function gridCommand(file: string, values: RunValues, chunkSize: number): 
   return grid.cells.some((c) => c.status === 'ok') ? OK : INVALID;
 }
 
+/** The options sweep, tune and walkforward share with run: the graph's params, bindings, data files, chunk size. */
+const SEARCH_INPUT_OPTIONS = {
+  set: { type: 'string', multiple: true },
+  bind: { type: 'string', multiple: true },
+  data: { type: 'string', multiple: true },
+  chunk: { type: 'string' },
+} as const;
+
+function chunkOption(chunk: string | undefined): number {
+  return chunk === undefined ? 1024 : wholeNumber('--chunk', chunk, MAX_CHUNK, 'events per chunk, default 1024; results never depend on it');
+}
+
+/** The command line's bindings for backtests of the graph, or undefined once the problems with them are printed: a bad binding is a usage problem, not a table of failed runs. */
+function searchBindings(file: string, values: RunValues, sets: Record<string, string>): Record<string, Record<string, unknown>> | undefined {
+  const bind = commandLineBindings(file, values, sets, 'backtest');
+  const errors = loadGraph(file, { set: sets, bind, requireBindings: true }).diagnostics.filter((d) => d.severity === 'error' && /^(mode|binding|graph|yaml)\//.test(d.code));
+  if (!errors.length) return bind;
+  printDiagnostics(errors);
+  return undefined;
+}
+
 /**
  * `hean sweep GRAPH --grid a=SPEC --grid b=SPEC ... [--where 'a < b'] [--workers N]`: every
  * combination of any number of params on worker threads (runtime/sweep/runSweep.ts); says how
@@ -812,10 +829,7 @@ async function sweepCommand(argv: string[]): Promise<number> {
       out: { type: 'string', short: 'o' },
       heatmap: { type: 'string' },
       json: { type: 'boolean', default: false },
-      set: { type: 'string', multiple: true },
-      bind: { type: 'string', multiple: true },
-      data: { type: 'string', multiple: true },
-      chunk: { type: 'string' },
+      ...SEARCH_INPUT_OPTIONS,
       'out-dir': { type: 'string' },
       overwrite: { type: 'boolean', default: false },
     },
@@ -823,7 +837,7 @@ async function sweepCommand(argv: string[]): Promise<number> {
   if (positionals.length !== 1) throw new UsageError(`sweep takes one GRAPH file, found ${positionals.length}`);
   const file = positionals[0];
   if (!values.grid?.length) throw new UsageError('sweep needs at least one --grid name=FROM..TO[:STEP] or name=V1,V2,... (e.g. --grid fast=5..50 --grid slow=10..100:2)');
-  const chunkSize = values.chunk === undefined ? 1024 : wholeNumber('--chunk', values.chunk, MAX_CHUNK, 'events per chunk, default 1024; results never depend on it');
+  const chunkSize = chunkOption(values.chunk);
   const workers = values.workers === undefined ? availableParallelism() : wholeNumber('--workers', values.workers, 256, 'worker threads, default one per core');
   if (values.heatmap !== undefined && drawingFormat(values.heatmap, '--heatmap') !== 'html') throw new UsageError(`--heatmap ${values.heatmap}: expected a file ending in .html`);
   const ext = values.out === undefined ? undefined : extname(values.out).toLowerCase();
@@ -853,12 +867,8 @@ async function sweepCommand(argv: string[]): Promise<number> {
     if (e instanceof WhereError) throw new UsageError(e.message);
     throw e;
   }
-  const bind = commandLineBindings(file, values as RunValues, sets, 'backtest');
-  const bindingErrors = loadGraph(file, { set: sets, bind, requireBindings: true }).diagnostics.filter((d) => d.severity === 'error' && /^(mode|binding|graph|yaml)\//.test(d.code));
-  if (bindingErrors.length) {
-    printDiagnostics(bindingErrors);
-    return INVALID;
-  }
+  const bind = searchBindings(file, values as RunValues, sets);
+  if (!bind) return INVALID;
   const guard = outputGuard(values, file);
   const resultsFile = values.out === undefined ? undefined : guard.file(values.out, '-o', 'command line');
   const heatmapFile = values.heatmap === undefined ? undefined : guard.file(values.heatmap, '--heatmap', 'command line');
@@ -939,10 +949,7 @@ async function tuneCommand(argv: string[]): Promise<number> {
       where: { type: 'string' },
       out: { type: 'string', short: 'o' },
       json: { type: 'boolean', default: false },
-      set: { type: 'string', multiple: true },
-      bind: { type: 'string', multiple: true },
-      data: { type: 'string', multiple: true },
-      chunk: { type: 'string' },
+      ...SEARCH_INPUT_OPTIONS,
     },
   });
   if (positionals.length !== 1) throw new UsageError(`tune takes one GRAPH file, found ${positionals.length}`);
@@ -954,7 +961,7 @@ async function tuneCommand(argv: string[]): Promise<number> {
   if (values.seed !== undefined && !(/^\d+$/.test(values.seed) && seed <= 2 ** 32 - 1)) throw new UsageError(`--seed expects a whole number from 0 to 4,294,967,295 (the sampler's seed, default 0), found "${values.seed}"`);
   const sampler = values.sampler ?? 'tpe';
   if (sampler !== 'tpe' && sampler !== 'random') throw new UsageError(`--sampler ${sampler}: expected tpe or random`);
-  const chunkSize = values.chunk === undefined ? 1024 : wholeNumber('--chunk', values.chunk, MAX_CHUNK, 'events per chunk, default 1024; results never depend on it');
+  const chunkSize = chunkOption(values.chunk);
   const ext = values.out === undefined ? undefined : extname(values.out).toLowerCase();
   if (ext !== undefined && ext !== '.csv' && ext !== '.parquet') throw new UsageError(`-o ${values.out}: expected a file ending in .csv or .parquet`);
   const { gridMetric, GridSpecError } = await import('./grid.js');
@@ -978,12 +985,8 @@ async function tuneCommand(argv: string[]): Promise<number> {
     if (e instanceof GridSpecError || e instanceof ParamSpecError || e instanceof WhereError || e instanceof SearchSpaceError) throw new UsageError(e.message);
     throw e;
   }
-  const bind = commandLineBindings(file, values as RunValues, sets, 'backtest');
-  const bindingErrors = loadGraph(file, { set: sets, bind, requireBindings: true }).diagnostics.filter((d) => d.severity === 'error' && /^(mode|binding|graph|yaml)\//.test(d.code));
-  if (bindingErrors.length) {
-    printDiagnostics(bindingErrors);
-    return INVALID;
-  }
+  const bind = searchBindings(file, values as RunValues, sets);
+  if (!bind) return INVALID;
   const resultsFile = values.out === undefined ? undefined : outputGuard({}, file).file(values.out, '-o', 'command line');
   const { runTune } = await import('../sweep/runTune.js');
   const progress = progressBar('tune');
@@ -1048,10 +1051,7 @@ async function walkForwardCommand(argv: string[]): Promise<number> {
       metric: { type: 'string' },
       workers: { type: 'string' },
       json: { type: 'boolean', default: false },
-      set: { type: 'string', multiple: true },
-      bind: { type: 'string', multiple: true },
-      data: { type: 'string', multiple: true },
-      chunk: { type: 'string' },
+      ...SEARCH_INPUT_OPTIONS,
     },
   });
   if (positionals.length !== 1) throw new UsageError(`walkforward takes one GRAPH file, found ${positionals.length}`);
@@ -1076,9 +1076,10 @@ async function walkForwardCommand(argv: string[]): Promise<number> {
     throw e;
   }
   const sets = parseSets(values.set);
-  const chunkSize = values.chunk === undefined ? 1024 : wholeNumber('--chunk', values.chunk, MAX_CHUNK, 'events per chunk, default 1024; results never depend on it');
+  const chunkSize = chunkOption(values.chunk);
   const workers = values.workers === undefined ? availableParallelism() : wholeNumber('--workers', values.workers, 256, 'worker threads, default one per core');
-  const bind = commandLineBindings(file, values as RunValues, sets, 'backtest');
+  const bind = searchBindings(file, values as RunValues, sets);
+  if (!bind) return INVALID;
   const iso = (t: number) => new Date(t).toISOString().slice(0, 10);
   const result = await runWalkForward({
     file,

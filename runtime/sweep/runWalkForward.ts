@@ -8,7 +8,7 @@ import { computeMetrics, type Metrics, type Trade } from '../portfolio/metrics.j
 import type { BrokerReport } from '../portfolio/simulatedBroker.js';
 import { formatDiagnostic, hasErrors, type Diagnostic } from '../diagnostics.js';
 import { timeframeMs } from '../data/timeframe.js';
-import { runSweep } from './runSweep.js';
+import { runSweep, type SweepOptions } from './runSweep.js';
 
 /**
  * `hean walkforward`: optimise on each train window, trade the best params on the test window
@@ -18,15 +18,8 @@ import { runSweep } from './runSweep.js';
  * out-of-sample equity, not the in-sample best, is what the summary headlines.
  */
 
-export interface WalkForwardOptions {
-  file: string;
-  axes: GridAxis[];
-  where?: string;
-  metric: GridMetric;
-  sets: Record<string, string>;
-  bind: Record<string, Record<string, unknown>>;
-  chunkSize: number;
-  workers: number;
+/** The sweep run on each train window (its file, params, constraint, metric, bindings, workers), and the windows. */
+export interface WalkForwardOptions extends Pick<SweepOptions, 'file' | 'axes' | 'where' | 'metric' | 'sets' | 'bind' | 'chunkSize' | 'workers'> {
   train: Duration;
   test: Duration;
   /** Train windows all start at the data's start (growing), instead of rolling. */
