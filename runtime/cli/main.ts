@@ -24,6 +24,8 @@ import { isBrokerKind } from '../portfolio/simulatedBroker.js';
 
 /** Exit codes: 0 ok, 1 the run failed, 2 invalid graph or usage. */
 const OK = 0;
+/** The BullMQ queue of `hean sweep --queue` and `hean worker` unless --queue-name says otherwise. */
+const DEFAULT_QUEUE = 'hean-sweep';
 const RUN_FAILED = 1;
 const INVALID = 2;
 
@@ -48,6 +50,7 @@ Usage:
   hean tune GRAPH --param name=LO..HI[:STEP|:log] [--param name=V1,V2,...]... --trials N [--metric NAME] [--sampler tpe|random]
                [--seed S] [--where EXPR] [-o FILE.csv|FILE.parquet] [--json] [--set name=value]... [--bind ...] [--data ...] [--chunk N]
   hean walkforward GRAPH --train 2y --test 3mo [--anchored] [--purge 1d] --grid name=SPEC... [--where EXPR] [--metric NAME] [--workers N] [--json]
+  hean worker --queue redis://HOST:PORT [--queue-name NAME] [--concurrency N] [--verbose]
   hean validate GRAPH... [--set name=value]...
   hean viz GRAPH [-o FILE.svg|FILE.html] [--set name=value]...
   hean nodes [KIND|FAMILY] [--json]
@@ -80,6 +83,8 @@ export async function main(argv: string[]): Promise<number> {
         return await tuneCommand(rest);
       case 'walkforward':
         return await walkForwardCommand(rest);
+      case 'worker':
+        return await workerCommand(rest);
       case 'validate':
         return validateCommand(rest);
       case 'viz':
@@ -113,7 +118,7 @@ export async function main(argv: string[]): Promise<number> {
         console.log(USAGE);
         return command === undefined ? INVALID : OK;
       default: {
-        const guess = didYouMean(command, ['run', 'sweep', 'tune', 'walkforward', 'validate', 'viz', 'nodes', 'schema', 'data', 'publish', 'adapters', 'train', 'text', 'model', 'dataset', 'help']);
+        const guess = didYouMean(command, ['run', 'sweep', 'tune', 'walkforward', 'worker', 'validate', 'viz', 'nodes', 'schema', 'data', 'publish', 'adapters', 'train', 'text', 'model', 'dataset', 'help']);
         throw new UsageError(`unknown command "${command}"${guess ? `; did you mean "${guess}"?` : ''}`);
       }
     }
@@ -790,6 +795,27 @@ async function gridCommand(file: string, values: RunValues, chunkSize: number): 
   return grid.cells.some((c) => c.status === 'ok') ? OK : INVALID;
 }
 
+/** `hean worker --queue URL`: runs sweep combinations from a BullMQ queue (runtime/sweep/queue.ts) until SIGINT or SIGTERM. */
+async function workerCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { queue: { type: 'string' }, 'queue-name': { type: 'string' }, concurrency: { type: 'string' }, verbose: { type: 'boolean', default: false } } });
+  if (!values.queue) throw new UsageError('worker needs --queue redis://HOST:PORT (the Redis that hean sweep --queue uses)');
+  const concurrency = values.concurrency === undefined ? 1 : wholeNumber('--concurrency', values.concurrency, 64, 'combinations at once in this process, default 1');
+  const name = values['queue-name'] ?? DEFAULT_QUEUE;
+  const { startQueueWorker } = await import('../sweep/queue.js');
+  const worker = startQueueWorker(values.queue, name, {
+    concurrency,
+    onJob: values.verbose ? (job, cell) => console.error(`worker: combination ${job.index} (${Object.entries(job.params).map(([k, v]) => `${k}=${v}`).join(', ')}): ${cell.status}`) : undefined,
+  });
+  console.error(`worker: taking combinations from the queue ${name} at ${values.queue} (Ctrl-C to stop)`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await worker.close();
+  console.error(`worker: ${worker.done.toLocaleString('en-US')} combination${worker.done === 1 ? '' : 's'} done`);
+  return OK;
+}
+
 /** The options sweep, tune and walkforward share with run: the graph's params, bindings, data files, chunk size. */
 const SEARCH_INPUT_OPTIONS = {
   set: { type: 'string', multiple: true },
@@ -825,6 +851,8 @@ async function sweepCommand(argv: string[]): Promise<number> {
       grid: { type: 'string', multiple: true },
       where: { type: 'string' },
       workers: { type: 'string' },
+      queue: { type: 'string' },
+      'queue-name': { type: 'string' },
       metric: { type: 'string' },
       out: { type: 'string', short: 'o' },
       heatmap: { type: 'string' },
@@ -888,8 +916,9 @@ async function sweepCommand(argv: string[]): Promise<number> {
       bind,
       chunkSize,
       workers,
+      ...(values.queue ? { queue: { url: values.queue, name: values['queue-name'] ?? DEFAULT_QUEUE } } : {}),
       outputs: { dir: values['out-dir'], overwrite: values.overwrite },
-      onStart: (total, excluded, w) => console.error(`sweep: ${total.toLocaleString('en-US')} combination${total === 1 ? '' : 's'} of ${axes.map((a) => `${a.name} (${a.values.length})`).join(' x ')}${excluded ? ` (${excluded.toLocaleString('en-US')} excluded by --where)` : ''} on ${w} worker${w === 1 ? '' : 's'}`),
+      onStart: (total, excluded, w) => console.error(`sweep: ${total.toLocaleString('en-US')} combination${total === 1 ? '' : 's'} of ${axes.map((a) => `${a.name} (${a.values.length})`).join(' x ')}${excluded ? ` (${excluded.toLocaleString('en-US')} excluded by --where)` : ''} on ${values.queue ? `the queue ${values['queue-name'] ?? DEFAULT_QUEUE} at ${values.queue} (start hean worker --queue ${values.queue} on any machine with the data)` : `${w} worker${w === 1 ? '' : 's'}`}`),
       onProgress: (done, total, elapsed) => {
         const eta = (elapsed / done) * (total - done);
         // A first estimate once a few combinations per worker are timed.

@@ -25,7 +25,7 @@ export function sweepText(sweep: SweepResult, top = 10): string {
   const rate = sweep.elapsedMs > 0 ? (sweep.cells.length / (sweep.elapsedMs / 1000)).toFixed(1) : 'n/a';
   const out = [
     `sweep of ${sweep.graphName} (${sweep.file}): ${sweep.cells.length.toLocaleString('en-US')} combinations of ${axes}${sweep.excluded ? `, ${sweep.excluded.toLocaleString('en-US')} more excluded by --where '${sweep.where}'` : ''}`,
-    `  ran on ${sweep.workers} worker${sweep.workers === 1 ? '' : 's'} in ${(sweep.elapsedMs / 1000).toFixed(1)} s (${rate} combinations/s)`,
+    `  ran on ${sweep.queue ? `the queue ${sweep.queue} (hean worker processes)` : `${sweep.workers} worker${sweep.workers === 1 ? '' : 's'}`} in ${(sweep.elapsedMs / 1000).toFixed(1)} s (${rate} combinations/s)`,
   ];
   const best = ranked(sweep);
   if (best.length) {

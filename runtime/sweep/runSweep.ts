@@ -64,6 +64,8 @@ export interface SweepOptions {
   chunkSize: number;
   /** Worker threads; 1 runs every cell in this thread. */
   workers: number;
+  /** Run the combinations on a BullMQ queue at this Redis URL instead (`hean worker` processes take them), named `queueName`. */
+  queue?: { url: string; name: string };
   outputs?: Omit<OutputRules, 'variant'>;
   /** After each finished cell: how many are done, of how many, and the milliseconds since the cells started. */
   onProgress?: (done: number, total: number, elapsedMs: number) => void;
@@ -84,6 +86,8 @@ export interface SweepResult {
   cells: SweepCell[];
   failures: string[];
   workers: number;
+  /** The BullMQ queue the combinations ran on (--queue), instead of worker threads. */
+  queue?: string;
   elapsedMs: number;
   /** A swept or --where param the graph does not have, or an unreadable graph: nothing was run. */
   unknownParams?: Diagnostic[];
@@ -197,7 +201,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const fixed = Object.fromEntries(Object.entries(loaded.graph?.params ?? {}).filter(([k]) => !axes.some((a) => a.name === k))) as Record<string, GridValue>;
   const { all, kept } = combinations(axes, options.where, fixed);
   const settings: CellSettings = { file: options.file, text: loaded.text, sets, bind: options.bind, chunkSize: options.chunkSize, metricKey: metric.key, outputs: options.outputs };
-  const workers = Math.max(1, Math.min(options.workers, kept.length));
+  const workers = options.queue ? 0 : Math.max(1, Math.min(options.workers, kept.length));
   options.onStart?.(kept.length, all - kept.length, workers);
   const cells: SweepCell[] = new Array(kept.length);
   const started = performance.now();
@@ -207,7 +211,10 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     options.onProgress?.(++done, kept.length, performance.now() - started);
   };
   const graphName = loaded.graph?.name ?? options.file;
-  if (workers === 1) {
+  if (options.queue) {
+    const { runCellsOnQueue } = await import('./queue.js');
+    await runCellsOnQueue(options.queue.url, options.queue.name, settings, kept, finish);
+  } else if (workers === 1) {
     const runner = new CellRunner(settings);
     for (let i = 0; i < kept.length; i++) finish(await runner.run(i, kept[i]));
   } else {
@@ -249,7 +256,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const best = cells.reduce<SweepCell | undefined>((b, c) => (c.value !== null && (!b || sign * (c.value - b.value!) > 0) ? c : b), undefined);
   const chosen = selection(cells, best);
   for (const c of cells) delete c.daily;
-  return { ...base, graphName, combinations: all, excluded: all - kept.length, cells, failures, workers, elapsedMs, ...(chosen ? { selection: chosen } : {}) };
+  return { ...base, graphName, combinations: all, excluded: all - kept.length, cells, failures, workers, ...(options.queue ? { queue: options.queue.name } : {}), elapsedMs, ...(chosen ? { selection: chosen } : {}) };
 }
 
 // A sweep worker: runs the batches it is sent with one CellRunner (one parse of each file per worker).
