@@ -68,7 +68,8 @@ test('sweep: results as CSV and Parquet (every metric per combination), a heatma
   assert.equal(rows[0].status, 'ok');
   assert.equal(rows[0].sharpe, Number(first[3]));
   const page = readFileSync(join(dir, 'map.html'), 'utf8');
-  assert.match(page, /excluded by --where/);
+  assert.equal(page.match(/data-status="excluded"/g)?.length, 3, 'the three pairs --where left out are blank, not invalid');
+  assert.match(page, /3 excluded by --where/);
 });
 
 function toArrayBuffer(b: Buffer): ArrayBuffer {

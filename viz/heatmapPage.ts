@@ -12,7 +12,8 @@ import { escapeHtml as esc, formatNumber, htmlPage, jsonScript } from './page.js
 export type HeatmapValue = number | string | boolean;
 
 export interface HeatmapCell {
-  status: 'ok' | 'invalid' | 'failed';
+  /** excluded: a sweep's --where left the combination out (not run). */
+  status: 'ok' | 'invalid' | 'failed' | 'excluded';
   /** The metric; null when undefined (e.g. a Sharpe without trades) or the cell did not run. */
   value: number | null;
   /** Why the cell is invalid or failed. */
@@ -75,7 +76,7 @@ export function heatmapSection(data: HeatmapData, id = 'heatmap'): string {
       const attrs = `data-row="${r}" data-col="${k}" data-status="${c.status}"`;
       if (c.status !== 'ok') {
         const title = `${paramText(r, k)}: ${c.status}${c.message ? `\n${c.message}` : ''}`;
-        out.push(`<td class="cell ${c.status}" ${attrs} title="${esc(title)}">${c.status}</td>`);
+        out.push(`<td class="cell ${c.status}" ${attrs} title="${esc(title)}">${c.status === 'excluded' ? '' : c.status}</td>`);
       } else if (c.value === null || !Number.isFinite(c.value)) {
         out.push(`<td class="cell na" ${attrs} title="${esc(`${paramText(r, k)}: ${data.metric.key} n/a`)}">n/a</td>`);
       } else {
@@ -92,8 +93,9 @@ export function heatmapSection(data: HeatmapData, id = 'heatmap'): string {
   out.push('</tbody></table>');
   const invalid = data.cells.flat().filter((c) => c.status === 'invalid').length;
   const failed = data.cells.flat().filter((c) => c.status === 'failed').length;
+  const excluded = data.cells.flat().filter((c) => c.status === 'excluded').length;
   out.push(
-    `<div class="scale"><span>${values.length ? esc(fmt(data.metric.higherIsBetter ? min : max)) : ''}</span><i style="background:linear-gradient(90deg, ${VIRIDIS.join(', ')})"></i><span>${values.length ? esc(fmt(data.metric.higherIsBetter ? max : min)) : ''}</span><span class="muted">${data.metric.higherIsBetter ? 'higher is better' : 'lower is better'}${invalid ? ` · ${invalid} invalid` : ''}${failed ? ` · ${failed} failed` : ''}</span></div>`,
+    `<div class="scale"><span>${values.length ? esc(fmt(data.metric.higherIsBetter ? min : max)) : ''}</span><i style="background:linear-gradient(90deg, ${VIRIDIS.join(', ')})"></i><span>${values.length ? esc(fmt(data.metric.higherIsBetter ? max : min)) : ''}</span><span class="muted">${data.metric.higherIsBetter ? 'higher is better' : 'lower is better'}${invalid ? ` · ${invalid} invalid` : ''}${failed ? ` · ${failed} failed` : ''}${excluded ? ` · ${excluded} excluded by --where (blank)` : ''}</span></div>`,
   );
   out.push('</div>');
   const bestText = best ? `best ${data.metric.key} ${fmt(data.cells[best[0]][best[1]].value!)} at ${paramText(best[0], best[1])}` : 'no cell has a value';
@@ -123,6 +125,7 @@ table.heatmap th { background: none; color: var(--muted); font-weight: 600; padd
 table.heatmap th.corner { text-align: left; }
 table.heatmap td.cell { min-width: 64px; height: 38px; text-align: center; border: 2px solid #fff; font-weight: 600; cursor: pointer; }
 table.heatmap td.cell.best { outline: 3px solid #111827; outline-offset: -3px; }
+table.heatmap td.cell.excluded { background: #f9fafb; }
 table.heatmap td.cell.invalid, table.heatmap td.cell.failed { color: #7f1d1d; font-weight: normal; font-style: italic; background: repeating-linear-gradient(45deg, #f3f4f6 0 6px, #e5e7eb 6px 12px); }
 table.heatmap td.cell.failed { color: var(--bad); }
 table.heatmap td.cell.na { color: var(--muted); background: #f9fafb; font-weight: normal; }

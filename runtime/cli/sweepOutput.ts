@@ -184,7 +184,7 @@ export function sweepHeatmap(sweep: SweepResult): HeatmapData {
   const grid: HeatmapCell[][] = rows.values.map((r) =>
     (columns ? columns.values : [undefined]).map((col) => {
       const c = best.get(`${JSON.stringify(r)}|${columns ? JSON.stringify(col) : ''}`);
-      if (!c) return { status: 'invalid', value: null, message: `excluded by --where '${sweep.where}'` };
+      if (!c) return { status: 'excluded', value: null, message: `excluded by --where '${sweep.where}'` };
       const details = Object.fromEntries(Object.entries(c.metrics ?? {}).filter(([k]) => !['initialCash', 'periodsPerYear', 'startTime', 'endTime'].includes(k)));
       const others = sweep.axes.slice(2).map((a) => `${a.name}=${c.params[a.name]}`).join(', ');
       return { status: c.status, value: c.value, ...(c.message || others ? { message: [others && `best at ${others}`, c.message].filter(Boolean).join('; ') } : {}), ...(c.metrics ? { details } : {}) };
