@@ -941,14 +941,15 @@ async function sweepCommand(argv: string[]): Promise<number> {
     printDiagnostics(sweep.unknownParams);
     return INVALID;
   }
-  const { sweepText, sweepJson, sweepCsv, sweepParquet, sweepHeatmap } = await import('./sweepOutput.js');
+  const { sweepText, sweepJson, resultsCsv, resultsParquet, sweepHeatmap } = await import('./sweepOutput.js');
   const written = sweep.cells.flatMap((c) => Object.entries(c.outputs ?? {}));
   for (const id of new Set(written.map(([sink]) => sink))) {
     const files = written.filter(([sink]) => sink === id).map(([, what]) => what);
     console.error(`wrote ${files.length === 1 ? files[0] : `${files.length} files, one per combination: ${files[0]} .. ${files[files.length - 1]}`} (sink ${id})`);
   }
   if (resultsFile) {
-    writeAtomically(resultsFile, ext === '.parquet' ? sweepParquet(sweep, `hean ${JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')).version}`) : sweepCsv(sweep));
+    const table = { params: axes.map((a) => a.name), cells: sweep.cells };
+    writeAtomically(resultsFile, ext === '.parquet' ? resultsParquet(table, `hean ${JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')).version}`) : resultsCsv(table));
     console.error(`wrote ${values.out} (${sweep.cells.length.toLocaleString('en-US')} combinations, every metric)`);
   }
   if (heatmapFile) {
@@ -1051,11 +1052,11 @@ async function tuneCommand(argv: string[]): Promise<number> {
     printDiagnostics(tune.unknownParams);
     return INVALID;
   }
-  const { tuneText, tuneJson, sweepCsv, sweepParquet } = await import('./sweepOutput.js');
+  const { tuneText, tuneJson, resultsCsv, resultsParquet } = await import('./sweepOutput.js');
   if (resultsFile) {
-    // The trials as a sweep's table: one row per trial, in the order they ran.
-    const table = { axes: Object.keys(space).map((name) => ({ name, values: [], spec: '' })), cells: tune.trials } as unknown as Parameters<typeof sweepCsv>[0];
-    writeAtomically(resultsFile, ext === '.parquet' ? sweepParquet(table) : sweepCsv(table));
+    // One row per trial, in the order they ran.
+    const table = { params: Object.keys(space), cells: tune.trials };
+    writeAtomically(resultsFile, ext === '.parquet' ? resultsParquet(table) : resultsCsv(table));
     console.error(`wrote ${values.out} (${tune.trials.length} trials, every metric)`);
   }
   console.log(values.json ? JSON.stringify(tuneJson(tune)) : tuneText(tune));

@@ -126,11 +126,17 @@ export function sweepJson(sweep: SweepResult): Record<string, unknown> {
 }
 
 /** The columns of the results table: each param, status, every metric, the message. */
-function tableColumns(sweep: SweepResult): { params: string[]; metrics: string[] } {
+/** A results table: the param names and one row per combination (a sweep's) or trial (a tune's). */
+export interface ResultsTable {
+  params: string[];
+  cells: SweepCell[];
+}
+
+function tableColumns(table: ResultsTable): { params: string[]; metrics: string[] } {
   const seen = new Set<string>();
-  for (const c of sweep.cells) for (const k of Object.keys(c.metrics ?? {})) seen.add(k);
+  for (const c of table.cells) for (const k of Object.keys(c.metrics ?? {})) seen.add(k);
   const metrics = [...METRIC_ORDER.filter((k) => seen.has(k)), ...[...seen].filter((k) => !METRIC_ORDER.includes(k) && k !== 'initialCash' && k !== 'periodsPerYear' && k !== 'startTime' && k !== 'endTime').sort()];
-  return { params: sweep.axes.map((a) => a.name), metrics };
+  return { params: table.params, metrics };
 }
 
 const csvField = (v: unknown) => {
@@ -139,17 +145,17 @@ const csvField = (v: unknown) => {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
-export function sweepCsv(sweep: SweepResult): string {
-  const { params, metrics } = tableColumns(sweep);
+export function resultsCsv(table: ResultsTable): string {
+  const { params, metrics } = tableColumns(table);
   const lines = [[...params, 'status', ...metrics, 'message'].join(',')];
-  for (const c of sweep.cells) lines.push([...params.map((p) => csvField(c.params[p])), c.status, ...metrics.map((k) => csvField(c.metrics?.[k] ?? null)), csvField(c.message?.split('\n')[0])].join(','));
+  for (const c of table.cells) lines.push([...params.map((p) => csvField(c.params[p])), c.status, ...metrics.map((k) => csvField(c.metrics?.[k] ?? null)), csvField(c.message?.split('\n')[0])].join(','));
   return lines.join('\n') + '\n';
 }
 
 /** The same table as Parquet: numeric params and metrics DOUBLE (null: no value), text params, status and message STRING. */
-export function sweepParquet(sweep: SweepResult, createdBy = 'hean'): Uint8Array {
-  const { params, metrics } = tableColumns(sweep);
-  const numeric = (p: string) => sweep.cells.every((c) => typeof c.params[p] === 'number');
+export function resultsParquet(table: ResultsTable, createdBy = 'hean'): Uint8Array {
+  const { params, metrics } = tableColumns(table);
+  const numeric = (p: string) => table.cells.every((c) => typeof c.params[p] === 'number');
   const text = (name: string): SchemaElement => ({ name, type: 'BYTE_ARRAY', repetition_type: 'OPTIONAL', converted_type: 'UTF8', logical_type: { type: 'STRING' } });
   const double = (name: string): SchemaElement => ({ name, type: 'DOUBLE', repetition_type: 'OPTIONAL' });
   const schema: SchemaElement[] = [{ name: 'root', num_children: params.length + metrics.length + 2 }, ...params.map((p) => (numeric(p) ? double(p) : text(p))), text('status'), ...metrics.map(double), text('message')];
@@ -157,10 +163,10 @@ export function sweepParquet(sweep: SweepResult, createdBy = 'hean'): Uint8Array
     schema,
     createdBy,
     columnData: [
-      ...params.map((p) => ({ name: p, data: sweep.cells.map((c) => (numeric(p) ? (c.params[p] as number) : String(c.params[p]))) })),
-      { name: 'status', data: sweep.cells.map((c) => c.status) },
-      ...metrics.map((k) => ({ name: k, data: sweep.cells.map((c) => c.metrics?.[k] ?? null) })),
-      { name: 'message', data: sweep.cells.map((c) => c.message?.split('\n')[0] ?? null) },
+      ...params.map((p) => ({ name: p, data: table.cells.map((c) => (numeric(p) ? (c.params[p] as number) : String(c.params[p]))) })),
+      { name: 'status', data: table.cells.map((c) => c.status) },
+      ...metrics.map((k) => ({ name: k, data: table.cells.map((c) => c.metrics?.[k] ?? null) })),
+      { name: 'message', data: table.cells.map((c) => c.message?.split('\n')[0] ?? null) },
     ],
   });
   return new Uint8Array(buffer);
