@@ -91,8 +91,10 @@ test('npx hean runs without npm warnings (no unknown .npmrc keys), and npm ci ru
   assert.doesNotMatch(r.stderr, /npm warn/i);
   // A user who only runs graphs needs no compiler: the TA-Lib reference (tests only) is built by
   // `npm run talib`, never by `npm ci`; onnxruntime-node's postinstall (a CUDA download that fails
-  // offline) is refused, its CPU library ships in the package.
+  // offline) is refused, its CPU library ships in the package; msgpackr-extract's (bullmq's
+  // optional msgpack accelerator: it would build or pick a native addon) is refused, msgpackr
+  // runs without it.
   const pkg = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8'));
-  assert.deepEqual(pkg.allowScripts, { talib: false, esbuild: false, 'onnxruntime-node': false });
+  assert.deepEqual(pkg.allowScripts, { talib: false, esbuild: false, 'onnxruntime-node': false, 'msgpackr-extract': false });
   assert.equal(pkg.dependencies.talib, undefined);
 });
