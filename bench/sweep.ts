@@ -1,8 +1,9 @@
 /**
  * The sweep of issue 11 on the real hourly file: graphs/sma-cross.yaml over fast 5..50 x slow
- * 10..100 step 2 with fast < slow (1,675 combinations, every metric), on one worker and on two
- * (checked to give the same table), beside the old `hean run --grid` loop (each cell re-reads and
- * re-parses the data) on the first 46 combinations, timed in the same run.
+ * 10..100 step 2 with fast < slow (1,675 combinations, every metric), on one worker with and
+ * without shared node outputs and on two (checked to give the same table), beside the old
+ * `hean run --grid` loop (each cell re-reads and re-parses the data) on the first 46
+ * combinations, timed in the same run.
  */
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -20,12 +21,14 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
   const failures: string[] = [];
   const axes = [parseGridSpec('fast=5..50'), parseGridSpec('slow=10..100:2')];
   const metric = gridMetric('sharpe');
-  const sweep = async (workers: number): Promise<SweepResult> => {
-    ctx.progress(`sweep on ${workers} worker${workers === 1 ? '' : 's'}`);
-    return runSweep({ file: GRAPH, axes, where: 'fast < slow', metric, sets: {}, bind: {}, chunkSize: 1024, workers });
+  const sweep = async (workers: number, shareOutputs = true): Promise<SweepResult> => {
+    ctx.progress(`sweep on ${workers} worker${workers === 1 ? '' : 's'}${shareOutputs ? '' : ', every node computed'}`);
+    return runSweep({ file: GRAPH, axes, where: 'fast < slow', metric, sets: {}, bind: {}, chunkSize: 1024, workers, shareOutputs });
   };
+  const unshared = await sweep(1, false);
   const one = await sweep(1);
   const two = await sweep(2);
+  if (!isDeepStrictEqual(one.cells, unshared.cells)) failures.push('sharing node outputs changed the table');
   if (one.cells.length !== 1675) failures.push(`the sweep ran ${one.cells.length} combinations, not 1,675`);
   if (!isDeepStrictEqual(one.cells, two.cells)) failures.push('one worker and two workers gave different tables');
   const rate = (s: SweepResult) => s.cells.length / (s.elapsedMs / 1000);
@@ -44,7 +47,8 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
   const scaling = rate(two) / rate(one);
   const met = (ok: boolean) => (ok ? 'met' : 'NOT met');
   ctx.print(`graphs/sma-cross.yaml on btcusdt_1h_binance_2017-08_2024-04.csv.gz (58,419 bars), fast 5..50 x slow 10..100:2 where fast < slow: ${int(one.cells.length)} combinations (${int(one.excluded)} excluded), every metric`);
-  ctx.print(`  1 worker:  ${rate(one).toFixed(1)} combinations/s (${(one.elapsedMs / 1000).toFixed(2)} s)`);
+  ctx.print(`  1 worker, every node computed: ${rate(unshared).toFixed(1)} combinations/s (${(unshared.elapsedMs / 1000).toFixed(2)} s)`);
+  ctx.print(`  1 worker:  ${rate(one).toFixed(1)} combinations/s (${(one.elapsedMs / 1000).toFixed(2)} s), ${(rate(one) / rate(unshared)).toFixed(2)}x; ${one.sharing?.recorded} SMAs computed, reused ${one.sharing?.replayed} times (${one.sharing?.peakMiB} MiB at most); same table: ${isDeepStrictEqual(one.cells, unshared.cells) ? 'yes' : 'NO'}`);
   ctx.print(`  2 workers: ${rate(two).toFixed(1)} combinations/s (${(two.elapsedMs / 1000).toFixed(2)} s)  target >= ${TARGET_RATE}/s: ${met(rate(two) >= TARGET_RATE)}; ${scaling.toFixed(2)}x one worker, target >= ${TARGET_SCALING}x: ${met(scaling >= TARGET_SCALING)}; same table: ${isDeepStrictEqual(one.cells, two.cells) ? 'yes' : 'NO'}`);
   ctx.print(`  the old --grid loop: ${gridRate.toFixed(1)} cells/s on ${grid.cells.length} of them (same metrics: ${same ? 'yes' : 'NO'}): the sweep on 2 workers is ${(rate(two) / gridRate).toFixed(1)}x`);
   ctx.print(`  peak RSS (this process and its workers): ${rss.toFixed(0)} MiB, target <= ${TARGET_RSS}: ${met(rss <= TARGET_RSS)}`);
@@ -54,7 +58,8 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
     ok: failures.length === 0,
     failures,
     combinations: one.cells.length,
-    oneWorker: { perSecond: round(rate(one), 1), ms: round(one.elapsedMs) },
+    oneWorkerUnshared: { perSecond: round(rate(unshared), 1), ms: round(unshared.elapsedMs) },
+    oneWorker: { perSecond: round(rate(one), 1), ms: round(one.elapsedMs), sharing: one.sharing },
     twoWorkers: { perSecond: round(rate(two), 1), ms: round(two.elapsedMs) },
     scaling: round(scaling),
     oldGrid: { perSecond: round(gridRate, 1), cells: grid.cells.length },
@@ -69,7 +74,7 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
 
 const bench: Benchmark = {
   name: 'sweep',
-  summary: 'hean sweep of sma-cross over 1,675 (fast, slow) combinations on the real hourly file: 1 vs 2 workers, beside the old --grid loop',
+  summary: 'hean sweep of sma-cross over 1,675 (fast, slow) combinations on the real hourly file: 1 vs 2 workers, shared node outputs or not, beside the old --grid loop',
   run,
 };
 export default bench;

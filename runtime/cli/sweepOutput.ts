@@ -27,6 +27,8 @@ export function sweepText(sweep: SweepResult, top = 10): string {
     `sweep of ${sweep.graphName} (${sweep.file}): ${sweep.cells.length.toLocaleString('en-US')} combinations of ${axes}${sweep.excluded ? `, ${sweep.excluded.toLocaleString('en-US')} more excluded by --where '${sweep.where}'` : ''}`,
     `  ran on ${sweep.queue ? `the queue ${sweep.queue} (hean worker processes)` : `${sweep.workers} worker${sweep.workers === 1 ? '' : 's'}`} in ${(sweep.elapsedMs / 1000).toFixed(1)} s (${rate} combinations/s)`,
   ];
+  const sh = sweep.sharing;
+  if (sh) out.push(`  ${sh.shareable.toLocaleString('en-US')} node outputs are common to several combinations: computed ${sh.recorded.toLocaleString('en-US')} times (once per worker), reused ${sh.replayed.toLocaleString('en-US')} times (${sh.peakMiB} MiB held at most)`);
   const best = ranked(sweep);
   if (best.length) {
     out.push('', `best ${m.key}: ${best[0].value!.toFixed(m.digits)} at ${paramText(best[0].params)} (the best of ${sweep.cells.length.toLocaleString('en-US')} tries: expect it to overstate what the params will do next)`);
@@ -121,6 +123,7 @@ export function sweepJson(sweep: SweepResult): Record<string, unknown> {
     elapsedMs: Math.round(sweep.elapsedMs),
     best: best ? { params: best.params, value: best.value } : null,
     selection: sweep.selection ?? null,
+    sharing: sweep.sharing ?? null,
     cells: sweep.cells,
   };
 }

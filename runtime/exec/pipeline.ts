@@ -57,21 +57,34 @@ export interface Pipeline {
   pulseCounts(): PulseCount[];
 }
 
-/** Wires the graph: one stream per node, subscribed before any source emits. */
-export function buildPipeline(graph: CompiledGraph, kernels: Map<string, Kernel>, capacity: number): Pipeline {
+/**
+ * Nodes whose outputs a run takes from an earlier one instead of stepping a kernel (replays, by
+ * node id: chunk number -> frame), and nodes whose frames it records (nodeOutputCache.ts).
+ */
+export interface SharedOutputs {
+  replays: Map<string, (seq: number) => Frame>;
+  recorders: Map<string, { add(frame: Frame): void }>;
+}
+
+/**
+ * Wires the graph: one stream per node, subscribed before any source emits. A node with neither
+ * a kernel nor a replay is left out (it only fed replayed nodes).
+ */
+export function buildPipeline(graph: CompiledGraph, kernels: Map<string, Kernel>, capacity: number, shared?: SharedOutputs): Pipeline {
   const sources = graph.nodes.filter((n) => n.isSource);
   const subjects: Subject<Frame>[] = [];
   const streams = new Map<string, Observable<Frame>>();
   const samplers: { wire: string; sampler: Sampler }[] = [];
   // One sampler per producer port and target timeline: nodes on the same timeline reading the same wire share its sampled columns.
-  const shared = new Map<string, Sampler>();
+  const sampled = new Map<string, Sampler>();
   const joined = <T>(producers: string[], step: (frames: Frame[]) => T): Observable<T> => {
     const one: Frame[] = [];
     return producers.length === 1 ? streams.get(producers[0])!.pipe(map((f) => ((one[0] = f), step(one)))) : zip(producers.map((id) => streams.get(id)!)).pipe(map(step));
   };
   const loopOf = new Map(graph.loops.flatMap((loop) => loop.members.map((id) => [id, loop] as const)));
   // Nodes in topological order, a loop as one step once every producer outside it has a stream.
-  const pending = graph.nodes.slice();
+  const pending = graph.nodes.filter((n) => n.isSource || kernels.has(n.id) || shared?.replays.has(n.id));
+  const replays = shared?.replays ?? new Map<string, (seq: number) => Frame>();
   while (pending.length) {
     const before = pending.length;
     for (let k = 0; k < pending.length; k++) {
@@ -85,15 +98,21 @@ export function buildPipeline(graph: CompiledGraph, kernels: Map<string, Kernel>
         const members = loop.members.map((id) => graph.byId.get(id)!);
         const outside = [...new Set(members.flatMap(producersOf))].filter((id) => !loop.members.includes(id));
         if (!outside.every((id) => streams.has(id))) continue;
-        const run$ = joined(outside, makeLoopStepper(members, outside, graph, kernels, capacity, samplers, shared)).pipe(share());
+        const run$ = joined(outside, makeLoopStepper(members, outside, graph, kernels, capacity, samplers, sampled)).pipe(share());
         members.forEach((member, m) => streams.set(member.id, run$.pipe(map((frames) => frames[m]), share())));
         for (const member of members) pending.splice(pending.indexOf(member), 1);
         k = -1;
         continue;
+      } else if (replays.has(node.id)) {
+        // The chunk number is all a replay needs: the first source's frames give it.
+        const replay = replays.get(node.id)!;
+        streams.set(node.id, streams.get(sources[0].id)!.pipe(map((f) => replay(f.seq)), share()));
       } else {
         const producers = producersOf(node);
         if (!producers.every((id) => streams.has(id))) continue;
-        streams.set(node.id, joined(producers, makeStepper(node, producers, graph, kernels.get(node.id)!, capacity, samplers, shared)).pipe(share()));
+        const step = makeStepper(node, producers, graph, kernels.get(node.id)!, capacity, samplers, sampled);
+        const recorder = shared?.recorders.get(node.id);
+        streams.set(node.id, joined(producers, recorder ? (frames) => { const f = step(frames); recorder.add(f); return f; } : step).pipe(share()));
       }
       pending.splice(k--, 1);
     }
@@ -101,7 +120,7 @@ export function buildPipeline(graph: CompiledGraph, kernels: Map<string, Kernel>
   }
   let failure: unknown;
   const subscriptions: Subscription[] = graph.nodes
-    .filter((node) => node.consumers.length === 0 && !node.isSource)
+    .filter((node) => node.consumers.length === 0 && !node.isSource && streams.has(node.id))
     .map((node) => streams.get(node.id)!.subscribe({ error: (e) => (failure ??= e) }));
   return {
     sources,

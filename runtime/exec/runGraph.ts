@@ -7,7 +7,8 @@ import { wallClock } from '../adapters/wallClock.js';
 import type { Kernel, NodeContext } from '../defineNode.js';
 import type { CompiledGraph, CompiledNode } from '../graph/compileGraph.js';
 import { runLive, type LiveOptions, type LiveStats } from './liveDriver.js';
-import { NodeRunError, buildPipeline, type PulseCount } from './pipeline.js';
+import { NodeRunError, buildPipeline, type Frame, type PulseCount } from './pipeline.js';
+import { nodeKeys, Recorder, replayer, sourceKey, type NodeOutputCache } from './nodeOutputCache.js';
 import { replay } from './replayDriver.js';
 import { depthGrid, tradeMarks, type DepthGrid, type TradeMarks } from './depthGrid.js';
 
@@ -51,6 +52,8 @@ export interface RunOptions {
    * Replays only; loaded columns are never written to.
    */
   sourceCache?: SourceCache;
+  /** Node outputs shared with other backtests of this process (a sweep's; nodeOutputCache.ts). Replays only. */
+  nodeCache?: NodeOutputCache;
 }
 
 export type SourceCache = Map<string, Promise<{ data: SourceData; inputs: [string, string][]; warnings: [string, string][] }>>;
@@ -115,6 +118,9 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
   let feeds: LiveFeed[] = [];
   const kernels = new Map<string, Kernel>();
   const writers = new Map<string, RowWriter>();
+  let keys = new Map<string, string>();
+  const replays = new Map<string, (seq: number) => Frame>();
+  const recorders = new Map<string, Recorder>();
   const loadStart = performance.now();
   try {
     // Sinks claim where they write before anything is read: a clash with an input is found at once.
@@ -130,13 +136,27 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
     // Kernels are created once the history is known, so they can size their buffers.
     const events = new Map(sourceNodes.map((node, i) => [node.id, loaded[i]?.t.length ?? 0]));
     if (!isLive) warnWarmupBeyondData(graph, sourceNodes, loaded, io);
+    if (options.nodeCache && !isLive) {
+      const cache = options.nodeCache;
+      keys = nodeKeys(graph, chunkSize, env);
+      for (const [id, key] of keys) {
+        const recording = cache.take(key);
+        if (!recording) continue;
+        replays.set(id, replayer(recording));
+        for (const [path, what] of recording.inputs) guard.input(path, what);
+        for (const [code, message] of recording.warnings) io(id).warn(code, message);
+      }
+    }
+    const needed = neededNodes(graph, replays);
     for (const node of graph.nodes) {
-      if (node.isSource) continue;
+      if (node.isSource || !needed.has(node.id)) continue;
+      const key = keys.get(node.id);
+      const recorder = key !== undefined && options.nodeCache!.shareable(key) ? new Recorder() : undefined;
       const ctx: NodeContext = {
         id: node.id,
         inputWires: Object.fromEntries(node.inputs.map((input) => [input.port, input.wires.map((w) => w.text)])),
         inputFeatures: Object.fromEntries(node.inputs.map((input) => [input.port, input.wires.map((w) => graph.byId.get(w.node)!.features[w.port])])),
-        warn: io(node.id).warn,
+        warn: recorder ? (code, message) => (recorder.warnings.push([code, message]), io(node.id).warn(code, message)) : io(node.id).warn,
         eventsHint: node.domain.reduce((sum, id) => sum + (events.get(id) ?? 0), 0),
         history: options.history ?? (isLive ? 'bounded' : 'full'),
         live: isLive,
@@ -145,10 +165,14 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
         inputFile: (path, what) => {
           const found = locateInputFile(path, graph.file);
           guard.input(found, `${what} of node ${node.id}`);
+          recorder?.inputs.push([found, `${what} of node ${node.id}`]);
           return found;
         },
       };
-      kernels.set(node.id, guardNode(node, () => node.def.create!(node.params, ctx) as Kernel));
+      const kernel = guardNode(node, () => node.def.create!(node.params, ctx) as Kernel);
+      kernels.set(node.id, kernel);
+      // A report or snapshot would be lost on replay: such nodes always run.
+      if (recorder && !kernel.report && !kernel.snapshot) recorders.set(node.id, recorder);
     }
   } catch (e) {
     await Promise.allSettled([...feeds.map((f) => f.close()), ...[...writers.values()].map((w) => w.close())]);
@@ -170,7 +194,7 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
 
   options.onSnapshots?.(() => Object.fromEntries([...kernels].filter(([, k]) => k.snapshot).map(([id, k]) => [id, k.snapshot!()])));
   const stepStart = performance.now();
-  const pipeline = buildPipeline(graph, kernels, chunkSize);
+  const pipeline = buildPipeline(graph, kernels, chunkSize, { replays, recorders });
   let stats: { events: number; chunks: number };
   let liveStats: LiveStats | undefined;
   try {
@@ -185,13 +209,14 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
     throw e;
   }
   pipeline.complete();
+  for (const [id, recorder] of recorders) options.nodeCache!.store(keys.get(id)!, recorder.finish());
   if (isLive && stats.events === 0) io('run').warn('run/no-events', `no event arrived (stopped: ${liveStats!.stopped}); check the bindings (${sourceNodes.map((n) => `${n.id}: ${JSON.stringify(n.binding)}`).join(', ')})`);
 
   const reportStart = performance.now();
   const reports: Record<string, unknown> = {};
   for (const node of graph.nodes) {
-    if (node.isSource) continue;
-    const kernel = kernels.get(node.id)!;
+    const kernel = kernels.get(node.id);
+    if (!kernel) continue;
     await guardNodeAsync(node, async () => {
       await kernel.end?.();
       await writers.get(node.id)?.close();
@@ -260,9 +285,22 @@ function distinctTimes(arrays: Float64Array[]): number {
   }
 }
 
+/** The nodes a run steps: those upstream of a node without consumers (a sink), up to the replayed ones. */
+function neededNodes(graph: CompiledGraph, replays: ReadonlyMap<string, unknown>): Set<string> {
+  const needed = new Set<string>();
+  const visit = (id: string) => {
+    if (needed.has(id)) return;
+    needed.add(id);
+    if (replays.has(id)) return;
+    for (const input of graph.byId.get(id)!.inputs) for (const w of input.wires) visit(w.node);
+  };
+  for (const node of graph.nodes) if (node.consumers.length === 0 && !node.isSource) visit(node.id);
+  return needed;
+}
+
 /** A replay through the cache: the first run loads (recording the inputs it registers and its warnings), later ones reuse it. */
 async function cachedReplay(cache: SourceCache, node: CompiledNode, adapter: SourceAdapter, spec: unknown, io: AdapterIO): Promise<SourceData> {
-  const key = JSON.stringify([adapter.name, node.binding, spec, io.env.HEAN_DATA_DIR ?? '']);
+  const key = sourceKey(node, spec, io.env);
   let entry = cache.get(key);
   if (!entry) {
     const inputs: [string, string][] = [];

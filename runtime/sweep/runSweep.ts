@@ -2,6 +2,7 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import type { BrokerReport } from '../portfolio/simulatedBroker.js';
 import { formatDiagnostic, hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics.js';
 import { runGraph, type SourceCache } from '../exec/runGraph.js';
+import { NodeOutputCache, nodeKeys, type NodeCacheStats } from '../exec/nodeOutputCache.js';
 import { OutputError, OutputGuard, type OutputRules } from '../adapters/outputGuard.js';
 import { compileGraph } from '../graph/compileGraph.js';
 import { defaultRegistry, loadGraph } from '../loadGraph.js';
@@ -69,6 +70,8 @@ export interface SweepOptions {
   outputs?: Omit<OutputRules, 'variant'>;
   /** After each finished cell: how many are done, of how many, and the milliseconds since the cells started. */
   onProgress?: (done: number, total: number, elapsedMs: number) => void;
+  /** Compute node outputs that several combinations share once per process (default true). */
+  shareOutputs?: boolean;
   /** Before the first cell: the combinations to run and how many --where excluded. */
   onStart?: (total: number, excluded: number, workers: number) => void;
 }
@@ -92,6 +95,8 @@ export interface SweepResult {
   /** A swept or --where param the graph does not have, or an unreadable graph: nothing was run. */
   unknownParams?: Diagnostic[];
   selection?: SweepSelection;
+  /** Node outputs shared between combinations: computed (and recorded) once per process, replayed after. */
+  sharing?: { shareable: number; recorded: number; replayed: number; peakMiB: number };
 }
 
 /** Every combination of the axes (row-major), and those the constraint keeps. */
@@ -121,14 +126,19 @@ export interface CellSettings {
   chunkSize: number;
   metricKey: string;
   outputs?: Omit<OutputRules, 'variant'>;
+  /** Node outputs that several combinations compute (key, index of the last combination using it): shared (nodeOutputCache.ts). */
+  shared?: [string, number][];
 }
 
-/** Runs cells in this thread: the graph text parsed once, each source loaded once. */
+/** Runs cells in this thread: the graph text parsed once, each source loaded once, shared node outputs computed once. */
 export class CellRunner {
   private readonly sources: SourceCache = new Map();
+  readonly nodeCache: NodeOutputCache | undefined;
   graphName = '';
 
-  constructor(private readonly s: CellSettings) {}
+  constructor(private readonly s: CellSettings) {
+    this.nodeCache = s.shared?.length ? new NodeOutputCache(new Map(s.shared)) : undefined;
+  }
 
   async run(index: number, params: Record<string, GridValue>): Promise<SweepCell> {
     const s = this.s;
@@ -140,7 +150,9 @@ export class CellRunner {
     this.graphName = graph.name;
     try {
       const variant = Object.entries(params).map(([k, v]) => `${k}=${String(v).replace(/[^\w.+-]/g, '_')}`).join(',');
-      const result = await runGraph(graph, { chunkSize: s.chunkSize, outputs: new OutputGuard({ ...s.outputs, variant }), sourceCache: this.sources });
+      const result = await runGraph(graph, { chunkSize: s.chunkSize, outputs: new OutputGuard({ ...s.outputs, variant }), sourceCache: this.sources, nodeCache: this.nodeCache });
+      // Cells come in increasing index order: what no later one needs can go.
+      this.nodeCache?.release(index);
       const broker = Object.values(result.reports).find((r) => (r as { kind?: string })?.kind === 'broker') as BrokerReport | undefined;
       if (!broker) throw new Error(`${s.file} has no broker (sink.broker or sink.portfolio): a sweep ranks runs by their broker's metrics`);
       const metrics = Object.fromEntries(Object.entries(broker.metrics).map(([k, v]) => [k, Number.isFinite(v) ? v : null]));
@@ -200,7 +212,9 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   // --where may read the graph's fixed params too (their values as compiled, --set included).
   const fixed = Object.fromEntries(Object.entries(loaded.graph?.params ?? {}).filter(([k]) => !axes.some((a) => a.name === k))) as Record<string, GridValue>;
   const { all, kept } = combinations(axes, options.where, fixed);
-  const settings: CellSettings = { file: options.file, text: loaded.text, sets, bind: options.bind, chunkSize: options.chunkSize, metricKey: metric.key, outputs: options.outputs };
+  const shared = options.queue || options.shareOutputs === false ? [] : sharedNodeOutputs(loaded.text, options.file, kept, sets, options.bind, options.chunkSize);
+  const settings: CellSettings = { file: options.file, text: loaded.text, sets, bind: options.bind, chunkSize: options.chunkSize, metricKey: metric.key, outputs: options.outputs, shared };
+  const sharing: NodeCacheStats[] = [];
   const workers = options.queue ? 0 : Math.max(1, Math.min(options.workers, kept.length));
   options.onStart?.(kept.length, all - kept.length, workers);
   const cells: SweepCell[] = new Array(kept.length);
@@ -217,6 +231,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   } else if (workers === 1) {
     const runner = new CellRunner(settings);
     for (let i = 0; i < kept.length; i++) finish(await runner.run(i, kept[i]));
+    if (runner.nodeCache) sharing.push(runner.nodeCache.stats());
   } else {
     let next = 0;
     await Promise.all(
@@ -232,7 +247,11 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
             for (let b = 0; b < BATCH && next < kept.length; b++, next++) batch.push({ index: next, params: kept[next] });
             worker.postMessage({ batch });
           };
-          worker.on('message', (m: { cells?: SweepCell[]; error?: string; output?: boolean }) => {
+          worker.on('message', (m: { cells?: SweepCell[]; error?: string; output?: boolean; sharing?: NodeCacheStats }) => {
+            if (m.sharing) {
+              sharing.push(m.sharing);
+              return;
+            }
             if (m.error !== undefined) {
               worker.terminate();
               reject(m.output ? new OutputError(m.error) : new Error(m.error));
@@ -256,7 +275,30 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const best = cells.reduce<SweepCell | undefined>((b, c) => (c.value !== null && (!b || sign * (c.value - b.value!) > 0) ? c : b), undefined);
   const chosen = selection(cells, best);
   for (const c of cells) delete c.daily;
-  return { ...base, graphName, combinations: all, excluded: all - kept.length, cells, failures, workers, ...(options.queue ? { queue: options.queue.name } : {}), elapsedMs, ...(chosen ? { selection: chosen } : {}) };
+  const sum = (f: (s: NodeCacheStats) => number) => sharing.reduce((total, s) => total + f(s), 0);
+  const shares = shared.length ? { sharing: { shareable: shared.length, recorded: sum((s) => s.recorded), replayed: sum((s) => s.replayed), peakMiB: Math.round(sum((s) => s.peakBytes) / 2 ** 20) } } : {};
+  return { ...base, graphName, combinations: all, excluded: all - kept.length, cells, failures, workers, ...(options.queue ? { queue: options.queue.name } : {}), elapsedMs, ...(chosen ? { selection: chosen } : {}), ...shares };
+}
+
+/**
+ * The node outputs more than one combination computes, each with the index of the last
+ * combination that needs it: compiling every combination (about 0.1 ms each) and keying its
+ * nodes tells, before anything runs, what is worth keeping and for how long.
+ */
+function sharedNodeOutputs(text: string, file: string, kept: Record<string, GridValue>[], sets: Record<string, string>, bind: Record<string, Record<string, unknown>>, chunkSize: number): [string, number][] {
+  const uses = new Map<string, { count: number; last: number }>();
+  kept.forEach((params, index) => {
+    const { graph, diagnostics } = compileGraph(text, file, defaultRegistry, { set: { ...sets, ...params }, bind, requireBindings: true });
+    if (!graph || hasErrors(diagnostics)) return;
+    for (const key of new Set(nodeKeys(graph, chunkSize, process.env).values())) {
+      const use = uses.get(key);
+      if (use) {
+        use.count++;
+        use.last = index;
+      } else uses.set(key, { count: 1, last: index });
+    }
+  });
+  return [...uses].filter(([, u]) => u.count > 1).map(([key, u]) => [key, u.last]);
 }
 
 // A sweep worker: runs the batches it is sent with one CellRunner (one parse of each file per worker).
@@ -264,6 +306,7 @@ if (!isMainThread && (workerData as { heanSweepWorker?: CellSettings } | null)?.
   const runner = new CellRunner((workerData as { heanSweepWorker: CellSettings }).heanSweepWorker);
   parentPort!.on('message', async (m: { batch?: { index: number; params: Record<string, GridValue> }[]; stop?: boolean }) => {
     if (m.stop) {
+      if (runner.nodeCache) parentPort!.postMessage({ sharing: runner.nodeCache.stats() });
       parentPort!.close();
       return;
     }
