@@ -39,3 +39,26 @@ test('walkforward --anchored: every train window starts at the data\'s start', (
   const wf = walkforward('--train', '3y', '--test', '2y', '--anchored');
   assert.deepEqual(wf.folds.map((f: { trainFrom: string; testFrom: string }) => [f.trainFrom, f.testFrom]), [['2017-08-17', '2020-08-17'], ['2017-08-17', '2022-08-17']]);
 });
+
+test('walkforward --param --trials: TPE on each train window (same seed, same folds), beside the graph\'s own params over the same span', () => {
+  const run = () => {
+    const r = spawnSync(process.execPath, [join(projectRoot, 'bin', 'hean.js'), 'walkforward', graph, '--param', 'fast=5..30', '--param', 'slow=40..100', '--trials', '12', '--train', '3y', '--test', '2y', '--json'], { env, encoding: 'utf8', timeout: 300_000 });
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout);
+  };
+  const wf = run();
+  assert.deepEqual(wf.tune, { space: { fast: { type: 'int', low: 5, high: 30 }, slow: { type: 'int', low: 40, high: 100 } }, trials: 12, sampler: 'tpe', seed: 0 });
+  assert.equal(wf.folds.length, 2);
+  for (const f of wf.folds) {
+    assert.equal(f.combinations, 12, 'the trials of each train window');
+    assert.ok(f.params.fast >= 5 && f.params.fast <= 30 && f.params.slow >= 40 && f.params.slow <= 100, JSON.stringify(f.params));
+  }
+  assert.deepEqual(run().folds, wf.folds, 'deterministic');
+  // The comparison: graphs/sma-cross.yaml's own fast=10, slow=30, over the stitched span.
+  assert.deepEqual(wf.fixed.params, { fast: 10, slow: 30 });
+  assert.equal(wf.fixed.metrics.endTime, wf.stitched.endTime);
+  assert.equal(wf.fixed.metrics.bars, wf.stitched.bars);
+  const bad = spawnSync(process.execPath, [join(projectRoot, 'bin', 'hean.js'), 'walkforward', graph, '--param', 'fast=5..30', '--grid', 'slow=40', '--train', '3y', '--test', '2y'], { env, encoding: 'utf8' });
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /by a sweep \(--grid\) or by tuning \(--param with --trials\), not both/);
+});

@@ -877,7 +877,7 @@ async function sweepCommand(argv: string[]): Promise<number> {
   let axes;
   let metric;
   try {
-    axes = values.grid.map(parseGridSpec);
+    axes = (values.grid ?? []).map(parseGridSpec);
     metric = gridMetric(values.metric ?? 'sharpe');
   } catch (e) {
     if (e instanceof GridSpecError) throw new UsageError(e.message);
@@ -984,35 +984,19 @@ async function tuneCommand(argv: string[]): Promise<number> {
   });
   if (positionals.length !== 1) throw new UsageError(`tune takes one GRAPH file, found ${positionals.length}`);
   const file = positionals[0];
-  if (!values.param?.length) throw new UsageError('tune needs at least one --param name=LO..HI (e.g. --param fast=5..50 --param slow=10..100)');
-  if (values.trials === undefined) throw new UsageError('tune needs --trials N (the budget of backtests, e.g. --trials 100)');
-  const trials = wholeNumber('--trials', values.trials, 100_000, 'backtests to run');
-  const seed = values.seed === undefined ? 0 : Number(values.seed);
-  if (values.seed !== undefined && !(/^\d+$/.test(values.seed) && seed <= 2 ** 32 - 1)) throw new UsageError(`--seed expects a whole number from 0 to 4,294,967,295 (the sampler's seed, default 0), found "${values.seed}"`);
-  const sampler = values.sampler ?? 'tpe';
-  if (sampler !== 'tpe' && sampler !== 'random') throw new UsageError(`--sampler ${sampler}: expected tpe or random`);
   const chunkSize = chunkOption(values.chunk);
   const ext = values.out === undefined ? undefined : extname(values.out).toLowerCase();
   if (ext !== undefined && ext !== '.csv' && ext !== '.parquet') throw new UsageError(`-o ${values.out}: expected a file ending in .csv or .parquet`);
-  const { gridMetric, GridSpecError } = await import('./grid.js');
-  const { parseParamSpec, ParamSpecError } = await import('../sweep/paramSpec.js');
-  const { WhereError, parseWhere } = await import('../sweep/where.js');
-  const { SearchSpaceError, validateSpace } = await import('../tune/space.js');
   const sets = parseSets(values.set);
-  let space;
+  const { space, trials, seed, sampler } = await tuneSearch(values, sets, 'tune');
+  const { gridMetric, GridSpecError } = await import('./grid.js');
+  const { WhereError, parseWhere } = await import('../sweep/where.js');
   let metric;
   try {
-    const entries = values.param.map(parseParamSpec);
-    const names = entries.map(([n]) => n);
-    const twice = names.find((n, i) => names.indexOf(n) !== i);
-    if (twice) throw new UsageError(`--param ${twice} is given twice`);
-    for (const n of names) if (Object.hasOwn(sets, n)) throw new UsageError(`${n} is both tuned (--param) and fixed (--set); drop one`);
-    space = Object.fromEntries(entries);
-    validateSpace(space);
     metric = gridMetric(values.metric ?? 'sharpe');
-    if (values.where !== undefined) parseWhere(values.where, [...names, ...Object.keys(loadGraph(file, { set: sets }).graph?.params ?? {})]);
+    if (values.where !== undefined) parseWhere(values.where, [...Object.keys(space), ...Object.keys(loadGraph(file, { set: sets }).graph?.params ?? {})]);
   } catch (e) {
-    if (e instanceof GridSpecError || e instanceof ParamSpecError || e instanceof WhereError || e instanceof SearchSpaceError) throw new UsageError(e.message);
+    if (e instanceof GridSpecError || e instanceof WhereError) throw new UsageError(e.message);
     throw e;
   }
   const bind = searchBindings(file, values as RunValues, sets);
@@ -1063,6 +1047,32 @@ async function tuneCommand(argv: string[]): Promise<number> {
   return tune.trials.some((t) => t.status === 'ok') ? OK : INVALID;
 }
 
+/** --param, --trials, --seed, --sampler: the search of `hean tune`, and of `hean walkforward` on each train window. */
+async function tuneSearch(values: { param?: string[]; trials?: string; seed?: string; sampler?: string }, sets: Record<string, string>, command: string) {
+  if (!values.param?.length) throw new UsageError(`${command} needs at least one --param name=LO..HI (e.g. --param fast=5..50 --param slow=10..100)`);
+  if (values.trials === undefined) throw new UsageError(`${command} needs --trials N (the budget of backtests${command === 'tune' ? '' : ' on each train window'}, e.g. --trials 100)`);
+  const trials = wholeNumber('--trials', values.trials, 100_000, 'backtests to run');
+  const seed = values.seed === undefined ? 0 : Number(values.seed);
+  if (values.seed !== undefined && !(/^\d+$/.test(values.seed) && seed <= 2 ** 32 - 1)) throw new UsageError(`--seed expects a whole number from 0 to 4,294,967,295 (the sampler's seed, default 0), found "${values.seed}"`);
+  const sampler = values.sampler ?? 'tpe';
+  if (sampler !== 'tpe' && sampler !== 'random') throw new UsageError(`--sampler ${sampler}: expected tpe or random`);
+  const { parseParamSpec, ParamSpecError } = await import('../sweep/paramSpec.js');
+  const { SearchSpaceError, validateSpace } = await import('../tune/space.js');
+  try {
+    const entries = values.param.map(parseParamSpec);
+    const names = entries.map(([n]) => n);
+    const twice = names.find((n, i) => names.indexOf(n) !== i);
+    if (twice) throw new UsageError(`--param ${twice} is given twice`);
+    for (const n of names) if (Object.hasOwn(sets, n)) throw new UsageError(`${n} is both tuned (--param) and fixed (--set); drop one`);
+    const space = Object.fromEntries(entries);
+    validateSpace(space);
+    return { space, trials, seed, sampler: sampler as 'tpe' | 'random' };
+  } catch (e) {
+    if (e instanceof ParamSpecError || e instanceof SearchSpaceError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
 /**
  * `hean walkforward GRAPH --train 2y --test 3mo --grid ...`: a sweep on each train window, the
  * best params traded on the test window after it, the test windows stitched (runWalkForward.ts).
@@ -1077,9 +1087,14 @@ async function walkForwardCommand(argv: string[]): Promise<number> {
       anchored: { type: 'boolean', default: false },
       purge: { type: 'string' },
       grid: { type: 'string', multiple: true },
+      param: { type: 'string', multiple: true },
+      trials: { type: 'string' },
+      sampler: { type: 'string' },
+      seed: { type: 'string' },
       where: { type: 'string' },
       metric: { type: 'string' },
       workers: { type: 'string' },
+      page: { type: 'string' },
       json: { type: 'boolean', default: false },
       ...SEARCH_INPUT_OPTIONS,
     },
@@ -1087,7 +1102,10 @@ async function walkForwardCommand(argv: string[]): Promise<number> {
   if (positionals.length !== 1) throw new UsageError(`walkforward takes one GRAPH file, found ${positionals.length}`);
   const file = positionals[0];
   if (!values.train || !values.test) throw new UsageError('walkforward needs --train and --test lengths (e.g. --train 2y --test 3mo)');
-  if (!values.grid?.length) throw new UsageError('walkforward needs at least one --grid name=SPEC to optimise on each train window');
+  if (values.grid?.length && values.param?.length) throw new UsageError('walkforward optimises each train window by a sweep (--grid) or by tuning (--param with --trials), not both');
+  if (!values.grid?.length && !values.param?.length) throw new UsageError('walkforward needs what to optimise on each train window: --grid name=SPEC (a sweep) or --param name=LO..HI with --trials N (TPE)');
+  if (values.grid?.length && (values.trials ?? values.sampler ?? values.seed) !== undefined) throw new UsageError('--trials, --sampler and --seed tune with --param; a --grid sweep runs every combination');
+  if (values.page !== undefined && drawingFormat(values.page, '--page') !== 'html') throw new UsageError(`--page ${values.page}: expected a file ending in .html`);
   const { parseDuration, runWalkForward } = await import('../sweep/runWalkForward.js');
   const { parseGridSpec, gridMetric, GridSpecError } = await import('./grid.js');
   let train;
@@ -1099,17 +1117,19 @@ async function walkForwardCommand(argv: string[]): Promise<number> {
     train = parseDuration(values.train, '--train');
     test = parseDuration(values.test, '--test');
     purge = values.purge === undefined ? undefined : parseDuration(values.purge, '--purge');
-    axes = values.grid.map(parseGridSpec);
+    axes = (values.grid ?? []).map(parseGridSpec);
     metric = gridMetric(values.metric ?? 'sharpe');
   } catch (e) {
     if (e instanceof RangeError || e instanceof GridSpecError) throw new UsageError(e.message);
     throw e;
   }
   const sets = parseSets(values.set);
+  const tune = values.param?.length ? await tuneSearch(values, sets, 'walkforward') : undefined;
   const chunkSize = chunkOption(values.chunk);
   const workers = values.workers === undefined ? availableParallelism() : wholeNumber('--workers', values.workers, 256, 'worker threads, default one per core');
   const bind = searchBindings(file, values as RunValues, sets);
   if (!bind) return INVALID;
+  const pageFile = values.page === undefined ? undefined : outputGuard({}, file).file(values.page, '--page', 'command line');
   const iso = (t: number) => new Date(t).toISOString().slice(0, 10);
   const result = await runWalkForward({
     file,
@@ -1124,6 +1144,7 @@ async function walkForwardCommand(argv: string[]): Promise<number> {
     test,
     anchored: values.anchored,
     purge,
+    tune,
     onFold: (done, total, f) => console.error(`walkforward: fold ${done}/${total}: trained ${iso(f.trainFrom)} .. ${iso(f.trainTo)} -> ${f.params ? Object.entries(f.params).map(([k, v]) => `${k}=${v}`).join(', ') : 'no params'}; tested ${iso(f.testFrom)} .. ${iso(f.testTo)}`),
   });
   if (result.problems?.length) {

@@ -216,8 +216,9 @@ const day = (t: number) => new Date(t).toISOString().slice(0, 10);
 /** The folds (train and test windows, chosen params, in-sample against out-of-sample), then the stitched out-of-sample result, which is the one to believe. */
 export function walkForwardText(wf: WalkForwardResult): string {
   const m = wf.metric;
-  const names = wf.axes.map((a) => a.name);
-  const out = [`walk-forward of ${wf.graphName} (${wf.file}): train ${wf.train.text}${wf.anchored ? ' (anchored: from the start of the data)' : ' (rolling)'}, test ${wf.test.text}${wf.purge ? `, purge ${wf.purge.text}` : ''}; each train window: ${wf.folds[0]?.combinations ?? 0} combinations of ${names.join(', ')}${wf.where ? ` where ${wf.where}` : ''}, best by ${m.key}; ${(wf.elapsedMs / 1000).toFixed(1)} s`, ''];
+  const names = wf.tune ? Object.keys(wf.tune.space) : wf.axes.map((a) => a.name);
+  const search = wf.tune ? `${wf.tune.trials} trials of ${wf.tune.sampler === 'tpe' ? 'TPE' : 'random search'} (seed ${wf.tune.seed})` : `${wf.folds[0]?.combinations ?? 0} combinations`;
+  const out = [`walk-forward of ${wf.graphName} (${wf.file}): train ${wf.train.text}${wf.anchored ? ' (anchored: from the start of the data)' : ' (rolling)'}, test ${wf.test.text}${wf.purge ? `, purge ${wf.purge.text}` : ''}; each train window: ${search} over ${names.join(', ')}${wf.where ? ` where ${wf.where}` : ''}, best by ${m.key}; ${(wf.elapsedMs / 1000).toFixed(1)} s`, ''];
   const header = ['fold', 'train', 'test', ...names, `IS ${m.key}`, `OOS ${m.key}`, 'OOS return %', 'OOS max DD %', 'OOS trades'];
   const rows = wf.folds.map((f) => [
     String(f.index + 1),
@@ -244,6 +245,10 @@ export function walkForwardText(wf: WalkForwardResult): string {
       `  params chosen per fold: ${names.map((n) => `${n} ${wf.folds.map((f) => (f.params ? String(f.params[n]) : '-')).join(', ')}`).join('; ')}`,
     );
   }
+  const f = wf.fixed;
+  if (f) {
+    out.push(`  against the graph's own ${paramText(f.params)} over the same span, never re-optimised: ${m.key} ${fmt(finite(f.metrics[m.key as keyof typeof f.metrics] as number), m.digits)}, total return ${fmt(finite(f.metrics.totalReturnPct), 2)} %, max drawdown ${fmt(finite(f.metrics.maxDrawdownPct), 2)} %, ${f.metrics.trades} trades`);
+  }
   return out.join('\n');
 }
 
@@ -260,7 +265,9 @@ export function walkForwardJson(wf: WalkForwardResult): Record<string, unknown> 
     anchored: wf.anchored,
     purge: wf.purge?.text ?? null,
     folds: wf.folds.map((f) => ({ ...f, trainFrom: day(f.trainFrom), trainTo: day(f.trainTo), testFrom: day(f.testFrom), testTo: day(f.testTo), outOfSample: clean(f.outOfSample) })),
+    tune: wf.tune ?? null,
     stitched: wf.stitched ? clean(wf.stitched.metrics) : null,
+    fixed: wf.fixed ? { params: wf.fixed.params, metrics: clean(wf.fixed.metrics) } : null,
     elapsedMs: Math.round(wf.elapsedMs),
   };
 }

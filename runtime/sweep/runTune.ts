@@ -1,5 +1,6 @@
 import type { GridMetric, GridValue } from '../cli/grid.js';
-import { loadGraph } from '../loadGraph.js';
+import { compileGraph } from '../graph/compileGraph.js';
+import { defaultRegistry, loadGraph } from '../loadGraph.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { TpeSampler } from '../tune/tpe.js';
 import { RandomSampler } from '../tune/randomSampler.js';
@@ -18,6 +19,8 @@ import { parseWhere } from './where.js';
 
 export interface TuneOptions {
   file: string;
+  /** The graph's text, instead of reading `file` (a walk-forward fold's graph, its sources cut to the fold). */
+  text?: string;
   space: SearchSpace;
   trials: number;
   metric: GridMetric;
@@ -51,7 +54,8 @@ export async function runTune(options: TuneOptions): Promise<TuneResult> {
   validateSpace(options.space);
   const names = Object.keys(options.space);
   const first = Object.fromEntries(names.map((n) => [n, sampleOf(options.space[n])]));
-  const loaded = loadGraph(options.file, { set: { ...options.sets, ...first }, bind: options.bind, requireBindings: true });
+  const compileOptions = { set: { ...options.sets, ...first }, bind: options.bind, requireBindings: true };
+  const loaded = options.text === undefined ? loadGraph(options.file, compileOptions) : { ...compileGraph(options.text, options.file, defaultRegistry, compileOptions), text: options.text };
   const base = { graphName: loaded.graph?.name ?? options.file, file: options.file, metric: options.metric, sampler: options.sampler, seed: options.seed, space: options.space, where: options.where, trials: [] as SweepCell[], rejected: 0, elapsedMs: 0 };
   const unknown = loaded.diagnostics.filter((d) => d.code === 'params/unknown-set' || d.code === 'graph/read');
   if (unknown.length || loaded.text === undefined) return { ...base, unknownParams: unknown };

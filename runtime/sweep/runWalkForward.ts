@@ -8,7 +8,8 @@ import { computeMetrics, type Metrics, type Trade } from '../portfolio/metrics.j
 import type { BrokerReport } from '../portfolio/simulatedBroker.js';
 import { formatDiagnostic, hasErrors, type Diagnostic } from '../diagnostics.js';
 import { timeframeMs } from '../data/timeframe.js';
-import { runSweep, type SweepOptions } from './runSweep.js';
+import { runSweep, type SweepCell, type SweepOptions } from './runSweep.js';
+import { runTune, type TuneOptions } from './runTune.js';
 
 /**
  * `hean walkforward`: optimise on each train window, trade the best params on the test window
@@ -18,8 +19,13 @@ import { runSweep, type SweepOptions } from './runSweep.js';
  * out-of-sample equity, not the in-sample best, is what the summary headlines.
  */
 
-/** The sweep run on each train window (its file, params, constraint, metric, bindings, workers), and the windows. */
+/**
+ * The search run on each train window (its file, constraint, metric, bindings), and the windows:
+ * a sweep of `axes` on `workers` threads, or, with `tune`, that many trials of TPE (or random
+ * search) over its space, with the same seed on every fold.
+ */
 export interface WalkForwardOptions extends Pick<SweepOptions, 'file' | 'axes' | 'where' | 'metric' | 'sets' | 'bind' | 'chunkSize' | 'workers'> {
+  tune?: Pick<TuneOptions, 'space' | 'trials' | 'sampler' | 'seed'>;
   train: Duration;
   test: Duration;
   /** Train windows all start at the data's start (growing), instead of rolling. */
@@ -85,17 +91,20 @@ export interface WalkForwardResult {
   anchored: boolean;
   purge?: Duration;
   folds: Fold[];
+  tune?: WalkForwardOptions['tune'];
   /** The test windows' equity chained: each window's returns, applied in turn from the initial cash. */
   stitched: { metrics: Metrics; eventTimes: Float64Array; equity: Float64Array } | null;
+  /** The graph's own params (as given, --set included) traded over the same span, for comparison. */
+  fixed: { params: Record<string, GridValue>; metrics: Metrics; eventTimes: Float64Array; equity: Float64Array } | null;
   elapsedMs: number;
   problems?: Diagnostic[];
 }
 
 export async function runWalkForward(options: WalkForwardOptions): Promise<WalkForwardResult> {
   const started = performance.now();
-  const first = Object.fromEntries(options.axes.map((a) => [a.name, a.values[0]]));
+  const first = options.tune ? Object.fromEntries(Object.entries(options.tune.space).map(([n, p]) => [n, (p.type === 'categorical' ? p.choices[0] : p.low) as GridValue])) : Object.fromEntries(options.axes.map((a) => [a.name, a.values[0]]));
   const loaded = loadGraph(options.file, { set: { ...options.sets, ...first }, bind: options.bind, requireBindings: true });
-  const base = { graphName: loaded.graph?.name ?? options.file, file: options.file, metric: options.metric, axes: options.axes, where: options.where, train: options.train, test: options.test, anchored: options.anchored, purge: options.purge, folds: [] as Fold[], stitched: null, elapsedMs: 0 };
+  const base = { graphName: loaded.graph?.name ?? options.file, file: options.file, metric: options.metric, axes: options.axes, where: options.where, train: options.train, test: options.test, anchored: options.anchored, purge: options.purge, tune: options.tune, folds: [] as Fold[], stitched: null, fixed: null, elapsedMs: 0 };
   if (!loaded.graph || loaded.text === undefined || hasErrors(loaded.diagnostics)) return { ...base, problems: loaded.diagnostics.filter((d) => d.severity === 'error') };
   const graph = loaded.graph;
   const sources = graph.nodes.filter((n) => n.isSource && Object.hasOwn((n.def.params as { properties?: object }).properties ?? {}, 'start'));
@@ -131,9 +140,7 @@ export async function runWalkForward(options: WalkForwardOptions): Promise<WalkF
   const folds: Fold[] = [];
   const pieces: { eventTimes: Float64Array; equity: Float64Array; trades: Trade[]; inMarket: number }[] = [];
   for (const [index, w] of windows.entries()) {
-    const sweep = await runSweep({ file: options.file, text: cut(w.trainFrom, w.trainTo), axes: options.axes, where: options.where, metric: options.metric, sets: options.sets, bind: options.bind, chunkSize: options.chunkSize, workers: options.workers });
-    const sign = options.metric.higherIsBetter ? 1 : -1;
-    const best = sweep.cells.reduce<(typeof sweep.cells)[number] | undefined>((b, c) => (c.value !== null && (!b || sign * (c.value - b.value!) > 0) ? c : b), undefined);
+    const { cells, best } = await search(options, cut(w.trainFrom, w.trainTo));
     let outOfSample: Metrics | null = null;
     if (best) {
       // The test run starts a warm-up before its window: its indicators have their values when the window opens.
@@ -142,12 +149,30 @@ export async function runWalkForward(options: WalkForwardOptions): Promise<WalkF
       pieces.push(piece);
       outOfSample = computeMetrics({ initialCash: report.metrics.initialCash, equity: scaled(piece.equity, report.metrics.initialCash), eventTimes: piece.eventTimes, startTime: piece.eventTimes[0] - barMs, barsInMarket: piece.inMarket, trades: piece.trades });
     }
-    const fold: Fold = { index, ...w, params: best?.params ?? null, inSample: best?.value ?? null, combinations: sweep.cells.length, outOfSample };
+    const fold: Fold = { index, ...w, params: best?.params ?? null, inSample: best?.value ?? null, combinations: cells, outOfSample };
     folds.push(fold);
     options.onFold?.(index + 1, windows.length, fold);
   }
   const stitched = stitch(pieces, whole.metrics.initialCash, barMs);
-  return { ...base, folds, stitched, elapsedMs: performance.now() - started };
+  // The graph's own params over the stitched span (the same warm-up before it), traded without re-optimising.
+  const asGiven = compileGraph(loaded.text, options.file, defaultRegistry, { set: options.sets, bind: options.bind, requireBindings: true }).graph?.params ?? {};
+  const own = Object.fromEntries(Object.entries(asGiven).filter(([k]) => Object.hasOwn(first, k))) as Record<string, GridValue>;
+  const span = windows[0].testFrom;
+  const ownRun = slice(await testRun(options, cut(span - graph.warmupBars * barMs, windows[windows.length - 1].testTo), own, cache), span);
+  const fixed = { params: own, ...stitch([ownRun], whole.metrics.initialCash, barMs)! };
+  return { ...base, folds, stitched, fixed, elapsedMs: performance.now() - started };
+}
+
+/** The train window's search: the sweep or the tune; the number of runs and the best. */
+async function search(options: WalkForwardOptions, text: string): Promise<{ cells: number; best: SweepCell | undefined }> {
+  const shared = { file: options.file, text, where: options.where, metric: options.metric, sets: options.sets, bind: options.bind, chunkSize: options.chunkSize };
+  if (options.tune) {
+    const tune = await runTune({ ...shared, ...options.tune });
+    return { cells: tune.trials.length, best: tune.best };
+  }
+  const sweep = await runSweep({ ...shared, axes: options.axes, workers: options.workers });
+  const sign = options.metric.higherIsBetter ? 1 : -1;
+  return { cells: sweep.cells.length, best: sweep.cells.reduce<SweepCell | undefined>((b, c) => (c.value !== null && (!b || sign * (c.value - b.value!) > 0) ? c : b), undefined) };
 }
 
 /** One backtest of the graph text with these params, its broker's full report. */
