@@ -21,6 +21,8 @@ import { CANDLE_FIELDS } from '../ports.js';
 import { progressBar } from './progressBar.js';
 import { brokerReports, summaryJson, summaryText, tradesCsv } from './summary.js';
 import { isBrokerKind } from '../portfolio/simulatedBroker.js';
+import type { GridAxis, GridValue } from './grid.js';
+import type { HeatmapView } from './sweepOutput.js';
 
 /** Exit codes: 0 ok, 1 the run failed, 2 invalid graph or usage. */
 const OK = 0;
@@ -46,7 +48,8 @@ Usage:
                [--exit-when-idle SECONDS] [--max-events N] [--late drop|fail]      (paper)
   hean run GRAPH --grid name=FROM..TO[:STEP] [--grid name=...] [--metric NAME] [--heatmap FILE.html] [...]
   hean sweep GRAPH --grid name=SPEC [--grid name=SPEC]... [--where EXPR] [--workers N] [--metric NAME] [-o FILE.csv|FILE.parquet]
-               [--heatmap FILE.html] [--json] [--set name=value]... [--bind node.key=value]... [--data [node=]FILE]... [--chunk N]
+               [--heatmap FILE.html [--heatmap-axes A,B] [--heatmap-at name=value]... [--heatmap-others best|mean]]
+               [--json] [--set name=value]... [--bind node.key=value]... [--data [node=]FILE]... [--chunk N]
   hean tune GRAPH --param name=LO..HI[:STEP|:log] [--param name=V1,V2,...]... --trials N [--metric NAME] [--sampler tpe|random]
                [--seed S] [--where EXPR] [-o FILE.csv|FILE.parquet] [--json] [--set name=value]... [--bind ...] [--data ...] [--chunk N]
   hean walkforward GRAPH --train 2y --test 3mo [--anchored] [--purge 1d] --grid name=SPEC... [--where EXPR] [--metric NAME] [--workers N] [--json]
@@ -856,6 +859,9 @@ async function sweepCommand(argv: string[]): Promise<number> {
       metric: { type: 'string' },
       out: { type: 'string', short: 'o' },
       heatmap: { type: 'string' },
+      'heatmap-axes': { type: 'string' },
+      'heatmap-at': { type: 'string', multiple: true },
+      'heatmap-others': { type: 'string' },
       json: { type: 'boolean', default: false },
       ...SEARCH_INPUT_OPTIONS,
       'out-dir': { type: 'string' },
@@ -895,6 +901,8 @@ async function sweepCommand(argv: string[]): Promise<number> {
     if (e instanceof WhereError) throw new UsageError(e.message);
     throw e;
   }
+  if (values.heatmap === undefined && (values['heatmap-axes'] ?? values['heatmap-at'] ?? values['heatmap-others']) !== undefined) throw new UsageError('--heatmap-axes, --heatmap-at and --heatmap-others shape the page --heatmap FILE.html writes; add --heatmap');
+  const view = heatmapView(values, axes);
   const bind = searchBindings(file, values as RunValues, sets);
   if (!bind) return INVALID;
   const guard = outputGuard(values, file);
@@ -954,7 +962,7 @@ async function sweepCommand(argv: string[]): Promise<number> {
   }
   if (heatmapFile) {
     const { heatmapPage } = await import('../../viz/heatmapPage.js');
-    writeAtomically(heatmapFile, heatmapPage(sweepHeatmap(sweep)));
+    writeAtomically(heatmapFile, heatmapPage(sweepHeatmap(sweep, view)));
     console.error(`wrote ${values.heatmap}`);
   }
   console.log(values.json ? JSON.stringify(sweepJson(sweep)) : sweepText(sweep));
@@ -1045,6 +1053,32 @@ async function tuneCommand(argv: string[]): Promise<number> {
   }
   console.log(values.json ? JSON.stringify(tuneJson(tune)) : tuneText(tune));
   return tune.trials.some((t) => t.status === 'ok') ? OK : INVALID;
+}
+
+/** --heatmap-axes a,b, --heatmap-at name=value..., --heatmap-others best|mean, checked against the swept params before anything runs. */
+function heatmapView(values: { 'heatmap-axes'?: string; 'heatmap-at'?: string[]; 'heatmap-others'?: string }, axes: GridAxis[]): HeatmapView {
+  const swept = axes.map((a) => a.name).join(', ');
+  const axisOf = (name: string, flag: string) => {
+    const axis = axes.find((a) => a.name === name);
+    if (!axis) throw new UsageError(`${flag} ${name}: not a swept param (${swept})`);
+    return axis;
+  };
+  const names = values['heatmap-axes']?.split(',').map((n) => n.trim());
+  if (names && (names.length < 1 || names.length > 2 || new Set(names).size !== names.length)) throw new UsageError(`--heatmap-axes ${values['heatmap-axes']}: expected one or two different swept params, e.g. --heatmap-axes fast,slow`);
+  for (const n of names ?? []) axisOf(n, '--heatmap-axes');
+  const at: Record<string, GridValue> = {};
+  for (const item of values['heatmap-at'] ?? []) {
+    const eq = item.indexOf('=');
+    const axis = axisOf(eq < 0 ? item : item.slice(0, eq), '--heatmap-at');
+    if (eq < 0) throw new UsageError(`--heatmap-at ${item}: expected name=value`);
+    if ((names ?? axes.slice(0, 2).map((a) => a.name)).includes(axis.name)) throw new UsageError(`--heatmap-at ${item}: ${axis.name} is an axis of the heatmap`);
+    const value = axis.values.find((v) => String(v) === item.slice(eq + 1));
+    if (value === undefined) throw new UsageError(`--heatmap-at ${item}: not one of its values (${axis.values.join(', ')})`);
+    at[axis.name] = value;
+  }
+  const others = values['heatmap-others'] ?? 'best';
+  if (others !== 'best' && others !== 'mean') throw new UsageError(`--heatmap-others ${others}: expected best or mean (how each cell reduces the params that are neither axes nor --heatmap-at)`);
+  return { axes: names, at, others };
 }
 
 /** --param, --trials, --seed, --sampler: the search of `hean tune`, and of `hean walkforward` on each train window. */

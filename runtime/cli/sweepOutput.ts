@@ -176,34 +176,61 @@ export function resultsParquet(table: ResultsTable, createdBy = 'hean'): Uint8Ar
 }
 
 /**
- * The heatmap of the first two swept params. With more params, each cell shows the best value
- * over the others (said in the subtitle); a pair --where excluded everywhere is marked so.
+ * The heatmap of a sweep over two of its params (`view.axes`, default the first two; one param
+ * gives one column). Params in `view.at` are held at those values; each cell reduces the
+ * remaining ones (`view.others`): `best` shows the best combination over them (its params in the
+ * cell's note), `mean` the mean metric of those with a value. The subtitle says which; a pair
+ * --where excluded everywhere is marked so.
  */
-export function sweepHeatmap(sweep: SweepResult): HeatmapData {
-  const [rows, columns] = sweep.axes;
+export interface HeatmapView {
+  axes?: string[];
+  at?: Record<string, GridValue>;
+  others?: 'best' | 'mean';
+}
+
+export function sweepHeatmap(sweep: SweepResult, view: HeatmapView = {}): HeatmapData {
+  const byName = (name: string) => {
+    const axis = sweep.axes.find((a) => a.name === name);
+    if (!axis) throw new RangeError(`--heatmap-axes ${name}: not a swept param (${sweep.axes.map((a) => a.name).join(', ')})`);
+    return axis;
+  };
+  const [rows, columns] = view.axes ? view.axes.map(byName) : sweep.axes;
+  const at = view.at ?? {};
+  for (const [name, value] of Object.entries(at)) {
+    const axis = byName(name);
+    if (axis === rows || axis === columns) throw new RangeError(`--heatmap-at ${name}: it is an axis of the heatmap`);
+    if (!axis.values.some((v) => v === value)) throw new RangeError(`--heatmap-at ${name}=${value}: not one of its values (${axis.values.join(', ')})`);
+  }
+  const reduced = sweep.axes.filter((a) => a !== rows && a !== columns && !Object.hasOwn(at, a.name));
+  const mean = view.others === 'mean';
   const m = sweep.metric;
   const better = (a: number, b: number) => (m.higherIsBetter ? a > b : a < b);
-  const key = (c: SweepCell) => `${JSON.stringify(c.params[rows.name])}|${columns ? JSON.stringify(c.params[columns.name]) : ''}`;
-  const best = new Map<string, SweepCell>();
+  const key = (r: GridValue, col: GridValue | undefined) => `${JSON.stringify(r)}|${columns ? JSON.stringify(col) : ''}`;
+  const groups = new Map<string, SweepCell[]>();
   for (const c of sweep.cells) {
-    const k = key(c);
-    const held = best.get(k);
-    if (!held || (c.value !== null && (held.value === null || better(c.value, held.value)))) best.set(k, c);
+    if (Object.entries(at).some(([name, value]) => c.params[name] !== value)) continue;
+    const k = key(c.params[rows.name], columns && c.params[columns.name]);
+    groups.set(k, [...(groups.get(k) ?? []), c]);
   }
   const grid: HeatmapCell[][] = rows.values.map((r) =>
     (columns ? columns.values : [undefined]).map((col) => {
-      const c = best.get(`${JSON.stringify(r)}|${columns ? JSON.stringify(col) : ''}`);
-      if (!c) return { status: 'excluded', value: null, message: `excluded by --where '${sweep.where}'` };
+      const group = groups.get(key(r, col));
+      if (!group) return { status: 'excluded', value: null, message: `excluded by --where '${sweep.where}'` };
+      if (mean) {
+        const values = group.map((c) => c.value).filter((v): v is number => v !== null && Number.isFinite(v));
+        const ran = group.filter((c) => c.status === 'ok').length;
+        return { status: ran ? 'ok' : group[0].status, value: values.length ? values.reduce((a, b) => a + b, 0) / values.length : null, message: `mean of ${values.length} of ${group.length} combinations over ${reduced.map((a) => a.name).join(', ')}` };
+      }
+      const c = group.reduce((held, c) => (c.value !== null && (held.value === null || better(c.value, held.value)) ? c : held));
       const details = Object.fromEntries(Object.entries(c.metrics ?? {}).filter(([k]) => !['initialCash', 'periodsPerYear', 'startTime', 'endTime'].includes(k)));
-      const others = sweep.axes.slice(2).map((a) => `${a.name}=${c.params[a.name]}`).join(', ');
+      const others = reduced.map((a) => `${a.name}=${c.params[a.name]}`).join(', ');
       return { status: c.status, value: c.value, ...(c.message || others ? { message: [others && `best at ${others}`, c.message].filter(Boolean).join('; ') } : {}), ...(c.metrics ? { details } : {}) };
     }),
   );
-  const fixed = Object.entries(sweep.sets).map(([k, v]) => `${k}=${v}`);
-  const rest = sweep.axes.slice(2).map((a) => a.name);
+  const fixed = [...Object.entries(sweep.sets), ...Object.entries(at)].map(([k, v]) => `${k}=${v}`);
   return {
     title: sweep.graphName,
-    subtitle: `${sweep.file}${fixed.length ? ` · --set ${fixed.join(' ')}` : ''}${sweep.where ? ` · --where ${sweep.where}` : ''} · ${sweep.cells.length} backtests${rest.length ? ` · each cell the best over ${rest.join(', ')}` : ''}`,
+    subtitle: `${sweep.file}${fixed.length ? ` · ${fixed.join(' ')}` : ''}${sweep.where ? ` · --where ${sweep.where}` : ''} · ${sweep.cells.length} backtests${reduced.length ? ` · each cell the ${mean ? 'mean' : 'best'} over ${reduced.map((a) => a.name).join(', ')}` : ''}`,
     metric: { key: m.key, label: m.label, higherIsBetter: m.higherIsBetter, digits: m.digits },
     rows: { name: rows.name, values: rows.values },
     columns: columns ? { name: columns.name, values: columns.values } : undefined,
