@@ -8,8 +8,8 @@
  * Performance", arXiv:2304.11127, 2023; implemented as Optuna's TPESampler,
  * optuna/samplers/_tpe/sampler.py, v5.0.0.dev, commit 1d8ce7bb):
  *
- * 1. Until n_startup_trials trials are complete, ask() draws parameters at random (RandomSampler's
- *    draws: with the same seed the first n_startup_trials trials equal RandomSampler's).
+ * 1. Until n_startup_trials trials are complete (or pruned), ask() draws parameters at random
+ *    (RandomSampler's draws: with the same seed the first n_startup_trials trials equal RandomSampler's).
  * 2. Then the n complete trials are sorted by value (best first, stable) and split: the best
  *    gamma(n) form the "below" (good) group, the rest the "above" group; each group is put back in
  *    trial order, because the weights depend on age.
@@ -44,7 +44,8 @@
  * Pruned trials (tellPruned) count towards nStartupTrials and are learnt from as Optuna's
  * _split_trials does: the good group is filled from the complete trials first; only if they are too
  * few, pruned trials join it, those that got furthest (highest last step) first, then by their last
- * intermediate value (a NaN value, or no value at all, last). All other pruned trials are "above".
+ * intermediate value (NaN last among its step; a trial that reported nothing after all others). All
+ * other pruned trials are "above".
  *
  * Not implemented: multivariate and group TPE, constraints (c-TPE) and the constant liar (a
  * pending ask() is not seen by the next ask(): tell each trial before asking again, or accept that
