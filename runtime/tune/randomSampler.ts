@@ -14,7 +14,7 @@
 
 import type { Params, SearchSpace } from './space.js';
 import { isSingle, roundToGrid, singleValue, stepOf } from './space.js';
-import type { Direction, Sampler, Trial } from './trialHistory.js';
+import type { Direction, LastIntermediate, Sampler, Trial } from './trialHistory.js';
 import { TrialHistory } from './trialHistory.js';
 import { Xoshiro128 } from './xoshiro128.js';
 
@@ -47,7 +47,10 @@ export function randomParams(space: SearchSpace, rng: Xoshiro128): Params {
 export interface RandomSamplerOptions {
   /** Seed of the xoshiro128** generator (default 0): the same seed gives the same trials. */
   seed?: number;
+  /** The direction of a single objective (default 'minimize'). */
   direction?: Direction;
+  /** One direction per objective, for several objectives; give either this or direction. */
+  directions?: readonly Direction[];
 }
 
 export class RandomSampler implements Sampler {
@@ -55,7 +58,7 @@ export class RandomSampler implements Sampler {
   private readonly rng: Xoshiro128;
 
   constructor(space: SearchSpace, opts: RandomSamplerOptions = {}) {
-    this.history = new TrialHistory(space, opts.direction === undefined ? {} : { direction: opts.direction });
+    this.history = new TrialHistory(space, { direction: opts.direction, directions: opts.directions });
     this.rng = new Xoshiro128(opts.seed ?? 0);
   }
 
@@ -63,8 +66,12 @@ export class RandomSampler implements Sampler {
     return randomParams(this.history.space, this.rng);
   }
 
-  tell(params: Params, value: number): Trial {
+  tell(params: Params, value: number | readonly number[]): Trial {
     return this.history.tell(params, value);
+  }
+
+  tellPruned(params: Params, last?: LastIntermediate): Trial {
+    return this.history.tellPruned(params, last);
   }
 
   trials(): readonly Trial[] {
@@ -73,5 +80,9 @@ export class RandomSampler implements Sampler {
 
   best(): Trial | undefined {
     return this.history.best();
+  }
+
+  paretoTrials(): readonly Trial[] {
+    return this.history.paretoTrials();
   }
 }
