@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { extent, formatDate, linearTicks, logTicks, px, tickLabels, timeTicks } from './svgChart.js';
+import { extent, formatDate, linearTicks, logTickLabel, logTicks, px, tickLabels, timeTicks } from './svgChart.js';
 
 test('linear ticks are 1, 2 or 5 × 10^k inside the domain', () => {
   assert.deepEqual(linearTicks(0, 10, 5), [0, 2, 4, 6, 8, 10]);
@@ -23,6 +23,10 @@ test('tick labels: decimals from the step, thousands as K, millions as M', () =>
   assert.deepEqual(tickLabels([10000, 15000, 20000]), ['10K', '15K', '20K']);
   assert.deepEqual(tickLabels([1_000_000, 1_500_000]), ['1.0M', '1.5M']);
   assert.deepEqual(tickLabels([100, 200]), ['100', '200']);
+});
+
+test('log tick labels are each their own shortest text', () => {
+  assert.deepEqual([0.001, 0.003, 0.01, 0.1, 1, 1000, 20000, 1_500_000].map(logTickLabel), ['0.001', '0.003', '0.01', '0.1', '1', '1,000', '20K', '1.5M']);
 });
 
 test('time ticks fall on calendar boundaries (UTC)', () => {

@@ -103,9 +103,16 @@ export function tickLabels(ticks: readonly number[]): string[] {
   return ticks.map((v) => formatNumber(v, Math.max(0, Math.min(8, -magnitude))));
 }
 
+/** A log axis's tick as its own shortest text (0.003, 0.01; 20K; 1.5M): the steps between ticks vary. */
+export function logTickLabel(v: number): string {
+  if (v >= 1e6) return `${Number((v / 1e6).toPrecision(6))}M`;
+  if (v >= 1e4) return `${Number((v / 1e3).toPrecision(6))}K`;
+  return Number(v.toPrecision(6)).toLocaleString('en-US', { maximumFractionDigits: 12 });
+}
+
 export function numberAxis(domain: [number, number], range: [number, number], options: { log?: boolean; count?: number; title?: string } = {}): Axis {
   const ticks = options.log ? logTicks(domain[0], domain[1]) : linearTicks(domain[0], domain[1], options.count ?? 5);
-  const labels = tickLabels(ticks);
+  const labels = options.log ? ticks.map(logTickLabel) : tickLabels(ticks);
   return {
     scale: options.log ? logScale(domain, range) : linearScale(domain, range),
     ticks: ticks.map((v, k) => ({ v, label: labels[k] })),

@@ -199,7 +199,10 @@ function stabilityChart(param: string, data: WalkForwardPageData): string {
   let position: (v: WalkForwardParamValue) => number;
   if (numeric) {
     const values = [...grid, ...chosen.filter((v) => v !== undefined)] as number[];
-    y = numberAxis(padded(extent(values) ?? [0, 1], 0.08), area.y, { count: 4 });
+    const axis = numberAxis(padded(extent(values) ?? [0, 1], 0.08), area.y, { count: 4 });
+    // A small grid is its own set of ticks: every value the search could choose has a line.
+    const gridTicks = [...new Set(grid as number[])].sort((a, b) => a - b).map((v) => ({ v, label: valueText(v) }));
+    y = gridTicks.length >= 2 && gridTicks.length <= 10 ? { ...axis, ticks: gridTicks } : axis;
     position = (v) => y.scale(v as number);
   } else {
     const categories = grid.map(valueText);
