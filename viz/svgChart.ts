@@ -281,7 +281,6 @@ export const ITEMS_JS = String.raw`
       });
     });
     document.addEventListener('keydown', function (ev) { if (ev.key === 'Escape') { pinned = null; show(null); } });
-    window.addEventListener('scroll', function () { if (pinned === null) show(null); }, { passive: true });
   });
 })();
 `;

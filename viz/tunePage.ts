@@ -330,11 +330,11 @@ export const TUNE_CSS = `
 i.swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; vertical-align: middle; margin: 0 2px; }
 svg.chart circle.trial.complete { fill: #2563eb; fill-opacity: 0.8; stroke: #fff; stroke-width: 0.8; }
 svg.chart circle.trial.pruned { fill: #fff; stroke: #9ca3af; stroke-width: 1.4; }
-svg.chart .best-line { fill: none; stroke: #ea580c; stroke-width: 2; stroke-linejoin: round; }
+svg.chart .best-line { pointer-events: none; fill: none; stroke: #ea580c; stroke-width: 2; stroke-linejoin: round; }
 svg.chart circle.trial { stroke: #fff; stroke-width: 0.6; }
 svg.pareto circle.trial { fill: #9ca3af; fill-opacity: 0.7; }
 svg.pareto circle.trial.front { fill: #2563eb; fill-opacity: 1; stroke: #1e3a8a; stroke-width: 1.2; }
-svg.pareto .front-line { fill: none; stroke: #2563eb; stroke-width: 1.5; stroke-dasharray: 4 3; }
+svg.pareto .front-line { pointer-events: none; fill: none; stroke: #2563eb; stroke-width: 1.5; stroke-dasharray: 4 3; }
 svg.chart circle.trial.hl { stroke: #111827; stroke-width: 2.5; }
 .legend i.dot.complete { background: #2563eb; border-color: #2563eb; }
 .legend i.dot.pruned { background: #fff; border-color: #9ca3af; }

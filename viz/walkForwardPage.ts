@@ -260,7 +260,7 @@ svg.chart .fold-band text { fill: var(--muted); font-size: 10.5px; }
 svg.chart .fold-band.hl rect { fill: #dbeafe; }
 svg.chart path.equity { fill: none; stroke-width: 1.2; stroke-linejoin: round; pointer-events: none; }
 svg.chart path.equity.stitched { stroke-width: 2; }
-svg.chart path.steps { fill: none; stroke: #2563eb; stroke-width: 1.6; }
+svg.chart path.steps { pointer-events: none; fill: none; stroke: #2563eb; stroke-width: 1.6; }
 svg.chart circle.choice { fill: #2563eb; stroke: #fff; stroke-width: 1; }
 svg.chart circle.choice.hl { stroke: #111827; stroke-width: 2.5; }
 .legend i.stitched { border-top-width: 3px; }
