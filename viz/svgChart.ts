@@ -141,7 +141,7 @@ export function timeTicks(lo: number, hi: number, max = 8): { v: number; label: 
     const start = new Date(lo);
     const months = Math.round(span / (30.44 * DAY));
     const step = [1, 2, 3, 6, 12].find((s) => months / s <= max) ?? 12;
-    // Ticks on January and July 1st, etc.: month numbers divisible by the step.
+    // Month numbers divisible by the step: every January and July for 6, each quarter's first month for 3.
     const out: { v: number; label: string }[] = [];
     for (let m = start.getUTCFullYear() * 12 + start.getUTCMonth(); ; m++) {
       const t = Date.UTC(Math.floor(m / 12), m % 12, 1);
@@ -272,6 +272,9 @@ export const ITEMS_JS = String.raw`
     function restore() { if (pinned !== null) show(pinned, pinnedAt[0], pinnedAt[1]); else show(null); }
     root.querySelectorAll('[data-item]').forEach(function (e) {
       var key = e.getAttribute('data-item');
+      // The panel replaces the browser's own tooltip (a mark's <title>, there for pages read without scripts).
+      var title = e.querySelector(':scope > title');
+      if (title) { e.setAttribute('aria-label', title.textContent); title.remove(); }
       e.addEventListener('pointerenter', function (ev) { show(key, ev.clientX, ev.clientY); });
       e.addEventListener('pointerleave', restore);
       e.addEventListener('click', function (ev) {

@@ -280,7 +280,7 @@ function sliceChart(p: TuneParam, complete: TuneTrial[], o: TuneObjective): stri
   const head = `<figure class="slice"><figcaption>${esc(p.name)} <span class="muted">${esc(p.type)}${p.log ? ', log' : ''}${!categorical && finite(p.low) && finite(p.high) ? ` in [${paramText(p.low!)}, ${paramText(p.high!)}]` : ''}</span></figcaption>`;
   const skippedNote = skipped ? `<p class="note">${skipped} trial${skipped === 1 ? '' : 's'} without a value of ${esc(p.name)}.</p>` : '';
   if (!points.length) return `${head}<p class="note">No complete trial with a value of ${esc(o.label)}.</p>${skippedNote}</figure>`;
-  const y = numberAxis(padded(extent(points.map((q) => q.t.values[0]!))!, 0.06), area.y, { title: o.label, count: 4 });
+  const y = numberAxis(padded(extent(points.map((q) => q.t.values[0]!))!, 0.06), area.y, { title: o.label, count: 6 });
   const order = [...points].sort((a, b) => a.t.number - b.t.number);
   const rank = new Map(order.map((q, k) => [q.t.number, order.length > 1 ? k / (order.length - 1) : 1]));
   const marks = order.map(({ t, x: cx }) => {
@@ -316,7 +316,10 @@ function trialDetails(trials: TuneTrial[], data: TunePageData): Record<string, {
     const rows: [string, string][] = [
       ...data.objectives.map((o, k): [string, string] => [o.label, formatNumber(t.values[k] ?? null, o.digits)]),
       ...data.params.map((p): [string, string] => [p.name, paramText(t.params[p.name])]),
-      ...Object.entries(t.metrics ?? {}).map(([k, v]): [string, string] => [k, metricText(v)]),
+      // The objectives are shown above under their labels.
+      ...Object.entries(t.metrics ?? {})
+        .filter(([k]) => !data.objectives.some((o) => o.key === k))
+        .map(([k, v]): [string, string] => [k, metricText(v)]),
     ];
     out[String(t.number)] = { title: `trial #${t.number} · ${t.state}${t.prunedAtStep !== undefined ? ` at step ${t.prunedAtStep}` : ''}`, rows };
   }

@@ -109,6 +109,13 @@ test('edge cases: empty stitched series, non-finite equity, no folds', () => {
   assert.match(withHoles, /2 non-finite points of walk-forward, out of sample \(stitched\) not drawn/);
   assert.doesNotMatch(withHoles, /NaN|Infinity/);
 
+  const single = small();
+  single.folds = [];
+  single.stitched = { t: [Date.UTC(2021, 5, 1)], equity: [100] };
+  const one = walkForwardPage(single);
+  assert.match(one, /<circle class="equity-point stitched" cx="[\d.]+"/);
+  assert.match(one, />2021-06-01<\/text>/, 'a day either side of the one point');
+
   const none = walkForwardPage({ ...small(), folds: [], stitched: { t: [], equity: [] } });
   assert.match(none, /No folds/);
   assert.doesNotMatch(none, /<svg/);

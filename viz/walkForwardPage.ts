@@ -55,6 +55,7 @@ export const LOG_EQUITY_RATIO = 2;
 
 const EQUITY: Frame = { width: 1200, height: 380, left: 72, right: 16, top: 22, bottom: 36 };
 const STABILITY: Frame = { width: 592, height: 220, left: 90, right: 14, top: 10, bottom: 40 };
+const DAY = 86_400_000;
 const COMPARISON_COLORS = ['#6b7280', '#b45309', '#7c3aed', '#0d9488', '#db2777'];
 
 const finite = (v: number | null | undefined): v is number => v !== null && v !== undefined && Number.isFinite(v);
@@ -132,7 +133,8 @@ function equitySection(data: WalkForwardPageData): string {
 
   const folds = data.folds.filter((f) => Number.isFinite(f.testFrom) && Number.isFinite(f.testTo));
   const times = [...curves.flatMap((c) => c.points.map((p) => p[0])), ...folds.flatMap((f) => [f.testFrom, f.testTo])];
-  const [t0, t1] = extent(times)!;
+  // One instant still gets a day's width (extent's ±10 % of an epoch time would be years).
+  const [t0, t1] = Math.min(...times) < Math.max(...times) ? extent(times)! : [times[0] - DAY, times[0] + DAY];
   const area = plotArea(EQUITY);
   const x: Axis = { scale: linearScale([t0, t1], area.x), ticks: timeTicks(t0, t1, 10) };
   const y = log ? numberAxis([lo / (hi / lo) ** 0.03, hi * (hi / lo) ** 0.03], area.y, { log: true, title: 'equity' }) : numberAxis(padded(bounds, 0.05), area.y, { title: 'equity' });
