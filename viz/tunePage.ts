@@ -199,7 +199,7 @@ function historyChart(trials: TuneTrial[], o: TuneObjective): string {
     const r = t.state === 'complete' ? 4 : 3.5;
     marks.push(`<circle class="trial ${t.state}" data-item="${t.number}" cx="${px(x.scale(t.number))}" cy="${px(y.scale(t.values[0]!))}" r="${r}"><title>${esc(title)}</title></circle>`);
   }
-  const legend = `<div class="legend"><span><i class="dot complete"></i>complete</span><span><i class="dot pruned"></i>pruned (its last reported value)</span>${path ? '<span><i class="best"></i>best so far</span>' : ''}</div>`;
+  const legend = `<div class="legend"><span><i class="dot complete"></i>complete</span><span><i class="dot pruned"></i>pruned</span>${path ? '<span><i class="best"></i>best so far</span>' : ''}</div>`;
   return `${legend}${svgChart(WIDE, x, y, marks, { cls: 'history', label: `${o.label} by trial` })}${note}`;
 }
 
