@@ -381,4 +381,22 @@ describe('redis study', () => {
     });
     assert.ok(performance.now() - started < 6000, `took ${performance.now() - started} ms`);
   });
+
+  it('a Redis that dies mid-study fails the append within seconds, saying the trial was not saved', async () => {
+    const port = 20000 + (process.pid % 20000);
+    const server = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    try {
+      const store = openStudyStore(`redis://127.0.0.1:${port}/${fresh()}`);
+      await store.open(header); // the connection's retries (about 3 s) cover the server's start
+      await store.append(trials[0]!);
+      server.kill('SIGKILL');
+      await new Promise((resolve) => server.on('exit', resolve));
+      const started = performance.now();
+      await assert.rejects(store.append(trials[1]!), /cannot reach Redis for study .*: .*; trial 1 was not saved; the trials before it are safe in Redis\. Start redis-server/);
+      assert.ok(performance.now() - started < 6000, `took ${performance.now() - started} ms`);
+      await store.close();
+    } finally {
+      server.kill('SIGKILL');
+    }
+  });
 });

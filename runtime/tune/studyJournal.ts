@@ -208,9 +208,9 @@ function canonical(value: unknown): string {
 }
 
 const COMPARED: readonly (keyof StudyHeader)[] = ['version', 'graphHash', 'space', 'directions', 'objectives', 'sampler', 'seed', 'sets', 'where', 'dataFingerprint'];
-const WHY: Partial<Record<keyof StudyHeader, string>> = {
-  graphHash: 'the graph text changed since the study began',
-  dataFingerprint: 'the data changed since the study began',
+const WHY: Partial<Record<keyof StudyHeader, (journal: StudyHeader, run: StudyHeader) => string>> = {
+  graphHash: (journal, run) => `the graph text changed since the study began; journal graph ${journal.graph}, this run ${run.graph}`,
+  dataFingerprint: () => 'the data changed since the study began',
 };
 
 /** One line per difference between the journal's header and this run's (space and sets per key); empty when they match. */
@@ -230,7 +230,7 @@ export function headerDifferences(journal: StudyHeader, run: StudyHeader): { fie
       }
       continue;
     }
-    const why = WHY[field] ? ` (${WHY[field]}; journal graph file ${journal.graph}, this run ${run.graph})` : '';
+    const why = WHY[field] ? ` (${WHY[field](journal, run)})` : '';
     out.push({ field, line: `${field}: the journal has ${show(a)}, this run has ${show(b)}${why}` });
   }
   return out;
@@ -519,6 +519,8 @@ class RedisStudyStore implements StudyStore {
       connectTimeout: Math.min(this.timeoutMs, 3000),
       retryStrategy: (attempt) => (attempt <= 5 ? retryDelay(attempt) : null), // 0.1 + 0.2 + 0.4 + 0.8 + 1.6 s, then give up
       autoResendUnfulfilledCommands: false,
+      // disconnect() waits this long for a socket that may already be gone (ioredis' default 2 s keeps a failed run alive that long).
+      disconnectTimeout: 300,
     });
     redis.on('error', (err: Error) => {
       const code = (err as NodeJS.ErrnoException).code;
