@@ -43,3 +43,60 @@ test('tune: seeded TPE is reproducible, stays in the space and the constraint, a
   const other = JSON.parse(hean('tune', graph, ...search, '--seed', '8', '--json').stdout);
   assert.notDeepEqual(other.trials.map((t: { params: object }) => t.params), a.trials.map((t: { params: object }) => t.params), 'another seed samples other points');
 });
+
+interface TrialJson { index: number; params: Record<string, number>; status: string; value: number | null; values: (number | null)[]; intermediate?: [number, number][] }
+
+test('tune --objectives: the front is exactly the complete trials no other beats on both objectives; importance sums to 1; a page is drawn', () => {
+  const r = JSON.parse(hean('tune', graph, ...search, '--objectives', 'sharpe,maxDrawdownPct', '--page', 'mo.html', '--json').stdout);
+  assert.deepEqual(r.objectives, [{ key: 'sharpe', direction: 'maximize' }, { key: 'maxDrawdownPct', direction: 'minimize' }]);
+  const complete = (r.trials as TrialJson[]).filter((t) => t.status === 'ok');
+  // a dominates b: Sharpe no lower and drawdown no higher, and better in one.
+  const dominates = (a: TrialJson, b: TrialJson) => a.values[0]! >= b.values[0]! && a.values[1]! <= b.values[1]! && (a.values[0]! > b.values[0]! || a.values[1]! < b.values[1]!);
+  const expected = complete.filter((t) => !complete.some((o) => dominates(o, t))).map((t) => t.index + 1);
+  assert.deepEqual(r.front, expected);
+  assert.ok(expected.length >= 2, 'Sharpe and drawdown pull apart: more than one trial on the front');
+  assert.ok(Math.abs(r.importance.reduce((s: number, p: { importance: number }) => s + p.importance, 0) - 1) < 1e-12);
+  const page = readFileSync(join(dir, 'mo.html'), 'utf8');
+  assert.match(page, /Pareto/);
+});
+
+test('tune --prune median: a trial is stopped only when its best so far is below the median of the complete trials before it at that checkpoint', () => {
+  const r = JSON.parse(hean('tune', graph, ...search, '--prune', 'median', '--checkpoints', '5', '--json').stdout);
+  const trials = r.trials as TrialJson[];
+  const pruned = trials.filter((t) => t.status === 'pruned');
+  assert.ok(pruned.length > 0 && pruned.length === r.pruned);
+  const median = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  };
+  for (const p of pruned) {
+    const [step] = p.intermediate!.at(-1)!;
+    assert.ok(step < 4, 'never at the end');
+    const before = trials.filter((t) => t.index < p.index && t.status === 'ok');
+    assert.ok(before.length >= 5, "Optuna's 5 startup trials are never pruned");
+    const atStep = before.map((t) => t.intermediate!.find(([s]) => s === step)?.[1]).filter((v): v is number => v !== undefined);
+    const bestSoFar = Math.max(...p.intermediate!.map(([, v]) => v));
+    assert.ok(bestSoFar < median(atStep), `trial ${p.index + 1}: ${bestSoFar} against the median ${median(atStep)} at checkpoint ${step + 1}`);
+  }
+  // A complete trial reports at every checkpoint but the last: its value there is its final Sharpe.
+  for (const t of trials.filter((t) => t.status === 'ok')) assert.deepEqual(t.intermediate!.map(([s]) => s), [0, 1, 2, 3]);
+});
+
+test('tune --study: a study run in two pieces ends as one run of the whole budget; another seed is refused, naming it', () => {
+  const study = join(dir, 'study.jsonl');
+  const args = [...search.slice(0, -2), '--prune', 'median', '--json'];
+  hean('tune', graph, ...args, '--trials', '15', '--study', study);
+  const resumed = JSON.parse(hean('tune', graph, ...args, '--trials', '30', '--study', study).stdout);
+  const whole = JSON.parse(hean('tune', graph, ...args, '--trials', '30').stdout);
+  assert.equal(resumed.resumed, 15);
+  for (const k of ['trials', 'best', 'importance', 'selection', 'pruned', 'rejected']) assert.deepEqual(resumed[k], whole[k], k);
+  const redisStudy = `redis://127.0.0.1:6379/hean-test-tune-${process.pid}`;
+  hean('tune', graph, ...args, '--trials', '10', '--study', redisStudy);
+  const fromRedis = JSON.parse(hean('tune', graph, ...args, '--trials', '30', '--study', redisStudy).stdout);
+  assert.equal(fromRedis.resumed, 10);
+  assert.deepEqual(fromRedis.trials, whole.trials);
+  spawnSync('redis-cli', ['del', `hean:study:hean-test-tune-${process.pid}`]);
+  const other = spawnSync(process.execPath, [join(projectRoot, 'bin', 'hean.js'), 'tune', graph, ...args, '--trials', '30', '--study', study, '--seed', '3'], { cwd: dir, env, encoding: 'utf8' });
+  assert.equal(other.status, 2);
+  assert.match(other.stderr, /seed: the journal has 0, this run has 3/);
+});

@@ -21,7 +21,7 @@ import { CANDLE_FIELDS } from '../ports.js';
 import { progressBar } from './progressBar.js';
 import { brokerReports, summaryJson, summaryText, tradesCsv } from './summary.js';
 import { isBrokerKind } from '../portfolio/simulatedBroker.js';
-import type { GridAxis, GridValue } from './grid.js';
+import type { GridAxis, GridMetric, GridValue } from './grid.js';
 import type { HeatmapView } from './sweepOutput.js';
 
 /** Exit codes: 0 ok, 1 the run failed, 2 invalid graph or usage. */
@@ -50,9 +50,11 @@ Usage:
   hean sweep GRAPH --grid name=SPEC [--grid name=SPEC]... [--where EXPR] [--workers N] [--metric NAME] [-o FILE.csv|FILE.parquet]
                [--heatmap FILE.html [--heatmap-axes A,B] [--heatmap-at name=value]... [--heatmap-others best|mean]]
                [--json] [--set name=value]... [--bind node.key=value]... [--data [node=]FILE]... [--chunk N]
-  hean tune GRAPH --param name=LO..HI[:STEP|:log] [--param name=V1,V2,...]... --trials N [--metric NAME] [--sampler tpe|random]
-               [--seed S] [--where EXPR] [-o FILE.csv|FILE.parquet] [--json] [--set name=value]... [--bind ...] [--data ...] [--chunk N]
-  hean walkforward GRAPH --train 2y --test 3mo [--anchored] [--purge 1d] --grid name=SPEC... [--where EXPR] [--metric NAME] [--workers N] [--json]
+  hean tune GRAPH --param name=LO..HI[:STEP|:log] [--param name=V1,V2,...]... --trials N [--metric NAME | --objectives A,-B,...]
+               [--prune median [--checkpoints N]] [--study FILE|redis://HOST:PORT/NAME] [--sampler tpe|random] [--seed S] [--where EXPR]
+               [-o FILE.csv|FILE.parquet] [--page FILE.html] [--json] [--set name=value]... [--bind ...] [--data ...] [--chunk N]
+  hean walkforward GRAPH --train 2y --test 3mo [--anchored] [--purge 1d] (--grid name=SPEC... [--workers N] | --param name=LO..HI... --trials N
+               [--sampler tpe|random] [--seed S]) [--where EXPR] [--metric NAME] [--page FILE.html] [--json]
   hean worker --queue redis://HOST:PORT [--queue-name NAME] [--concurrency N] [--verbose]
   hean validate GRAPH... [--set name=value]...
   hean viz GRAPH [-o FILE.svg|FILE.html] [--set name=value]...
@@ -972,7 +974,9 @@ async function sweepCommand(argv: string[]): Promise<number> {
 
 /**
  * `hean tune GRAPH --param fast=5..50 --param slow=10..100 --trials 100`: TPE (or random search)
- * over the params, one backtest per trial (runtime/sweep/runTune.ts), progress with the best so far.
+ * over the params, one backtest per trial (runtime/sweep/runTune.ts), progress with the best so
+ * far; several --objectives give a Pareto front, --prune median stops poor backtests early,
+ * --study records the trials and resumes them, --page draws the study.
  */
 async function tuneCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -982,10 +986,15 @@ async function tuneCommand(argv: string[]): Promise<number> {
       param: { type: 'string', multiple: true },
       trials: { type: 'string' },
       metric: { type: 'string' },
+      objectives: { type: 'string' },
+      prune: { type: 'string' },
+      checkpoints: { type: 'string' },
+      study: { type: 'string' },
       sampler: { type: 'string' },
       seed: { type: 'string' },
       where: { type: 'string' },
       out: { type: 'string', short: 'o' },
+      page: { type: 'string' },
       json: { type: 'boolean', default: false },
       ...SEARCH_INPUT_OPTIONS,
     },
@@ -995,25 +1004,39 @@ async function tuneCommand(argv: string[]): Promise<number> {
   const chunkSize = chunkOption(values.chunk);
   const ext = values.out === undefined ? undefined : extname(values.out).toLowerCase();
   if (ext !== undefined && ext !== '.csv' && ext !== '.parquet') throw new UsageError(`-o ${values.out}: expected a file ending in .csv or .parquet`);
+  if (values.page !== undefined && drawingFormat(values.page, '--page') !== 'html') throw new UsageError(`--page ${values.page}: expected a file ending in .html`);
+  if (values.metric !== undefined && values.objectives !== undefined) throw new UsageError('--metric names one objective, --objectives several: give one of them');
+  if (values.prune !== undefined && values.prune !== 'median') throw new UsageError(`--prune ${values.prune}: expected median (Optuna's median rule)`);
+  if (values.checkpoints !== undefined && values.prune === undefined) throw new UsageError('--checkpoints sets where --prune median judges a backtest; add --prune median');
+  const checkpoints = values.checkpoints === undefined ? 10 : wholeNumber('--checkpoints', values.checkpoints, 1000, 'checkpoints per backtest');
+  if (checkpoints < 2) throw new UsageError('--checkpoints must be at least 2 (the last is the end of the backtest, where nothing is left to prune)');
   const sets = parseSets(values.set);
   const { space, trials, seed, sampler } = await tuneSearch(values, sets, 'tune');
   const { gridMetric, GridSpecError } = await import('./grid.js');
   const { WhereError, parseWhere } = await import('../sweep/where.js');
-  let metric;
+  let objectives: GridMetric[];
   try {
-    metric = gridMetric(values.metric ?? 'sharpe');
+    objectives = (values.objectives ?? values.metric ?? 'sharpe').split(',').map((name) => objective(name.trim(), gridMetric));
+    const twice = objectives.find((m, i) => objectives.findIndex((o) => o.key === m.key) !== i);
+    if (twice) throw new UsageError(`--objectives names ${twice.key} twice`);
     if (values.where !== undefined) parseWhere(values.where, [...Object.keys(space), ...Object.keys(loadGraph(file, { set: sets }).graph?.params ?? {})]);
   } catch (e) {
-    if (e instanceof GridSpecError || e instanceof WhereError) throw new UsageError(e.message);
+    if (e instanceof GridSpecError || e instanceof WhereError) throw new UsageError(e.message.replace('--metric', values.objectives === undefined ? '--metric' : '--objectives'));
     throw e;
   }
+  if (values.prune !== undefined && objectives.length > 1) throw new UsageError('--prune judges one objective against the median of the others; with several --objectives there is none (Optuna refuses it too)');
   const bind = searchBindings(file, values as RunValues, sets);
   if (!bind) return INVALID;
-  const resultsFile = values.out === undefined ? undefined : outputGuard({}, file).file(values.out, '-o', 'command line');
+  const guard = outputGuard({}, file);
+  const resultsFile = values.out === undefined ? undefined : guard.file(values.out, '-o', 'command line');
+  const pageFile = values.page === undefined ? undefined : guard.file(values.page, '--page', 'command line');
   const { runTune } = await import('../sweep/runTune.js');
+  const { StudyJournalError } = await import('../tune/studyJournal.js');
   const progress = progressBar('tune');
   const tty = Boolean(process.stderr.isTTY);
-  console.error(`tune: ${trials.toLocaleString('en-US')} trials of ${sampler === 'tpe' ? 'TPE' : 'random search'} (seed ${seed}) over ${Object.keys(space).join(', ')}, ${metric.key} ${metric.higherIsBetter ? 'maximised' : 'minimised'}`);
+  const metric = objectives[0];
+  const goal = objectives.map((m) => `${m.key} ${m.higherIsBetter ? 'maximised' : 'minimised'}`).join(', ');
+  console.error(`tune: ${trials.toLocaleString('en-US')} trials of ${sampler === 'tpe' ? 'TPE' : 'random search'} (seed ${seed}) over ${Object.keys(space).join(', ')}, ${goal}${values.prune ? `, median pruning at ${checkpoints} checkpoints` : ''}${values.study ? `, study ${values.study}` : ''}`);
   let nextLine = 0.1;
   let tune;
   try {
@@ -1022,14 +1045,18 @@ async function tuneCommand(argv: string[]): Promise<number> {
       space,
       trials,
       metric,
+      objectives,
       sampler,
       seed,
       where: values.where,
       sets,
       bind,
       chunkSize,
+      ...(values.prune ? { prune: { checkpoints } } : {}),
+      ...(values.study ? { study: values.study } : {}),
+      onWarning: (message) => console.error(`hean: warning: ${message}`),
       onTrial: (done, total, elapsed, best) => {
-        const line = `${done}/${total} trials, ${(elapsed / 1000).toFixed(1)} s, ETA ${((elapsed / done) * (total - done) / 1000).toFixed(1)} s, best ${best ? `${best.value!.toFixed(metric.digits)} at ${Object.entries(best.params).map(([k, v]) => `${k}=${v}`).join(', ')}` : 'none yet'}`;
+        const line = `${done}/${total} trials, ${(elapsed / 1000).toFixed(1)} s, ETA ${((elapsed / done) * (total - done) / 1000).toFixed(1)} s, best ${metric.key} ${best ? `${best.value!.toFixed(metric.digits)} at ${Object.entries(best.params).map(([k, v]) => `${k}=${v}`).join(', ')}` : 'none yet'}`;
         if (tty) progress.status(line);
         else if (done / total >= nextLine && done < total) {
           nextLine = Math.floor((done / total) * 10 + 1) / 10;
@@ -1037,6 +1064,12 @@ async function tuneCommand(argv: string[]): Promise<number> {
         }
       },
     });
+  } catch (e) {
+    if (e instanceof StudyJournalError) {
+      console.error(`hean: ${e.message}`);
+      return INVALID;
+    }
+    throw e;
   } finally {
     progress.finish();
   }
@@ -1044,15 +1077,27 @@ async function tuneCommand(argv: string[]): Promise<number> {
     printDiagnostics(tune.unknownParams);
     return INVALID;
   }
-  const { tuneText, tuneJson, resultsCsv, resultsParquet } = await import('./sweepOutput.js');
+  const { tuneText, tuneJson, tunePageData, resultsCsv, resultsParquet } = await import('./sweepOutput.js');
   if (resultsFile) {
     // One row per trial, in the order they ran.
     const table = { params: Object.keys(space), cells: tune.trials };
     writeAtomically(resultsFile, ext === '.parquet' ? resultsParquet(table) : resultsCsv(table));
     console.error(`wrote ${values.out} (${tune.trials.length} trials, every metric)`);
   }
+  if (pageFile) {
+    const { tunePage } = await import('../../viz/tunePage.js');
+    writeAtomically(pageFile, tunePage(tunePageData(tune)));
+    console.error(`wrote ${values.page}`);
+  }
   console.log(values.json ? JSON.stringify(tuneJson(tune)) : tuneText(tune));
   return tune.trials.some((t) => t.status === 'ok') ? OK : INVALID;
+}
+
+/** An objective: a metric in its own direction, or `+name` / `-name` to maximise / minimise it. */
+function objective(text: string, lookup: (name: string) => GridMetric): GridMetric {
+  const sign = text[0] === '+' || text[0] === '-' ? text[0] : '';
+  const m = lookup(sign ? text.slice(1) : text);
+  return sign ? { ...m, higherIsBetter: sign === '+' } : m;
 }
 
 /** --heatmap-axes a,b, --heatmap-at name=value..., --heatmap-others best|mean, checked against the swept params before anything runs. */
@@ -1185,7 +1230,12 @@ async function walkForwardCommand(argv: string[]): Promise<number> {
     printDiagnostics(result.problems);
     return INVALID;
   }
-  const { walkForwardText, walkForwardJson } = await import('./sweepOutput.js');
+  const { walkForwardText, walkForwardJson, walkForwardPageData } = await import('./sweepOutput.js');
+  if (pageFile) {
+    const { walkForwardPage } = await import('../../viz/walkForwardPage.js');
+    writeAtomically(pageFile, walkForwardPage(walkForwardPageData(result)));
+    console.error(`wrote ${values.page}`);
+  }
   console.log(values.json ? JSON.stringify(walkForwardJson(result)) : walkForwardText(result));
   return result.stitched ? OK : RUN_FAILED;
 }

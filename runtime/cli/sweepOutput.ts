@@ -1,5 +1,7 @@
 import { parquetWriteBuffer, type SchemaElement } from 'hyparquet-writer';
 import type { HeatmapCell, HeatmapData } from '../../viz/heatmapPage.js';
+import type { TunePageData } from '../../viz/tunePage.js';
+import type { WalkForwardPageData } from '../../viz/walkForwardPage.js';
 import type { GridValue } from './grid.js';
 import type { SweepCell, SweepResult, SweepSelection } from '../sweep/runSweep.js';
 import type { TuneResult } from '../sweep/runTune.js';
@@ -61,31 +63,48 @@ function selectionText(sel: SweepSelection, tries: string): string[] {
   ];
 }
 
-/** `hean tune`'s summary: the best trial, the best ones, when the best was found, and the selection luck. */
+/** `hean tune`'s summary: the best trial (or the Pareto front), the best ones, when the best was found, what matters, and the selection luck. */
 export function tuneText(tune: TuneResult, top = 10): string {
   const m = tune.metric;
   const names = Object.keys(tune.space);
+  const goal = tune.objectives.map((o) => `${o.key} ${o.higherIsBetter ? 'maximised' : 'minimised'}`).join(', ');
+  const extra = [
+    tune.rejected ? `${tune.rejected} samples rejected by --where '${tune.where}'` : '',
+    tune.pruned ? `${tune.pruned} pruned` : '',
+    tune.resumed ? `${tune.resumed} taken from the study ${tune.study}` : tune.study ? `recorded in the study ${tune.study}` : '',
+  ].filter(Boolean);
   const out = [
-    `tune of ${tune.graphName} (${tune.file}): ${tune.trials.length} trials of ${tune.sampler === 'tpe' ? 'TPE (Optuna\'s algorithm)' : 'random search'}, seed ${tune.seed}, ${m.key} ${m.higherIsBetter ? 'maximised' : 'minimised'} over ${names.join(', ')}${tune.rejected ? ` (${tune.rejected} samples rejected by --where '${tune.where}')` : ''}, ${(tune.elapsedMs / 1000).toFixed(1)} s`,
+    `tune of ${tune.graphName} (${tune.file}): ${tune.trials.length} trials of ${tune.sampler === 'tpe' ? `${tune.objectives.length > 1 ? 'MOTPE' : 'TPE'} (Optuna's algorithm)` : 'random search'}, seed ${tune.seed}, ${goal} over ${names.join(', ')}${extra.length ? ` (${extra.join('; ')})` : ''}, ${(tune.elapsedMs / 1000).toFixed(1)} s`,
   ];
-  const ok = tune.trials.filter((t) => t.value !== null);
   if (!tune.best) return [...out, '', `no trial has a ${m.key} (no trades, or none ran)`].join('\n');
-  out.push('', `best ${m.key}: ${tune.best.value!.toFixed(m.digits)} at ${paramText(tune.best.params)} (trial ${tune.best.index + 1})`);
+  const keys: string[] = tune.objectives.map((o) => o.key);
+  const cols = [...names, ...keys, ...['totalReturnPct', 'maxDrawdownPct', 'trades'].filter((k) => !keys.includes(k))];
+  const table = (cells: SweepCell[]) => {
+    const rows = cells.map((c) => [String(c.index + 1), ...names.map((n) => String(c.params[n])), ...cols.slice(names.length).map((k) => fmt(c.metrics?.[k] ?? null, k === 'trades' ? 0 : m.digits))]);
+    const header = ['trial', ...cols];
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+    return ['  ' + header.map((h, i) => h.padStart(widths[i])).join('  '), ...rows.map((row) => '  ' + row.map((v, i) => v.padStart(widths[i])).join('  '))];
+  };
   const sign = m.higherIsBetter ? -1 : 1;
-  const rankedTrials = [...ok].sort((a, b) => sign * (a.value! - b.value!) || a.index - b.index).slice(0, top);
-  const cols = [...names, m.key, ...['totalReturnPct', 'maxDrawdownPct', 'trades'].filter((k) => k !== m.key)];
-  const rows = rankedTrials.map((c) => [String(c.index + 1), ...names.map((n) => String(c.params[n])), ...cols.slice(names.length).map((k) => fmt(c.metrics?.[k] ?? null, k === 'trades' ? 0 : m.digits))]);
-  const header = ['trial', ...cols];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  out.push(`top ${rows.length} by ${m.key}:`, '  ' + header.map((h, i) => h.padStart(widths[i])).join('  '), ...rows.map((row) => '  ' + row.map((v, i) => v.padStart(widths[i])).join('  ')));
-  // The best so far after each decile of the budget: how the search converged.
-  const steps = [0.1, 0.25, 0.5, 0.75, 1].map((f) => Math.max(1, Math.round(f * tune.trials.length)));
-  const bestAt = steps.map((k) => {
-    const seen = tune.trials.slice(0, k).filter((t) => t.value !== null);
-    return seen.length ? seen.reduce((b, t) => (sign * (t.value! - b) < 0 ? t.value! : b), seen[0].value!) : null;
-  });
-  out.push(`best so far: ${steps.map((k, i) => `after ${k}: ${fmt(bestAt[i], m.digits)}`).join(', ')}`);
-  if (tune.selection) out.push(...selectionText(tune.selection, 'trials'));
+  if (tune.front) {
+    const front = [...tune.front].sort((a, b) => sign * (a.value! - b.value!) || a.index - b.index);
+    out.push('', `Pareto front: ${front.length} trial${front.length === 1 ? '' : 's'} no other trial beats on every objective (by ${m.key}):`, ...table(front.slice(0, 2 * top)));
+    if (front.length > 2 * top) out.push(`  ... and ${front.length - 2 * top} more (--json or -o has them all)`);
+  } else {
+    out.push('', `best ${m.key}: ${tune.best.value!.toFixed(m.digits)} at ${paramText(tune.best.params)} (trial ${tune.best.index + 1})`);
+    const ok = tune.trials.filter((t) => t.status === 'ok' && t.value !== null);
+    const rankedTrials = [...ok].sort((a, b) => sign * (a.value! - b.value!) || a.index - b.index).slice(0, top);
+    out.push(`top ${rankedTrials.length} by ${m.key}:`, ...table(rankedTrials));
+    // The best so far after each share of the budget: how the search converged.
+    const steps = [0.1, 0.25, 0.5, 0.75, 1].map((f) => Math.max(1, Math.round(f * tune.trials.length)));
+    const bestAt = steps.map((k) => {
+      const seen = tune.trials.slice(0, k).filter((t) => t.status === 'ok' && t.value !== null);
+      return seen.length ? seen.reduce((b, t) => (sign * (t.value! - b) < 0 ? t.value! : b), seen[0].value!) : null;
+    });
+    out.push(`best so far: ${steps.map((k, i) => `after ${k}: ${fmt(bestAt[i], m.digits)}`).join(', ')}`);
+  }
+  if (tune.importance) out.push(`param importance for ${m.key} (fANOVA on a random forest of the complete trials): ${tune.importance.map((p) => `${p.name} ${(100 * p.importance).toFixed(1)} %`).join(', ')}`);
+  if (tune.selection) out.push(...selectionText(tune.selection, tune.pruned ? 'complete trials (pruned ones have no full returns)' : 'trials'));
   return out.join('\n');
 }
 
@@ -94,15 +113,45 @@ export function tuneJson(tune: TuneResult): Record<string, unknown> {
     graph: tune.graphName,
     file: tune.file,
     metric: tune.metric.key,
+    objectives: tune.objectives.map((o) => ({ key: o.key, direction: o.higherIsBetter ? 'maximize' : 'minimize' })),
     sampler: tune.sampler,
     seed: tune.seed,
     space: tune.space,
     where: tune.where ?? null,
     rejected: tune.rejected,
+    pruned: tune.pruned,
+    resumed: tune.resumed,
+    study: tune.study ?? null,
     elapsedMs: Math.round(tune.elapsedMs),
     best: tune.best ? { trial: tune.best.index + 1, params: tune.best.params, value: tune.best.value } : null,
+    front: tune.front ? tune.front.map((t) => t.index + 1) : null,
+    importance: tune.importance ?? null,
     selection: tune.selection ?? null,
     trials: tune.trials,
+  };
+}
+
+/** The tune page's data (viz/tunePage.ts): every trial with its objectives, the front, the importance. */
+export function tunePageData(tune: TuneResult): TunePageData {
+  const goal = tune.objectives.map((o) => `${o.key} ${o.higherIsBetter ? 'maximised' : 'minimised'}`).join(', ');
+  return {
+    title: `tune: ${tune.graphName}`,
+    subtitle: `${tune.file} · ${tune.trials.length} trials of ${tune.sampler === 'tpe' ? (tune.objectives.length > 1 ? 'MOTPE' : 'TPE') : 'random search'} (seed ${tune.seed}) · ${goal}${tune.where ? ` · --where ${tune.where}` : ''}${tune.pruned ? ` · ${tune.pruned} pruned` : ''}`,
+    objectives: tune.objectives.map((o) => ({ key: o.key, label: o.label, higherIsBetter: o.higherIsBetter, digits: o.digits })),
+    params: Object.entries(tune.space).map(([name, p]) =>
+      p.type === 'categorical' ? { name, type: 'categorical' as const, choices: [...p.choices] } : { name, type: p.type, low: p.low, high: p.high, ...(p.log ? { log: true } : {}) },
+    ),
+    trials: tune.trials.map((t) => ({
+      number: t.index + 1,
+      params: t.params,
+      values: t.values ?? [t.value],
+      state: t.status === 'ok' ? 'complete' : t.status === 'pruned' ? 'pruned' : 'failed',
+      ...(t.status === 'pruned' && t.intermediate?.length ? { prunedAtStep: t.intermediate.at(-1)![0] + 1 } : {}),
+      ...(t.metrics ? { metrics: t.metrics } : {}),
+    })),
+    ...(tune.front ? { paretoFront: tune.front.map((t) => t.index + 1) } : {}),
+    ...(tune.importance ? { importance: tune.importance } : {}),
+    ...(tune.selection ? { selection: tune.selection } : {}),
   };
 }
 
@@ -219,12 +268,13 @@ export function sweepHeatmap(sweep: SweepResult, view: HeatmapView = {}): Heatma
       if (mean) {
         const values = group.map((c) => c.value).filter((v): v is number => v !== null && Number.isFinite(v));
         const ran = group.filter((c) => c.status === 'ok').length;
-        return { status: ran ? 'ok' : group[0].status, value: values.length ? values.reduce((a, b) => a + b, 0) / values.length : null, message: `mean of ${values.length} of ${group.length} combinations over ${reduced.map((a) => a.name).join(', ')}` };
+        return { status: ran ? 'ok' : (group[0].status as HeatmapCell['status']), value: values.length ? values.reduce((a, b) => a + b, 0) / values.length : null, message: `mean of ${values.length} of ${group.length} combinations over ${reduced.map((a) => a.name).join(', ')}` };
       }
       const c = group.reduce((held, c) => (c.value !== null && (held.value === null || better(c.value, held.value)) ? c : held));
       const details = Object.fromEntries(Object.entries(c.metrics ?? {}).filter(([k]) => !['initialCash', 'periodsPerYear', 'startTime', 'endTime'].includes(k)));
       const others = reduced.map((a) => `${a.name}=${c.params[a.name]}`).join(', ');
-      return { status: c.status, value: c.value, ...(c.message || others ? { message: [others && `best at ${others}`, c.message].filter(Boolean).join('; ') } : {}), ...(c.metrics ? { details } : {}) };
+      // A sweep runs every combination to its end: no cell of it is pruned.
+      return { status: c.status as HeatmapCell['status'], value: c.value, ...(c.message || others ? { message: [others && `best at ${others}`, c.message].filter(Boolean).join('; ') } : {}), ...(c.metrics ? { details } : {}) };
     }),
   );
   const fixed = [...Object.entries(sweep.sets), ...Object.entries(at)].map(([k, v]) => `${k}=${v}`);
@@ -296,5 +346,53 @@ export function walkForwardJson(wf: WalkForwardResult): Record<string, unknown> 
     stitched: wf.stitched ? clean(wf.stitched.metrics) : null,
     fixed: wf.fixed ? { params: wf.fixed.params, metrics: clean(wf.fixed.metrics) } : null,
     elapsedMs: Math.round(wf.elapsedMs),
+  };
+}
+
+/** The walk-forward page's data (viz/walkForwardPage.ts): folds, the stitched equity beside the graph's own params, the params per fold. */
+export function walkForwardPageData(wf: WalkForwardResult): WalkForwardPageData {
+  const m = wf.metric;
+  const names = wf.tune ? Object.keys(wf.tune.space) : wf.axes.map((a) => a.name);
+  const ranges = wf.tune
+    ? Object.fromEntries(Object.entries(wf.tune.space).map(([n, p]) => [n, p.type === 'categorical' ? p.choices.filter((c): c is string | number | boolean => c !== null) : [p.low, p.high]]))
+    : Object.fromEntries(wf.axes.map((a) => [a.name, a.values]));
+  const s = wf.stitched;
+  const of = (metrics: Record<string, unknown> | null | undefined, key: string) => finite(metrics?.[key] as number | undefined);
+  const is = wf.folds.map((f) => f.inSample).filter((v): v is number => v !== null);
+  const pct = (v: number | null) => (v === null ? 'n/a' : `${v.toFixed(2)} %`);
+  const search = wf.tune ? `${wf.tune.trials} trials of ${wf.tune.sampler === 'tpe' ? 'TPE' : 'random search'} (seed ${wf.tune.seed})` : `${wf.folds[0]?.combinations ?? 0} combinations`;
+  const fixedLabel = wf.fixed ? `the graph's own ${paramText(wf.fixed.params)}, never re-optimised` : '';
+  return {
+    title: `walk-forward: ${wf.graphName}`,
+    subtitle: `${wf.file} · train ${wf.train.text}${wf.anchored ? ' anchored' : ' rolling'}, test ${wf.test.text}${wf.purge ? `, purge ${wf.purge.text}` : ''} · each train window: ${search} over ${names.join(', ')}${wf.where ? ` where ${wf.where}` : ''}, best by ${m.key}`,
+    metric: { key: m.key, label: m.label, higherIsBetter: m.higherIsBetter, digits: m.digits },
+    params: names,
+    ranges,
+    folds: wf.folds.map((f) => ({
+      index: f.index + 1,
+      trainFrom: f.trainFrom,
+      trainTo: f.trainTo,
+      testFrom: f.testFrom,
+      testTo: f.testTo,
+      params: f.params,
+      inSample: f.inSample,
+      outOfSample: of(f.outOfSample as unknown as Record<string, unknown>, m.key),
+      returnPct: of(f.outOfSample as unknown as Record<string, unknown>, 'totalReturnPct'),
+      trades: of(f.outOfSample as unknown as Record<string, unknown>, 'trades'),
+    })),
+    stitched: s ? { t: Array.from(s.eventTimes), equity: Array.from(s.equity) } : { t: [], equity: [] },
+    ...(wf.fixed ? { comparisons: [{ label: fixedLabel, t: Array.from(wf.fixed.eventTimes), equity: Array.from(wf.fixed.equity) }] } : {}),
+    summary: [
+      { label: `${m.label} (in sample: mean of the folds' best)`, inSample: fmt(is.length ? is.reduce((a, b) => a + b, 0) / is.length : null, m.digits), outOfSample: fmt(of(s?.metrics as unknown as Record<string, unknown>, m.key), m.digits) },
+      { label: 'Total return', inSample: '', outOfSample: pct(of(s?.metrics as unknown as Record<string, unknown>, 'totalReturnPct')) },
+      { label: 'Max drawdown', inSample: '', outOfSample: pct(of(s?.metrics as unknown as Record<string, unknown>, 'maxDrawdownPct')) },
+      { label: 'Trades', inSample: '', outOfSample: fmt(of(s?.metrics as unknown as Record<string, unknown>, 'trades'), 0) },
+      ...(wf.fixed
+        ? [
+            { label: `${m.label}, ${fixedLabel}`, inSample: '', outOfSample: fmt(of(wf.fixed.metrics as unknown as Record<string, unknown>, m.key), m.digits) },
+            { label: `Total return, ${fixedLabel}`, inSample: '', outOfSample: pct(of(wf.fixed.metrics as unknown as Record<string, unknown>, 'totalReturnPct')) },
+          ]
+        : []),
+    ],
   };
 }

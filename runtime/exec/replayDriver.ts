@@ -13,6 +13,7 @@ export function replay(
   loaded: SourceData[],
   chunkSize: number,
   onProgress?: (eventsDone: number, eventsTotal: number) => void,
+  progressEvery = 65_536,
 ): { events: number; chunks: number } {
   const times = loaded.map((d) => d.t);
   const total = times.reduce((s, t) => s + t.length, 0);
@@ -36,7 +37,7 @@ export function replay(
     }
     pipeline.push(frames);
     seq++;
-    if (onProgress && (done - lastProgress >= 65536 || done === total)) {
+    if (onProgress && (done - lastProgress >= progressEvery || done === total)) {
       lastProgress = done;
       onProgress(done, total);
     }

@@ -33,7 +33,9 @@ export interface RunOptions {
   history?: 'full' | 'bounded';
   /** Live driver settings (paper mode). */
   live?: Omit<LiveOptions, 'clock' | 'onCaughtUp'>;
+  /** In a replay, after every `progressEvery` events (default 65,536) and at the end; throwing from it stops the run. */
   onProgress?: (eventsDone: number, eventsTotal: number) => void;
+  progressEvery?: number;
   onWarning?: (warning: RunWarning) => void;
   /** Operational messages of adapters (reconnecting, ...). */
   onLog?: (message: string) => void;
@@ -202,7 +204,7 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
       for (const writer of writers.values()) writer.flush?.();
     };
     if (isLive) stats = liveStats = await runLive(pipeline, graph, feeds, specs, { ...options.live, clock: wallClock, onCaughtUp });
-    else stats = replay(pipeline, graph, loaded, chunkSize, options.onProgress);
+    else stats = replay(pipeline, graph, loaded, chunkSize, options.onProgress, options.progressEvery);
   } catch (e) {
     pipeline.complete();
     await Promise.allSettled([...writers.values()].map((w) => w.close()));

@@ -1,5 +1,6 @@
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import type { BrokerReport } from '../portfolio/simulatedBroker.js';
+import type { Metrics } from '../portfolio/metrics.js';
 import { formatDiagnostic, hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics.js';
 import { runGraph, type SourceCache } from '../exec/runGraph.js';
 import { NodeOutputCache, nodeKeys, type NodeCacheStats } from '../exec/nodeOutputCache.js';
@@ -24,9 +25,14 @@ export interface SweepCell {
   /** Position among the combinations that passed --where, in row-major order. */
   index: number;
   params: Record<string, GridValue>;
-  status: 'ok' | 'invalid' | 'failed';
+  /** pruned: a tune stopped the backtest at a checkpoint (its value and metrics are those so far). */
+  status: 'ok' | 'invalid' | 'failed' | 'pruned';
   /** The ranking metric; null when undefined (no trades) or the cell did not run. */
   value: number | null;
+  /** A tune's objectives (several with --objectives), null where undefined. */
+  values?: (number | null)[];
+  /** The metric at each checkpoint of a pruned tune ([checkpoint, value]; those without a value left out). */
+  intermediate?: [number, number][];
   metrics?: Record<string, number | null>;
   message?: string;
   outputs?: Record<string, string>;
@@ -140,7 +146,12 @@ export class CellRunner {
     this.nodeCache = s.shared?.length ? new NodeOutputCache(new Map(s.shared)) : undefined;
   }
 
-  async run(index: number, params: Record<string, GridValue>): Promise<SweepCell> {
+  /**
+   * One backtest. With `watch`, the metric so far is handed to `onCheckpoint` at each of
+   * `checkpoints` equal shares of the events but the last; when it answers true, the backtest
+   * stops there and the cell is `pruned`.
+   */
+  async run(index: number, params: Record<string, GridValue>, watch?: { checkpoints: number; onCheckpoint: (step: number, value: number) => boolean }): Promise<SweepCell> {
     const s = this.s;
     const { graph, diagnostics } = compileGraph(s.text, s.file, defaultRegistry, { set: { ...s.sets, ...params }, bind: s.bind, requireBindings: true });
     if (!graph || hasErrors(diagnostics)) {
@@ -150,18 +161,59 @@ export class CellRunner {
     this.graphName = graph.name;
     try {
       const variant = Object.entries(params).map(([k, v]) => `${k}=${String(v).replace(/[^\w.+-]/g, '_')}`).join(',');
-      const result = await runGraph(graph, { chunkSize: s.chunkSize, outputs: new OutputGuard({ ...s.outputs, variant }), sourceCache: this.sources, nodeCache: this.nodeCache });
+      let snapshots: () => Record<string, unknown> = () => ({});
+      const intermediate: [number, number][] = [];
+      let step = 0;
+      const onProgress = watch
+        ? (done: number, total: number) => {
+            for (; step < watch.checkpoints - 1 && done >= ((step + 1) * total) / watch.checkpoints; step++) {
+              const metrics = brokerSnapshot(snapshots());
+              const value = metrics?.[s.metricKey as keyof Metrics];
+              if (typeof value !== 'number' || !Number.isFinite(value)) continue;
+              intermediate.push([step, value]);
+              if (watch.onCheckpoint(step, value)) throw new PrunedRun(metrics!, step);
+            }
+          }
+        : undefined;
+      let result;
+      try {
+        result = await runGraph(graph, { chunkSize: s.chunkSize, outputs: new OutputGuard({ ...s.outputs, variant }), sourceCache: this.sources, nodeCache: this.nodeCache, onSnapshots: (f) => (snapshots = f), onProgress, progressEvery: s.chunkSize });
+      } catch (e) {
+        const pruned = e instanceof PrunedRun ? e : e instanceof Error && e.cause instanceof PrunedRun ? e.cause : undefined;
+        if (!pruned) throw e;
+        const metrics = Object.fromEntries(Object.entries(pruned.metrics).map(([k, v]) => [k, Number.isFinite(v) ? v : null]));
+        return { index, params, status: 'pruned', value: metrics[s.metricKey] ?? null, metrics, intermediate, message: `pruned at checkpoint ${pruned.step + 1} of ${watch!.checkpoints}` };
+      }
       // Cells come in increasing index order: what no later one needs can go.
       this.nodeCache?.release(index);
       const broker = Object.values(result.reports).find((r) => (r as { kind?: string })?.kind === 'broker') as BrokerReport | undefined;
       if (!broker) throw new Error(`${s.file} has no broker (sink.broker or sink.portfolio): a sweep ranks runs by their broker's metrics`);
       const metrics = Object.fromEntries(Object.entries(broker.metrics).map(([k, v]) => [k, Number.isFinite(v) ? v : null]));
-      return { index, params, status: 'ok', value: metrics[s.metricKey] ?? null, metrics, ...(Object.keys(result.outputs).length ? { outputs: result.outputs } : {}), daily: dailyReturns(broker) };
+      return { index, params, status: 'ok', value: metrics[s.metricKey] ?? null, metrics, ...(watch ? { intermediate } : {}), ...(Object.keys(result.outputs).length ? { outputs: result.outputs } : {}), daily: dailyReturns(broker) };
     } catch (e) {
       if (e instanceof OutputError) throw e; // where to write is the command's problem, not one cell's
       return { index, params, status: 'failed', value: null, message: e instanceof Error ? e.message : String(e) };
     }
   }
+}
+
+/** Thrown from a run's progress callback to stop it at a checkpoint (CellRunner.run's watch). */
+class PrunedRun extends Error {
+  constructor(
+    readonly metrics: Metrics,
+    readonly step: number,
+  ) {
+    super(`pruned at checkpoint ${step + 1}`);
+  }
+}
+
+/** The metrics so far of the run's broker, from its nodes' snapshots. */
+function brokerSnapshot(snapshots: Record<string, unknown>): Metrics | undefined {
+  for (const s of Object.values(snapshots)) {
+    const metrics = (s as { metrics?: Metrics } | undefined)?.metrics;
+    if (metrics) return metrics;
+  }
+  return undefined;
 }
 
 const BATCH = 4;
