@@ -6,6 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dataDir, projectRoot } from '../runtime/testing/dataFile.js';
 
@@ -40,13 +42,19 @@ test('walkforward --anchored: every train window starts at the data\'s start', (
   assert.deepEqual(wf.folds.map((f: { trainFrom: string; testFrom: string }) => [f.trainFrom, f.testFrom]), [['2017-08-17', '2020-08-17'], ['2017-08-17', '2022-08-17']]);
 });
 
+const page = join(mkdtempSync(join(tmpdir(), 'hean-wf-')), 'wf.html');
+
 test('walkforward --param --trials: TPE on each train window (same seed, same folds), beside the graph\'s own params over the same span', () => {
   const run = () => {
-    const r = spawnSync(process.execPath, [join(projectRoot, 'bin', 'hean.js'), 'walkforward', graph, '--param', 'fast=5..30', '--param', 'slow=40..100', '--trials', '12', '--train', '3y', '--test', '2y', '--json'], { env, encoding: 'utf8', timeout: 300_000 });
+    const r = spawnSync(process.execPath, [join(projectRoot, 'bin', 'hean.js'), 'walkforward', graph, '--param', 'fast=5..30', '--param', 'slow=40..100', '--trials', '12', '--train', '3y', '--test', '2y', '--json', '--page', page, '--overwrite'], { env, encoding: 'utf8', timeout: 300_000 });
     assert.equal(r.status, 0, r.stderr);
     return JSON.parse(r.stdout);
   };
   const wf = run();
+  // The page: a row per fold with its params, and the comparison named.
+  const html = readFileSync(page, 'utf8');
+  for (const f of wf.folds) assert.ok(html.includes(f.testFrom), f.testFrom);
+  assert.match(html, /the graph&#39;s own fast=10, slow=30|the graph's own fast=10, slow=30/);
   assert.deepEqual(wf.tune, { space: { fast: { type: 'int', low: 5, high: 30 }, slow: { type: 'int', low: 40, high: 100 } }, trials: 12, sampler: 'tpe', seed: 0 });
   assert.equal(wf.folds.length, 2);
   for (const f of wf.folds) {

@@ -52,9 +52,9 @@ Usage:
                [--json] [--set name=value]... [--bind node.key=value]... [--data [node=]FILE]... [--chunk N]
   hean tune GRAPH --param name=LO..HI[:STEP|:log] [--param name=V1,V2,...]... --trials N [--metric NAME | --objectives A,-B,...]
                [--prune median [--checkpoints N]] [--study FILE|redis://HOST:PORT/NAME] [--sampler tpe|random] [--seed S] [--where EXPR]
-               [-o FILE.csv|FILE.parquet] [--page FILE.html] [--json] [--set name=value]... [--bind ...] [--data ...] [--chunk N]
+               [-o FILE.csv|FILE.parquet] [--page FILE.html] [--out-dir DIR] [--overwrite] [--json] [--set ...] [--bind ...] [--data ...] [--chunk N]
   hean walkforward GRAPH --train 2y --test 3mo [--anchored] [--purge 1d] (--grid name=SPEC... [--workers N] | --param name=LO..HI... --trials N
-               [--sampler tpe|random] [--seed S]) [--where EXPR] [--metric NAME] [--page FILE.html] [--json]
+               [--sampler tpe|random] [--seed S]) [--where EXPR] [--metric NAME] [--page FILE.html] [--out-dir DIR] [--overwrite] [--json]
   hean worker --queue redis://HOST:PORT [--queue-name NAME] [--concurrency N] [--verbose]
   hean validate GRAPH... [--set name=value]...
   hean viz GRAPH [-o FILE.svg|FILE.html] [--set name=value]...
@@ -997,6 +997,8 @@ async function tuneCommand(argv: string[]): Promise<number> {
       page: { type: 'string' },
       json: { type: 'boolean', default: false },
       ...SEARCH_INPUT_OPTIONS,
+      'out-dir': { type: 'string' },
+      overwrite: { type: 'boolean', default: false },
     },
   });
   if (positionals.length !== 1) throw new UsageError(`tune takes one GRAPH file, found ${positionals.length}`);
@@ -1027,7 +1029,7 @@ async function tuneCommand(argv: string[]): Promise<number> {
   if (values.prune !== undefined && objectives.length > 1) throw new UsageError('--prune judges one objective against the median of the others; with several --objectives there is none (Optuna refuses it too)');
   const bind = searchBindings(file, values as RunValues, sets);
   if (!bind) return INVALID;
-  const guard = outputGuard({}, file);
+  const guard = outputGuard(values, file);
   const resultsFile = values.out === undefined ? undefined : guard.file(values.out, '-o', 'command line');
   const pageFile = values.page === undefined ? undefined : guard.file(values.page, '--page', 'command line');
   const { runTune } = await import('../sweep/runTune.js');
@@ -1176,6 +1178,8 @@ async function walkForwardCommand(argv: string[]): Promise<number> {
       page: { type: 'string' },
       json: { type: 'boolean', default: false },
       ...SEARCH_INPUT_OPTIONS,
+      'out-dir': { type: 'string' },
+      overwrite: { type: 'boolean', default: false },
     },
   });
   if (positionals.length !== 1) throw new UsageError(`walkforward takes one GRAPH file, found ${positionals.length}`);
@@ -1208,7 +1212,7 @@ async function walkForwardCommand(argv: string[]): Promise<number> {
   const workers = values.workers === undefined ? availableParallelism() : wholeNumber('--workers', values.workers, 256, 'worker threads, default one per core');
   const bind = searchBindings(file, values as RunValues, sets);
   if (!bind) return INVALID;
-  const pageFile = values.page === undefined ? undefined : outputGuard({}, file).file(values.page, '--page', 'command line');
+  const pageFile = values.page === undefined ? undefined : outputGuard(values, file).file(values.page, '--page', 'command line');
   const iso = (t: number) => new Date(t).toISOString().slice(0, 10);
   const result = await runWalkForward({
     file,
