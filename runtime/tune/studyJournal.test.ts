@@ -19,6 +19,8 @@ import {
   trialsToTell,
   type StoredTrialRecord,
   type StudyHeader,
+  type StudyStore,
+  type StudyStoreOptions,
 } from './studyJournal.js';
 
 const header: StudyHeader = {
@@ -288,10 +290,18 @@ describe('redis study', () => {
     names.push(name);
     return name;
   };
+  /** Every store opened here, closed at the end even when a test failed before its own close(). */
+  const stores: StudyStore[] = [];
+  const study = (location: string, options?: StudyStoreOptions): StudyStore => {
+    const store = openStudyStore(location, options);
+    stores.push(store);
+    return store;
+  };
   before(async () => {
     redis = await testClient();
   });
   after(async () => {
+    await Promise.all(stores.map((s) => s.close()));
     if (names.length > 0) await redis.del(...names.map((name) => `hean:study:${name}`));
     redis.disconnect();
   });
@@ -306,7 +316,7 @@ describe('redis study', () => {
 
   it('round trip: the header is the list head, one entry per trial, non-finite values intact', async () => {
     const name = fresh();
-    const store = openStudyStore(`redis://127.0.0.1:6379/${name}`);
+    const store = study(`redis://127.0.0.1:6379/${name}`);
     assert.deepEqual(await store.open(header), []);
     for (const r of trials) await store.append(r);
     await store.close();
@@ -316,20 +326,20 @@ describe('redis study', () => {
     assert.deepEqual(decodeRecord(entries[0]!), header);
     assert.equal(entries[2], encodeRecord(trials[1]!));
 
-    const again = openStudyStore(`redis://127.0.0.1:6379/${name}`);
+    const again = study(`redis://127.0.0.1:6379/${name}`);
     assert.deepEqual(await again.open(header), trials);
     await again.close();
   });
 
   it('two machines on one study share it: both open, both append, each sees the other', async () => {
     const name = fresh();
-    const a = openStudyStore(`redis://127.0.0.1:6379/${name}`);
-    const b = openStudyStore(`redis://127.0.0.1:6379/${name}`);
+    const a = study(`redis://127.0.0.1:6379/${name}`);
+    const b = study(`redis://127.0.0.1:6379/${name}`);
     assert.deepEqual(await Promise.all([a.open(header), b.open(header)]), [[], []]);
     await a.append(trials[0]!);
     await b.append(trials[1]!);
     await Promise.all([a.close(), b.close()]);
-    const c = openStudyStore(`redis://127.0.0.1:6379/${name}`);
+    const c = study(`redis://127.0.0.1:6379/${name}`);
     assert.deepEqual(await c.open(header), trials.slice(0, 2));
     await c.close();
     assert.equal(await redis.llen(`hean:study:${name}`), 3, 'one header only');
@@ -337,10 +347,10 @@ describe('redis study', () => {
 
   it('refuses a different header, naming the field', async () => {
     const name = fresh();
-    const store = openStudyStore(`redis://127.0.0.1:6379/${name}`);
+    const store = study(`redis://127.0.0.1:6379/${name}`);
     await store.open(header);
     await store.close();
-    await assert.rejects(openStudyStore(`redis://127.0.0.1:6379/${name}`).open({ ...header, directions: ['minimize'] }), (err: unknown) => {
+    await assert.rejects(study(`redis://127.0.0.1:6379/${name}`).open({ ...header, directions: ['minimize'] }), (err: unknown) => {
       assert.ok(err instanceof StudyMismatchError);
       assert.deepEqual(err.fields, ['directions']);
       assert.match(err.message, new RegExp(`study redis://127.0.0.1:6379/${name} \\(key hean:study:${name}\\) was started with other options.*\\n  directions: the journal has \\["maximize"\\], this run has \\["minimize"\\]`));
@@ -351,17 +361,17 @@ describe('redis study', () => {
 
   it('a corrupt entry is an error naming it', async () => {
     const name = fresh();
-    const store = openStudyStore(`redis://127.0.0.1:6379/${name}`);
+    const store = study(`redis://127.0.0.1:6379/${name}`);
     await store.open(header);
     await store.append(trials[0]!);
     await store.close();
     await redis.rpush(`hean:study:${name}`, 'oops');
-    await assert.rejects(openStudyStore(`redis://127.0.0.1:6379/${name}`).open(header), /\(key hean:study:[-a-z0-9]+\) entry 2: corrupt record: not valid JSON \(found "oops"\)/);
+    await assert.rejects(study(`redis://127.0.0.1:6379/${name}`).open(header), /\(key hean:study:[-a-z0-9]+\) entry 2: corrupt record: not valid JSON \(found "oops"\)/);
   });
 
   it('an append after the study key was deleted fails instead of starting a headerless list', async () => {
     const name = fresh();
-    const store = openStudyStore(`redis://127.0.0.1:6379/${name}`);
+    const store = study(`redis://127.0.0.1:6379/${name}`);
     await store.open(header);
     await redis.del(`hean:study:${name}`);
     await assert.rejects(store.append(trials[0]!), /was deleted while the study ran; trial 0 was not saved/);
@@ -370,7 +380,7 @@ describe('redis study', () => {
   });
 
   it('an unreachable Redis fails open within seconds, saying where, that nothing was touched, and how to fix it', async () => {
-    const store = openStudyStore('redis://127.0.0.1:1/nowhere', { timeoutMs: 5000 });
+    const store = study('redis://127.0.0.1:1/nowhere', { timeoutMs: 5000 });
     const started = performance.now();
     await assert.rejects(store.open(header), (err: unknown) => {
       assert.ok(err instanceof StudyJournalError);
@@ -382,11 +392,11 @@ describe('redis study', () => {
     assert.ok(performance.now() - started < 6000, `took ${performance.now() - started} ms`);
   });
 
-  it('a Redis that dies mid-study fails the append within seconds, saying the trial was not saved', async () => {
+  it('a Redis that dies mid-study fails the append within seconds, saying the trial was not saved; a later append reconnects', async () => {
     const port = 20000 + (process.pid % 20000);
     const server = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
     try {
-      const store = openStudyStore(`redis://127.0.0.1:${port}/${fresh()}`);
+      const store = study(`redis://127.0.0.1:${port}/${fresh()}`);
       await store.open(header); // the connection's retries (about 3 s) cover the server's start
       await store.append(trials[0]!);
       server.kill('SIGKILL');
@@ -394,6 +404,14 @@ describe('redis study', () => {
       const started = performance.now();
       await assert.rejects(store.append(trials[1]!), /cannot reach Redis for study .*: .*; trial 1 was not saved; the trials before it are safe in Redis\. Start redis-server/);
       assert.ok(performance.now() - started < 6000, `took ${performance.now() - started} ms`);
+
+      // Redis back (empty: it saved nothing): the next append connects again and reaches it.
+      const restarted = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+      try {
+        await assert.rejects(store.append(trials[1]!), /was deleted while the study ran; trial 1 was not saved/);
+      } finally {
+        restarted.kill('SIGKILL');
+      }
       await store.close();
     } finally {
       server.kill('SIGKILL');

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { appendFileSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, truncateSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { dirname } from 'node:path';
 import { Redis } from 'ioredis';
 import { maskUrl, retryDelay } from '../adapters/redis/connection.js';
 import type { Params, SearchSpace } from './space.js';
@@ -124,6 +125,7 @@ export function nextTrialNumber(records: readonly StoredTrialRecord[]): number {
 
 const NON_FINITE = new Set(['NaN', 'Infinity', '-Infinity']);
 
+/** One record as a line of JSON (without the newline), non-finite numbers tagged. */
 export function encodeRecord(record: StudyHeader | StoredTrialRecord): string {
   return JSON.stringify(record, (_key, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? { $float: String(value) } : value));
 }
@@ -214,7 +216,7 @@ const WHY: Partial<Record<keyof StudyHeader, (journal: StudyHeader, run: StudyHe
 };
 
 /** One line per difference between the journal's header and this run's (space and sets per key); empty when they match. */
-export function headerDifferences(journal: StudyHeader, run: StudyHeader): { field: string; line: string }[] {
+function headerDifferences(journal: StudyHeader, run: StudyHeader): { field: string; line: string }[] {
   const out: { field: string; line: string }[] = [];
   const show = (v: unknown): string => (v === undefined ? '(none)' : JSON.stringify(v));
   for (const field of COMPARED) {
@@ -295,6 +297,7 @@ class FileStudyStore implements StudyStore {
       if (records === undefined) {
         appendFileSync(this.fd, `${encodeRecord(run)}\n`);
         fsyncSync(this.fd);
+        fsyncDirectory(dirname(this.path)); // the new file's name survives a power cut too
         return [];
       }
       checkHeader(this.path, records.header, run);
@@ -370,7 +373,7 @@ class FileStudyStore implements StudyStore {
         this.lockText = mine;
         return;
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new StudyJournalError(`cannot lock study ${this.path}: ${(err as Error).message}; check that its directory exists and is writable`);
       }
       const held = await this.readLock();
       if (held === undefined) continue; // removed meanwhile: try again
@@ -427,6 +430,18 @@ function tryDecode(text: string): unknown {
     return decodeRecord(text);
   } catch {
     return undefined;
+  }
+}
+
+function fsyncDirectory(path: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    fsyncSync(fd);
+  } catch {
+    // Some platforms (Windows) cannot open or fsync a directory; the file itself is fsynced.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
@@ -492,7 +507,7 @@ return redis.call('RPUSH', KEYS[1], ARGV[1])`;
  * One Redis list per study, `hean:study:<name>`: the header first, then one entry per trial
  * (RPUSH, atomic, so there are no torn entries). Several machines may append to one study.
  * A Redis that does not answer fails open() within timeoutMs, and an append after a few seconds
- * of reconnect attempts: never an endless wait. Commands are not resent after a broken connection,
+ * of reconnect attempts: never an endless wait; the next append tries to connect again. Commands are not resent after a broken connection,
  * so an append is never recorded twice.
  */
 class RedisStudyStore implements StudyStore {
@@ -500,6 +515,8 @@ class RedisStudyStore implements StudyStore {
   private readonly key: string;
   private redis: Redis | undefined;
   private lastError: string | undefined;
+  /** Reconnect attempts since the connection was last ready. */
+  private retries = 0;
 
   constructor(
     private readonly location: string,
@@ -517,10 +534,15 @@ class RedisStudyStore implements StudyStore {
     const redis = new Redis(this.url, {
       connectionName: 'hean-study',
       connectTimeout: Math.min(this.timeoutMs, 3000),
-      retryStrategy: (attempt) => (attempt <= 5 ? retryDelay(attempt) : null), // 0.1 + 0.2 + 0.4 + 0.8 + 1.6 s, then give up
+      // 0.1 + 0.2 + 0.4 + 0.8 + 1.6 s, then give up. Counted here, not by ioredis' attempt number,
+      // which a connect() after giving up does not reset.
+      retryStrategy: () => (++this.retries <= 5 ? retryDelay(this.retries) : null),
       autoResendUnfulfilledCommands: false,
       // disconnect() waits this long for a socket that may already be gone (ioredis' default 2 s keeps a failed run alive that long).
       disconnectTimeout: 300,
+    });
+    redis.on('ready', () => {
+      this.retries = 0;
     });
     redis.on('error', (err: Error) => {
       const code = (err as NodeJS.ErrnoException).code;
@@ -557,6 +579,12 @@ class RedisStudyStore implements StudyStore {
     if (!this.redis) throw new StudyJournalError(`study ${this.describe()} is not open: call open() first`);
     const problem = trialProblem(record);
     if (problem) throw new StudyJournalError(`cannot append to study ${this.describe()}: ${problem}`);
+    // A connection that gave up (Redis was down longer than the retries) starts afresh: a Redis
+    // restarted between two trials costs nothing. Its failure surfaces through the command below.
+    if (this.redis.status === 'end') {
+      this.retries = 0;
+      this.redis.connect().catch(() => {});
+    }
     try {
       await this.deadline(this.redis.eval(APPEND_SCRIPT, 1, this.key, encodeRecord(record)), `trial ${record.number} was not saved; the trials before it are safe in Redis`);
     } catch (err) {
