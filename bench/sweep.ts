@@ -7,6 +7,7 @@
  */
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import { gridMetric, parseGridSpec, runGrid } from '../runtime/cli/grid.js';
 import { runSweep, type SweepResult } from '../runtime/sweep/runSweep.js';
 import { projectRoot } from '../runtime/testing/dataFile.js';
@@ -45,11 +46,14 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
 
   const rss = peakRssMiB();
   const scaling = rate(two) / rate(one);
+  ctx.progress('this machine on two threads: a plain Float64Array loop on one thread, then on two at once');
+  const ceiling = await threadScaling();
   const met = (ok: boolean) => (ok ? 'met' : 'NOT met');
   ctx.print(`graphs/sma-cross.yaml on btcusdt_1h_binance_2017-08_2024-04.csv.gz (58,419 bars), fast 5..50 x slow 10..100:2 where fast < slow: ${int(one.cells.length)} combinations (${int(one.excluded)} excluded), every metric`);
   ctx.print(`  1 worker, every node computed: ${rate(unshared).toFixed(1)} combinations/s (${(unshared.elapsedMs / 1000).toFixed(2)} s)`);
   ctx.print(`  1 worker:  ${rate(one).toFixed(1)} combinations/s (${(one.elapsedMs / 1000).toFixed(2)} s), ${(rate(one) / rate(unshared)).toFixed(2)}x; ${one.sharing?.recorded} SMAs computed, reused ${one.sharing?.replayed} times (${one.sharing?.peakMiB} MiB at most); same table: ${isDeepStrictEqual(one.cells, unshared.cells) ? 'yes' : 'NO'}`);
   ctx.print(`  2 workers: ${rate(two).toFixed(1)} combinations/s (${(two.elapsedMs / 1000).toFixed(2)} s)  target >= ${TARGET_RATE}/s: ${met(rate(two) >= TARGET_RATE)}; ${scaling.toFixed(2)}x one worker, target >= ${TARGET_SCALING}x: ${met(scaling >= TARGET_SCALING)}; same table: ${isDeepStrictEqual(one.cells, two.cells) ? 'yes' : 'NO'}`);
+  ctx.print(`  the machine's own ceiling: a plain Float64Array loop runs ${ceiling.toFixed(2)}x as fast on two threads as on one (the two cores slow each other down), so the sweep's scaling is ${(scaling / ceiling).toFixed(2)} of what this machine allows`);
   ctx.print(`  the old --grid loop: ${gridRate.toFixed(1)} cells/s on ${grid.cells.length} of them (same metrics: ${same ? 'yes' : 'NO'}): the sweep on 2 workers is ${(rate(two) / gridRate).toFixed(1)}x`);
   ctx.print(`  peak RSS (this process and its workers): ${rss.toFixed(0)} MiB, target <= ${TARGET_RSS}: ${met(rss <= TARGET_RSS)}`);
   if (one.selection) ctx.print(`  the best: Sharpe ${one.cells.reduce((b, c) => Math.max(b, c.value ?? -Infinity), -Infinity).toFixed(2)}; deflated Sharpe ratio ${one.selection.deflatedSharpe.toFixed(3)}, PBO ${one.selection.pbo?.toFixed(3) ?? 'n/a'}`);
@@ -62,6 +66,7 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
     oneWorker: { perSecond: round(rate(one), 1), ms: round(one.elapsedMs), sharing: one.sharing },
     twoWorkers: { perSecond: round(rate(two), 1), ms: round(two.elapsedMs) },
     scaling: round(scaling),
+    machineScaling: round(ceiling),
     oldGrid: { perSecond: round(gridRate, 1), cells: grid.cells.length },
     peakRssMiB: round(rss, 1),
     targets: {
@@ -70,6 +75,32 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
       peakRssMiB: { target: TARGET_RSS, value: round(rss, 1), met: rss <= TARGET_RSS },
     },
   };
+}
+
+/** How much faster two threads finish two copies of a plain Float64Array loop than one thread finishes one, times two: the machine's own parallel ceiling. */
+async function threadScaling(): Promise<number> {
+  const code = `
+    const { parentPort } = require('node:worker_threads');
+    parentPort.on('message', () => {
+      const a = new Float64Array(1 << 16);
+      const start = performance.now();
+      let s = 0;
+      for (let r = 0; r < 4000; r++) for (let i = 0; i < a.length; i++) { a[i] = a[i] * 0.5 + i; s += a[i]; }
+      parentPort.postMessage([performance.now() - start, s]);
+    });`;
+  const timed = async (threads: number) => {
+    const workers = Array.from({ length: threads }, () => new Worker(code, { eval: true }));
+    const round = () => Promise.all(workers.map((w) => new Promise<void>((resolve) => (w.once('message', () => resolve()), w.postMessage(0)))));
+    await round(); // warm-up
+    const start = performance.now();
+    await round();
+    const ms = performance.now() - start;
+    await Promise.all(workers.map((w) => w.terminate()));
+    return ms;
+  };
+  const one = await timed(1);
+  const two = await timed(2);
+  return (2 * one) / two;
 }
 
 const bench: Benchmark = {

@@ -15,10 +15,10 @@ import { deflatedSharpe, probabilityOfOverfitting, sharpeRatio } from '../tune/o
  * `hean sweep`: every combination of any number of graph params (row-major: the first param
  * outermost), less those a `--where` constraint excludes, each an independent backtest of the
  * graph compiled with those values (as `--set` gives them). Each process parses the graph once
- * and loads each data file once (RunOptions.sourceCache); combinations run on worker threads
- * (default: one per core), handed out in small batches as workers free up. Every cell's result
- * depends on its params alone, and cells are stored by their index, so the table is the same
- * whatever the number of workers and the order they finish in.
+ * and loads each data file once (RunOptions.sourceCache); combinations run on workers (default:
+ * one per core; this thread is one of them, the others are threads), handed out in small batches
+ * as workers free up. Every cell's result depends on its params alone, and cells are stored by
+ * their index, so the table is the same whatever the number of workers and the order they finish in.
  */
 
 export interface SweepCell {
@@ -139,11 +139,16 @@ export interface CellSettings {
 /** Runs cells in this thread: the graph text parsed once, each source loaded once, shared node outputs computed once. */
 export class CellRunner {
   private readonly sources: SourceCache = new Map();
-  readonly nodeCache: NodeOutputCache | undefined;
+  nodeCache: NodeOutputCache | undefined;
   graphName = '';
 
   constructor(private readonly s: CellSettings) {
-    this.nodeCache = s.shared?.length ? new NodeOutputCache(new Map(s.shared)) : undefined;
+    this.share(s.shared ?? []);
+  }
+
+  /** The node outputs worth sharing (CellSettings.shared), when they are known after the runner is made. */
+  share(shared: [string, number][]): void {
+    this.nodeCache = shared.length ? new NodeOutputCache(new Map(shared)) : undefined;
   }
 
   /**
@@ -264,13 +269,17 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   // --where may read the graph's fixed params too (their values as compiled, --set included).
   const fixed = Object.fromEntries(Object.entries(loaded.graph?.params ?? {}).filter(([k]) => !axes.some((a) => a.name === k))) as Record<string, GridValue>;
   const { all, kept } = combinations(axes, options.where, fixed);
-  const shared = options.queue || options.shareOutputs === false ? [] : sharedNodeOutputs(loaded.text, options.file, kept, sets, options.bind, options.chunkSize);
-  const settings: CellSettings = { file: options.file, text: loaded.text, sets, bind: options.bind, chunkSize: options.chunkSize, metricKey: metric.key, outputs: options.outputs, shared };
-  const sharing: NodeCacheStats[] = [];
+  const settings: CellSettings = { file: options.file, text: loaded.text, sets, bind: options.bind, chunkSize: options.chunkSize, metricKey: metric.key, outputs: options.outputs };
   const workers = options.queue ? 0 : Math.max(1, Math.min(options.workers, kept.length));
   options.onStart?.(kept.length, all - kept.length, workers);
-  const cells: SweepCell[] = new Array(kept.length);
   const started = performance.now();
+  // The threads load their modules while this one works out what the combinations share.
+  const threads = Array.from({ length: Math.max(0, workers - 1) }, () => new Worker(new URL(import.meta.url), { workerData: { heanSweepWorker: settings } }));
+  const shared = options.queue || options.shareOutputs === false ? [] : sharedNodeOutputs(loaded.text, options.file, kept, sets, options.bind, options.chunkSize);
+  settings.shared = shared;
+  for (const thread of threads) thread.postMessage({ shared });
+  const sharing: NodeCacheStats[] = [];
+  const cells: SweepCell[] = new Array(kept.length);
   let done = 0;
   const finish = (cell: SweepCell) => {
     cells[cell.index] = cell;
@@ -285,39 +294,55 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     for (let i = 0; i < kept.length; i++) finish(await runner.run(i, kept[i]));
     if (runner.nodeCache) sharing.push(runner.nodeCache.stats());
   } else {
+    // This thread is one of the workers (its modules are loaded and its data parsed already); the
+    // others are threads, each kept two batches ahead so that it never waits for this one.
     let next = 0;
-    await Promise.all(
-      Array.from({ length: workers }, () =>
-        new Promise<void>((resolve, reject) => {
-          const worker = new Worker(new URL(import.meta.url), { workerData: { heanSweepWorker: settings } });
-          const send = () => {
-            if (next >= kept.length) {
-              worker.postMessage({ stop: true });
-              return;
-            }
-            const batch = [];
-            for (let b = 0; b < BATCH && next < kept.length; b++, next++) batch.push({ index: next, params: kept[next] });
-            worker.postMessage({ batch });
-          };
-          worker.on('message', (m: { cells?: SweepCell[]; error?: string; output?: boolean; sharing?: NodeCacheStats }) => {
-            if (m.sharing) {
-              sharing.push(m.sharing);
-              return;
-            }
-            if (m.error !== undefined) {
-              worker.terminate();
-              reject(m.output ? new OutputError(m.error) : new Error(m.error));
-              return;
-            }
-            for (const cell of m.cells ?? []) finish(cell);
-            send();
-          });
-          worker.on('error', reject);
-          worker.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`a sweep worker stopped with exit code ${code}`))));
+    const batch = () => {
+      const cells = [];
+      for (let b = 0; b < BATCH && next < kept.length; b++, next++) cells.push({ index: next, params: kept[next] });
+      return cells;
+    };
+    const running = threads.map((worker) =>
+      new Promise<void>((resolve, reject) => {
+        let pending = 0;
+        const send = () => {
+          const cells = batch();
+          if (cells.length) {
+            pending++;
+            worker.postMessage({ batch: cells });
+          } else if (pending === 0) worker.postMessage({ stop: true });
+        };
+        worker.on('message', (m: { cells?: SweepCell[]; error?: string; output?: boolean; sharing?: NodeCacheStats }) => {
+          if (m.sharing) {
+            sharing.push(m.sharing);
+            return;
+          }
+          if (m.error !== undefined) {
+            worker.terminate();
+            reject(m.output ? new OutputError(m.error) : new Error(m.error));
+            return;
+          }
+          pending--;
+          for (const cell of m.cells ?? []) finish(cell);
           send();
-        }),
-      ),
+        });
+        worker.on('error', reject);
+        worker.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`a sweep worker stopped with exit code ${code}`))));
+        send();
+        send();
+      }),
     );
+    const here = async () => {
+      const runner = new CellRunner(settings);
+      while (next < kept.length) {
+        const i = next++;
+        finish(await runner.run(i, kept[i]));
+        // Let the threads' results in and their next batches out.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      if (runner.nodeCache) sharing.push(runner.nodeCache.stats());
+    };
+    await Promise.all([...running, here()]);
   }
   const missing = kept.findIndex((_, i) => cells[i] === undefined);
   if (missing >= 0) throw new Error(`internal: the sweep ended without the result of combination ${missing} (${JSON.stringify(kept[missing])})`);
@@ -353,21 +378,35 @@ function sharedNodeOutputs(text: string, file: string, kept: Record<string, Grid
   return [...uses].filter(([, u]) => u.count > 1).map(([key, u]) => [key, u.last]);
 }
 
-// A sweep worker: runs the batches it is sent with one CellRunner (one parse of each file per worker).
+// A sweep worker: runs the batches it is sent, in order, with one CellRunner (one parse of each file per worker).
 if (!isMainThread && (workerData as { heanSweepWorker?: CellSettings } | null)?.heanSweepWorker) {
   const runner = new CellRunner((workerData as { heanSweepWorker: CellSettings }).heanSweepWorker);
-  parentPort!.on('message', async (m: { batch?: { index: number; params: Record<string, GridValue> }[]; stop?: boolean }) => {
-    if (m.stop) {
-      if (runner.nodeCache) parentPort!.postMessage({ sharing: runner.nodeCache.stats() });
-      parentPort!.close();
-      return;
+  const queue: { batch?: { index: number; params: Record<string, GridValue> }[]; stop?: boolean; shared?: [string, number][] }[] = [];
+  let busy = false;
+  const drain = async () => {
+    busy = true;
+    for (let m = queue.shift(); m; m = queue.shift()) {
+      if (m.shared) {
+        runner.share(m.shared);
+        continue;
+      }
+      if (m.stop) {
+        if (runner.nodeCache) parentPort!.postMessage({ sharing: runner.nodeCache.stats() });
+        parentPort!.close();
+        return;
+      }
+      try {
+        const cells: SweepCell[] = [];
+        for (const { index, params } of m.batch ?? []) cells.push(await runner.run(index, params));
+        parentPort!.postMessage({ cells });
+      } catch (e) {
+        parentPort!.postMessage({ error: e instanceof Error ? e.message : String(e), output: e instanceof OutputError });
+      }
     }
-    try {
-      const cells: SweepCell[] = [];
-      for (const { index, params } of m.batch ?? []) cells.push(await runner.run(index, params));
-      parentPort!.postMessage({ cells });
-    } catch (e) {
-      parentPort!.postMessage({ error: e instanceof Error ? e.message : String(e), output: e instanceof OutputError });
-    }
+    busy = false;
+  };
+  parentPort!.on('message', (m: (typeof queue)[number]) => {
+    queue.push(m);
+    if (!busy) void drain();
   });
 }
