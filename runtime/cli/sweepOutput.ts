@@ -144,7 +144,8 @@ export function tunePageData(tune: TuneResult): TunePageData {
     trials: tune.trials.map((t) => ({
       number: t.index + 1,
       params: t.params,
-      values: t.values ?? [t.value],
+      // A pruned trial's values are those of a part of the data, not comparable with full backtests': not drawn.
+      values: t.status === 'pruned' ? tune.objectives.map(() => null) : (t.values ?? [t.value]),
       state: t.status === 'ok' ? 'complete' : t.status === 'pruned' ? 'pruned' : 'failed',
       ...(t.status === 'pruned' && t.intermediate?.length ? { prunedAtStep: t.intermediate.at(-1)![0] + 1 } : {}),
       ...(t.metrics ? { metrics: t.metrics } : {}),
