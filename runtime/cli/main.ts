@@ -914,6 +914,7 @@ async function sweepCommand(argv: string[]): Promise<number> {
   const tty = Boolean(process.stderr.isTTY);
   let nextLine = 0.1;
   let estimated = false;
+  let first: { done: number; elapsed: number } | undefined;
   const seconds = (ms: number) => (ms < 100_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 60_000)} min`);
   let sweep;
   try {
@@ -931,11 +932,13 @@ async function sweepCommand(argv: string[]): Promise<number> {
       onStart: (total, excluded, w) => console.error(`sweep: ${total.toLocaleString('en-US')} combination${total === 1 ? '' : 's'} of ${axes.map((a) => `${a.name} (${a.values.length})`).join(' x ')}${excluded ? ` (${excluded.toLocaleString('en-US')} excluded by --where)` : ''} on ${values.queue ? `the queue ${values['queue-name'] ?? DEFAULT_QUEUE} at ${values.queue} (start hean worker --queue ${values.queue} on any machine with the data)` : `${w} worker${w === 1 ? '' : 's'}`}`),
       onProgress: (done, total, elapsed) => {
         const eta = (elapsed / done) * (total - done);
-        // A first estimate once a few combinations per worker are timed.
-        if (!estimated && (done >= Math.min(total, 4 * workers) || elapsed > 5000) && done < total) {
+        // A first estimate from the pace after the first result (which carries the start-up: threads loading, data parsed), once it has run half a second.
+        first ??= { done, elapsed };
+        if (!estimated && (elapsed - first.elapsed >= 500 || elapsed > 5000) && done < total) {
           estimated = true;
+          const rate = done > first.done ? (done - first.done) / (elapsed - first.elapsed) : done / elapsed;
           progress.finish();
-          console.error(`sweep: about ${seconds(elapsed + eta)} in all (${(done / (elapsed / 1000)).toFixed(1)} combinations/s so far)`);
+          console.error(`sweep: about ${seconds(elapsed + (total - done) / rate)} in all (${(rate * 1000).toFixed(1)} combinations/s so far)`);
         }
         if (tty) progress.status(`${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} (${Math.floor((100 * done) / total)} %), ${seconds(elapsed)} elapsed, ETA ${seconds(eta)}`);
         else if (done / total >= nextLine && done < total) {
