@@ -932,9 +932,11 @@ async function sweepCommand(argv: string[]): Promise<number> {
       onStart: (total, excluded, w) => console.error(`sweep: ${total.toLocaleString('en-US')} combination${total === 1 ? '' : 's'} of ${axes.map((a) => `${a.name} (${a.values.length})`).join(' x ')}${excluded ? ` (${excluded.toLocaleString('en-US')} excluded by --where)` : ''} on ${values.queue ? `the queue ${values['queue-name'] ?? DEFAULT_QUEUE} at ${values.queue} (start hean worker --queue ${values.queue} on any machine with the data)` : `${w} worker${w === 1 ? '' : 's'}`}`),
       onProgress: (done, total, elapsed) => {
         const eta = (elapsed / done) * (total - done);
-        // A first estimate from the pace after the first result (which carries the start-up: threads loading, data parsed), once it has run half a second.
+        // A first estimate from the pace after the first result (which carries the start-up: threads
+        // loading, data parsed), once that pace has run half a second or a twentieth of the sweep.
         first ??= { done, elapsed };
-        if (!estimated && (elapsed - first.elapsed >= 500 || elapsed > 5000) && done < total) {
+        const paced = done - first.done >= Math.min(total - 1 - first.done, Math.max(4 * workers, total / 20));
+        if (!estimated && (elapsed - first.elapsed >= 500 || paced || elapsed > 5000) && done < total) {
           estimated = true;
           const rate = done > first.done ? (done - first.done) / (elapsed - first.elapsed) : done / elapsed;
           progress.finish();
