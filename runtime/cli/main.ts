@@ -807,7 +807,7 @@ async function workerCommand(argv: string[]): Promise<number> {
   const concurrency = values.concurrency === undefined ? 1 : wholeNumber('--concurrency', values.concurrency, 64, 'combinations at once in this process, default 1');
   const name = values['queue-name'] ?? DEFAULT_QUEUE;
   const { startQueueWorker } = await import('../sweep/queue.js');
-  const worker = startQueueWorker(values.queue, name, {
+  const worker = await startQueueWorker(values.queue, name, {
     concurrency,
     onJob: values.verbose ? (job, cell) => console.error(`worker: combination ${job.index} (${Object.entries(job.params).map(([k, v]) => `${k}=${v}`).join(', ')}): ${cell.status}`) : undefined,
   });

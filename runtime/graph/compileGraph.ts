@@ -106,7 +106,8 @@ export interface CompileResult {
   diagnostics: Diagnostic[];
 }
 
-const validateEnvelope = ajv.compile(GraphEnvelopeSchema);
+// Compiled on first use: commands that compile no graph (--version, nodes) start without it.
+let validateEnvelope: ReturnType<typeof ajv.compile> | undefined;
 const REF = /^\$([A-Za-z_][A-Za-z0-9_]*)$/;
 const NODE_KEYS = Object.keys(NodeEntrySchema.properties);
 const ID = new RegExp(ID_PATTERN);
@@ -145,6 +146,7 @@ export function compileGraph(text: string, file: string, registry: NodeRegistry,
     error('', 'graph/type', `expected a map with version, name and nodes, found ${found}`, 'start from graphs/sma-cross.yaml');
     return { diagnostics };
   }
+  validateEnvelope ??= ajv.compile(GraphEnvelopeSchema);
   if (!validateEnvelope(doc)) {
     diagnostics.push(...ajvDiagnostics(validateEnvelope.errors ?? [], { file, parsed, base: '', area: 'graph', noun: 'key', hints: envelopeHint }));
   }

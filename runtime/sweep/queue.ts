@@ -1,5 +1,4 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { Queue, QueueEvents, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { GridValue } from '../cli/grid.js';
 import { CellRunner, type CellSettings, type SweepCell } from './runSweep.js';
@@ -22,6 +21,11 @@ export interface CellJob {
   params: Record<string, GridValue>;
 }
 
+/** BullMQ (some 380 modules) is loaded when a queue is used, not with every command: the CLI and each sweep thread start without it. */
+function bullmq(): Promise<typeof import('bullmq')> {
+  return import('bullmq');
+}
+
 function connect(url: string): Redis {
   // BullMQ's workers block on Redis: they need maxRetriesPerRequest null.
   return new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false });
@@ -29,6 +33,7 @@ function connect(url: string): Redis {
 
 /** Enqueues every combination and waits for all their results (in any order, from any worker). */
 export async function runCellsOnQueue(url: string, name: string, settings: CellSettings, combos: Record<string, GridValue>[], onCell: (cell: SweepCell) => void): Promise<void> {
+  const { Queue, QueueEvents } = await bullmq();
   // Connections handed to BullMQ stay open when it closes: each is disconnected here.
   const connection = connect(url);
   const listening = connect(url);
@@ -66,7 +71,8 @@ export interface QueueWorker {
 }
 
 /** `hean worker`: runs the queue's combinations until closed, one CellRunner (one parse of each file) per distinct graph and settings. */
-export function startQueueWorker(url: string, name: string, options: { concurrency?: number; onJob?: (job: CellJob, cell: SweepCell) => void } = {}): QueueWorker {
+export async function startQueueWorker(url: string, name: string, options: { concurrency?: number; onJob?: (job: CellJob, cell: SweepCell) => void } = {}): Promise<QueueWorker> {
+  const { Worker } = await bullmq();
   const runners = new Map<string, CellRunner>();
   const connection = connect(url);
   let done = 0;
