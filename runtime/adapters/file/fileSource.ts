@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { SourceAdapter } from '../contract.js';
 import { candleInfo } from '../../records/checkCandles.js';
-import { readCandleCsv } from './readCandleCsv.js';
+import { readCandleCsvCached } from './readCandleCsvCached.js';
 import { readCandleJsonl } from './readCandleJsonl.js';
 import { readSeries } from './readSeries.js';
 import { seriesInfo } from '../../records/checkSeries.js';
@@ -70,7 +70,7 @@ export const fileSource: SourceAdapter = {
       const { t, gaps, dropped, ...columns } = data;
       return { t, columns, info: candleInfo(spec, { file: path }, data.time, gaps, dropped) };
     }
-    const data = await readCandleCsv(path, { timeframeMs: spec.timeframeMs, onBadRow: spec.onBadRow, start: spec.start, end: spec.end });
+    const data = await readCandleCsvCached(path, { timeframeMs: spec.timeframeMs, onBadRow: spec.onBadRow, start: spec.start, end: spec.end }, io);
     if (spec.onBadRow === 'warn') for (const issue of data.issues) io.warn(`data/${issue.kind}`, `${path}:${issue.line}: ${issue.message} (row dropped)`);
     if (data.rows === 0) throw new Error(`${path}: no candles${spec.start !== undefined || spec.end !== undefined ? ' in the requested start/end range' : ''}`);
     return {

@@ -387,13 +387,21 @@ const TOO_LARGE_HINT = 'split it into smaller files (e.g. one per year) and run 
  * and JSON-lines readers.
  */
 export async function readDataFile(path: string, maxBytes = DATA_MAX_BYTES): Promise<Buffer> {
-  let raw: Buffer;
+  return inflateDataFile(path, readStoredDataFile(path, maxBytes), maxBytes);
+}
+
+/** A data file's bytes as stored (still gzip-compressed for a .gz), under the same rules as readDataFile. */
+export function readStoredDataFile(path: string, maxBytes = DATA_MAX_BYTES): Buffer {
   try {
-    raw = readBounded(path, { maxBytes, expected: 'a data file (CSV, CSV.gz or JSON lines)', tooLargeHint: TOO_LARGE_HINT });
+    return readBounded(path, { maxBytes, expected: 'a data file (CSV, CSV.gz or JSON lines)', tooLargeHint: TOO_LARGE_HINT });
   } catch (e) {
     if (e instanceof FileRefusedError) throw new DataError(path, 0, e.kind, e.detail);
     throw e;
   }
+}
+
+/** Stored bytes as the parser reads them: gzip (by its magic bytes, whatever the name) decompressed within `maxBytes`. */
+export function inflateDataFile(path: string, raw: Buffer, maxBytes = DATA_MAX_BYTES): Buffer {
   if (raw.length < 2 || raw[0] !== 0x1f || raw[1] !== 0x8b) return raw;
   try {
     // Synchronous: the thread-pool round trips of the async gunzip cost about as much again as inflating.
