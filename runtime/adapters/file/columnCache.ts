@@ -118,7 +118,9 @@ export function readThroughCache<M>(request: CacheRequest, read: () => CachedCol
   try {
     bytes = readFileSync(entry);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') request.io.log(`column cache: cannot read ${entry} (${(e as Error).message}); reading ${request.file} instead`);
+    // No entry (or no directory: the store below says what is wrong with it).
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') request.io.log(`column cache: cannot read ${entry} (${(e as Error).message}); reading ${request.file} instead`);
   }
   if (bytes) {
     try {
