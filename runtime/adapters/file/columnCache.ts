@@ -134,19 +134,9 @@ export function readThroughCache<M>(request: CacheRequest, read: () => CachedCol
     }
   }
   const result = read();
-  const header: EntryHeader = {
-    format: FORMAT,
-    key,
-    reader: request.reader.name,
-    readerVersion: request.reader.version,
-    options,
-    contentSha256,
-    file: request.file,
-    columns: Object.keys(result.columns),
-    rows: 0,
-    meta: result.meta,
-  };
-  header.rows = header.columns.length ? result.columns[header.columns[0]].length : 0;
+  const names = Object.keys(result.columns);
+  const rows = names.length ? result.columns[names[0]].length : 0;
+  const header: EntryHeader = { format: FORMAT, key, reader: request.reader.name, readerVersion: request.reader.version, options, contentSha256, file: request.file, columns: names, rows, meta: result.meta };
   try {
     const encoded = encodeEntry(header, result.columns);
     const maxBytes = request.maxBytes ?? CACHE_MAX_BYTES;
