@@ -1,6 +1,7 @@
 import { parquetMetadata, parquetRead, parquetSchema } from 'hyparquet';
 import type { FileMetaData, SchemaElement } from 'hyparquet';
 import { DATA_MAX_BYTES, FileRefusedError, readBounded } from '../../boundedRead.js';
+import { quoteText } from '../../quoteText.js';
 import {
   CandleRowChecker,
   DataError,
@@ -68,10 +69,15 @@ export async function readCandleParquet(path: string, options: CandleReadOptions
     cols[role] = new Float64Array(rows);
     roleOf.set(byRole[role].name, role);
   }
+  // Epoch milliseconds stored as INT64 (TIMESTAMP(MILLIS), as hean writes them) are read as the
+  // plain INT64 they are: hyparquet would otherwise make one value per row through a parser, half the read time.
+  const timeField = byRole[ROLE_TIME];
+  const millis = timeField.type === 'INT64' && (timeField.converted_type === 'TIMESTAMP_MILLIS' || (timeField.logical_type?.type === 'TIMESTAMP' && timeField.logical_type.unit === 'MILLIS'));
+  const plainMetadata = millis ? { ...metadata, schema: metadata.schema.map((e) => (e === timeField ? { ...e, converted_type: undefined, logical_type: undefined } : e)) } : metadata;
   try {
     await parquetRead({
       file: buffer,
-      metadata,
+      metadata: plainMetadata,
       columns: [...roleOf.keys()],
       utf8: false,
       // Times as epoch milliseconds (numbers), never Date objects.
@@ -88,7 +94,11 @@ export async function readCandleParquet(path: string, options: CandleReadOptions
           out.set(columnData, rowStart);
           return;
         }
-        // BigInt64Array (INT64), or an array with nulls (an OPTIONAL column) or converted values.
+        if (columnData instanceof BigInt64Array) {
+          int64ToDoubles(columnData, out, rowStart);
+          return;
+        }
+        // An array with nulls (an OPTIONAL column) or converted values.
         for (let i = 0; i < columnData.length; i++) {
           const v: unknown = columnData[i];
           if (typeof v === 'number') out[rowStart + i] = v;
@@ -127,7 +137,7 @@ export async function readCandleParquet(path: string, options: CandleReadOptions
     }
     const timeName = byRole[ROLE_TIME].name;
     if (nulls[ROLE_TIME]?.[i]) checker.bad('malformed', `${timeName} is null (a missing value); expected a time`, 'Fix or remove the row');
-    else if (tm !== tm) checker.bad('nan', `${timeName} is NaN; expected a finite time`, 'Fix or remove the row');
+    else if (tm - tm !== 0) checker.bad('nan', `${timeName} is ${quoteText(String(tm))}; expected a finite time`, 'Fix or remove the row');
     else if (!Number.isInteger(tm) || tm < 0) checker.bad('malformed', `${timeName} ${tm} is not a time; expected ${TIME_TYPES} (whole milliseconds, from 1970)`, 'Fix the value');
     else if (tm < minTime) throw epochSecondsError(path, i + 1, String(tm), 'row');
     else {
@@ -136,12 +146,21 @@ export async function readCandleParquet(path: string, options: CandleReadOptions
         if (v - v === 0) continue;
         const name = byRole[role].name;
         if (nulls[role]?.[i]) checker.bad('malformed', `${name} is null (a missing value); expected a number`, 'Fix or remove the row');
-        else checker.bad('nan', `${name} is ${v}; expected a finite number`, 'Fix or remove the row');
+        else checker.bad('nan', `${name} is ${quoteText(String(v))}; expected a finite number`, 'Fix or remove the row');
         break;
       }
     }
   }
   return checker.finish();
+}
+
+/**
+ * out[at + i] = Number(src[i]) without making a BigInt per value: each value from its two 32-bit
+ * halves (little-endian, as Node's platforms are), exact up to 2^53 (epoch ms until year 287,396).
+ */
+function int64ToDoubles(src: BigInt64Array, out: Float64Array, at: number): void {
+  const halves = new Int32Array(src.buffer, src.byteOffset, src.length * 2);
+  for (let i = 0; i < src.length; i++) out[at + i] = halves[2 * i + 1] * 4294967296 + (halves[2 * i] >>> 0);
 }
 
 function typeName(f: SchemaElement): string {
