@@ -55,9 +55,10 @@ export interface CandleColumns {
 /**
  * A problem with a data file. `kind` is a DataIssue kind for row problems, or one of the
  * file-level kinds 'missing-column', 'not-a-header', 'epoch-seconds', 'timeframe', 'empty',
- * 'gzip', 'options', 'line-too-long', and from reading: 'not-a-file', 'system-file', 'too-large'
- * (these are thrown whatever the onBadRow policy). `line` is 1-based (the header is line 1;
- * 0 when the problem is not on a line).
+ * 'gzip', 'options', 'line-too-long', for Parquet 'column-type' and 'parquet' (not readable as
+ * Parquet), and from reading: 'not-a-file', 'system-file', 'too-large' (these are thrown whatever
+ * the onBadRow policy). `line` is 1-based (the header is line 1, or a Parquet row number when
+ * `unit` is 'row'; 0 when the problem is not on a line).
  */
 export class DataError extends Error {
   constructor(

@@ -279,6 +279,15 @@ describe('readCandleParquet: files that are not complete Parquet', () => {
     assert.match(e.message, /Is it complete\? Download or write it again$/);
   });
 
+  it('more rows than the size limit allows as columns: too-large, before decoding', async () => {
+    const path = candleFile('big.parquet', Array.from({ length: 4096 }, (_, i) => [T0 + i * H, 100, 100, 100, 100, 1]));
+    const size = readFileSync(path).length;
+    assert.ok(size < 4096 * 48, `the file (${size} bytes) is smaller than its columns`);
+    const e = await thrown(() => readCandleParquet(path, { timeframeMs: H, maxBytes: size }));
+    assert.equal(e.kind, 'too-large');
+    assert.match(e.message, /: has 4,096 rows, 192 KiB as columns, over the [\d.]+ KiB limit for a data file/);
+  });
+
   it('a CSV named .parquet is refused the same way', async () => {
     const path = join(dir, 'csv.parquet');
     writeFileSync(path, 'time,open,high,low,close,volume\n');

@@ -1,6 +1,6 @@
 import { parquetMetadata, parquetRead, parquetSchema } from 'hyparquet';
 import type { FileMetaData, SchemaElement } from 'hyparquet';
-import { DATA_MAX_BYTES, FileRefusedError, readBounded } from '../../boundedRead.js';
+import { DATA_MAX_BYTES, FileRefusedError, formatBytes, readBounded } from '../../boundedRead.js';
 import { quoteText } from '../../quoteText.js';
 import {
   CandleRowChecker,
@@ -62,6 +62,12 @@ export async function readCandleParquet(path: string, options: CandleReadOptions
   for (let role = ROLE_OPEN; role <= ROLE_VOLUME; role++) checkNumberType(path, byRole[role], ROLE_NAMES[role]);
 
   const rows = Number(metadata.num_rows);
+  // Decoded, the six columns take 48 bytes a row: held to the limit of a file's bytes, as a CSV's text is.
+  const maxBytes = options.maxBytes ?? DATA_MAX_BYTES;
+  if (!(Number.isSafeInteger(rows) && rows >= 0)) throw unreadable(new Error(`its footer gives ${String(metadata.num_rows)} rows`));
+  if (rows * 48 > maxBytes) {
+    throw new DataError(path, 0, 'too-large', `has ${rows.toLocaleString('en-US')} rows, ${formatBytes(rows * 48)} as columns, over the ${formatBytes(maxBytes)} limit for a data file; split it into smaller files (e.g. one per year)`);
+  }
   const cols: Float64Array[] = [];
   const nulls: (Uint8Array | undefined)[] = [];
   const roleOf = new Map<string, number>();
