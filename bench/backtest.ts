@@ -12,7 +12,7 @@
  * HEAN_BENCH_KEEP=1 keeps the temp CSV (for profiling) and prints where it is.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -25,6 +25,9 @@ import { dataDir, projectRoot } from '../runtime/testing/dataFile.js';
 import { realCandles } from '../runtime/testing/realCandles.js';
 import { bestOf, int, mega, peakRssMiB, round, type BenchContext, type BenchOutcome, type Benchmark } from './harness.js';
 import { smaCrossHandLoop, type HandLoopResult } from './smaCrossHandLoop.js';
+import { readCandleCsv, type CandleColumns } from '../runtime/adapters/file/readCandleCsv.js';
+import { readCandleParquet } from '../runtime/adapters/file/readCandleParquet.js';
+import { candleParquet } from '../runtime/data/candleParquet.js';
 
 const FILES = [
   'btcusdt_1h_binance_2017-08_2024-04.csv.gz',
@@ -269,6 +272,24 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
     }
     const loadRate = bars / (bestLoadMs / 1000);
 
+    // 2b'. The candle readers alone on the same bars: the CSV above, and the same columns as Parquet.
+    const parquet = join(dir, 'sma-cross-input.parquet');
+    writeFileSync(parquet, candleParquet(columns));
+    const parquetBytes = statSync(parquet).size;
+    const readers: Record<string, { barsPerSec: number; ms: number; bytes: number }> = {};
+    for (const [name, path, read] of [
+      ['csv', csv, readCandleCsv],
+      ['parquet', parquet, readCandleParquet],
+    ] as const) {
+      ctx.progress(`${name} reader: 1 warm-up + ${GRAPH_RUNS} timed runs`);
+      const timed = await bestOf(GRAPH_RUNS, 1, async (): Promise<CandleColumns> => {
+        const data = await read(path, { timeframeMs: HOUR });
+        if (data.rows !== bars) throw new Error(`${path}: the ${name} reader read ${data.rows} rows; the input has ${bars}`);
+        return data;
+      });
+      readers[name] = { barsPerSec: Math.round(bars / (timed.bestMs / 1000)), ms: round(timed.bestMs), bytes: name === 'csv' ? bytes : parquetBytes };
+    }
+
     // 2c. The same strategy through sink.portfolio (one market), and through a feedback loop: a
     // risk.limits node reading the portfolio's equity@prev with a rule that never fires (drawdown
     // 100 %), so the loop steps event by event while the trades stay the hand loop's.
@@ -353,6 +374,9 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
     ctx.print(`graph load (CSV parse into columns):  ${mega(loadRate)}bars/s  (${bestLoadMs.toFixed(1)} ms, best of ${GRAPH_RUNS * CHUNKS.length})`);
     ctx.print(`graph load from the column cache:  ${mega(cachedLoadRate)}bars/s  (${cachedLoadMs.toFixed(1)} ms, best of ${GRAPH_RUNS}; the storing run: ${storeMs.toFixed(1)} ms)`);
     ctx.print(
+      `candle readers alone (best of ${GRAPH_RUNS}): CSV ${mega(readers.csv.barsPerSec)}bars/s (${readers.csv.ms.toFixed(1)} ms, ${(readers.csv.bytes / 1e6).toFixed(1)} MB), Parquet ${mega(readers.parquet.barsPerSec)}bars/s (${readers.parquet.ms.toFixed(1)} ms, ${(readers.parquet.bytes / 1e6).toFixed(1)} MB)`,
+    );
+    ctx.print(
       `same trades as the hand loop: ${Object.values(sameTrades).every(Boolean) ? 'yes' : 'NO'} (chunk ${CHUNKS.join(', ')}): ${int(handResult.trades.length)} trades, final equity ${handResult.finalEquity.toPrecision(6)} (from ${int(CASH)})`,
     );
     ctx.print(`end to end (node bin/hean.js run ${GRAPH} --data <csv> --json):  ${mega(e2eRate)}bars/s  (${e2e.bestMs.toFixed(0)} ms wall, best of ${CLI_RUNS})  target >= ${mega(TARGET_E2E)}bars/s: ${met(e2eRate >= TARGET_E2E)}`);
@@ -385,6 +409,7 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
       variants,
       ratio: main.ratio,
       load: { barsPerSec: Math.round(loadRate), ms: round(bestLoadMs), cached: { barsPerSec: Math.round(cachedLoadRate), ms: round(cachedLoadMs), storeMs: round(storeMs) } },
+      readers,
       sameTrades: { ...sameTrades, trades: handResult.trades.length, finalEquity: handResult.finalEquity },
       endToEnd: { barsPerSec: Math.round(e2eRate), ms: round(e2e.bestMs), runs: CLI_RUNS, allMs: e2e.allMs.map((x) => round(x)), startupMs: round(startup.bestMs), cached: { barsPerSec: Math.round(e2eCachedRate), ms: round(e2eCached.bestMs) } },
       targets: {

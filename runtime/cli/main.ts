@@ -60,7 +60,7 @@ Usage:
   hean viz GRAPH [-o FILE.svg|FILE.html] [--set name=value]...
   hean nodes [KIND|FAMILY] [--json]
   hean schema [--write [DIR]]
-  hean data download binance SYMBOL TIMEFRAME --from DATE --to DATE [--dir DIR] [--out FILE]
+  hean data download binance SYMBOL TIMEFRAME --from DATE --to DATE [--dir DIR] [--out FILE] [--format csv|parquet]
   hean publish FILE --stream KEY [--timeframe TF] [--symbol S] [--rate EVENTS_PER_S] [--maxlen N] [--replace] [--redis URL]
   hean adapters
   hean train text --data FILE.csv -o MODEL.onnx [--text-column sentence] [--label-column label] [--lambda L]
@@ -1437,7 +1437,7 @@ async function dataCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { from: { type: 'string' }, to: { type: 'string' }, dir: { type: 'string' }, out: { type: 'string' } },
+    options: { from: { type: 'string' }, to: { type: 'string' }, dir: { type: 'string' }, out: { type: 'string' }, format: { type: 'string' } },
   });
   const [verb, exchange, symbol, timeframe] = positionals;
   if (verb !== 'download') throw new UsageError(`unknown data command "${verb ?? ''}"; expected: hean data download binance SYMBOL TIMEFRAME --from DATE --to DATE`);
@@ -1454,10 +1454,12 @@ async function dataCommand(argv: string[]): Promise<number> {
   }
   if (to <= from) throw new UsageError(`--to (${values.to}) must be after --from (${values.from})`);
   const dir = resolve(values.dir ?? process.env.HEAN_DATA_DIR ?? userDataDir());
-  const { downloadCandles, parseTimeframe, normaliseSymbol, ExchangeRejection } = await import('../data/downloadCandles.js');
+  const { downloadCandles, parseTimeframe, normaliseSymbol, candleFileFormat, ExchangeRejection } = await import('../data/downloadCandles.js');
+  let format;
   try {
     normaliseSymbol(symbol);
     parseTimeframe(timeframe);
+    format = candleFileFormat(values.format, values.out);
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
@@ -1473,6 +1475,7 @@ async function dataCommand(argv: string[]): Promise<number> {
       to,
       dir,
       out: values.out,
+      format,
       baseUrl: process.env.HEAN_BINANCE_URL,
       onProgress: progress,
     });

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { dataFile } from '../testing/dataFile.js';
-import { defaultCandleFileName, downloadCandles, ExchangeRejection, parseTimeframe } from './downloadCandles.js';
+import { parquetMetadata, parquetReadObjects, parquetSchema } from 'hyparquet';
+import { candleFileFormat, defaultCandleFileName, downloadCandles, ExchangeRejection, parseTimeframe } from './downloadCandles.js';
 
 const SOURCE = 'btcusdt_1h_binance_2017-08_2024-04.csv.gz';
 const HOUR = 3_600_000;
@@ -270,6 +271,47 @@ describe('downloadCandles against a local server serving the real BTCUSDT 1h fil
     assert.equal(readFileSync(out, 'utf8'), expectedCsv(from, to));
     assert.deepEqual(result.gaps, [{ from: Date.parse('2018-02-08T00:00:00Z'), to: Date.parse('2018-02-09T10:00:00Z'), missingBars: 33 }]);
   });
+
+  test('format parquet: the same rows as the CSV, time INT64 TIMESTAMP(MILLIS) and DOUBLE prices, a .parquet name', async () => {
+    const server = await startServer();
+    const dir = tempDir();
+    const from = Date.parse('2018-02-07T00:00:00Z');
+    const to = Date.parse('2018-02-10T00:00:00Z');
+    const result = await downloadCandles({ ...base, from, to, dir, format: 'parquet', baseUrl: server.url });
+    assert.equal(result.file, join(dir, 'btcusdt_1h_binance_2018-02_2018-02.parquet'));
+    assert.deepEqual(readdirSync(dir), ['btcusdt_1h_binance_2018-02_2018-02.parquet'], 'no .partial or temp file left');
+
+    const bytes = readFileSync(result.file);
+    const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    const fields = parquetSchema(parquetMetadata(buffer)).children.map((c) => c.element);
+    assert.deepEqual(
+      fields.map((f) => [f.name, f.type, f.logical_type?.type ?? '']),
+      [['time', 'INT64', 'TIMESTAMP'], ['open', 'DOUBLE', ''], ['high', 'DOUBLE', ''], ['low', 'DOUBLE', ''], ['close', 'DOUBLE', ''], ['volume', 'DOUBLE', '']],
+    );
+    // Read by hyparquet itself (times as Date objects): the source rows, numbers as Number() of the text.
+    const rows = await parquetReadObjects({ file: buffer });
+    const expected = sourceRows.filter((r) => r.time >= from && r.time < to);
+    assert.equal(rows.length, expected.length);
+    assert.equal(result.rows, expected.length);
+    rows.forEach((row, i) => {
+      assert.equal((row.time as Date).getTime(), expected[i].time);
+      assert.deepEqual([row.open, row.high, row.low, row.close, row.volume], expected[i].fields.map(Number));
+    });
+  });
+
+  test('--out FILE.parquet chooses Parquet; a format that contradicts the name is refused before any request', async () => {
+    assert.equal(candleFileFormat(undefined, 'x.parquet'), 'parquet');
+    assert.equal(candleFileFormat(undefined, 'x.csv.gz'), 'csv');
+    assert.equal(candleFileFormat(undefined, undefined), 'csv');
+    assert.equal(candleFileFormat('parquet', undefined), 'parquet');
+    assert.throws(() => candleFileFormat('parquet', 'x.csv.gz'), /output file x\.csv\.gz does not end in \.parquet but the format is parquet/);
+    assert.throws(() => candleFileFormat('csv', 'x.parquet'), /output file x\.parquet ends in \.parquet but the format is csv/);
+    assert.throws(() => candleFileFormat('xlsx', undefined), /format "xlsx" is not one; expected csv or parquet/);
+    const server = await startServer();
+    const dir = tempDir();
+    await assert.rejects(downloadCandles({ ...base, from: FROM, to: TO, dir, out: join(dir, 'a.csv'), format: 'parquet', baseUrl: server.url }), /does not end in \.parquet/);
+    assert.equal(server.count(), 0);
+  });
 });
 
 describe('names and timeframes', () => {
@@ -281,6 +323,7 @@ describe('names and timeframes', () => {
     // the CLI's suggested command (--from 2017-08-01 --to 2024-05-01) names the same file
     assert.equal(defaultCandleFileName('btcusdt', '1h', Date.parse('2017-08-01T00:00:00Z'), Date.parse('2024-05-01T00:00:00Z')), SOURCE);
     assert.equal(defaultCandleFileName('BTCUSDT', '1d', Date.parse('2024-01-01T00:00:00Z'), Date.parse('2024-02-01T00:00:00Z')), 'btcusdt_1d_binance_2024-01_2024-01.csv.gz');
+    assert.equal(defaultCandleFileName('BTCUSDT', '1d', Date.parse('2024-01-01T00:00:00Z'), Date.parse('2024-02-01T00:00:00Z'), 'parquet'), 'btcusdt_1d_binance_2024-01_2024-01.parquet');
   });
 
   test('parseTimeframe', () => {

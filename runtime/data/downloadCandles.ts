@@ -12,11 +12,13 @@
  * - the final file is written to a temporary name and renamed, so it is either complete or absent;
  * - gaps (exchange outages) are reported, never filled.
  */
-import { closeSync, createReadStream, createWriteStream, existsSync, mkdirSync, openSync, readSync, renameSync, statSync, truncateSync, unlinkSync, writeSync, fstatSync } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, existsSync, mkdirSync, openSync, readSync, renameSync, statSync, truncateSync, unlinkSync, writeFileSync, writeSync, fstatSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { timeframeMs } from './timeframe.js';
+import { candleParquet } from './candleParquet.js';
+import { readCandleCsv } from '../adapters/file/readCandleCsv.js';
 
 export interface DownloadOptions {
   exchange: 'binance';
@@ -29,8 +31,10 @@ export interface DownloadOptions {
   to: number;
   /** Target data directory (created if missing). */
   dir: string;
-  /** Explicit output file path (relative to the working directory), overrides the default name. Gzipped when it ends in `.gz`, plain CSV otherwise. */
+  /** Explicit output file path (relative to the working directory), overrides the default name. CSV: gzipped when it ends in `.gz`, plain otherwise. */
   out?: string;
+  /** 'csv' (the default) or 'parquet' (candleParquet's columns; the default when `out` ends in `.parquet`). */
+  format?: CandleFileFormat;
   /** Default 'https://api.binance.com'. */
   baseUrl?: string;
   /** Bars fetched / bars expected (the estimate shrinks as gaps are found; the last call has done == total). */
@@ -78,12 +82,25 @@ function alignUp(t: number, tfMs: number): number {
   return Math.ceil(t / tfMs) * tfMs;
 }
 
-/** `btcusdt_1h_binance_2017-08_2024-04.csv.gz`: months (UTC) of `from` and of the last bar open time < `to`. */
-export function defaultCandleFileName(symbol: string, timeframe: string, from: number, to: number): string {
+export type CandleFileFormat = 'csv' | 'parquet';
+
+/** The format of an output file: `format` if given, else by the extension of `out` (.parquet), else CSV. Throws when they disagree. */
+export function candleFileFormat(format: string | undefined, out: string | undefined): CandleFileFormat {
+  const byName = out === undefined ? undefined : /\.parquet$/i.test(out) ? 'parquet' : 'csv';
+  if (format === undefined) return byName ?? 'csv';
+  if (format !== 'csv' && format !== 'parquet') throw new Error(`format "${format}" is not one; expected csv or parquet`);
+  if (byName !== undefined && byName !== format) {
+    throw new Error(`output file ${out} ${byName === 'parquet' ? 'ends in .parquet' : 'does not end in .parquet'} but the format is ${format}; name a ${format === 'parquet' ? '.parquet' : '.csv or .csv.gz'} file, or leave the format out`);
+  }
+  return format;
+}
+
+/** `btcusdt_1h_binance_2017-08_2024-04.csv.gz` (`.parquet` for Parquet): months (UTC) of `from` and of the last bar open time < `to`. */
+export function defaultCandleFileName(symbol: string, timeframe: string, from: number, to: number, format: CandleFileFormat = 'csv'): string {
   const tfMs = parseTimeframe(timeframe);
   checkRange(from, to);
   const lastBar = Math.max(from, Math.floor((to - 1) / tfMs) * tfMs);
-  return `${normaliseSymbol(symbol).toLowerCase()}_${timeframe}_binance_${yearMonth(from)}_${yearMonth(lastBar)}.csv.gz`;
+  return `${normaliseSymbol(symbol).toLowerCase()}_${timeframe}_binance_${yearMonth(from)}_${yearMonth(lastBar)}.${format === 'parquet' ? 'parquet' : 'csv.gz'}`;
 }
 
 function checkRange(from: number, to: number): void {
@@ -142,7 +159,8 @@ export async function downloadCandles(options: DownloadOptions): Promise<Downloa
 
   const dir = resolve(options.dir);
   mkdirSync(dir, { recursive: true });
-  const file = options.out ? resolve(options.out) : join(dir, defaultCandleFileName(symbol, options.timeframe, from, to));
+  const format = candleFileFormat(options.format, options.out);
+  const file = options.out ? resolve(options.out) : join(dir, defaultCandleFileName(symbol, options.timeframe, from, to, format));
   mkdirSync(dirname(file), { recursive: true });
   const partial = `${file}.partial`;
 
@@ -213,10 +231,13 @@ export async function downloadCandles(options: DownloadOptions): Promise<Downloa
     throw new Error(`Binance has no ${symbol} ${options.timeframe} klines between ${new Date(from).toISOString()} and ${new Date(to).toISOString()} (the pair may not have traded then); nothing written`);
   }
 
-  // ---- final file: gzip (or copy) the partial to a temporary name, then rename atomically
+  // ---- final file: convert, gzip or copy the partial (CSV whatever the format, so that a download
+  // resumes the same way) to a temporary name, then rename atomically
   const tmp = `${file}.tmp-${process.pid}`;
   try {
-    if (file.endsWith('.gz')) await pipeline(createReadStream(partial), createGzip(), createWriteStream(tmp));
+    // Parquet: the numbers the CSV reader would read from the CSV, so a backtest gives the same results.
+    if (format === 'parquet') writeFileSync(tmp, candleParquet(await readCandleCsv(partial, { timeframeMs: tfMs })));
+    else if (file.endsWith('.gz')) await pipeline(createReadStream(partial), createGzip(), createWriteStream(tmp));
     else await pipeline(createReadStream(partial), createWriteStream(tmp));
     renameSync(tmp, file);
   } catch (e) {

@@ -1,7 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import type { SourceAdapter } from '../contract.js';
 import { candleInfo } from '../../records/checkCandles.js';
+import { placeOf } from './readCandleCsv.js';
 import { readCandleCsvCached } from './readCandleCsvCached.js';
+import { readCandleParquet } from './readCandleParquet.js';
 import { readCandleJsonl } from './readCandleJsonl.js';
 import { readSeries } from './readSeries.js';
 import { seriesInfo } from '../../records/checkSeries.js';
@@ -15,15 +17,16 @@ import { readText } from './readText.js';
 import { textInfo } from '../../records/checkText.js';
 
 /**
- * Replays a data file. Candles: CSV or CSV.gz through the fast column reader, JSON lines (.jsonl,
- * .ndjson, optionally .gz) line by line. Series and texts: CSV or JSON lines (readSeries.ts,
+ * Replays a data file. Candles: CSV or CSV.gz through the fast column reader, Parquet (.parquet)
+ * column by column through the same row checks, JSON lines (.jsonl, .ndjson, optionally .gz) line
+ * by line. Series and texts: CSV or JSON lines (readSeries.ts,
  * readText.ts). Books and trades: CSV (readBook.ts, readTrades.ts).
  */
 export const fileSource: SourceAdapter = {
   role: 'source',
   name: 'file',
   key: 'file',
-  summary: 'A CSV, CSV.gz or JSON-lines file (candles: time,open,high,low,close,volume; series: a time and a value column; texts: a time and a text column; book snapshots and trades: CSV), replayed in a backtest.',
+  summary: 'A CSV, CSV.gz, Parquet (candles only) or JSON-lines file (candles: time,open,high,low,close,volume; series: a time and a value column; texts: a time and a text column; book snapshots and trades: CSV), replayed in a backtest.',
   binding: Type.Object(
     { file: Type.String({ minLength: 1, description: 'Data file: a path, or a name looked up in $HEAN_DATA_DIR and the user data directory.' }) },
     { additionalProperties: false },
@@ -70,8 +73,10 @@ export const fileSource: SourceAdapter = {
       const { t, gaps, dropped, ...columns } = data;
       return { t, columns, info: candleInfo(spec, { file: path }, data.time, gaps, dropped) };
     }
-    const data = await readCandleCsvCached(path, { timeframeMs: spec.timeframeMs, onBadRow: spec.onBadRow, start: spec.start, end: spec.end }, io);
-    if (spec.onBadRow === 'warn') for (const issue of data.issues) io.warn(`data/${issue.kind}`, `${path}:${issue.line}: ${issue.message} (row dropped)`);
+    const parquet = /\.parquet$/i.test(path);
+    const options = { timeframeMs: spec.timeframeMs, onBadRow: spec.onBadRow, start: spec.start, end: spec.end };
+    const data = parquet ? await readCandleParquet(path, options) : await readCandleCsvCached(path, options, io);
+    if (spec.onBadRow === 'warn') for (const issue of data.issues) io.warn(`data/${issue.kind}`, `${placeOf(path, issue.line, parquet ? 'row' : 'line')}: ${issue.message} (row dropped)`);
     if (data.rows === 0) throw new Error(`${path}: no candles${spec.start !== undefined || spec.end !== undefined ? ' in the requested start/end range' : ''}`);
     return {
       t: data.t,

@@ -55,9 +55,10 @@ export interface CandleColumns {
 /**
  * A problem with a data file. `kind` is a DataIssue kind for row problems, or one of the
  * file-level kinds 'missing-column', 'not-a-header', 'epoch-seconds', 'timeframe', 'empty',
- * 'gzip', 'options', 'line-too-long', and from reading: 'not-a-file', 'system-file', 'too-large'
- * (these are thrown whatever the onBadRow policy). `line` is 1-based (the header is line 1;
- * 0 when the problem is not on a line).
+ * 'gzip', 'options', 'line-too-long', for Parquet 'column-type' and 'parquet' (not readable as
+ * Parquet), and from reading: 'not-a-file', 'system-file', 'too-large' (these are thrown whatever
+ * the onBadRow policy). `line` is 1-based (the header is line 1, or a Parquet row number when
+ * `unit` is 'row'; 0 when the problem is not on a line).
  */
 export class DataError extends Error {
   constructor(
@@ -65,10 +66,20 @@ export class DataError extends Error {
     readonly line: number,
     readonly kind: string,
     detail: string,
+    /** 'row' for a file without lines (Parquet): `line` is then the row number from 1, said `FILE: row N:`. */
+    readonly unit: PlaceUnit = 'line',
   ) {
-    super(line > 0 ? `${file}:${line}: ${detail}` : `${file}: ${detail}`);
+    super(line > 0 ? `${placeOf(file, line, unit)}: ${detail}` : `${file}: ${detail}`);
     this.name = 'DataError';
   }
+}
+
+/** How a reader numbers its records: CSV lines (the header is line 1), or Parquet rows from 1. */
+export type PlaceUnit = 'line' | 'row';
+
+/** `FILE:LINE` for a line, `FILE: row N` for a row. */
+export function placeOf(file: string, n: number, unit: PlaceUnit): string {
+  return unit === 'line' ? `${file}:${n}` : `${file}: row ${n}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -288,14 +299,14 @@ export function timeframeContradiction(spacings: Float64Array, tf: number): stri
 // ---------------------------------------------------------------------------------------------
 // Header.
 
-const ROLE_IGNORE = 0;
-const ROLE_TIME = 1;
-const ROLE_OPEN = 2;
-const ROLE_HIGH = 3;
-const ROLE_LOW = 4;
-const ROLE_CLOSE = 5;
-const ROLE_VOLUME = 6;
-const ROLE_NAMES = ['', 'time', 'open', 'high', 'low', 'close', 'volume'];
+export const ROLE_IGNORE = 0;
+export const ROLE_TIME = 1;
+export const ROLE_OPEN = 2;
+export const ROLE_HIGH = 3;
+export const ROLE_LOW = 4;
+export const ROLE_CLOSE = 5;
+export const ROLE_VOLUME = 6;
+export const ROLE_NAMES = ['', 'time', 'open', 'high', 'low', 'close', 'volume'];
 const TIME_NAMES = ['time', 'timestamp', 'open_time', 'date'];
 const EXPECTED = 'time (or timestamp, open_time, date), open, high, low, close, volume';
 
@@ -339,6 +350,16 @@ function parseHeader(file: string, text: string): Header {
   const names = text.split(',').map(unquote);
   const notHeader = notAHeader(file, text, names);
   if (notHeader) throw notHeader;
+  const roles = candleColumnRoles(file, names, 1, 'The first line must be a header naming them; rename the header\'s columns to match');
+  return { names, roles };
+}
+
+/**
+ * The role (ROLE_*) of each named column: time (or an alias), open, high, low, close, volume,
+ * matched case-insensitively; others ignored. Throws when one is missing or named twice; `line`
+ * is where the names are (the CSV header, 0 for Parquet's schema), `fix` ends the message.
+ */
+export function candleColumnRoles(file: string, names: string[], line: number, fix: string): Int32Array {
   const lower = names.map((s) => s.toLowerCase());
   const roles = new Int32Array(names.length);
   const missing: string[] = [];
@@ -347,7 +368,7 @@ function parseHeader(file: string, text: string): Header {
       const idx = lower.indexOf(name);
       if (idx < 0) continue;
       if (lower.indexOf(name, idx + 1) >= 0) {
-        throw new DataError(file, 1, 'malformed', `column "${name}" appears twice in the header (${clipText(names.join(','))}); expected each of ${EXPECTED} once. Rename or remove one of them`);
+        throw new DataError(file, line, 'malformed', `column "${name}" appears twice in the ${line > 0 ? 'header' : 'schema'} (${clipText(names.join(','))}); expected each of ${EXPECTED} once. Rename or remove one of them`);
       }
       roles[idx] = role;
       return;
@@ -363,12 +384,12 @@ function parseHeader(file: string, text: string): Header {
   if (missing.length > 0) {
     throw new DataError(
       file,
-      1,
+      line,
       'missing-column',
-      `missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}; found columns: ${clipText(names.map((s) => s || '(empty)').join(', '), 2 * QUOTE_MAX)}; expected: ${EXPECTED} (case-insensitive, any order, extra columns ignored). The first line must be a header naming them; rename the header's columns to match`,
+      `missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}; found columns: ${clipText(names.map((s) => s || '(empty)').join(', '), 2 * QUOTE_MAX)}; expected: ${EXPECTED} (case-insensitive, any order, extra columns ignored). ${fix}`,
     );
   }
-  return { names, roles };
+  return roles;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -428,19 +449,167 @@ export function lineTooLong(file: string, line: number, bytes: number, record = 
   );
 }
 
-/** The parser behind readCandleCsv, over an already decompressed buffer. */
-export function parseCandleBuffer(file: string, buf: Uint8Array, options: CandleReadOptions): CandleColumns {
+/**
+ * The checks every candle reader applies to its rows, in file order, and the columns of the rows
+ * kept: prices > 0, volume >= 0, low <= open, close <= high, strictly increasing times spaced by
+ * the timeframe (or multiples, recorded as gaps), start/end, and onBadRow. A reader decodes a row
+ * into numbers, sets `at` to its line (CSV) or row (Parquet) number and calls `add`; a row it
+ * cannot decode it reports with `bad`. Shared by readCandleCsv and readCandleParquet.
+ */
+export class CandleRowChecker {
+  /** Line or row number of the row being checked (set by the reader before `add` or `bad`). */
+  at = 0;
+  rows = 0;
+  readonly issues: DataIssue[] = [];
+  private readonly tf: number;
+  private readonly policy: BadRowPolicy;
+  private readonly start: number;
+  private readonly end: number;
+  private time: Float64Array;
+  private open: Float64Array;
+  private high: Float64Array;
+  private low: Float64Array;
+  private close: Float64Array;
+  private volume: Float64Array;
+  private readonly gaps: Gap[] = [];
+  private prevTime = NaN; // last valid row (anywhere in the file)
+  private prevAt = 0;
+  private keptTime = NaN; // last kept row (inside start/end)
+  private readonly spacings = new Float64Array(TIMEFRAME_EVIDENCE); // the first ones, to judge the timeframe
+  private spacingsSeen = 0;
+
+  /** `capacity`: the most rows the file can have. Throws a DataError 'options' for bad options. */
+  constructor(
+    readonly file: string,
+    options: CandleReadOptions,
+    capacity: number,
+    readonly unit: PlaceUnit = 'line',
+  ) {
+    checkCandleOptions(file, options);
+    this.tf = options.timeframeMs;
+    this.policy = options.onBadRow ?? 'error';
+    this.start = options.start ?? -Infinity;
+    this.end = options.end ?? Infinity;
+    this.time = new Float64Array(capacity);
+    this.open = new Float64Array(capacity);
+    this.high = new Float64Array(capacity);
+    this.low = new Float64Array(capacity);
+    this.close = new Float64Array(capacity);
+    this.volume = new Float64Array(capacity);
+  }
+
+  /** A bad row at `at`: throws under 'error', else records it (the reader moves on). */
+  bad(kind: DataIssueKind, message: string, hint: string): void {
+    if (this.policy === 'error') throw new DataError(this.file, this.at, kind, `${message}. ${hint} ${SKIP_HINT}`, this.unit);
+    this.issues.push({ line: this.at, kind, message });
+  }
+
+  /** Checks the decoded row at `at` (finite numbers, time in whole epoch ms) and keeps it if good and inside start/end. */
+  add(tm: number, o: number, h: number, l: number, cl: number, vol: number): void {
+    if (!(o > 0 && h > 0 && l > 0 && cl > 0)) {
+      const which = o > 0 ? (h > 0 ? (l > 0 ? 'close' : 'low') : 'high') : 'open';
+      const value = which === 'open' ? o : which === 'high' ? h : which === 'low' ? l : cl;
+      this.bad('non-positive-price', `${which} is ${value}; expected prices (open, high, low, close) > 0`, 'Fix or remove the row');
+      return;
+    }
+    if (vol < 0) {
+      this.bad('negative-volume', `volume is ${vol}; expected volume >= 0 (zero is valid)`, 'Fix or remove the row');
+      return;
+    }
+    if (!(l <= h && o >= l && o <= h && cl >= l && cl <= h)) {
+      this.bad('impossible-candle', impossibleCandle(o, h, l, cl), 'Fix or remove the row');
+      return;
+    }
+    const prevTime = this.prevTime;
+    const unit = this.unit;
+    if (tm <= prevTime) {
+      if (tm === prevTime) {
+        this.bad('duplicate', `duplicate time ${iso(tm)} (also on ${unit} ${this.prevAt}); rows must have strictly increasing times`, 'Remove the duplicate');
+      } else {
+        this.bad('out-of-order', `time ${iso(tm)} goes backwards (${unit} ${this.prevAt} has ${iso(prevTime)}); rows must have strictly increasing times`, 'Sort the file by time');
+      }
+      return;
+    }
+    const tf = this.tf;
+    if (this.prevAt > 0) {
+      const d = tm - prevTime;
+      if (d < tf || d % tf !== 0) {
+        throw new DataError(
+          this.file,
+          this.at,
+          'timeframe',
+          `rows are ${formatDuration(d)} apart (${iso(prevTime)} on ${unit} ${this.prevAt}, ${iso(tm)} on ${unit} ${this.at}), ${d < tf ? 'closer than' : 'not a multiple of'} the ${formatDuration(tf)} timeframe (timeframeMs ${tf}); the timeframe is wrong for this file. Expected rows ${formatDuration(tf)} apart (or a multiple, at gaps); read the file with the timeframe it was written with, or resample it`,
+          unit,
+        );
+      }
+      if (this.spacingsSeen < TIMEFRAME_EVIDENCE) {
+        this.spacings[this.spacingsSeen++] = d;
+        const contradiction = this.spacingsSeen === TIMEFRAME_EVIDENCE ? timeframeContradiction(this.spacings, tf) : '';
+        if (contradiction) throw new DataError(this.file, this.at, 'timeframe', `declared timeframe ${formatDuration(tf)}, but ${contradiction}`, unit);
+      }
+    }
+    this.prevTime = tm;
+    this.prevAt = this.at;
+    if (tm < this.start || tm >= this.end) return;
+    const rows = this.rows;
+    if (rows > 0 && tm - this.keptTime > tf) this.gaps.push({ from: this.keptTime, to: tm, missingBars: (tm - this.keptTime) / tf - 1 });
+    this.keptTime = tm;
+    this.time[rows] = tm;
+    this.open[rows] = o;
+    this.high[rows] = h;
+    this.low[rows] = l;
+    this.close[rows] = cl;
+    this.volume[rows] = vol;
+    this.rows = rows + 1;
+  }
+
+  /** The rows kept, as columns. */
+  finish(): CandleColumns {
+    const rows = this.rows;
+    let { time, open, high, low, close, volume } = this;
+    if (rows < time.length) {
+      time = time.slice(0, rows);
+      open = open.slice(0, rows);
+      high = high.slice(0, rows);
+      low = low.slice(0, rows);
+      close = close.slice(0, rows);
+      volume = volume.slice(0, rows);
+    }
+    const t = new Float64Array(rows);
+    for (let i = 0; i < rows; i++) t[i] = time[i] + this.tf;
+    return { file: this.file, rows, time, t, open, high, low, close, volume, gaps: this.gaps, issues: this.issues };
+  }
+}
+
+/** Throws a DataError 'options' when the timeframe or the onBadRow policy is not one. */
+export function checkCandleOptions(file: string, options: CandleReadOptions): void {
   const tf = options.timeframeMs;
   if (!(Number.isInteger(tf) && tf > 0)) {
     throw new DataError(file, 0, 'options', `timeframeMs is ${tf}; expected a positive whole number of milliseconds such as 3600000 for 1h`);
   }
-  const policy: BadRowPolicy = options.onBadRow ?? 'error';
+  const policy = options.onBadRow ?? 'error';
   if (policy !== 'error' && policy !== 'skip' && policy !== 'warn') {
     throw new DataError(file, 0, 'options', `onBadRow is "${String(policy)}"; expected error, skip or warn`);
   }
-  const start = options.start ?? -Infinity;
-  const end = options.end ?? Infinity;
+}
 
+/**
+ * The error for a time below 1e11 (`text` as found): epoch seconds, not milliseconds. Thrown
+ * whatever the onBadRow policy (every row of such a file is wrong the same way).
+ */
+export function epochSecondsError(file: string, at: number, text: string, unit: PlaceUnit = 'line'): DataError {
+  return new DataError(
+    file,
+    at,
+    'epoch-seconds',
+    `time ${clipText(text)} looks like epoch seconds (a number below 1e11 is before 1973-03-03 in milliseconds); expected epoch milliseconds or ISO-8601. Multiply the time column by 1000 (e.g. 1502942400 -> 1502942400000) or write ISO-8601 times`,
+    unit,
+  );
+}
+
+/** The parser behind readCandleCsv, over an already decompressed buffer. */
+export function parseCandleBuffer(file: string, buf: Uint8Array, options: CandleReadOptions): CandleColumns {
+  checkCandleOptions(file, options);
   const n = buf.length;
   let pos = 0;
   if (n >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) pos = 3;
@@ -471,29 +640,13 @@ export function parseCandleBuffer(file: string, buf: Uint8Array, options: Candle
     cap++;
     i = j + 1;
   }
-  let time = new Float64Array(cap);
-  let open = new Float64Array(cap);
-  let high = new Float64Array(cap);
-  let low = new Float64Array(cap);
-  let close = new Float64Array(cap);
-  let volume = new Float64Array(cap);
-  const gaps: Gap[] = [];
-  const issues: DataIssue[] = [];
-  const vals = new Float64Array(7);
-
-  let rows = 0;
-  let line = 1;
-  let prevTime = NaN; // last valid row (anywhere in the file)
-  let prevLine = 0;
-  let keptTime = NaN; // last kept row (inside start/end)
-  const spacings = new Float64Array(TIMEFRAME_EVIDENCE); // the first ones, to judge the timeframe
-  let spacingsSeen = 0;
-
-  // A bad row: throw under 'error', else record it. Returns nothing; the caller moves on.
+  const checker = new CandleRowChecker(file, options, cap);
   const bad = (kind: DataIssueKind, message: string, hint: string): void => {
-    if (policy === 'error') throw new DataError(file, line, kind, `${message}. ${hint} ${SKIP_HINT}`);
-    issues.push({ line, kind, message });
+    checker.at = line;
+    checker.bad(kind, message, hint);
   };
+  const vals = new Float64Array(7);
+  let line = 1;
   const colName = (col: number): string => names[col] || `#${col + 1}`;
 
   while (pos < n) {
@@ -556,14 +709,7 @@ export function parseCandleBuffer(file: string, buf: Uint8Array, options: Candle
         errCol = col;
         break;
       }
-      if (role === ROLE_TIME && v < 1e11) {
-        throw new DataError(
-          file,
-          line,
-          'epoch-seconds',
-          `time ${clipText(fieldText(buf, fieldStart, pos))} looks like epoch seconds (a number below 1e11 is before 1973-03-03 in milliseconds); expected epoch milliseconds or ISO-8601. Multiply the time column by 1000 (e.g. 1502942400 -> 1502942400000) or write ISO-8601 times`,
-        );
-      }
+      if (role === ROLE_TIME && v < 1e11) throw epochSecondsError(file, line, fieldText(buf, fieldStart, pos));
       vals[role] = v;
     }
 
@@ -602,73 +748,8 @@ export function parseCandleBuffer(file: string, buf: Uint8Array, options: Candle
       continue;
     }
 
-    const tm = vals[ROLE_TIME];
-    const o = vals[ROLE_OPEN];
-    const h = vals[ROLE_HIGH];
-    const l = vals[ROLE_LOW];
-    const cl = vals[ROLE_CLOSE];
-    const vol = vals[ROLE_VOLUME];
-    if (!(o > 0 && h > 0 && l > 0 && cl > 0)) {
-      const which = o > 0 ? (h > 0 ? (l > 0 ? 'close' : 'low') : 'high') : 'open';
-      const value = which === 'open' ? o : which === 'high' ? h : which === 'low' ? l : cl;
-      bad('non-positive-price', `${which} is ${value}; expected prices (open, high, low, close) > 0`, 'Fix or remove the row');
-      continue;
-    }
-    if (vol < 0) {
-      bad('negative-volume', `volume is ${vol}; expected volume >= 0 (zero is valid)`, 'Fix or remove the row');
-      continue;
-    }
-    if (!(l <= h && o >= l && o <= h && cl >= l && cl <= h)) {
-      bad('impossible-candle', impossibleCandle(o, h, l, cl), 'Fix or remove the row');
-      continue;
-    }
-    if (tm <= prevTime) {
-      if (tm === prevTime) {
-        bad('duplicate', `duplicate time ${iso(tm)} (also on line ${prevLine}); rows must have strictly increasing times`, 'Remove the duplicate');
-      } else {
-        bad('out-of-order', `time ${iso(tm)} goes backwards (line ${prevLine} has ${iso(prevTime)}); rows must have strictly increasing times`, 'Sort the file by time');
-      }
-      continue;
-    }
-    if (prevLine > 0) {
-      const d = tm - prevTime;
-      if (d < tf || d % tf !== 0) {
-        throw new DataError(
-          file,
-          line,
-          'timeframe',
-          `rows are ${formatDuration(d)} apart (${iso(prevTime)} on line ${prevLine}, ${iso(tm)} on line ${line}), ${d < tf ? 'closer than' : 'not a multiple of'} the ${formatDuration(tf)} timeframe (timeframeMs ${tf}); the timeframe is wrong for this file. Expected rows ${formatDuration(tf)} apart (or a multiple, at gaps); read the file with the timeframe it was written with, or resample it`,
-        );
-      }
-      if (spacingsSeen < TIMEFRAME_EVIDENCE) {
-        spacings[spacingsSeen++] = d;
-        const contradiction = spacingsSeen === TIMEFRAME_EVIDENCE ? timeframeContradiction(spacings, tf) : '';
-        if (contradiction) throw new DataError(file, line, 'timeframe', `declared timeframe ${formatDuration(tf)}, but ${contradiction}`);
-      }
-    }
-    prevTime = tm;
-    prevLine = line;
-    if (tm < start || tm >= end) continue;
-    if (rows > 0 && tm - keptTime > tf) gaps.push({ from: keptTime, to: tm, missingBars: (tm - keptTime) / tf - 1 });
-    keptTime = tm;
-    time[rows] = tm;
-    open[rows] = o;
-    high[rows] = h;
-    low[rows] = l;
-    close[rows] = cl;
-    volume[rows] = vol;
-    rows++;
+    checker.at = line;
+    checker.add(vals[ROLE_TIME], vals[ROLE_OPEN], vals[ROLE_HIGH], vals[ROLE_LOW], vals[ROLE_CLOSE], vals[ROLE_VOLUME]);
   }
-
-  if (rows < cap) {
-    time = time.slice(0, rows);
-    open = open.slice(0, rows);
-    high = high.slice(0, rows);
-    low = low.slice(0, rows);
-    close = close.slice(0, rows);
-    volume = volume.slice(0, rows);
-  }
-  const t = new Float64Array(rows);
-  for (let i = 0; i < rows; i++) t[i] = time[i] + tf;
-  return { file, rows, time, t, open, high, low, close, volume, gaps, issues };
+  return checker.finish();
 }
