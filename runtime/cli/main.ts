@@ -559,8 +559,7 @@ async function runCommand(argv: string[]): Promise<number> {
       grid: { type: 'string', multiple: true },
       heatmap: { type: 'string' },
       metric: { type: 'string' },
-      'out-dir': { type: 'string' },
-      overwrite: { type: 'boolean', default: false },
+      ...OUTPUT_OPTIONS,
     },
   });
   if (positionals.length !== 1) throw new UsageError(`run takes one GRAPH file, found ${positionals.length}`);
@@ -822,6 +821,12 @@ async function workerCommand(argv: string[]): Promise<number> {
 }
 
 /** The options sweep, tune and walkforward share with run: the graph's params, bindings, data files, chunk size. */
+/** Where a command's files go (outputGuard). */
+const OUTPUT_OPTIONS = {
+  'out-dir': { type: 'string' },
+  overwrite: { type: 'boolean', default: false },
+} as const;
+
 const SEARCH_INPUT_OPTIONS = {
   set: { type: 'string', multiple: true },
   bind: { type: 'string', multiple: true },
@@ -866,8 +871,7 @@ async function sweepCommand(argv: string[]): Promise<number> {
       'heatmap-others': { type: 'string' },
       json: { type: 'boolean', default: false },
       ...SEARCH_INPUT_OPTIONS,
-      'out-dir': { type: 'string' },
-      overwrite: { type: 'boolean', default: false },
+      ...OUTPUT_OPTIONS,
     },
   });
   if (positionals.length !== 1) throw new UsageError(`sweep takes one GRAPH file, found ${positionals.length}`);
@@ -1002,8 +1006,7 @@ async function tuneCommand(argv: string[]): Promise<number> {
       page: { type: 'string' },
       json: { type: 'boolean', default: false },
       ...SEARCH_INPUT_OPTIONS,
-      'out-dir': { type: 'string' },
-      overwrite: { type: 'boolean', default: false },
+      ...OUTPUT_OPTIONS,
     },
   });
   if (positionals.length !== 1) throw new UsageError(`tune takes one GRAPH file, found ${positionals.length}`);
@@ -1183,8 +1186,7 @@ async function walkForwardCommand(argv: string[]): Promise<number> {
       page: { type: 'string' },
       json: { type: 'boolean', default: false },
       ...SEARCH_INPUT_OPTIONS,
-      'out-dir': { type: 'string' },
-      overwrite: { type: 'boolean', default: false },
+      ...OUTPUT_OPTIONS,
     },
   });
   if (positionals.length !== 1) throw new UsageError(`walkforward takes one GRAPH file, found ${positionals.length}`);

@@ -146,20 +146,21 @@ export async function runTune(options: TuneOptions): Promise<TuneResult> {
         continue;
       }
       const number = trials.length;
+      const point = JSON.stringify(names.map((n) => params[n]));
       let cell: SweepCell;
       if (replay) {
         cell = fromRecord(replay, number, options.metric.key);
         resumed++;
       } else {
         // A point sampled again (TPE does, on integer grids) is the same backtest: its result is reused.
-        const seen = results.get(JSON.stringify(names.map((n) => params[n])));
+        const seen = results.get(point);
         const watch = pruner && { checkpoints: options.prune!.checkpoints, onCheckpoint: (step: number, value: number) => (pruner.report(number, step, value), pruner.shouldPrune(number)) };
         cell = seen ? { ...seen, index: number } : await runner.run(number, params as Record<string, GridValue>, watch);
         if (seen && pruner) for (const [step, value] of seen.intermediate ?? []) pruner.report(number, step, value);
         cell.values = objectives.map((m) => cell.metrics?.[m.key] ?? null);
         await store?.append(toRecord(cell, r));
       }
-      results.set(JSON.stringify(names.map((n) => params[n])), cell);
+      results.set(point, cell);
       if (replay && pruner) for (const [step, value] of cell.intermediate ?? []) pruner.report(number, step, value);
       if (cell.status === 'pruned') {
         pruned++;

@@ -14,8 +14,8 @@
 
 import type { Params, SearchSpace } from './space.js';
 import { isSingle, roundToGrid, singleValue, stepOf } from './space.js';
-import type { Direction, LastIntermediate, Sampler, Trial } from './trialHistory.js';
-import { TrialHistory } from './trialHistory.js';
+import type { Direction } from './trialHistory.js';
+import { HistorySampler } from './trialHistory.js';
 import { Xoshiro128 } from './xoshiro128.js';
 
 /** One random draw of every parameter of space, in the space's key order. */
@@ -53,36 +53,15 @@ export interface RandomSamplerOptions {
   directions?: readonly Direction[];
 }
 
-export class RandomSampler implements Sampler {
-  private readonly history: TrialHistory;
+export class RandomSampler extends HistorySampler {
   private readonly rng: Xoshiro128;
 
   constructor(space: SearchSpace, opts: RandomSamplerOptions = {}) {
-    this.history = new TrialHistory(space, { direction: opts.direction, directions: opts.directions });
+    super(space, opts);
     this.rng = new Xoshiro128(opts.seed ?? 0);
   }
 
   ask(): Params {
     return randomParams(this.history.space, this.rng);
-  }
-
-  tell(params: Params, value: number | readonly number[]): Trial {
-    return this.history.tell(params, value);
-  }
-
-  tellPruned(params: Params, last?: LastIntermediate): Trial {
-    return this.history.tellPruned(params, last);
-  }
-
-  trials(): readonly Trial[] {
-    return this.history.trials();
-  }
-
-  best(): Trial | undefined {
-    return this.history.best();
-  }
-
-  paretoTrials(): readonly Trial[] {
-    return this.history.paretoTrials();
   }
 }

@@ -60,8 +60,8 @@ import { ParzenEstimator } from './parzenEstimator.js';
 import { randomParams } from './randomSampler.js';
 import type { Params, SearchSpace } from './space.js';
 import { isSingle, singleValue, toExternal } from './space.js';
-import type { Direction, LastIntermediate, Sampler, StoredTrial, Trial } from './trialHistory.js';
-import { TrialHistory } from './trialHistory.js';
+import type { Direction, StoredTrial } from './trialHistory.js';
+import { HistorySampler } from './trialHistory.js';
 import { Xoshiro128 } from './xoshiro128.js';
 
 /** Optuna's default_gamma: the size of the good group among n complete trials. */
@@ -144,8 +144,7 @@ export function splitPrunedTrials(pruned: readonly StoredTrial[], nBelow: number
   return [sorted.slice(0, n), sorted.slice(n)];
 }
 
-export class TpeSampler implements Sampler {
-  private readonly history: TrialHistory;
+export class TpeSampler extends HistorySampler {
   private readonly startupRng: Xoshiro128;
   private readonly rng: Xoshiro128;
   private readonly nStartupTrials: number;
@@ -155,7 +154,7 @@ export class TpeSampler implements Sampler {
   private readonly belowWeights: 'uniform' | 'hypervolumeContribution';
 
   constructor(space: SearchSpace, opts: TpeOptions = {}) {
-    this.history = new TrialHistory(space, { direction: opts.direction, directions: opts.directions });
+    super(space, opts);
     const seed = opts.seed ?? 0;
     this.startupRng = new Xoshiro128(seed);
     this.rng = new Xoshiro128(seed);
@@ -237,25 +236,5 @@ export class TpeSampler implements Sampler {
   private belowEstimatorOptions(below: readonly StoredTrial[]): ParzenEstimatorOptions {
     const weights = this.belowWeights === 'uniform' ? new Array<number>(below.length).fill(1) : hypervolumeContributionWeights(toLosses(below.map((t) => t.values), this.history.directions));
     return { ...this.estimatorOptions, weights: () => weights };
-  }
-
-  tell(params: Params, value: number | readonly number[]): Trial {
-    return this.history.tell(params, value);
-  }
-
-  tellPruned(params: Params, last?: LastIntermediate): Trial {
-    return this.history.tellPruned(params, last);
-  }
-
-  trials(): readonly Trial[] {
-    return this.history.trials();
-  }
-
-  best(): Trial | undefined {
-    return this.history.best();
-  }
-
-  paretoTrials(): readonly Trial[] {
-    return this.history.paretoTrials();
   }
 }

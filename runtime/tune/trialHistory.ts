@@ -178,3 +178,34 @@ function publicTrial(t: StoredTrial): Trial {
   const trial = { number: t.number, params: t.params, value: t.value, values: t.values, state: t.state };
   return t.lastStep === undefined ? trial : { ...trial, lastStep: t.lastStep };
 }
+
+/** A sampler over a TrialHistory: everything but ask() is the history's. */
+export abstract class HistorySampler implements Sampler {
+  protected readonly history: TrialHistory;
+
+  constructor(space: SearchSpace, opts: HistoryOptions) {
+    this.history = new TrialHistory(space, { direction: opts.direction, directions: opts.directions });
+  }
+
+  abstract ask(): Params;
+
+  tell(params: Params, value: number | readonly number[]): Trial {
+    return this.history.tell(params, value);
+  }
+
+  tellPruned(params: Params, last?: LastIntermediate): Trial {
+    return this.history.tellPruned(params, last);
+  }
+
+  trials(): readonly Trial[] {
+    return this.history.trials();
+  }
+
+  best(): Trial | undefined {
+    return this.history.best();
+  }
+
+  paretoTrials(): readonly Trial[] {
+    return this.history.paretoTrials();
+  }
+}
