@@ -25,20 +25,22 @@ export const crossover = defineNode({
     let side = 0; // +1: a > b at the last differing event, -1: a < b, 0: no such event yet
     return {
       step(n, _t, { a, b }, { signal }) {
+        let s = side; // a local: context slots are reloaded on every access
         for (let i = 0; i < n; i++) {
           const x = a[i];
           const y = b[i];
           // NaN compares false both ways, so NaN inputs and ties fall through to "no decision".
           if (x > y) {
-            signal[i] = side === -1 ? 1 : NaN;
-            side = 1;
+            signal[i] = s === -1 ? 1 : NaN;
+            s = 1;
           } else if (x < y) {
-            signal[i] = side === 1 ? -1 : NaN;
-            side = -1;
+            signal[i] = s === 1 ? -1 : NaN;
+            s = -1;
           } else {
             signal[i] = NaN;
           }
         }
+        side = s;
       },
     };
   },

@@ -311,9 +311,9 @@ export interface SourceColumns {
 }
 
 /**
- * Cuts a source's columns into frames of the wired ports only. Large chunks are zero-copy views;
- * small ones (live mode: one event) are copied into reused buffers, because creating typed-array
- * views costs more than copying a few numbers. The frame object is reused too: everything
+ * Cuts a source's columns into frames of the wired ports only. Chunks are zero-copy views, but
+ * with a chunk size under 64 (live mode: one event) they are copied into reused buffers, because
+ * creating typed-array views costs more than copying a few numbers. The frame object is reused too: everything
  * downstream is synchronous and done with a chunk before the next one is emitted.
  */
 export function sourceEmitter(node: CompiledNode, graph: CompiledGraph, data: SourceColumns, capacity: number): (from: number, to: number, seq: number) => Frame {
@@ -337,7 +337,10 @@ export function sourceEmitter(node: CompiledNode, graph: CompiledGraph, data: So
   }
   // The source's columns, looked up once (a source's column arrays never change during a run).
   const sources = columns.map(([, column]) => (column === 't' ? data.t : data.columns[column]!));
-  const small = columns.map(() => new Float64Array(Math.min(capacity, COPY_BELOW)));
+  // Decided by the chunk size, not by each chunk's length: a chunked replay hands out views only,
+  // which a history can keep without copying (frozenColumns.ts).
+  const copy = capacity < COPY_BELOW;
+  const small = columns.map(() => new Float64Array(copy ? capacity : 0));
   const frame: Frame = { seq: 0, n: 0, t: data.t, ports: {} };
   const names = columns.map(([, column]) => column);
   // Where each column goes: the frame's port (-1), or bundle b's field.
@@ -351,7 +354,7 @@ export function sourceEmitter(node: CompiledNode, graph: CompiledGraph, data: So
     for (let c = 0; c < names.length; c++) {
       const all = sources[c];
       let values: Float64Array;
-      if (n < COPY_BELOW) {
+      if (copy) {
         values = small[c];
         for (let i = 0; i < n; i++) values[i] = all[from + i];
       } else {

@@ -1,5 +1,6 @@
 import type { SourceData } from '../adapters/contract.js';
 import type { CompiledGraph } from '../graph/compileGraph.js';
+import { freezeColumns } from '../frozenColumns.js';
 import { sourceEmitter, type Frame, type Pipeline } from './pipeline.js';
 
 /**
@@ -15,6 +16,7 @@ export function replay(
   onProgress?: (eventsDone: number, eventsTotal: number) => void,
   progressEvery = 65_536,
 ): { events: number; chunks: number } {
+  for (const data of loaded) freezeColumns([data.t, ...Object.values(data.columns)]);
   const times = loaded.map((d) => d.t);
   const total = times.reduce((s, t) => s + t.length, 0);
   const heads = times.map(() => 0);

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
 import { computeMetrics, type Metrics, type Trade } from './metrics.js';
-import { SimulatedBroker, type BrokerReport, type SimulatedBrokerOptions, type SimulatedBrokerParams } from './simulatedBroker.js';
+import { ColumnTrail, SimulatedBroker, type BrokerReport, type SimulatedBrokerOptions, type SimulatedBrokerParams } from './simulatedBroker.js';
+import { freezeColumns } from '../frozenColumns.js';
 import { realCandles } from '../testing/realCandles.js';
 import type { Candles } from '../ports.js';
 
@@ -236,4 +237,32 @@ test('bounded history: flat memory over 3,000,000 bars (real 1h bars repeated, p
   // 'full' would hold 3 x 8 bytes x 2.5M more bars (60 MB) and every trade object
   assert.ok(growth < 20 * 2 ** 20, `memory grew by ${(growth / 2 ** 20).toFixed(1)} MB between 0.5M and 3M bars`);
   assert.ok(ms < 20_000, `${ms.toFixed(0)} ms`);
+});
+
+test('ColumnTrail: views of a frozen column without copying; copies of reused buffers; a broken run switches to copying', () => {
+  const column = Float64Array.from({ length: 100 }, (_, i) => i * 1.5);
+  freezeColumns([column]);
+  const views = new ColumnTrail();
+  for (let from = 10; from < 100; from += 30) views.append(30, column.subarray(from, from + 30));
+  assert.deepEqual([...views.values()], [...column.subarray(10, 100)]);
+  assert.equal(views.values().buffer, column.buffer, 'contiguous views of a frozen column are kept as one view');
+
+  // A reused buffer (a node's output, a live staging buffer): each chunk is copied as it was.
+  const reused = new Float64Array(4);
+  const copies = new ColumnTrail();
+  const chunks = [[1, 2, 3], [4, 5], [6]];
+  for (const chunk of chunks) {
+    reused.set(chunk);
+    copies.append(chunk.length, reused);
+    reused.fill(NaN);
+  }
+  assert.deepEqual([...copies.values()], chunks.flat());
+
+  // Frozen views, then a chunk that does not continue them: the views so far become a copy.
+  const mixed = new ColumnTrail();
+  mixed.append(5, column.subarray(0, 5));
+  mixed.append(2, Float64Array.of(-1, -2));
+  mixed.append(3, column.subarray(5, 8)); // contiguous with the first views, but the run is broken
+  assert.deepEqual([...mixed.values()], [...column.subarray(0, 5), -1, -2, ...column.subarray(5, 8)]);
+  assert.notEqual(mixed.values().buffer, column.buffer);
 });

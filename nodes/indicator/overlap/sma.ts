@@ -24,25 +24,31 @@ export const sma = defineNode({
     let sum = 0.0;
     return {
       step(n, _t, { series }, { value }) {
+        // Context slots are reloaded on every access; locals stay in registers.
+        const period = timePeriod;
+        const ring = window;
         let p = pos;
-        let k = seen;
         let s = sum;
-        for (let i = 0; i < n; i++) {
+        let i = 0;
+        // Warm-up rows (the first timePeriod - 1 events of the run): no value yet.
+        for (const warm = Math.min(n, period - 1 - seen); i < warm; i++) {
           const x = series[i];
           s += x;
-          window[p] = x;
-          p = p + 1 === timePeriod ? 0 : p + 1;
-          if (k >= timePeriod - 1) {
-            value[i] = s / timePeriod;
-            // TA-Lib subtracts the oldest value after the division; keep its order of operations.
-            s -= window[p];
-          } else {
-            value[i] = NaN;
-          }
-          k++;
+          ring[p] = x;
+          p = p + 1 === period ? 0 : p + 1;
+          value[i] = NaN;
+        }
+        for (; i < n; i++) {
+          const x = series[i];
+          s += x;
+          ring[p] = x;
+          p = p + 1 === period ? 0 : p + 1;
+          value[i] = s / period;
+          // TA-Lib subtracts the oldest value after the division; keep its order of operations.
+          s -= ring[p];
         }
         pos = p;
-        seen = k;
+        seen = Math.min(seen + n, period);
         sum = s;
       },
     };
