@@ -52,6 +52,9 @@ export function peakRssMiB(): number {
   return process.resourceUsage().maxRSS / 1024; // maxRSS is in KiB
 }
 
+/** What bench/peakRss.ts, preloaded into a child process, writes to stderr at exit: `PEAK_RSS_LINE KIB SOURCE`. */
+export const PEAK_RSS_LINE = 'hean-bench-peak-rss';
+
 /** 12_345_678 -> "12.35 M" (rates), 950_000 -> "0.95 M". */
 export function mega(perSecond: number): string {
   return `${(perSecond / 1e6).toFixed(2)} M`;

@@ -78,11 +78,11 @@ function checkSize(path: string, st: Stats, rules: ReadRules): void {
 const SYSTEM_DIRS = /^\/(proc|sys)(\/|$)/;
 
 /**
- * The bytes of a regular file of at most `rules.maxBytes`, checked before it is opened and again
- * on the open descriptor (the path could change in between). Reads the size stat reports and no
- * more. Errors from the file system (ENOENT, EACCES) are thrown as they are.
+ * A regular file of at most `rules.maxBytes`, open for reading: its descriptor and size, checked
+ * before it is opened and again on the open descriptor (the path could change in between). The
+ * caller closes the descriptor. Errors from the file system (ENOENT, EACCES) are thrown as they are.
  */
-export function readBounded(path: string, rules: ReadRules): Buffer {
+export function openBounded(path: string, rules: ReadRules): { fd: number; size: number } {
   const first = statSync(path);
   checkKind(path, first, rules);
   const real = realpathSync(path);
@@ -96,14 +96,28 @@ export function readBounded(path: string, rules: ReadRules): Buffer {
     const st = fstatSync(fd);
     checkKind(path, st, rules);
     checkSize(path, st, rules);
-    const buf = Buffer.allocUnsafe(st.size);
+    return { fd, size: st.size };
+  } catch (e) {
+    closeSync(fd);
+    throw e;
+  }
+}
+
+/**
+ * The bytes of a regular file of at most `rules.maxBytes` (checked as openBounded checks). Reads
+ * the size stat reports and no more.
+ */
+export function readBounded(path: string, rules: ReadRules): Buffer {
+  const { fd, size } = openBounded(path, rules);
+  try {
+    const buf = Buffer.allocUnsafe(size);
     let off = 0;
-    while (off < st.size) {
-      const n = readSync(fd, buf, off, Math.min(st.size - off, 1 << 28), off);
+    while (off < size) {
+      const n = readSync(fd, buf, off, Math.min(size - off, 1 << 28), off);
       if (n === 0) break; // the file shrank while being read
       off += n;
     }
-    return off < st.size ? buf.subarray(0, off) : buf;
+    return off < size ? buf.subarray(0, off) : buf;
   } finally {
     closeSync(fd);
   }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
+import { parquetMetadata } from 'hyparquet';
 import { parquetWriteBuffer, type SchemaElement } from 'hyparquet-writer';
 import { dataFile } from '../../testing/dataFile.js';
 import { candleParquet } from '../../data/candleParquet.js';
@@ -28,8 +29,8 @@ interface Column {
   timestamp?: boolean;
 }
 
-/** A Parquet file of the given columns, written by hyparquet-writer. */
-function parquetFile(name: string, columns: Column[]): string {
+/** A Parquet file of the given columns, written by hyparquet-writer (row groups of at most `rowGroupSize` rows). */
+function parquetFile(name: string, columns: Column[], rowGroupSize?: number): string {
   const schema: SchemaElement[] = [
     { name: 'root', num_children: columns.length },
     ...columns.map(
@@ -43,7 +44,7 @@ function parquetFile(name: string, columns: Column[]): string {
     ),
   ];
   const path = join(dir, name);
-  writeFileSync(path, new Uint8Array(parquetWriteBuffer({ schema, columnData: columns.map((c) => ({ name: c.name, data: c.data as unknown[] })) })));
+  writeFileSync(path, new Uint8Array(parquetWriteBuffer({ schema, columnData: columns.map((c) => ({ name: c.name, data: c.data as unknown[] })), ...(rowGroupSize ? { rowGroupSize } : {}) })));
   return path;
 }
 
@@ -266,6 +267,48 @@ describe('readCandleParquet: bad rows, as the CSV reader reports them (row N = C
     const e = await thrown(() => readCandleParquet(path, { timeframeMs: 4 * H }));
     assert.equal(e.kind, 'timeframe');
     assert.deepEqual({ kind: e.kind, message: e.message }, await csvMessageAsRows('tf', rows, { timeframeMs: 4 * H }));
+  });
+});
+
+describe('readCandleParquet: a file of many row groups (read one group at a time)', () => {
+  const n = 350;
+  const rows = Array.from({ length: n }, (_, i) => good(i));
+  const columnsOf = (volume: (number | null)[]): Column[] => [
+    { name: 'time', type: 'INT64', timestamp: true, data: rows.map((r) => BigInt(r[0])) },
+    ...['open', 'high', 'low', 'close'].map((name, j): Column => ({ name, type: 'DOUBLE', data: rows.map((r) => r[j + 1]) })),
+    { name: 'volume', type: 'DOUBLE', optional: true, data: volume },
+  ];
+  const groupsOf = (path: string) => parquetMetadata(new Uint8Array(readFileSync(path)).buffer).row_groups.map((g) => Number(g.num_rows));
+
+  it('gives the columns of the same rows in one group', async () => {
+    const many = parquetFile('groups.parquet', columnsOf(rows.map((r) => r[5])), 100);
+    const one = parquetFile('onegroup.parquet', columnsOf(rows.map((r) => r[5])));
+    assert.deepEqual(groupsOf(many), [100, 100, 100, 50]);
+    assert.deepEqual(groupsOf(one), [n]);
+    const read = await readCandleParquet(many, { timeframeMs: H });
+    assert.equal(read.rows, n);
+    assert.deepEqual(Array.from(read.time), rows.map((r) => r[0]));
+    assert.deepEqual(Array.from(read.volume), rows.map((r) => r[5]));
+    sameColumns(read, await readCandleParquet(one, { timeframeMs: H }));
+  });
+
+  it('numbers rows across groups, and a null in one group does not mark the same place in the next', async () => {
+    // Row 51 (group 1, place 50): a null volume; row 151 (group 2, place 50): a NaN volume, not a null.
+    const volume: (number | null)[] = rows.map((r) => r[5]);
+    volume[50] = null;
+    volume[150] = NaN;
+    const path = parquetFile('groupsbad.parquet', columnsOf(volume), 100);
+    const read = await readCandleParquet(path, { timeframeMs: H, onBadRow: 'skip' });
+    assert.deepEqual(
+      read.issues.map((i) => [i.line, i.kind, i.message]),
+      [
+        [51, 'malformed', 'volume is null (a missing value); expected a number'],
+        [151, 'nan', 'volume is "NaN"; expected a finite number'],
+      ],
+    );
+    assert.equal(read.rows, n - 2);
+    const e = await thrown(() => readCandleParquet(path, { timeframeMs: H }));
+    assert.equal(e.message, `${path}: row 51: volume is null (a missing value); expected a number. Fix or remove the row or set onBadRow: skip`);
   });
 });
 

@@ -1,6 +1,7 @@
-import { parquetMetadata, parquetRead, parquetSchema } from 'hyparquet';
-import type { FileMetaData, SchemaElement } from 'hyparquet';
-import { DATA_MAX_BYTES, FileRefusedError, formatBytes, readBounded } from '../../boundedRead.js';
+import { closeSync, readSync } from 'node:fs';
+import { parquetMetadataAsync, parquetRead, parquetSchema } from 'hyparquet';
+import type { AsyncBuffer, FileMetaData, SchemaElement } from 'hyparquet';
+import { DATA_MAX_BYTES, FileRefusedError, formatBytes, openBounded } from '../../boundedRead.js';
 import { quoteText } from '../../quoteText.js';
 import {
   CandleRowChecker,
@@ -32,22 +33,53 @@ type TimeKind = 'timestamp' | 'number';
  * same row checks (CandleRowChecker) and options; rows are numbered from 1 (`FILE: row N:`).
  * Columns are found by name as in the CSV header (case-insensitive; time, timestamp, open_time
  * or date; others ignored) and decoded column by column into Float64Arrays.
+ *
+ * Memory: the file is read a row group at a time (its footer first, then the group's column
+ * chunks by byte range), and each group is decoded into buffers of one group's size and checked
+ * into the result before the next is read, so beside the result there is only ever one row group
+ * in memory, never the whole file or the whole file decoded.
  */
 export async function readCandleParquet(path: string, options: CandleReadOptions): Promise<CandleColumns> {
   checkCandleOptions(path, options);
-  let raw: Buffer;
+  const maxBytes = options.maxBytes ?? DATA_MAX_BYTES;
+  let opened: { fd: number; size: number };
   try {
-    raw = readBounded(path, { maxBytes: options.maxBytes ?? DATA_MAX_BYTES, expected: 'a data file (Parquet)', tooLargeHint: 'split it into smaller files (e.g. one per year)' });
+    opened = openBounded(path, { maxBytes, expected: 'a data file (Parquet)', tooLargeHint: 'split it into smaller files (e.g. one per year)' });
   } catch (e) {
     if (e instanceof FileRefusedError) throw new DataError(path, 0, e.kind, e.detail);
     throw e;
   }
-  const buffer = raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength) as ArrayBuffer;
+  const { fd, size } = opened;
+  try {
+    return await readOpenParquet(path, options, maxBytes, fileRanges(fd, size));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Byte ranges of the open file, as hyparquet asks for them: read when asked, each into an ArrayBuffer of its own. */
+function fileRanges(fd: number, size: number): AsyncBuffer {
+  return {
+    byteLength: size,
+    slice(start: number, end = size): ArrayBuffer {
+      if (!(start >= 0 && start <= end && end <= size)) throw new Error(`bytes ${start} to ${end} asked for, outside the file's ${size}`);
+      const out = new Uint8Array(end - start);
+      for (let at = 0; at < out.length; ) {
+        const n = readSync(fd, out, at, out.length - at, start + at);
+        if (n === 0) throw new Error(`the file ended at byte ${start + at} of ${size} (did it shrink while being read?)`);
+        at += n;
+      }
+      return out.buffer;
+    },
+  };
+}
+
+async function readOpenParquet(path: string, options: CandleReadOptions, maxBytes: number, file: AsyncBuffer): Promise<CandleColumns> {
   const unreadable = (e: unknown) => new DataError(path, 0, 'parquet', `is not a readable Parquet file (${(e as Error).message}); expected ${EXPECTED_FILE}. Is it complete? Download or write it again`);
 
   let metadata: FileMetaData;
   try {
-    metadata = parquetMetadata(buffer);
+    metadata = await parquetMetadataAsync(file);
   } catch (e) {
     throw unreadable(e);
   }
@@ -63,16 +95,24 @@ export async function readCandleParquet(path: string, options: CandleReadOptions
 
   const rows = Number(metadata.num_rows);
   // Decoded, the six columns take 48 bytes a row: held to the limit of a file's bytes, as a CSV's text is.
-  const maxBytes = options.maxBytes ?? DATA_MAX_BYTES;
   if (!(Number.isSafeInteger(rows) && rows >= 0)) throw unreadable(new Error(`its footer gives ${String(metadata.num_rows)} rows`));
   if (rows * 48 > maxBytes) {
     throw new DataError(path, 0, 'too-large', `has ${rows.toLocaleString('en-US')} rows, ${formatBytes(rows * 48)} as columns, over the ${formatBytes(maxBytes)} limit for a data file; split it into smaller files (e.g. one per year)`);
   }
+  const groupRows = metadata.row_groups.map((g) => Number(g.num_rows));
+  const badGroup = groupRows.findIndex((n) => !(Number.isSafeInteger(n) && n >= 0));
+  if (badGroup >= 0) throw unreadable(new Error(`its footer gives row group ${badGroup + 1} ${String(metadata.row_groups[badGroup].num_rows)} rows`));
+  const groupsTotal = groupRows.reduce((sum, n) => sum + n, 0);
+  if (groupsTotal !== rows) throw unreadable(new Error(`its footer gives ${rows} rows, its row groups ${groupsTotal}`));
+
+  // One row group's columns, reused from group to group, and how many values each column delivered.
+  const largest = groupRows.reduce((most, n) => Math.max(most, n), 0);
   const cols: Float64Array[] = [];
+  const delivered = new Float64Array(ROLE_VOLUME + 1);
   const nulls: (Uint8Array | undefined)[] = [];
   const roleOf = new Map<string, number>();
   for (let role = ROLE_TIME; role <= ROLE_VOLUME; role++) {
-    cols[role] = new Float64Array(rows);
+    cols[role] = new Float64Array(largest);
     roleOf.set(byRole[role].name, role);
   }
   // Epoch milliseconds stored as INT64 (TIMESTAMP(MILLIS), as hean writes them) are read as the
@@ -80,56 +120,80 @@ export async function readCandleParquet(path: string, options: CandleReadOptions
   const timeField = byRole[ROLE_TIME];
   const millis = timeField.type === 'INT64' && (timeField.converted_type === 'TIMESTAMP_MILLIS' || (timeField.logical_type?.type === 'TIMESTAMP' && timeField.logical_type.unit === 'MILLIS'));
   const plainMetadata = millis ? { ...metadata, schema: metadata.schema.map((e) => (e === timeField ? { ...e, converted_type: undefined, logical_type: undefined } : e)) } : metadata;
-  try {
-    await parquetRead({
-      file: buffer,
-      metadata: plainMetadata,
-      columns: [...roleOf.keys()],
-      utf8: false,
-      // Times as epoch milliseconds (numbers), never Date objects.
-      parsers: {
-        timestampFromMilliseconds: (v: bigint) => Number(v),
-        timestampFromMicroseconds: (v: bigint) => Number(v) / 1e3,
-        timestampFromNanoseconds: (v: bigint) => Number(v / 1000n) / 1e3,
-        dateFromDays: (days: number) => days * 86_400_000,
-      },
-      onChunk: ({ columnName, columnData, rowStart }) => {
-        const role = roleOf.get(columnName)!;
-        const out = cols[role];
-        if (columnData instanceof Float64Array || columnData instanceof Float32Array || columnData instanceof Int32Array) {
-          out.set(columnData, rowStart);
-          return;
-        }
-        if (columnData instanceof BigInt64Array) {
-          int64ToDoubles(columnData, out, rowStart);
-          return;
-        }
-        // An array with nulls (an OPTIONAL column) or converted values.
-        for (let i = 0; i < columnData.length; i++) {
-          const v: unknown = columnData[i];
-          if (typeof v === 'number') out[rowStart + i] = v;
-          else if (typeof v === 'bigint') out[rowStart + i] = Number(v);
-          else {
-            out[rowStart + i] = NaN;
-            (nulls[role] ??= new Uint8Array(rows))[rowStart + i] = 1;
-          }
-        }
-      },
-    });
-  } catch (e) {
-    throw unreadable(e);
-  }
 
   const checker = new CandleRowChecker(path, options, rows, 'row');
+  const minTime = timeKind === 'timestamp' ? 0 : 1e11;
+  let groupStart = 0;
+  for (let g = 0; g < groupRows.length; g++) {
+    const n = groupRows[g];
+    delivered.fill(0, ROLE_TIME, ROLE_VOLUME + 1);
+    for (const mask of nulls) mask?.fill(0);
+    try {
+      await parquetRead({
+        file,
+        metadata: plainMetadata,
+        rowStart: groupStart,
+        rowEnd: groupStart + n,
+        columns: [...roleOf.keys()],
+        utf8: false,
+        // Times as epoch milliseconds (numbers), never Date objects.
+        parsers: {
+          timestampFromMilliseconds: (v: bigint) => Number(v),
+          timestampFromMicroseconds: (v: bigint) => Number(v) / 1e3,
+          timestampFromNanoseconds: (v: bigint) => Number(v / 1000n) / 1e3,
+          dateFromDays: (days: number) => days * 86_400_000,
+        },
+        // Never throws (hyparquet calls it where a throw would go unhandled): values past the
+        // group's end are counted, not stored, and the count is checked below.
+        onChunk: ({ columnName, columnData, rowStart }) => {
+          const role = roleOf.get(columnName);
+          if (role === undefined) return;
+          const at = rowStart - groupStart;
+          delivered[role] += columnData.length;
+          if (at < 0 || at + columnData.length > n) return;
+          const out = cols[role];
+          if (columnData instanceof Float64Array || columnData instanceof Float32Array || columnData instanceof Int32Array) {
+            out.set(columnData, at);
+            return;
+          }
+          if (columnData instanceof BigInt64Array) {
+            int64ToDoubles(columnData, out, at);
+            return;
+          }
+          // An array with nulls (an OPTIONAL column) or converted values.
+          for (let i = 0; i < columnData.length; i++) {
+            const v: unknown = columnData[i];
+            if (typeof v === 'number') out[at + i] = v;
+            else if (typeof v === 'bigint') out[at + i] = Number(v);
+            else {
+              out[at + i] = NaN;
+              (nulls[role] ??= new Uint8Array(largest))[at + i] = 1;
+            }
+          }
+        },
+      });
+    } catch (e) {
+      throw unreadable(e);
+    }
+    for (let role = ROLE_TIME; role <= ROLE_VOLUME; role++) {
+      if (delivered[role] !== n) throw unreadable(new Error(`row group ${g + 1}: column ${byRole[role].name} has ${delivered[role]} values; the group has ${n} rows`));
+    }
+    checkGroup(checker, cols, nulls, byRole, n, groupStart, minTime);
+    groupStart += n;
+  }
+  return checker.finish();
+}
+
+/** Feeds rows [0, n) of one row group (rows from + 1 ... of the file) to the checker; a bad value is reported as the CSV reader reports it. */
+function checkGroup(checker: CandleRowChecker, cols: Float64Array[], nulls: (Uint8Array | undefined)[], byRole: SchemaElement[], n: number, from: number, minTime: number): void {
   const time = cols[ROLE_TIME];
   const open = cols[ROLE_OPEN];
   const high = cols[ROLE_HIGH];
   const low = cols[ROLE_LOW];
   const close = cols[ROLE_CLOSE];
   const volume = cols[ROLE_VOLUME];
-  const minTime = timeKind === 'timestamp' ? 0 : 1e11;
-  for (let i = 0; i < rows; i++) {
-    checker.at = i + 1;
+  for (let i = 0; i < n; i++) {
+    checker.at = from + i + 1;
     const tm = time[i];
     const o = open[i];
     const h = high[i];
@@ -145,7 +209,7 @@ export async function readCandleParquet(path: string, options: CandleReadOptions
     if (nulls[ROLE_TIME]?.[i]) checker.bad('malformed', `${timeName} is null (a missing value); expected a time`, 'Fix or remove the row');
     else if (tm - tm !== 0) checker.bad('nan', `${timeName} is ${quoteText(String(tm))}; expected a finite time`, 'Fix or remove the row');
     else if (!Number.isInteger(tm) || tm < 0) checker.bad('malformed', `${timeName} ${tm} is not a time; expected ${TIME_TYPES} (whole milliseconds, from 1970)`, 'Fix the value');
-    else if (tm < minTime) throw epochSecondsError(path, i + 1, String(tm), 'row');
+    else if (tm < minTime) throw epochSecondsError(checker.file, from + i + 1, String(tm), 'row');
     else {
       for (let role = ROLE_OPEN; role <= ROLE_VOLUME; role++) {
         const v = cols[role][i];
@@ -157,7 +221,6 @@ export async function readCandleParquet(path: string, options: CandleReadOptions
       }
     }
   }
-  return checker.finish();
 }
 
 /**
