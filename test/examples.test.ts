@@ -1,7 +1,8 @@
 /**
  * Every example graph, on the real data: it validates cleanly, runs, gives the same results for
  * any chunk size (1 = event by event, as live mode runs), is causal and deterministic; and
- * sma-cross makes exactly the trades of an independent hand-written loop of the same rules.
+ * sma-cross and trend-confirm make exactly the trades of independent hand-written loops of the
+ * same rules.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,6 +11,7 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { smaCrossHandLoop } from '../bench/smaCrossHandLoop.js';
+import { trendConfirmHandLoop } from '../bench/trendConfirmHandLoop.js';
 import type { BrokerReport } from '../runtime/portfolio/simulatedBroker.js';
 import { tradesCsv, summaryJson } from '../runtime/cli/summary.js';
 import { runGraph } from '../runtime/exec/runGraph.js';
@@ -76,6 +78,29 @@ test('sma-cross makes exactly the trades of an independent hand-written loop', a
   assert.equal(broker.metrics.finalEquity, hand.finalEquity);
   assert.equal(broker.equity.reduce((s, e) => s + e, 0), hand.equitySum);
 });
+
+// trend-confirm on its own file, and on 5m and 1m bars of other periods (bound in place of it).
+for (const [file, timeframe] of [
+  ['btcusdt_1h_binance_2017-08_2024-04.csv.gz', '1h'],
+  ['btcusdt_5m_binance_2024-12_2026-02.csv.gz', '5m'],
+  ['btcusdt_1m_binance_2026-03_2026-04.csv.gz', '1m'],
+]) {
+  test(`trend-confirm makes exactly the trades of an independent hand-written loop (${file})`, async () => {
+    const { broker } = await run(join(projectRoot, 'graphs', 'trend-confirm.yaml'), 1024, (g) => {
+      const bars = g.byId.get('bars')!;
+      bars.binding = { file };
+      bars.params.timeframe = timeframe;
+    });
+    const bars = realCandles(Infinity, file);
+    const hand = trendConfirmHandLoop(bars.time, bars.open, bars.close, 20, 50, 10_000, 0.001, 2);
+    assert.equal(broker.metrics.bars, bars.close.length);
+    assert.ok(hand.trades.length > 20, `the strategy trades (${hand.trades.length} round trips)`);
+    assert.equal(broker.trades.length, hand.trades.length);
+    assert.deepEqual(broker.trades, hand.trades);
+    assert.equal(broker.metrics.finalEquity, hand.finalEquity);
+    assert.equal(broker.equity.reduce((s, e) => s + e, 0), hand.equitySum);
+  });
+}
 
 test('causal: a run on the first n bars decides exactly what a run on n + k bars decides up to n', async () => {
   const file = join(projectRoot, 'graphs', 'sma-cross.yaml');
