@@ -35,6 +35,7 @@ import { realCandles } from '../runtime/testing/realCandles.js';
 import { bestOf, int, mega, PEAK_RSS_LINE, peakRssMiB, round, type BenchContext, type BenchOutcome, type Benchmark } from './harness.js';
 import type { WrittenInput } from './backtestInput.js';
 import { smaCrossHandLoop, type HandLoopResult } from './smaCrossHandLoop.js';
+import { trendConfirmHandLoop } from './trendConfirmHandLoop.js';
 import { readCandleCsv, type CandleColumns } from '../runtime/adapters/file/readCandleCsv.js';
 import { readCandleParquet } from '../runtime/adapters/file/readCandleParquet.js';
 import { candleParquet } from '../runtime/data/candleParquet.js';
@@ -60,6 +61,8 @@ const CLI_RUNS = 3;
 const BIG_BARS = 10_000_000;
 // Issue 9's targets, printed with met / NOT met (never asserted).
 const TARGET_RATIO = 0.6;
+const TREND_GRAPH = 'graphs/trend-confirm.yaml';
+const TARGET_TREND_RATIO = 0.5;
 const TARGET_CSV_LOAD = 4e6;
 const TARGET_E2E_CSV = 1.5e6;
 const TARGET_E2E_FAST = 5e6;
@@ -416,6 +419,26 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
       variants[name] = { barsPerSec: Math.round(rate), ratio: round(rate / handRate), vsBroker: round(rate / graphFigures[MAIN_CHUNK].barsPerSec), stepMs: round(timed.bestMs), sameTrades: same };
     }
 
+    // 2c'. graphs/trend-confirm.yaml (three indicator families voting) against its own fused hand
+    // loop (bench/trendConfirmHandLoop.ts), interleaved run by run, the graph checked to make its trades.
+    const trendGraph = loadGraph(join(projectRoot, TREND_GRAPH), { bind: { bars: { file: files.csv } }, requireBindings: true }).graph;
+    if (!trendGraph) throw new Error(`${TREND_GRAPH} does not compile`);
+    const trendHand = () => trendConfirmHandLoop(columns.time, columns.open, columns.close, 20, 50, CASH, FEE, 2);
+    const trendResult = trendHand();
+    ctx.progress(`${TREND_GRAPH}: hand loop and graph, ${GRAPH_RUNS + 2} interleaved runs`);
+    let trendHandMs = Infinity;
+    let trendGraphMs = Infinity;
+    let trendSame = false;
+    const trendSources = new Map();
+    for (let run = 0; run < GRAPH_RUNS + 2; run++) {
+      trendHandMs = Math.min(trendHandMs, (await bestOf(1, run === 0 ? 1 : 0, trendHand)).bestMs);
+      const result = await runGraph(trendGraph, { chunkSize: MAIN_CHUNK, env: parseEnv, sourceCache: trendSources });
+      if (run > 0) trendGraphMs = Math.min(trendGraphMs, result.timings.stepMs);
+      else trendSame = isDeepStrictEqual(brokerOf(result).trades, trendResult.trades) && brokerOf(result).metrics.finalEquity === trendResult.finalEquity;
+    }
+    if (!trendSame) failures.push(`${TREND_GRAPH}: the graph made different trades from its hand loop`);
+    const trend = { handBarsPerSec: Math.round(bars / (trendHandMs / 1000)), graphBarsPerSec: Math.round(bars / (trendGraphMs / 1000)), ratio: round(trendHandMs / trendGraphMs), trades: trendResult.trades.length, sameTrades: trendSame };
+
     // 2d. Loading through the column cache (columnCache.ts), in a cache directory inside the temp dir:
     // the first run parses input.csv and stores, the later ones map the stored columns in.
     const cacheEnv = { ...process.env, HEAN_CACHE_DIR: join(dir, 'cache') };
@@ -493,6 +516,7 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
     const startupMs = round(startup.bestMs);
     const targets = {
       ratio: { target: TARGET_RATIO, value: main.ratio, met: main.ratio >= TARGET_RATIO },
+      trendRatio: { target: TARGET_TREND_RATIO, value: trend.ratio, met: trend.ratio >= TARGET_TREND_RATIO },
       csvLoadRowsPerSec: { target: TARGET_CSV_LOAD, input: 'csvFixed8', value: loads.csvFixed8.barsPerSec, met: loads.csvFixed8.barsPerSec >= TARGET_CSV_LOAD },
       endToEndCsvBarsPerSec: { target: TARGET_E2E_CSV, input: 'csvFixed8', value: endToEnd.csvFixed8.barsPerSec, met: endToEnd.csvFixed8.barsPerSec >= TARGET_E2E_CSV },
       endToEndCachedBarsPerSec: { target: TARGET_E2E_FAST, value: endToEnd.cached.barsPerSec, met: endToEnd.cached.barsPerSec >= TARGET_E2E_FAST },
@@ -516,6 +540,9 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
     for (const [name, v] of Object.entries(variants)) {
       ctx.print(`  ${name}:  ${rate(v.barsPerSec)}  (${v.stepMs.toFixed(1)} ms)  = ${ratioText(v.ratio)} the hand loop, ${ratioText(v.vsBroker)} sink.broker at chunk ${MAIN_CHUNK}; same trades: ${v.sameTrades ? 'yes' : 'NO'}`);
     }
+    ctx.print(
+      `${TREND_GRAPH} at chunk ${MAIN_CHUNK}:  ${rate(trend.graphBarsPerSec)}  = ${ratioText(trend.ratio)} its own hand loop (${mega(trend.handBarsPerSec)}bars/s, bench/trendConfirmHandLoop.ts); same trades: ${trend.sameTrades ? 'yes' : 'NO'} (${int(trend.trades)})${target(`>= ${TARGET_TREND_RATIO}x`, targets.trendRatio.met)}`,
+    );
     ctx.print(`graph load (timings.loadMs: the file read and checked into columns, kernels created; HEAN_CACHE_DIR=off but for the cache):`);
     ctx.print(`  ${label('CSV, shortest numbers')}${rate(loads.csv.barsPerSec)}  (${loads.csv.ms.toFixed(1)} ms, best of ${loads.csv.runs})`);
     ctx.print(`  ${label('CSV, 8 decimals')}${rate(loads.csvFixed8.barsPerSec)}  (${loads.csvFixed8.ms.toFixed(1)} ms, best of ${loads.csvFixed8.runs})${target(`>= ${mega(TARGET_CSV_LOAD)}rows/s`, targets.csvLoadRowsPerSec.met)}`);
@@ -566,6 +593,7 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
       handLoop: { barsPerSec: Math.round(handRate), ms: round(handTimed.bestMs), runs: HAND_RUNS, allMs: handTimed.allMs.map((x) => round(x)) },
       graphStep: graphFigures,
       variants,
+      trendConfirm: trend,
       ratio: main.ratio,
       load: { ...loads.csv, csvFixed8: loads.csvFixed8, parquet: loads.parquet, cached: cachedLoad },
       readers,
