@@ -85,25 +85,35 @@ export const combine = defineNode({
           shortCount = 0;
           need = k === 0 ? Infinity : mode === 'all' ? k : mode === 'any' ? 1 : (p.minVotes ?? Math.floor(k / 2) + 1);
         }
+        // State in locals for the loop: closure variables are context slots, reloaded on every access.
+        const stances = stance;
+        const needed = need;
+        const shortAllowed = goesShort;
+        let longs = longCount;
+        let shorts = shortCount;
+        let current = combined;
         for (let i = 0; i < n; i++) {
           for (let j = 0; j < k; j++) {
             const x = signals[j][i];
             if (x !== x) continue; // NaN: no pulse, stance unchanged
             const s = x > 0 ? 1 : x < 0 ? -1 : 0;
-            const before = stance[j];
-            if (before === 1) longCount--;
-            else if (before === -1) shortCount--;
-            if (s === 1) longCount++;
-            else if (s === -1) shortCount++;
-            stance[j] = s;
+            const before = stances[j];
+            if (before === 1) longs--;
+            else if (before === -1) shorts--;
+            if (s === 1) longs++;
+            else if (s === -1) shorts++;
+            stances[j] = s;
           }
-          const long = longCount >= need;
-          const short = goesShort && shortCount >= need;
+          const long = longs >= needed;
+          const short = shortAllowed && shorts >= needed;
           // Both sides with enough votes is a conflict: flat.
           const now = long === short ? 0 : long ? 1 : -1;
-          signal[i] = now === combined ? NaN : now;
-          combined = now;
+          signal[i] = now === current ? NaN : now;
+          current = now;
         }
+        longCount = longs;
+        shortCount = shorts;
+        combined = current;
       },
     };
   },
