@@ -1,4 +1,4 @@
-// Renamed: the bundled CLI's banner declares its own `createRequire` at the top of dist/hean.mjs.
+// Renamed: the bundled CLI's banner declares its own `createRequire` at the top of each file in dist/cli/.
 import { createRequire as createRequireFrom } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { ElkExtendedEdge, ElkNode, ElkPort } from 'elkjs/lib/elk-api.js';
@@ -223,8 +223,7 @@ async function elkLayout(model: VizGraph, timeoutMs: number): Promise<GraphLayou
  * grows too big ends as a rejected promise here, never as an abort of the whole process (V8 cannot
  * recover from running out of heap on the main thread). The worker starts with the first
  * drawing, is reused, and does not keep the process alive when idle. ELK is required from the
- * installed package rather than bundled into dist/hean.mjs: parsing it would add ~0.1 s to the
- * start of every command, drawing or not.
+ * installed package, by the worker, rather than bundled into dist/cli/.
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');

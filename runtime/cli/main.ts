@@ -2,25 +2,19 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { availableParallelism } from 'node:os';
-import { isMainThread, workerData } from 'node:worker_threads';
+import { isMainThread } from 'node:worker_threads';
 import { parseArgs } from 'node:util';
-import { allNodes } from '../../nodes/index.js';
+// Only small modules are imported here: each command imports what it uses when it runs, and the
+// build splits the bundle at those import()s, so `hean --version` parses none of the node kinds,
+// ajv, yaml or rxjs, and `hean run` none of the sweep, tune, viz or training code.
 import { defaultOutputOf, familyOf, type AnyNodeDefinition } from '../defineNode.js';
 import { formatDiagnostic, hasErrors, sortDiagnostics, didYouMean } from '../diagnostics.js';
-import { runGraph } from '../exec/runGraph.js';
-import { schemaFiles } from '../graph/schemaFiles.js';
-import { toJson } from '../graph/graphSchema.js';
-import { parseSetValue } from '../graph/compileGraph.js';
 import { MODES, type Mode } from '../adapters/contract.js';
 import { OutputError, OutputGuard, writeAtomically } from '../adapters/outputGuard.js';
-import { loadGraph } from '../loadGraph.js';
-import { userDataDir } from '../adapters/file/resolveDataFile.js';
+import { resolveDataFile, userDataDir } from '../adapters/file/resolveDataFile.js';
 import { parseTimeParam, timeframeMs } from '../data/timeframe.js';
-import { defaultAdapters } from '../adapters/index.js';
 import { CANDLE_FIELDS } from '../ports.js';
 import { progressBar } from './progressBar.js';
-import { brokerReports, summaryJson, summaryText, tradesCsv } from './summary.js';
-import { isBrokerKind } from '../portfolio/simulatedBroker.js';
 import type { GridAxis, GridMetric, GridValue } from './grid.js';
 import type { HeatmapView } from './sweepOutput.js';
 
@@ -33,7 +27,7 @@ const INVALID = 2;
 
 class UsageError extends Error {}
 
-/** The directory of hean's package.json (this file runs from dist/ or bundled into dist/hean.mjs). */
+/** The directory of hean's package.json (this file runs from dist/runtime/cli/ or bundled into dist/cli/). */
 const packageRoot = (() => {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
@@ -91,19 +85,19 @@ export async function main(argv: string[]): Promise<number> {
       case 'worker':
         return await workerCommand(rest);
       case 'validate':
-        return validateCommand(rest);
+        return await validateCommand(rest);
       case 'viz':
         return await vizCommand(rest);
       case 'nodes':
-        return nodesCommand(rest);
+        return await nodesCommand(rest);
       case 'schema':
-        return schemaCommand(rest);
+        return await schemaCommand(rest);
       case 'data':
         return await dataCommand(rest);
       case 'publish':
         return await publishCommand(rest);
       case 'adapters':
-        return adaptersCommand();
+        return await adaptersCommand();
       case 'train':
         return await trainCommand(rest);
       case 'text':
@@ -162,8 +156,7 @@ async function trainCommand(argv: string[]): Promise<number> {
   if (extname(values.out).toLowerCase() !== '.onnx') throw new UsageError(`-o ${values.out}: expected a file ending in .onnx`);
   const lambda = values.lambda === undefined ? undefined : Number(values.lambda);
   if (lambda !== undefined && !(lambda > 0 && Number.isFinite(lambda))) throw new UsageError(`--lambda ${values.lambda}: expected a positive number such as 1e-5`);
-  const { trainText, trainTextReport } = await import('./textCommands.js');
-  const { resolveDataFile } = await import('../adapters/file/resolveDataFile.js');
+  const { trainText, trainTextReport } = await import('./modelTools.js');
   const version = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')).version as string;
   const started = performance.now();
   const result = trainText(
@@ -230,7 +223,7 @@ async function trainClassifierCommand(kind: 'logistic' | 'gbdt', argv: string[])
     ...(values['min-child-weight'] !== undefined ? { minChildWeight: number('min-child-weight', values['min-child-weight'], (x) => x >= 0 && Number.isFinite(x), 'a non-negative number') } : {}),
     ...(kind === 'gbdt' && lambda !== undefined ? { lambda } : {}),
   };
-  const { trainClassifier, trainClassifierReport } = await import('./trainClassifier.js');
+  const { trainClassifier, trainClassifierReport } = await import('./modelTools.js');
   const version = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')).version as string;
   const started = performance.now();
   const result = await trainClassifier(
@@ -253,8 +246,7 @@ async function textCommand(argv: string[]): Promise<number> {
   if (positionals.length !== 1) throw new UsageError(`text classify takes one INPUT.csv, found ${positionals.length}`);
   if (!values.model) throw new UsageError('text classify needs --model MODEL.onnx');
   if (!values.out) throw new UsageError('text classify needs -o OUT.csv');
-  const { classifyTextFile } = await import('./textCommands.js');
-  const { resolveDataFile } = await import('../adapters/file/resolveDataFile.js');
+  const { classifyTextFile } = await import('./modelTools.js');
   const rows = classifyTextFile(values.model, resolveDataFile(positionals[0], process.env), values.out, values.column!, outputGuard({}), (line) => console.error(line));
   console.log(`wrote ${values.out} (${rows} rows with label and confidence)`);
   return OK;
@@ -280,7 +272,7 @@ async function modelImportCommand(argv: string[]): Promise<number> {
   } catch (e) {
     throw new Error(`${positionals[0]}: ${e instanceof SyntaxError ? `not JSON (${e.message}); expected a model saved with Booster.save_model("model.json")` : (e as Error).message}`);
   }
-  const { importXgboost } = await import('../learn/xgboostImport.js');
+  const { importXgboost } = await import('./modelTools.js');
   const version = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')).version as string;
   const imported = importXgboost(json, positionals[0], { features: list(values.features), classes: list(values.classes) }, version);
   writeAtomically(target, imported.bytes);
@@ -294,7 +286,7 @@ async function modelCommand(argv: string[]): Promise<number> {
   if (what !== 'inspect') throw new UsageError(`model ${what ?? ''}: expected "model inspect MODEL.onnx" or "model import xgboost MODEL.json -o MODEL.onnx"`);
   const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' } } });
   if (positionals.length !== 1) throw new UsageError(`model inspect takes one MODEL.onnx, found ${positionals.length}`);
-  const { readModelInfo } = await import('../onnx/featureModel.js');
+  const { readModelInfo } = await import('./modelTools.js');
   const info = readModelInfo(positionals[0]);
   if (typeof info === 'string') {
     console.error(`hean: ${info}`);
@@ -396,7 +388,8 @@ async function datasetCommand(argv: string[]): Promise<number> {
   }
   const file = positionals[0];
   const sets = parseSets(values.set);
-  const bind = commandLineBindings(file, values, sets, 'backtest');
+  const bind = await commandLineBindings(file, values, sets, 'backtest');
+  const { loadGraph } = await import('./graphTools.js');
   // The graph's own row sinks do not run during an export (buildDataset runs the features'
   // upstream only): bound to memory here so the graph needs no backtest binding for them.
   const first = loadGraph(file, { set: sets, bind, wiringChecks: false });
@@ -412,7 +405,7 @@ async function datasetCommand(argv: string[]): Promise<number> {
   if (!graph || hasErrors(diagnostics)) return INVALID;
   const outputs = outputGuard({}, file);
   const target = outputs.file(values.out, '-o', 'command line');
-  const { buildDataset, classBalance, datasetCsv, DatasetUsageError } = await import('../data/dataset.js');
+  const { buildDataset, classBalance, datasetCsv, DatasetUsageError } = await import('./graphTools.js');
   const options = { features: values.features, price: values.price, horizon, band, barrier, dropIncomplete: values['drop-incomplete']! };
   const progress = progressBar('dataset');
   let data;
@@ -462,9 +455,10 @@ function printDiagnostics(list: Parameters<typeof sortDiagnostics>[0]): void {
   for (const d of sortDiagnostics(list)) console.error(formatDiagnostic(d));
 }
 
-function validateCommand(argv: string[]): number {
+async function validateCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { set: { type: 'string', multiple: true } } });
   if (!positionals.length) throw new UsageError('validate needs at least one GRAPH file');
+  const { loadGraph } = await import('./graphTools.js');
   let failed = false;
   for (const file of positionals) {
     const { graph, diagnostics } = loadGraph(file, { set: parseSets(values.set) });
@@ -576,7 +570,8 @@ async function runCommand(argv: string[]): Promise<number> {
   const live = liveSettings(values, mode);
   if (mode !== 'backtest' && values.chunk !== undefined) throw new UsageError(`--chunk sets the replay's chunk size; a ${mode} run steps event by event`);
   const sets = parseSets(values.set);
-  const bind = commandLineBindings(positionals[0], values, sets, mode);
+  const { loadGraph, runGraph, isBrokerKind, brokerReports, summaryJson, summaryText, tradesCsv } = await import('./graphTools.js');
+  const bind = await commandLineBindings(positionals[0], values, sets, mode);
   const { graph, diagnostics } = loadGraph(positionals[0], { set: sets, mode, bind, requireBindings: true });
   printDiagnostics(diagnostics);
   if (!graph || hasErrors(diagnostics)) return INVALID;
@@ -705,7 +700,8 @@ function liveSettings(values: RunValues, mode: Mode): { exitWhenIdleMs?: number;
  * --bind node.key=value and --data [node=]FILE as bindings by node id. `--data FILE` without a
  * node binds the graph's only source (the graph is read once to find it).
  */
-function commandLineBindings(file: string, values: RunValues, sets: Record<string, string>, mode: Mode): Record<string, Record<string, unknown>> {
+async function commandLineBindings(file: string, values: RunValues, sets: Record<string, string>, mode: Mode): Promise<Record<string, Record<string, unknown>>> {
+  const { parseSetValue, loadGraph } = await import('./graphTools.js');
   // No prototypes: `--bind __proto__.x=1` must not reach Object.prototype; the compiler rejects
   // such ids and keys like any unknown one.
   const bind: Record<string, Record<string, unknown>> = Object.create(null);
@@ -744,7 +740,7 @@ async function gridCommand(file: string, values: RunValues, chunkSize: number): 
   if (values.report !== undefined) throw new UsageError('--report shows one run; with --grid, write a heatmap with --heatmap FILE.html');
   if (values.trades !== undefined) throw new UsageError('--trades writes the trades of one run; it cannot be combined with --grid');
   if (values.heatmap !== undefined && drawingFormat(values.heatmap, '--heatmap') !== 'html') throw new UsageError(`--heatmap ${values.heatmap}: expected a file ending in .html`);
-  const { parseGridSpec, gridMetric, runGrid, gridTable, gridJson, GridSpecError } = await import('./grid.js');
+  const { parseGridSpec, gridMetric, runGrid, gridTable, gridJson, GridSpecError } = await import('./searchTools.js');
   const sets = parseSets(values.set);
   let axes;
   let metric;
@@ -762,7 +758,7 @@ async function gridCommand(file: string, values: RunValues, chunkSize: number): 
   if (cells > 10_000) throw new UsageError(`the grid has ${cells.toLocaleString('en-US')} cells; the built-in grid runs at most 10,000 backtests (narrow the ranges or raise the steps)`);
 
   // Bindings are the same for every cell: a bad one is a usage problem, not a grid of invalid cells.
-  const bind = searchBindings(file, values, sets);
+  const bind = await searchBindings(file, values, sets);
   if (!bind) return INVALID;
   const heatmap = values.heatmap === undefined ? undefined : outputGuard(values, file).file(values.heatmap, '--heatmap', 'command line');
   const progress = progressBar('grid');
@@ -839,8 +835,9 @@ function chunkOption(chunk: string | undefined): number {
 }
 
 /** The command line's bindings for backtests of the graph, or undefined once the problems with them are printed: a bad binding is a usage problem, not a table of failed runs. */
-function searchBindings(file: string, values: RunValues, sets: Record<string, string>): Record<string, Record<string, unknown>> | undefined {
-  const bind = commandLineBindings(file, values, sets, 'backtest');
+async function searchBindings(file: string, values: RunValues, sets: Record<string, string>): Promise<Record<string, Record<string, unknown>> | undefined> {
+  const bind = await commandLineBindings(file, values, sets, 'backtest');
+  const { loadGraph } = await import('./graphTools.js');
   const errors = loadGraph(file, { set: sets, bind, requireBindings: true }).diagnostics.filter((d) => d.severity === 'error' && /^(mode|binding|graph|yaml)\//.test(d.code));
   if (!errors.length) return bind;
   printDiagnostics(errors);
@@ -882,9 +879,7 @@ async function sweepCommand(argv: string[]): Promise<number> {
   if (values.heatmap !== undefined && drawingFormat(values.heatmap, '--heatmap') !== 'html') throw new UsageError(`--heatmap ${values.heatmap}: expected a file ending in .html`);
   const ext = values.out === undefined ? undefined : extname(values.out).toLowerCase();
   if (ext !== undefined && ext !== '.csv' && ext !== '.parquet') throw new UsageError(`-o ${values.out}: expected a file ending in .csv or .parquet`);
-  const { parseGridSpec, gridMetric, GridSpecError } = await import('./grid.js');
-  const { runSweep, combinations } = await import('../sweep/runSweep.js');
-  const { WhereError } = await import('../sweep/where.js');
+  const { parseGridSpec, gridMetric, GridSpecError, runSweep, combinations, WhereError } = await import('./searchTools.js');
   const sets = parseSets(values.set);
   let axes;
   let metric;
@@ -909,7 +904,7 @@ async function sweepCommand(argv: string[]): Promise<number> {
   }
   if (values.heatmap === undefined && (values['heatmap-axes'] ?? values['heatmap-at'] ?? values['heatmap-others']) !== undefined) throw new UsageError('--heatmap-axes, --heatmap-at and --heatmap-others shape the page --heatmap FILE.html writes; add --heatmap');
   const view = heatmapView(values, axes);
-  const bind = searchBindings(file, values as RunValues, sets);
+  const bind = await searchBindings(file, values as RunValues, sets);
   if (!bind) return INVALID;
   const guard = outputGuard(values, file);
   const resultsFile = values.out === undefined ? undefined : guard.file(values.out, '-o', 'command line');
@@ -1022,8 +1017,8 @@ async function tuneCommand(argv: string[]): Promise<number> {
   if (checkpoints < 2) throw new UsageError('--checkpoints must be at least 2 (the last is the end of the backtest, where nothing is left to prune)');
   const sets = parseSets(values.set);
   const { space, trials, seed, sampler } = await tuneSearch(values, sets, 'tune');
-  const { gridMetric, GridSpecError } = await import('./grid.js');
-  const { WhereError, parseWhere } = await import('../sweep/where.js');
+  const { gridMetric, GridSpecError, WhereError, parseWhere } = await import('./searchTools.js');
+  const { loadGraph } = await import('./graphTools.js');
   let objectives: GridMetric[];
   try {
     objectives = (values.objectives ?? values.metric ?? 'sharpe').split(',').map((name) => objective(name.trim(), gridMetric));
@@ -1035,13 +1030,12 @@ async function tuneCommand(argv: string[]): Promise<number> {
     throw e;
   }
   if (values.prune !== undefined && objectives.length > 1) throw new UsageError('--prune judges one objective against the median of the others; with several --objectives there is none (Optuna refuses it too)');
-  const bind = searchBindings(file, values as RunValues, sets);
+  const bind = await searchBindings(file, values as RunValues, sets);
   if (!bind) return INVALID;
   const guard = outputGuard(values, file);
   const resultsFile = values.out === undefined ? undefined : guard.file(values.out, '-o', 'command line');
   const pageFile = values.page === undefined ? undefined : guard.file(values.page, '--page', 'command line');
-  const { runTune } = await import('../sweep/runTune.js');
-  const { StudyJournalError } = await import('../tune/studyJournal.js');
+  const { runTune, StudyJournalError } = await import('./searchTools.js');
   const progress = progressBar('tune');
   const tty = Boolean(process.stderr.isTTY);
   const metric = objectives[0];
@@ -1145,8 +1139,7 @@ async function tuneSearch(values: { param?: string[]; trials?: string; seed?: st
   if (values.seed !== undefined && !(/^\d+$/.test(values.seed) && seed <= 2 ** 32 - 1)) throw new UsageError(`--seed expects a whole number from 0 to 4,294,967,295 (the sampler's seed, default 0), found "${values.seed}"`);
   const sampler = values.sampler ?? 'tpe';
   if (sampler !== 'tpe' && sampler !== 'random') throw new UsageError(`--sampler ${sampler}: expected tpe or random`);
-  const { parseParamSpec, ParamSpecError } = await import('../sweep/paramSpec.js');
-  const { SearchSpaceError, validateSpace } = await import('../tune/space.js');
+  const { parseParamSpec, ParamSpecError, SearchSpaceError, validateSpace } = await import('./searchTools.js');
   try {
     const entries = values.param.map(parseParamSpec);
     const names = entries.map(([n]) => n);
@@ -1196,8 +1189,7 @@ async function walkForwardCommand(argv: string[]): Promise<number> {
   if (!values.grid?.length && !values.param?.length) throw new UsageError('walkforward needs what to optimise on each train window: --grid name=SPEC (a sweep) or --param name=LO..HI with --trials N (TPE)');
   if (values.grid?.length && (values.trials ?? values.sampler ?? values.seed) !== undefined) throw new UsageError('--trials, --sampler and --seed tune with --param; a --grid sweep runs every combination');
   if (values.page !== undefined && drawingFormat(values.page, '--page') !== 'html') throw new UsageError(`--page ${values.page}: expected a file ending in .html`);
-  const { parseDuration, runWalkForward } = await import('../sweep/runWalkForward.js');
-  const { parseGridSpec, gridMetric, GridSpecError } = await import('./grid.js');
+  const { parseDuration, runWalkForward, parseGridSpec, gridMetric, GridSpecError } = await import('./searchTools.js');
   let train;
   let test;
   let purge;
@@ -1217,7 +1209,7 @@ async function walkForwardCommand(argv: string[]): Promise<number> {
   const tune = values.param?.length ? await tuneSearch(values, sets, 'walkforward') : undefined;
   const chunkSize = chunkOption(values.chunk);
   const workers = values.workers === undefined ? availableParallelism() : wholeNumber('--workers', values.workers, 256, 'worker threads, default one per core');
-  const bind = searchBindings(file, values as RunValues, sets);
+  const bind = await searchBindings(file, values as RunValues, sets);
   if (!bind) return INVALID;
   const pageFile = values.page === undefined ? undefined : outputGuard(values, file).file(values.page, '--page', 'command line');
   const iso = (t: number) => new Date(t).toISOString().slice(0, 10);
@@ -1266,10 +1258,6 @@ interface ParamSchema {
   maximum?: number;
 }
 
-function describeParams(def: AnyNodeDefinition): string[] {
-  return describeProperties(toJson(def.params) as ParamSchema, '    ');
-}
-
 /** One line per param; the keys of an object param follow it, indented, so that none goes undocumented. */
 function describeProperties(schema: ParamSchema, indent: string): string[] {
   const typeOf = (s: ParamSchema): string =>
@@ -1288,15 +1276,16 @@ function describeProperties(schema: ParamSchema, indent: string): string[] {
 }
 
 /** One line: inputs (`b?` when optional), params with defaults, outputs — `(high, low, close) timePeriod=14 -> value`. */
-function signature(def: AnyNodeDefinition): string {
-  const schema = toJson(def.params) as { properties?: Record<string, { default?: unknown }> };
+function signature(def: AnyNodeDefinition, schema: ParamSchema): string {
   const params = Object.entries(schema.properties ?? {}).map(([name, s]) => (s.default === undefined ? name : `${name}=${typeof s.default === 'object' ? JSON.stringify(s.default) : s.default}`));
   const inputs = Object.entries(def.inputs).map(([name, spec]) => (spec.optional ? `${name}?` : name));
   return `${inputs.length ? `(${inputs.join(', ')})` : '(source)'}${params.length ? ' ' + params.join(' ') : ''} -> ${Object.keys(def.outputs).join(', ') || '(sink)'}`;
 }
 
-function nodesCommand(argv: string[]): number {
+async function nodesCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
+  const { allNodes, toJson } = await import('./graphTools.js');
+  const paramsOf = (d: AnyNodeDefinition) => toJson(d.params) as ParamSchema;
   const filter = positionals[0];
   const exact = allNodes.find((d) => d.kind === filter);
   const selected = exact ? [exact] : allNodes.filter((d) => !filter || d.kind.startsWith(filter.endsWith('.') ? filter : `${filter}.`) || familyOf(d.kind) === filter);
@@ -1317,7 +1306,7 @@ function nodesCommand(argv: string[]): number {
         console.log(`${family === '' ? '' : '\n'}${family}`);
       }
       console.log(`  ${d.kind.padEnd(width)}  ${d.summary}`);
-      console.log(`  ${' '.padEnd(width)}  ${signature(d)}`);
+      console.log(`  ${' '.padEnd(width)}  ${signature(d, paramsOf(d))}`);
     }
     console.log(`\n${selected.length} kinds. \`hean nodes KIND\` shows one in full.`);
     return OK;
@@ -1332,12 +1321,13 @@ function nodesCommand(argv: string[]): number {
   console.log('  outputs:', Object.keys(d.outputs).length ? '' : 'none (sink)');
   ports(d.outputs).forEach((l) => console.log(l));
   console.log('  params:');
-  describeParams(d).forEach((l) => console.log(l));
+  describeProperties(paramsOf(d), '    ').forEach((l) => console.log(l));
   return OK;
 }
 
-function schemaCommand(argv: string[]): number {
+async function schemaCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { write: { type: 'boolean', default: false } } });
+  const { allNodes, schemaFiles } = await import('./graphTools.js');
   const files = schemaFiles(allNodes);
   if (!values.write) {
     process.stdout.write(files.get('graph.schema.json')!);
@@ -1390,7 +1380,6 @@ async function publishCommand(argv: string[]): Promise<number> {
   const symbol = values.symbol ?? /^([a-z0-9]+)_/i.exec(name)?.[1]?.toUpperCase() ?? '';
 
   const { readCandleCsv } = await import('../adapters/file/readCandleCsv.js');
-  const { resolveDataFile } = await import('../adapters/file/resolveDataFile.js');
   const path = resolveDataFile(file);
   const data = await readCandleCsv(path, { timeframeMs: tfMs });
   const { connectRedis, ready, redisUrl, maskUrl } = await import('../adapters/redis/connection.js');
@@ -1424,7 +1413,8 @@ async function publishCommand(argv: string[]): Promise<number> {
 }
 
 /** `hean adapters`: where sources' events come from and sinks' rows go, per mode. */
-function adaptersCommand(): number {
+async function adaptersCommand(): Promise<number> {
+  const { defaultAdapters, toJson } = await import('./graphTools.js');
   for (const adapter of [...defaultAdapters.sources, ...defaultAdapters.sinks]) {
     const modes = adapter.role === 'source' ? MODES.filter((m) => (m === 'backtest' ? adapter.replay : adapter.live)) : MODES;
     console.log(`${adapter.role} ${adapter.name} — ${adapter.summary}`);
@@ -1495,9 +1485,6 @@ async function dataCommand(argv: string[]): Promise<number> {
   return OK;
 }
 
-// A sweep's worker thread loads this module too when the CLI is bundled (runSweep.ts starts it with
-// its own module's URL, which in the bundle is this file): run the worker loop.
-if (!isMainThread && (workerData as { heanSweepWorker?: unknown } | null)?.heanSweepWorker) await import('../sweep/runSweep.js');
-// Not in a worker thread: the fitting thread of a walk-forward model loads this module too.
+// Run as a program (node dist/runtime/cli/main.js), not imported by bin/hean.js nor by a worker thread.
 const isMain = isMainThread && process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (isMain) process.exitCode = await main(process.argv.slice(2));
