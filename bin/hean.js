@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The CLI is bundled at build time (npm run build) into dist/cli/: main.js parses the arguments and
-// each command imports its own chunks, so that no command parses the code of the others.
-import { main } from '../dist/cli/main.js';
+// npm run build bundles the CLI into dist/cli/hean.cjs with V8's code cache beside it; start.ts
+// answers --version and --help without it and loads it for every other command.
+import { start } from '../dist/runtime/cli/start.js';
 
-process.exitCode = await main(process.argv.slice(2));
+process.exitCode = await start(process.argv.slice(2));

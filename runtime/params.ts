@@ -2,12 +2,13 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { AnyNodeDefinition } from './defineNode.js';
 
 /**
- * One ajv instance for the process: every node's params schema compiles once, lazily. The schemas
- * are hean's own and not checked against the JSON Schema meta-schema at each start (compiling the
- * meta-schema took half of the first graph's compile time): the tests check them instead, every
- * kind's params in test/nodeContract.test.ts, the envelope and the bindings in test/schemas.test.ts.
+ * One ajv instance for the process: every node's params schema compiles once, lazily. Compiling is
+ * most of a graph's first compile, so: the schemas are hean's own and not checked against the JSON
+ * Schema meta-schema at each start (the tests check them instead, every kind's params in
+ * test/nodeContract.test.ts, the envelope and the bindings in test/schemas.test.ts), and the
+ * generated code skips ajv's optimising pass (a validator runs once per node per compile).
  */
-export const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, coerceTypes: false, verbose: true, validateSchema: false });
+export const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, coerceTypes: false, verbose: true, validateSchema: false, code: { optimize: false } });
 
 export interface CompiledParams {
   /** Validates in place (fills defaults); returns ajv's errors, empty when valid. */

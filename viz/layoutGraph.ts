@@ -1,5 +1,4 @@
-// Renamed: the bundled CLI's banner declares its own `createRequire` at the top of each file in dist/cli/.
-import { createRequire as createRequireFrom } from 'node:module';
+import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { ElkExtendedEdge, ElkNode, ElkPort } from 'elkjs/lib/elk-api.js';
 import type { VizEdge, VizGraph, VizNode } from './graphModel.js';
@@ -266,7 +265,7 @@ class ElkWorker {
 
   private start(): Worker {
     if (this.worker) return this.worker;
-    const elk = createRequireFrom(import.meta.url).resolve('elkjs/lib/elk.bundled.js');
+    const elk = createRequire(import.meta.url).resolve('elkjs/lib/elk.bundled.js');
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
       workerData: { elk },

@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-// Renamed: the bundled CLI's banner declares its own `createRequire` at the top of each file in dist/cli/.
-import { createRequire as createRequireFrom } from 'node:module';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -91,7 +90,7 @@ export function uplotAssets(): { js: string; css: string } {
 
 function uplotDistDir(): string {
   try {
-    return dirname(createRequireFrom(import.meta.url).resolve('uplot/dist/uPlot.iife.min.js'));
+    return dirname(createRequire(import.meta.url).resolve('uplot/dist/uPlot.iife.min.js'));
   } catch {
     let dir = dirname(fileURLToPath(import.meta.url));
     for (;;) {

@@ -1,12 +1,13 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { availableParallelism } from 'node:os';
-import { isMainThread } from 'node:worker_threads';
+import { isMainThread, workerData } from 'node:worker_threads';
 import { parseArgs } from 'node:util';
-// Only small modules are imported here: each command imports what it uses when it runs, and the
-// build splits the bundle at those import()s, so `hean --version` parses none of the node kinds,
-// ajv, yaml or rxjs, and `hean run` none of the sweep, tune, viz or training code.
+// Only small modules are imported here: each command imports what it uses when it runs. In the
+// bundle (dist/cli/hean.cjs) a module behind an import() is evaluated at its first import, so that
+// `hean run` evaluates none of the sweep, tune, viz or training code. (bin/hean.js answers
+// --version and --help without loading the bundle: start.ts.)
 import { defaultOutputOf, familyOf, type AnyNodeDefinition } from '../defineNode.js';
 import { formatDiagnostic, hasErrors, sortDiagnostics, didYouMean } from '../diagnostics.js';
 import { MODES, type Mode } from '../adapters/contract.js';
@@ -15,64 +16,20 @@ import { resolveDataFile, userDataDir } from '../adapters/file/resolveDataFile.j
 import { parseTimeParam, timeframeMs } from '../data/timeframe.js';
 import { CANDLE_FIELDS } from '../ports.js';
 import { progressBar } from './progressBar.js';
+import { INVALID, OK, RUN_FAILED, USAGE, packageRoot, versionOrHelp } from './usage.js';
 import type { GridAxis, GridMetric, GridValue } from './grid.js';
 import type { HeatmapView } from './sweepOutput.js';
 
-/** Exit codes: 0 ok, 1 the run failed, 2 invalid graph or usage. */
-const OK = 0;
 /** The BullMQ queue of `hean sweep --queue` and `hean worker` unless --queue-name says otherwise. */
 const DEFAULT_QUEUE = 'hean-sweep';
-const RUN_FAILED = 1;
-const INVALID = 2;
 
 class UsageError extends Error {}
-
-/** The directory of hean's package.json (this file runs from dist/runtime/cli/ or bundled into dist/cli/). */
-const packageRoot = (() => {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
-  return dir;
-})();
-
-const USAGE = `hean — declarative dataflow graphs for trading strategies
-
-Usage:
-  hean run GRAPH [--mode backtest|paper] [--bind node.key=value]... [--data [node=]FILE]... [--set name=value]...
-               [--json] [--trades FILE] [--chunk N] [--report FILE.html] [--redis URL] [--out-dir DIR] [--overwrite]
-               [--exit-when-idle SECONDS] [--max-events N] [--late drop|fail]      (paper)
-  hean run GRAPH --grid name=FROM..TO[:STEP] [--grid name=...] [--metric NAME] [--heatmap FILE.html] [...]
-  hean sweep GRAPH --grid name=SPEC [--grid name=SPEC]... [--where EXPR] [--workers N] [--metric NAME] [-o FILE.csv|FILE.parquet]
-               [--heatmap FILE.html [--heatmap-axes A,B] [--heatmap-at name=value]... [--heatmap-others best|mean]]
-               [--json] [--set name=value]... [--bind node.key=value]... [--data [node=]FILE]... [--chunk N]
-  hean tune GRAPH --param name=LO..HI[:STEP|:log] [--param name=V1,V2,...]... --trials N [--metric NAME | --objectives A,-B,...]
-               [--prune median [--checkpoints N]] [--study FILE|redis://HOST:PORT/NAME] [--sampler tpe|random] [--seed S] [--where EXPR]
-               [-o FILE.csv|FILE.parquet] [--page FILE.html] [--out-dir DIR] [--overwrite] [--json] [--set ...] [--bind ...] [--data ...] [--chunk N]
-  hean walkforward GRAPH --train 2y --test 3mo [--anchored] [--purge 1d] (--grid name=SPEC... [--workers N] | --param name=LO..HI... --trials N
-               [--sampler tpe|random] [--seed S]) [--where EXPR] [--metric NAME] [--page FILE.html] [--out-dir DIR] [--overwrite] [--json]
-  hean worker --queue redis://HOST:PORT [--queue-name NAME] [--concurrency N] [--verbose]
-  hean validate GRAPH... [--set name=value]...
-  hean viz GRAPH [-o FILE.svg|FILE.html] [--set name=value]...
-  hean nodes [KIND|FAMILY] [--json]
-  hean schema [--write [DIR]]
-  hean data download binance SYMBOL TIMEFRAME --from DATE --to DATE [--dir DIR] [--out FILE] [--format csv|parquet]
-  hean publish FILE --stream KEY [--timeframe TF] [--symbol S] [--rate EVENTS_PER_S] [--maxlen N] [--replace] [--redis URL]
-  hean adapters
-  hean train text --data FILE.csv -o MODEL.onnx [--text-column sentence] [--label-column label] [--lambda L]
-  hean train logistic --data DATASET.csv|.parquet -o MODEL.onnx [--label direction] [--features a,b] [--lambda L] [--test-fraction 0.2] [--purge N]
-  hean train gbdt --data DATASET.csv|.parquet -o MODEL.onnx [--rounds 100] [--max-depth 3] [--eta 0.3] [--lambda 1] [--min-child-weight 1]
-                  [--method exact|hist] [--max-bins 256] [--growth depthwise|leafwise] [--max-leaves 31] [...as logistic]
-  hean text classify --model MODEL.onnx INPUT.csv -o OUT.csv [--column sentence]
-  hean model inspect MODEL.onnx [--json]
-  hean model import xgboost MODEL.json -o MODEL.onnx [--features a,b] [--classes A,B]
-  hean dataset GRAPH -o FILE.csv|FILE.parquet [--features NODE[.PORT]] [--price NODE[.PORT]] [--horizon H] [--band B]
-               [--barrier UP,DOWN] [--format csv|parquet] [--drop-incomplete] [--set name=value]... [--bind node.key=value]... [--data [node=]FILE]...
-
-Exit codes: 0 ok, 1 the run failed, 2 invalid graph or usage.
-Data files are looked up as given, then in $HEAN_DATA_DIR, then in ${userDataDir()}.`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
+    const quick = versionOrHelp(command);
+    if (quick !== undefined) return quick;
     switch (command) {
       case 'run':
         return await runCommand(rest);
@@ -106,16 +63,6 @@ export async function main(argv: string[]): Promise<number> {
         return await modelCommand(rest);
       case 'dataset':
         return await datasetCommand(rest);
-      case '--version':
-      case '-v':
-        console.log(JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')).version);
-        return OK;
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        console.log(USAGE);
-        return command === undefined ? INVALID : OK;
       default: {
         const guess = didYouMean(command, ['run', 'sweep', 'tune', 'walkforward', 'worker', 'validate', 'viz', 'nodes', 'schema', 'data', 'publish', 'adapters', 'train', 'text', 'model', 'dataset', 'help']);
         throw new UsageError(`unknown command "${command}"${guess ? `; did you mean "${guess}"?` : ''}`);
@@ -156,7 +103,7 @@ async function trainCommand(argv: string[]): Promise<number> {
   if (extname(values.out).toLowerCase() !== '.onnx') throw new UsageError(`-o ${values.out}: expected a file ending in .onnx`);
   const lambda = values.lambda === undefined ? undefined : Number(values.lambda);
   if (lambda !== undefined && !(lambda > 0 && Number.isFinite(lambda))) throw new UsageError(`--lambda ${values.lambda}: expected a positive number such as 1e-5`);
-  const { trainText, trainTextReport } = await import('./modelTools.js');
+  const { trainText, trainTextReport } = await import('./textCommands.js');
   const version = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')).version as string;
   const started = performance.now();
   const result = trainText(
@@ -223,7 +170,7 @@ async function trainClassifierCommand(kind: 'logistic' | 'gbdt', argv: string[])
     ...(values['min-child-weight'] !== undefined ? { minChildWeight: number('min-child-weight', values['min-child-weight'], (x) => x >= 0 && Number.isFinite(x), 'a non-negative number') } : {}),
     ...(kind === 'gbdt' && lambda !== undefined ? { lambda } : {}),
   };
-  const { trainClassifier, trainClassifierReport } = await import('./modelTools.js');
+  const { trainClassifier, trainClassifierReport } = await import('./trainClassifier.js');
   const version = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')).version as string;
   const started = performance.now();
   const result = await trainClassifier(
@@ -246,7 +193,7 @@ async function textCommand(argv: string[]): Promise<number> {
   if (positionals.length !== 1) throw new UsageError(`text classify takes one INPUT.csv, found ${positionals.length}`);
   if (!values.model) throw new UsageError('text classify needs --model MODEL.onnx');
   if (!values.out) throw new UsageError('text classify needs -o OUT.csv');
-  const { classifyTextFile } = await import('./modelTools.js');
+  const { classifyTextFile } = await import('./textCommands.js');
   const rows = classifyTextFile(values.model, resolveDataFile(positionals[0], process.env), values.out, values.column!, outputGuard({}), (line) => console.error(line));
   console.log(`wrote ${values.out} (${rows} rows with label and confidence)`);
   return OK;
@@ -272,7 +219,7 @@ async function modelImportCommand(argv: string[]): Promise<number> {
   } catch (e) {
     throw new Error(`${positionals[0]}: ${e instanceof SyntaxError ? `not JSON (${e.message}); expected a model saved with Booster.save_model("model.json")` : (e as Error).message}`);
   }
-  const { importXgboost } = await import('./modelTools.js');
+  const { importXgboost } = await import('../learn/xgboostImport.js');
   const version = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')).version as string;
   const imported = importXgboost(json, positionals[0], { features: list(values.features), classes: list(values.classes) }, version);
   writeAtomically(target, imported.bytes);
@@ -286,7 +233,7 @@ async function modelCommand(argv: string[]): Promise<number> {
   if (what !== 'inspect') throw new UsageError(`model ${what ?? ''}: expected "model inspect MODEL.onnx" or "model import xgboost MODEL.json -o MODEL.onnx"`);
   const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' } } });
   if (positionals.length !== 1) throw new UsageError(`model inspect takes one MODEL.onnx, found ${positionals.length}`);
-  const { readModelInfo } = await import('./modelTools.js');
+  const { readModelInfo } = await import('../onnx/featureModel.js');
   const info = readModelInfo(positionals[0]);
   if (typeof info === 'string') {
     console.error(`hean: ${info}`);
@@ -389,7 +336,7 @@ async function datasetCommand(argv: string[]): Promise<number> {
   const file = positionals[0];
   const sets = parseSets(values.set);
   const bind = await commandLineBindings(file, values, sets, 'backtest');
-  const { loadGraph } = await import('./graphTools.js');
+  const { loadGraph } = await import('../loadGraph.js');
   // The graph's own row sinks do not run during an export (buildDataset runs the features'
   // upstream only): bound to memory here so the graph needs no backtest binding for them.
   const first = loadGraph(file, { set: sets, bind, wiringChecks: false });
@@ -405,7 +352,7 @@ async function datasetCommand(argv: string[]): Promise<number> {
   if (!graph || hasErrors(diagnostics)) return INVALID;
   const outputs = outputGuard({}, file);
   const target = outputs.file(values.out, '-o', 'command line');
-  const { buildDataset, classBalance, datasetCsv, DatasetUsageError } = await import('./graphTools.js');
+  const { buildDataset, classBalance, datasetCsv, DatasetUsageError } = await import('../data/dataset.js');
   const options = { features: values.features, price: values.price, horizon, band, barrier, dropIncomplete: values['drop-incomplete']! };
   const progress = progressBar('dataset');
   let data;
@@ -458,7 +405,7 @@ function printDiagnostics(list: Parameters<typeof sortDiagnostics>[0]): void {
 async function validateCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { set: { type: 'string', multiple: true } } });
   if (!positionals.length) throw new UsageError('validate needs at least one GRAPH file');
-  const { loadGraph } = await import('./graphTools.js');
+  const { loadGraph } = await import('../loadGraph.js');
   let failed = false;
   for (const file of positionals) {
     const { graph, diagnostics } = loadGraph(file, { set: parseSets(values.set) });
@@ -570,7 +517,12 @@ async function runCommand(argv: string[]): Promise<number> {
   const live = liveSettings(values, mode);
   if (mode !== 'backtest' && values.chunk !== undefined) throw new UsageError(`--chunk sets the replay's chunk size; a ${mode} run steps event by event`);
   const sets = parseSets(values.set);
-  const { loadGraph, runGraph, isBrokerKind, brokerReports, summaryJson, summaryText, tradesCsv } = await import('./graphTools.js');
+  const [{ loadGraph }, { runGraph }, { isBrokerKind }, { brokerReports, summaryJson, summaryText, tradesCsv }] = await Promise.all([
+    import('../loadGraph.js'),
+    import('../exec/runGraph.js'),
+    import('../portfolio/simulatedBroker.js'),
+    import('./summary.js'),
+  ]);
   const bind = await commandLineBindings(positionals[0], values, sets, mode);
   const { graph, diagnostics } = loadGraph(positionals[0], { set: sets, mode, bind, requireBindings: true });
   printDiagnostics(diagnostics);
@@ -701,7 +653,7 @@ function liveSettings(values: RunValues, mode: Mode): { exitWhenIdleMs?: number;
  * node binds the graph's only source (the graph is read once to find it).
  */
 async function commandLineBindings(file: string, values: RunValues, sets: Record<string, string>, mode: Mode): Promise<Record<string, Record<string, unknown>>> {
-  const { parseSetValue, loadGraph } = await import('./graphTools.js');
+  const [{ parseSetValue }, { loadGraph }] = await Promise.all([import('../graph/compileGraph.js'), import('../loadGraph.js')]);
   // No prototypes: `--bind __proto__.x=1` must not reach Object.prototype; the compiler rejects
   // such ids and keys like any unknown one.
   const bind: Record<string, Record<string, unknown>> = Object.create(null);
@@ -740,7 +692,7 @@ async function gridCommand(file: string, values: RunValues, chunkSize: number): 
   if (values.report !== undefined) throw new UsageError('--report shows one run; with --grid, write a heatmap with --heatmap FILE.html');
   if (values.trades !== undefined) throw new UsageError('--trades writes the trades of one run; it cannot be combined with --grid');
   if (values.heatmap !== undefined && drawingFormat(values.heatmap, '--heatmap') !== 'html') throw new UsageError(`--heatmap ${values.heatmap}: expected a file ending in .html`);
-  const { parseGridSpec, gridMetric, runGrid, gridTable, gridJson, GridSpecError } = await import('./searchTools.js');
+  const { parseGridSpec, gridMetric, runGrid, gridTable, gridJson, GridSpecError } = await import('./grid.js');
   const sets = parseSets(values.set);
   let axes;
   let metric;
@@ -837,7 +789,7 @@ function chunkOption(chunk: string | undefined): number {
 /** The command line's bindings for backtests of the graph, or undefined once the problems with them are printed: a bad binding is a usage problem, not a table of failed runs. */
 async function searchBindings(file: string, values: RunValues, sets: Record<string, string>): Promise<Record<string, Record<string, unknown>> | undefined> {
   const bind = await commandLineBindings(file, values, sets, 'backtest');
-  const { loadGraph } = await import('./graphTools.js');
+  const { loadGraph } = await import('../loadGraph.js');
   const errors = loadGraph(file, { set: sets, bind, requireBindings: true }).diagnostics.filter((d) => d.severity === 'error' && /^(mode|binding|graph|yaml)\//.test(d.code));
   if (!errors.length) return bind;
   printDiagnostics(errors);
@@ -879,7 +831,9 @@ async function sweepCommand(argv: string[]): Promise<number> {
   if (values.heatmap !== undefined && drawingFormat(values.heatmap, '--heatmap') !== 'html') throw new UsageError(`--heatmap ${values.heatmap}: expected a file ending in .html`);
   const ext = values.out === undefined ? undefined : extname(values.out).toLowerCase();
   if (ext !== undefined && ext !== '.csv' && ext !== '.parquet') throw new UsageError(`-o ${values.out}: expected a file ending in .csv or .parquet`);
-  const { parseGridSpec, gridMetric, GridSpecError, runSweep, combinations, WhereError } = await import('./searchTools.js');
+  const { parseGridSpec, gridMetric, GridSpecError } = await import('./grid.js');
+  const { runSweep, combinations } = await import('../sweep/runSweep.js');
+  const { WhereError } = await import('../sweep/where.js');
   const sets = parseSets(values.set);
   let axes;
   let metric;
@@ -1017,8 +971,9 @@ async function tuneCommand(argv: string[]): Promise<number> {
   if (checkpoints < 2) throw new UsageError('--checkpoints must be at least 2 (the last is the end of the backtest, where nothing is left to prune)');
   const sets = parseSets(values.set);
   const { space, trials, seed, sampler } = await tuneSearch(values, sets, 'tune');
-  const { gridMetric, GridSpecError, WhereError, parseWhere } = await import('./searchTools.js');
-  const { loadGraph } = await import('./graphTools.js');
+  const { gridMetric, GridSpecError } = await import('./grid.js');
+  const { WhereError, parseWhere } = await import('../sweep/where.js');
+  const { loadGraph } = await import('../loadGraph.js');
   let objectives: GridMetric[];
   try {
     objectives = (values.objectives ?? values.metric ?? 'sharpe').split(',').map((name) => objective(name.trim(), gridMetric));
@@ -1035,7 +990,8 @@ async function tuneCommand(argv: string[]): Promise<number> {
   const guard = outputGuard(values, file);
   const resultsFile = values.out === undefined ? undefined : guard.file(values.out, '-o', 'command line');
   const pageFile = values.page === undefined ? undefined : guard.file(values.page, '--page', 'command line');
-  const { runTune, StudyJournalError } = await import('./searchTools.js');
+  const { runTune } = await import('../sweep/runTune.js');
+  const { StudyJournalError } = await import('../tune/studyJournal.js');
   const progress = progressBar('tune');
   const tty = Boolean(process.stderr.isTTY);
   const metric = objectives[0];
@@ -1139,7 +1095,8 @@ async function tuneSearch(values: { param?: string[]; trials?: string; seed?: st
   if (values.seed !== undefined && !(/^\d+$/.test(values.seed) && seed <= 2 ** 32 - 1)) throw new UsageError(`--seed expects a whole number from 0 to 4,294,967,295 (the sampler's seed, default 0), found "${values.seed}"`);
   const sampler = values.sampler ?? 'tpe';
   if (sampler !== 'tpe' && sampler !== 'random') throw new UsageError(`--sampler ${sampler}: expected tpe or random`);
-  const { parseParamSpec, ParamSpecError, SearchSpaceError, validateSpace } = await import('./searchTools.js');
+  const { parseParamSpec, ParamSpecError } = await import('../sweep/paramSpec.js');
+  const { SearchSpaceError, validateSpace } = await import('../tune/space.js');
   try {
     const entries = values.param.map(parseParamSpec);
     const names = entries.map(([n]) => n);
@@ -1189,7 +1146,8 @@ async function walkForwardCommand(argv: string[]): Promise<number> {
   if (!values.grid?.length && !values.param?.length) throw new UsageError('walkforward needs what to optimise on each train window: --grid name=SPEC (a sweep) or --param name=LO..HI with --trials N (TPE)');
   if (values.grid?.length && (values.trials ?? values.sampler ?? values.seed) !== undefined) throw new UsageError('--trials, --sampler and --seed tune with --param; a --grid sweep runs every combination');
   if (values.page !== undefined && drawingFormat(values.page, '--page') !== 'html') throw new UsageError(`--page ${values.page}: expected a file ending in .html`);
-  const { parseDuration, runWalkForward, parseGridSpec, gridMetric, GridSpecError } = await import('./searchTools.js');
+  const { parseDuration, runWalkForward } = await import('../sweep/runWalkForward.js');
+  const { parseGridSpec, gridMetric, GridSpecError } = await import('./grid.js');
   let train;
   let test;
   let purge;
@@ -1284,7 +1242,7 @@ function signature(def: AnyNodeDefinition, schema: ParamSchema): string {
 
 async function nodesCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
-  const { allNodes, toJson } = await import('./graphTools.js');
+  const [{ allNodes }, { toJson }] = await Promise.all([import('../../nodes/index.js'), import('../graph/graphSchema.js')]);
   const paramsOf = (d: AnyNodeDefinition) => toJson(d.params) as ParamSchema;
   const filter = positionals[0];
   const exact = allNodes.find((d) => d.kind === filter);
@@ -1327,7 +1285,7 @@ async function nodesCommand(argv: string[]): Promise<number> {
 
 async function schemaCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { write: { type: 'boolean', default: false } } });
-  const { allNodes, schemaFiles } = await import('./graphTools.js');
+  const [{ allNodes }, { schemaFiles }] = await Promise.all([import('../../nodes/index.js'), import('../graph/schemaFiles.js')]);
   const files = schemaFiles(allNodes);
   if (!values.write) {
     process.stdout.write(files.get('graph.schema.json')!);
@@ -1414,7 +1372,7 @@ async function publishCommand(argv: string[]): Promise<number> {
 
 /** `hean adapters`: where sources' events come from and sinks' rows go, per mode. */
 async function adaptersCommand(): Promise<number> {
-  const { defaultAdapters, toJson } = await import('./graphTools.js');
+  const [{ defaultAdapters }, { toJson }] = await Promise.all([import('../adapters/index.js'), import('../graph/graphSchema.js')]);
   for (const adapter of [...defaultAdapters.sources, ...defaultAdapters.sinks]) {
     const modes = adapter.role === 'source' ? MODES.filter((m) => (m === 'backtest' ? adapter.replay : adapter.live)) : MODES;
     console.log(`${adapter.role} ${adapter.name} — ${adapter.summary}`);
@@ -1485,6 +1443,12 @@ async function dataCommand(argv: string[]): Promise<number> {
   return OK;
 }
 
+// The worker threads of a sweep and the fitting thread of a walk-forward model run the module that
+// starts them; in the bundle (dist/cli/hean.cjs) that is the whole CLI, where those modules are
+// evaluated on their first import: import the one this thread is for.
+const threadOf = isMainThread ? undefined : (workerData as { heanSweepWorker?: unknown; heanFitWorker?: unknown } | null);
+if (threadOf?.heanSweepWorker) void import('../sweep/runSweep.js');
+if (threadOf?.heanFitWorker) void import('../learn/walkForward.js');
 // Run as a program (node dist/runtime/cli/main.js), not imported by bin/hean.js nor by a worker thread.
 const isMain = isMainThread && process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
-if (isMain) process.exitCode = await main(process.argv.slice(2));
+if (isMain) void main(process.argv.slice(2)).then((code) => (process.exitCode = code));
