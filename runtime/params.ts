@@ -1,8 +1,14 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { AnyNodeDefinition } from './defineNode.js';
 
-/** One ajv instance for the process: every node's params schema compiles once, lazily. */
-export const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, coerceTypes: false, verbose: true });
+/**
+ * One ajv instance for the process: every node's params schema compiles once, lazily. Compiling is
+ * most of a graph's first compile, so: the schemas are hean's own and not checked against the JSON
+ * Schema meta-schema at each start (the tests check them instead, every kind's params in
+ * test/nodeContract.test.ts, the envelope and the bindings in test/schemas.test.ts), and the
+ * generated code skips ajv's optimising pass (a validator runs once per node per compile).
+ */
+export const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, coerceTypes: false, verbose: true, validateSchema: false, code: { optimize: false } });
 
 export interface CompiledParams {
   /** Validates in place (fills defaults); returns ajv's errors, empty when valid. */

@@ -1,5 +1,4 @@
-// Renamed: the bundled CLI's banner declares its own `createRequire` at the top of dist/hean.mjs.
-import { createRequire as createRequireFrom } from 'node:module';
+import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { ElkExtendedEdge, ElkNode, ElkPort } from 'elkjs/lib/elk-api.js';
 import type { VizEdge, VizGraph, VizNode } from './graphModel.js';
@@ -223,8 +222,7 @@ async function elkLayout(model: VizGraph, timeoutMs: number): Promise<GraphLayou
  * grows too big ends as a rejected promise here, never as an abort of the whole process (V8 cannot
  * recover from running out of heap on the main thread). The worker starts with the first
  * drawing, is reused, and does not keep the process alive when idle. ELK is required from the
- * installed package rather than bundled into dist/hean.mjs: parsing it would add ~0.1 s to the
- * start of every command, drawing or not.
+ * installed package, by the worker, rather than bundled into dist/cli/.
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -267,7 +265,7 @@ class ElkWorker {
 
   private start(): Worker {
     if (this.worker) return this.worker;
-    const elk = createRequireFrom(import.meta.url).resolve('elkjs/lib/elk.bundled.js');
+    const elk = createRequire(import.meta.url).resolve('elkjs/lib/elk.bundled.js');
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
       workerData: { elk },

@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-// Renamed: the bundled CLI's banner declares its own `createRequire` at the top of dist/hean.mjs.
-import { createRequire as createRequireFrom } from 'node:module';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -79,7 +78,7 @@ let uplotCache: { js: string; css: string } | undefined;
 /**
  * uPlot's minified JS and CSS, read from the installed package (node_modules/uplot/dist). The
  * package is found through Node's resolution from this module's location, which works from
- * dist/viz/ and from the bundled CLI (dist/hean.mjs) alike; a directory walk from here is the
+ * dist/viz/ and from the bundled CLI (dist/cli/) alike; a directory walk from here is the
  * fallback for layouts where resolution fails.
  */
 export function uplotAssets(): { js: string; css: string } {
@@ -91,7 +90,7 @@ export function uplotAssets(): { js: string; css: string } {
 
 function uplotDistDir(): string {
   try {
-    return dirname(createRequireFrom(import.meta.url).resolve('uplot/dist/uPlot.iife.min.js'));
+    return dirname(createRequire(import.meta.url).resolve('uplot/dist/uPlot.iife.min.js'));
   } catch {
     let dir = dirname(fileURLToPath(import.meta.url));
     for (;;) {

@@ -1,84 +1,35 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { availableParallelism } from 'node:os';
 import { isMainThread, workerData } from 'node:worker_threads';
 import { parseArgs } from 'node:util';
-import { allNodes } from '../../nodes/index.js';
+// Only small modules are imported here: each command imports what it uses when it runs. In the
+// bundle (dist/cli/hean.cjs) a module behind an import() is evaluated at its first import, so that
+// `hean run` evaluates none of the sweep, tune, viz or training code. (bin/hean.js answers
+// --version and --help without loading the bundle: start.ts.)
 import { defaultOutputOf, familyOf, type AnyNodeDefinition } from '../defineNode.js';
 import { formatDiagnostic, hasErrors, sortDiagnostics, didYouMean } from '../diagnostics.js';
-import { runGraph } from '../exec/runGraph.js';
-import { schemaFiles } from '../graph/schemaFiles.js';
-import { toJson } from '../graph/graphSchema.js';
-import { parseSetValue } from '../graph/compileGraph.js';
 import { MODES, type Mode } from '../adapters/contract.js';
 import { OutputError, OutputGuard, writeAtomically } from '../adapters/outputGuard.js';
-import { loadGraph } from '../loadGraph.js';
-import { userDataDir } from '../adapters/file/resolveDataFile.js';
+import { resolveDataFile, userDataDir } from '../adapters/file/resolveDataFile.js';
 import { parseTimeParam, timeframeMs } from '../data/timeframe.js';
-import { defaultAdapters } from '../adapters/index.js';
 import { CANDLE_FIELDS } from '../ports.js';
 import { progressBar } from './progressBar.js';
-import { brokerReports, summaryJson, summaryText, tradesCsv } from './summary.js';
-import { isBrokerKind } from '../portfolio/simulatedBroker.js';
+import { INVALID, OK, RUN_FAILED, USAGE, packageRoot, versionOrHelp } from './usage.js';
 import type { GridAxis, GridMetric, GridValue } from './grid.js';
 import type { HeatmapView } from './sweepOutput.js';
 
-/** Exit codes: 0 ok, 1 the run failed, 2 invalid graph or usage. */
-const OK = 0;
 /** The BullMQ queue of `hean sweep --queue` and `hean worker` unless --queue-name says otherwise. */
 const DEFAULT_QUEUE = 'hean-sweep';
-const RUN_FAILED = 1;
-const INVALID = 2;
 
 class UsageError extends Error {}
-
-/** The directory of hean's package.json (this file runs from dist/ or bundled into dist/hean.mjs). */
-const packageRoot = (() => {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
-  return dir;
-})();
-
-const USAGE = `hean — declarative dataflow graphs for trading strategies
-
-Usage:
-  hean run GRAPH [--mode backtest|paper] [--bind node.key=value]... [--data [node=]FILE]... [--set name=value]...
-               [--json] [--trades FILE] [--chunk N] [--report FILE.html] [--redis URL] [--out-dir DIR] [--overwrite]
-               [--exit-when-idle SECONDS] [--max-events N] [--late drop|fail]      (paper)
-  hean run GRAPH --grid name=FROM..TO[:STEP] [--grid name=...] [--metric NAME] [--heatmap FILE.html] [...]
-  hean sweep GRAPH --grid name=SPEC [--grid name=SPEC]... [--where EXPR] [--workers N] [--metric NAME] [-o FILE.csv|FILE.parquet]
-               [--heatmap FILE.html [--heatmap-axes A,B] [--heatmap-at name=value]... [--heatmap-others best|mean]]
-               [--json] [--set name=value]... [--bind node.key=value]... [--data [node=]FILE]... [--chunk N]
-  hean tune GRAPH --param name=LO..HI[:STEP|:log] [--param name=V1,V2,...]... --trials N [--metric NAME | --objectives A,-B,...]
-               [--prune median [--checkpoints N]] [--study FILE|redis://HOST:PORT/NAME] [--sampler tpe|random] [--seed S] [--where EXPR]
-               [-o FILE.csv|FILE.parquet] [--page FILE.html] [--out-dir DIR] [--overwrite] [--json] [--set ...] [--bind ...] [--data ...] [--chunk N]
-  hean walkforward GRAPH --train 2y --test 3mo [--anchored] [--purge 1d] (--grid name=SPEC... [--workers N] | --param name=LO..HI... --trials N
-               [--sampler tpe|random] [--seed S]) [--where EXPR] [--metric NAME] [--page FILE.html] [--out-dir DIR] [--overwrite] [--json]
-  hean worker --queue redis://HOST:PORT [--queue-name NAME] [--concurrency N] [--verbose]
-  hean validate GRAPH... [--set name=value]...
-  hean viz GRAPH [-o FILE.svg|FILE.html] [--set name=value]...
-  hean nodes [KIND|FAMILY] [--json]
-  hean schema [--write [DIR]]
-  hean data download binance SYMBOL TIMEFRAME --from DATE --to DATE [--dir DIR] [--out FILE] [--format csv|parquet]
-  hean publish FILE --stream KEY [--timeframe TF] [--symbol S] [--rate EVENTS_PER_S] [--maxlen N] [--replace] [--redis URL]
-  hean adapters
-  hean train text --data FILE.csv -o MODEL.onnx [--text-column sentence] [--label-column label] [--lambda L]
-  hean train logistic --data DATASET.csv|.parquet -o MODEL.onnx [--label direction] [--features a,b] [--lambda L] [--test-fraction 0.2] [--purge N]
-  hean train gbdt --data DATASET.csv|.parquet -o MODEL.onnx [--rounds 100] [--max-depth 3] [--eta 0.3] [--lambda 1] [--min-child-weight 1]
-                  [--method exact|hist] [--max-bins 256] [--growth depthwise|leafwise] [--max-leaves 31] [...as logistic]
-  hean text classify --model MODEL.onnx INPUT.csv -o OUT.csv [--column sentence]
-  hean model inspect MODEL.onnx [--json]
-  hean model import xgboost MODEL.json -o MODEL.onnx [--features a,b] [--classes A,B]
-  hean dataset GRAPH -o FILE.csv|FILE.parquet [--features NODE[.PORT]] [--price NODE[.PORT]] [--horizon H] [--band B]
-               [--barrier UP,DOWN] [--format csv|parquet] [--drop-incomplete] [--set name=value]... [--bind node.key=value]... [--data [node=]FILE]...
-
-Exit codes: 0 ok, 1 the run failed, 2 invalid graph or usage.
-Data files are looked up as given, then in $HEAN_DATA_DIR, then in ${userDataDir()}.`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
+    const quick = versionOrHelp(command);
+    if (quick !== undefined) return quick;
     switch (command) {
       case 'run':
         return await runCommand(rest);
@@ -91,19 +42,19 @@ export async function main(argv: string[]): Promise<number> {
       case 'worker':
         return await workerCommand(rest);
       case 'validate':
-        return validateCommand(rest);
+        return await validateCommand(rest);
       case 'viz':
         return await vizCommand(rest);
       case 'nodes':
-        return nodesCommand(rest);
+        return await nodesCommand(rest);
       case 'schema':
-        return schemaCommand(rest);
+        return await schemaCommand(rest);
       case 'data':
         return await dataCommand(rest);
       case 'publish':
         return await publishCommand(rest);
       case 'adapters':
-        return adaptersCommand();
+        return await adaptersCommand();
       case 'train':
         return await trainCommand(rest);
       case 'text':
@@ -112,16 +63,6 @@ export async function main(argv: string[]): Promise<number> {
         return await modelCommand(rest);
       case 'dataset':
         return await datasetCommand(rest);
-      case '--version':
-      case '-v':
-        console.log(JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')).version);
-        return OK;
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        console.log(USAGE);
-        return command === undefined ? INVALID : OK;
       default: {
         const guess = didYouMean(command, ['run', 'sweep', 'tune', 'walkforward', 'worker', 'validate', 'viz', 'nodes', 'schema', 'data', 'publish', 'adapters', 'train', 'text', 'model', 'dataset', 'help']);
         throw new UsageError(`unknown command "${command}"${guess ? `; did you mean "${guess}"?` : ''}`);
@@ -163,7 +104,6 @@ async function trainCommand(argv: string[]): Promise<number> {
   const lambda = values.lambda === undefined ? undefined : Number(values.lambda);
   if (lambda !== undefined && !(lambda > 0 && Number.isFinite(lambda))) throw new UsageError(`--lambda ${values.lambda}: expected a positive number such as 1e-5`);
   const { trainText, trainTextReport } = await import('./textCommands.js');
-  const { resolveDataFile } = await import('../adapters/file/resolveDataFile.js');
   const version = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')).version as string;
   const started = performance.now();
   const result = trainText(
@@ -254,7 +194,6 @@ async function textCommand(argv: string[]): Promise<number> {
   if (!values.model) throw new UsageError('text classify needs --model MODEL.onnx');
   if (!values.out) throw new UsageError('text classify needs -o OUT.csv');
   const { classifyTextFile } = await import('./textCommands.js');
-  const { resolveDataFile } = await import('../adapters/file/resolveDataFile.js');
   const rows = classifyTextFile(values.model, resolveDataFile(positionals[0], process.env), values.out, values.column!, outputGuard({}), (line) => console.error(line));
   console.log(`wrote ${values.out} (${rows} rows with label and confidence)`);
   return OK;
@@ -396,7 +335,8 @@ async function datasetCommand(argv: string[]): Promise<number> {
   }
   const file = positionals[0];
   const sets = parseSets(values.set);
-  const bind = commandLineBindings(file, values, sets, 'backtest');
+  const bind = await commandLineBindings(file, values, sets, 'backtest');
+  const { loadGraph } = await import('../loadGraph.js');
   // The graph's own row sinks do not run during an export (buildDataset runs the features'
   // upstream only): bound to memory here so the graph needs no backtest binding for them.
   const first = loadGraph(file, { set: sets, bind, wiringChecks: false });
@@ -462,9 +402,10 @@ function printDiagnostics(list: Parameters<typeof sortDiagnostics>[0]): void {
   for (const d of sortDiagnostics(list)) console.error(formatDiagnostic(d));
 }
 
-function validateCommand(argv: string[]): number {
+async function validateCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { set: { type: 'string', multiple: true } } });
   if (!positionals.length) throw new UsageError('validate needs at least one GRAPH file');
+  const { loadGraph } = await import('../loadGraph.js');
   let failed = false;
   for (const file of positionals) {
     const { graph, diagnostics } = loadGraph(file, { set: parseSets(values.set) });
@@ -576,7 +517,13 @@ async function runCommand(argv: string[]): Promise<number> {
   const live = liveSettings(values, mode);
   if (mode !== 'backtest' && values.chunk !== undefined) throw new UsageError(`--chunk sets the replay's chunk size; a ${mode} run steps event by event`);
   const sets = parseSets(values.set);
-  const bind = commandLineBindings(positionals[0], values, sets, mode);
+  const [{ loadGraph }, { runGraph }, { isBrokerKind }, { brokerReports, summaryJson, summaryText, tradesCsv }] = await Promise.all([
+    import('../loadGraph.js'),
+    import('../exec/runGraph.js'),
+    import('../portfolio/simulatedBroker.js'),
+    import('./summary.js'),
+  ]);
+  const bind = await commandLineBindings(positionals[0], values, sets, mode);
   const { graph, diagnostics } = loadGraph(positionals[0], { set: sets, mode, bind, requireBindings: true });
   printDiagnostics(diagnostics);
   if (!graph || hasErrors(diagnostics)) return INVALID;
@@ -705,7 +652,8 @@ function liveSettings(values: RunValues, mode: Mode): { exitWhenIdleMs?: number;
  * --bind node.key=value and --data [node=]FILE as bindings by node id. `--data FILE` without a
  * node binds the graph's only source (the graph is read once to find it).
  */
-function commandLineBindings(file: string, values: RunValues, sets: Record<string, string>, mode: Mode): Record<string, Record<string, unknown>> {
+async function commandLineBindings(file: string, values: RunValues, sets: Record<string, string>, mode: Mode): Promise<Record<string, Record<string, unknown>>> {
+  const [{ parseSetValue }, { loadGraph }] = await Promise.all([import('../graph/compileGraph.js'), import('../loadGraph.js')]);
   // No prototypes: `--bind __proto__.x=1` must not reach Object.prototype; the compiler rejects
   // such ids and keys like any unknown one.
   const bind: Record<string, Record<string, unknown>> = Object.create(null);
@@ -762,7 +710,7 @@ async function gridCommand(file: string, values: RunValues, chunkSize: number): 
   if (cells > 10_000) throw new UsageError(`the grid has ${cells.toLocaleString('en-US')} cells; the built-in grid runs at most 10,000 backtests (narrow the ranges or raise the steps)`);
 
   // Bindings are the same for every cell: a bad one is a usage problem, not a grid of invalid cells.
-  const bind = searchBindings(file, values, sets);
+  const bind = await searchBindings(file, values, sets);
   if (!bind) return INVALID;
   const heatmap = values.heatmap === undefined ? undefined : outputGuard(values, file).file(values.heatmap, '--heatmap', 'command line');
   const progress = progressBar('grid');
@@ -839,8 +787,9 @@ function chunkOption(chunk: string | undefined): number {
 }
 
 /** The command line's bindings for backtests of the graph, or undefined once the problems with them are printed: a bad binding is a usage problem, not a table of failed runs. */
-function searchBindings(file: string, values: RunValues, sets: Record<string, string>): Record<string, Record<string, unknown>> | undefined {
-  const bind = commandLineBindings(file, values, sets, 'backtest');
+async function searchBindings(file: string, values: RunValues, sets: Record<string, string>): Promise<Record<string, Record<string, unknown>> | undefined> {
+  const bind = await commandLineBindings(file, values, sets, 'backtest');
+  const { loadGraph } = await import('../loadGraph.js');
   const errors = loadGraph(file, { set: sets, bind, requireBindings: true }).diagnostics.filter((d) => d.severity === 'error' && /^(mode|binding|graph|yaml)\//.test(d.code));
   if (!errors.length) return bind;
   printDiagnostics(errors);
@@ -909,7 +858,7 @@ async function sweepCommand(argv: string[]): Promise<number> {
   }
   if (values.heatmap === undefined && (values['heatmap-axes'] ?? values['heatmap-at'] ?? values['heatmap-others']) !== undefined) throw new UsageError('--heatmap-axes, --heatmap-at and --heatmap-others shape the page --heatmap FILE.html writes; add --heatmap');
   const view = heatmapView(values, axes);
-  const bind = searchBindings(file, values as RunValues, sets);
+  const bind = await searchBindings(file, values as RunValues, sets);
   if (!bind) return INVALID;
   const guard = outputGuard(values, file);
   const resultsFile = values.out === undefined ? undefined : guard.file(values.out, '-o', 'command line');
@@ -1024,6 +973,7 @@ async function tuneCommand(argv: string[]): Promise<number> {
   const { space, trials, seed, sampler } = await tuneSearch(values, sets, 'tune');
   const { gridMetric, GridSpecError } = await import('./grid.js');
   const { WhereError, parseWhere } = await import('../sweep/where.js');
+  const { loadGraph } = await import('../loadGraph.js');
   let objectives: GridMetric[];
   try {
     objectives = (values.objectives ?? values.metric ?? 'sharpe').split(',').map((name) => objective(name.trim(), gridMetric));
@@ -1035,7 +985,7 @@ async function tuneCommand(argv: string[]): Promise<number> {
     throw e;
   }
   if (values.prune !== undefined && objectives.length > 1) throw new UsageError('--prune judges one objective against the median of the others; with several --objectives there is none (Optuna refuses it too)');
-  const bind = searchBindings(file, values as RunValues, sets);
+  const bind = await searchBindings(file, values as RunValues, sets);
   if (!bind) return INVALID;
   const guard = outputGuard(values, file);
   const resultsFile = values.out === undefined ? undefined : guard.file(values.out, '-o', 'command line');
@@ -1217,7 +1167,7 @@ async function walkForwardCommand(argv: string[]): Promise<number> {
   const tune = values.param?.length ? await tuneSearch(values, sets, 'walkforward') : undefined;
   const chunkSize = chunkOption(values.chunk);
   const workers = values.workers === undefined ? availableParallelism() : wholeNumber('--workers', values.workers, 256, 'worker threads, default one per core');
-  const bind = searchBindings(file, values as RunValues, sets);
+  const bind = await searchBindings(file, values as RunValues, sets);
   if (!bind) return INVALID;
   const pageFile = values.page === undefined ? undefined : outputGuard(values, file).file(values.page, '--page', 'command line');
   const iso = (t: number) => new Date(t).toISOString().slice(0, 10);
@@ -1266,10 +1216,6 @@ interface ParamSchema {
   maximum?: number;
 }
 
-function describeParams(def: AnyNodeDefinition): string[] {
-  return describeProperties(toJson(def.params) as ParamSchema, '    ');
-}
-
 /** One line per param; the keys of an object param follow it, indented, so that none goes undocumented. */
 function describeProperties(schema: ParamSchema, indent: string): string[] {
   const typeOf = (s: ParamSchema): string =>
@@ -1288,15 +1234,16 @@ function describeProperties(schema: ParamSchema, indent: string): string[] {
 }
 
 /** One line: inputs (`b?` when optional), params with defaults, outputs — `(high, low, close) timePeriod=14 -> value`. */
-function signature(def: AnyNodeDefinition): string {
-  const schema = toJson(def.params) as { properties?: Record<string, { default?: unknown }> };
+function signature(def: AnyNodeDefinition, schema: ParamSchema): string {
   const params = Object.entries(schema.properties ?? {}).map(([name, s]) => (s.default === undefined ? name : `${name}=${typeof s.default === 'object' ? JSON.stringify(s.default) : s.default}`));
   const inputs = Object.entries(def.inputs).map(([name, spec]) => (spec.optional ? `${name}?` : name));
   return `${inputs.length ? `(${inputs.join(', ')})` : '(source)'}${params.length ? ' ' + params.join(' ') : ''} -> ${Object.keys(def.outputs).join(', ') || '(sink)'}`;
 }
 
-function nodesCommand(argv: string[]): number {
+async function nodesCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
+  const [{ allNodes }, { toJson }] = await Promise.all([import('../../nodes/index.js'), import('../graph/graphSchema.js')]);
+  const paramsOf = (d: AnyNodeDefinition) => toJson(d.params) as ParamSchema;
   const filter = positionals[0];
   const exact = allNodes.find((d) => d.kind === filter);
   const selected = exact ? [exact] : allNodes.filter((d) => !filter || d.kind.startsWith(filter.endsWith('.') ? filter : `${filter}.`) || familyOf(d.kind) === filter);
@@ -1317,7 +1264,7 @@ function nodesCommand(argv: string[]): number {
         console.log(`${family === '' ? '' : '\n'}${family}`);
       }
       console.log(`  ${d.kind.padEnd(width)}  ${d.summary}`);
-      console.log(`  ${' '.padEnd(width)}  ${signature(d)}`);
+      console.log(`  ${' '.padEnd(width)}  ${signature(d, paramsOf(d))}`);
     }
     console.log(`\n${selected.length} kinds. \`hean nodes KIND\` shows one in full.`);
     return OK;
@@ -1332,12 +1279,13 @@ function nodesCommand(argv: string[]): number {
   console.log('  outputs:', Object.keys(d.outputs).length ? '' : 'none (sink)');
   ports(d.outputs).forEach((l) => console.log(l));
   console.log('  params:');
-  describeParams(d).forEach((l) => console.log(l));
+  describeProperties(paramsOf(d), '    ').forEach((l) => console.log(l));
   return OK;
 }
 
-function schemaCommand(argv: string[]): number {
+async function schemaCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { write: { type: 'boolean', default: false } } });
+  const [{ allNodes }, { schemaFiles }] = await Promise.all([import('../../nodes/index.js'), import('../graph/schemaFiles.js')]);
   const files = schemaFiles(allNodes);
   if (!values.write) {
     process.stdout.write(files.get('graph.schema.json')!);
@@ -1390,7 +1338,6 @@ async function publishCommand(argv: string[]): Promise<number> {
   const symbol = values.symbol ?? /^([a-z0-9]+)_/i.exec(name)?.[1]?.toUpperCase() ?? '';
 
   const { readCandleCsv } = await import('../adapters/file/readCandleCsv.js');
-  const { resolveDataFile } = await import('../adapters/file/resolveDataFile.js');
   const path = resolveDataFile(file);
   const data = await readCandleCsv(path, { timeframeMs: tfMs });
   const { connectRedis, ready, redisUrl, maskUrl } = await import('../adapters/redis/connection.js');
@@ -1424,7 +1371,8 @@ async function publishCommand(argv: string[]): Promise<number> {
 }
 
 /** `hean adapters`: where sources' events come from and sinks' rows go, per mode. */
-function adaptersCommand(): number {
+async function adaptersCommand(): Promise<number> {
+  const [{ defaultAdapters }, { toJson }] = await Promise.all([import('../adapters/index.js'), import('../graph/graphSchema.js')]);
   for (const adapter of [...defaultAdapters.sources, ...defaultAdapters.sinks]) {
     const modes = adapter.role === 'source' ? MODES.filter((m) => (m === 'backtest' ? adapter.replay : adapter.live)) : MODES;
     console.log(`${adapter.role} ${adapter.name} — ${adapter.summary}`);
@@ -1495,9 +1443,12 @@ async function dataCommand(argv: string[]): Promise<number> {
   return OK;
 }
 
-// A sweep's worker thread loads this module too when the CLI is bundled (runSweep.ts starts it with
-// its own module's URL, which in the bundle is this file): run the worker loop.
-if (!isMainThread && (workerData as { heanSweepWorker?: unknown } | null)?.heanSweepWorker) await import('../sweep/runSweep.js');
-// Not in a worker thread: the fitting thread of a walk-forward model loads this module too.
+// The worker threads of a sweep and the fitting thread of a walk-forward model run the module that
+// starts them; in the bundle (dist/cli/hean.cjs) that is the whole CLI, where those modules are
+// evaluated on their first import: import the one this thread is for.
+const threadOf = isMainThread ? undefined : (workerData as { heanSweepWorker?: unknown; heanFitWorker?: unknown } | null);
+if (threadOf?.heanSweepWorker) void import('../sweep/runSweep.js');
+if (threadOf?.heanFitWorker) void import('../learn/walkForward.js');
+// Run as a program (node dist/runtime/cli/main.js), not imported by bin/hean.js nor by a worker thread.
 const isMain = isMainThread && process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
-if (isMain) process.exitCode = await main(process.argv.slice(2));
+if (isMain) void main(process.argv.slice(2)).then((code) => (process.exitCode = code));

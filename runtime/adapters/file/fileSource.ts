@@ -3,7 +3,6 @@ import type { SourceAdapter } from '../contract.js';
 import { candleInfo } from '../../records/checkCandles.js';
 import { placeOf } from './readCandleCsv.js';
 import { readCandleCsvCached } from './readCandleCsvCached.js';
-import { readCandleParquet } from './readCandleParquet.js';
 import { readCandleJsonl } from './readCandleJsonl.js';
 import { readSeries } from './readSeries.js';
 import { seriesInfo } from '../../records/checkSeries.js';
@@ -75,7 +74,8 @@ export const fileSource: SourceAdapter = {
     }
     const parquet = /\.parquet$/i.test(path);
     const options = { timeframeMs: spec.timeframeMs, onBadRow: spec.onBadRow, start: spec.start, end: spec.end };
-    const data = parquet ? await readCandleParquet(path, options) : await readCandleCsvCached(path, options, io);
+    // Imported when used: a CSV run does not parse the Parquet reader (hyparquet, 120 KB).
+    const data = parquet ? await (await import('./readCandleParquet.js')).readCandleParquet(path, options) : await readCandleCsvCached(path, options, io);
     if (spec.onBadRow === 'warn') for (const issue of data.issues) io.warn(`data/${issue.kind}`, `${placeOf(path, issue.line, parquet ? 'row' : 'line')}: ${issue.message} (row dropped)`);
     if (data.rows === 0) throw new Error(`${path}: no candles${spec.start !== undefined || spec.end !== undefined ? ' in the requested start/end range' : ''}`);
     return {
