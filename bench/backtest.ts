@@ -476,7 +476,14 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
       endToEnd[what] = { barsPerSec: Math.round(bars / (timed.bestMs / 1000)), ms: round(timed.bestMs), allMs: timed.allMs.map((x) => round(x)) };
     }
     // What the command costs before it reads any data (imports, schema compilation).
+    // --version answers before the bundle loads; validate loads it and compiles a graph (a command's
+    // start-up without data): the target is judged on validate.
     const startup = await bestOf(CLI_RUNS, 0, () => spawnSync(process.execPath, ['bin/hean.js', '--version'], { cwd: projectRoot, encoding: 'utf8' }));
+    const validate = await bestOf(CLI_RUNS, 0, () => {
+      const r = spawnSync(process.execPath, ['bin/hean.js', 'validate', GRAPH], { cwd: projectRoot, encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`hean validate ${GRAPH} exited with ${r.status}:\n${r.stderr}`);
+      return r;
+    });
 
     // 4. Peak RSS of `hean run` as a child process (bench/peakRss.ts preloaded reports it at exit),
     // on this input and on a 10 M-bar one written by a child process (bench/backtestInput.ts).
@@ -514,6 +521,7 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
     const rss = peakRssMiB();
     const main = graphFigures[MAIN_CHUNK];
     const startupMs = round(startup.bestMs);
+    const validateMs = round(validate.bestMs);
     const targets = {
       ratio: { target: TARGET_RATIO, value: main.ratio, met: main.ratio >= TARGET_RATIO },
       trendRatio: { target: TARGET_TREND_RATIO, value: trend.ratio, met: trend.ratio >= TARGET_TREND_RATIO },
@@ -521,7 +529,7 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
       endToEndCsvBarsPerSec: { target: TARGET_E2E_CSV, input: 'csvFixed8', value: endToEnd.csvFixed8.barsPerSec, met: endToEnd.csvFixed8.barsPerSec >= TARGET_E2E_CSV },
       endToEndCachedBarsPerSec: { target: TARGET_E2E_FAST, value: endToEnd.cached.barsPerSec, met: endToEnd.cached.barsPerSec >= TARGET_E2E_FAST },
       endToEndParquetBarsPerSec: { target: TARGET_E2E_FAST, value: endToEnd.parquet.barsPerSec, met: endToEnd.parquet.barsPerSec >= TARGET_E2E_FAST },
-      startupMs: { target: TARGET_STARTUP_MS, value: startupMs, met: startupMs <= TARGET_STARTUP_MS },
+      startupMs: { target: TARGET_STARTUP_MS, command: `validate ${GRAPH}`, value: validateMs, met: validateMs <= TARGET_STARTUP_MS },
       peakRss10MMiB: peakRss['10M'] ? Object.fromEntries(FORMATS.map(([format]) => [format, { target: TARGET_PEAK_RSS_MIB, value: peakRss['10M'].mib[format], met: peakRss['10M'].mib[format] <= TARGET_PEAK_RSS_MIB }])) : null,
     };
 
@@ -557,7 +565,7 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
     ctx.print(`  ${label('CSV, 8 decimals')}${rate(endToEnd.csvFixed8.barsPerSec)}  (${endToEnd.csvFixed8.ms.toFixed(0)} ms)${target(`>= ${mega(TARGET_E2E_CSV)}bars/s`, targets.endToEndCsvBarsPerSec.met)}`);
     ctx.print(`  ${label('column cache (warm)')}${rate(endToEnd.cached.barsPerSec)}  (${endToEnd.cached.ms.toFixed(0)} ms)${target(`>= ${mega(TARGET_E2E_FAST)}bars/s`, targets.endToEndCachedBarsPerSec.met)}`);
     ctx.print(`  ${label('Parquet')}${rate(endToEnd.parquet.barsPerSec)}  (${endToEnd.parquet.ms.toFixed(0)} ms)${target(`>= ${mega(TARGET_E2E_FAST)}bars/s`, targets.endToEndParquetBarsPerSec.met)}`);
-    ctx.print(`  ${label('CLI start-up')}${`${startupMs.toFixed(0)} ms`.padStart(14)}  (bin/hean.js --version)${target(`<= ${TARGET_STARTUP_MS} ms`, targets.startupMs.met)}`);
+    ctx.print(`  ${label('CLI start-up')}${`${validateMs.toFixed(0)} ms`.padStart(14)}  (bin/hean.js validate ${GRAPH}; --version: ${startupMs.toFixed(0)} ms)${target(`<= ${TARGET_STARTUP_MS} ms`, targets.startupMs.met)}`);
     ctx.print(`peak RSS of hean run on FILE (${rssSource} of the child process at exit, bench/peakRss.ts; one run each):`);
     for (const r of Object.values(peakRss)) {
       const each = FORMATS.map(([format, name]) => `${name} ${r.mib[format].toFixed(0)} MiB (${(r.inputBytes[format] / 1e6).toFixed(0)} MB file)`).join(', ');
@@ -598,7 +606,7 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
       load: { ...loads.csv, csvFixed8: loads.csvFixed8, parquet: loads.parquet, cached: cachedLoad },
       readers,
       sameTrades: { ...sameTrades, trades: handResult.trades.length, finalEquity: handResult.finalEquity },
-      endToEnd: { ...endToEnd.csv, runs: CLI_RUNS, startupMs, csvFixed8: endToEnd.csvFixed8, cached: endToEnd.cached, parquet: endToEnd.parquet },
+      endToEnd: { ...endToEnd.csv, runs: CLI_RUNS, startupMs, validateMs, csvFixed8: endToEnd.csvFixed8, cached: endToEnd.cached, parquet: endToEnd.parquet },
       peakRss: { source: rssSource, ...peakRss },
       targets,
       peakRssMiB: round(rss, 1),
