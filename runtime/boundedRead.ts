@@ -10,9 +10,9 @@ import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, stat
 /** A graph is a few KB; 1 MiB (about 12,000 nodes, ~3 s to compile) leaves room for generated ones. */
 export const GRAPH_MAX_BYTES = 1 << 20;
 /**
- * Candle data, after decompression. The CSV reader holds the text and seven Float64 columns
- * (about as large again): 1 GiB of CSV is ~15 million rows (28 years of 1m bars) and ~2 GiB of
- * memory; beyond that a file should be split.
+ * Candle data, after decompression. The candle CSV reader holds a block of the text and seven
+ * Float64 columns: 1 GiB of CSV is ~15 million rows (28 years of 1m bars) and ~0.8 GiB of
+ * columns; beyond that a file should be split. (The smaller readers hold the whole text.)
  */
 export const DATA_MAX_BYTES = 1 << 30;
 
@@ -78,11 +78,12 @@ function checkSize(path: string, st: Stats, rules: ReadRules): void {
 const SYSTEM_DIRS = /^\/(proc|sys)(\/|$)/;
 
 /**
- * The bytes of a regular file of at most `rules.maxBytes`, checked before it is opened and again
- * on the open descriptor (the path could change in between). Reads the size stat reports and no
- * more. Errors from the file system (ENOENT, EACCES) are thrown as they are.
+ * A regular file of at most `rules.maxBytes`, checked before it is opened and again on the open
+ * descriptor (the path could change in between), open for reading: its descriptor (the caller
+ * closes it) and the size to read, no more. Errors from the file system (ENOENT, EACCES) are
+ * thrown as they are.
  */
-export function readBounded(path: string, rules: ReadRules): Buffer {
+export function openBounded(path: string, rules: ReadRules): { fd: number; size: number } {
   const first = statSync(path);
   checkKind(path, first, rules);
   const real = realpathSync(path);
@@ -96,14 +97,25 @@ export function readBounded(path: string, rules: ReadRules): Buffer {
     const st = fstatSync(fd);
     checkKind(path, st, rules);
     checkSize(path, st, rules);
-    const buf = Buffer.allocUnsafe(st.size);
+    return { fd, size: st.size };
+  } catch (e) {
+    closeSync(fd);
+    throw e;
+  }
+}
+
+/** The bytes of a file opened by openBounded's rules: the size stat reports and no more. */
+export function readBounded(path: string, rules: ReadRules): Buffer {
+  const { fd, size } = openBounded(path, rules);
+  try {
+    const buf = Buffer.allocUnsafe(size);
     let off = 0;
-    while (off < st.size) {
-      const n = readSync(fd, buf, off, Math.min(st.size - off, 1 << 28), off);
+    while (off < size) {
+      const n = readSync(fd, buf, off, Math.min(size - off, 1 << 28), off);
       if (n === 0) break; // the file shrank while being read
       off += n;
     }
-    return off < st.size ? buf.subarray(0, off) : buf;
+    return off < size ? buf.subarray(0, off) : buf;
   } finally {
     closeSync(fd);
   }
