@@ -53,6 +53,8 @@ export async function readDataFile(path: string, maxBytes = DATA_MAX_BYTES): Pro
 
 /** Stored bytes per read: large enough that the per-read costs vanish. */
 const STORED_CHUNK = 1 << 20;
+/** How far gunzip (in the thread pool) may run ahead of the reader: while the reader parses a block, the next is inflated. */
+const GZIP_AHEAD = 8 << 20;
 
 /** Where the content of a DataFile comes from: `read` fills buf[at, at + max) and resolves with the count, 0 at the end. */
 export interface ContentReader {
@@ -68,6 +70,7 @@ export class DataFile {
    */
   readonly sizeHint: number;
   private gunzip: Gunzip | undefined;
+  private closed = false;
 
   private constructor(
     readonly path: string,
@@ -96,44 +99,49 @@ export class DataFile {
   /** sha256 (hex) of the bytes as stored, read a chunk at a time. */
   storedSha256(): string {
     const hash = createHash('sha256');
-    for (const chunk of storedChunks(this.fd, this.size)) hash.update(chunk);
+    const chunk = Buffer.allocUnsafe(Math.min(STORED_CHUNK, this.size));
+    for (let at = 0, n = 0; at < this.size; at += n) {
+      n = readSync(this.fd, chunk, 0, Math.min(chunk.length, this.size - at), at);
+      if (n === 0) break; // the file shrank while being read
+      hash.update(chunk.subarray(0, n));
+    }
     return hash.digest('hex');
   }
 
   /**
    * The content from its first byte: the stored bytes, or for gzip their decompression (in
-   * the thread pool, ahead of the reader by up to `ahead` bytes), which fails with DataError
+   * the thread pool, up to GZIP_AHEAD bytes ahead of the reader), which fails with DataError
    * too-large past maxBytes and gzip for a damaged stream. `hash` sees the stored bytes read.
    */
-  content(hash?: Hash, ahead = 8 << 20): ContentReader {
+  content(hash?: Hash): ContentReader {
     if (!this.gzip) return new PlainContent(this.fd, this.size, hash);
     this.gunzip?.destroy();
     // Transform's readableHighWaterMark passes through zlib's options (not in their type).
-    const options: ZlibOptions & { readableHighWaterMark: number } = { chunkSize: STORED_CHUNK, readableHighWaterMark: ahead };
+    const options: ZlibOptions & { readableHighWaterMark: number } = { chunkSize: STORED_CHUNK, readableHighWaterMark: GZIP_AHEAD };
     const gunzip = createGunzip(options);
     this.gunzip = gunzip;
     // Errors reach the reader through gunzip's iterator; pipeline's callback has nothing to add.
-    pipeline(Readable.from(storedChunks(this.fd, this.size, hash), { objectMode: false, highWaterMark: STORED_CHUNK }), gunzip, () => {});
+    pipeline(Readable.from(this.storedChunks(hash), { objectMode: false, highWaterMark: STORED_CHUNK }), gunzip, () => {});
     return new GzipContent(this.path, gunzip, this.maxBytes);
   }
 
   close(): void {
-    // The stored chunks are read synchronously: once gunzip is destroyed, no read is under way.
+    this.closed = true;
     this.gunzip?.destroy();
     closeSync(this.fd);
   }
-}
 
-/** The stored bytes in chunks, fresh buffers (gunzip may hold on to them). */
-function* storedChunks(fd: number, size: number, hash?: Hash): Generator<Buffer> {
-  for (let at = 0; at < size; ) {
-    const chunk = Buffer.allocUnsafe(Math.min(STORED_CHUNK, size - at));
-    const n = readSync(fd, chunk, 0, chunk.length, at);
-    if (n === 0) return; // the file shrank while being read
-    const bytes = n < chunk.length ? chunk.subarray(0, n) : chunk;
-    hash?.update(bytes);
-    at += n;
-    yield bytes;
+  /** The stored bytes in chunks, fresh buffers (gunzip may hold on to them); none once closed (the descriptor may be another file's by then). */
+  private *storedChunks(hash?: Hash): Generator<Buffer> {
+    for (let at = 0; at < this.size && !this.closed; ) {
+      const chunk = Buffer.allocUnsafe(Math.min(STORED_CHUNK, this.size - at));
+      const n = readSync(this.fd, chunk, 0, chunk.length, at);
+      if (n === 0) return; // the file shrank while being read
+      const bytes = n < chunk.length ? chunk.subarray(0, n) : chunk;
+      hash?.update(bytes);
+      at += n;
+      yield bytes;
+    }
   }
 }
 

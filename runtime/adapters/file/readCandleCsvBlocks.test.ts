@@ -175,7 +175,7 @@ describe('readCandleCsv in blocks: which error comes first', () => {
     }
   });
 
-  it('gzip: a bad row before damage further on is a gzip error; before the size limit, too-large', async () => {
+  it('gzip: a bad row (or header, or option) before damage further on is a gzip error; before the size limit, too-large', async () => {
     const lines = [HEADER, ...rows(40_000)];
     lines[2] = '1502942400,1,2,1,2,0'; // line 3: epoch seconds, thrown whatever the policy
     const text = lines.join('\n');
@@ -184,6 +184,10 @@ describe('readCandleCsv in blocks: which error comes first', () => {
     const err = await thrown(readCandleCsv(damaged, { timeframeMs: H }));
     assert.equal(err.kind, 'gzip');
     assert.match(err.message, /could not be decompressed \(unexpected end of file\)/);
+    // A wrong header, or wrong options, with damage further on: the gzip error too.
+    const renamed = gzipSync(text.replace('volume', 'vol'));
+    assert.equal((await thrown(readCandleCsv(temp(renamed.subarray(0, renamed.length - 100), 'header.csv.gz'), { timeframeMs: H }))).kind, 'gzip');
+    assert.equal((await thrown(readCandleCsv(damaged, { timeframeMs: 0 }))).kind, 'gzip');
     const big = temp(gzipSync(text), 'big.csv.gz');
     const tooLarge = await thrown(readCandleCsv(big, { timeframeMs: H, maxBytes: 1 << 20 }));
     assert.equal(tooLarge.kind, 'too-large');
