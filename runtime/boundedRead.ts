@@ -10,9 +10,9 @@ import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, stat
 /** A graph is a few KB; 1 MiB (about 12,000 nodes, ~3 s to compile) leaves room for generated ones. */
 export const GRAPH_MAX_BYTES = 1 << 20;
 /**
- * Candle data, after decompression. The CSV reader holds the text and seven Float64 columns
- * (about as large again): 1 GiB of CSV is ~15 million rows (28 years of 1m bars) and ~2 GiB of
- * memory; beyond that a file should be split.
+ * Candle data, after decompression. The candle CSV reader holds a block of the text and seven
+ * Float64 columns: 1 GiB of CSV is ~15 million rows (28 years of 1m bars) and ~0.8 GiB of
+ * columns; beyond that a file should be split. (The smaller readers hold the whole text.)
  */
 export const DATA_MAX_BYTES = 1 << 30;
 

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -223,6 +224,24 @@ describe('readCandleCsvCached', () => {
     }
     assert.ok(direct.gaps.length > 0, 'the file has gaps, so the meta round trip is exercised');
     assert.deepEqual(warnings, []);
+  });
+
+  it('keys an entry by the sha256 of the bytes as stored (hashed while they stream), whatever the file is called', async () => {
+    const { dir, io } = fresh();
+    const env = { HEAN_CACHE_DIR: dir };
+    const path = join(root, 'hourly.csv.gz');
+    copyFileSync(dataFile('btcusdt_1h_binance_2017-08_2024-04.csv.gz'), path);
+    const first = await readCandleCsvCached(path, { timeframeMs: H }, { env, ...io });
+    const [name] = entries(dir);
+    const entry = readFileSync(join(dir, name));
+    const header = JSON.parse(entry.toString('utf8', 48, 48 + entry.readUInt32LE(8))) as { contentSha256: string; rows: number };
+    assert.equal(header.contentSha256, createHash('sha256').update(readFileSync(path)).digest('hex'));
+    assert.equal(header.rows, 58_419);
+    const renamed = join(root, 'renamed.csv.gz');
+    copyFileSync(path, renamed);
+    const again = await readCandleCsvCached(renamed, { timeframeMs: H }, { env, ...io });
+    assert.deepEqual(entries(dir), [name], 'the same bytes under another name use the same entry');
+    assert.deepEqual(again.close, first.close);
   });
 
   it('keeps dropped rows and separates entries by start/end and bad-row policy', async () => {

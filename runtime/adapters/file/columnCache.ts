@@ -110,33 +110,55 @@ let temporaries = 0;
  * that cannot be written is logged and the results returned all the same.
  */
 export function readThroughCache<M>(request: CacheRequest, read: () => CachedColumns<M>): CachedColumns<M> & { from: 'cache' | 'file' } {
-  const contentSha256 = createHash('sha256').update(request.stored).digest('hex');
+  const keyed: KeyedRequest = { ...request, contentSha256: createHash('sha256').update(request.stored).digest('hex') };
+  const cached = loadColumns<M>(keyed);
+  if (cached) return { ...cached, from: 'cache' };
+  const result = read();
+  storeColumns(keyed, result);
+  return { ...result, from: 'file' };
+}
+
+/** A request naming the file's bytes by their sha256 (hex), for readers that hash them as they stream them. */
+export type KeyedRequest = Omit<CacheRequest, 'stored'> & { contentSha256: string };
+
+function entryKey(request: KeyedRequest): { key: string; options: Record<string, unknown> } {
   const options = JSON.parse(JSON.stringify(request.options)) as Record<string, unknown>;
-  const key = createHash('sha256').update(JSON.stringify([FORMAT, request.reader.name, request.reader.version, options, contentSha256])).digest('hex');
+  const key = createHash('sha256').update(JSON.stringify([FORMAT, request.reader.name, request.reader.version, options, request.contentSha256])).digest('hex');
+  return { key, options };
+}
+
+/** The cached results for these bytes, reader and options, or undefined (none, or damaged: reported and removed). */
+export function loadColumns<M>(request: KeyedRequest): CachedColumns<M> | undefined {
+  const { key } = entryKey(request);
   const entry = join(request.dir, key + ENTRY_SUFFIX);
   let bytes: Buffer | undefined;
   try {
     bytes = readFileSync(entry);
   } catch (e) {
-    // No entry (or no directory: the store below says what is wrong with it).
+    // No entry (or no directory: a store says what is wrong with it).
     const code = (e as NodeJS.ErrnoException).code;
     if (code !== 'ENOENT' && code !== 'ENOTDIR') request.io.log(`column cache: cannot read ${entry} (${(e as Error).message}); reading ${request.file} instead`);
+    return undefined;
   }
-  if (bytes) {
-    try {
-      const { header, columns } = decodeEntry(bytes, key);
-      touch(entry);
-      return { columns, meta: header.meta as M, from: 'cache' };
-    } catch (e) {
-      if (!(e instanceof CacheEntryError)) throw e;
-      request.io.warn('data/cache-corrupt', `${request.file}: its cached columns ${entry} are damaged (${e.reason}); read the file again and rebuilt the entry`);
-      remove(entry);
-    }
+  try {
+    const { header, columns } = decodeEntry(bytes, key);
+    touch(entry);
+    return { columns, meta: header.meta as M };
+  } catch (e) {
+    if (!(e instanceof CacheEntryError)) throw e;
+    request.io.warn('data/cache-corrupt', `${request.file}: its cached columns ${entry} are damaged (${e.reason}); read the file again and rebuilt the entry`);
+    remove(entry);
+    return undefined;
   }
-  const result = read();
+}
+
+/** Stores results read from these bytes; never fails (a store that cannot be written is logged). */
+export function storeColumns<M>(request: KeyedRequest, result: CachedColumns<M>): void {
+  const { key, options } = entryKey(request);
+  const entry = join(request.dir, key + ENTRY_SUFFIX);
   const names = Object.keys(result.columns);
   const rows = names.length ? result.columns[names[0]].length : 0;
-  const header: EntryHeader = { format: FORMAT, key, reader: request.reader.name, readerVersion: request.reader.version, options, contentSha256, file: request.file, columns: names, rows, meta: result.meta };
+  const header: EntryHeader = { format: FORMAT, key, reader: request.reader.name, readerVersion: request.reader.version, options, contentSha256: request.contentSha256, file: request.file, columns: names, rows, meta: result.meta };
   try {
     const encoded = encodeEntry(header, result.columns);
     const maxBytes = request.maxBytes ?? CACHE_MAX_BYTES;
@@ -158,7 +180,6 @@ export function readThroughCache<M>(request: CacheRequest, read: () => CachedCol
   } catch (e) {
     request.io.log(`column cache: could not store the columns of ${request.file} in ${request.dir} (${(e as Error).message}); the run goes on without it`);
   }
-  return { ...result, from: 'file' };
 }
 
 /** An entry's bytes (layout in the file comment). Columns must all have header.rows values. */

@@ -1,7 +1,11 @@
-import { gunzipSync } from 'node:zlib';
-import { DATA_MAX_BYTES, FileRefusedError, formatBytes, readBounded } from '../../boundedRead.js';
+import type { Hash } from 'node:crypto';
+import { formatBytes } from '../../boundedRead.js';
 import { QUOTE_MAX, clipText, quoteText } from '../../quoteText.js';
+import { DataFile, type ContentReader } from './dataBytes.js';
+import { DataError, type PlaceUnit } from './dataError.js';
+import { POW10, TWO_53, longDecimal, quotient } from './decimal.js';
 
+export { DataError, placeOf, type PlaceUnit } from './dataError.js';
 
 export type BadRowPolicy = 'error' | 'skip' | 'warn';
 
@@ -52,43 +56,8 @@ export interface CandleColumns {
   issues: DataIssue[];
 }
 
-/**
- * A problem with a data file. `kind` is a DataIssue kind for row problems, or one of the
- * file-level kinds 'missing-column', 'not-a-header', 'epoch-seconds', 'timeframe', 'empty',
- * 'gzip', 'options', 'line-too-long', for Parquet 'column-type' and 'parquet' (not readable as
- * Parquet), and from reading: 'not-a-file', 'system-file', 'too-large' (these are thrown whatever
- * the onBadRow policy). `line` is 1-based (the header is line 1, or a Parquet row number when
- * `unit` is 'row'; 0 when the problem is not on a line).
- */
-export class DataError extends Error {
-  constructor(
-    readonly file: string,
-    readonly line: number,
-    readonly kind: string,
-    detail: string,
-    /** 'row' for a file without lines (Parquet): `line` is then the row number from 1, said `FILE: row N:`. */
-    readonly unit: PlaceUnit = 'line',
-  ) {
-    super(line > 0 ? `${placeOf(file, line, unit)}: ${detail}` : `${file}: ${detail}`);
-    this.name = 'DataError';
-  }
-}
-
-/** How a reader numbers its records: CSV lines (the header is line 1), or Parquet rows from 1. */
-export type PlaceUnit = 'line' | 'row';
-
-/** `FILE:LINE` for a line, `FILE: row N` for a row. */
-export function placeOf(file: string, n: number, unit: PlaceUnit): string {
-  return unit === 'line' ? `${file}:${n}` : `${file}: row ${n}`;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Number scanning.
-
-/** Exact powers of ten: every 10^k with k <= 22 is exactly representable as a double. */
-const POW10 = new Float64Array(23);
-for (let k = 0, p = 1; k <= 22; k++, p *= 10) POW10[k] = p;
-const TWO_53 = 9007199254740992;
 
 const COMMA = 44;
 const LF = 10;
@@ -97,65 +66,105 @@ const CR = 13;
 const ERR_MALFORMED = 1;
 const ERR_NAN = 2;
 
-// Out-values of scanField (module state, so the hot path allocates nothing).
-let gEnd = 0; // index of the byte that ended the field (',' '\r' '\n') or the buffer length
+// Out-values of scanField (module state, so it allocates nothing).
+let gEnd = 0; // index of the byte that ended the field (',' '\r' '\n') or n
 let gErr = 0; // when scanField returned NaN: ERR_MALFORMED or ERR_NAN
 
 /**
- * Parses the field starting at `i`. Fast path (Clinger): `[-]digits[.digits]` whose digits form
- * an integer mantissa m < 2^53 (so every field of at most 15 significant digits) with k <= 22
- * fraction digits is m / 10^k, both exact doubles, so the one division is correctly rounded and
- * equals Number(text) bit for bit. Anything else goes through Number() on the field's text.
- * Returns NaN (and sets gErr) for an unparsable or non-finite field; sets gEnd to the field end.
+ * The value of the four bytes at i when they are ASCII digits, else -1: read as one little-endian
+ * int32 (the first digit in the low byte), checked and combined with three multiplications
+ * instead of four rounds of load, compare and multiply-add.
  */
-function scanField(b: Uint8Array, i: number, n: number): number {
+function fourDigits(view: DataView, i: number): number {
+  const x = view.getInt32(i, true);
+  if ((x & 0xf0f0f0f0) !== 0x30303030 || (((x + 0x06060606) | 0) & 0xf0f0f0f0) !== 0x30303030) return -1;
+  const v = x - 0x30303030;
+  const pairs = (v * 10 + (v >>> 8)) & 0x00ff00ff; // first*10 + second, third*10 + fourth
+  return Math.imul(pairs, 0x640001) >>> 16;
+}
+
+/**
+ * The number `[-]digits[.digits]` (or `.digits`, `digits.`) at i, from the bytes (decimal.ts):
+ * m / 10^k when its digits form a mantissa m < 2^53 with k <= 22 decimals, else longNumber's
+ * value. Stores it in out[slot] (a double returned from a call that is not inlined would be
+ * boxed) and returns the index of the first byte that cannot continue such a number (the caller
+ * checks that it ends the field), or its complement (~index, negative) when there is no digit
+ * or the text is left to Number(): so the caller's branch need not wait for the division.
+ * `view` is a DataView of `b`'s bytes. The bytes must not end inside the number
+ * (every line read ends with LF, the last one with a sentinel LF), and three bytes after that
+ * must be readable: no index is checked against the length.
+ */
+function scanPlain(b: Uint8Array, view: DataView, i: number, out: Float64Array, slot: number): number {
   const start = i;
-  let neg = false;
-  if (i < n && b[i] === 45) {
-    neg = true;
-    i++;
+  if (b[i] === 45) i++;
+  const wholeStart = i;
+  // The whole part and the fraction in two sums (two short chains of multiply-adds), four digits at a time.
+  let whole = 0;
+  for (let four = fourDigits(view, i); four >= 0; four = fourDigits(view, i)) {
+    whole = whole * 1e4 + four;
+    i += 4;
   }
-  let m = 0;
-  let digits = 0;
-  let c = 0;
-  while (i < n) {
-    c = b[i] - 48;
-    if (c < 0 || c > 9) break;
-    m = m * 10 + c;
-    digits++;
+  for (let d = b[i] - 48; d >= 0 && d <= 9; d = b[++i] - 48) whole = whole * 10 + d;
+  const wholeEnd = i;
+  let fraction = 0;
+  if (b[i] === 46) {
     i++;
-  }
-  let k = 0;
-  if (i < n && b[i] === 46) {
-    i++;
-    while (i < n) {
-      c = b[i] - 48;
-      if (c < 0 || c > 9) break;
-      m = m * 10 + c;
-      k++;
-      i++;
+    for (let four = fourDigits(view, i); four >= 0; four = fourDigits(view, i)) {
+      fraction = fraction * 1e4 + four;
+      i += 4;
     }
-    digits += k;
+    for (let d = b[i] - 48; d >= 0 && d <= 9; d = b[++i] - 48) fraction = fraction * 10 + d;
   }
-  if (digits > 0 && m < TWO_53 && k <= 22) {
-    if (i >= n) {
-      gEnd = i;
-      return neg ? -(m / POW10[k]) : m / POW10[k];
-    }
-    c = b[i];
-    if (c === COMMA || c === LF || c === CR) {
-      gEnd = i;
-      return neg ? -(m / POW10[k]) : m / POW10[k];
+  const k = i === wholeEnd ? 0 : i - wholeEnd - 1;
+  if (k === 0 && wholeEnd === wholeStart) return ~i; // no digit
+  if (k <= 22) {
+    // Exact when the mantissa is below 2^53; at least 2^53 when it is not (rounding is monotonic).
+    const m = whole * POW10[k] + fraction;
+    if (m < 9007199254740992 /* 2^53 */) {
+      out[slot] = b[start] === 45 ? -(m / POW10[k]) : m / POW10[k];
+      return i;
     }
   }
-  // Slow path: find the end of the field, then Number() its text.
-  while (i < n) {
-    c = b[i];
-    if (c === COMMA || c === LF || c === CR) break;
-    i++;
+  const v = longNumber(b, start, i, whole, fraction, k);
+  out[slot] = v;
+  return v === v ? i : ~i;
+}
+
+/**
+ * A number scanPlain read past the exact path: with up to 19 digits whose whole part and
+ * fraction each came to less than 2^53 (so their sums are exact), quotient() of them; else
+ * longDecimal() reading the bytes again. NaN: left to Number().
+ */
+function longNumber(b: Uint8Array, start: number, end: number, whole: number, fraction: number, k: number): number {
+  if (k <= 22 && whole < TWO_53 && fraction < TWO_53 && whole * POW10[k] + fraction < 1.8e19) {
+    const v = quotient(whole, k, fraction, k);
+    if (v === v) return b[start] === 45 ? -v : v;
   }
-  gEnd = i;
-  return slowNumber(fieldText(b, start, i));
+  return longDecimal(b, start, end);
+}
+
+const scratch = new Float64Array(1);
+
+/**
+ * The field at i as the reader reads it: scanPlain's number when that is the whole field, else
+ * Number() of its text (quotes, spaces, exponents, '+' allowed), NaN with gErr set when that is
+ * not a finite number. Sets gEnd to the end of the field (',' '\r' '\n' or n). Needs what
+ * scanPlain needs.
+ */
+function scanField(b: Uint8Array, view: DataView, i: number, n: number): number {
+  let end = scanPlain(b, view, i, scratch, 0);
+  const plain = end >= 0;
+  if (!plain) end = ~end;
+  if (end >= n || b[end] === COMMA || b[end] === LF || b[end] === CR) {
+    if (plain) {
+      gEnd = end;
+      return scratch[0];
+    }
+  } else {
+    while (end < n && b[end] !== COMMA && b[end] !== LF && b[end] !== CR) end++;
+  }
+  gEnd = end;
+  return slowNumber(fieldText(b, i, end));
 }
 
 function fieldText(b: Uint8Array, start: number, end: number): string {
@@ -184,16 +193,15 @@ function slowNumber(text: string): number {
 }
 
 /**
- * The fast path alone, for tests: the value of bytes [start, end) if they are `[-]digits[.digits]`
- * that the fast path takes, else NaN (the reader would then use Number() on the text).
+ * The exact fast path alone, for tests: the value of bytes [start, end) if they are
+ * `[-]digits[.digits]` whose digits form a mantissa below 2^53 with at most 22 decimals (one
+ * correctly rounded division), else NaN (the reader then uses longDecimal or Number()).
  */
 export function fastDecimal(bytes: Uint8Array, start: number, end: number): number {
-  const v = scanField(bytes, start, end);
-  // scanField falls back to Number() itself; report only what the fast path produced.
   let i = start;
   if (i < end && bytes[i] === 45) i++;
-  let digits = 0;
   let m = 0;
+  let digits = 0;
   let k = 0;
   let dot = false;
   for (; i < end; i++) {
@@ -207,7 +215,11 @@ export function fastDecimal(bytes: Uint8Array, start: number, end: number): numb
     digits++;
     if (dot) k++;
   }
-  return digits > 0 && m < TWO_53 && k <= 22 ? v : NaN;
+  if (!(digits > 0 && m < TWO_53 && k <= 22)) return NaN;
+  // What the reader computes for the field, terminated as in a file.
+  const field = new Uint8Array(end - start + 4).fill(LF);
+  field.set(bytes.subarray(start, end));
+  return scanPlain(field, new DataView(field.buffer), 0, scratch, 0) >= 0 ? scratch[0] : NaN;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -400,44 +412,29 @@ const SKIP_HINT = 'or set onBadRow: skip';
 /** A candle row is under 200 bytes; a longer line than this is not one (and is not read whole). */
 export const MAX_LINE_BYTES = 64 * 1024;
 
-const TOO_LARGE_HINT = 'split it into smaller files (e.g. one per year) and run them one after the other, or resample it to a longer timeframe';
+/** Content read at a time: enough that the per-block costs vanish, little enough to keep memory flat. */
+const BLOCK_BYTES = 8 << 20;
 
 /**
- * A candle file's bytes, decompressed, within `maxBytes` (default DATA_MAX_BYTES): a regular file
- * only (see readBounded), a .gz one decompressed no further than the limit. Shared by the CSV
- * and JSON-lines readers.
+ * Reads an OHLCV candle file (CSV or gzip-compressed CSV) into columns, checking every row. The
+ * file is read a block at a time (gzip decompressed as it goes): memory holds the columns and a
+ * block, not the file.
  */
-export async function readDataFile(path: string, maxBytes = DATA_MAX_BYTES): Promise<Buffer> {
-  return inflateDataFile(path, readStoredDataFile(path, maxBytes), maxBytes);
-}
-
-/** A data file's bytes as stored (still gzip-compressed for a .gz), under the same rules as readDataFile. */
-export function readStoredDataFile(path: string, maxBytes = DATA_MAX_BYTES): Buffer {
-  try {
-    return readBounded(path, { maxBytes, expected: 'a data file (CSV, CSV.gz or JSON lines)', tooLargeHint: TOO_LARGE_HINT });
-  } catch (e) {
-    if (e instanceof FileRefusedError) throw new DataError(path, 0, e.kind, e.detail);
-    throw e;
-  }
-}
-
-/** Stored bytes as the parser reads them: gzip (by its magic bytes, whatever the name) decompressed within `maxBytes`. */
-export function inflateDataFile(path: string, raw: Buffer, maxBytes = DATA_MAX_BYTES): Buffer {
-  if (raw.length < 2 || raw[0] !== 0x1f || raw[1] !== 0x8b) return raw;
-  try {
-    // Synchronous: the thread-pool round trips of the async gunzip cost about as much again as inflating.
-    return gunzipSync(raw, { maxOutputLength: maxBytes });
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
-      throw new DataError(path, 0, 'too-large', `decompresses to more than the ${formatBytes(maxBytes)} limit for a data file (CSV, CSV.gz or JSON lines); ${TOO_LARGE_HINT}`);
-    }
-    throw new DataError(path, 0, 'gzip', `starts like a gzip file but could not be decompressed (${(e as Error).message}); expected a complete .gz file or plain CSV. Download or compress it again`);
-  }
-}
-
-/** Reads an OHLCV candle file (CSV or gzip-compressed CSV) into columns, checking every row. */
 export async function readCandleCsv(path: string, options: CandleReadOptions): Promise<CandleColumns> {
-  return parseCandleBuffer(path, await readDataFile(path, options.maxBytes), options);
+  const file = DataFile.open(path, options.maxBytes);
+  try {
+    return await readCandleCsvFile(file, options);
+  } finally {
+    file.close();
+  }
+}
+
+/**
+ * readCandleCsv over an open DataFile, from its first byte. `hash` sees the stored bytes as they
+ * are read (the column cache keys on them); `blockBytes` is for tests of rows across blocks.
+ */
+export function readCandleCsvFile(file: DataFile, options: CandleReadOptions, hash?: Hash, blockBytes = BLOCK_BYTES): Promise<CandleColumns> {
+  return new CandleCsvReader(file, options, file.content(hash), blockBytes).read();
 }
 
 export function lineTooLong(file: string, line: number, bytes: number, record = 'candle'): DataError {
@@ -448,6 +445,9 @@ export function lineTooLong(file: string, line: number, bytes: number, record = 
     `line is ${bytes > 1 << 20 ? formatBytes(bytes) : `${bytes.toLocaleString('en-US')} bytes`} long, over the ${formatBytes(MAX_LINE_BYTES)} limit for a line; a ${record} row is a few dozen bytes. Is this a ${record} file, with LF or CRLF line ends?`,
   );
 }
+
+const LAST_VALID = 0;
+const LAST_KEPT = 1;
 
 /**
  * The checks every candle reader applies to its rows, in file order, and the columns of the rows
@@ -472,13 +472,15 @@ export class CandleRowChecker {
   private close: Float64Array;
   private volume: Float64Array;
   private readonly gaps: Gap[] = [];
-  private prevTime = NaN; // last valid row (anywhere in the file)
   private prevAt = 0;
-  private keptTime = NaN; // last kept row (inside start/end)
+  // The times of the last valid row (LAST_VALID, anywhere in the file) and of the last kept row
+  // (LAST_KEPT, inside start/end). In an array: storing a double in an object field makes a new
+  // heap number each time, garbage on every row.
+  private readonly last = Float64Array.of(NaN, NaN);
   private readonly spacings = new Float64Array(TIMEFRAME_EVIDENCE); // the first ones, to judge the timeframe
   private spacingsSeen = 0;
 
-  /** `capacity`: the most rows the file can have. Throws a DataError 'options' for bad options. */
+  /** `capacity`: the rows to make room for (more grow the columns). Throws a DataError 'options' for bad options. */
   constructor(
     readonly file: string,
     options: CandleReadOptions,
@@ -506,6 +508,40 @@ export class CandleRowChecker {
 
   /** Checks the decoded row at `at` (finite numbers, time in whole epoch ms) and keeps it if good and inside start/end. */
   add(tm: number, o: number, h: number, l: number, cl: number, vol: number): void {
+    // Nearly every row: good, one timeframe after the last (so no gap: a kept row's predecessor
+    // was kept), the timeframe judged, inside start/end, with room. Small enough to be inlined
+    // into a reader's loop, so the values are not boxed for a call.
+    const rows = this.rows;
+    if (
+      tm - this.last[LAST_VALID] === this.tf &&
+      l > 0 &&
+      l <= o &&
+      o <= h &&
+      l <= cl &&
+      cl <= h &&
+      vol >= 0 &&
+      this.spacingsSeen === TIMEFRAME_EVIDENCE &&
+      tm >= this.start &&
+      tm < this.end &&
+      rows < this.time.length
+    ) {
+      this.last[LAST_VALID] = tm;
+      this.prevAt = this.at;
+      this.last[LAST_KEPT] = tm;
+      this.time[rows] = tm;
+      this.open[rows] = o;
+      this.high[rows] = h;
+      this.low[rows] = l;
+      this.close[rows] = cl;
+      this.volume[rows] = vol;
+      this.rows = rows + 1;
+      return;
+    }
+    this.check(tm, o, h, l, cl, vol);
+  }
+
+  /** add() for the rest: every check, each with its message. */
+  private check(tm: number, o: number, h: number, l: number, cl: number, vol: number): void {
     if (!(o > 0 && h > 0 && l > 0 && cl > 0)) {
       const which = o > 0 ? (h > 0 ? (l > 0 ? 'close' : 'low') : 'high') : 'open';
       const value = which === 'open' ? o : which === 'high' ? h : which === 'low' ? l : cl;
@@ -520,7 +556,7 @@ export class CandleRowChecker {
       this.bad('impossible-candle', impossibleCandle(o, h, l, cl), 'Fix or remove the row');
       return;
     }
-    const prevTime = this.prevTime;
+    const prevTime = this.last[LAST_VALID];
     const unit = this.unit;
     if (tm <= prevTime) {
       if (tm === prevTime) {
@@ -548,12 +584,14 @@ export class CandleRowChecker {
         if (contradiction) throw new DataError(this.file, this.at, 'timeframe', `declared timeframe ${formatDuration(tf)}, but ${contradiction}`, unit);
       }
     }
-    this.prevTime = tm;
+    this.last[LAST_VALID] = tm;
     this.prevAt = this.at;
     if (tm < this.start || tm >= this.end) return;
     const rows = this.rows;
-    if (rows > 0 && tm - this.keptTime > tf) this.gaps.push({ from: this.keptTime, to: tm, missingBars: (tm - this.keptTime) / tf - 1 });
-    this.keptTime = tm;
+    if (rows === this.time.length) this.grow();
+    const kept = this.last[LAST_KEPT];
+    if (rows > 0 && tm - kept > tf) this.gaps.push({ from: kept, to: tm, missingBars: (tm - kept) / tf - 1 });
+    this.last[LAST_KEPT] = tm;
     this.time[rows] = tm;
     this.open[rows] = o;
     this.high[rows] = h;
@@ -563,17 +601,37 @@ export class CandleRowChecker {
     this.rows = rows + 1;
   }
 
-  /** The rows kept, as columns. */
+  /** Room for more rows than `capacity` said: half as many again. */
+  private grow(): void {
+    const capacity = Math.ceil(this.time.length * 1.5) + 16;
+    const grown = (column: Float64Array): Float64Array => {
+      const to = new Float64Array(capacity);
+      to.set(column);
+      return to;
+    };
+    this.time = grown(this.time);
+    this.open = grown(this.open);
+    this.high = grown(this.high);
+    this.low = grown(this.low);
+    this.close = grown(this.close);
+    this.volume = grown(this.volume);
+  }
+
+  /**
+   * The rows kept, as columns: views of the first `rows` values when they fill at least half the
+   * room (room never written takes no memory), else copies.
+   */
   finish(): CandleColumns {
     const rows = this.rows;
     let { time, open, high, low, close, volume } = this;
     if (rows < time.length) {
-      time = time.slice(0, rows);
-      open = open.slice(0, rows);
-      high = high.slice(0, rows);
-      low = low.slice(0, rows);
-      close = close.slice(0, rows);
-      volume = volume.slice(0, rows);
+      const cut = rows >= time.length / 2 ? (column: Float64Array) => column.subarray(0, rows) : (column: Float64Array) => column.slice(0, rows);
+      time = cut(time);
+      open = cut(open);
+      high = cut(high);
+      low = cut(low);
+      close = cut(close);
+      volume = cut(volume);
     }
     const t = new Float64Array(rows);
     for (let i = 0; i < rows; i++) t[i] = time[i] + this.tf;
@@ -607,69 +665,265 @@ export function epochSecondsError(file: string, at: number, text: string, unit: 
   );
 }
 
-/** The parser behind readCandleCsv, over an already decompressed buffer. */
-export function parseCandleBuffer(file: string, buf: Uint8Array, options: CandleReadOptions): CandleColumns {
-  checkCandleOptions(file, options);
-  const n = buf.length;
-  let pos = 0;
-  if (n >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) pos = 3;
+/** Room made beyond the rows a file's first lines suggest (later lines may be shorter). */
+const ESTIMATE_MARGIN = 1.1;
 
-  // Header (line 1).
-  let headerEnd = buf.indexOf(LF, pos);
-  if (headerEnd < 0) headerEnd = n;
-  let headerTextEnd = headerEnd;
-  if (headerTextEnd > pos && buf[headerTextEnd - 1] === CR) headerTextEnd--;
-  if (buf.subarray(pos, Math.min(headerTextEnd, pos + MAX_LINE_BYTES)).indexOf(CR) >= 0) {
-    throw new DataError(file, 1, 'not-a-header', `line 1 has a carriage return (\\r) inside it: the lines seem to end with CR alone (old Mac style); expected LF or CRLF line ends. Convert them, e.g. tr '\\r' '\\n' < in.csv > out.csv`);
-  }
-  if (headerTextEnd - pos > MAX_LINE_BYTES) throw lineTooLong(file, 1, headerTextEnd - pos);
-  const headerText = fieldText(buf, pos, headerTextEnd);
-  if (headerText.trim() === '') {
-    throw new DataError(file, 1, 'empty', `${n === 0 ? 'file is empty' : 'first line is blank'}; expected a header row such as time,open,high,low,close,volume followed by one row per candle`);
-  }
-  const { names, roles } = parseHeader(file, headerText);
-  const ncols = roles.length;
-  pos = headerEnd + 1;
+/**
+ * The CSV candle reader's state across blocks. Errors come out as the whole-file reader they
+ * replace had them: that reader decompressed the whole file first, then read the header, then
+ * measured every line, then read rows. So on an error here the rest of the file is still read
+ * (see firstError) for a gzip error or the size limit, which come first, and after a row's error
+ * for a later line over the limit, which came before any row's.
+ */
+class CandleCsvReader {
+  private readonly path: string;
+  private readonly buf: Buffer;
+  private readonly view: DataView;
+  /** Bytes of content in buf. */
+  private have = 0;
+  private eof = false;
+  /** Bytes of content before buf[0]. */
+  private consumed = 0;
+  private names: string[] = [];
+  private roles: Int32Array = new Int32Array(0);
+  private checker: CandleRowChecker | undefined;
+  /** The line being read (1: the header). */
+  private line = 1;
+  /** The first of the blank lines seen since the last row (0: none): an error unless only blank lines follow. */
+  private blankFrom = 0;
+  /** Where the line being read when an error was thrown starts, in buf (-1: not in the rows). */
+  private failedAt = -1;
+  private readonly vals = new Float64Array(7);
 
-  // Capacity: one row per remaining line (and no line over the limit: no field is decoded whole).
-  let cap = 0;
-  for (let i = pos; i < n; ) {
-    let j = buf.indexOf(LF, i);
-    if (j < 0) j = n;
-    if (j - i > MAX_LINE_BYTES) throw lineTooLong(file, cap + 2, j - i);
-    cap++;
-    i = j + 1;
+  constructor(
+    private readonly file: DataFile,
+    private readonly options: CandleReadOptions,
+    private readonly content: ContentReader,
+    private readonly blockBytes: number,
+  ) {
+    this.path = file.path;
+    // A block, what is left of a line (at most MAX_LINE_BYTES + 1 bytes) before it, a sentinel
+    // byte and three more (scanPlain reads four at a time).
+    this.buf = Buffer.allocUnsafe(MAX_LINE_BYTES + blockBytes + 8);
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
   }
-  const checker = new CandleRowChecker(file, options, cap);
-  const bad = (kind: DataIssueKind, message: string, hint: string): void => {
+
+  async read(): Promise<CandleColumns> {
+    try {
+      checkCandleOptions(this.path, this.options);
+      let pos = await this.header();
+      const checker = new CandleRowChecker(this.path, this.options, this.estimateRows(pos));
+      this.checker = checker;
+      for (;;) {
+        // The complete lines in buf; in the last block all of it, a sentinel LF after it.
+        let limit = this.have;
+        if (this.eof) this.buf[limit] = LF;
+        else limit = Math.max(pos, this.buf.lastIndexOf(LF, this.have - 1) + 1);
+        pos = this.rows(this.buf, pos, limit);
+        if (this.eof) break;
+        this.drop(pos);
+        pos = 0;
+        if (this.have > MAX_LINE_BYTES) {
+          const start = this.consumed;
+          const end = await this.lineEnd(0);
+          throw lineTooLong(this.path, this.line + 1, end.at - start);
+        }
+        await this.more();
+      }
+      return checker.finish();
+    } catch (e) {
+      throw await this.firstError(e);
+    }
+  }
+
+  /** Reads up to blockBytes more content into buf (less at the end of the file, then eof). */
+  private async more(): Promise<void> {
+    const end = this.have + this.blockBytes;
+    while (this.have < end) {
+      const n = await this.content.read(this.buf, this.have, end - this.have);
+      if (n === 0) {
+        this.eof = true;
+        return;
+      }
+      this.have += n;
+    }
+  }
+
+  /** Drops buf[0, pos): what follows moves to the front. */
+  private drop(pos: number): void {
+    this.buf.copyWithin(0, pos, this.have);
+    this.consumed += pos;
+    this.have -= pos;
+  }
+
+  /** The first LF in buf[from, have), or -1. */
+  private lf(from: number): number {
+    const at = this.buf.indexOf(LF, from);
+    return at >= 0 && at < this.have ? at : -1;
+  }
+
+  /**
+   * Where the line containing buf[from] ends, in content bytes from the start of the file: its LF,
+   * or the end of the file; and whether a CR comes right before. Reads on, dropping what it passes.
+   */
+  private async lineEnd(from: number): Promise<{ at: number; cr: boolean }> {
+    for (;;) {
+      const lf = this.lf(from);
+      if (lf >= 0) return { at: this.consumed + lf, cr: lf > 0 && this.buf[lf - 1] === CR };
+      if (this.eof) return { at: this.consumed + this.have, cr: this.have > 0 && this.buf[this.have - 1] === CR };
+      // Keep the last byte: it may be the CR of a CRLF.
+      from = Math.min(this.have, 1);
+      this.drop(this.have - from);
+      await this.more();
+    }
+  }
+
+  /** Reads line 1 and the column roles from it; returns where line 2 starts. */
+  private async header(): Promise<number> {
+    let lf = -1;
+    do {
+      const searched = this.have;
+      await this.more();
+      lf = this.lf(searched);
+    } while (lf < 0 && !this.eof && this.have <= MAX_LINE_BYTES + 4);
+    const buf = this.buf;
+    const pos = this.have >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+    // Without an LF so far, the line runs past MAX_LINE_BYTES (or to the end of the file).
+    let textEnd = lf >= 0 ? lf : this.have;
+    if (textEnd > pos && buf[textEnd - 1] === CR) textEnd--;
+    if (buf.subarray(pos, Math.min(textEnd, pos + MAX_LINE_BYTES)).indexOf(CR) >= 0) {
+      throw new DataError(this.path, 1, 'not-a-header', `line 1 has a carriage return (\\r) inside it: the lines seem to end with CR alone (old Mac style); expected LF or CRLF line ends. Convert them, e.g. tr '\\r' '\\n' < in.csv > out.csv`);
+    }
+    if (lf < 0 && !this.eof) {
+      const end = await this.lineEnd(0);
+      throw lineTooLong(this.path, 1, end.at - (end.cr ? 1 : 0) - pos);
+    }
+    if (textEnd - pos > MAX_LINE_BYTES) throw lineTooLong(this.path, 1, textEnd - pos);
+    const headerText = fieldText(buf, pos, textEnd);
+    if (headerText.trim() === '') {
+      throw new DataError(this.path, 1, 'empty', `${this.have === 0 ? 'file is empty' : 'first line is blank'}; expected a header row such as time,open,high,low,close,volume followed by one row per candle`);
+    }
+    const { names, roles } = parseHeader(this.path, headerText);
+    this.names = names;
+    this.roles = roles;
+    return lf >= 0 ? lf + 1 : this.have;
+  }
+
+  /**
+   * Rows to make room for: every line of a file read whole in the first block, else the file's
+   * size over the length of the lines in the first MiB, with a margin (the columns grow past it
+   * if need be; room never written takes no memory).
+   */
+  private estimateRows(pos: number): number {
+    const window = this.eof ? this.have : Math.min(this.have, pos + (1 << 20));
+    let lines = 0;
+    for (let at = pos; at < window; lines++) {
+      const lf = this.lf(at);
+      at = lf < 0 || lf >= window ? window : lf + 1;
+    }
+    if (this.eof || lines === 0) return lines;
+    return Math.max(0, Math.ceil(((this.file.sizeHint - this.consumed - pos) * lines * ESTIMATE_MARGIN) / (window - pos))) + 1024;
+  }
+
+  /**
+   * Reads the lines that start in buf[pos, n): each ends with an LF before n, or is the file's
+   * last, followed by a sentinel LF at n. Returns where the next line starts.
+   */
+  private rows(buf: Buffer, pos: number, n: number): number {
+    const roles = this.roles;
+    const ncols = roles.length;
+    const last = ncols - 1;
+    const vals = this.vals;
+    const view = this.view;
+    const checker = this.checker!;
+    let lineStart = pos;
+    try {
+      while (pos < n) {
+        lineStart = pos;
+        const line = ++this.line;
+        let c = buf[pos];
+        if (c === LF || c === CR || c === 32 || c === 9) {
+          let j = pos;
+          while (c === 32 || c === 9 || c === CR) c = buf[++j];
+          if (c === LF) {
+            // A blank line: malformed, unless nothing but blank lines follows.
+            if (j - lineStart > MAX_LINE_BYTES) throw lineTooLong(this.path, line, j - lineStart);
+            if (j >= n) return n; // the sentinel: blank to the end
+            if (this.blankFrom === 0) this.blankFrom = line;
+            pos = j + 1;
+            continue;
+          }
+        }
+        if (this.blankFrom !== 0) this.blankLines(line);
+
+        // Fast path: plain numbers, one per column, then the line end. Anything else (and any
+        // bad row) is read again by slowRow, which says what is wrong.
+        let p = pos;
+        let col = 0;
+        for (; col < ncols; col++) {
+          const role = roles[col];
+          if (role === ROLE_IGNORE) {
+            c = buf[p];
+            while (c !== COMMA && c !== LF && c !== CR) c = buf[++p];
+          } else {
+            p = scanPlain(buf, view, p, vals, role);
+            if (p < 0) break;
+            c = buf[p];
+          }
+          if (col < last) {
+            if (c !== COMMA) break;
+            p++;
+          }
+        }
+        if (col === ncols && (c === LF || (c === CR && buf[++p] === LF))) {
+          const time = vals[ROLE_TIME];
+          if (time >= 1e11 && Math.floor(time) === time) {
+            if (p - lineStart > MAX_LINE_BYTES) throw lineTooLong(this.path, line, p - lineStart);
+            checker.at = line;
+            checker.add(time, vals[ROLE_OPEN], vals[ROLE_HIGH], vals[ROLE_LOW], vals[ROLE_CLOSE], vals[ROLE_VOLUME]);
+            pos = p + 1;
+            continue;
+          }
+        }
+        pos = this.slowRow(buf, lineStart, n, line);
+      }
+    } catch (e) {
+      this.failedAt = lineStart;
+      throw e;
+    }
+    return pos;
+  }
+
+  /** The blank lines from blankFrom to the line before `line`, now that a row follows them. */
+  private blankLines(line: number): void {
+    const from = this.blankFrom;
+    this.blankFrom = 0;
+    for (let at = from; at < line; at++) this.bad(at, 'malformed', `blank line; expected a row of ${this.roles.length} values`, 'Remove the blank line');
+  }
+
+  private bad(line: number, kind: DataIssueKind, message: string, hint: string): void {
+    const checker = this.checker!;
     checker.at = line;
     checker.bad(kind, message, hint);
-  };
-  const vals = new Float64Array(7);
-  let line = 1;
-  const colName = (col: number): string => names[col] || `#${col + 1}`;
+  }
 
-  while (pos < n) {
-    line++;
+  /**
+   * Reads the row at pos (line `line`, not blank) field by field, saying what is wrong with it
+   * if anything (times in ISO-8601 and numbers Number() reads also come here). Returns where
+   * the next line starts.
+   */
+  private slowRow(buf: Buffer, pos: number, n: number, line: number): number {
     const lineStart = pos;
-    let c = buf[pos];
-    if (c === LF || c === CR || c === 32 || c === 9) {
-      // Blank line(s): fine at the end of the file, malformed in the middle.
-      let j = pos;
-      while (j < n && (buf[j] === LF || buf[j] === CR || buf[j] === 32 || buf[j] === 9)) j++;
-      if (j >= n) break;
-      const nl = buf.indexOf(LF, pos);
-      if (nl >= 0 && nl < j) {
-        pos = nl + 1;
-        bad('malformed', `blank line; expected a row of ${ncols} values`, 'Remove the blank line');
-        continue;
-      }
-    }
-
+    const lf = buf.indexOf(LF, pos); // at most n: the sentinel
+    if (lf - lineStart > MAX_LINE_BYTES) throw lineTooLong(this.path, line, lf - lineStart);
+    const roles = this.roles;
+    const ncols = roles.length;
+    const vals = this.vals;
     let err = 0;
     let errCol = -1;
     let fieldStart = pos;
     let col = 0;
+    let c = 0;
     for (; col < ncols; col++) {
       if (col > 0) {
         if (pos >= n || buf[pos] !== COMMA) break; // too few fields
@@ -685,7 +939,7 @@ export function parseCandleBuffer(file: string, buf: Uint8Array, options: Candle
         }
         continue;
       }
-      const v = scanField(buf, pos, n);
+      const v = scanField(buf, this.view, pos, n);
       pos = gEnd;
       if (v !== v) {
         if (role === ROLE_TIME && gErr === ERR_MALFORMED) {
@@ -709,12 +963,11 @@ export function parseCandleBuffer(file: string, buf: Uint8Array, options: Candle
         errCol = col;
         break;
       }
-      if (role === ROLE_TIME && v < 1e11) throw epochSecondsError(file, line, fieldText(buf, fieldStart, pos));
+      if (role === ROLE_TIME && v < 1e11) throw epochSecondsError(this.path, line, fieldText(buf, fieldStart, pos));
       vals[role] = v;
     }
 
-    // End of line: '\n', '\r\n' or the end of the buffer.
-    let lineEnd = pos;
+    // End of line: '\n', '\r\n' or the end of the file.
     if (err === 0) {
       if (col < ncols) {
         err = ERR_MALFORMED;
@@ -726,30 +979,70 @@ export function parseCandleBuffer(file: string, buf: Uint8Array, options: Candle
       }
     }
     if (err !== 0) {
-      const nl = buf.indexOf(LF, pos);
-      lineEnd = nl < 0 ? n : nl;
-      pos = nl < 0 ? n : nl + 1;
-      const text = fieldText(buf, lineStart, lineEnd > lineStart && buf[lineEnd - 1] === CR ? lineEnd - 1 : lineEnd);
+      const text = fieldText(buf, lineStart, lf > lineStart && buf[lf - 1] === CR ? lf - 1 : lf);
+      const names = this.names;
       if (errCol < 0) {
         const found = text.split(',').length;
-        bad('malformed', `found ${found} value${found === 1 ? '' : 's'}, expected ${ncols} (header: ${clipText(names.join(','))}): ${quoteText(text)}`, 'Every row needs one value per header column; fix the row');
+        this.bad(line, 'malformed', `found ${found} value${found === 1 ? '' : 's'}, expected ${ncols} (header: ${clipText(names.join(','))}): ${quoteText(text)}`, 'Every row needs one value per header column; fix the row');
       } else {
         const value = fieldText(buf, fieldStart, gEnd);
-        const name = colName(errCol);
+        const name = names[errCol] || `#${errCol + 1}`;
         if (roles[errCol] === ROLE_TIME) {
-          if (err === ERR_NAN) bad('nan', `time is ${quoteText(value)}; expected a finite time`, 'Fix or remove the row');
-          else bad('malformed', `time ${quoteText(value)} is not a time; expected integer epoch milliseconds (e.g. 1502942400000) or ISO-8601 (2024-01-02T03:00:00Z, 2024-01-02 03:00:00, 2024-01-02; UTC unless an offset is given)`, 'Fix the value');
+          if (err === ERR_NAN) this.bad(line, 'nan', `time is ${quoteText(value)}; expected a finite time`, 'Fix or remove the row');
+          else this.bad(line, 'malformed', `time ${quoteText(value)} is not a time; expected integer epoch milliseconds (e.g. 1502942400000) or ISO-8601 (2024-01-02T03:00:00Z, 2024-01-02 03:00:00, 2024-01-02; UTC unless an offset is given)`, 'Fix the value');
         } else if (err === ERR_NAN) {
-          bad('nan', `${name} is ${quoteText(value)}; expected a finite number`, 'Fix or remove the row');
+          this.bad(line, 'nan', `${name} is ${quoteText(value)}; expected a finite number`, 'Fix or remove the row');
         } else {
-          bad('malformed', `${name} ${quoteText(value)} is not a number; expected a decimal number such as 4261.48`, 'Fix the value');
+          this.bad(line, 'malformed', `${name} ${quoteText(value)} is not a number; expected a decimal number such as 4261.48`, 'Fix the value');
         }
       }
-      continue;
+      return lf + 1;
     }
 
+    const checker = this.checker!;
     checker.at = line;
     checker.add(vals[ROLE_TIME], vals[ROLE_OPEN], vals[ROLE_HIGH], vals[ROLE_LOW], vals[ROLE_CLOSE], vals[ROLE_VOLUME]);
+    return pos;
   }
-  return checker.finish();
+
+  /**
+   * The error to throw for `e`: a gzip error or the size limit further on if any (the whole-file
+   * reader met those first); after a row's error, else the first line over the limit from that
+   * row on (it measured every line before reading rows); else `e`.
+   */
+  private async firstError(e: unknown): Promise<unknown> {
+    if (!(e instanceof DataError) || e.kind === 'too-large' || e.kind === 'gzip') return e;
+    let from = this.failedAt;
+    const longLines = from >= 0 && e.kind !== 'line-too-long';
+    if (!longLines && !this.file.gzip) return e;
+    let found: DataError | undefined;
+    let line = this.line;
+    let lineStart = this.consumed + from;
+    try {
+      for (;;) {
+        if (longLines && !found) {
+          for (let lf = this.lf(from); lf >= 0; lf = this.lf(from)) {
+            const length = this.consumed + lf - lineStart;
+            if (length > MAX_LINE_BYTES) {
+              found = lineTooLong(this.path, line, length);
+              break;
+            }
+            line++;
+            from = lf + 1;
+            lineStart = this.consumed + from;
+          }
+          if (!found && this.eof && this.consumed + this.have - lineStart > MAX_LINE_BYTES) found = lineTooLong(this.path, line, this.consumed + this.have - lineStart);
+        }
+        if (this.eof || (found && !this.file.gzip)) break;
+        this.drop(this.have);
+        from = 0;
+        await this.more();
+      }
+    } catch (later) {
+      if (later instanceof DataError) return later;
+      throw later;
+    }
+    return found ?? e;
+  }
 }
+

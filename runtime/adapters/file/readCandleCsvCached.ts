@@ -1,9 +1,13 @@
+import { createHash } from 'node:crypto';
 import type { AdapterIO } from '../contract.js';
-import { columnCacheDir, readThroughCache, type CachedReader } from './columnCache.js';
-import { inflateDataFile, parseCandleBuffer, readCandleCsv, readStoredDataFile, type CandleColumns, type CandleReadOptions, type DataIssue, type Gap } from './readCandleCsv.js';
+import { columnCacheDir, loadColumns, storeColumns, type CachedReader } from './columnCache.js';
+import { DataFile } from './dataBytes.js';
+import { readCandleCsv, readCandleCsvFile, type CandleColumns, type CandleReadOptions, type DataIssue, type Gap } from './readCandleCsv.js';
 
-/** The candle CSV reader as the column cache knows it: bump the version whenever parseCandleBuffer reads the same bytes differently. */
+/** The candle CSV reader as the column cache knows it: bump the version whenever readCandleCsv reads the same bytes differently. */
 export const CANDLE_CSV_READER: CachedReader = { name: 'candleCsv', version: 1 };
+
+type Meta = { gaps: Gap[]; issues: DataIssue[] };
 
 /**
  * readCandleCsv through the column cache (columnCache.ts) when one is configured: the same
@@ -13,13 +17,23 @@ export const CANDLE_CSV_READER: CachedReader = { name: 'candleCsv', version: 1 }
 export async function readCandleCsvCached(path: string, options: CandleReadOptions, io: Pick<AdapterIO, 'env' | 'warn' | 'log'>): Promise<CandleColumns> {
   const dir = columnCacheDir(io.env);
   if (!dir) return readCandleCsv(path, options);
-  const stored = readStoredDataFile(path, options.maxBytes);
-  // maxBytes is left out of the key: it only decides whether a file is read at all.
-  const key = { timeframeMs: options.timeframeMs, onBadRow: options.onBadRow ?? 'error', start: options.start, end: options.end };
-  const { columns, meta } = readThroughCache<{ gaps: Gap[]; issues: DataIssue[] }>({ dir, file: path, stored, reader: CANDLE_CSV_READER, options: key, io }, () => {
-    const { time, t, open, high, low, close, volume, gaps, issues } = parseCandleBuffer(path, inflateDataFile(path, stored, options.maxBytes), options);
-    return { columns: { time, t, open, high, low, close, volume }, meta: { gaps, issues } };
-  });
-  const { time, t, open, high, low, close, volume } = columns;
-  return { file: path, rows: time.length, time, t, open, high, low, close, volume, gaps: meta.gaps, issues: meta.issues };
+  const file = DataFile.open(path, options.maxBytes);
+  try {
+    // maxBytes is left out of the key: it only decides whether a file is read at all.
+    const key = { timeframeMs: options.timeframeMs, onBadRow: options.onBadRow ?? 'error', start: options.start, end: options.end };
+    const request = { dir, file: path, reader: CANDLE_CSV_READER, options: key, io };
+    const cached = loadColumns<Meta>({ ...request, contentSha256: file.storedSha256() });
+    if (cached) {
+      const { time, t, open, high, low, close, volume } = cached.columns;
+      return { file: path, rows: time.length, time, t, open, high, low, close, volume, gaps: cached.meta.gaps, issues: cached.meta.issues };
+    }
+    const hash = createHash('sha256');
+    const read = await readCandleCsvFile(file, options, hash);
+    const { time, t, open, high, low, close, volume, gaps, issues } = read;
+    // Keyed by the bytes read now (should the file have changed since it was hashed above, these are its columns).
+    storeColumns({ ...request, contentSha256: hash.digest('hex') }, { columns: { time, t, open, high, low, close, volume }, meta: { gaps, issues } });
+    return read;
+  } finally {
+    file.close();
+  }
 }

@@ -4,7 +4,8 @@ import { pickRows } from '../../records/pickRows.js';
 import { CANDLE_FIELDS } from '../../ports.js';
 import { clipText } from '../../quoteText.js';
 import { DATA_MAX_BYTES } from '../../boundedRead.js';
-import { DataError, MAX_LINE_BYTES, lineTooLong, parseIsoTime, readDataFile } from './readCandleCsv.js';
+import { readDataFile } from './dataBytes.js';
+import { DataError, MAX_LINE_BYTES, lineTooLong, parseIsoTime } from './readCandleCsv.js';
 
 /**
  * Candles from a JSON-lines file (optionally gzipped): one object per line with the fields
