@@ -413,7 +413,7 @@ const SKIP_HINT = 'or set onBadRow: skip';
 export const MAX_LINE_BYTES = 64 * 1024;
 
 /** Content read at a time: enough that the per-block costs vanish, little enough to keep memory flat. */
-const BLOCK_BYTES = 8 << 20;
+const BLOCK_BYTES = 1 << 20;
 
 /**
  * Reads an OHLCV candle file (CSV or gzip-compressed CSV) into columns, checking every row. The
