@@ -1,7 +1,7 @@
 import type { Hash } from 'node:crypto';
 import { formatBytes } from '../../boundedRead.js';
 import { QUOTE_MAX, clipText, quoteText } from '../../quoteText.js';
-import { DataFile, type ContentReader } from './dataBytes.js';
+import { DataFile, type ContentReader } from './dataFile.js';
 import { DataError, type PlaceUnit } from './dataError.js';
 import { POW10, TWO_53, longDecimal, quotient } from './decimal.js';
 
