@@ -3,7 +3,7 @@ import { BookChecker } from '../../records/checkBook.js';
 import { DATA_MAX_BYTES } from '../../boundedRead.js';
 import { QUOTE_MAX, clipText } from '../../quoteText.js';
 import { BOOK_LEVEL_FIELDS } from '../../ports.js';
-import { readDataFile } from './dataBytes.js';
+import { readDataFile } from './dataFile.js';
 import { DataError } from './readCandleCsv.js';
 import { CsvCells, findColumn, headerOf, indexLines, lastRowLine, lineText } from './csvText.js';
 import { bookFromUpdates, isUpdateHeader } from './readBookUpdates.js';

@@ -1,7 +1,7 @@
 import type { Hash } from 'node:crypto';
 import { formatBytes } from '../../boundedRead.js';
 import { QUOTE_MAX, clipText, quoteText } from '../../quoteText.js';
-import { DataFile, type ContentReader } from './dataBytes.js';
+import { DataFile, type ContentReader } from './dataFile.js';
 import { DataError, type PlaceUnit } from './dataError.js';
 import { POW10, TWO_53, longDecimal, quotient } from './decimal.js';
 
@@ -413,7 +413,7 @@ const SKIP_HINT = 'or set onBadRow: skip';
 export const MAX_LINE_BYTES = 64 * 1024;
 
 /** Content read at a time: enough that the per-block costs vanish, little enough to keep memory flat. */
-const BLOCK_BYTES = 8 << 20;
+const BLOCK_BYTES = 1 << 20;
 
 /**
  * Reads an OHLCV candle file (CSV or gzip-compressed CSV) into columns, checking every row. The

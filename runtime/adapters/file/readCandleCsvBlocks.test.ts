@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { constants, gunzipSync, gzipSync } from 'node:zlib';
 import { dataFile } from '../../testing/dataFile.js';
-import { DataFile } from './dataBytes.js';
+import { DataFile } from './dataFile.js';
 import { DataError, MAX_LINE_BYTES, readCandleCsv, readCandleCsvFile, type CandleColumns, type CandleReadOptions } from './readCandleCsv.js';
 
 // readCandleCsv reads a block at a time (decompressing gzip as it goes). Rows, blank lines,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AdapterIO } from '../contract.js';
 import { columnCacheDir, loadColumns, storeColumns, type CachedReader } from './columnCache.js';
-import { DataFile } from './dataBytes.js';
+import { DataFile } from './dataFile.js';
 import { readCandleCsv, readCandleCsvFile, type CandleColumns, type CandleReadOptions, type DataIssue, type Gap } from './readCandleCsv.js';
 
 /** The candle CSV reader as the column cache knows it: bump the version whenever readCandleCsv reads the same bytes differently. */

@@ -4,7 +4,7 @@ import { pickRows } from '../../records/pickRows.js';
 import { CANDLE_FIELDS } from '../../ports.js';
 import { clipText } from '../../quoteText.js';
 import { DATA_MAX_BYTES } from '../../boundedRead.js';
-import { readDataFile } from './dataBytes.js';
+import { readDataFile } from './dataFile.js';
 import { DataError, MAX_LINE_BYTES, lineTooLong, parseIsoTime } from './readCandleCsv.js';
 
 /**

@@ -4,7 +4,7 @@ import { pickRows } from '../../records/pickRows.js';
 import { DATA_MAX_BYTES } from '../../boundedRead.js';
 import { QUOTE_MAX, clipText, quoteText } from '../../quoteText.js';
 import { jsonLineFields } from './jsonLine.js';
-import { readDataFile } from './dataBytes.js';
+import { readDataFile } from './dataFile.js';
 import { DataError, notAHeader, parseIsoTime } from './readCandleCsv.js';
 import { csvFields, splitLines } from './csvText.js';
 

@@ -3,7 +3,7 @@ import { TextChecker } from '../../records/checkText.js';
 import { DATA_MAX_BYTES } from '../../boundedRead.js';
 import { clipText, quoteText } from '../../quoteText.js';
 import { jsonLineFields } from './jsonLine.js';
-import { readDataFile } from './dataBytes.js';
+import { readDataFile } from './dataFile.js';
 import { DataError, parseIsoTime } from './readCandleCsv.js';
 import { headerOf, splitLines } from './csvText.js';
 import { csvRecords } from './csvRecords.js';

@@ -2,7 +2,7 @@ import type { TradesSpec } from '../../records/sourceSpec.js';
 import { TradeChecker } from '../../records/checkTrades.js';
 import { DATA_MAX_BYTES } from '../../boundedRead.js';
 import { QUOTE_MAX, clipText, quoteText } from '../../quoteText.js';
-import { readDataFile } from './dataBytes.js';
+import { readDataFile } from './dataFile.js';
 import { DataError } from './readCandleCsv.js';
 import { CsvCells, bytesAre, findColumn, headerOf, indexLines, lastRowLine, lineText } from './csvText.js';
 

@@ -54,7 +54,7 @@ export async function readDataFile(path: string, maxBytes = DATA_MAX_BYTES): Pro
 /** Stored bytes per read: large enough that the per-read costs vanish. */
 const STORED_CHUNK = 1 << 20;
 /** How far gunzip (in the thread pool) may run ahead of the reader: while the reader parses a block, the next is inflated. */
-const GZIP_AHEAD = 8 << 20;
+const GZIP_AHEAD = 4 << 20;
 
 /** Where the content of a DataFile comes from: `read` fills buf[at, at + max) and resolves with the count, 0 at the end. */
 export interface ContentReader {
