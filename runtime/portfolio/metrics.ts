@@ -346,9 +346,11 @@ export class MetricsAccumulator {
     let sumSq = s[SUM_SQ];
     // 4 * downSq: (r - |r|)^2 is (2r)^2 = 4r^2 for r < 0 and 0 otherwise, branch-free (a branch
     // on the sign of r mispredicts on every other bar: it tripled this loop's time). Scaling by 4
-    // is exact in binary floating point, term by term and through every rounded sum, so
-    // downSq4 / 4 is the sum of r^2 over r < 0 bit for bit, unless some r was NaN or +Infinity
-    // (equity from 0): then the chunk is summed again the plain way.
+    // is exact in binary floating point, term by term and through every rounded sum, barring
+    // overflow (no r = e / previous - 1 is small enough to underflow: |r| >= 2^-53 or r = 0),
+    // so downSq4 / 4 is the sum of r^2 over r < 0 bit for bit. When it is not finite (some r NaN
+    // or +Infinity, equity from 0, or 4r^2 beyond the double range) the chunk is summed again the
+    // plain way.
     const downSq = s[DOWN_SQ];
     const previous0 = s[PREVIOUS];
     let downSq4 = downSq * 4;
@@ -392,7 +394,7 @@ export class MetricsAccumulator {
     s[IN_MARKET] = inMarket;
     s[SUM] = sum;
     s[SUM_SQ] = sumSq;
-    s[DOWN_SQ] = downSq4 === downSq4 ? downSq4 / 4 : downsideSquares(n, equity, previous0, downSq);
+    s[DOWN_SQ] = downSq4 < Infinity ? downSq4 / 4 : downsideSquares(n, equity, previous0, downSq);
     s[PEAK] = peak;
     s[TROUGH] = trough;
     s[MAX_DD] = maxDd;
