@@ -313,8 +313,8 @@ export interface SourceColumns {
 /**
  * Cuts a source's columns into frames of the wired ports only. Chunks are zero-copy views, but
  * with a chunk size under 64 (live mode: one event) they are copied into reused buffers, because
- * creating typed-array views costs more than copying a few numbers. The frame object is reused too: everything
- * downstream is synchronous and done with a chunk before the next one is emitted.
+ * creating typed-array views costs more than copying a few numbers. The frame object is reused
+ * too: everything downstream is synchronous and done with a chunk before the next one is emitted.
  */
 export function sourceEmitter(node: CompiledNode, graph: CompiledGraph, data: SourceColumns, capacity: number): (from: number, to: number, seq: number) => Frame {
   const COPY_BELOW = 64;
