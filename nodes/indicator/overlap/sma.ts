@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNode } from '../../../runtime/defineNode.js';
 import { port } from '../../../runtime/ports.js';
+import { Sma } from '../kernels/sma.js';
 
 export const sma = defineNode({
   kind: 'indicator.sma',
@@ -17,39 +18,11 @@ export const sma = defineNode({
   outputs: { value: port.number() },
   warmup: (p) => p.timePeriod - 1,
   create: ({ timePeriod }) => {
-    const window = new Float64Array(timePeriod); // ring of the last timePeriod inputs
-    // Streaming state; copied into locals for the loop (closure doubles are boxed in V8).
-    let pos = 0; // next slot to write; after writing, the oldest value of the window
-    let seen = 0;
-    let sum = 0.0;
+    // The shared TA-Lib INT_SMA kernel (state in locals for the loop).
+    const average = new Sma(timePeriod);
     return {
       step(n, _t, { series }, { value }) {
-        // Context slots are reloaded on every access; locals stay in registers.
-        const period = timePeriod;
-        const ring = window;
-        let p = pos;
-        let s = sum;
-        let i = 0;
-        // Warm-up rows (the first timePeriod - 1 events of the run): no value yet.
-        for (const warm = Math.min(n, period - 1 - seen); i < warm; i++) {
-          const x = series[i];
-          s += x;
-          ring[p] = x;
-          p = p + 1 === period ? 0 : p + 1;
-          value[i] = NaN;
-        }
-        for (; i < n; i++) {
-          const x = series[i];
-          s += x;
-          ring[p] = x;
-          p = p + 1 === period ? 0 : p + 1;
-          value[i] = s / period;
-          // TA-Lib subtracts the oldest value after the division; keep its order of operations.
-          s -= ring[p];
-        }
-        pos = p;
-        seen = Math.min(seen + n, period);
-        sum = s;
+        average.run(series, value, 0, n);
       },
     };
   },
