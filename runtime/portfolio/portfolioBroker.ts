@@ -693,7 +693,7 @@ export class PortfolioBroker implements Kernel<PortfolioInputs, PortfolioOutputs
       const f = this.full;
       const s = this.series!;
       portfolio.series = { closes: s.closes.map((c) => c.subarray(0, s.length)), positions: s.positions.map((p) => p.subarray(0, s.length)) };
-      return { kind: 'broker', metrics, trades, equity: f.equity.subarray(0, f.length), eventTimes: f.eventTimes, closes: f.closes, ...tail, portfolio };
+      return { kind: 'broker', metrics, trades, equity: f.equity, eventTimes: f.eventTimes, closes: f.closes, ...tail, portfolio };
     }
     const h = this.bounded!;
     const points = h.points();

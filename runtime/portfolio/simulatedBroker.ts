@@ -702,7 +702,7 @@ export class SimulatedBroker implements Kernel<BrokerInputs, BrokerOutputs> {
     const h = this.bounded;
     if (h === null) {
       const f = this.full!;
-      return { kind: 'broker', metrics, trades, equity: f.equity.subarray(0, f.length), eventTimes: f.eventTimes, closes: f.closes, ...tail };
+      return { kind: 'broker', metrics, trades, equity: f.equity, eventTimes: f.eventTimes, closes: f.closes, ...tail };
     }
     const points = h.points();
     return {
@@ -747,27 +747,30 @@ export class TradeLog {
 
 /**
  * Every bar's equity, event time and close. Equity is the broker's own (reused) output buffer,
- * so it is copied, into an array sized from the runtime's hint; times and closes are usually
- * views of the replayed history, which ColumnTrail keeps without copying.
+ * so it is copied; times and closes are usually views of the replayed history (ColumnTrail).
  */
 export class FullHistory {
-  equity: Float64Array;
   length = 0;
-  private readonly times = new ColumnTrail();
-  private readonly closeTrail = new ColumnTrail();
+  private readonly equityTrail: ColumnTrail;
+  private readonly times: ColumnTrail;
+  private readonly closeTrail: ColumnTrail;
 
+  /** `size`: the bars expected (the runtime's hint), so a copied column is allocated once. */
   constructor(size: number) {
-    this.equity = new Float64Array(size);
+    this.equityTrail = new ColumnTrail(size);
+    this.times = new ColumnTrail(size);
+    this.closeTrail = new ColumnTrail(size);
   }
 
   append(n: number, equity: Float64Array, eventTimes: Float64Array, closes: Float64Array): void {
-    const at = this.length;
-    if (at + n > this.equity.length) this.equity = grown(this.equity, Math.max(this.equity.length * 2, at + n), at);
-    if (n >= 64) this.equity.set(n === equity.length ? equity : equity.subarray(0, n), at);
-    else for (let i = 0; i < n; i++) this.equity[at + i] = equity[i]; // event by event (live): no view
+    this.equityTrail.append(n, equity);
     this.times.append(n, eventTimes);
     this.closeTrail.append(n, closes);
-    this.length = at + n;
+    this.length += n;
+  }
+
+  get equity(): Float64Array {
+    return this.equityTrail.values();
   }
 
   get eventTimes(): Float64Array {
@@ -797,6 +800,9 @@ export class ColumnTrail {
   private start = 0;
   private length = 0;
 
+  /** `size`: the values expected, allocated at once if the trail has to copy. */
+  constructor(private readonly size = 1024) {}
+
   append(n: number, column: Float64Array): void {
     if (n <= 0) return;
     if (this.own === null) {
@@ -810,7 +816,7 @@ export class ColumnTrail {
         this.length += n;
         return;
       }
-      this.own = new Float64Array(Math.max(1024, 2 * (this.length + n)));
+      this.own = new Float64Array(Math.max(this.size, 2 * (this.length + n)));
       if (this.base !== null) this.own.set(this.base.subarray(this.start, this.start + this.length));
       this.base = null;
     }
