@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -242,6 +242,60 @@ describe('readCandleCsvCached', () => {
     const again = await readCandleCsvCached(renamed, { timeframeMs: H }, { env, ...io });
     assert.deepEqual(entries(dir), [name], 'the same bytes under another name use the same entry');
     assert.deepEqual(again.close, first.close);
+  });
+
+  /** A candle CSV of `n` hourly rows closing at `close + i`. */
+  function candleCsv(name: string, close: number, n = 4): string {
+    const path = join(root, name);
+    const B = 472_222 * H;
+    writeFileSync(path, ['time,open,high,low,close,volume', ...Array.from({ length: n }, (_v, i) => `${B + i * H},${close},1000,1,${close + i},1`)].join('\n') + '\n');
+    return path;
+  }
+
+  function fingerprintRecords(dir: string): { path: string; identity: string; contentSha256: string }[] {
+    try {
+      return readdirSync(join(dir, 'fingerprints')).map((name) => JSON.parse(readFileSync(join(dir, 'fingerprints', name), 'utf8')));
+    } catch {
+      return [];
+    }
+  }
+
+  it('remembers the hash of a settled file by its identity, and a later load trusts it instead of hashing', async () => {
+    const { dir, io } = fresh();
+    const env = { HEAN_CACHE_DIR: dir };
+    const path = candleCsv('settled.csv', 100);
+    const other = candleCsv('other.csv', 500);
+    // Outside the racy window: its change time (which no call can set back) two seconds old.
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    await readCandleCsvCached(path, { timeframeMs: H }, { env, ...io });
+    await readCandleCsvCached(other, { timeframeMs: H }, { env, ...io });
+    const records = fingerprintRecords(dir);
+    const sha = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex');
+    assert.deepEqual(records.map((r) => [r.path, r.contentSha256]).sort(), [[resolve(path), sha(path)], [resolve(other), sha(other)]].sort());
+    // Plant other.csv's hash in settled.csv's record: a load that trusts the record (and does not
+    // hash the file) gets other.csv's columns. This is what the identity check guards against.
+    const mine = join(dir, 'fingerprints', readdirSync(join(dir, 'fingerprints')).find((n) => readFileSync(join(dir, 'fingerprints', n), 'utf8').includes(resolve(path)))!);
+    const record = JSON.parse(readFileSync(mine, 'utf8'));
+    writeFileSync(mine, JSON.stringify({ ...record, contentSha256: sha(other) }));
+    assert.deepEqual([...(await readCandleCsvCached(path, { timeframeMs: H }, { env, ...io })).close], [500, 501, 502, 503]);
+    // Any write gives the file another identity (its change time moves even when size and mtime are put back): hashed again.
+    const bytes = readFileSync(path);
+    bytes[bytes.lastIndexOf('103')] = '7'.charCodeAt(0);
+    writeFileSync(path, bytes);
+    const { mtime } = statSync(other);
+    utimesSync(path, mtime, mtime);
+    assert.deepEqual([...(await readCandleCsvCached(path, { timeframeMs: H }, { env, ...io })).close], [100, 101, 102, 703]);
+  });
+
+  it('does not remember the hash of a file changed within the last two seconds (it could change again unseen)', async () => {
+    const { dir, io } = fresh();
+    const env = { HEAN_CACHE_DIR: dir };
+    const path = candleCsv('fresh.csv', 100);
+    const hourAgo = Date.now() / 1000 - 3600;
+    utimesSync(path, hourAgo, hourAgo); // an old mtime does not help: the change time is now
+    for (let run = 0; run < 2; run++) assert.deepEqual([...(await readCandleCsvCached(path, { timeframeMs: H }, { env, ...io })).close], [100, 101, 102, 103]);
+    assert.equal(entries(dir).length, 1);
+    assert.deepEqual(fingerprintRecords(dir), []);
   });
 
   it('keeps dropped rows and separates entries by start/end and bad-row policy', async () => {

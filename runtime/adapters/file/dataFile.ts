@@ -3,6 +3,7 @@ import { closeSync, readSync } from 'node:fs';
 import { Readable, pipeline } from 'node:stream';
 import { createGunzip, gunzipSync, type Gunzip, type ZlibOptions } from 'node:zlib';
 import { DATA_MAX_BYTES, FileRefusedError, formatBytes, openBounded, readBounded, type ReadRules } from '../../boundedRead.js';
+import { fileIdentity, type FileIdentity } from './contentFingerprint.js';
 import { DataError } from './dataError.js';
 
 /**
@@ -94,6 +95,11 @@ export class DataFile {
       closeSync(fd);
       throw e;
     }
+  }
+
+  /** The open file's identity (contentFingerprint.ts): the file read, whatever its path names by now. */
+  identity(): FileIdentity {
+    return fileIdentity(this.fd);
   }
 
   /** sha256 (hex) of the bytes as stored, read a chunk at a time. */

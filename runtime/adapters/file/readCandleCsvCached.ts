@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AdapterIO } from '../contract.js';
 import { columnCacheDir, loadColumns, storeColumns, type CachedReader } from './columnCache.js';
+import { rememberSha256, rememberedSha256 } from './contentFingerprint.js';
 import { DataFile } from './dataFile.js';
 import { readCandleCsv, readCandleCsvFile, type CandleColumns, type CandleReadOptions, type DataIssue, type Gap } from './readCandleCsv.js';
 
@@ -22,8 +23,12 @@ export async function readCandleCsvCached(path: string, options: CandleReadOptio
     // maxBytes is left out of the key: it only decides whether a file is read at all.
     const key = { timeframeMs: options.timeframeMs, onBadRow: options.onBadRow ?? 'error', start: options.start, end: options.end };
     const request = { dir, file: path, reader: CANDLE_CSV_READER, options: key, io };
-    const cached = loadColumns<Meta>({ ...request, contentSha256: file.storedSha256() });
+    const identity = file.identity();
+    const remembered = rememberedSha256(dir, path, identity);
+    const contentSha256 = remembered ?? file.storedSha256();
+    const cached = loadColumns<Meta>({ ...request, contentSha256 });
     if (cached) {
+      if (!remembered && file.identity().key === identity.key) rememberSha256(dir, path, identity, contentSha256, Date.now());
       const { time, t, open, high, low, close, volume } = cached.columns;
       return { file: path, rows: time.length, time, t, open, high, low, close, volume, gaps: cached.meta.gaps, issues: cached.meta.issues };
     }
@@ -31,7 +36,10 @@ export async function readCandleCsvCached(path: string, options: CandleReadOptio
     const read = await readCandleCsvFile(file, options, hash);
     const { time, t, open, high, low, close, volume, gaps, issues } = read;
     // Keyed by the bytes read now (should the file have changed since it was hashed above, these are its columns).
-    storeColumns({ ...request, contentSha256: hash.digest('hex') }, { columns: { time, t, open, high, low, close, volume }, meta: { gaps, issues } });
+    const readSha256 = hash.digest('hex');
+    storeColumns({ ...request, contentSha256: readSha256 }, { columns: { time, t, open, high, low, close, volume }, meta: { gaps, issues } });
+    // Remembered only if the file kept one identity through the read: the hash is then of its bytes.
+    if (file.identity().key === identity.key) rememberSha256(dir, path, identity, readSha256, Date.now());
     return read;
   } finally {
     file.close();
