@@ -93,8 +93,9 @@ test('npx hean runs without npm warnings (no unknown .npmrc keys), and npm ci ru
   // `npm run talib`, never by `npm ci`; onnxruntime-node's postinstall (a CUDA download that fails
   // offline) is refused, its CPU library ships in the package; msgpackr-extract's (bullmq's
   // optional msgpack accelerator: it would build or pick a native addon) is refused, msgpackr
-  // runs without it.
+  // runs without it. ccxt's postinstall only prints a message; bufferutil (ws's optional
+  // native speed-up, a ccxt dependency) would build an addon: ws runs without it.
   const pkg = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8'));
-  assert.deepEqual(pkg.allowScripts, { talib: false, esbuild: false, 'onnxruntime-node': false, 'msgpackr-extract': false });
+  assert.deepEqual(pkg.allowScripts, { talib: false, esbuild: false, 'onnxruntime-node': false, 'msgpackr-extract': false, ccxt: false, bufferutil: false });
   assert.equal(pkg.dependencies.talib, undefined);
 });
