@@ -53,7 +53,16 @@ export interface FakeBinance {
     /** These 1m candles (open times) never existed: neither REST nor the streams have them. */
     removeCandles(openTimes: readonly number[]): void;
   };
-  readonly stats: { readonly connections: number; readonly connectionsOpened: number; readonly skippedCandles: readonly number[]; readonly skippedDepthUpdates: readonly number[] };
+  readonly stats: {
+    readonly connections: number;
+    readonly connectionsOpened: number;
+    /** Streams someone is subscribed to now. */
+    readonly streams: string[];
+    /** REST requests that carried an API key or a signature (market data needs neither). */
+    readonly keyedRequests: number;
+    readonly skippedCandles: readonly number[];
+    readonly skippedDepthUpdates: readonly number[];
+  };
   close(): Promise<void>;
 }
 
@@ -99,7 +108,11 @@ export async function startFakeBinance(options: FakeBinanceOptions = {}): Promis
     published = to;
   };
 
-  const server: Server = createServer((req, res) => handleRest(req, res, { data, now: () => published, hidden }));
+  let keyedRequests = 0;
+  const server: Server = createServer((req, res) => {
+    if (req.headers['x-mbx-apikey'] !== undefined || /[?&]signature=/.test(req.url ?? '')) keyedRequests++;
+    handleRest(req, res, { data, now: () => published, hidden });
+  });
   server.on('upgrade', (req, socket, head) => {
     if (!hub.upgrade(req, socket, head)) socket.destroy();
   });
@@ -136,6 +149,12 @@ export async function startFakeBinance(options: FakeBinanceOptions = {}): Promis
       },
       get connectionsOpened() {
         return hub.opened;
+      },
+      get streams() {
+        return [...hub.subscribed().keys()];
+      },
+      get keyedRequests() {
+        return keyedRequests;
       },
       skippedCandles,
       skippedDepthUpdates,
