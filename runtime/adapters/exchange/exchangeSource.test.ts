@@ -14,7 +14,7 @@ import { readTrades } from '../file/readTrades.js';
 import { dataDir, dataFile } from '../../testing/dataFile.js';
 import { startFakeBinance, type FakeBinance } from '../../testing/fakeBinance/fakeBinance.js';
 import { RECORDED_FILES, loadMarketData, recordedPaths, upperBound } from '../../testing/fakeBinance/marketData.js';
-import { until } from '../../testing/fakeBinance/fakeBinance.test.js';
+import { waitUntil as until } from '../../testing/waitUntil.js';
 import type { BookSpec, CandleSpec, TradesSpec } from '../../records/sourceSpec.js';
 import { exchangeSource } from './exchangeSource.js';
 

@@ -11,6 +11,7 @@ import { readBook } from '../../adapters/file/readBook.js';
 import { readTrades } from '../../adapters/file/readTrades.js';
 import { dataDir, dataFile } from '../dataFile.js';
 import { startFakeBinance, type FakeBinance } from './fakeBinance.js';
+import { waitUntil } from '../waitUntil.js';
 import { RECORDED_FILES, loadMarketData, recordedPaths, upperBound } from './marketData.js';
 
 const M = 60_000;
@@ -98,7 +99,7 @@ test('depth stream: ccxt keeps its book from the REST snapshot plus the diffs, e
   const ex = await ccxtAt(fake);
   try {
     const first = ex.watchOrderBook('BTC/USDT');
-    await until(() => fake.stats.streams.includes('btcusdt@depth@100ms'));
+    await waitUntil(() => fake.stats.streams.includes('btcusdt@depth@100ms'));
     fake.advance(1);
     await first;
     for (let step = 0; step < 20; step++) {
@@ -115,15 +116,6 @@ test('depth stream: ccxt keeps its book from the REST snapshot plus the diffs, e
     await ex.close();
   }
 });
-
-/** Polls `ok` every 10 ms for up to 20 s. */
-export async function until(ok: () => boolean, what = 'condition'): Promise<void> {
-  for (let i = 0; i < 2000; i++) {
-    if (ok()) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 /** The top 10 levels of a ccxt book side as plain [price, size] pairs. */
 function levels(side: number[][]): number[][] {
