@@ -17,6 +17,8 @@ import { EventQueue } from './eventQueue.js';
  */
 export interface CandleFeedOptions {
   where: string;
+  /** The binding's url (another server speaking the exchange's protocol), for the summary. */
+  url?: string;
   /** Closed candles to fetch before going live. */
   warmupBars: number;
   /** Waiting for a message this long returns an empty batch (the driver checks its rules). */
@@ -169,6 +171,7 @@ export async function candleFeed(connected: ConnectedExchange, symbol: string, s
     },
     info: () => ({
       exchange: exchange.id,
+      url: options.url,
       symbol,
       timeframe: spec.timeframe,
       warmupBars: options.warmupBars,
