@@ -40,6 +40,8 @@ export interface AdapterIO {
   readonly outputs: OutputGuard;
   /** Binding keys the user gave on the command line (`--bind`, `--data`), as opposed to the graph. */
   readonly commandLine: ReadonlySet<string>;
+  /** A source: bars of it the graph needs before every node fed by it has a value (a live feed fetches them first: warm start). */
+  readonly warmupBars?: number;
 }
 
 interface AdapterDeclaration {

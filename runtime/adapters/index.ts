@@ -1,4 +1,5 @@
 import type { AdapterRegistry } from './contract.js';
+import { exchangeSource } from './exchange/exchangeSource.js';
 import { fileSink } from './file/fileSink.js';
 import { fileSource } from './file/fileSource.js';
 import { memorySink, memorySource } from './memory.js';
@@ -6,6 +7,6 @@ import { redisStreamSink, redisStreamSource } from './redisStream.js';
 
 /** Every adapter hean knows, listed explicitly like the node kinds. */
 export const defaultAdapters: AdapterRegistry = {
-  sources: [fileSource, redisStreamSource, memorySource],
+  sources: [fileSource, redisStreamSource, exchangeSource, memorySource],
   sinks: [fileSink, redisStreamSink, memorySink],
 };

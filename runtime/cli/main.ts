@@ -63,8 +63,10 @@ export async function main(argv: string[]): Promise<number> {
         return await modelCommand(rest);
       case 'dataset':
         return await datasetCommand(rest);
+      case 'fake-exchange':
+        return await (await import('./fakeExchangeCommand.js')).fakeExchangeCommand(rest);
       default: {
-        const guess = didYouMean(command, ['run', 'sweep', 'tune', 'walkforward', 'worker', 'validate', 'viz', 'nodes', 'schema', 'data', 'publish', 'adapters', 'train', 'text', 'model', 'dataset', 'help']);
+        const guess = didYouMean(command, ['run', 'sweep', 'tune', 'walkforward', 'worker', 'validate', 'viz', 'nodes', 'schema', 'data', 'publish', 'adapters', 'train', 'text', 'model', 'dataset', 'fake-exchange', 'help']);
         throw new UsageError(`unknown command "${command}"${guess ? `; did you mean "${guess}"?` : ''}`);
       }
     }

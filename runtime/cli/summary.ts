@@ -152,6 +152,12 @@ function portfolioText(p: PortfolioReport): string[] {
   return lines;
 }
 
+/** An exchange feed's provenance: where, and how the connection went (exchange adapter's info). */
+function exchangeFeed(i: Record<string, any>): string {
+  const facts = [i.warmupReceived !== undefined && `warm start ${i.warmupReceived} candles`, `${plural(i.reconnects ?? 0, 'reconnect')}`, i.backfilled && `${i.backfilled} backfilled over REST`, i.missingBars && `${plural(i.missingBars, 'missing candle')}`, i.resyncs && `${plural(i.resyncs, 'book resync')}`, i.duplicatesDropped && `${i.duplicatesDropped} duplicates dropped`].filter(Boolean);
+  return `exchange ${i.exchange}${i.url ? ` at ${i.url}` : ''} (${facts.join(', ')})`;
+}
+
 /** The human-readable summary printed by `hean run`. */
 export function summaryText(result: RunResult): string {
   const lines: string[] = [];
@@ -161,7 +167,7 @@ export function summaryText(result: RunResult): string {
     const i = info as Record<string, any>;
     const gaps = i.gaps ? `, ${i.gaps} gaps (${i.missingBars} missing bars, kept as gaps)` : ', no gaps';
     const dropped = i.rowsDropped ? `, ${i.rowsDropped} bad rows dropped` : '';
-    const where = i.file ?? (i.stream !== undefined ? `redis stream ${i.stream}${i.group ? ` (group ${i.group}, consumer ${i.consumer})` : ''}` : `memory feed ${i.memory}`);
+    const where = i.file ?? (i.stream !== undefined ? `redis stream ${i.stream}${i.group ? ` (group ${i.group}, consumer ${i.consumer})` : ''}` : i.exchange !== undefined ? exchangeFeed(i) : `memory feed ${i.memory}`);
     if (i.record === 'book' || i.record === 'trades') {
       const sec = (ms: number) => iso(ms).slice(0, 19).replace('T', ' ');
       lines.push(`data ${id}: ${i.symbol} ${i.record === 'book' ? `book (top ${i.levels} levels)` : 'trades'}  ${where}`);

@@ -40,6 +40,7 @@ Usage:
   hean data download binance SYMBOL TIMEFRAME --from DATE --to DATE [--dir DIR] [--out FILE] [--format csv|parquet]
   hean publish FILE --stream KEY [--timeframe TF] [--symbol S] [--rate EVENTS_PER_S] [--maxlen N] [--replace] [--redis URL]
   hean adapters
+  hean fake-exchange [--port 8765] [--host 127.0.0.1] [--start TIME] [--speed N]   (a local fake Binance spot for the exchange adapter)
   hean train text --data FILE.csv -o MODEL.onnx [--text-column sentence] [--label-column label] [--lambda L]
   hean train logistic --data DATASET.csv|.parquet -o MODEL.onnx [--label direction] [--features a,b] [--lambda L] [--test-fraction 0.2] [--purge N]
   hean train gbdt --data DATASET.csv|.parquet -o MODEL.onnx [--rounds 100] [--max-depth 3] [--eta 0.3] [--lambda 1] [--min-child-weight 1]

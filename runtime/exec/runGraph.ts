@@ -104,6 +104,7 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
     graphFile: graph.file,
     outputs: guard,
     commandLine,
+    warmupBars: sourceWarmup(graph, node),
     redisUrl: options.redisUrl,
     warn: (code, message) => {
       const warning = { node, code, message };
@@ -242,6 +243,11 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
     timings,
     ...(depth ? { depth } : {}),
   };
+}
+
+/** Bars of source `id` the graph needs before every node on its timeline has a value (0 for other nodes). */
+function sourceWarmup(graph: CompiledGraph, id: string): number {
+  return Math.max(0, ...graph.nodes.filter((n) => n.domain.includes(id)).map((n) => n.warmupBars));
 }
 
 /**

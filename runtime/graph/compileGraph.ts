@@ -813,7 +813,7 @@ function checkBinding(
       error(
         at,
         'mode/capability',
-        `${where}: the ${adapter.name} adapter cannot feed a ${mode} run: it ${need === 'live' ? 'has no live events (it replays a known history)' : 'has no history to replay'}`,
+        `${cli ? `${cli}: ` : ''}the ${adapter.name} adapter cannot feed a ${mode} run: it ${need === 'live' ? 'has no live events (it replays a known history)' : 'serves live events only, no history to replay'}`,
         alternatives.length ? `bind ${alternatives.map((a) => `${node.id}: ${a.example}`).join(' or ')}` : `no adapter can serve ${mode} for ${node.kind} yet`,
         cli ? undefined : parsed.keyAt.get(at),
       );

@@ -14,6 +14,8 @@ export interface TradeColumns {
   size: Float64Array;
   /** Aggressor side: +1 buy, -1 sell, NaN unknown. */
   side: Float64Array;
+  /** Exchange trade ids (NaN when the file has none). */
+  id: Float64Array;
   checker: TradeChecker;
 }
 
@@ -49,7 +51,7 @@ export async function readTrades(path: string, spec: TradesSpec, warn: (code: st
   }
   if (sideAt < 0 && makerAt < 0) warn('data/no-side', `${path}: no aggressor side column (${[...TRADE_COLUMNS.side, ...TRADE_COLUMNS.buyerMaker].join(', ')}); every trade's side is unknown (NaN), so nodes that need it classify volume themselves`);
   const capacity = Math.max(0, lines.starts.length - 1);
-  const cols = { time: new Float64Array(capacity), t: new Float64Array(capacity), price: new Float64Array(capacity), size: new Float64Array(capacity), side: new Float64Array(capacity) };
+  const cols = { time: new Float64Array(capacity), t: new Float64Array(capacity), price: new Float64Array(capacity), size: new Float64Array(capacity), side: new Float64Array(capacity), id: new Float64Array(capacity) };
   const needed = Math.max(timeAt, priceAt, sizeAt, sideAt, makerAt, idAt) + 1;
   const cells = new CsvCells(path, lines, names, needed, reject);
   const sideCell = sideAt >= 0 ? sideAt : makerAt;
@@ -91,10 +93,11 @@ export async function readTrades(path: string, spec: TradesSpec, warn: (code: st
     cols.price[row] = price;
     cols.size[row] = size;
     cols.side[row] = side;
+    cols.id[row] = id;
     row++;
   }
   const n = row;
-  return { time: cols.time.slice(0, n), t: cols.t.slice(0, n), price: cols.price.slice(0, n), size: cols.size.slice(0, n), side: cols.side.slice(0, n), checker };
+  return { time: cols.time.slice(0, n), t: cols.t.slice(0, n), price: cols.price.slice(0, n), size: cols.size.slice(0, n), side: cols.side.slice(0, n), id: cols.id.slice(0, n), checker };
 }
 
 function sideOf(text: string): number | undefined {

@@ -1,0 +1,195 @@
+import type { AdapterIO, LiveBatch, LiveFeed } from '../contract.js';
+import { CandleChecker } from '../../records/checkCandles.js';
+import type { CandleSpec } from '../../records/sourceSpec.js';
+import { Backoff, pause } from './backoff.js';
+import type { ClosedKline, ConnectedExchange } from './connectExchange.js';
+import { EventQueue } from './eventQueue.js';
+
+/**
+ * Closed candles of an exchange market, live. Warm start: the `warmupBars` candles that closed
+ * last are fetched over REST and handed to the driver as the first batch, so the graph's
+ * indicators have their history before the first live candle; then the kline stream takes over.
+ * Every candle is emitted once, when it has closed, at event time open + timeframe (as the file
+ * source does). A candle that arrives after a later one was emitted is a duplicate and dropped;
+ * one that skips ahead (a lost message, a reconnect, the seam between REST and the stream) makes
+ * the feed fetch the missing candles over REST first, and what REST does not have either is a
+ * gap reported as a warning: never filled in.
+ */
+export interface CandleFeedOptions {
+  where: string;
+  /** The binding's url (another server speaking the exchange's protocol), for the summary. */
+  url?: string;
+  /** Closed candles to fetch before going live. */
+  warmupBars: number;
+  /** Waiting for a message this long returns an empty batch (the driver checks its rules). */
+  pollMs?: number;
+}
+
+export async function candleFeed(connected: ConnectedExchange, symbol: string, spec: CandleSpec, io: AdapterIO, options: CandleFeedOptions): Promise<LiveFeed> {
+  const { exchange } = connected;
+  const tf = spec.timeframeMs;
+  if (!exchange.timeframes?.[spec.timeframe]) {
+    throw new Error(`${options.where}: ${exchange.id} has no ${spec.timeframe} candles; its timeframes: ${Object.keys(exchange.timeframes ?? {}).join(', ')}. Set the source's timeframe to one of them`);
+  }
+  const queue = new EventQueue<ClosedKline>();
+  const checker = new CandleChecker(spec, io.warn, `${exchange.id} ${symbol} candle`);
+  const backoff = new Backoff();
+  const stats = { warmup: 0, received: 0, duplicates: 0, backfilled: 0, missing: 0 };
+  let stopping!: () => void;
+  const stopped = new Promise<void>((resolve) => (stopping = resolve));
+  let closed = false;
+  const iso = (ms: number) => new Date(ms).toISOString();
+
+  /** Closed candles with open time in [from, to], over REST, page by page (retried with backoff). */
+  const fetchRange = async (from: number, to: number): Promise<number[][]> => {
+    const rows: number[][] = [];
+    let since = from;
+    while (since <= to && !closed) {
+      const limit = Math.min(1000, Math.floor((to - since) / tf) + 1);
+      let page: number[][];
+      for (let attempt = 1; ; attempt++) {
+        try {
+          page = await exchange.fetchOHLCV(symbol, spec.timeframe, since, limit);
+          break;
+        } catch (e) {
+          if (attempt >= 4 || closed) throw new Error(`${options.where}: fetching ${spec.timeframe} candles from ${iso(since)} failed ${attempt} times: ${(e as Error).message}`);
+          await pause(250 * 2 ** attempt, stopped);
+        }
+      }
+      const kept = page.filter((c) => c[0] >= since && c[0] <= to);
+      rows.push(...kept);
+      if (!kept.length) break;
+      since = kept[kept.length - 1][0] + tf;
+    }
+    return rows;
+  };
+
+  let lastEmitted = -Infinity;
+  const emit = (k: ClosedKline, at: string) => {
+    if (!checker.accept(k[0], k[1], k[2], k[3], k[4], k[5], at)) return;
+    lastEmitted = k[0];
+    queue.push(k);
+  };
+
+  /** Candles [from, to] over REST, emitted; what REST lacks is a reported gap. */
+  const backfill = async (from: number, to: number, why: string) => {
+    const rows = await fetchRange(from, to);
+    let expected = from;
+    const holes: string[] = [];
+    let missing = 0;
+    for (const row of rows) {
+      if (row[0] > expected) {
+        holes.push(`${iso(expected)} .. ${iso(row[0] - tf)}`);
+        missing += (row[0] - expected) / tf;
+      }
+      emit(row as ClosedKline, 'REST');
+      expected = row[0] + tf;
+    }
+    if (expected <= to) {
+      holes.push(`${iso(expected)} .. ${iso(to)}`);
+      missing += (to - expected) / tf + 1;
+    }
+    stats.backfilled += rows.length;
+    if (missing) {
+      stats.missing += missing;
+      io.warn('feed/gap', `${options.where}: ${missing} ${spec.timeframe} candle${missing === 1 ? '' : 's'} missing (${holes.join(', ')}) after ${why}; the exchange has none for ${missing === 1 ? 'it' : 'them'} over REST either, so the gap stays (candles are never filled in)`);
+    } else if (rows.length) {
+      io.log(`${options.where}: fetched ${rows.length} ${spec.timeframe} candle${rows.length === 1 ? '' : 's'} over REST after ${why}`);
+    }
+  };
+
+  /** A closed candle from the stream, in arrival order. */
+  let chain = Promise.resolve();
+  const arrive = (k: ClosedKline) => {
+    chain = chain
+      .then(async () => {
+        if (closed) return;
+        stats.received++;
+        if (k[0] <= lastEmitted) {
+          stats.duplicates++;
+          return;
+        }
+        if (k[0] > lastEmitted + tf) await backfill(lastEmitted + tf, k[0] - tf, `the stream skipped to ${iso(k[0])}`);
+        emit(k, 'stream');
+      })
+      .catch((e) => queue.fail(e));
+  };
+
+  // Warm start: the last closed candles by the exchange's clock, fetched before the stream runs.
+  const now = await exchange.fetchTime();
+  const lastClosed = Math.floor(now / tf) * tf - tf;
+  if (options.warmupBars > 0) {
+    const from = lastClosed - (options.warmupBars - 1) * tf;
+    const rows = await fetchRange(from, lastClosed);
+    for (const row of rows) emit(row as ClosedKline, 'REST');
+    stats.warmup = rows.length;
+    if (rows.length < options.warmupBars) {
+      io.warn('feed/short-warmup', `${options.where}: the graph needs ${options.warmupBars} ${spec.timeframe} candles of warm-up, and ${exchange.id} had ${rows.length} closed ones from ${iso(from)} to ${iso(lastClosed)}; the first live decisions come later than in a backtest with full history`);
+    }
+    io.log(`${options.where}: warm start with ${rows.length} closed ${spec.timeframe} candles (${rows.length ? `${iso(rows[0][0])} .. ${iso(rows[rows.length - 1][0])}` : 'none'}), then live`);
+  }
+  lastEmitted = Math.max(lastEmitted, lastClosed);
+
+  // Binance marks a kline closed (x); elsewhere a candle is closed once a later one appears.
+  const hasClosingFlag = exchange.id.startsWith('binance');
+  connected.onClosedKline((k, interval) => {
+    backoff.ok();
+    if (interval === exchange.timeframes[spec.timeframe]) arrive(k);
+  });
+  const watching = (async () => {
+    while (!closed) {
+      try {
+        const candles = await exchange.watchOHLCV(symbol, spec.timeframe);
+        backoff.ok();
+        if (!hasClosingFlag) for (const c of candles.slice(0, -1)) if (c[0] > lastEmitted) arrive(c as ClosedKline);
+      } catch (e) {
+        if (closed) return;
+        const wait = backoff.fail();
+        io.log(`${options.where}: ${exchange.id} stream failed (${(e as Error).message}); reconnecting in ${wait} ms (attempt ${backoff.failures}, ${backoff.reconnects} reconnects so far)`);
+        await pause(wait, stopped);
+      }
+    }
+  })();
+
+  return {
+    async next(): Promise<LiveBatch> {
+      const items = await queue.take(options.pollMs ?? 200);
+      const n = items.length;
+      const batch: LiveBatch = { n, t: new Float64Array(n), columns: { time: new Float64Array(n), open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), close: new Float64Array(n), volume: new Float64Array(n) } };
+      const { time, open, high, low, close, volume } = batch.columns;
+      for (let i = 0; i < n; i++) {
+        const k = items[i];
+        batch.t[i] = k[0] + tf;
+        time[i] = k[0];
+        open[i] = k[1];
+        high[i] = k[2];
+        low[i] = k[3];
+        close[i] = k[4];
+        volume[i] = k[5];
+      }
+      return batch;
+    },
+    info: () => ({
+      exchange: exchange.id,
+      url: options.url,
+      symbol,
+      timeframe: spec.timeframe,
+      warmupBars: options.warmupBars,
+      warmupReceived: stats.warmup,
+      streamCandles: stats.received,
+      duplicatesDropped: stats.duplicates,
+      backfilled: stats.backfilled,
+      missingBars: stats.missing,
+      reconnects: backoff.reconnects,
+      rowsDropped: checker.dropped,
+    }),
+    async close() {
+      if (closed) return;
+      closed = true;
+      stopping();
+      await exchange.close().catch(() => {});
+      await watching;
+      await chain;
+    },
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * The fake exchange speaks Binance spot's protocol as ccxt's own binance class uses it: ccxt's
+ * fetchOHLCV, fetchOrderBook, fetchTrades and watch* parse its answers into the recorded values
+ * (read independently here with hean's file readers), and Binance's error codes reach ccxt as
+ * the same error classes.
+ */
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { readCandleCsv } from '../../adapters/file/readCandleCsv.js';
+import { readBook } from '../../adapters/file/readBook.js';
+import { readTrades } from '../../adapters/file/readTrades.js';
+import { dataDir, dataFile } from '../dataFile.js';
+import { startFakeBinance, type FakeBinance } from './fakeBinance.js';
+import { waitUntil } from '../waitUntil.js';
+import { RECORDED_FILES, loadMarketData, recordedPaths, upperBound } from './marketData.js';
+
+const M = 60_000;
+let data: Awaited<ReturnType<typeof loadMarketData>>;
+before(async () => {
+  data = await loadMarketData(recordedPaths(dataDir()));
+});
+
+/** A ccxt pro binance pointed at the fake server, spot only, no keys. */
+async function ccxtAt(fake: FakeBinance) {
+  const ccxt = (await import('ccxt')).default as any;
+  const ex = new ccxt.pro.binance({ options: { fetchMarkets: { types: ['spot'] }, fetchCurrencies: false, fetchMargins: false } });
+  ex.urls.api = { ...ex.urls.api, public: `${fake.url}/api/v3`, private: `${fake.url}/api/v3`, ws: { spot: `${fake.wsUrl}/ws` } };
+  await ex.loadHttpProxyAgent();
+  return ex;
+}
+
+const servers: FakeBinance[] = [];
+after(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+});
+
+test('klines: ccxt fetchOHLCV returns the recorded candles; startTime/endTime/limit as Binance; the forming candle is last', async () => {
+  const file = await readCandleCsv(dataFile(RECORDED_FILES.candles), { timeframeMs: M });
+  const start = file.time[3000] + 20_000; // mid-minute: candle 3000 is forming
+  const fake = await startFakeBinance({ data, manual: true, start });
+  servers.push(fake);
+  const ex = await ccxtAt(fake);
+  try {
+    const since = await ex.fetchOHLCV('BTC/USDT', '1m', file.time[100], 5);
+    assert.deepEqual(since, [100, 101, 102, 103, 104].map((i) => [file.time[i], file.open[i], file.high[i], file.low[i], file.close[i], file.volume[i]]));
+    const latest = await ex.fetchOHLCV('BTC/USDT', '1m', undefined, 3);
+    assert.deepEqual(latest.map((c: number[]) => c[0]), [file.time[2998], file.time[2999], file.time[3000]]);
+    // endTime: the last `limit` klines opening at or before it.
+    const raw = await ex.publicGetKlines({ symbol: 'BTCUSDT', interval: '1m', endTime: file.time[500], limit: 2 });
+    assert.deepEqual(raw.map((r: unknown[]) => r[0]), [file.time[499], file.time[500]]);
+    assert.equal(raw[0][6], file.time[499] + M - 1, 'closeTime = open + interval - 1');
+    // 5m klines aggregate the minutes (computed here from the file).
+    const five = await ex.fetchOHLCV('BTC/USDT', '5m', Math.ceil(file.time[1000] / (5 * M)) * 5 * M, 1);
+    const first = file.time.indexOf(five[0][0]);
+    const slice = (c: Float64Array) => Array.from(c.subarray(first, first + 5));
+    assert.deepEqual(five[0], [file.time[first], file.open[first], Math.max(...slice(file.high)), Math.min(...slice(file.low)), file.close[first + 4], five[0][5]]);
+    assert.ok(Math.abs(five[0][5] - slice(file.volume).reduce((a, b) => a + b, 0)) < 1e-9);
+    await assert.rejects(ex.fetchOHLCV('BTC/USDT', '7m'), /7m|timeframe|interval/i);
+    await assert.rejects(ex.publicGetKlines({ symbol: 'BTCUSDX', interval: '1m' }), (e: Error) => e.constructor.name === 'BadSymbol');
+    assert.equal(fake.stats.keyedRequests, 0, 'no API key sent for market data');
+  } finally {
+    await ex.close();
+  }
+});
+
+test('depth and trades: ccxt fetchOrderBook and fetchTrades return the recorded book and trades at market time', async () => {
+  const book = await readBook(dataFile(RECORDED_FILES.book), { record: 'book', symbol: 'BTCUSDT', levels: 10, onBadRow: 'error', onGap: 'error' }, () => {});
+  const trades = await readTrades(dataFile(RECORDED_FILES.trades), { record: 'trades', symbol: 'BTCUSDT', onBadRow: 'error' }, () => {});
+  const now = book.t[2000];
+  const fake = await startFakeBinance({ data, manual: true, start: now });
+  servers.push(fake);
+  const ex = await ccxtAt(fake);
+  try {
+    const ob = await ex.fetchOrderBook('BTC/USDT', 5);
+    assert.equal(ob.nonce, book.updateId[2000]);
+    assert.deepEqual(levels(ob.bids), [0, 1, 2, 3, 4].map((l) => [book.levels[4 * l][2000], book.levels[4 * l + 1][2000]]));
+    assert.deepEqual(levels(ob.asks), [0, 1, 2, 3, 4].map((l) => [book.levels[4 * l + 2][2000], book.levels[4 * l + 3][2000]]));
+    const last = upperBound(trades.time, now) - 1;
+    const recent = await ex.fetchTrades('BTC/USDT', undefined, 3, { fetchTradesMethod: 'publicGetTrades' });
+    assert.deepEqual(recent.map((t: any) => [Number(t.id), t.timestamp, t.price, t.amount, t.side]), [last - 2, last - 1, last].map((i) => [trades.id[i], trades.time[i], trades.price[i], trades.size[i], trades.side[i] === 1 ? 'buy' : 'sell']));
+    // aggTrades (ccxt's default): the fills of one millisecond, price and side, summed.
+    const agg = await ex.fetchTrades('BTC/USDT', undefined, 50);
+    const sum = agg.reduce((s: number, t: any) => s + t.amount, 0);
+    const firstId = Number(agg[0].info.f);
+    const from = trades.id.indexOf(firstId);
+    let expected = 0;
+    for (let i = from; i <= last; i++) expected += trades.size[i];
+    assert.ok(Math.abs(sum - expected) < 1e-9, `aggTrades sum ${sum} vs ${expected}`);
+    await assert.rejects(ex.fetchOrderBook('ETH/USDT'), /no recorded ETHUSDT book/);
+  } finally {
+    await ex.close();
+  }
+});
+
+test('depth stream: ccxt keeps its book from the REST snapshot plus the diffs, equal to the recorded book at every update id', async () => {
+  const book = await readBook(dataFile(RECORDED_FILES.book), { record: 'book', symbol: 'BTCUSDT', levels: 10, onBadRow: 'error', onGap: 'error' }, () => {});
+  const fake = await startFakeBinance({ data, manual: true, start: book.t[100] });
+  servers.push(fake);
+  const ex = await ccxtAt(fake);
+  try {
+    const first = ex.watchOrderBook('BTC/USDT');
+    await waitUntil(() => fake.stats.streams.includes('btcusdt@depth@100ms'));
+    fake.advance(1);
+    await first;
+    for (let step = 0; step < 20; step++) {
+      const next = ex.watchOrderBook('BTC/USDT');
+      fake.advance(150);
+      const ob = await next;
+      const r = book.updateId.indexOf(ob.nonce);
+      assert.ok(r > 0, `nonce ${ob.nonce} is a recorded update id`);
+      assert.equal(ob.timestamp, book.t[r]);
+      assert.deepEqual(levels(ob.bids), Array.from({ length: 10 }, (_, l) => [book.levels[4 * l][r], book.levels[4 * l + 1][r]]));
+      assert.deepEqual(levels(ob.asks), Array.from({ length: 10 }, (_, l) => [book.levels[4 * l + 2][r], book.levels[4 * l + 3][r]]));
+    }
+  } finally {
+    await ex.close();
+  }
+});
+
+/** The top 10 levels of a ccxt book side as plain [price, size] pairs. */
+function levels(side: number[][]): number[][] {
+  return Array.from(side.slice(0, 10), (l) => [l[0], l[1]]);
+}
