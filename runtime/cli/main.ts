@@ -1400,8 +1400,8 @@ async function publishCommand(argv: string[]): Promise<number> {
 /** `hean adapters`: where sources' events come from and sinks' rows go, per mode. */
 async function adaptersCommand(): Promise<number> {
   const [{ defaultAdapters }, { toJson }] = await Promise.all([import('../adapters/index.js'), import('../graph/graphSchema.js')]);
-  for (const adapter of [...defaultAdapters.sources, ...defaultAdapters.sinks]) {
-    const modes = adapter.role === 'source' ? MODES.filter((m) => (m === 'backtest' ? adapter.replay : adapter.live)) : MODES;
+  for (const adapter of [...defaultAdapters.sources, ...defaultAdapters.sinks, ...(defaultAdapters.brokers ?? [])]) {
+    const modes = adapter.role === 'source' ? MODES.filter((m) => (m === 'backtest' ? adapter.replay : adapter.live)) : adapter.role === 'broker' ? ['live'] : MODES;
     console.log(`${adapter.role} ${adapter.name} — ${adapter.summary}`);
     console.log(`  bind: ${adapter.example}   modes: ${modes.join(', ')}${adapter.role === 'source' ? `   records: ${adapter.records.join(', ')}` : ''}`);
     const schema = toJson(adapter.binding) as { properties: Record<string, { description?: string }>; required?: string[] };
