@@ -85,6 +85,7 @@ export async function connectTradingExchange(binding: TradingBinding, keys: ApiK
   } catch (e) {
     throw new Error(`${where}: could not reach ${id}${binding.url ? ` at ${binding.url}` : binding.sandbox ? ' (testnet)' : ''}: ${(e as Error).message}`);
   }
+  resyncOnClockError(exchange);
   const m = exchange.markets[binding.symbol];
   if (!m || m.spot === false) {
     const guess = didYouMean(binding.symbol, Object.keys(exchange.markets));
@@ -99,4 +100,25 @@ function pointAt(exchange: { urls: Record<string, any> }, url: string): void {
   const api = { ...exchange.urls.api };
   for (const key of Object.keys(api)) if (typeof api[key] === 'string') api[key] = base + new URL(api[key]).pathname;
   exchange.urls.api = api;
+}
+
+/**
+ * Reads (balance, orders, trades, cancel) that the server refuses for a timestamp outside its
+ * recvWindow (-1021: the local clock drifted from the server's) measure the offset again and are
+ * made once more. createOrder is left to sendOrder.ts, which does the same and records it.
+ */
+function resyncOnClockError(exchange: TradingExchange): void {
+  const target = exchange as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  for (const name of ['fetchBalance', 'fetchOpenOrders', 'fetchOrder', 'fetchMyTrades', 'cancelOrder']) {
+    const call = target[name].bind(exchange);
+    target[name] = async (...args: unknown[]) => {
+      try {
+        return await call(...args);
+      } catch (e) {
+        if ((e as Error).name !== 'InvalidNonce') throw e;
+        await exchange.loadTimeDifference();
+        return call(...args);
+      }
+    };
+  }
 }

@@ -65,6 +65,7 @@ export class ExchangeBroker implements Kernel<BrokerInputs, BrokerOutputs> {
   private readonly resting = new Map<string, LiveOrder>();
   private scratch = new Float64Array(1);
   private rejected = 0;
+  private decided = 0;
 
   constructor(
     private readonly p: SimulatedBrokerParams,
@@ -90,6 +91,7 @@ export class ExchangeBroker implements Kernel<BrokerInputs, BrokerOutputs> {
   }
 
   private decide(target: number, time: number, inputs: BrokerInputs, row: number): void {
+    this.decided++;
     const id = clientOrderId({ session: this.o.session, node: this.o.node, time });
     this.work = this.work.then(() => this.execute(id, target, time, inputs.market.close[row], this.limitPrice(target, inputs, row))).catch((e) => void (this.failure ??= this.clean(e)));
   }
@@ -205,6 +207,8 @@ export class ExchangeBroker implements Kernel<BrokerInputs, BrokerOutputs> {
     const state = this.sim.snapshot();
     return {
       ...this.sim.report(),
+      // The simulation received no orders (they went to the exchange): these are the graph's.
+      ordersReceived: this.decided,
       exchange: {
         ...this.o.describe,
         position: state.position,
