@@ -34,10 +34,11 @@ test('a misspelt --bind key gets a did-you-mean; a binding on an indicator is re
   assert.match(indicator.stderr, /"rsi" is an indicator\.rsi node; only sources and sinks are bound to adapters/);
 });
 
-test('live mode is refused until an exchange broker adapter exists; paper flags are refused in a backtest', () => {
+test('live mode needs the broker bound to an exchange account; paper flags are refused in a backtest', () => {
   const live = hean('run', graph, '--mode', 'live', '--bind', 'bars.stream=x');
   assert.equal(live.status, 2);
-  assert.match(live.stderr, /mode\/live-broker .*run --mode paper/);
+  assert.match(live.stderr, /mode\/live-broker .*no binding for mode live/);
+  assert.match(live.stderr, /add modes\.live\.broker: \{ exchange: binance, symbol: BTC\/USDT \}/);
   const idle = hean('run', graph, '--exit-when-idle', '2');
   assert.equal(idle.status, 2);
   assert.match(idle.stderr, /--exit-when-idle applies to paper runs/);

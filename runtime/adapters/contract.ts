@@ -1,5 +1,5 @@
 import type { TObject } from '@sinclair/typebox';
-import type { ParamProblem } from '../defineNode.js';
+import type { Kernel, ParamProblem } from '../defineNode.js';
 import type { SourceSpec } from '../records/sourceSpec.js';
 import type { OutputGuard } from './outputGuard.js';
 
@@ -123,11 +123,28 @@ export interface SinkAdapter extends AdapterDeclaration {
   open(binding: Record<string, unknown>, io: AdapterIO): RowWriter;
 }
 
-export type Adapter = SourceAdapter | SinkAdapter;
+/**
+ * Where a broker node's orders go in live mode (an exchange account): `open` makes the node's
+ * kernel, after checking the account, in place of the simulated broker. `settle` (awaited by the
+ * live driver after each event, before acknowledging it) lets the orders decided at that event
+ * reach the exchange and their fills come back.
+ */
+export interface BrokerAdapter extends AdapterDeclaration {
+  readonly role: 'broker';
+  /** Node kinds it can trade for (sink.broker). */
+  readonly kinds: readonly string[];
+  open(params: unknown, binding: Record<string, unknown>, io: AdapterIO): Promise<Kernel & { settle?(): Promise<void> }>;
+  /** What a run bound so would do, in words (for the --confirm-live refusal): account, exchange, market. No secrets. */
+  describe(binding: Record<string, unknown>, env: NodeJS.ProcessEnv): string;
+}
+
+export type Adapter = SourceAdapter | SinkAdapter | BrokerAdapter;
 
 export interface AdapterRegistry {
   readonly sources: readonly SourceAdapter[];
   readonly sinks: readonly SinkAdapter[];
+  /** Live-mode brokers (exchange accounts); none: live runs with a broker node do not compile. */
+  readonly brokers?: readonly BrokerAdapter[];
 }
 
 /** The adapter a binding selects: the one whose key it has. Several or none: undefined (the compiler explains). */

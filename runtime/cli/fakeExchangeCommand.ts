@@ -14,9 +14,9 @@ export async function fakeExchangeCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { port: { type: 'string', default: '8765' }, host: { type: 'string', default: '127.0.0.1' }, start: { type: 'string' }, speed: { type: 'string', default: '1' } },
+    options: { port: { type: 'string', default: '8765' }, host: { type: 'string', default: '127.0.0.1' }, start: { type: 'string' }, speed: { type: 'string', default: '1' }, balance: { type: 'string', multiple: true } },
   });
-  const usage = (message: string) => (console.error(`hean fake-exchange: ${message}\nUsage: hean fake-exchange [--port 8765] [--host 127.0.0.1] [--start TIME] [--speed N]`), INVALID);
+  const usage = (message: string) => (console.error(`hean fake-exchange: ${message}\nUsage: hean fake-exchange [--port 8765] [--host 127.0.0.1] [--start TIME] [--speed N] [--balance ASSET=AMOUNT]...`), INVALID);
   if (positionals.length) return usage(`takes no positional arguments, found ${positionals.join(' ')}`);
   const port = Number(values.port);
   if (!(Number.isInteger(port) && port >= 0 && port <= 65535)) return usage(`--port is "${values.port}"; expected a port number 0..65535 (0: any free port)`);
@@ -37,8 +37,18 @@ export async function fakeExchangeCommand(argv: string[]): Promise<number> {
     console.error(`hean fake-exchange: none of the recorded files (${Object.values(RECORDED_FILES).join(', ')}) is in ${dirs.join(' or ')}; set HEAN_DATA_DIR to the directory that holds them`);
     return INVALID;
   }
+  // A test account for the order endpoints: the key and secret a live run reads (never printed).
+  const balances: Record<string, number> = {};
+  for (const b of values.balance ?? ['USDT=10000']) {
+    const m = /^([A-Z0-9]+)=([0-9.]+)$/.exec(b);
+    if (!m) return usage(`--balance ${b}: expected ASSET=AMOUNT, e.g. --balance USDT=10000`);
+    balances[m[1]] = Number(m[2]);
+  }
+  const apiKey = process.env.HEAN_BINANCE_API_KEY;
+  const secret = process.env.HEAN_BINANCE_SECRET;
+  const accounts = apiKey && secret ? [{ apiKey, secret, balances }] : [];
   const data = await loadMarketData(paths);
-  const fake = await startFakeBinance({ data, host: values.host, port, start, speed });
+  const fake = await startFakeBinance({ data, host: values.host, port, start, speed, accounts });
   const iso = (ms: number) => new Date(ms).toISOString();
   const btc = data.get('BTCUSDT')!;
   console.log(`fake Binance spot on ${fake.url} (websocket ${fake.wsUrl}/ws)`);
@@ -46,6 +56,7 @@ export async function fakeExchangeCommand(argv: string[]): Promise<number> {
   if (btc.candles) console.log(`  BTCUSDT candles ${iso(btc.candles.time[0])} .. ${iso(btc.candles.time[btc.candles.time.length - 1])} (${paths.candles})`);
   if (btc.trades) console.log(`  BTCUSDT trades ${iso(btc.trades.time[0])} .. ${iso(btc.trades.time[btc.trades.time.length - 1])} (${paths.trades})`);
   if (btc.book) console.log(`  BTCUSDT book ${iso(btc.book.time[0])} .. ${iso(btc.book.time[btc.book.time.length - 1])} (${paths.book})`);
+  console.log(accounts.length ? `  test account: the key in HEAN_BINANCE_API_KEY, balances ${Object.entries(balances).map(([a, v]) => `${v} ${a}`).join(', ')}` : '  no test account (set HEAN_BINANCE_API_KEY and HEAN_BINANCE_SECRET to trade on it)');
   console.log(`  bind a source to it: --bind bars.exchange=binance --bind bars.symbol=BTC/USDT --bind bars.url=${fake.url}`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

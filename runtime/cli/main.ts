@@ -462,6 +462,27 @@ async function vizCommand(argv: string[]): Promise<number> {
   return drawing.ok ? OK : INVALID;
 }
 
+/**
+ * `--mode live` without `--confirm-live`: nothing runs. Says what the run would do (which broker
+ * sends which orders to which account) and how to go ahead; names the key variables, never a key.
+ */
+async function refuseLive(graph: import('../graph/compileGraph.js').CompiledGraph, file: string, argv: string[]): Promise<number> {
+  const { defaultAdapters } = await import('../adapters/index.js');
+  const lines = graph.nodes
+    .filter((n) => n.adapter && defaultAdapters.brokers?.some((a) => a.name === n.adapter && a.kinds.includes(n.kind)))
+    .map((n) => `  broker "${n.id}" would ${defaultAdapters.brokers!.find((a) => a.name === n.adapter)!.describe(n.binding, process.env)}`);
+  console.error(
+    [
+      `hean run ${file} --mode live: not started. A live run sends real orders:`,
+      ...(lines.length ? lines : ['  (this graph has no broker: it would run its live feeds only)']),
+      'To go ahead, run the same command with --confirm-live:',
+      `  hean run ${argv.map((a) => (/^[\w./:=@,+-]+$/.test(a) ? a : JSON.stringify(a))).join(' ')} --confirm-live`,
+      'To try it without money: hean fake-exchange, and bind the broker with url: http://127.0.0.1:8765 (README "Live trading"); or --mode paper for the simulated broker.',
+    ].join('\n'),
+  );
+  return INVALID;
+}
+
 type RunValues = {
   mode?: string;
   bind?: string[];
@@ -480,6 +501,7 @@ type RunValues = {
   metric?: string;
   'out-dir'?: string;
   overwrite?: boolean;
+  'confirm-live'?: boolean;
 };
 
 async function runCommand(argv: string[]): Promise<number> {
@@ -502,6 +524,7 @@ async function runCommand(argv: string[]): Promise<number> {
       grid: { type: 'string', multiple: true },
       heatmap: { type: 'string' },
       metric: { type: 'string' },
+      'confirm-live': { type: 'boolean', default: false },
       ...OUTPUT_OPTIONS,
     },
   });
@@ -529,6 +552,8 @@ async function runCommand(argv: string[]): Promise<number> {
   const { graph, diagnostics } = loadGraph(positionals[0], { set: sets, mode, bind, requireBindings: true });
   printDiagnostics(diagnostics);
   if (!graph || hasErrors(diagnostics)) return INVALID;
+  if (mode === 'live' && !values['confirm-live']) return refuseLive(graph, positionals[0], argv);
+  if (mode !== 'live' && values['confirm-live']) throw new UsageError(`--confirm-live confirms a live run (--mode live); this is a ${mode} run: drop it`);
   if (values.trades !== undefined && graph.nodes.filter((n) => isBrokerKind(n.kind)).length !== 1) {
     throw new UsageError('--trades needs a graph with exactly one broker (sink.broker or sink.portfolio)');
   }
@@ -1375,8 +1400,8 @@ async function publishCommand(argv: string[]): Promise<number> {
 /** `hean adapters`: where sources' events come from and sinks' rows go, per mode. */
 async function adaptersCommand(): Promise<number> {
   const [{ defaultAdapters }, { toJson }] = await Promise.all([import('../adapters/index.js'), import('../graph/graphSchema.js')]);
-  for (const adapter of [...defaultAdapters.sources, ...defaultAdapters.sinks]) {
-    const modes = adapter.role === 'source' ? MODES.filter((m) => (m === 'backtest' ? adapter.replay : adapter.live)) : MODES;
+  for (const adapter of [...defaultAdapters.sources, ...defaultAdapters.sinks, ...(defaultAdapters.brokers ?? [])]) {
+    const modes = adapter.role === 'source' ? MODES.filter((m) => (m === 'backtest' ? adapter.replay : adapter.live)) : adapter.role === 'broker' ? ['live'] : MODES;
     console.log(`${adapter.role} ${adapter.name} — ${adapter.summary}`);
     console.log(`  bind: ${adapter.example}   modes: ${modes.join(', ')}${adapter.role === 'source' ? `   records: ${adapter.records.join(', ')}` : ''}`);
     const schema = toJson(adapter.binding) as { properties: Record<string, { description?: string }>; required?: string[] };

@@ -31,6 +31,8 @@ export interface LiveOptions {
   onEvents?: (events: number, time: number) => void;
   /** Called when the driver has released what it could and is about to wait (sinks send what they buffered). */
   onCaughtUp?: () => void;
+  /** Awaited after each release, before the released events are acknowledged (live brokers: orders sent, fills applied). */
+  settle?: () => Promise<void>;
 }
 
 export interface LiveStats {
@@ -214,6 +216,7 @@ export async function runLive(pipeline: Pipeline, graph: CompiledGraph, feeds: L
       if (draining) await Promise.all(states.map((s) => s.reading));
       if (failure !== undefined) throw failure;
       if (release(draining) > 0) options.onCaughtUp?.();
+      await options.settle?.();
       await ackAll();
       if (options.maxEvents !== undefined && stats.events >= options.maxEvents) {
         stats.stopped = 'max-events';

@@ -124,6 +124,8 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
   let keys = new Map<string, string>();
   const replays = new Map<string, (seq: number) => Frame>();
   const recorders = new Map<string, Recorder>();
+  /** Live brokers' settle(): awaited after each event, before it is acknowledged. */
+  const settles: (() => Promise<void>)[] = [];
   const loadStart = performance.now();
   try {
     // Sinks claim where they write before anything is read: a clash with an input is found at once.
@@ -172,7 +174,10 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
           return found;
         },
       };
-      const kernel = guardNode(node, () => node.def.create!(node.params, ctx) as Kernel);
+      // Live mode: a broker bound to an exchange account trades through its adapter's kernel.
+      const brokerAdapter = isLive ? adapters.brokers?.find((a) => a.name === node.adapter && a.kinds.includes(node.kind)) : undefined;
+      const kernel = brokerAdapter ? await guardNodeAsync(node, () => brokerAdapter.open(node.params, node.binding, io(node.id, node.commandLine))) : guardNode(node, () => node.def.create!(node.params, ctx) as Kernel);
+      if (brokerAdapter && 'settle' in kernel && typeof kernel.settle === 'function') settles.push(() => (kernel.settle as () => Promise<void>)());
       kernels.set(node.id, kernel);
       // A report or snapshot would be lost on replay: such nodes always run.
       if (recorder && !kernel.report && !kernel.snapshot) recorders.set(node.id, recorder);
@@ -204,7 +209,7 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
     const onCaughtUp = () => {
       for (const writer of writers.values()) writer.flush?.();
     };
-    if (isLive) stats = liveStats = await runLive(pipeline, graph, feeds, specs, { ...options.live, clock: wallClock, onCaughtUp });
+    if (isLive) stats = liveStats = await runLive(pipeline, graph, feeds, specs, { ...options.live, clock: wallClock, onCaughtUp, ...(settles.length ? { settle: async () => void (await Promise.all(settles.map((f) => f()))) } : {}) });
     else stats = replay(pipeline, graph, loaded, chunkSize, options.onProgress, options.progressEvery);
   } catch (e) {
     pipeline.complete();

@@ -331,14 +331,15 @@ export function compileGraph(text: string, file: string, registry: NodeRegistry,
       const node = nodes.get(id);
       const yamlBinding = Object.hasOwn(written, id) ? written[id] : undefined;
       if (!node || (yamlBinding !== undefined && !isPlainMap(yamlBinding))) continue; // reported by the kind or envelope checks
-      const role = node.def.source ? 'source' : node.def.sink ? 'sink' : undefined;
+      const role = node.def.source ? 'source' : node.def.sink ? 'sink' : isBrokerKind(node.kind) && (adapters.brokers ?? []).length ? 'broker' : undefined;
       if (!role) {
         const where = fromCli ? describeCli(id, cli[id]) : `modes.${modeName}.${id}`;
         error(fromCli && !yamlBinding ? pointerJoin('/nodes', id) : at, 'mode/not-bindable', `${where}: "${id}" is ${withArticle(node.kind)} node; only sources and sinks are bound to adapters`, `remove the binding; only sources and sinks take one (here: ${[...nodes.values()].filter((n) => n.def.source || n.def.sink).map((n) => n.id).join(', ') || 'none'})`, fromCli ? undefined : parsed.keyAt.get(at));
         continue;
       }
       let binding = yamlBinding ? (substitute(yamlBinding, at, refs, new Map(), error) as Record<string, unknown>) : {};
-      const available: readonly Adapter[] = role === 'source' ? adapters.sources : adapters.sinks;
+      const available: readonly Adapter[] = role === 'source' ? adapters.sources : role === 'sink' ? adapters.sinks : (adapters.brokers ?? []).filter((a) => a.kinds.includes(node.kind));
+      if (!available.length) continue; // a broker kind no exchange adapter trades: the live check below says so
       if (fromCli) {
         const cliAdapter = selectAdapter(available, cli[id]);
         binding = cliAdapter && selectAdapter(available, binding) !== cliAdapter ? { ...cli[id] } : { ...binding, ...cli[id] };
@@ -371,9 +372,12 @@ export function compileGraph(text: string, file: string, registry: NodeRegistry,
   }
   if (mode === 'live') {
     for (const node of nodes.values()) {
-      if (!isBrokerKind(node.kind)) continue;
+      if (!isBrokerKind(node.kind) || node.adapter) continue;
       const at = pointerJoin('/nodes', node.id);
-      error(at, 'mode/live-broker', `live mode needs an exchange broker adapter for "${node.id}", and this version has none yet`, 'run --mode paper: the same graph on live feeds with the simulated broker', parsed.keyAt.get(at));
+      const brokers = (adapters.brokers ?? []).filter((a) => a.kinds.includes(node.kind));
+      const bound = Object.hasOwn(isPlainMap(modes.live) ? modes.live : {}, node.id) || Object.hasOwn(cli, node.id);
+      if (!brokers.length) error(at, 'mode/live-broker', `live mode needs an exchange broker adapter for ${node.kind} "${node.id}", and none trades ${node.kind} yet${adapters.brokers?.length ? ` (the exchange broker trades ${adapters.brokers.flatMap((a) => a.kinds).join(', ')})` : ''}`, 'run --mode paper: the same graph on live feeds with the simulated broker', parsed.keyAt.get(at));
+      else if (!bound) error(at, 'mode/live-broker', `broker "${node.id}" has no binding for mode live: which exchange account its orders go to is not said`, `add modes.live.${node.id}: ${brokers[0].example} to the graph (API keys come from the environment, never the graph), or run --mode paper for the simulated broker`, parsed.keyAt.get(at));
     }
   }
 
@@ -768,7 +772,7 @@ const bindingValidators = new WeakMap<Adapter, ReturnType<typeof ajv.compile>>()
  */
 function checkBinding(
   node: CompiledNode,
-  role: 'source' | 'sink',
+  role: 'source' | 'sink' | 'broker',
   binding: Record<string, unknown>,
   mode: Mode,
   at: string,

@@ -91,7 +91,7 @@ export function graphJsonSchema(defs: readonly AnyNodeDefinition[], adapters: Ad
   const envelope = toJson(GraphEnvelopeSchema) as Record<string, any>;
   const binding = {
     description: 'A binding selects its adapter by key (`hean adapters` lists them).',
-    anyOf: [...adapters.sources, ...adapters.sinks]
+    anyOf: [...adapters.sources, ...adapters.sinks, ...(adapters.brokers ?? [])]
       .filter((a, i, all) => all.findIndex((b) => JSON.stringify(b.binding) === JSON.stringify(a.binding)) === i)
       .map((a) => ({ description: `${a.role} adapter ${a.name}: ${a.summary}`, ...(toJson(a.binding) as object) })),
   };

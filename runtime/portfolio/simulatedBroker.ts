@@ -657,6 +657,24 @@ export class SimulatedBroker implements Kernel<BrokerInputs, BrokerOutputs> {
     this.onTrade?.(trade);
   }
 
+  /**
+   * Live mode (runtime/broker/exchangeBroker.ts): a fill the exchange reported, applied between
+   * steps the way the simulation applies its own, so cash, position, trades and metrics follow the
+   * exchange: `delta` units (buy > 0) at `price`, `fee` in quote currency. A position left at or
+   * below `dust` units (a commission taken from the bought asset, lot rounding) closes the round trip.
+   */
+  applyFill(delta: number, price: number, fee: number, time: number, dust = 0): void {
+    if (!(delta !== 0 && price > 0)) return;
+    this.trade(delta, price, time, fee / (Math.abs(delta) * price), 0);
+    if (this.inTrip && Math.abs(this.money[QTY]) <= dust) {
+      const trade = this.tripRecord(time, NaN, 0);
+      this.inTrip = false;
+      this.metrics.addClosedTrade(trade);
+      this.trades.push(trade);
+      this.onTrade?.(trade);
+    }
+  }
+
   /** The round trip as a Trade; an open one (exitTime null) is valued at `mark`. */
   private tripRecord(exitTime: number | null, mark: number, openQty: number): Trade {
     const trip = this.trip;

@@ -5,6 +5,8 @@ import { MINUTE, loadMarketData, recordedPaths, type SymbolData } from './market
 import { handleRest } from './restRoutes.js';
 import { streamEvents, type StreamEvent } from './streamEvents.js';
 import { VirtualClock } from './virtualClock.js';
+import { SIGNED_PATHS, TradingDesk } from './tradeRoutes.js';
+import type { FakeAccountSpec } from './spotAccounts.js';
 import { StreamHub } from './wsStreams.js';
 
 /**
@@ -30,6 +32,10 @@ export interface FakeBinanceOptions {
   manual?: boolean;
   /** How often a running clock publishes (wall ms, default 20). */
   tickMs?: number;
+  /** Test accounts for the signed endpoints (orders, balances): API key, secret, starting balances. */
+  accounts?: readonly FakeAccountSpec[];
+  /** Commission per fill, as a fraction (default 0.001: Binance's standard spot fee). */
+  feeRate?: number;
 }
 
 export interface FakeBinance {
@@ -53,6 +59,8 @@ export interface FakeBinance {
     /** These 1m candles (open times) never existed: neither REST nor the streams have them. */
     removeCandles(openTimes: readonly number[]): void;
   };
+  /** The order side: accounts, their orders and trades, the requests answered, fault hooks (tradeRoutes.ts). */
+  readonly trading: TradingDesk;
   readonly stats: {
     readonly connections: number;
     readonly connectionsOpened: number;
@@ -109,9 +117,11 @@ export async function startFakeBinance(options: FakeBinanceOptions = {}): Promis
   };
 
   let keyedRequests = 0;
+  const trading = new TradingDesk(options.accounts ?? [], data, options.feeRate ?? 0.001);
   const server: Server = createServer((req, res) => {
     if (req.headers['x-mbx-apikey'] !== undefined || /[?&]signature=/.test(req.url ?? '')) keyedRequests++;
-    handleRest(req, res, { data, now: () => published, hidden });
+    if (SIGNED_PATHS.has(new URL(req.url ?? '/', 'http://fake').pathname)) void trading.handle(req, res, published);
+    else handleRest(req, res, { data, now: () => published, hidden });
   });
   server.on('upgrade', (req, socket, head) => {
     if (!hub.upgrade(req, socket, head)) socket.destroy();
@@ -143,6 +153,7 @@ export async function startFakeBinance(options: FakeBinanceOptions = {}): Promis
       skipCandleCloses: (n = 1) => void (skipCloses += n),
       removeCandles: (openTimes) => openTimes.forEach((t) => hidden.add(t)),
     },
+    trading,
     stats: {
       get connections() {
         return hub.subscribers.size;

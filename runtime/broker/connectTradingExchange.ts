@@ -1,0 +1,124 @@
+import { didYouMean } from '../diagnostics.js';
+import type { ApiKeys } from './apiKeys.js';
+
+/**
+ * A ccxt exchange client that trades (REST, signed with the API keys), for the exchange broker.
+ * ccxt is loaded at first use (it is external to the CLI bundle). `url` points every REST url at
+ * another server speaking the exchange's protocol (the fake exchange); `sandbox` switches ccxt to
+ * the exchange's testnet (setSandboxMode) when no url is given. The clock offset to the server is
+ * measured at start and again whenever the server says a request's timestamp is off (-1021).
+ *
+ * (helper-exchange's connectExchange.ts builds the market-data client the same way; the two are
+ * kept apart so that market data never carries keys.)
+ */
+export interface TradingBinding {
+  exchange: string;
+  symbol: string;
+  url?: string;
+  sandbox?: boolean;
+}
+
+export interface MarketLimits {
+  /** The market's exchange id (BTCUSDT). */
+  id: string;
+  base: string;
+  quote: string;
+  /** Smallest amount step and minimum amount / notional (0 when the exchange says nothing). */
+  amountStep: number;
+  minAmount: number;
+  minCost: number;
+}
+
+/** The part of ccxt's exchange class the broker uses (ccxt's types are loaded lazily). */
+export interface TradingExchange {
+  id: string;
+  markets: Record<string, { id: string; symbol: string; base: string; quote: string; spot?: boolean; precision: { amount?: number }; limits: { amount?: { min?: number }; cost?: { min?: number } } }>;
+  loadMarkets(): Promise<unknown>;
+  loadTimeDifference(): Promise<unknown>;
+  fetchBalance(): Promise<Record<string, { free?: number; used?: number; total?: number }>>;
+  fetchOpenOrders(symbol: string): Promise<CcxtOrder[]>;
+  fetchOrder(id: string | undefined, symbol: string, params?: object): Promise<CcxtOrder>;
+  createOrder(symbol: string, type: string, side: string, amount: number | undefined, price?: number, params?: object): Promise<CcxtOrder>;
+  cancelOrder(id: string, symbol: string, params?: object): Promise<CcxtOrder>;
+  amountToPrecision(symbol: string, amount: number): string;
+  priceToPrecision(symbol: string, price: number): string;
+  last_response_headers?: Record<string, string>;
+  close?(): Promise<void>;
+}
+
+export interface CcxtOrder {
+  id: string;
+  clientOrderId?: string;
+  timestamp?: number;
+  status?: string;
+  side?: string;
+  type?: string;
+  price?: number;
+  amount?: number;
+  filled?: number;
+  cost?: number;
+  average?: number;
+  fee?: { currency?: string; cost?: number };
+  fees?: { currency?: string; cost?: number }[];
+  trades?: { price?: number; amount?: number; fee?: { currency?: string; cost?: number } }[];
+}
+
+export async function connectTradingExchange(binding: TradingBinding, keys: ApiKeys, where: string): Promise<{ exchange: TradingExchange; market: MarketLimits }> {
+  const ccxt = (await import('ccxt')).default as unknown as Record<string, unknown> & { exchanges: string[] };
+  const id = binding.exchange;
+  const Exchange = ccxt.exchanges.includes(id) ? (ccxt[id] as new (config: object) => TradingExchange & { urls: Record<string, any>; setSandboxMode(on: boolean): void }) : undefined;
+  if (typeof Exchange !== 'function') {
+    const guess = didYouMean(id, ccxt.exchanges);
+    throw new Error(`${where}: unknown exchange "${id}"${guess ? `; did you mean "${guess}"?` : ''} (ccxt ids in lower case, e.g. binance)`);
+  }
+  const exchange = new Exchange({
+    apiKey: keys.apiKey,
+    secret: keys.secret,
+    enableRateLimit: true,
+    options: { fetchMarkets: { types: ['spot'] }, defaultType: 'spot', fetchCurrencies: false, fetchMargins: false, adjustForTimeDifference: false },
+  });
+  if (binding.url) pointAt(exchange, binding.url);
+  else if (binding.sandbox) exchange.setSandboxMode(true);
+  try {
+    await exchange.loadMarkets();
+    await exchange.loadTimeDifference();
+  } catch (e) {
+    throw new Error(`${where}: could not reach ${id}${binding.url ? ` at ${binding.url}` : binding.sandbox ? ' (testnet)' : ''}: ${(e as Error).message}`);
+  }
+  resyncOnClockError(exchange);
+  const m = exchange.markets[binding.symbol];
+  if (!m || m.spot === false) {
+    const guess = didYouMean(binding.symbol, Object.keys(exchange.markets));
+    throw new Error(`${where}: ${id} has no spot market "${binding.symbol}"${guess ? `; did you mean "${guess}"?` : ''} (ccxt symbols are BASE/QUOTE, e.g. BTC/USDT)`);
+  }
+  return { exchange, market: { id: m.id, base: m.base, quote: m.quote, amountStep: m.precision.amount ?? 0, minAmount: m.limits.amount?.min ?? 0, minCost: m.limits.cost?.min ?? 0 } };
+}
+
+/** Points every REST url at `url` (http://host:port), keeping each one's path (Binance: /api/v3, /sapi/v1, ...). */
+function pointAt(exchange: { urls: Record<string, any> }, url: string): void {
+  const base = url.replace(/\/+$/, '');
+  const api = { ...exchange.urls.api };
+  for (const key of Object.keys(api)) if (typeof api[key] === 'string') api[key] = base + new URL(api[key]).pathname;
+  exchange.urls.api = api;
+}
+
+/**
+ * Reads (balance, orders, trades, cancel) that the server refuses for a timestamp outside its
+ * recvWindow (-1021: the local clock drifted from the server's) measure the offset again and are
+ * made once more. createOrder is left to sendOrder.ts, which does the same and records it.
+ */
+function resyncOnClockError(exchange: TradingExchange): void {
+  const target = exchange as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  for (const name of ['fetchBalance', 'fetchOpenOrders', 'fetchOrder', 'fetchMyTrades', 'cancelOrder']) {
+    const call = target[name].bind(exchange);
+    target[name] = async (...args: unknown[]) => {
+      try {
+        return await call(...args);
+      } catch (e) {
+        if ((e as Error).name !== 'InvalidNonce') throw e;
+        await exchange.loadTimeDifference();
+        return call(...args);
+      }
+    };
+  }
+}
