@@ -2,7 +2,9 @@
  * `npm run bench -- live`: graphs/sma-cross.yaml in paper mode (live driver, chunks of one event).
  * 1. In process: latency from an event's delivery to the end of its step through the whole graph
  *    (indicators, crossover, sizer, broker), p50/p99/p99.9 after warm-up, GC included; beside
- *    the per-bar cost of a fused hand loop of the same strategy in the same run.
+ *    the per-bar cost of a fused hand loop of the same strategy in the same run. Then the same
+ *    latency with Prometheus metrics on (hean run --metrics-port: every kernel step, arrival and
+ *    chunk timed and counted) and off, runs interleaved, best of each; and the time of one scrape.
  * 2. Through the real Redis: events/s of publish (XADD, pipelined) and of a paper run that reads
  *    the stream through a consumer group and publishes its orders back to another stream; and
  *    event-to-order latency while events are published at a steady rate.
@@ -17,6 +19,8 @@ import { connectRedis, ready, redisUrl } from '../runtime/adapters/redis/connect
 import { publishColumns } from '../runtime/adapters/redis/publish.js';
 import { readCandleCsv } from '../runtime/adapters/file/readCandleCsv.js';
 import { runGraph } from '../runtime/exec/runGraph.js';
+import { RunTally } from '../runtime/metrics/runTally.js';
+import { prometheusView } from '../runtime/metrics/prometheusExporter.js';
 import { compileGraph } from '../runtime/graph/compileGraph.js';
 import { defaultRegistry } from '../runtime/loadGraph.js';
 import { CANDLE_FIELDS } from '../runtime/ports.js';
@@ -93,6 +97,36 @@ const bench: Benchmark = {
     ctx.print(`  p50 ${inProcess.p50Us} us   p99 ${inProcess.p99Us} us   p99.9 ${inProcess.p999Us} us   max ${inProcess.maxUs} us   (target p99 <= 100 us)`);
     ctx.print(`  fused hand loop: ${inProcess.handLoopUsPerBar} us per bar; p50 is ${inProcess.p50OverHandLoop}x that`);
 
+    // Metrics on vs off: the same in-process run, interleaved (off, on, off, on, ...), best of each.
+    const prom = await import('prom-client');
+    const ROUNDS = 4;
+    const best = { off: { p50: Infinity, p99: Infinity }, on: { p50: Infinity, p99: Infinity } };
+    let scrapeBytes = 0;
+    let scrapeMs = Infinity;
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const on of [false, true]) {
+        ctx.progress(`metrics ${on ? 'on' : 'off'}, round ${r + 1} of ${ROUNDS}`);
+        const tally = on ? new RunTally() : undefined;
+        const view = tally && prometheusView(prom, tally, { graph: 'sma-cross', mode: 'paper' });
+        await runGraph(graph, { adapters, metrics: tally, live: { onEvents: (events) => (latency[events - 1] = performance.now() - delivered[events - 1]) } });
+        // This feed never waits, so no scrape can interleave with the run: a scrape's cost is timed apart (it runs between events in a real session).
+        for (let k = 0; view && k < 10; k++) {
+          const start = performance.now();
+          scrapeBytes = (await view.scrape()).length;
+          scrapeMs = Math.min(scrapeMs, performance.now() - start);
+        }
+        const s = latency.slice(WARMUP).sort();
+        const b = best[on ? 'on' : 'off'];
+        b.p50 = Math.min(b.p50, percentile(s, 0.5) * 1000);
+        b.p99 = Math.min(b.p99, percentile(s, 0.99) * 1000);
+        if (tally && tally.nodes.find((node) => node.node === 'broker')?.eventsIn !== n) failures.push('metrics on: the broker tally does not count every event');
+      }
+    }
+    const metrics = { rounds: ROUNDS, offP50Us: round(best.off.p50), onP50Us: round(best.on.p50), offP99Us: round(best.off.p99), onP99Us: round(best.on.p99), p50CostUs: round(best.on.p50 - best.off.p50), scrapeMs: round(scrapeMs), scrapeBytes };
+    ctx.print(`metrics on vs off (same graph, interleaved, best of ${ROUNDS} each; on = 5 kernels, the feed and each chunk timed and counted per event):`);
+    ctx.print(`  off: p50 ${metrics.offP50Us} us   p99 ${metrics.offP99Us} us;   on: p50 ${metrics.onP50Us} us   p99 ${metrics.onP99Us} us   (p50 cost ${metrics.p50CostUs} us per event)`);
+    ctx.print(`  one /metrics scrape (default process metrics included): ${metrics.scrapeMs} ms, ${int(scrapeBytes)} bytes`);
+
     // 2. Through Redis.
     const url = redisUrl(undefined);
     const redis = connectRedis(url, { name: 'hean-bench', log: (m) => ctx.progress(m) });
@@ -155,7 +189,7 @@ const bench: Benchmark = {
       ctx.print('through Redis (publish: pipelined XADD; paper: XREADGROUP 1024 per read, XACK after processing, order rows added back in batches by one script call):');
       ctx.print(`  publish ${int(viaRedis.publishPerSec)} events/s; paper run ${int(viaRedis.paperPerSec)} events/s in and orders out (target >= 50,000)`);
       ctx.print(`  at ${int(RATE)} events/s published: event -> order row in Redis p50 ${viaRedis.latencyP50Ms} ms, p99 ${viaRedis.latencyP99Ms} ms, max ${viaRedis.latencyMaxMs} ms (ms clock of Redis ids)`);
-      return { bench: 'live', ok: failures.length === 0, failures, inProcess, viaRedis };
+      return { bench: 'live', ok: failures.length === 0, failures, inProcess, metrics, viaRedis };
     } finally {
       await redis.del(input, `${input}:meta`, output);
       await redis.quit();

@@ -91,7 +91,16 @@ export interface LiveFeed {
   ack?(tokens: readonly string[]): Promise<void>;
   /** Provenance for the run summary (stream, group, where it resumed). */
   info(): Record<string, unknown>;
+  /** Operational state for monitoring (runtime/metrics), read when /metrics is scraped; a feed without it reports nothing. */
+  health?(): Promise<FeedHealth>;
   close(): Promise<void>;
+}
+
+export interface FeedHealth {
+  /** Connections lost (and re-established) so far. */
+  reconnects: number;
+  /** Consumer-group feeds: entries delivered and not yet acknowledged. */
+  pendingEntries?: number;
 }
 
 export interface SourceAdapter extends AdapterDeclaration {

@@ -114,6 +114,7 @@ export const redisStreamSource: SourceAdapter = {
         },
         ack: async (tokens) => void (await reader.ack([...tokens])),
         info: () => ({ symbol: spec.symbol, timeframe: spec.timeframe, stream: key, group, consumer, received, gaps: checker.gaps.length, rowsDropped: checker.dropped }),
+        health: async () => ({ reconnects: reader.lostConnections, pendingEntries: await reader.pendingEntries() }),
         async close() {
           if (closed) return;
           closed = true;

@@ -209,8 +209,10 @@ export class ExchangeBroker implements Kernel<BrokerInputs, BrokerOutputs> {
     await this.o.exchange.close?.().catch(() => {});
   }
 
+  /** The simulation's marks, with the graph's orders and the exchange's refusals (the simulation itself receives none). */
   snapshot() {
-    return this.sim.snapshot();
+    const state = this.sim.snapshot();
+    return { ...state, ordersReceived: this.decided, rejections: { ...state.rejections, exchange: this.rejected, decidedOnHistory: this.historical } };
   }
 
   report(): BrokerReport & { exchange: Record<string, unknown> } {

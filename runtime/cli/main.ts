@@ -502,6 +502,8 @@ type RunValues = {
   'out-dir'?: string;
   overwrite?: boolean;
   'confirm-live'?: boolean;
+  'metrics-port'?: string;
+  'metrics-host'?: string;
 };
 
 async function runCommand(argv: string[]): Promise<number> {
@@ -525,6 +527,8 @@ async function runCommand(argv: string[]): Promise<number> {
       heatmap: { type: 'string' },
       metric: { type: 'string' },
       'confirm-live': { type: 'boolean', default: false },
+      'metrics-port': { type: 'string' },
+      'metrics-host': { type: 'string' },
       ...OUTPUT_OPTIONS,
     },
   });
@@ -532,6 +536,7 @@ async function runCommand(argv: string[]): Promise<number> {
   const chunkSize = chunkOption(values.chunk);
   if (values.report !== undefined && drawingFormat(values.report, '--report') !== 'html') throw new UsageError(`--report ${values.report}: expected a file ending in .html`);
   const mode = parseMode(values.mode);
+  const metricsAt = metricsOptions(values, mode);
   if (values.grid?.length) {
     if (mode !== 'backtest') throw new UsageError('--grid runs backtests; drop --mode');
     return await gridCommand(positionals[0], values, chunkSize);
@@ -564,6 +569,10 @@ async function runCommand(argv: string[]): Promise<number> {
   const report = values.report === undefined ? undefined : outputs.file(values.report, '--report', 'command line');
 
   const progress = progressBar(mode);
+  // Served before the run starts, so a taken port fails at once rather than after loading.
+  const metricsServer = metricsAt && (await import('../metrics/metricsServer.js')).startMetricsServer({ ...metricsAt, graph: graph.name, mode });
+  const served = metricsServer && (await metricsServer.catch((e: Error) => Promise.reject(new Error(`--metrics-port: ${e.message}`))));
+  if (served) console.error(`hean: metrics at ${served.url}`);
   const stop = new AbortController();
   const onSignal = (signal: string) => {
     if (stop.signal.aborted) process.exit(130); // a second Ctrl-C: stop now
@@ -587,6 +596,7 @@ async function runCommand(argv: string[]): Promise<number> {
       },
       onLog: (message) => console.error(`hean: ${message}`),
       onSnapshots: (get) => (snapshots = get),
+      metrics: served?.metrics,
       report: values.report !== undefined,
       live: {
         ...live,
@@ -605,6 +615,7 @@ async function runCommand(argv: string[]): Promise<number> {
   } finally {
     for (const signal of signals) process.off(signal, onSignal);
     progress.finish();
+    await served?.close();
   }
 
   if (values.trades !== undefined) {
@@ -651,6 +662,24 @@ function wholeNumber(flag: string, text: string, max: number, meaning: string): 
     throw new UsageError(`${flag} expects a whole number from 1 to ${max.toLocaleString('en-US')} (${meaning}), found "${text}"`);
   }
   return n;
+}
+
+/**
+ * --metrics-port and --metrics-host. Paper and live runs only: a backtest ends with its data and
+ * reports its numbers in the summary, and counting every kernel step would slow the hot path.
+ */
+function metricsOptions(values: RunValues, mode: Mode): { port: number; host?: string } | undefined {
+  const portText = values['metrics-port'];
+  const host = values['metrics-host'];
+  if (portText === undefined) {
+    if (host !== undefined) throw new UsageError('--metrics-host says where --metrics-port serves /metrics; add --metrics-port PORT (0 picks a free port)');
+    return undefined;
+  }
+  if (mode === 'backtest') throw new UsageError('--metrics-port serves /metrics while a paper or live run runs (--mode paper); a backtest ends with its data and reports its numbers in the summary (--json)');
+  const port = Number(portText);
+  if (portText.trim() === '' || !Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`--metrics-port expects a port from 0 to 65535 (0 picks a free one), found "${portText}"`);
+  if (host !== undefined && host.trim() === '') throw new UsageError('--metrics-host expects an address to bind, such as 127.0.0.1 (the default) or 0.0.0.0 (every interface)');
+  return { port, host };
 }
 
 /** --exit-when-idle, --max-events, --late: paper/live only. */

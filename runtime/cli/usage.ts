@@ -23,6 +23,7 @@ Usage:
   hean run GRAPH [--mode backtest|paper] [--bind node.key=value]... [--data [node=]FILE]... [--set name=value]...
                [--json] [--trades FILE] [--chunk N] [--report FILE.html] [--redis URL] [--out-dir DIR] [--overwrite]
                [--exit-when-idle SECONDS] [--max-events N] [--late drop|fail]      (paper, live)
+               [--metrics-port PORT [--metrics-host HOST]]   (paper, live: GET /metrics for Prometheus; 0 = a free port)
   hean run GRAPH --mode live --confirm-live [...]      (real orders: keys from HEAN_<EXCHANGE>_API_KEY / _SECRET)
   hean run GRAPH --grid name=FROM..TO[:STEP] [--grid name=...] [--metric NAME] [--heatmap FILE.html] [...]
   hean sweep GRAPH --grid name=SPEC [--grid name=SPEC]... [--where EXPR] [--workers N] [--metric NAME] [-o FILE.csv|FILE.parquet]

@@ -11,6 +11,7 @@ import { NodeRunError, buildPipeline, type Frame, type PulseCount } from './pipe
 import { nodeKeys, Recorder, replayer, sourceKey, type NodeOutputCache } from './nodeOutputCache.js';
 import { replay } from './replayDriver.js';
 import { depthGrid, tradeMarks, type DepthGrid, type TradeMarks } from './depthGrid.js';
+import type { RunMetrics } from '../metrics/runMetrics.js';
 
 export { NodeRunError, type PulseCount };
 
@@ -56,6 +57,8 @@ export interface RunOptions {
   sourceCache?: SourceCache;
   /** Node outputs shared with other backtests of this process (a sweep's; nodeOutputCache.ts). Replays only. */
   nodeCache?: NodeOutputCache;
+  /** Monitoring hooks (runtime/metrics, `hean run --metrics-port`): kernels, feeds and the pipeline are handed to them once before the run. */
+  metrics?: RunMetrics;
 }
 
 export type SourceCache = Map<string, Promise<{ data: SourceData; inputs: [string, string][]; warnings: [string, string][] }>>;
@@ -134,6 +137,7 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
     }
     if (isLive) {
       feeds = await Promise.all(sourceNodes.map((node, s) => guardNodeAsync(node, () => sourceAdapters[s].live!(node.binding, specs[s], io(node.id, node.commandLine)))));
+      if (options.metrics) feeds = feeds.map((feed, s) => options.metrics!.feed(sourceNodes[s].id, feed));
     } else {
       loaded = await Promise.all(sourceNodes.map((node, s) => guardNodeAsync(node, () => (options.sourceCache ? cachedReplay(options.sourceCache, node, sourceAdapters[s], specs[s], io(node.id, node.commandLine)) : sourceAdapters[s].replay!(node.binding, specs[s], io(node.id, node.commandLine))))));
     }
@@ -200,16 +204,22 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
     depthMs = performance.now() - depthStart;
   }
 
-  options.onSnapshots?.(() => Object.fromEntries([...kernels].filter(([, k]) => k.snapshot).map(([id, k]) => [id, k.snapshot!()])));
+  const metrics = options.metrics;
+  if (metrics) for (const [id, kernel] of kernels) kernels.set(id, metrics.kernel(graph.byId.get(id)!, kernel));
+  const snapshots = () => Object.fromEntries([...kernels].filter(([, k]) => k.snapshot).map(([id, k]) => [id, k.snapshot!()]));
+  options.onSnapshots?.(snapshots);
+  metrics?.snapshots(snapshots);
   const stepStart = performance.now();
-  const pipeline = buildPipeline(graph, kernels, chunkSize, { replays, recorders });
+  const built = buildPipeline(graph, kernels, chunkSize, { replays, recorders });
+  const pipeline = metrics ? metrics.pipeline(built) : built;
   let stats: { events: number; chunks: number };
   let liveStats: LiveStats | undefined;
   try {
     const onCaughtUp = () => {
       for (const writer of writers.values()) writer.flush?.();
     };
-    if (isLive) stats = liveStats = await runLive(pipeline, graph, feeds, specs, { ...options.live, clock: wallClock, onCaughtUp, ...(settles.length ? { settle: async () => void (await Promise.all(settles.map((f) => f()))) } : {}) });
+    const onLate = metrics ? (source: string, t: number, clock: number) => (metrics.late(source), options.live?.onLate?.(source, t, clock)) : options.live?.onLate;
+    if (isLive) stats = liveStats = await runLive(pipeline, graph, feeds, specs, { ...options.live, clock: wallClock, onCaughtUp, onLate, ...(settles.length ? { settle: async () => void (await Promise.all(settles.map((f) => f()))) } : {}) });
     else stats = replay(pipeline, graph, loaded, chunkSize, options.onProgress, options.progressEvery);
   } catch (e) {
     pipeline.complete();

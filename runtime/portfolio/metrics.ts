@@ -306,6 +306,11 @@ export class MetricsAccumulator {
     return this.s[BARS];
   }
 
+  /** The highest equity at a bar's close so far (the starting cash before any): the current drawdown's reference. */
+  get peakEquity(): number {
+    return this.s[PEAK];
+  }
+
   /** One bar: its equity at the close, its event time, whether it ended with a position. */
   addBar(equity: number, eventTime: number, inMarket: boolean): void {
     const s = this.s;

@@ -660,8 +660,22 @@ export class PortfolioBroker implements Kernel<PortfolioInputs, PortfolioOutputs
     return this.overflowed ? withoutMoney(metrics) : metrics;
   }
 
-  snapshot(): { equity: number; cash: number; positions: Record<string, number>; metrics: Metrics } {
-    return { equity: this.lastEquity, cash: this.cash, positions: Object.fromEntries(this.names.map((name, m) => [name, this.qty[m]])), metrics: this.metricsNow(this.openTrades()) };
+  /** Equity, cash, positions and metrics so far, and the counts monitoring reads (see BrokerSnapshot). */
+  snapshot(): { equity: number; cash: number; positions: Record<string, number>; metrics: Metrics; peakEquity: number; grossExposure: number; ordersReceived: number; fills: number; rejections: Record<string, number> } {
+    let gross = 0;
+    for (let m = 0; m < this.k; m++) if (this.qty[m] !== 0) gross += Math.abs(this.qty[m] * this.lastClose[m]);
+    return {
+      equity: this.lastEquity,
+      cash: this.cash,
+      positions: Object.fromEntries(this.names.map((name, m) => [name, this.qty[m]])),
+      metrics: this.metricsNow(this.openTrades()),
+      peakEquity: this.metrics.peakEquity,
+      grossExposure: gross,
+      ordersReceived: this.ordersReceived,
+      fills: this.fills,
+      // cut to fit maxLeverage: partly refused
+      rejections: { leverageCap: this.ordersCapped },
+    };
   }
 
   report(): BrokerReport & { portfolio: PortfolioReport } {

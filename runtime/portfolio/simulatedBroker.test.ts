@@ -166,7 +166,14 @@ test('snapshot(): equity, position, cash and metrics at any time, equal to a run
     assert.equal(s.snap.equity, stopped.metrics.finalEquity);
     assert.ok(Math.abs(s.snap.cash + s.snap.position * c.close[s.bars - 1] - s.snap.equity) <= 1e-9 * Math.abs(s.snap.equity));
     assertSameMetrics(s.snap.metrics, stopped.metrics, `after ${s.bars} bars`);
+    // What monitoring reads (runtime/metrics): the peak for the current drawdown, the notional held, the order counts.
+    assert.equal(s.snap.peakEquity, Math.max(stopped.metrics.initialCash, ...stopped.equity));
+    assert.equal(s.snap.grossExposure, Math.abs(s.position * c.close[s.bars - 1]));
+    assert.equal(s.snap.ordersReceived, stopped.ordersReceived);
+    assert.equal(s.snap.fills, stopped.fills);
+    assert.deepEqual(s.snap.rejections, { noBook: 0 });
   }
+  assert.ok(seen.some((s) => s.snap.grossExposure > 0) && seen.some((s) => s.snap.peakEquity > s.snap.equity), 'positions held and drawdowns met');
 });
 
 test('bounded history: flat memory over 3,000,000 bars (real 1h bars repeated, prices scaled at the joins)', () => {

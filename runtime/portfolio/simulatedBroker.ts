@@ -141,6 +141,14 @@ export interface BrokerSnapshot {
   position: number;
   cash: number;
   metrics: Metrics;
+  /** The highest equity at a close so far (monitoring: the current drawdown). */
+  peakEquity: number;
+  /** |position| x the last close: the gross notional held. */
+  grossExposure: number;
+  ordersReceived: number;
+  fills: number;
+  /** Orders not executed, by reason: `noBook` (fill: book or queue, no book to meet). */
+  rejections: Record<string, number>;
 }
 
 export interface BrokerInputs {
@@ -698,7 +706,18 @@ export class SimulatedBroker implements Kernel<BrokerInputs, BrokerOutputs> {
   /** Equity, position, cash and metrics so far: callable at any time (between steps). */
   snapshot(): BrokerSnapshot {
     const money = this.money;
-    return { equity: money[LAST_EQUITY], position: money[QTY], cash: money[CASH], metrics: this.metricsNow(this.openTrades()) };
+    const held = money[QTY];
+    return {
+      equity: money[LAST_EQUITY],
+      position: held,
+      cash: money[CASH],
+      metrics: this.metricsNow(this.openTrades()),
+      peakEquity: this.metrics.peakEquity,
+      grossExposure: held === 0 ? 0 : Math.abs(held * money[LAST_CLOSE]),
+      ordersReceived: this.ordersReceived,
+      fills: this.fills,
+      rejections: { noBook: this.execution.noBook + this.queueStats.noBook },
+    };
   }
 
   private metricsNow(open: readonly Trade[]): Metrics {

@@ -39,6 +39,17 @@ export class StreamGroupReader {
   /** Pending entries that had been trimmed from the stream: acknowledged (nothing to process), counted here. */
   trimmedPending = 0;
 
+  /** Times the reading connection was lost (monitoring: feed reconnects). */
+  get lostConnections(): number {
+    return this.connectionLosses;
+  }
+
+  /** Entries delivered to the group and not yet acknowledged (XPENDING summary, every consumer). */
+  async pendingEntries(): Promise<number> {
+    const summary = (await this.redis.xpending(this.key, this.group)) as [number, ...unknown[]];
+    return Number(summary[0]);
+  }
+
   constructor(
     private readonly redis: Redis,
     options: GroupReaderOptions,
