@@ -2,6 +2,7 @@ import type { TObject } from '@sinclair/typebox';
 import type { ParamProblem } from '../defineNode.js';
 import type { SourceSpec } from '../records/sourceSpec.js';
 import type { OutputGuard } from './outputGuard.js';
+import type { Cache } from '../cache/Cache.js';
 
 /**
  * The adapter contract (DESIGN.md section 6). A node kind says what it emits or consumes; an
@@ -40,6 +41,11 @@ export interface AdapterIO {
   readonly outputs: OutputGuard;
   /** Binding keys the user gave on the command line (`--bind`, `--data`), as opposed to the graph. */
   readonly commandLine: ReadonlySet<string>;
+  /**
+   * The run's cache (`--cache`; runtime/cache/Cache.ts), when it has one: adapters memoise what is
+   * costly to fetch or decode (kind `history` for past events) with `getOrCompute`. Absent: no cache.
+   */
+  readonly cache?: Cache;
 }
 
 interface AdapterDeclaration {

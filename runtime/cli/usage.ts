@@ -21,7 +21,7 @@ export const USAGE = `hean — declarative dataflow graphs for trading strategie
 
 Usage:
   hean run GRAPH [--mode backtest|paper] [--bind node.key=value]... [--data [node=]FILE]... [--set name=value]...
-               [--json] [--trades FILE] [--chunk N] [--report FILE.html] [--redis URL] [--out-dir DIR] [--overwrite]
+               [--json] [--trades FILE] [--chunk N] [--report FILE.html] [--redis URL] [--cache memory|redis://URL] [--out-dir DIR] [--overwrite]
                [--exit-when-idle SECONDS] [--max-events N] [--late drop|fail]      (paper)
   hean run GRAPH --grid name=FROM..TO[:STEP] [--grid name=...] [--metric NAME] [--heatmap FILE.html] [...]
   hean sweep GRAPH --grid name=SPEC [--grid name=SPEC]... [--where EXPR] [--workers N] [--metric NAME] [-o FILE.csv|FILE.parquet]
