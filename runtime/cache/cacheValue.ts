@@ -97,10 +97,9 @@ export function decodeValue(bytes: Uint8Array): CacheValue {
     if (!Type || !Number.isSafeInteger(length) || length < 0) throw new Error(`value lists an array ${JSON.stringify([tag, length])}`);
     const byteLength = length * Type.BYTES_PER_ELEMENT;
     if (at + byteLength > bytes.length) throw new Error(`value's arrays need ${at + byteLength} bytes but it has ${bytes.length}`);
-    // A copy into a new buffer: aligned for the type whatever the source's offset.
-    const copy = new Uint8Array(byteLength);
-    copy.set(bytes.subarray(at, at + byteLength));
-    arrays.push(new Type(copy.buffer));
+    // ArrayBuffer.slice copies into a new buffer: aligned for the type whatever the source's offset.
+    const start = bytes.byteOffset + at;
+    arrays.push(new Type((bytes.buffer as ArrayBuffer).slice(start, start + byteLength)));
     at = align8(at + byteLength);
   }
   return fromTree(parsed.v, arrays);

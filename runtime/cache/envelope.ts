@@ -44,8 +44,17 @@ export interface WrapOptions {
   compressAboveBytes: number;
 }
 
+// sha256 costs more than the rest of a small lookup; keys repeat, so their hashes are kept (bounded).
+const hashes = new Map<string, Buffer>();
+
 export function keyHash(storeKey: string): Buffer {
-  return createHash('sha256').update(storeKey, 'utf8').digest().subarray(0, 16);
+  let hash = hashes.get(storeKey);
+  if (!hash) {
+    if (hashes.size >= 4096) hashes.clear();
+    hash = createHash('sha256').update(storeKey, 'utf8').digest().subarray(0, 16);
+    hashes.set(storeKey, hash);
+  }
+  return hash;
 }
 
 export function wrapEntry(payload: Uint8Array, options: WrapOptions): Buffer {
@@ -54,7 +63,8 @@ export function wrapEntry(payload: Uint8Array, options: WrapOptions): Buffer {
   let stored: Uint8Array = payload;
   let codec = CODEC_STORED;
   if (payload.length >= options.compressAboveBytes) {
-    const packed = deflateRawSync(payload, { level: 1 });
+    // One output chunk the size of the input: the default 16 KiB chunks cost a concatenation.
+    const packed = deflateRawSync(payload, { level: 1, chunkSize: Math.max(1024, payload.length) });
     if (packed.length < payload.length) {
       stored = packed;
       codec = CODEC_DEFLATE;
@@ -117,7 +127,7 @@ export function unwrapEntry(entry: Uint8Array, kind: string, storeKey: string): 
   if (codec === CODEC_STORED) payload = stored;
   else if (codec === CODEC_DEFLATE) {
     try {
-      payload = inflateRawSync(stored);
+      payload = inflateRawSync(stored, { chunkSize: Math.max(1024, view.getUint32(16, true)) });
     } catch (e) {
       throw new CacheEntryError(`payload does not inflate (${(e as Error).message})`);
     }
