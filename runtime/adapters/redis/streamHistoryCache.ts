@@ -21,10 +21,10 @@ import type { CandleSpec } from '../../records/sourceSpec.js';
 const STREAM_HISTORY_VERSION = 1;
 
 export async function streamHistoryKey(redis: Redis, key: string, meta: Record<string, string> | undefined, spec: CandleSpec, from: number | undefined, to: number | undefined): Promise<string | { uncached: string }> {
+  const info = await streamInfo(redis, key);
+  if (!info) return { uncached: 'it is not a stream (yet)' };
   const revision = meta?.revision;
   if (!revision) return { uncached: `its ${key}:meta has no revision (streams published by hean publish have one)` };
-  const info = await streamInfo(redis, key);
-  if (!info) return { uncached: 'it does not exist' };
   const deleted = info.entriesAdded - info.length;
   const lastMs = Number(info.lastId.split('-')[0]);
   const open = to === undefined || to >= lastMs;
