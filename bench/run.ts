@@ -18,6 +18,7 @@ const benchmarks: (() => Promise<{ default: Benchmark }>)[] = [
   () => import('./orderbook.js'),
   () => import('./ml.js'),
   () => import('./sweep.js'),
+  () => import('./cache.js'),
 ];
 
 // Benchmarks time parsing and write nothing of their own accord into the user's column cache

@@ -2,6 +2,7 @@ import type { TObject } from '@sinclair/typebox';
 import type { Kernel, ParamProblem } from '../defineNode.js';
 import type { SourceSpec } from '../records/sourceSpec.js';
 import type { OutputGuard } from './outputGuard.js';
+import type { Cache } from '../cache/Cache.js';
 
 /**
  * The adapter contract (DESIGN.md section 6). A node kind says what it emits or consumes; an
@@ -42,6 +43,11 @@ export interface AdapterIO {
   readonly commandLine: ReadonlySet<string>;
   /** A source: bars of it the graph needs before every node fed by it has a value (a live feed fetches them first: warm start). */
   readonly warmupBars?: number;
+  /**
+   * The run's cache (`--cache`; runtime/cache/Cache.ts), when it has one: adapters memoise what is
+   * costly to fetch or decode (kind `history` for past events) with `getOrCompute`. Absent: no cache.
+   */
+  readonly cache?: Cache;
 }
 
 interface AdapterDeclaration {

@@ -4,7 +4,7 @@ import { fileSink } from './file/fileSink.js';
 import { fileSource } from './file/fileSource.js';
 import { memorySink, memorySource } from './memory.js';
 import { redisStreamSink, redisStreamSource } from './redisStream.js';
-import { exchangeBroker } from '../broker/exchangeBrokerAdapter.js';
+import { exchangeBroker } from './broker/exchangeBrokerAdapter.js';
 
 /** Every adapter hean knows, listed explicitly like the node kinds. */
 export const defaultAdapters: AdapterRegistry = {

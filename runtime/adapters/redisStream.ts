@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { AdapterIO, LiveBatch, SinkAdapter, SourceAdapter } from './contract.js';
+import type { AdapterIO, LiveBatch, SinkAdapter, SourceAdapter, SourceData } from './contract.js';
 import type { ParamProblem } from '../defineNode.js';
 import { parseTimeParam } from '../data/timeframe.js';
 import { CandleChecker, candleInfo } from '../records/checkCandles.js';
@@ -62,16 +62,29 @@ export const redisStreamSource: SourceAdapter = {
     io.outputs.input(`stream ${key}`, `source ${io.node}`);
     const redis = await sharedRedis(io);
     try {
-      checkMeta(key, await readMeta(redis, key), spec);
+      const meta = await readMeta(redis, key);
+      checkMeta(key, meta, spec);
       const from = timeOf(binding.from);
+      const to = timeOf(binding.to);
       const fields = RECORD_FIELDS[spec.record];
-      const data = await readRange(redis, key, { from: from === 0 ? undefined : from, to: timeOf(binding.to), fieldNames: fields });
-      const checker = new CandleChecker(spec, io.warn, `stream ${key} entry`);
-      const keep: number[] = [];
-      for (let i = 0; i < data.t.length; i++) if (acceptEntry(checker, spec, key, data.ids[i], data.t[i], data.columns, i)) keep.push(i);
-      if (keep.length === 0) throw new Error(`stream ${key} has no ${spec.record} in the requested range`);
-      const columns = Object.fromEntries(fields.map((f, c) => [f, pickRows(keep, data.columns[c])]));
-      return { t: pickRows(keep, data.t), columns, info: candleInfo(spec, { stream: key }, columns.time, checker.gaps, checker.dropped) };
+      const read = async (warn: AdapterIO['warn']): Promise<SourceData> => {
+        const data = await readRange(redis, key, { from: from === 0 ? undefined : from, to, fieldNames: fields });
+        const checker = new CandleChecker(spec, warn, `stream ${key} entry`);
+        const keep: number[] = [];
+        for (let i = 0; i < data.t.length; i++) if (acceptEntry(checker, spec, key, data.ids[i], data.t[i], data.columns, i)) keep.push(i);
+        if (keep.length === 0) throw new Error(`stream ${key} has no ${spec.record} in the requested range`);
+        const columns = Object.fromEntries(fields.map((f, c) => [f, pickRows(keep, data.columns[c])]));
+        return { t: pickRows(keep, data.t), columns, info: candleInfo(spec, { stream: key }, columns.time, checker.gaps, checker.dropped) };
+      };
+      if (io.cache) {
+        // Decoding a long range entry by entry is the slow part of a stream backtest; its checked
+        // columns are cached (kind history) when the range's content is known not to change.
+        const { streamHistoryKey, cachedHistory } = await import('./redis/streamHistoryCache.js');
+        const identity = await streamHistoryKey(redis, key, meta, spec, from, to);
+        if (typeof identity === 'string') return await cachedHistory(io.cache, identity, io.warn, read);
+        io.log(`${io.node}: stream ${key} is read without the cache: ${identity.uncached}`);
+      }
+      return await read(io.warn);
     } finally {
       releaseRedis();
     }

@@ -1,4 +1,5 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { availableParallelism } from 'node:os';
@@ -487,6 +488,7 @@ type RunValues = {
   mode?: string;
   bind?: string[];
   redis?: string;
+  cache?: string;
   'exit-when-idle'?: string;
   'max-events'?: string;
   late?: string;
@@ -514,6 +516,7 @@ async function runCommand(argv: string[]): Promise<number> {
       mode: { type: 'string' },
       bind: { type: 'string', multiple: true },
       redis: { type: 'string' },
+      cache: { type: 'string' },
       'exit-when-idle': { type: 'string' },
       'max-events': { type: 'string' },
       late: { type: 'string' },
@@ -584,11 +587,13 @@ async function runCommand(argv: string[]): Promise<number> {
   let lastStatus = 0;
   let snapshots: () => Record<string, unknown> = () => ({});
   let result;
+  const cache = await runCache(values.cache);
   try {
     result = await runGraph(graph, {
       chunkSize,
       outputs,
       redisUrl: values.redis,
+      cache,
       onProgress: progress,
       onWarning: (w) => {
         progress.finish();
@@ -616,6 +621,10 @@ async function runCommand(argv: string[]): Promise<number> {
     for (const signal of signals) process.off(signal, onSignal);
     progress.finish();
     await served?.close();
+    if (cache) {
+      console.error(`hean: ${cacheSummary(cache)}`);
+      await cache.close();
+    }
   }
 
   if (values.trades !== undefined) {
@@ -642,6 +651,30 @@ async function runCommand(argv: string[]): Promise<number> {
   if (values.json) console.log(JSON.stringify(summaryJson(result)));
   else console.log(summaryText(result));
   return reportFailed ? RUN_FAILED : OK;
+}
+
+/** `--cache SPEC` (else $HEAN_CACHE): the cache adapters may use (AdapterIO.cache); none by default. */
+async function runCache(flag: string | undefined): Promise<import('../cache/Cache.js').Cache | undefined> {
+  const spec = flag ?? process.env.HEAN_CACHE;
+  if (spec === undefined || spec === '') return undefined;
+  const [{ openCache }, { cacheHit, cacheMiss }] = await Promise.all([import('../cache/openCache.js'), import('../metrics/cacheMetrics.js')]);
+  // Hits and misses feed hean_cache_* on /metrics (a corrupt entry is also counted as a miss).
+  const observer = { hit: (kind: string) => cacheHit(kind), miss: (kind: string) => cacheMiss(kind), corrupt: () => {} };
+  try {
+    return await openCache(spec, { observer, warn: (code, message) => console.error(`warning cache: ${code}: ${message}`), log: (message) => console.error(`hean: ${message}`) });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+/** `cache redis://127.0.0.1:6379: history 1 hit, 0 misses` (kinds that were looked up). */
+function cacheSummary(cache: import('../cache/Cache.js').Cache): string {
+  const used = Object.entries(cache.stats()).filter(([, s]) => s.hits + s.misses > 0);
+  const parts = used.map(([kind, s]) => {
+    const extra = (['stale', 'corrupt', 'errors'] as const).filter((k) => s[k] > 0).map((k) => `, ${s[k]} ${k}`).join('');
+    return `${kind} ${s.hits} hit${s.hits === 1 ? '' : 's'}, ${s.misses} miss${s.misses === 1 ? '' : 'es'}${extra}`;
+  });
+  return `cache ${cache.describe()}: ${parts.length ? parts.join('; ') : 'not used by this run'}`;
 }
 
 function parseMode(text: string | undefined): Mode {
@@ -1409,7 +1442,8 @@ async function publishCommand(argv: string[]): Promise<number> {
       t: data.t,
       names: CANDLE_FIELDS,
       columns,
-      meta: { record: 'candles', symbol, timeframe, file: name },
+      // revision: a fresh id per publish, so caches of this stream's ranges know its content changed
+      meta: { record: 'candles', symbol, timeframe, file: name, revision: randomUUID() },
       maxlen,
       rate,
       replace: values.replace,

@@ -21,7 +21,7 @@ export const USAGE = `hean — declarative dataflow graphs for trading strategie
 
 Usage:
   hean run GRAPH [--mode backtest|paper] [--bind node.key=value]... [--data [node=]FILE]... [--set name=value]...
-               [--json] [--trades FILE] [--chunk N] [--report FILE.html] [--redis URL] [--out-dir DIR] [--overwrite]
+               [--json] [--trades FILE] [--chunk N] [--report FILE.html] [--redis URL] [--cache memory|redis://URL] [--out-dir DIR] [--overwrite]
                [--exit-when-idle SECONDS] [--max-events N] [--late drop|fail]      (paper, live)
                [--metrics-port PORT [--metrics-host HOST]]   (paper, live: GET /metrics for Prometheus; 0 = a free port)
   hean run GRAPH --mode live --confirm-live [...]      (real orders: keys from HEAN_<EXCHANGE>_API_KEY / _SECRET)

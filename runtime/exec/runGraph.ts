@@ -4,6 +4,7 @@ import type { AdapterIO, AdapterRegistry, LiveFeed, Mode, RowWriter, SinkAdapter
 import { defaultAdapters } from '../adapters/index.js';
 import { OutputError, OutputGuard } from '../adapters/outputGuard.js';
 import { wallClock } from '../adapters/wallClock.js';
+import type { Cache } from '../cache/Cache.js';
 import type { Kernel, NodeContext } from '../defineNode.js';
 import type { CompiledGraph, CompiledNode } from '../graph/compileGraph.js';
 import { runLive, type LiveOptions, type LiveStats } from './liveDriver.js';
@@ -28,6 +29,8 @@ export interface RunOptions {
   adapters?: AdapterRegistry;
   /** `--redis URL`. */
   redisUrl?: string;
+  /** `--cache`: handed to adapters (AdapterIO.cache); the caller opens and closes it. */
+  cache?: Cache;
   /** Where the run may write (output directory, --overwrite, a sweep's combination); default: the working directory, no replacing. */
   outputs?: OutputGuard;
   /** Per-bar history kept by brokers: full (backtest default) or bounded (paper default: flat memory). */
@@ -109,6 +112,7 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
     commandLine,
     warmupBars: sourceWarmup(graph, node),
     redisUrl: options.redisUrl,
+    cache: options.cache,
     warn: (code, message) => {
       const warning = { node, code, message };
       warnings.push(warning);

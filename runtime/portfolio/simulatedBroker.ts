@@ -666,7 +666,7 @@ export class SimulatedBroker implements Kernel<BrokerInputs, BrokerOutputs> {
   }
 
   /**
-   * Live mode (runtime/broker/exchangeBroker.ts): a fill the exchange reported, applied between
+   * Live mode (runtime/adapters/broker/exchangeBroker.ts): a fill the exchange reported, applied between
    * steps the way the simulation applies its own, so cash, position, trades and metrics follow the
    * exchange: `delta` units (buy > 0) at `price`, `fee` in quote currency. A position left at or
    * below `dust` units (a commission taken from the bought asset, lot rounding) closes the round trip.

@@ -12,7 +12,7 @@ import { SpotAccount, type FakeAccountSpec, type FakeOrder, type FakeTrade } fro
  * (else 401 -2015), the HMAC-SHA256 `signature` of the query string and body with that key's
  * secret is right (else -1022), and `timestamp` lies within `recvWindow` (default 5000 ms) before
  * the fake's market time and at most 1000 ms after it (else -1021). Fills are not pushed over a
- * user-data stream: clients poll GET /api/v3/order (see runtime/broker).
+ * user-data stream: clients poll GET /api/v3/order (see runtime/adapters/broker).
  */
 export const SIGNED_PATHS = new Set(['/api/v3/order', '/api/v3/openOrders', '/api/v3/account', '/api/v3/myTrades']);
 

@@ -1,6 +1,6 @@
-import type { Kernel } from '../defineNode.js';
-import { clientOrderId } from '../portfolio/clientOrderId.js';
-import { SimulatedBroker, type BrokerInputs, type BrokerOutputs, type BrokerReport, type SimulatedBrokerParams } from '../portfolio/simulatedBroker.js';
+import type { Kernel } from '../../defineNode.js';
+import { clientOrderId } from '../../portfolio/clientOrderId.js';
+import { SimulatedBroker, type BrokerInputs, type BrokerOutputs, type BrokerReport, type SimulatedBrokerParams } from '../../portfolio/simulatedBroker.js';
 import { redact, type ApiKeys } from './apiKeys.js';
 import type { CcxtOrder, MarketLimits, TradingExchange } from './connectTradingExchange.js';
 import { decideOrder, isDust, type OrderIntent } from './decideOrder.js';

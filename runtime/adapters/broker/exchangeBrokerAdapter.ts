@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
-import type { BrokerAdapter } from '../adapters/contract.js';
-import type { Kernel, ParamProblem } from '../defineNode.js';
-import type { SimulatedBrokerParams } from '../portfolio/simulatedBroker.js';
+import type { BrokerAdapter } from '../contract.js';
+import type { Kernel, ParamProblem } from '../../defineNode.js';
+import type { SimulatedBrokerParams } from '../../portfolio/simulatedBroker.js';
 import { apiKeyNames, readApiKeys, redact } from './apiKeys.js';
 
 /**

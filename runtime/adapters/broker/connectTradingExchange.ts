@@ -1,4 +1,4 @@
-import { didYouMean } from '../diagnostics.js';
+import { didYouMean } from '../../diagnostics.js';
 import type { ApiKeys } from './apiKeys.js';
 
 /**
