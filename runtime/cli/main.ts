@@ -500,14 +500,19 @@ async function runCommand(argv: string[]): Promise<number> {
       grid: { type: 'string', multiple: true },
       heatmap: { type: 'string' },
       metric: { type: 'string' },
+      symbols: { type: 'string' },
+      partition: { type: 'string' },
+      consumer: { type: 'string' },
+      'claim-idle': { type: 'string' },
       ...OUTPUT_OPTIONS,
     },
   });
-  if (positionals.length !== 1) throw new UsageError(`run takes one GRAPH file, found ${positionals.length}`);
+  if (positionals.length === 0) throw new UsageError('run takes a GRAPH file (or several)');
   const chunkSize = chunkOption(values.chunk);
   if (values.report !== undefined && drawingFormat(values.report, '--report') !== 'html') throw new UsageError(`--report ${values.report}: expected a file ending in .html`);
   const mode = parseMode(values.mode);
   if (values.grid?.length) {
+    if (positionals.length > 1) throw new UsageError(`--grid sweeps one graph, found ${positionals.length}: ${positionals.join(', ')}`);
     if (mode !== 'backtest') throw new UsageError('--grid runs backtests; drop --mode');
     return await gridCommand(positionals[0], values, chunkSize);
   }
@@ -517,6 +522,10 @@ async function runCommand(argv: string[]): Promise<number> {
   const live = liveSettings(values, mode);
   if (mode !== 'backtest' && values.chunk !== undefined) throw new UsageError(`--chunk sets the replay's chunk size; a ${mode} run steps event by event`);
   const sets = parseSets(values.set);
+  if (positionals.length > 1 || values.symbols !== undefined || values.partition !== undefined || values.consumer !== undefined || values['claim-idle'] !== undefined) {
+    const [{ runMany }, { loadGraph }] = await Promise.all([import('./runMany.js'), import('../loadGraph.js')]);
+    return await runMany({ files: positionals, mode, sets, values, chunkSize, live, bind: (file) => commandLineBindings(file, values, sets, mode), load: loadGraph, printDiagnostics, hasErrors, usage: (m) => new UsageError(m) });
+  }
   const [{ loadGraph }, { runGraph }, { isBrokerKind }, { brokerReports, summaryJson, summaryText, tradesCsv }] = await Promise.all([
     import('../loadGraph.js'),
     import('../exec/runGraph.js'),

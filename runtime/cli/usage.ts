@@ -23,6 +23,9 @@ Usage:
   hean run GRAPH [--mode backtest|paper] [--bind node.key=value]... [--data [node=]FILE]... [--set name=value]...
                [--json] [--trades FILE] [--chunk N] [--report FILE.html] [--redis URL] [--out-dir DIR] [--overwrite]
                [--exit-when-idle SECONDS] [--max-events N] [--late drop|fail]      (paper)
+  hean run GRAPH [GRAPH]... [...]                                                 (several graphs in one process, one summary each)
+  hean run GRAPH --symbols A,B,... [--partition NAME [--consumer NAME] [--claim-idle SECONDS]] [...]
+               (one instance per symbol, {symbol} in bindings; --partition shares them among processes through Redis)
   hean run GRAPH --grid name=FROM..TO[:STEP] [--grid name=...] [--metric NAME] [--heatmap FILE.html] [...]
   hean sweep GRAPH --grid name=SPEC [--grid name=SPEC]... [--where EXPR] [--workers N] [--metric NAME] [-o FILE.csv|FILE.parquet]
                [--heatmap FILE.html [--heatmap-axes A,B] [--heatmap-at name=value]... [--heatmap-others best|mean]]
