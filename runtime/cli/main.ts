@@ -536,6 +536,8 @@ async function runCommand(argv: string[]): Promise<number> {
   const { graph, diagnostics } = loadGraph(positionals[0], { set: sets, mode, bind, requireBindings: true });
   printDiagnostics(diagnostics);
   if (!graph || hasErrors(diagnostics)) return INVALID;
+  const templated = graph.nodes.find((n) => Object.values(n.binding).some((x) => typeof x === 'string' && x.includes('{symbol}')));
+  if (templated) throw new UsageError(`${templated.isSource ? 'source' : 'sink'} ${templated.id} has {symbol} in its binding; give the symbols to run with --symbols A,B,...`);
   if (values.trades !== undefined && graph.nodes.filter((n) => isBrokerKind(n.kind)).length !== 1) {
     throw new UsageError('--trades needs a graph with exactly one broker (sink.broker or sink.portfolio)');
   }

@@ -89,6 +89,9 @@ export async function runPartition<R>(options: PartitionRunOptions<R>): Promise<
       .finally(() => held.delete(claimed.id));
   };
 
+  // Processes started together join before any claims: each then takes its share at once
+  // instead of the first taking everything and handing half back (a replay each).
+  await new Promise<void>((resolve) => clock.timer(Math.min(beatEvery, 1000), resolve));
   try {
     for (;;) {
       if (failure) throw failure;
