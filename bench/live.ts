@@ -8,9 +8,16 @@
  * 2. Through the real Redis: events/s of publish (XADD, pipelined) and of a paper run that reads
  *    the stream through a consumer group and publishes its orders back to another stream; and
  *    event-to-order latency while events are published at a steady rate.
+ * 3. Scale-out: four symbol streams (the same file under four names) consumed by `hean run
+ *    --symbols ... --partition ...` in one process, then in two, as child processes of the CLI;
+ *    events/s from the first entry read to the last one acknowledged, best of three, interleaved.
  */
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Redis } from 'ioredis';
 import { Type } from '@sinclair/typebox';
 import { parse, stringify } from 'yaml';
 import type { AdapterRegistry, LiveBatch, SourceAdapter } from '../runtime/adapters/contract.js';
@@ -189,12 +196,82 @@ const bench: Benchmark = {
       ctx.print('through Redis (publish: pipelined XADD; paper: XREADGROUP 1024 per read, XACK after processing, order rows added back in batches by one script call):');
       ctx.print(`  publish ${int(viaRedis.publishPerSec)} events/s; paper run ${int(viaRedis.paperPerSec)} events/s in and orders out (target >= 50,000)`);
       ctx.print(`  at ${int(RATE)} events/s published: event -> order row in Redis p50 ${viaRedis.latencyP50Ms} ms, p99 ${viaRedis.latencyP99Ms} ms, max ${viaRedis.latencyMaxMs} ms (ms clock of Redis ids)`);
-      return { bench: 'live', ok: failures.length === 0, failures, inProcess, metrics, viaRedis };
+
+      const scaleOut = await partitionThroughput(ctx, redis, prefix, bars, failures);
+      return { bench: 'live', ok: failures.length === 0, failures, inProcess, metrics, viaRedis, scaleOut };
     } finally {
+      await deleteUnder(redis, prefix);
       await redis.del(input, `${input}:meta`, output);
       await redis.quit();
     }
   },
 };
+
+const SCALE_SYMBOLS = ['S1', 'S2', 'S3', 'S4'];
+
+/** Section 3: one consumer process against two, same four streams, fresh consumer groups each time. */
+async function partitionThroughput(ctx: Parameters<Benchmark['run']>[0], redis: Redis, prefix: string, bars: Awaited<ReturnType<typeof readCandleCsv>>, failures: string[]) {
+  const n = bars.rows;
+  const dir = mkdtempSync(join(tmpdir(), 'hean-bench-partition-'));
+  writeFileSync(join(dir, 'g.yaml'), smaCross({ bars: { stream: `${prefix}:candles:{symbol}` }, orders: { stream: `${prefix}:out:{symbol}` } }, { orders: { kind: 'sink.record', in: { series: ['size.orders'] } } }));
+  ctx.progress(`scale-out: publishing ${int(n)} events to each of ${SCALE_SYMBOLS.length} symbol streams`);
+  for (const s of SCALE_SYMBOLS) await publishColumns(redis, `${prefix}:candles:${s}`, { t: bars.t, names: CANDLE_FIELDS, columns: CANDLE_FIELDS.map((f) => bars[f]), meta: { record: 'candles', timeframe: '1h', symbol: s }, replace: true });
+  const total = n * SCALE_SYMBOLS.length;
+  const once = async (processes: number, round: number): Promise<number> => {
+    for (const s of SCALE_SYMBOLS) {
+      await redis.del(`${prefix}:out:${s}`, `${prefix}:out:${s}:meta`);
+      await redis.xgroup('DESTROY', `${prefix}:candles:${s}`, 'hean.sma-cross.bars').catch(() => 0);
+    }
+    const partition = `${prefix}:part${processes}-${round}`;
+    const children = Array.from({ length: processes }, (_, k) =>
+      spawn(process.execPath, [join(projectRoot, 'bin', 'hean.js'), 'run', 'g.yaml', '--mode', 'paper', '--symbols', SCALE_SYMBOLS.join(','), '--partition', partition, '--consumer', `c${k}`, '--exit-when-idle', '1', '--json'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] }),
+    );
+    let stderr = '';
+    for (const c of children) c.stderr!.on('data', (d) => (stderr += d));
+    const exits = children.map((c) => new Promise<number | null>((resolve) => c.on('exit', resolve)));
+    const read = async () => {
+      let entries = 0;
+      let pending = 0;
+      for (const s of SCALE_SYMBOLS) {
+        const groups = (await redis.xinfo('GROUPS', `${prefix}:candles:${s}`)) as unknown[][];
+        const g = groups.find((x) => x[1] === 'hean.sma-cross.bars');
+        if (!g) continue;
+        entries += Number(g[g.indexOf('entries-read') + 1]);
+        pending += Number(g[g.indexOf('pending') + 1]);
+      }
+      return { entries, pending };
+    };
+    let first = 0;
+    for (;;) {
+      const { entries, pending } = await read();
+      if (!first && entries > 0) first = performance.now();
+      if (entries === total && pending === 0) break;
+      await sleep(5);
+    }
+    const ms = performance.now() - first;
+    const codes = await Promise.all(exits);
+    if (codes.some((c) => c !== 0)) failures.push(`scale-out with ${processes} processes: exit codes ${codes.join(', ')}: ${stderr.slice(-500)}`);
+    return total / (ms / 1000);
+  };
+  const best = { one: 0, two: 0 };
+  for (let round = 0; round < 3; round++) {
+    ctx.progress(`scale-out round ${round + 1}/3: one process, then two`);
+    best.one = Math.max(best.one, await once(1, round));
+    best.two = Math.max(best.two, await once(2, round));
+  }
+  const result = { symbols: SCALE_SYMBOLS.length, events: total, oneProcessPerSec: Math.round(best.one), twoProcessesPerSec: Math.round(best.two), ratio: round(best.two / best.one) };
+  ctx.print(`scale-out (${SCALE_SYMBOLS.length} symbols x ${int(n)} events, one consumer group, first entry read -> last acknowledged, best of 3):`);
+  ctx.print(`  one process ${int(result.oneProcessPerSec)} events/s; two processes ${int(result.twoProcessesPerSec)} events/s; ratio ${result.ratio}x`);
+  return result;
+}
+
+async function deleteUnder(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    if (keys.length) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+}
 
 export default bench;

@@ -127,6 +127,8 @@ export interface RowWriter {
   write(n: number, t: Float64Array, columns: readonly Float64Array[]): void;
   /** Sends what is buffered now (the live driver calls it whenever it has caught up, so rows leave without waiting for a full batch). */
   flush?(): void;
+  /** Resolves once every row written so far has landed (a partitioned run acknowledges events only after their rows are stored). */
+  settled?(): Promise<void>;
   /** Flushes and releases; resolves once everything written has landed. */
   close(): Promise<void>;
   /** What was written where, for the "wrote ..." line. */

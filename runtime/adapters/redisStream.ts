@@ -198,6 +198,11 @@ export const redisStreamSink: SinkAdapter = {
         if (pending >= 1000) send();
       },
       flush: send,
+      async settled() {
+        send();
+        await Promise.all(inFlight);
+        check();
+      },
       async close() {
         send();
         await Promise.all(inFlight);

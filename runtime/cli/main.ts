@@ -532,15 +532,20 @@ async function runCommand(argv: string[]): Promise<number> {
       'confirm-live': { type: 'boolean', default: false },
       'metrics-port': { type: 'string' },
       'metrics-host': { type: 'string' },
+      symbols: { type: 'string' },
+      partition: { type: 'string' },
+      consumer: { type: 'string' },
+      'claim-idle': { type: 'string' },
       ...OUTPUT_OPTIONS,
     },
   });
-  if (positionals.length !== 1) throw new UsageError(`run takes one GRAPH file, found ${positionals.length}`);
+  if (positionals.length === 0) throw new UsageError('run takes a GRAPH file (or several)');
   const chunkSize = chunkOption(values.chunk);
   if (values.report !== undefined && drawingFormat(values.report, '--report') !== 'html') throw new UsageError(`--report ${values.report}: expected a file ending in .html`);
   const mode = parseMode(values.mode);
   const metricsAt = metricsOptions(values, mode);
   if (values.grid?.length) {
+    if (positionals.length > 1) throw new UsageError(`--grid sweeps one graph, found ${positionals.length}: ${positionals.join(', ')}`);
     if (mode !== 'backtest') throw new UsageError('--grid runs backtests; drop --mode');
     return await gridCommand(positionals[0], values, chunkSize);
   }
@@ -550,6 +555,15 @@ async function runCommand(argv: string[]): Promise<number> {
   const live = liveSettings(values, mode);
   if (mode !== 'backtest' && values.chunk !== undefined) throw new UsageError(`--chunk sets the replay's chunk size; a ${mode} run steps event by event`);
   const sets = parseSets(values.set);
+  if (positionals.length > 1 || values.symbols !== undefined || values.partition !== undefined || values.consumer !== undefined || values['claim-idle'] !== undefined) {
+    // Real orders stay one graph per process, behind --confirm-live; monitoring and the value cache are per run for now.
+    if (mode === 'live') throw new UsageError('--mode live runs one graph per process (each behind its own --confirm-live); several graphs, --symbols and --partition are for backtests and paper runs');
+    for (const flag of ['metrics-port', 'metrics-host', 'cache', 'confirm-live'] as const) {
+      if (values[flag] !== undefined && values[flag] !== false) throw new UsageError(`--${flag} applies to a run of one graph; several graphs, --symbols and --partition do not take it yet`);
+    }
+    const [{ runMany }, { loadGraph }] = await Promise.all([import('./runMany.js'), import('../loadGraph.js')]);
+    return await runMany({ files: positionals, mode, sets, values, chunkSize, live, bind: (file) => commandLineBindings(file, values, sets, mode), load: loadGraph, printDiagnostics, hasErrors, usage: (m) => new UsageError(m) });
+  }
   const [{ loadGraph }, { runGraph }, { isBrokerKind }, { brokerReports, summaryJson, summaryText, tradesCsv }] = await Promise.all([
     import('../loadGraph.js'),
     import('../exec/runGraph.js'),
@@ -562,6 +576,8 @@ async function runCommand(argv: string[]): Promise<number> {
   if (!graph || hasErrors(diagnostics)) return INVALID;
   if (mode === 'live' && !values['confirm-live']) return refuseLive(graph, positionals[0], argv);
   if (mode !== 'live' && values['confirm-live']) throw new UsageError(`--confirm-live confirms a live run (--mode live); this is a ${mode} run: drop it`);
+  const templated = graph.nodes.find((n) => Object.values(n.binding).some((x) => typeof x === 'string' && x.includes('{symbol}')));
+  if (templated) throw new UsageError(`${templated.isSource ? 'source' : 'sink'} ${templated.id} has {symbol} in its binding; give the symbols to run with --symbols A,B,...`);
   if (values.trades !== undefined && graph.nodes.filter((n) => isBrokerKind(n.kind)).length !== 1) {
     throw new UsageError('--trades needs a graph with exactly one broker (sink.broker or sink.portfolio)');
   }

@@ -25,6 +25,9 @@ Usage:
                [--exit-when-idle SECONDS] [--max-events N] [--late drop|fail]      (paper, live)
                [--metrics-port PORT [--metrics-host HOST]]   (paper, live: GET /metrics for Prometheus; 0 = a free port)
   hean run GRAPH --mode live --confirm-live [...]      (real orders: keys from HEAN_<EXCHANGE>_API_KEY / _SECRET)
+  hean run GRAPH [GRAPH]... [...]                                                 (several graphs in one process, one summary each)
+  hean run GRAPH --symbols A,B,... [--partition NAME [--consumer NAME] [--claim-idle SECONDS]] [...]
+               (one instance per symbol, {symbol} in bindings; --partition shares them among processes through Redis)
   hean run GRAPH --grid name=FROM..TO[:STEP] [--grid name=...] [--metric NAME] [--heatmap FILE.html] [...]
   hean sweep GRAPH --grid name=SPEC [--grid name=SPEC]... [--where EXPR] [--workers N] [--metric NAME] [-o FILE.csv|FILE.parquet]
                [--heatmap FILE.html [--heatmap-axes A,B] [--heatmap-at name=value]... [--heatmap-others best|mean]]

@@ -62,6 +62,8 @@ interface FeedState {
   /** Nothing earlier than this can still arrive from the feed. */
   bound: number;
   ended: boolean;
+  /** Its last read came back empty: the feed itself says nothing is waiting (a slow read that brings events is not idleness). */
+  quiet: boolean;
   reading?: Promise<void>;
   staging: SourceColumns;
   stagingColumns: Float64Array[];
@@ -85,6 +87,7 @@ export async function runLive(pipeline: Pipeline, graph: CompiledGraph, feeds: L
       last: -Infinity,
       bound: -Infinity,
       ended: false,
+      quiet: false,
       staging,
       stagingColumns: fields.map((f) => staging.columns[f]),
       emit: sourceEmitter(node, graph, staging, 1),
@@ -138,6 +141,7 @@ export async function runLive(pipeline: Pipeline, graph: CompiledGraph, feeds: L
       .then((batch) => {
         if (batch === null) state.ended = true;
         else accept(state, batch);
+        state.quiet = batch !== null && batch.n === 0;
       })
       .catch((e) => (failure ??= e))
       .finally(() => {
@@ -210,7 +214,9 @@ export async function runLive(pipeline: Pipeline, graph: CompiledGraph, feeds: L
       if (failure !== undefined) throw failure;
       for (const s of states) startRead(s);
       const aborted = options.signal?.aborted ?? false;
-      const idle = options.exitWhenIdleMs !== undefined && options.clock.now() - lastArrival >= options.exitWhenIdleMs;
+      // Idle: nothing arrived for the limit and every feed's last read came back empty; a process
+      // too busy (other graphs, a loaded machine) to read for a while is not idle.
+      const idle = options.exitWhenIdleMs !== undefined && options.clock.now() - lastArrival >= options.exitWhenIdleMs && states.every((s) => s.ended || s.quiet);
       const allEnded = states.every((s) => s.ended && !s.reading);
       const draining = aborted || idle || allEnded;
       if (draining) await Promise.all(states.map((s) => s.reading));
