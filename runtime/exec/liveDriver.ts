@@ -31,6 +31,12 @@ export interface LiveOptions {
   onEvents?: (events: number, time: number) => void;
   /** Called when the driver has released what it could and is about to wait (sinks send what they buffered). */
   onCaughtUp?: () => void;
+  /**
+   * Acknowledges the events processed since the last call, per feed (in feed order), together with
+   * whatever must be saved with them, in one atomic step (a checkpoint: runtime/exec/checkpoint.ts);
+   * replaces the feeds' own ack. Called only when there is something to acknowledge.
+   */
+  commit?: (tokens: string[][], at: { events: number; chunks: number; clock: number }) => Promise<void>;
 }
 
 export interface LiveStats {
@@ -193,6 +199,13 @@ export async function runLive(pipeline: Pipeline, graph: CompiledGraph, feeds: L
   };
 
   const ackAll = async () => {
+    if (options.commit) {
+      if (!states.some((s) => s.toAck.length)) return;
+      const tokens = states.map((s) => s.toAck);
+      for (const s of states) s.toAck = [];
+      await options.commit(tokens, { events: stats.events, chunks: stats.chunks, clock });
+      return;
+    }
     await Promise.all(
       states.map(async (s) => {
         if (!s.toAck.length || !s.feed.ack) return;
