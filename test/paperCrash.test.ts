@@ -19,6 +19,7 @@ import type { Redis } from 'ioredis';
 import { connectRedis, ready } from '../runtime/adapters/redis/connection.js';
 import { dataDir, projectRoot } from '../runtime/testing/dataFile.js';
 import { ownRedis, type OwnRedis } from '../runtime/testing/ownRedis.js';
+import { clientOrderId } from '../runtime/portfolio/clientOrderId.js';
 import { Xoshiro128 } from '../runtime/tune/xoshiro128.js';
 
 const env = { ...process.env, HEAN_DATA_DIR: dataDir() };
@@ -72,7 +73,13 @@ function paperOn(stream: string, group: string, ...extra: string[]): Run {
 
 const checkpointKey = (group: string, stream = 'bars') => `hean:checkpoint:sma-cross:${stream}/${group}/main`;
 
-async function checkpoint(group: string, stream = 'bars'): Promise<{ state: { events: number; streams: Record<string, { entries: number; lastId: string; firstId: string }> }; acked: number } | undefined> {
+interface Saved {
+  events: number;
+  streams: Record<string, { entries: number; lastId: string; firstId: string }>;
+  nodes: { broker: { cash: number; ordersReceived: number; lastOrder: { time: number; target: number; clientOrderId: string } } };
+}
+
+async function checkpoint(group: string, stream = 'bars'): Promise<{ state: Saved; acked: number } | undefined> {
   const [state, acked] = await redis.hmget(checkpointKey(group, stream), 'state', 'acked');
   return state === null ? undefined : { state: JSON.parse(state), acked: Number(acked) };
 }
@@ -99,6 +106,9 @@ async function assertExactlyOnce(group: string): Promise<void> {
   assert.equal(saved.state.streams.bars.lastId, lastId);
   const pending = (await redis.xpending('bars', group)) as [number, ...unknown[]];
   assert.equal(pending[0], 0, 'nothing left delivered and unacknowledged');
+  const { lastOrder, ordersReceived } = saved.state.nodes.broker;
+  assert.equal(ordersReceived, backtestSummary.ordersReceived, 'no order decided twice');
+  assert.equal(lastOrder.clientOrderId, clientOrderId({ session: 'sma-cross', node: 'broker', time: lastOrder.time }), 'the checkpoint names the last order by its client order id');
 }
 
 test('kill -9 at random points (3 seeds, up to 3 kills each): the restarted session ends with the trades of an uninterrupted run, each entry processed once', async () => {
@@ -175,4 +185,21 @@ test('a restart refuses a checkpoint its stream can no longer back (trimmed), an
   assert.equal((await resumed.exited).code, 1, resumed.err());
   assert.match(resumed.err(), /stream trimmed-bars no longer holds entry 1502946000000-0, where this session began \(it now starts at \d+-0\): it was trimmed .* 3,000 entries .*cannot be replayed.*Keep a session's whole history/);
   assert.equal((await checkpoint('trimmed-2', 'trimmed-bars'))!.state.events, 3000, 'the refused restart changed nothing');
+});
+
+test('a rebuilt state that differs from the checkpoint stops the restart, naming what differs', async () => {
+  const group = 'tampered';
+  const first = paper(group, '--max-events', '5000');
+  assert.equal((await first.exited).code, 0, first.err());
+  const key = checkpointKey(group);
+  const saved = JSON.parse((await redis.hget(key, 'state'))!);
+  const cash = saved.nodes.broker.cash;
+  saved.nodes.broker.cash = cash + 1;
+  await redis.hset(key, 'state', JSON.stringify(saved));
+  const resumed = paper(group, '--exit-when-idle', '1');
+  assert.equal((await resumed.exited).code, 1, resumed.err());
+  assert.match(resumed.err(), new RegExp(`after replaying the session's 5,000 events, node broker\\.cash is ${String(cash).replace('.', '\\.')} where the checkpoint has ${String(cash + 1).replace('.', '\\.')}: .*the run stops`));
+  const after = (await checkpoint(group))!;
+  assert.equal(after.acked, 5000, 'nothing new was acknowledged');
+  assert.equal(after.state.nodes.broker.cash, cash + 1, 'nor the checkpoint replaced');
 });

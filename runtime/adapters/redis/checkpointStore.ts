@@ -18,7 +18,14 @@ export interface StreamAcks {
  * a lost reply adds nothing): an audit of "each entry exactly once".
  */
 const COMMIT = `
+-- First make sure every group exists (XPENDING fails with NOGROUP and writes nothing): a script
+-- is atomic but not rolled back, so an XACK failing after another succeeded would split the step.
 local at, acked = 2, 0
+for s = 2, #KEYS do
+  redis.call('XPENDING', KEYS[s], ARGV[at])
+  at = at + 2 + tonumber(ARGV[at + 1])
+end
+at = 2
 for s = 2, #KEYS do
   local group, n = ARGV[at], tonumber(ARGV[at + 1])
   local last = at + 1 + n
