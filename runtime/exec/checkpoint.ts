@@ -192,7 +192,7 @@ export class CrashSafeSession {
       if (diff) {
         throw new Error(
           `checkpoint ${this.key}: after replaying the session's ${saved.events.toLocaleString('en-US')} events, node ${diff.path} is ${JSON.stringify(diff.rebuilt)} where the checkpoint has ${JSON.stringify(diff.saved)}: ` +
-            'the replay did not reproduce the session (a different hean version, or events released on --max-wait or dropped as late before the crash, which depend on arrival timing). ' +
+            'the replay did not reproduce the session (a different hean version, or, with several feeds, events released after waiting for a quiet feed or dropped as late before the crash, which depend on arrival timing). ' +
             'Resuming would trade from a state that never existed, so the run stops; start a new session (bind a new group) to go on',
         );
       }

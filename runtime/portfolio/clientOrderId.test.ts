@@ -37,7 +37,10 @@ test('32 characters of [0-9a-z]; each part changes the id; parts cannot run into
   assert.equal(clientOrderId(base), clientOrderId({ ...base, instrument: '' }), 'no instrument is the empty one');
 });
 
-test('a decision time that is not whole epoch milliseconds is refused, naming it', () => {
-  assert.throws(() => clientOrderId({ session: 'g', node: 'b', time: 1.5 }), /decision time 1\.5 is not a whole number of epoch milliseconds/);
-  assert.throws(() => clientOrderId({ session: 'g', node: 'b', time: NaN }), /decision time NaN/);
+test('fractional decision times (trades carry microseconds) are their own; a time that is not finite is refused, naming it', () => {
+  const at = (time: number) => clientOrderId({ session: 'g', node: 'b', time });
+  assert.equal(at(1_723_161_502_325.0044), 'h' + sha256sum('hean-order-v1\0g\0b\0\x001723161502325.0044').slice(0, 31));
+  assert.notEqual(at(1_723_161_502_325.0044), at(1_723_161_502_325));
+  assert.throws(() => at(NaN), /decision time NaN is not a time \(finite epoch milliseconds\)/);
+  assert.throws(() => at(Infinity), /decision time Infinity is not a time/);
 });
