@@ -8,7 +8,11 @@
  * 2. Through the real Redis: events/s of publish (XADD, pipelined) and of a paper run that reads
  *    the stream through a consumer group and publishes its orders back to another stream; and
  *    event-to-order latency while events are published at a steady rate.
- * 3. Scale-out: four symbol streams (the same file under four names) consumed by `hean run
+ * 3. Crash safety: the cost of checkpointing with every acknowledgement (paper runs from the
+ *    stream with checkpoints on and off, interleaved, best of 3), and the time from `kill -9` of a
+ *    paper session (a CLI child process) to its restart stepping the first new event, with the
+ *    replay that rebuilt its state.
+ * 4. Scale-out: four symbol streams (the same file under four names) consumed by `hean run
  *    --symbols ... --partition ...` in one process, then in two, as child processes of the CLI;
  *    events/s from the first entry read to the last one acknowledged, best of three, interleaved.
  */
@@ -24,6 +28,7 @@ import type { AdapterRegistry, LiveBatch, SourceAdapter } from '../runtime/adapt
 import { defaultAdapters } from '../runtime/adapters/index.js';
 import { connectRedis, ready, redisUrl } from '../runtime/adapters/redis/connection.js';
 import { publishColumns } from '../runtime/adapters/redis/publish.js';
+import { RedisCheckpointStore } from '../runtime/adapters/redis/checkpointStore.js';
 import { readCandleCsv } from '../runtime/adapters/file/readCandleCsv.js';
 import { runGraph } from '../runtime/exec/runGraph.js';
 import { RunTally } from '../runtime/metrics/runTally.js';
@@ -197,11 +202,44 @@ const bench: Benchmark = {
       ctx.print(`  publish ${int(viaRedis.publishPerSec)} events/s; paper run ${int(viaRedis.paperPerSec)} events/s in and orders out (target >= 50,000)`);
       ctx.print(`  at ${int(RATE)} events/s published: event -> order row in Redis p50 ${viaRedis.latencyP50Ms} ms, p99 ${viaRedis.latencyP99Ms} ms, max ${viaRedis.latencyMaxMs} ms (ms clock of Redis ids)`);
 
+      // 3. Crash safety.
+      ctx.progress('checkpoint cost: paper runs with checkpoints on and off, interleaved');
+      await redis.del(input, `${input}:meta`, output);
+      await publishColumns(redis, input, { t: bars.t, names: CANDLE_FIELDS, columns, meta: { record: 'candles', timeframe: '1h', symbol: 'BTCUSDT' }, replace: true });
+      const plain = compileGraph(smaCross({ bars: { stream: input } }), 'sma-cross (checkpoint bench)', defaultRegistry, { mode: 'paper', requireBindings: true }).graph!;
+      const best = { on: 0, off: 0 };
+      for (let pass = 0; pass < 3; pass++) {
+        for (const mode of ['on', 'off'] as const) {
+          plain.byId.get('bars')!.binding = { stream: input, group: `ab-${mode}-${pass}` };
+          const start = performance.now();
+          const r = await runGraph(plain, { checkpoint: mode === 'on', live: { maxEvents: n } });
+          best[mode] = Math.max(best[mode], r.events / ((performance.now() - start) / 1000));
+        }
+      }
+      // Live at a steady rate, reads bring one event each and every event is its own checkpoint:
+      // the cost of one, a real session's state (the A/B's) acknowledging one entry.
+      const state = (await redis.hget(`hean:checkpoint:sma-cross:${input}/ab-on-0/main`, 'state'))!;
+      const ids = (await redis.xrange(input, '-', '+', 'COUNT', 2000)).map(([id]) => id);
+      await redis.xgroup('CREATE', input, 'one-by-one', '0');
+      await redis.xreadgroup('GROUP', 'one-by-one', 'c', 'COUNT', 2000, 'STREAMS', input, '>');
+      const store = new RedisCheckpointStore(redis, `${prefix}:one-by-one`);
+      const commitStart = performance.now();
+      for (const id of ids) await store.commit(state, [{ key: input, group: 'one-by-one', ids: [id] }]);
+      const commitUs = ((performance.now() - commitStart) / ids.length) * 1000;
+      await redis.del(`${prefix}:one-by-one`);
+      const resume = await killAndResume(url, input, n, (m) => ctx.progress(m));
+      const crash = { checkpointOnPerSec: Math.round(best.on), checkpointOffPerSec: Math.round(best.off), checkpointCostPct: round((1 - best.on / best.off) * 100), checkpointBytes: state.length, oneCheckpointUs: round(commitUs), ...resume };
+      ctx.print('crash safety (a checkpoint with every acknowledgement: one Lua script = XACK + the state, JSON):');
+      ctx.print(`  paper run from the stream: ${int(crash.checkpointOnPerSec)} events/s with checkpoints, ${int(crash.checkpointOffPerSec)} without (${crash.checkpointCostPct > 0 ? `${crash.checkpointCostPct}% slower` : 'no measurable cost'}; best of 3 each, interleaved, on a noisy machine)`);
+      ctx.print(`  one checkpoint acknowledging one entry (live at a steady rate): ${crash.oneCheckpointUs} us round trip, ${int(crash.checkpointBytes)} bytes of state`);
+      ctx.print(`  kill -9 at ${int(resume.killedAtEvents)} events checkpointed -> restart replays ${int(resume.replayedEvents)} events, verifies the state, steps the first new event: ${int(resume.killToFirstNewMs)} ms after the kill (${int(resume.restartToFirstNewMs)} ms after the restart began; rebuild ${int(resume.rebuildMs)} ms of it)`);
+
       const scaleOut = await partitionThroughput(ctx, redis, prefix, bars, failures);
-      return { bench: 'live', ok: failures.length === 0, failures, inProcess, metrics, viaRedis, scaleOut };
+      return { bench: 'live', ok: failures.length === 0, failures, inProcess, metrics, viaRedis, crash, scaleOut };
     } finally {
       await deleteUnder(redis, prefix);
-      await redis.del(input, `${input}:meta`, output);
+      const checkpoints = await redis.keys(`hean:checkpoint:sma-cross:${prefix}:*`);
+      await redis.del(input, `${input}:meta`, output, ...checkpoints);
       await redis.quit();
     }
   },
@@ -275,3 +313,49 @@ async function deleteUnder(redis: Redis, prefix: string): Promise<void> {
 }
 
 export default bench;
+
+/**
+ * A paper session (the CLI, as users run it) killed with SIGKILL once its checkpoint covers half
+ * the stream, then restarted: milliseconds from the kill, and from the restart's spawn, to the
+ * line it logs when it steps its first new event (checkpoint.ts), and the replay's length.
+ */
+async function killAndResume(url: string, stream: string, n: number, progress: (m: string) => void): Promise<{ killedAtEvents: number; replayedEvents: number; killToFirstNewMs: number; restartToFirstNewMs: number; rebuildMs: number }> {
+  const hean = join(projectRoot, 'bin', 'hean.js');
+  const graph = join(projectRoot, 'graphs', 'sma-cross.yaml');
+  const args = ['run', graph, '--mode', 'paper', '--bind', `bars.stream=${stream}`, '--bind', 'bars.group=crash', '--redis', url, '--exit-when-idle', '1'];
+  const key = `hean:checkpoint:sma-cross:${stream}/crash/main`;
+  const redis = connectRedis(url, { name: 'hean-bench-crash', log: progress });
+  await ready(redis, 5000);
+  try {
+    progress('kill -9 of a paper session, then a restart');
+    const first = spawn(process.execPath, [hean, ...args], { stdio: ['ignore', 'ignore', 'ignore'] });
+    const exited = new Promise((resolve) => first.on('exit', resolve));
+    const events = async () => JSON.parse((await redis.hget(key, 'state')) ?? '{"events":0}').events as number;
+    while ((await events()) < n / 2) await new Promise((r) => setTimeout(r, 2));
+    first.kill('SIGKILL');
+    const killedAt = performance.now();
+    await exited;
+    const killedAtEvents = await events();
+    const restartAt = performance.now();
+    const second = spawn(process.execPath, [hean, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    let firstNewAt = NaN;
+    let rebuildMs = NaN;
+    let replayed = NaN;
+    second.stderr!.on('data', (d) => {
+      stderr += d;
+      const line = /first new event stepped \d+ ms after the session opened \(([\d,]+) events replayed\)/.exec(stderr);
+      if (line && Number.isNaN(firstNewAt)) {
+        firstNewAt = performance.now();
+        replayed = Number(line[1].replaceAll(',', ''));
+      }
+      const rebuilt = /rebuilt and verified the state of [\d,]+ events in (\d+) ms/.exec(stderr);
+      if (rebuilt) rebuildMs = Number(rebuilt[1]);
+    });
+    const code = await new Promise((resolve) => second.on('exit', resolve));
+    if (code !== 0 || Number.isNaN(firstNewAt)) throw new Error(`the restarted paper session failed (exit ${code}):\n${stderr}`);
+    return { killedAtEvents, replayedEvents: replayed, killToFirstNewMs: Math.round(firstNewAt - killedAt), restartToFirstNewMs: Math.round(firstNewAt - restartAt), rebuildMs };
+  } finally {
+    await redis.quit();
+  }
+}

@@ -28,6 +28,13 @@ export interface Kernel<I = Record<string, unknown>, O = Record<string, Float64A
   report?(): unknown;
   /** The node's state so far, any time during a run (a broker: equity, position, metrics), for status lines. */
   snapshot?(): unknown;
+  /**
+   * The node's state as plain JSON data (a broker: money, pending and resting orders with their
+   * client order ids, the open trade, metrics so far). A crash-safe session saves it with each
+   * checkpoint and, after a restart has rebuilt the graph's state by replaying the processed
+   * events, requires the rebuilt state to equal it (runtime/exec/checkpoint.ts).
+   */
+  checkpoint?(): unknown;
   /** Names of the columns of each `features` output, known once the kernel is created. */
   readonly featureNames?: Readonly<Record<string, readonly string[]>>;
 }
@@ -85,6 +92,18 @@ export interface NodeContext {
   readonly live?: boolean;
   /** Per-bar history a stateful sink keeps (the run decides): 'full' for backtests (default), 'bounded' (O(1) memory) for paper runs. */
   readonly history?: 'full' | 'bounded';
+  /**
+   * Paper and live runs: the client order id of an order this node decides at event time `time`
+   * (for `instrument` of a multi-instrument broker): deterministic, so an order decided again
+   * after a restart carries the same id (runtime/portfolio/clientOrderId.ts). Absent in backtests.
+   */
+  readonly clientOrderId?: (time: number, instrument?: string) => string;
+  /**
+   * Paper and live runs: true while a restarted session replays events it processed before the
+   * crash, to rebuild its state (runtime/exec/checkpoint.ts). A node that sends orders out must
+   * not send them then: they went out before the crash, under the same client order ids.
+   */
+  readonly rebuilding?: () => boolean;
 }
 
 export interface NodeDefinition<

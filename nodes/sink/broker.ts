@@ -88,5 +88,5 @@ export const broker = defineNode({
     if (p.fees.maker !== undefined && p.fill !== 'queue') problems.push({ path: ['fees', 'maker'], severity: 'warning', code: 'param/unused', message: `fees.maker applies to resting orders (fill: queue); with fill: ${p.fill} every fill pays the taker fee` });
     return problems;
   },
-  create: (p, ctx) => new SimulatedBroker(p, { warn: (code, message) => ctx.warn(code, message), eventsHint: ctx.eventsHint, history: ctx.history ?? 'full' }),
+  create: (p, ctx) => new SimulatedBroker(p, { warn: (code, message) => ctx.warn(code, message), eventsHint: ctx.eventsHint, history: ctx.history ?? 'full', orderId: ctx.clientOrderId }),
 });

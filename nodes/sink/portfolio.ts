@@ -116,5 +116,5 @@ export const portfolio = defineNode({
     if (p.exits && p.exits.atrPeriod !== 14 && !atrUsed) problems.push({ path: ['exits', 'atrPeriod'], severity: 'warning', code: 'param/unused', message: 'exits.atrPeriod is set but no exit is in ATR multiples (atr:)' });
     return problems;
   },
-  create: (p, ctx) => new PortfolioBroker(p, { warn: (code, message) => ctx.warn(code, message), marketWires: ctx.inputWires.markets ?? [], eventsHint: ctx.eventsHint, history: ctx.history ?? 'full' }),
+  create: (p, ctx) => new PortfolioBroker(p, { warn: (code, message) => ctx.warn(code, message), marketWires: ctx.inputWires.markets ?? [], eventsHint: ctx.eventsHint, history: ctx.history ?? 'full', orderId: ctx.clientOrderId }),
 });

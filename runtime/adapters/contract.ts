@@ -100,6 +100,29 @@ export interface LiveFeed {
   /** Operational state for monitoring (runtime/metrics), read when /metrics is scraped; a feed without it reports nothing. */
   health?(): Promise<FeedHealth>;
   close(): Promise<void>;
+  /** Present when the events stay stored after they are consumed (a Redis stream): a session over such feeds is crash-safe. */
+  readonly durable?: DurableFeed;
+}
+
+/**
+ * A feed whose consumed events can be read again (runtime/exec/checkpoint.ts): a checkpoint
+ * acknowledges its events in the same atomic step that saves the graph's state, and a restarted
+ * session replays the acknowledged ones to rebuild that state.
+ */
+export interface DurableFeed {
+  /** The stream and consumer group its acknowledgements go to. */
+  readonly key: string;
+  readonly group: string;
+  readonly consumer: string;
+  /** This run created the group (a new session) rather than found it (a session resuming). */
+  readonly created: boolean;
+  /**
+   * Call before the first next(): the feed first serves its entries from `firstId` to `lastId`
+   * (inclusive: events an earlier session processed) in batches without tokens, then its live
+   * entries, skipping any at or before `lastId`. Rejects when the stream no longer holds
+   * `firstId` (trimmed), with what to do.
+   */
+  replay(firstId: string, lastId: string): Promise<void>;
 }
 
 export interface FeedHealth {
@@ -133,6 +156,12 @@ export interface RowWriter {
   close(): Promise<void>;
   /** What was written where, for the "wrote ..." line. */
   describe(): string;
+  /**
+   * The rows outlive the run and a later run appends to them (a Redis stream): a restarted session
+   * does not write again the rows of the events it replays. Without it (a file, rewritten by each
+   * run), the replay writes them again.
+   */
+  readonly appendsAcrossRuns?: boolean;
 }
 
 export interface SinkAdapter extends AdapterDeclaration {

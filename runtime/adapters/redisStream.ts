@@ -92,6 +92,7 @@ export const redisStreamSource: SourceAdapter = {
   async live(binding, sourceSpec, io) {
     const spec = candlesOnly(sourceSpec, 'redisStream');
     const { StreamGroupReader } = await import('./redis/groupReader.js');
+    const { ResumingReader } = await import('./redis/resumingReader.js');
     const { readMeta } = await import('./redis/publish.js');
     const { decodeEntries } = await import('./redis/entries.js');
     const { maskUrl, redisUrl } = await import('./redis/connection.js');
@@ -106,6 +107,7 @@ export const redisStreamSource: SourceAdapter = {
       const from = binding.from === '$' || binding.from === '0' || binding.from === undefined ? ((binding.from ?? '0') as '$' | '0') : timeOf(binding.from)!;
       if (!(await redis.exists(key))) io.log(`${io.node}: stream ${key} does not exist yet on ${maskUrl(redisUrl(io.redisUrl, io.env))}; waiting for events (hean publish FILE --stream ${key} writes some)`);
       const reader = new StreamGroupReader(redis, { key, group, consumer, from, count: 1024, blockMs: 200 });
+      const resuming = new ResumingReader(redis, reader);
       const { created } = await reader.open();
       io.log(`${io.node}: stream ${key}, group ${group} (${created ? `new, from ${binding.from ?? '0'}` : 'resuming where it stopped'}), consumer ${consumer}`);
       const fields = RECORD_FIELDS[spec.record];
@@ -113,7 +115,7 @@ export const redisStreamSource: SourceAdapter = {
       let received = 0;
       return {
         async next(): Promise<LiveBatch> {
-          const entries = await reader.read();
+          const { entries, replayed } = await resuming.read();
           const data = decodeEntries(entries, fields);
           const keep: number[] = [];
           const dropped: string[] = [];
@@ -121,12 +123,14 @@ export const redisStreamSource: SourceAdapter = {
             if (acceptEntry(checker, spec, key, data.ids[i], data.t[i], data.columns, i)) keep.push(i);
             else dropped.push(data.ids[i]);
           }
-          if (dropped.length) await reader.ack(dropped); // dropped by the policy: processed, never redelivered
-          received += keep.length;
-          return { n: keep.length, t: pickRows(keep, data.t), columns: Object.fromEntries(fields.map((f, c) => [f, pickRows(keep, data.columns[c])])), tokens: keep.map((i) => data.ids[i]) };
+          if (dropped.length && !replayed) await reader.ack(dropped); // dropped by the policy: processed, never redelivered
+          if (!replayed) received += keep.length;
+          // Replayed entries were acknowledged by the session that processed them: no tokens.
+          return { n: keep.length, t: pickRows(keep, data.t), columns: Object.fromEntries(fields.map((f, c) => [f, pickRows(keep, data.columns[c])])), tokens: replayed ? undefined : keep.map((i) => data.ids[i]) };
         },
         ack: async (tokens) => void (await reader.ack([...tokens])),
-        info: () => ({ symbol: spec.symbol, timeframe: spec.timeframe, stream: key, group, consumer, received, gaps: checker.gaps.length, rowsDropped: checker.dropped }),
+        info: () => ({ symbol: spec.symbol, timeframe: spec.timeframe, stream: key, group, consumer, received, ...(resuming.replayed ? { replayed: resuming.replayed } : {}), gaps: checker.gaps.length, rowsDropped: checker.dropped }),
+        durable: { key, group, consumer, created, replay: async (firstId, lastId) => resuming.replay(firstId, lastId) },
         health: async () => ({ reconnects: reader.lostConnections, pendingEntries: await reader.pendingEntries() }),
         async close() {
           if (closed) return;
@@ -203,6 +207,7 @@ export const redisStreamSink: SinkAdapter = {
         await Promise.all(inFlight);
         check();
       },
+      appendsAcrossRuns: true,
       async close() {
         send();
         await Promise.all(inFlight);

@@ -34,7 +34,7 @@ export function summaryJson(result: RunResult): Record<string, unknown> {
     sources,
     pulses: result.pulses,
     events: result.events,
-    ...(result.live ? { lateEvents: result.live.late, stopped: result.live.stopped } : {}),
+    ...(result.live ? { lateEvents: result.live.late, stopped: result.live.stopped, ...(result.live.checkpoint ? { checkpoint: result.live.checkpoint } : {}) } : {}),
     ...(Object.keys(models).length ? { models: Object.fromEntries(Object.entries(models).map(([id, m]) => [id, modelJson(m, first)])) } : {}),
     outputs: result.outputs,
     warnings: result.warnings.map((w) => `${w.node}: ${w.code}: ${w.message}`),

@@ -33,6 +33,12 @@ export interface LiveOptions {
   onCaughtUp?: () => void;
   /** Awaited after each release, before the released events are acknowledged (live brokers: orders sent, fills applied). */
   settle?: () => Promise<void>;
+  /**
+   * Acknowledges the events processed since the last call, per feed (in feed order), together with
+   * whatever must be saved with them, in one atomic step (a checkpoint: runtime/exec/checkpoint.ts);
+   * replaces the feeds' own ack. Called only when there is something to acknowledge.
+   */
+  commit?: (tokens: string[][], at: { events: number; chunks: number; clock: number }) => Promise<void>;
 }
 
 export interface LiveStats {
@@ -199,6 +205,13 @@ export async function runLive(pipeline: Pipeline, graph: CompiledGraph, feeds: L
   };
 
   const ackAll = async () => {
+    if (options.commit) {
+      if (!states.some((s) => s.toAck.length)) return;
+      const tokens = states.map((s) => s.toAck);
+      for (const s of states) s.toAck = [];
+      await options.commit(tokens, { events: stats.events, chunks: stats.chunks, clock });
+      return;
+    }
     await Promise.all(
       states.map(async (s) => {
         if (!s.toAck.length || !s.feed.ack) return;

@@ -13,6 +13,8 @@ import { nodeKeys, Recorder, replayer, sourceKey, type NodeOutputCache } from '.
 import { replay } from './replayDriver.js';
 import { depthGrid, tradeMarks, type DepthGrid, type TradeMarks } from './depthGrid.js';
 import type { RunMetrics } from '../metrics/runMetrics.js';
+import { CrashSafeSession, checkpointKey, gateRows } from './checkpoint.js';
+import { clientOrderId } from '../portfolio/clientOrderId.js';
 
 export { NodeRunError, type PulseCount };
 
@@ -36,7 +38,12 @@ export interface RunOptions {
   /** Per-bar history kept by brokers: full (backtest default) or bounded (paper default: flat memory). */
   history?: 'full' | 'bounded';
   /** Live driver settings (paper mode). */
-  live?: Omit<LiveOptions, 'clock' | 'onCaughtUp'>;
+  live?: Omit<LiveOptions, 'clock' | 'onCaughtUp' | 'commit'>;
+  /**
+   * Paper and live runs whose sources are all Redis streams checkpoint with every acknowledgement
+   * and resume after a crash from the last one, state rebuilt (checkpoint.ts); false turns it off.
+   */
+  checkpoint?: boolean;
   /** In a replay, after every `progressEvery` events (default 65,536) and at the end; throwing from it stops the run. */
   onProgress?: (eventsDone: number, eventsTotal: number) => void;
   progressEvery?: number;
@@ -86,8 +93,8 @@ export interface RunResult {
   pulses: PulseCount[];
   /** What each row sink wrote, by node id. */
   outputs: Record<string, string>;
-  /** Live runs: late events dropped per source, and why the run stopped. */
-  live?: Pick<LiveStats, 'late' | 'stopped'>;
+  /** Live runs: late events dropped per source, and why the run stopped; the session's checkpoint. */
+  live?: Pick<LiveStats, 'late' | 'stopped'> & { checkpoint?: ReturnType<CrashSafeSession['summary']> };
   /** Wall-clock milliseconds spent loading sources and stepping the graph (not part of any result). */
   timings: { loadMs: number; stepMs: number; reportMs: number; depthMs?: number };
   /** With `RunOptions.depth`, in a backtest: per book source its depth grid, per trades source the trades to draw. */
@@ -133,6 +140,8 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
   const recorders = new Map<string, Recorder>();
   /** Live brokers' settle(): awaited after each event, before it is acknowledged. */
   const settles: (() => Promise<void>)[] = [];
+  let session: CrashSafeSession | undefined;
+  let closeSession = async () => {};
   const loadStart = performance.now();
   try {
     // Sinks claim where they write before anything is read: a clash with an input is found at once.
@@ -172,9 +181,10 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
         warn: recorder ? (code, message) => (recorder.warnings.push([code, message]), io(node.id).warn(code, message)) : io(node.id).warn,
         eventsHint: node.domain.reduce((sum, id) => sum + (events.get(id) ?? 0), 0),
         history: options.history ?? (isLive ? 'bounded' : 'full'),
+        ...(isLive ? { clientOrderId: (time: number, instrument?: string) => clientOrderId({ session: graph.name, node: node.id, instrument, time }), rebuilding: () => session?.rebuilding === true } : {}),
         live: isLive,
         report: options.report === true && !isLive,
-        sink: writers.get(node.id),
+        sink: isLive && writers.has(node.id) ? gateRows(writers.get(node.id)!, () => session?.rebuilding === true) : writers.get(node.id),
         inputFile: (path, what) => {
           const found = locateInputFile(path, graph.file);
           guard.input(found, `${what} of node ${node.id}`);
@@ -190,7 +200,9 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
       // A report or snapshot would be lost on replay: such nodes always run.
       if (recorder && !kernel.report && !kernel.snapshot) recorders.set(node.id, recorder);
     }
+    if (isLive && options.checkpoint !== false) ({ session, close: closeSession } = await openSession(graph, sourceNodes, feeds, kernels, options, env, io('run')));
   } catch (e) {
+    await closeSession();
     await Promise.allSettled([...feeds.map((f) => f.close()), ...[...writers.values()].map((w) => w.close())]);
     throw e;
   }
@@ -223,13 +235,16 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
       for (const writer of writers.values()) writer.flush?.();
     };
     const onLate = metrics ? (source: string, t: number, clock: number) => (metrics.late(source), options.live?.onLate?.(source, t, clock)) : options.live?.onLate;
-    if (isLive) stats = liveStats = await runLive(pipeline, graph, feeds, specs, { ...options.live, clock: wallClock, onCaughtUp, onLate, ...(settles.length ? { settle: async () => void (await Promise.all(settles.map((f) => f()))) } : {}) });
+    const settle = settles.length ? { settle: async () => void (await Promise.all(settles.map((f) => f()))) } : {};
+    if (isLive) stats = liveStats = await runLive(pipeline, graph, feeds, specs, { ...options.live, clock: wallClock, onCaughtUp, onLate, ...settle, ...(session ? sessionHooks(session, options.live?.onEvents) : {}) });
     else stats = replay(pipeline, graph, loaded, chunkSize, options.onProgress, options.progressEvery);
   } catch (e) {
+    await closeSession();
     pipeline.complete();
     await Promise.allSettled([...writers.values()].map((w) => w.close()));
     throw e;
   }
+  await closeSession();
   pipeline.complete();
   for (const [id, recorder] of recorders) options.nodeCache!.store(keys.get(id)!, recorder.finish());
   if (isLive && stats.events === 0) io('run').warn('run/no-events', `no event arrived (stopped: ${liveStats!.stopped}); check the bindings (${sourceNodes.map((n) => `${n.id}: ${JSON.stringify(n.binding)}`).join(', ')})`);
@@ -258,7 +273,7 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
     chunks: stats.chunks,
     pulses: pipeline.pulseCounts(),
     outputs,
-    live: liveStats && { late: liveStats.late, stopped: liveStats.stopped },
+    live: liveStats && { late: liveStats.late, stopped: liveStats.stopped, ...(session ? { checkpoint: session.summary() } : {}) },
     timings,
     ...(depth ? { depth } : {}),
   };
@@ -267,6 +282,41 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
 /** Bars of source `id` the graph needs before every node on its timeline has a value (0 for other nodes). */
 function sourceWarmup(graph: CompiledGraph, id: string): number {
   return Math.max(0, ...graph.nodes.filter((n) => n.domain.includes(id)).map((n) => n.warmupBars));
+}
+
+/**
+ * The crash-safe session of a live run (checkpoint.ts) when every source is durable (a Redis
+ * stream); none, with a warning, when some are not: their events cannot be replayed.
+ */
+async function openSession(graph: CompiledGraph, sourceNodes: CompiledNode[], feeds: LiveFeed[], kernels: Map<string, Kernel>, options: RunOptions, env: NodeJS.ProcessEnv, io: AdapterIO): Promise<{ session?: CrashSafeSession; close: () => Promise<void> }> {
+  const none = { close: async () => {} };
+  if (feeds.length === 0) return none;
+  const notDurable = sourceNodes.filter((_, s) => !feeds[s].durable).map((n) => n.id);
+  if (notDurable.length) {
+    io.warn('run/not-crash-safe', `source${notDurable.length > 1 ? 's' : ''} ${notDurable.join(', ')} cannot be replayed (not a Redis stream), so this session keeps no checkpoint: after a crash it starts with fresh state`);
+    return none;
+  }
+  const [{ openCheckpointStore }, { redisUrl }] = await Promise.all([import('../adapters/redis/checkpointStore.js'), import('../adapters/redis/connection.js')]);
+  const { store, close } = await openCheckpointStore(redisUrl(options.redisUrl, env), checkpointKey(graph.name, feeds), io.log);
+  try {
+    const session = new CrashSafeSession({ graph, kernels, sources: sourceNodes.map((n) => n.id), feeds, store, log: io.log, now: wallClock.now });
+    await session.start();
+    return { session, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
+
+/** The live driver's hooks of a session: checkpoint with every acknowledgement, and watch the rebuild (then the caller's onEvents). */
+function sessionHooks(session: CrashSafeSession, onEvents: LiveOptions['onEvents']): Pick<LiveOptions, 'commit' | 'onEvents'> {
+  return {
+    commit: (tokens, at) => session.commit(tokens, at),
+    onEvents: (events, time) => {
+      session.onEvents(events);
+      onEvents?.(events, time);
+    },
+  };
 }
 
 /**

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
  * The contract:
  * - an order is named by the graph's name, the deciding node's id, the instrument (a portfolio's
  *   instrument name; empty for a single-market broker) and the event time at which it was decided
- *   (epoch ms); a broker decides at most one order per instrument per event time, so this is unique
+ *   (epoch ms, written as JavaScript's String(number)); a broker decides at most one order per instrument per event time, so this is unique
  *   within a session, and a graph renamed (or a second deployment under another `session` name)
  *   never collides with it;
  * - the id is `h` followed by 31 lowercase hex digits of SHA-256 over those parts (124 bits): 32
@@ -27,15 +27,16 @@ export interface OrderKey {
   node: string;
   /** The instrument within a multi-instrument broker; '' (or absent) for one market. */
   instrument?: string;
-  /** Event time at which the order was decided (epoch ms, an integer). */
+  /** Event time at which the order was decided (epoch ms; trades' times may carry fractions). */
   time: number;
 }
 
 export const CLIENT_ORDER_ID_LENGTH = 32;
 
 export function clientOrderId(key: OrderKey): string {
-  if (!Number.isSafeInteger(key.time)) throw new Error(`clientOrderId: the decision time ${key.time} is not a whole number of epoch milliseconds; orders are named by the event time that decided them`);
-  // Parts joined by NUL: no name can contain it, so ("a", "bc") and ("ab", "c") never meet.
+  if (!Number.isFinite(key.time)) throw new Error(`clientOrderId: the decision time ${key.time} is not a time (finite epoch milliseconds); orders are named by the event time that decided them`);
+  // Parts joined by NUL: no name can contain it, so ("a", "bc") and ("ab", "c") never meet. The
+  // time as String(): the shortest text that reads back to the same double, so one per time.
   const text = `hean-order-v1\0${key.session}\0${key.node}\0${key.instrument ?? ''}\0${key.time}`;
   return 'h' + createHash('sha256').update(text, 'utf8').digest('hex').slice(0, CLIENT_ORDER_ID_LENGTH - 1);
 }

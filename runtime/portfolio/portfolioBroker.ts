@@ -2,6 +2,7 @@ import type { Kernel } from '../defineNode.js';
 import type { Candles, Events, Features } from '../ports.js';
 import { MetricsAccumulator, withoutMoney, type ExitReason, type Metrics, type Trade } from './metrics.js';
 import { BoundedHistory, FullHistory, TradeLog, warnRuin, type BrokerReport } from './simulatedBroker.js';
+import { OrderLog } from './orderLog.js';
 
 /**
  * The portfolio broker (`sink.portfolio` declares it; README "Portfolios, margin and exits" gives
@@ -62,6 +63,8 @@ export interface PortfolioOptions {
   history: 'full' | 'bounded';
   onTrade?: (trade: Trade) => void;
   maxTrades?: number;
+  /** Paper and live runs: names each decided order (NodeContext.clientOrderId). */
+  orderId?: (time: number, instrument?: string) => string;
 }
 
 export interface PortfolioInputs {
@@ -169,7 +172,10 @@ export class PortfolioBroker implements Kernel<PortfolioInputs, PortfolioOutputs
   private readonly bars: Float64Array;
   /** Events, after an instrument's first bar, at which it had no bar of its own (marked at its latest close). */
   private readonly stale: Float64Array;
-  private readonly due: { bar: number; target: number }[][];
+  /** Orders waiting for their fill bar, per instrument; `decidedAt` (event time) names the order. */
+  private readonly due: { bar: number; target: number; decidedAt: number }[][];
+  private readonly orders: OrderLog;
+  private readonly orderId: PortfolioOptions['orderId'];
   private readonly trip: Float64Array;
   private readonly inTrip: boolean[];
   private readonly exitLevels: Float64Array;
@@ -248,6 +254,8 @@ export class PortfolioBroker implements Kernel<PortfolioInputs, PortfolioOutputs
     this.onTrade = options.onTrade;
     const bounded = options.history === 'bounded';
     this.trades = new TradeLog(bounded ? (options.maxTrades ?? 10_000) : Infinity);
+    this.orders = new OrderLog(bounded ? (options.maxTrades ?? 10_000) : Infinity);
+    this.orderId = options.orderId;
     this.bounded = bounded ? new BoundedHistory(p.cash) : null;
     const size = Math.max(1024, options.eventsHint ?? 0);
     this.full = bounded ? null : new FullHistory(size);
@@ -300,7 +308,8 @@ export class PortfolioBroker implements Kernel<PortfolioInputs, PortfolioOutputs
         if (target === target) {
           this.ordersReceived++;
           // Counted in the instrument's own bars: the bar at this event (or its latest), plus the delay.
-          due[m].push({ bar: (fresh ? bars[m] : bars[m] - 1) + this.delay, target });
+          due[m].push({ bar: (fresh ? bars[m] : bars[m] - 1) + this.delay, target, decidedAt: t[i] });
+          this.orders.push(t[i], target, m);
         }
         if (fresh) {
           if (fillAtClose && due[m].length > 0) this.fillDue(m, bars[m], market.close[i], barTime);
@@ -660,6 +669,27 @@ export class PortfolioBroker implements Kernel<PortfolioInputs, PortfolioOutputs
     return this.overflowed ? withoutMoney(metrics) : metrics;
   }
 
+  /** The state a crash-safe session checkpoints and compares after a rebuild (Kernel.checkpoint). */
+  checkpoint(): Record<string, unknown> {
+    const open = this.openTrades();
+    const name = (time: number, m: number) => (this.orderId ? { clientOrderId: this.orderId(time, this.names[m]) } : {});
+    return {
+      cash: this.cash,
+      equity: this.lastEquity,
+      positions: Object.fromEntries(this.names.map((n, m) => [n, this.qty[m]])),
+      lastCloses: Array.from(this.lastClose),
+      bars: Array.from(this.bars),
+      ordersReceived: this.ordersReceived,
+      fills: this.fills,
+      liquidations: this.liquidations.length,
+      ruined: this.ruined,
+      pending: this.due.flatMap((queue, m) => queue.map((o) => ({ instrument: this.names[m], decidedAt: o.decidedAt, fillBar: o.bar, target: o.target, ...name(o.decidedAt, m) }))),
+      openTrades: open,
+      lastOrder: this.orders.last(this.orderId, this.names),
+      metrics: this.metricsNow(open),
+    };
+  }
+
   /** Equity, cash, positions and metrics so far, and the counts monitoring reads (see BrokerSnapshot). */
   snapshot(): { equity: number; cash: number; positions: Record<string, number>; metrics: Metrics; peakEquity: number; grossExposure: number; ordersReceived: number; fills: number; rejections: Record<string, number> } {
     let gross = 0;
@@ -702,7 +732,7 @@ export class PortfolioBroker implements Kernel<PortfolioInputs, PortfolioOutputs
     });
     const unfilled = this.due.reduce((s, q) => s + q.length, 0);
     const portfolio: PortfolioReport = { instruments, liquidations: this.liquidations, fundingPayments: this.fundingPayments, ordersCapped: this.ordersCapped };
-    const tail = { ordersReceived: this.ordersReceived, fills: this.fills, unfilledOrders: unfilled, ruined: this.ruined };
+    const tail = { ordersReceived: this.ordersReceived, fills: this.fills, unfilledOrders: unfilled, ruined: this.ruined, ...(this.orderId ? { orders: this.orders.list(this.orderId, this.names) } : {}) };
     if (this.full !== null) {
       const f = this.full;
       const s = this.series!;

@@ -3,6 +3,7 @@ import { ASK_PRICE, ASK_SIZE, BID_PRICE, BID_SIZE, type Book, type Candles, type
 import { MetricsAccumulator, withoutMoney, type Metrics, type Trade } from './metrics.js';
 import { isFrozen } from '../frozenColumns.js';
 import type { PortfolioReport } from './portfolioBroker.js';
+import { OrderLog, type DecidedOrder } from './orderLog.js';
 
 /**
  * The simulated broker (`sink.broker` declares it; README "The simulated broker" gives the fill
@@ -60,6 +61,8 @@ export interface SimulatedBrokerOptions {
   maxTrades?: number;
   /** 'bounded': slices of the downsampled history (even, default 1,024; see BoundedHistory). */
   historySlices?: number;
+  /** Paper and live runs: names each decided order (NodeContext.clientOrderId); the report and checkpoints carry the ids. */
+  orderId?: (time: number, instrument?: string) => string;
 }
 
 export interface BrokerReport {
@@ -93,6 +96,32 @@ export interface BrokerReport {
   monthEnds?: { eventTimes: Float64Array; equity: Float64Array };
   /** sink.portfolio: per instrument, liquidations, funding (closes above are its first instrument's). */
   portfolio?: PortfolioReport;
+  /** Paper and live runs: the decided orders (the latest ones with 'bounded'), each with its client order id. */
+  orders?: DecidedOrder[];
+}
+
+/**
+ * A broker's state as a crash-safe session checkpoints it (Kernel.checkpoint): what must be equal
+ * after a restart rebuilt the state by replay. Plain JSON (NaN becomes null).
+ */
+export interface BrokerCheckpoint {
+  bars: number;
+  cash: number;
+  position: number;
+  equity: number;
+  lastClose: number;
+  ordersReceived: number;
+  fills: number;
+  ruined: boolean;
+  /** Orders decided and not yet filled: their decision time, the bar they fill at, target and id. */
+  pending: { decidedAt: number; fillBar: number; target: number; clientOrderId?: string }[];
+  /** fill: queue: the resting order, if any. */
+  resting: { units: number; price: number; ahead: number; placedAt: number; filled: number; clientOrderId?: string } | null;
+  /** The round trip still open, valued at the last close. */
+  openTrade: Trade | null;
+  /** The latest order decided (its id is the one a live broker would have sent last). */
+  lastOrder: DecidedOrder | null;
+  metrics: Metrics;
 }
 
 /**
@@ -215,6 +244,10 @@ export class SimulatedBroker implements Kernel<BrokerInputs, BrokerOutputs> {
   // one order and it fills within `delay` bars.
   private readonly dueBar: Float64Array;
   private readonly dueTarget: Float64Array;
+  /** Event time each waiting order was decided at: it names the order (clientOrderId.ts). */
+  private readonly dueDecided: Float64Array;
+  private readonly orders: OrderLog;
+  private readonly orderId: ((time: number, instrument?: string) => string) | undefined;
   private queueHead = 0;
   private queued = 0;
   private readonly trip = new Float64Array(12);
@@ -256,11 +289,14 @@ export class SimulatedBroker implements Kernel<BrokerInputs, BrokerOutputs> {
     this.money[LAST_CLOSE] = NaN;
     this.dueBar = new Float64Array(this.delay + 2);
     this.dueTarget = new Float64Array(this.delay + 2);
+    this.dueDecided = new Float64Array(this.delay + 2);
+    this.orderId = options.orderId;
     this.metrics = new MetricsAccumulator(p.cash);
     this.warn = options.warn;
     this.onTrade = options.onTrade;
     const bounded = options.history === 'bounded';
     this.trades = new TradeLog(bounded ? (options.maxTrades ?? 10_000) : Infinity);
+    this.orders = new OrderLog(bounded ? (options.maxTrades ?? 10_000) : Infinity);
     this.bounded = bounded ? new BoundedHistory(p.cash, options.historySlices) : null;
     this.full = bounded ? null : new FullHistory(Math.max(1024, options.eventsHint ?? 0));
   }
@@ -309,7 +345,7 @@ export class SimulatedBroker implements Kernel<BrokerInputs, BrokerOutputs> {
   /** One row in full: the fill due at its open, an order decided at it, a fill at its close, its mark. */
   private eventRow(i: number, bar: number, t: Float64Array, time: Float64Array, opens: Float64Array, close: Float64Array, target: number, book: Book | undefined, out: BrokerOutputs): void {
     if (bar === this.nextDue() && !this.fillAtClose) this.fillDue(bar, opens[i], time[i], book, i);
-    if (target === target) this.enqueue(bar + this.delay, target);
+    if (target === target) this.enqueue(bar + this.delay, target, t[i]);
     if (bar === this.nextDue() && this.fillAtClose) this.fillDue(bar, close[i], time[i], book, i);
     const money = this.money;
     const e = money[CASH] + money[QTY] * close[i];
@@ -359,6 +395,7 @@ export class SimulatedBroker implements Kernel<BrokerInputs, BrokerOutputs> {
   /** Places the order moving to `target` at the touch of its side, replacing any resting one. */
   private place(target: number, time: number, book: Book, row: number): void {
     this.ordersReceived++;
+    this.orders.push(time, target);
     this.retire();
     if (this.ruined) return;
     if (this.longOnly && target < 0) target = 0;
@@ -477,13 +514,15 @@ export class SimulatedBroker implements Kernel<BrokerInputs, BrokerOutputs> {
     return { ...stats, meanQueueAhead: stats.ordersPlaced ? ahead / stats.ordersPlaced : NaN, meanWaitMs: waits ? (wait + (first === first ? first : 0)) / waits : NaN };
   }
 
-  private enqueue(due: number, target: number): void {
+  private enqueue(due: number, target: number, decidedAt: number): void {
     this.ordersReceived++;
+    this.orders.push(decidedAt, target);
     const size = this.dueBar.length;
     let slot = this.queueHead + this.queued;
     if (slot >= size) slot -= size;
     this.dueBar[slot] = due;
     this.dueTarget[slot] = target;
+    this.dueDecided[slot] = decidedAt;
     this.queued++;
   }
 
@@ -720,6 +759,34 @@ export class SimulatedBroker implements Kernel<BrokerInputs, BrokerOutputs> {
     };
   }
 
+  checkpoint(): BrokerCheckpoint {
+    const money = this.money;
+    const open = this.openTrades();
+    const name = (time: number) => (this.orderId ? { clientOrderId: this.orderId(time) } : {});
+    const pending: BrokerCheckpoint['pending'] = [];
+    for (let k = 0; k < this.queued; k++) {
+      const slot = (this.queueHead + k) % this.dueBar.length;
+      pending.push({ decidedAt: this.dueDecided[slot], fillBar: this.dueBar[slot], target: this.dueTarget[slot], ...name(this.dueDecided[slot]) });
+    }
+    const rest = this.rest;
+    const resting = this.queueFill && rest[REST_UNITS] !== 0 ? { units: rest[REST_UNITS], price: rest[REST_PRICE], ahead: rest[REST_AHEAD], placedAt: rest[REST_PLACED], filled: rest[REST_FILLED], ...name(rest[REST_PLACED]) } : null;
+    return {
+      bars: this.bar,
+      cash: money[CASH],
+      position: money[QTY],
+      equity: money[LAST_EQUITY],
+      lastClose: money[LAST_CLOSE],
+      ordersReceived: this.ordersReceived,
+      fills: this.fills,
+      ruined: this.ruined,
+      pending,
+      resting,
+      openTrade: open[0] ?? null,
+      lastOrder: this.orders.last(this.orderId),
+      metrics: this.metricsNow(open),
+    };
+  }
+
   private metricsNow(open: readonly Trade[]): Metrics {
     const metrics = this.metrics.snapshot(open);
     return this.overflowed ? withoutMoney(metrics) : metrics;
@@ -735,7 +802,7 @@ export class SimulatedBroker implements Kernel<BrokerInputs, BrokerOutputs> {
     const trades = this.trades.list();
     for (const t of open) trades.push(t);
     const metrics = this.metricsNow(open);
-    const tail = { ordersReceived: this.ordersReceived, fills: this.fills, unfilledOrders: this.queued, ruined: this.ruined, ...(this.bookFill ? { execution: this.executionReport() } : {}), ...(this.queueFill ? { queue: this.queueReport() } : {}) };
+    const tail = { ordersReceived: this.ordersReceived, fills: this.fills, unfilledOrders: this.queued, ruined: this.ruined, ...(this.bookFill ? { execution: this.executionReport() } : {}), ...(this.queueFill ? { queue: this.queueReport() } : {}), ...(this.orderId ? { orders: this.orders.list(this.orderId) } : {}) };
     const h = this.bounded;
     if (h === null) {
       const f = this.full!;
