@@ -56,6 +56,8 @@ export interface RunOptions {
   sourceCache?: SourceCache;
   /** Node outputs shared with other backtests of this process (a sweep's; nodeOutputCache.ts). Replays only. */
   nodeCache?: NodeOutputCache;
+  /** Fuse chains of fusible nodes into one loop per chunk (default true; pipeline.ts, fusion.ts). False: each node steps its own kernel, for comparisons. */
+  fuse?: boolean;
 }
 
 export type SourceCache = Map<string, Promise<{ data: SourceData; inputs: [string, string][]; warnings: [string, string][] }>>;
@@ -196,7 +198,7 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
 
   options.onSnapshots?.(() => Object.fromEntries([...kernels].filter(([, k]) => k.snapshot).map(([id, k]) => [id, k.snapshot!()])));
   const stepStart = performance.now();
-  const pipeline = buildPipeline(graph, kernels, chunkSize, { replays, recorders });
+  const pipeline = buildPipeline(graph, kernels, chunkSize, { replays, recorders }, { fuse: options.fuse });
   let stats: { events: number; chunks: number };
   let liveStats: LiveStats | undefined;
   try {
