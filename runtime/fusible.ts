@@ -14,7 +14,9 @@ export interface FusibleKind<P = never> {
    * One event's work as JavaScript statements, written once in the kind's file. Names:
    * `$in0`, `$in1`, ... the input values of this event (number ports in declaration order, a
    * many port's wires in order); `$out0`, ... the outputs to assign (every path assigns every
-   * output); `$s0`, ... numeric state kept across events (read and assign freely); `$c0`, ...
+   * output); `$s0`, ... numeric state kept across events (read and assign freely); `$i0`, ...
+   * integer state (counters, ring positions, sides: kept as int32, which V8 indexes and compares
+   * without conversions; values must stay whole and within 32 bits); `$c0`, ...
    * constants; `$b0`, ... Float64Array buffers (rings). Temporaries go in `const`/`let`
    * declarations inside the body (it runs in a block of its own); names starting with `__` are
    * reserved for the generated code.
@@ -26,6 +28,7 @@ export interface FusibleKind<P = never> {
 
 export interface FusibleState {
   state?: number[];
+  ints?: number[];
   constants?: number[];
   buffers?: Float64Array[];
 }

@@ -23,6 +23,7 @@ export interface FusedGroup {
   /** The generated loop, its state, constants and buffers (concatenated over the members). */
   loop: FusedLoop;
   state: Float64Array;
+  ints: Int32Array;
   constants: Float64Array;
   buffers: Float64Array[];
   /** Per external input column: which producer frame (index into `producers`) and port. */
@@ -31,8 +32,8 @@ export interface FusedGroup {
   outputs: { member: number; port: string }[];
 }
 
-/** `(n, inputColumns, outputColumns, state, constants, buffers)`: runs n events, keeps its state in `state`. */
-export type FusedLoop = (n: number, inputs: Float64Array[], outputs: Float64Array[], state: Float64Array, constants: Float64Array, buffers: Float64Array[]) => void;
+/** `(n, inputColumns, outputColumns, state, ints, constants, buffers)`: runs n events, keeps its state in `state` and `ints`. */
+export type FusedLoop = (n: number, inputs: Float64Array[], outputs: Float64Array[], state: Float64Array, ints: Int32Array, constants: Float64Array, buffers: Float64Array[]) => void;
 
 /**
  * Whether a node may be fused at all: a fusible kind whose kernel keeps nothing for the end of the
@@ -101,6 +102,7 @@ export function buildGroup(graph: Pick<CompiledGraph, 'nodes'>, members: Compile
   const inputKey = new Map<string, number>();
   const outputs: { member: number; port: string }[] = [];
   const state: number[] = [];
+  const ints: number[] = [];
   const constants: number[] = [];
   const buffers: Float64Array[] = [];
   const blocks: string[] = [];
@@ -126,43 +128,47 @@ export function buildGroup(graph: Pick<CompiledGraph, 'nodes'>, members: Compile
     const fusible = def.fusible!;
     const init: FusibleState = fusible.init(member.params as never, counts);
     const s0 = state.length;
+    const i0 = ints.length;
     const c0 = constants.length;
     const b0 = buffers.length;
     state.push(...(init.state ?? []));
+    ints.push(...(init.ints ?? []));
     constants.push(...(init.constants ?? []));
     buffers.push(...(init.buffers ?? []));
     const outPorts = Object.keys(def.outputs);
     const body = fusible.body(counts);
     if (body.includes('__')) throw new Error(`internal: the fusible body of ${member.kind} uses a name starting with __ (reserved for the generated loop)`);
-    const limits: Record<string, number> = { in: values.length, out: outPorts.length, s: init.state?.length ?? 0, c: init.constants?.length ?? 0, b: init.buffers?.length ?? 0 };
-    const code = body.replace(/\$(in|out|s|c|b)(\d+)/g, (_m, what: string, digits: string) => {
+    const limits: Record<string, number> = { in: values.length, out: outPorts.length, s: init.state?.length ?? 0, i: init.ints?.length ?? 0, c: init.constants?.length ?? 0, b: init.buffers?.length ?? 0 };
+    const code = body.replace(/\$(in|out|s|i|c|b)(\d+)/g, (_m, what: string, digits: string) => {
       const i = Number(digits);
       if (i >= limits[what]) throw new Error(`internal: the fusible body of ${member.kind} uses $${what}${i}, but there are only ${limits[what]}`);
       if (what === 'in') return values[i];
       if (what === 'out') return `__v${k}_${i}`;
-      return `__${what}${i + (what === 's' ? s0 : what === 'c' ? c0 : b0)}`;
+      return `__${what}${i + (what === 's' ? s0 : what === 'i' ? i0 : what === 'c' ? c0 : b0)}`;
     });
-    if (code.includes('$')) throw new Error(`internal: the fusible body of ${member.kind} holds a $ that is not one of $in, $out, $s, $c, $b followed by a number`);
+    if (code.includes('$')) throw new Error(`internal: the fusible body of ${member.kind} holds a $ that is not one of $in, $out, $s, $i, $c, $b followed by a number`);
     // A column is written when something outside the group reads it, or when nothing reads the node at all (a stream must end there).
     const readOutside = (port: string) => member.consumers.length === 0 || graph.nodes.some((n) => !index.has(n.id) && n.inputs.some((i) => i.wires.some((w) => w.node === member.id && w.port === port)));
-    const writes = outPorts.flatMap((port, p) => (readOutside(port) ? [`__o${outputs.push({ member: k, port }) - 1}[__i] = __v${k}_${p};`] : []));
+    const writes = outPorts.flatMap((port, p) => (readOutside(port) ? [`__o${outputs.push({ member: k, port }) - 1}[__row] = __v${k}_${p};`] : []));
     blocks.push(`${outPorts.map((_, p) => `let __v${k}_${p};`).join(' ')}\n{\n${code}\n}\n${writes.join('\n')}`);
   });
   const names = (prefix: string, count: number, value: (i: number) => string) => Array.from({ length: count }, (_, i) => `${prefix}${i} = ${value(i)}`);
   const declare = (keyword: string, list: string[]) => (list.length ? `${keyword} ${list.join(', ')};` : '');
   const source = [
     '"use strict";',
-    'return function fused(__n, __x, __o, __S, __C, __B) {',
+    'return function fused(__n, __x, __o, __S, __I, __C, __B) {',
     declare('const', names('__x', inputs.length, (i) => `__x[${i}]`)),
     declare('const', names('__o', outputs.length, (i) => `__o[${i}]`)),
     declare('const', names('__c', constants.length, (i) => `__C[${i}]`)),
     declare('const', names('__b', buffers.length, (i) => `__B[${i}]`)),
     declare('let', names('__s', state.length, (i) => `__S[${i}]`)),
-    'for (let __i = 0; __i < __n; __i++) {',
-    declare('const', names('__e', inputs.length, (i) => `__x${i}[__i]`)),
+    declare('let', names('__i', ints.length, (i) => `__I[${i}]`)),
+    'for (let __row = 0; __row < __n; __row++) {',
+    declare('const', names('__e', inputs.length, (i) => `__x${i}[__row]`)),
     ...blocks,
     '}',
     ...state.map((_, i) => `__S[${i}] = __s${i};`),
+    ...ints.map((_, i) => `__I[${i}] = __i${i};`),
     '};',
   ].join('\n');
   let loop = loops.get(source);
@@ -171,5 +177,5 @@ export function buildGroup(graph: Pick<CompiledGraph, 'nodes'>, members: Compile
     loop = new Function(source)() as FusedLoop;
     loops.set(source, loop);
   }
-  return { members, producers, loop, state: Float64Array.from(state), constants: Float64Array.from(constants), buffers, inputs, outputs };
+  return { members, producers, loop, state: Float64Array.from(state), ints: Int32Array.from(ints), constants: Float64Array.from(constants), buffers, inputs, outputs };
 }

@@ -161,7 +161,7 @@ export interface PipelineOptions {
  * columns read outside the group; the others never leave the generated loop's locals).
  */
 function makeFusedStepper(group: FusedGroup, capacity: number): (frames: Frame[]) => Frame[] {
-  const { loop, state, constants, buffers } = group;
+  const { loop, state, ints, constants, buffers } = group;
   const columns: Float64Array[] = group.inputs.map(() => new Float64Array(0));
   const written = group.outputs.map(() => new Float64Array(capacity));
   const results: Frame[] = group.members.map((_, m) => ({
@@ -179,7 +179,7 @@ function makeFusedStepper(group: FusedGroup, capacity: number): (frames: Frame[]
     const t = frames[0].t;
     for (let j = 0; j < columns.length; j++) columns[j] = frames[group.inputs[j].producer].ports[group.inputs[j].port] as Float64Array;
     try {
-      loop(n, columns, written, state, constants, buffers);
+      loop(n, columns, written, state, ints, constants, buffers);
     } catch (e) {
       throw new NodeRunError(group.members[0].id, group.members[0].kind, e);
     }

@@ -36,7 +36,7 @@ export function fusedKernel(def: AnyNodeDefinition, rawParams: Record<string, un
       }
       const written = group.outputs.map((o) => (outputs as Record<string, Float64Array>)[o.port]);
       if (written.length !== outPorts.length) throw new Error(`internal: the fused ${def.kind} writes ${written.length} of its ${outPorts.length} outputs`);
-      group.loop(n, columns, written, group.state, group.constants, group.buffers);
+      group.loop(n, columns, written, group.state, group.ints, group.constants, group.buffers);
     },
   };
 }
