@@ -63,6 +63,8 @@ const BIG_BARS = 10_000_000;
 const TARGET_RATIO = 0.6;
 const TREND_GRAPH = 'graphs/trend-confirm.yaml';
 const TARGET_TREND_RATIO = 0.5;
+/** Rounds of the fusion A/B (the first one checks and warms up, the rest are timed). */
+const FUSION_RUNS = 8;
 const TARGET_CSV_LOAD = 4e6;
 const TARGET_E2E_CSV = 1.5e6;
 const TARGET_E2E_FAST = 5e6;
@@ -439,6 +441,42 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
     if (!trendSame) failures.push(`${TREND_GRAPH}: the graph made different trades from its hand loop`);
     const trend = { handBarsPerSec: Math.round(bars / (trendHandMs / 1000)), graphBarsPerSec: Math.round(bars / (trendGraphMs / 1000)), ratio: round(trendHandMs / trendGraphMs), trades: trendResult.trades.length, sameTrades: trendSame };
 
+    // 2c''. Loop fusion (runtime/exec/fusion.ts) A/B: both graphs fused and unfused (RunOptions.fuse),
+    // each against its hand loop, interleaved run by run in this process, sources loaded once; the
+    // two variants checked to give the same report.
+    ctx.progress(`fusion A/B: ${FUSION_RUNS} interleaved rounds of both hand loops and both graphs, fused and unfused`);
+    const fusionBest: Record<string, number> = {};
+    const fusionSame: Record<string, boolean> = {};
+    const best = (key: string, ms: number) => (fusionBest[key] = Math.min(fusionBest[key] ?? Infinity, ms));
+    const fusionSources = new Map();
+    for (let round = 0; round < FUSION_RUNS; round++) {
+      best('sma-cross hand', (await bestOf(1, 0, hand)).bestMs);
+      best('trend-confirm hand', (await bestOf(1, 0, trendHand)).bestMs);
+      const reports: Record<string, string> = {};
+      for (const fuse of round % 2 === 0 ? [true, false] : [false, true]) {
+        for (const [name, g] of [['sma-cross', graph], ['trend-confirm', trendGraph]] as const) {
+          const result = await runGraph(g, { chunkSize: MAIN_CHUNK, env: parseEnv, sourceCache: fusionSources, fuse });
+          if (round > 0) best(`${name} ${fuse ? 'fused' : 'unfused'}`, result.timings.stepMs);
+          else {
+            const b = brokerOf(result);
+            const text = JSON.stringify(b.metrics) + JSON.stringify(b.trades) + Buffer.from(b.equity.buffer, b.equity.byteOffset, b.equity.byteLength).toString('base64');
+            const other = reports[name];
+            if (other === undefined) reports[name] = text;
+            else fusionSame[name] = other === text;
+          }
+        }
+      }
+    }
+    for (const [name, same] of Object.entries(fusionSame)) if (!same) failures.push(`${name}: fused and unfused runs gave different reports`);
+    const fusion = Object.fromEntries(
+      (['sma-cross', 'trend-confirm'] as const).map((name) => {
+        const handMs = fusionBest[`${name} hand`];
+        const fused = fusionBest[`${name} fused`];
+        const unfused = fusionBest[`${name} unfused`];
+        return [name, { handMs: round(handMs), fusedMs: round(fused), unfusedMs: round(unfused), fusedRatio: round(handMs / fused), unfusedRatio: round(handMs / unfused), sameReports: fusionSame[name] === true }];
+      }),
+    );
+
     // 2d. Loading through the column cache (columnCache.ts), in a cache directory inside the temp dir:
     // the first run parses input.csv and stores, the later ones map the stored columns in.
     const cacheEnv = { ...process.env, HEAN_CACHE_DIR: join(dir, 'cache') };
@@ -551,6 +589,10 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
     ctx.print(
       `${TREND_GRAPH} at chunk ${MAIN_CHUNK}:  ${rate(trend.graphBarsPerSec)}  = ${ratioText(trend.ratio)} its own hand loop (${mega(trend.handBarsPerSec)}bars/s, bench/trendConfirmHandLoop.ts); same trades: ${trend.sameTrades ? 'yes' : 'NO'} (${int(trend.trades)})${target(`>= ${TARGET_TREND_RATIO}x`, targets.trendRatio.met)}`,
     );
+    ctx.print(`loop fusion A/B at chunk ${MAIN_CHUNK} (RunOptions.fuse; ${FUSION_RUNS - 1} timed interleaved rounds in this process, sources loaded once; best step vs best hand loop of the same rounds):`);
+    for (const [name, f] of Object.entries(fusion)) {
+      ctx.print(`  ${`${name}:`.padEnd(16)}fused ${f.fusedMs.toFixed(1)} ms = ${ratioText(f.fusedRatio)}, unfused ${f.unfusedMs.toFixed(1)} ms = ${ratioText(f.unfusedRatio)} its hand loop (${f.handMs.toFixed(1)} ms); same reports: ${f.sameReports ? 'yes' : 'NO'}`);
+    }
     ctx.print(`graph load (timings.loadMs: the file read and checked into columns, kernels created; HEAN_CACHE_DIR=off but for the cache):`);
     ctx.print(`  ${label('CSV, shortest numbers')}${rate(loads.csv.barsPerSec)}  (${loads.csv.ms.toFixed(1)} ms, best of ${loads.csv.runs})`);
     ctx.print(`  ${label('CSV, 8 decimals')}${rate(loads.csvFixed8.barsPerSec)}  (${loads.csvFixed8.ms.toFixed(1)} ms, best of ${loads.csvFixed8.runs})${target(`>= ${mega(TARGET_CSV_LOAD)}rows/s`, targets.csvLoadRowsPerSec.met)}`);
@@ -602,6 +644,7 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
       graphStep: graphFigures,
       variants,
       trendConfirm: trend,
+      fusion,
       ratio: main.ratio,
       load: { ...loads.csv, csvFixed8: loads.csvFixed8, parquet: loads.parquet, cached: cachedLoad },
       readers,

@@ -2,6 +2,7 @@ import type { Static, TObject } from '@sinclair/typebox';
 import type { RowWriter } from './adapters/contract.js';
 import type { Candles, Features, InputValues, OutputBuffers, PortSpec } from './ports.js';
 import type { SourceSpec } from './records/sourceSpec.js';
+import type { FusibleKind } from './fusible.js';
 
 /**
  * The node contract. One node kind = one file = one `defineNode` call; the declaration yields
@@ -163,6 +164,12 @@ export interface NodeDefinition<
   readonly checkWiring?: (params: Static<P>, context: WiringContext) => ParamProblem[];
   /** The streaming kernel; every kind but a source has one. */
   readonly create?: (params: Static<P>, ctx: NodeContext) => Kernel<InputValues<I>, OutputBuffers<O>>;
+  /**
+   * The same computation event by event, for kinds whose inputs and outputs are all single
+   * columns (number, signal, orders) and whose kernel has no end, report or snapshot: lets the
+   * pipeline fuse chains of such nodes into one loop (runtime/fusible.ts, runtime/exec/fusion.ts).
+   */
+  readonly fusible?: FusibleKind<Static<P>>;
   /**
    * A source (no inputs) says what it emits, not where from: the record type and how to read and
    * check it. The adapter bound to it in the run's mode delivers the events (files, streams, memory).

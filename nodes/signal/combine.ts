@@ -60,6 +60,40 @@ export const combine = defineNode({
     }
     return problems;
   },
+  // The loop body of create's kernel, event by event, for fused chains (runtime/fusible.ts). With k
+  // wires: $s0..$s(k-1) the stances (NaN: no pulse yet); $i0 longs, $i1 shorts, $i2 the combined
+  // stance; $c0 the agreeing stances needed, $c1 1 when short is allowed.
+  fusible: {
+    body: ([k]) => {
+      const inputs = Array.from(
+        { length: k },
+        (_, j) => `
+        {
+          const x = $in${j};
+          if (x === x) {
+            const s = x > 0 ? 1 : x < 0 ? -1 : 0;
+            const before = $s${j};
+            if (before === 1) $i0--;
+            else if (before === -1) $i1--;
+            if (s === 1) $i0++;
+            else if (s === -1) $i1++;
+            $s${j} = s;
+          }
+        }`,
+      );
+      return `${inputs.join('')}
+        const long = $i0 >= $c0;
+        const short = $c1 !== 0 && $i1 >= $c0;
+        const now = long === short ? 0 : long ? 1 : -1;
+        $out0 = now === $i2 ? NaN : now;
+        $i2 = now;`;
+    },
+    init: (p, [k]) => {
+      const mode = p.mode ?? 'all';
+      const need = k === 0 ? Infinity : mode === 'all' ? k : mode === 'any' ? 1 : (p.minVotes ?? Math.floor(k / 2) + 1);
+      return { state: new Array<number>(k).fill(NaN), ints: [0, 0, 0], constants: [need, (p.short ?? false) ? 1 : 0] };
+    },
+  },
   create: (p, ctx) => {
     const mode = p.mode ?? 'all';
     const wired = ctx.inputWires['signals']?.length;

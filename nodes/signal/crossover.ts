@@ -21,6 +21,22 @@ export const crossover = defineNode({
   },
   outputs: { signal: port.signal({ description: '+1 on a cross above, -1 on a cross below, NaN otherwise.' }) },
   warmup: () => 1,
+  // The loop body of create's kernel, event by event ($i0: side), for fused chains (runtime/fusible.ts).
+  fusible: {
+    body: () => `
+      const x = $in0;
+      const y = $in1;
+      if (x > y) {
+        $out0 = $i0 === -1 ? 1 : NaN;
+        $i0 = 1;
+      } else if (x < y) {
+        $out0 = $i0 === 1 ? -1 : NaN;
+        $i0 = -1;
+      } else {
+        $out0 = NaN;
+      }`,
+    init: () => ({ ints: [0] }),
+  },
   create: () => {
     let side = 0; // +1: a > b at the last differing event, -1: a < b, 0: no such event yet
     return {

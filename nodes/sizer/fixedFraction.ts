@@ -25,6 +25,13 @@ export const fixedFraction = defineNode({
   inputs: { signal: port.signal({ description: 'The decisions to size.' }) },
   outputs: { orders: port.orders({ description: 'Target exposure: ±fraction, 0 or NaN.' }) },
   warmup: () => 0,
+  // The loop body of create's kernel, event by event ($c0: long, $c1: short), for fused chains (runtime/fusible.ts).
+  fusible: {
+    body: () => `
+      const x = $in0;
+      $out0 = x > 0 ? $c0 : x < 0 ? $c1 : x === 0 ? 0 : NaN;`,
+    init: ({ fraction }) => ({ constants: [fraction * 1.0, -fraction] }),
+  },
   create: ({ fraction }) => ({
     step(n, _t, { signal }, { orders }) {
       // Constants in locals: the loop then works on unboxed doubles only.

@@ -1,6 +1,7 @@
 import { Subject, map, share, zip, type Observable, type Subscription } from 'rxjs';
 import type { Kernel } from '../defineNode.js';
 import type { CompiledGraph, CompiledNode } from '../graph/compileGraph.js';
+import { canFuse, fusionGroups, type FusedGroup } from './fusion.js';
 import { CANDLE_FIELDS, TRADE_FIELDS, bookFields, isPulse, type Book, type Candles, type Events, type Features, type PortType, type Texts, type Trades } from '../ports.js';
 
 /**
@@ -70,7 +71,7 @@ export interface SharedOutputs {
  * Wires the graph: one stream per node, subscribed before any source emits. A node with neither
  * a kernel nor a replay is left out (it only fed replayed nodes).
  */
-export function buildPipeline(graph: CompiledGraph, kernels: Map<string, Kernel>, capacity: number, shared?: SharedOutputs): Pipeline {
+export function buildPipeline(graph: CompiledGraph, kernels: Map<string, Kernel>, capacity: number, shared?: SharedOutputs, options: PipelineOptions = {}): Pipeline {
   const sources = graph.nodes.filter((n) => n.isSource);
   const subjects: Subject<Frame>[] = [];
   const streams = new Map<string, Observable<Frame>>();
@@ -82,6 +83,9 @@ export function buildPipeline(graph: CompiledGraph, kernels: Map<string, Kernel>
     return producers.length === 1 ? streams.get(producers[0])!.pipe(map((f) => ((one[0] = f), step(one)))) : zip(producers.map((id) => streams.get(id)!)).pipe(map(step));
   };
   const loopOf = new Map(graph.loops.flatMap((loop) => loop.members.map((id) => [id, loop] as const)));
+  // Fusible neighbours run as one generated loop (fusion.ts); replayed, recorded and loop nodes step as usual.
+  const fusible = new Set(options.fuse === false ? [] : graph.nodes.filter((n) => !loopOf.has(n.id) && !shared?.replays.has(n.id) && !shared?.recorders.has(n.id) && canFuse(n, kernels.get(n.id), graph)).map((n) => n.id));
+  const groupOf = new Map(fusionGroups(graph, fusible).flatMap((group) => group.members.map((m) => [m.id, group] as const)));
   // Nodes in topological order, a loop as one step once every producer outside it has a stream.
   const pending = graph.nodes.filter((n) => n.isSource || kernels.has(n.id) || shared?.replays.has(n.id));
   const replays = shared?.replays ?? new Map<string, (seq: number) => Frame>();
@@ -101,6 +105,17 @@ export function buildPipeline(graph: CompiledGraph, kernels: Map<string, Kernel>
         const run$ = joined(outside, makeLoopStepper(members, outside, graph, kernels, capacity, samplers, sampled)).pipe(share());
         members.forEach((member, m) => streams.set(member.id, run$.pipe(map((frames) => frames[m]), share())));
         for (const member of members) pending.splice(pending.indexOf(member), 1);
+        k = -1;
+        continue;
+      } else if (groupOf.has(node.id)) {
+        const group = groupOf.get(node.id)!;
+        if (!group.producers.every((id) => streams.has(id))) continue;
+        const run$ = joined(group.producers, makeFusedStepper(group, capacity)).pipe(share());
+        group.members.forEach((member, m) => {
+          // Only members whose columns something outside reads have a stream (makeFusedStepper writes exactly those).
+          if (group.outputs.some((o) => o.member === m)) streams.set(member.id, run$.pipe(map((frames) => frames[m]), share()));
+        });
+        for (const member of group.members) pending.splice(pending.indexOf(member), 1);
         k = -1;
         continue;
       } else if (replays.has(node.id)) {
@@ -133,6 +148,47 @@ export function buildPipeline(graph: CompiledGraph, kernels: Map<string, Kernel>
       for (const sub of subscriptions) sub.unsubscribe();
     },
     pulseCounts: () => samplers.filter((s) => s.sampler.pulse).map(({ wire, sampler }) => ({ wire, type: sampler.type, ...sampler.counts() })),
+  };
+}
+
+export interface PipelineOptions {
+  /** Fuse neighbouring fusible nodes into one loop per chunk (fusion.ts); default true. Off: every node steps its own kernel (for comparisons). */
+  fuse?: boolean;
+}
+
+/**
+ * A fused group's step: the members' producers' frames in, one frame per member out (the
+ * columns read outside the group; the others never leave the generated loop's locals).
+ */
+function makeFusedStepper(group: FusedGroup, capacity: number): (frames: Frame[]) => Frame[] {
+  const { loop, state, ints, constants, buffers } = group;
+  const columns: Float64Array[] = group.inputs.map(() => new Float64Array(0));
+  const written = group.outputs.map(() => new Float64Array(capacity));
+  const results: Frame[] = group.members.map((_, m) => ({
+    seq: 0,
+    n: 0,
+    t: new Float64Array(0),
+    ports: Object.fromEntries(group.outputs.flatMap((o, j) => (o.member === m ? [[o.port, written[j]]] : []))),
+  }));
+  const ids = group.members.map((m) => m.id).join(', ');
+  return (frames) => {
+    const seq = frames[0].seq;
+    for (let f = 1; f < frames.length; f++) if (frames[f].seq !== seq) throw new Error(`internal: the fused nodes ${ids} joined chunks ${seq} and ${frames[f].seq}`);
+    // Every producer is on the members' timeline (canFuse): the same rows.
+    const n = frames[0].n;
+    const t = frames[0].t;
+    for (let j = 0; j < columns.length; j++) columns[j] = frames[group.inputs[j].producer].ports[group.inputs[j].port] as Float64Array;
+    try {
+      loop(n, columns, written, state, ints, constants, buffers);
+    } catch (e) {
+      throw new NodeRunError(group.members[0].id, group.members[0].kind, e);
+    }
+    for (let m = 0; m < results.length; m++) {
+      results[m].seq = seq;
+      results[m].n = n;
+      results[m].t = t;
+    }
+    return results;
   };
 }
 

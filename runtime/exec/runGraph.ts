@@ -69,6 +69,8 @@ export interface RunOptions {
   nodeCache?: NodeOutputCache;
   /** Monitoring hooks (runtime/metrics, `hean run --metrics-port`): kernels, feeds and the pipeline are handed to them once before the run. */
   metrics?: RunMetrics;
+  /** Fuse chains of fusible nodes into one loop per chunk (default true; pipeline.ts, fusion.ts). False: each node steps its own kernel, for comparisons. */
+  fuse?: boolean;
 }
 
 export type SourceCache = Map<string, Promise<{ data: SourceData; inputs: [string, string][]; warnings: [string, string][] }>>;
@@ -226,7 +228,8 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
   options.onSnapshots?.(snapshots);
   metrics?.snapshots(snapshots);
   const stepStart = performance.now();
-  const built = buildPipeline(graph, kernels, chunkSize, { replays, recorders });
+  // Monitoring counts and times each node's own step: with metrics on, nodes are not fused.
+  const built = buildPipeline(graph, kernels, chunkSize, { replays, recorders }, { fuse: metrics ? false : options.fuse });
   const pipeline = metrics ? metrics.pipeline(built) : built;
   let stats: { events: number; chunks: number };
   let liveStats: LiveStats | undefined;

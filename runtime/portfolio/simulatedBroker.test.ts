@@ -273,3 +273,26 @@ test('ColumnTrail: views of a frozen column without copying; copies of reused bu
   assert.deepEqual([...mixed.values()], [...column.subarray(0, 5), -1, -2, ...column.subarray(5, 8)]);
   assert.notEqual(mixed.values().buffer, column.buffer);
 });
+
+test('full history: the equity column built from the holdings is, bit for bit, the equity the broker marked bar by bar (property)', async () => {
+  const fc = (await import('fast-check')).default;
+  const c = realCandles(600);
+  const order = fc.oneof(fc.constant(NaN), fc.constant(NaN), fc.constant(NaN), fc.constantFrom(0, -0, 1, -1, 0.5, -0.5, 2, -3), fc.double({ min: -5, max: 5 }));
+  const config = fc.record({
+    fill: fc.constantFrom<'nextOpen' | 'close'>('nextOpen', 'close'),
+    latencyBars: fc.integer({ min: 0, max: 3 }),
+    direction: fc.constantFrom<'longOnly' | 'longShort'>('longOnly', 'longShort'),
+    slippageBps: fc.constantFrom(0, 2, 500),
+    taker: fc.constantFrom(0, 0.001, 0.05),
+  });
+  fc.assert(
+    fc.property(config, fc.array(order, { minLength: c.close.length, maxLength: c.close.length }), fc.integer({ min: 1, max: 700 }), (k, list, chunk) => {
+      const p: SimulatedBrokerParams = { cash: 10_000, fill: k.fill, fees: { taker: k.taker }, slippageBps: k.slippageBps, latencyBars: k.latencyBars, direction: k.direction };
+      const fed = feed(c, Float64Array.from(list), { history: 'full' }, chunk, p);
+      const built = fed.report.equity;
+      assert.equal(built.length, fed.equityOut.length);
+      fed.equityOut.forEach((e, i) => assert.ok(Object.is(built[i], e), `bar ${i}: built ${built[i]}, marked ${e} (chunk ${chunk}, ${JSON.stringify(k)})`));
+    }),
+    { numRuns: 200 },
+  );
+});

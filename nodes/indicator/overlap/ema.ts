@@ -27,6 +27,26 @@ export const ema = defineNode({
   inputs: { series: port.number() },
   outputs: { value: port.number() },
   warmup: (p) => p.timePeriod - 1,
+  // Ema.runRange event by event, for fused chains (runtime/fusible.ts): $s0 sum, $s1 prev, $i0 seen;
+  // $c0 period, $c1 k (the same double createEma computes).
+  fusible: {
+    body: () => `
+      const x = $in0;
+      if ($i0 < $c0) {
+        $s0 += x;
+        $i0++;
+        if ($i0 === $c0) {
+          $s1 = $s0 / $c0;
+          $out0 = $s1;
+        } else {
+          $out0 = NaN;
+        }
+      } else {
+        $s1 = (x - $s1) * $c1 + $s1;
+        $out0 = $s1;
+      }`,
+    init: ({ timePeriod }) => ({ state: [0, 0], ints: [0], constants: [timePeriod, createEma(timePeriod).k] }),
+  },
   create: ({ timePeriod }) => {
     // The shared TA-Lib INT_EMA kernel (state in locals for the loop).
     const average = createEma(timePeriod);
