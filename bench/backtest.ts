@@ -561,8 +561,10 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
     const startupMs = round(startup.bestMs);
     const validateMs = round(validate.bestMs);
     const targets = {
-      ratio: { target: TARGET_RATIO, value: main.ratio, met: main.ratio >= TARGET_RATIO },
-      trendRatio: { target: TARGET_TREND_RATIO, value: trend.ratio, met: trend.ratio >= TARGET_TREND_RATIO },
+      // Judged on the lower of the two measurements: the hand loop timed apart from the graph has
+      // read 2x slower early in this process (page faults on fresh memory), which flatters the ratio.
+      ratio: { target: TARGET_RATIO, value: Math.min(main.ratio, fusion['sma-cross'].fusedRatio), met: Math.min(main.ratio, fusion['sma-cross'].fusedRatio) >= TARGET_RATIO },
+      trendRatio: { target: TARGET_TREND_RATIO, value: Math.min(trend.ratio, fusion['trend-confirm'].fusedRatio), met: Math.min(trend.ratio, fusion['trend-confirm'].fusedRatio) >= TARGET_TREND_RATIO },
       csvLoadRowsPerSec: { target: TARGET_CSV_LOAD, input: 'csvFixed8', value: loads.csvFixed8.barsPerSec, met: loads.csvFixed8.barsPerSec >= TARGET_CSV_LOAD },
       endToEndCsvBarsPerSec: { target: TARGET_E2E_CSV, input: 'csvFixed8', value: endToEnd.csvFixed8.barsPerSec, met: endToEnd.csvFixed8.barsPerSec >= TARGET_E2E_CSV },
       endToEndCachedBarsPerSec: { target: TARGET_E2E_FAST, value: endToEnd.cached.barsPerSec, met: endToEnd.cached.barsPerSec >= TARGET_E2E_FAST },
@@ -580,14 +582,14 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
     ctx.print(`graph stepping (timings.stepMs: every event through every node, per-bar equity kept; parsing and the final metrics excluded; best of ${GRAPH_RUNS}):`);
     for (const chunk of CHUNKS) {
       const g = graphFigures[chunk];
-      const note = chunk === 1 ? '  (live mode: event by event)' : chunk === MAIN_CHUNK ? target(`>= ${TARGET_RATIO}x`, targets.ratio.met) : '';
+      const note = chunk === 1 ? '  (live mode: event by event)' : chunk === MAIN_CHUNK ? target(`>= ${TARGET_RATIO}x, judged on the lower of this and the interleaved A/B below (${ratioText(targets.ratio.value)})`, targets.ratio.met) : '';
       ctx.print(`  chunk ${String(chunk).padStart(4)}:  ${rate(g.barsPerSec)}  (${g.stepMs.toFixed(1)} ms)  = ${ratioText(g.ratio)} the hand loop${note}`);
     }
     for (const [name, v] of Object.entries(variants)) {
       ctx.print(`  ${name}:  ${rate(v.barsPerSec)}  (${v.stepMs.toFixed(1)} ms)  = ${ratioText(v.ratio)} the hand loop, ${ratioText(v.vsBroker)} sink.broker at chunk ${MAIN_CHUNK}; same trades: ${v.sameTrades ? 'yes' : 'NO'}`);
     }
     ctx.print(
-      `${TREND_GRAPH} at chunk ${MAIN_CHUNK}:  ${rate(trend.graphBarsPerSec)}  = ${ratioText(trend.ratio)} its own hand loop (${mega(trend.handBarsPerSec)}bars/s, bench/trendConfirmHandLoop.ts); same trades: ${trend.sameTrades ? 'yes' : 'NO'} (${int(trend.trades)})${target(`>= ${TARGET_TREND_RATIO}x`, targets.trendRatio.met)}`,
+      `${TREND_GRAPH} at chunk ${MAIN_CHUNK}:  ${rate(trend.graphBarsPerSec)}  = ${ratioText(trend.ratio)} its own hand loop (${mega(trend.handBarsPerSec)}bars/s, bench/trendConfirmHandLoop.ts); same trades: ${trend.sameTrades ? 'yes' : 'NO'} (${int(trend.trades)})${target(`>= ${TARGET_TREND_RATIO}x, judged on the lower of this and the A/B below (${ratioText(targets.trendRatio.value)})`, targets.trendRatio.met)}`,
     );
     ctx.print(`loop fusion A/B at chunk ${MAIN_CHUNK} (RunOptions.fuse; ${FUSION_RUNS - 1} timed interleaved rounds in this process, sources loaded once; best step vs best hand loop of the same rounds):`);
     for (const [name, f] of Object.entries(fusion)) {
