@@ -64,6 +64,23 @@ export async function candleFeed(connected: ConnectedExchange, symbol: string, s
     return rows;
   };
 
+  /**
+   * The warm-up's closed candles, through the run's cache when it has one (`--cache`, kind
+   * history): closed candles never change, so processes warming up on the same range (a restart,
+   * several graphs or partitions) fetch it once. Only a complete range is stored.
+   */
+  const warmupRows = async (from: number, to: number): Promise<number[][]> => {
+    const expected = Math.floor((to - from) / tf) + 1;
+    if (!io.cache) return fetchRange(from, to);
+    const server = (exchange as unknown as { urls?: { api?: Record<string, unknown> } }).urls?.api?.public ?? '';
+    const key = JSON.stringify(['exchange-candles', exchange.id, String(server), symbol, spec.timeframe, from, to]);
+    const flat = (await io.cache.get('history', key)) as Float64Array | undefined;
+    if (flat instanceof Float64Array && flat.length === expected * 6) return Array.from({ length: expected }, (_, i) => Array.from(flat.subarray(i * 6, i * 6 + 6)));
+    const fetched = await fetchRange(from, to);
+    if (fetched.length === expected) await io.cache.set('history', key, Float64Array.from(fetched.flatMap((row) => row.slice(0, 6))));
+    return fetched;
+  };
+
   let lastEmitted = -Infinity;
   const emit = (k: ClosedKline, at: string) => {
     if (!checker.accept(k[0], k[1], k[2], k[3], k[4], k[5], at)) return;
@@ -120,7 +137,7 @@ export async function candleFeed(connected: ConnectedExchange, symbol: string, s
   const lastClosed = Math.floor(now / tf) * tf - tf;
   if (options.warmupBars > 0) {
     const from = lastClosed - (options.warmupBars - 1) * tf;
-    const rows = await fetchRange(from, lastClosed);
+    const rows = await warmupRows(from, lastClosed);
     for (const row of rows) emit(row as ClosedKline, 'REST');
     stats.warmup = rows.length;
     if (rows.length < options.warmupBars) {

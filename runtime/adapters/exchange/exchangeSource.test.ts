@@ -7,6 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AdapterIO, LiveBatch, LiveFeed } from '../contract.js';
+import { openCache } from '../../cache/openCache.js';
 import { OutputGuard } from '../outputGuard.js';
 import { readCandleCsv } from '../file/readCandleCsv.js';
 import { readBook } from '../file/readBook.js';
@@ -94,6 +95,33 @@ test('candles: only closed ones, each once, at close time, with the recorded val
   assert.deepEqual(warnings, []);
   assert.equal(fake.stats.keyedRequests, 0, 'feeds need no API key');
   await feed.close();
+});
+
+test('candles: with a cache (--cache), a second warm start over the same range comes from it, not from REST', async () => {
+  const start = file.time[6000];
+  const fake = await fakeAt(start + 10_000);
+  const cache = (await openCache('memory', { warn: () => {}, log: () => {} }))!;
+  const expected = Array.from(file.time.subarray(5970, 6000));
+  const warmStart = async () => {
+    const { io: adapterIO, warnings } = io(30);
+    const feed = await exchangeSource.live!({ exchange: 'binance', symbol: 'BTC/USDT', url: fake.url }, candleSpec, { ...adapterIO, cache });
+    feeds.push(feed);
+    const warm = (await feed.next())!;
+    await feed.close();
+    return { warm, warnings };
+  };
+  const first = await warmStart();
+  assert.deepEqual(Array.from(first.warm.columns.time), expected);
+  // REST loses a candle of the range: a warm start that asked REST would come up short and say so.
+  fake.faults.removeCandles([file.time[5980]]);
+  const second = await warmStart();
+  assert.deepEqual(second.warnings, []);
+  for (const f of ['time', 'open', 'high', 'low', 'close', 'volume']) assert.deepEqual(Array.from(second.warm.columns[f]), Array.from(first.warm.columns[f]), f);
+  assert.deepEqual(Array.from(second.warm.t), Array.from(first.warm.t));
+  const stats = cache.stats().history;
+  assert.equal(stats.hits, 1);
+  assert.equal(stats.sets, 1);
+  await cache.close();
 });
 
 test('candles: a dropped socket reconnects (backoff, counted) without losing or repeating a candle', async () => {
