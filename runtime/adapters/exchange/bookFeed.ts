@@ -2,7 +2,7 @@ import type { AdapterIO, LiveBatch, LiveFeed } from '../contract.js';
 import { BookChecker } from '../../records/checkBook.js';
 import { bookFields } from '../../ports.js';
 import type { BookSpec } from '../../records/sourceSpec.js';
-import { Backoff, pause } from './backoff.js';
+import { StreamWatcher } from './backoff.js';
 import type { ConnectedExchange } from './connectExchange.js';
 import { EventQueue } from './eventQueue.js';
 
@@ -18,45 +18,39 @@ export async function bookFeed(connected: ConnectedExchange, symbol: string, spe
   const width = 2 + 4 * spec.levels;
   const queue = new EventQueue<Float64Array>();
   const checker = new BookChecker(spec, io.warn, (at) => `${options.where} book ${at}`, (at, _kind, message) => new Error(`${options.where} book ${at}: ${message}`));
-  const backoff = new Backoff();
-  let stopping!: () => void;
-  const stopped = new Promise<void>((resolve) => (stopping = resolve));
-  let closed = false;
+  const watcher = new StreamWatcher(exchange, io.log, options.where);
   let lastTime = -Infinity;
   let resyncs = 0;
-  const watching = (async () => {
-    while (!closed) {
-      try {
-        const book = await exchange.watchOrderBook(symbol);
-        backoff.ok();
-        // A snapshot without an event time (the REST one, before any diff) has no place on the timeline.
-        const time = book.timestamp;
-        if (time === undefined || !(time > lastTime)) continue;
-        lastTime = time;
-        const row = new Float64Array(width).fill(NaN);
-        row[0] = time;
-        row[1] = book.nonce ?? NaN;
-        for (let l = 0; l < spec.levels; l++) {
-          const bid = book.bids[l];
-          const ask = book.asks[l];
-          if (bid) [row[2 + 4 * l], row[3 + 4 * l]] = [bid[0], bid[1]];
-          if (ask) [row[4 + 4 * l], row[5 + 4 * l]] = [ask[0], ask[1]];
-        }
-        queue.push(row);
-      } catch (e) {
-        if (closed) return;
-        if ((e as Error).name === 'ChecksumError') {
-          if (spec.onGap === 'error') return queue.fail(new Error(`${options.where}: the book's update ids broke (${(e as Error).message}); the source has onGap: error. Set onGap: resync to rebuild the book from a fresh snapshot and go on`));
-          resyncs++;
-          io.warn('feed/book-gap', `${options.where}: the book's update ids broke (an update was lost); resynced from a fresh snapshot (${resyncs} so far). Updates between the last good one and the snapshot are not seen`);
-          continue;
-        }
-        const wait = backoff.fail();
-        io.log(`${options.where}: ${exchange.id} book stream failed (${(e as Error).message}); reconnecting in ${wait} ms (attempt ${backoff.failures})`);
-        await pause(wait, stopped);
+  watcher.start(
+    'book stream',
+    async () => {
+      const book = await exchange.watchOrderBook(symbol);
+      // A snapshot without an event time (the REST one, before any diff) has no place on the timeline.
+      const time = book.timestamp;
+      if (time === undefined || !(time > lastTime)) return;
+      lastTime = time;
+      const row = new Float64Array(width).fill(NaN);
+      row[0] = time;
+      row[1] = book.nonce ?? NaN;
+      for (let l = 0; l < spec.levels; l++) {
+        const bid = book.bids[l];
+        const ask = book.asks[l];
+        if (bid) [row[2 + 4 * l], row[3 + 4 * l]] = [bid[0], bid[1]];
+        if (ask) [row[4 + 4 * l], row[5 + 4 * l]] = [ask[0], ask[1]];
       }
-    }
-  })();
+      queue.push(row);
+    },
+    (e) => {
+      if (e.name !== 'ChecksumError') return undefined;
+      if (spec.onGap === 'error') {
+        queue.fail(new Error(`${options.where}: the book's update ids broke (${e.message}); the source has onGap: error. Set onGap: resync to rebuild the book from a fresh snapshot and go on`));
+        return 'stop';
+      }
+      resyncs++;
+      io.warn('feed/book-gap', `${options.where}: the book's update ids broke (an update was lost); resynced from a fresh snapshot (${resyncs} so far). Updates between the last good one and the snapshot are not seen`);
+      return 'handled';
+    },
+  );
 
   const names = bookFields(spec.levels);
   return {
@@ -67,13 +61,7 @@ export async function bookFeed(connected: ConnectedExchange, symbol: string, spe
       names.forEach((name, c) => (columns[name] = Float64Array.from(rows, (r) => r[2 + c])));
       return { n, t: columns.time.slice(), columns };
     },
-    info: () => ({ exchange: exchange.id, symbol, record: 'book', levels: spec.levels, resyncs, reconnects: backoff.reconnects, rowsDropped: checker.dropped }),
-    async close() {
-      if (closed) return;
-      closed = true;
-      stopping();
-      await exchange.close().catch(() => {});
-      await watching;
-    },
+    info: () => ({ exchange: exchange.id, symbol, record: 'book', levels: spec.levels, resyncs, reconnects: watcher.backoff.reconnects, rowsDropped: checker.dropped }),
+    close: () => watcher.stop(),
   };
 }

@@ -1,7 +1,7 @@
 import type { AdapterIO, LiveBatch, LiveFeed } from '../contract.js';
 import { CandleChecker } from '../../records/checkCandles.js';
 import type { CandleSpec } from '../../records/sourceSpec.js';
-import { Backoff, pause } from './backoff.js';
+import { StreamWatcher, pause } from './backoff.js';
 import type { ClosedKline, ConnectedExchange } from './connectExchange.js';
 import { EventQueue } from './eventQueue.js';
 
@@ -33,18 +33,16 @@ export async function candleFeed(connected: ConnectedExchange, symbol: string, s
   }
   const queue = new EventQueue<ClosedKline>();
   const checker = new CandleChecker(spec, io.warn, `${exchange.id} ${symbol} candle`);
-  const backoff = new Backoff();
+  const watcher = new StreamWatcher(exchange, io.log, options.where);
+  const { backoff, stopped } = watcher;
   const stats = { warmup: 0, received: 0, duplicates: 0, backfilled: 0, missing: 0 };
-  let stopping!: () => void;
-  const stopped = new Promise<void>((resolve) => (stopping = resolve));
-  let closed = false;
   const iso = (ms: number) => new Date(ms).toISOString();
 
   /** Closed candles with open time in [from, to], over REST, page by page (retried with backoff). */
   const fetchRange = async (from: number, to: number): Promise<number[][]> => {
     const rows: number[][] = [];
     let since = from;
-    while (since <= to && !closed) {
+    while (since <= to && !watcher.closed) {
       const limit = Math.min(1000, Math.floor((to - since) / tf) + 1);
       let page: number[][];
       for (let attempt = 1; ; attempt++) {
@@ -52,7 +50,7 @@ export async function candleFeed(connected: ConnectedExchange, symbol: string, s
           page = await exchange.fetchOHLCV(symbol, spec.timeframe, since, limit);
           break;
         } catch (e) {
-          if (attempt >= 4 || closed) throw new Error(`${options.where}: fetching ${spec.timeframe} candles from ${iso(since)} failed ${attempt} times: ${(e as Error).message}`);
+          if (attempt >= 4 || watcher.closed) throw new Error(`${options.where}: fetching ${spec.timeframe} candles from ${iso(since)} failed ${attempt} times: ${(e as Error).message}`);
           await pause(250 * 2 ** attempt, stopped);
         }
       }
@@ -120,7 +118,7 @@ export async function candleFeed(connected: ConnectedExchange, symbol: string, s
   const arrive = (k: ClosedKline) => {
     chain = chain
       .then(async () => {
-        if (closed) return;
+        if (watcher.closed) return;
         stats.received++;
         if (k[0] <= lastEmitted) {
           stats.duplicates++;
@@ -153,20 +151,10 @@ export async function candleFeed(connected: ConnectedExchange, symbol: string, s
     backoff.ok();
     if (interval === exchange.timeframes[spec.timeframe]) arrive(k);
   });
-  const watching = (async () => {
-    while (!closed) {
-      try {
-        const candles = await exchange.watchOHLCV(symbol, spec.timeframe);
-        backoff.ok();
-        if (!hasClosingFlag) for (const c of candles.slice(0, -1)) if (c[0] > lastEmitted) arrive(c as ClosedKline);
-      } catch (e) {
-        if (closed) return;
-        const wait = backoff.fail();
-        io.log(`${options.where}: ${exchange.id} stream failed (${(e as Error).message}); reconnecting in ${wait} ms (attempt ${backoff.failures}, ${backoff.reconnects} reconnects so far)`);
-        await pause(wait, stopped);
-      }
-    }
-  })();
+  watcher.start('stream', async () => {
+    const candles = await exchange.watchOHLCV(symbol, spec.timeframe);
+    if (!hasClosingFlag) for (const c of candles.slice(0, -1)) if (c[0] > lastEmitted) arrive(c as ClosedKline);
+  });
 
   return {
     async next(): Promise<LiveBatch> {
@@ -201,11 +189,7 @@ export async function candleFeed(connected: ConnectedExchange, symbol: string, s
       rowsDropped: checker.dropped,
     }),
     async close() {
-      if (closed) return;
-      closed = true;
-      stopping();
-      await exchange.close().catch(() => {});
-      await watching;
+      await watcher.stop();
       await chain;
     },
   };

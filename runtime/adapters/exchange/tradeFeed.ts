@@ -1,7 +1,7 @@
 import type { AdapterIO, LiveBatch, LiveFeed } from '../contract.js';
 import { TradeChecker } from '../../records/checkTrades.js';
 import type { TradesSpec } from '../../records/sourceSpec.js';
-import { Backoff, pause } from './backoff.js';
+import { StreamWatcher } from './backoff.js';
 import type { ConnectedExchange } from './connectExchange.js';
 import { EventQueue } from './eventQueue.js';
 
@@ -17,35 +17,22 @@ export async function tradeFeed(connected: ConnectedExchange, symbol: string, sp
   const { exchange } = connected;
   const queue = new EventQueue<TradeRow>();
   const checker = new TradeChecker(spec, io.warn, (at) => `${options.where} trade ${at}`, (at, _kind, message) => new Error(`${options.where} trade ${at}: ${message}`));
-  const backoff = new Backoff();
-  let stopping!: () => void;
-  const stopped = new Promise<void>((resolve) => (stopping = resolve));
-  let closed = false;
+  const watcher = new StreamWatcher(exchange, io.log, options.where);
+  const { backoff } = watcher;
   let lastId = -Infinity;
   let duplicates = 0;
   let reported = 0;
-  const watching = (async () => {
-    while (!closed) {
-      try {
-        const trades = await exchange.watchTrades(symbol);
-        backoff.ok();
-        for (const trade of trades) {
-          const id = Number(trade.id);
-          if (id <= lastId) {
-            duplicates++;
-            continue;
-          }
-          if (id === id) lastId = id;
-          queue.push([Number(trade.timestamp), Number(trade.price), Number(trade.amount), trade.side === 'buy' ? 1 : trade.side === 'sell' ? -1 : NaN, id]);
-        }
-      } catch (e) {
-        if (closed) return;
-        const wait = backoff.fail();
-        io.log(`${options.where}: ${exchange.id} trade stream failed (${(e as Error).message}); reconnecting in ${wait} ms (attempt ${backoff.failures})`);
-        await pause(wait, stopped);
+  watcher.start('trade stream', async () => {
+    for (const trade of await exchange.watchTrades(symbol)) {
+      const id = Number(trade.id);
+      if (id <= lastId) {
+        duplicates++;
+        continue;
       }
+      if (id === id) lastId = id;
+      queue.push([Number(trade.timestamp), Number(trade.price), Number(trade.amount), trade.side === 'buy' ? 1 : trade.side === 'sell' ? -1 : NaN, id]);
     }
-  })();
+  });
 
   return {
     async next(): Promise<LiveBatch> {
@@ -67,12 +54,6 @@ export async function tradeFeed(connected: ConnectedExchange, symbol: string, sp
       return { n: keep.length, t: Float64Array.from(t), columns: { time: column(0), price: column(1), size: column(2), side: column(3) } };
     },
     info: () => ({ exchange: exchange.id, symbol, record: 'trades', lastTradeId: lastId, duplicatesDropped: duplicates, missingTrades: checker.missingTrades, reconnects: backoff.reconnects, rowsDropped: checker.dropped }),
-    async close() {
-      if (closed) return;
-      closed = true;
-      stopping();
-      await exchange.close().catch(() => {});
-      await watching;
-    },
+    close: () => watcher.stop(),
   };
 }
