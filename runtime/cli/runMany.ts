@@ -199,7 +199,8 @@ async function partitioned(
         // runGraph makes new kernels on every call: a symbol taken up again starts from a clean state.
         const wrapped = resumedAdapters(defaultAdapters, { instance: { graph: graph.name, symbol: claimed.symbol }, consumer: p.consumer, redis, owns, log });
         facts.set(claimed.symbol, wrapped.facts);
-        return runOne(instance, stop, { adapters: wrapped.adapters });
+        // A partitioned symbol resumes by its own replay (resumedInstance.ts), not by a session checkpoint.
+        return runOne(instance, stop, { adapters: wrapped.adapters, checkpoint: false });
       },
     });
     const runs = [...outcome.results].map(([symbol, result]) => ({ instance: bySymbol.get(symbol)!, result, resume: facts.get(symbol) }));
