@@ -243,14 +243,14 @@ export const GRAPH_JS = String.raw`
         panel.appendChild(el('h4', 'inputs'));
         var ti = el('table', null, 'inputs');
         n.inputs.forEach(function (p) {
-          row(ti, p.name + ': ' + p.type + (p.many ? ' (list)' : '') + (p.optional ? ' (optional)' : ''), p.wires.length ? '← ' + p.wires.join(', ') : 'not connected');
+          row(ti, p.name + ': ' + p.type + (p.many ? ' (list)' : '') + (p.optional ? ' (optional)' : ''), p.wires.length ? '\u2190 ' + p.wires.join(', ') : 'not connected');
         });
         panel.appendChild(ti);
       }
       panel.appendChild(el('h4', 'outputs'));
       if (n.outputs.length) {
         var to = el('table', null, 'outputs');
-        n.outputs.forEach(function (p) { row(to, p.name + ': ' + p.type, p.readers.length ? '→ ' + p.readers.join(', ') : 'not wired'); });
+        n.outputs.forEach(function (p) { row(to, p.name + ': ' + p.type, p.readers.length ? '\u2192 ' + p.readers.join(', ') : 'not wired'); });
         panel.appendChild(to);
       } else panel.appendChild(el('p', 'none (a sink)', 'muted'));
       if (n.warmup !== null) panel.appendChild(el('p', 'warm-up: ' + n.warmup + ' events', 'muted'));

@@ -503,13 +503,13 @@ export const REPORT_JS = String.raw`
         x.addEventListener('click', function () { page = to; render(); });
         pager.appendChild(x);
       }
-      btn('« first', 0, page === 0);
-      btn('‹ previous', page - 1, page === 0);
+      btn('\u00AB first', 0, page === 0);
+      btn('\u2039 previous', page - 1, page === 0);
       var label = document.createElement('span');
-      label.textContent = 'page ' + (page + 1) + ' of ' + pages + ' (trades ' + (page * per + 1) + '–' + Math.min(total, (page + 1) * per) + ' of ' + total + ')';
+      label.textContent = 'page ' + (page + 1) + ' of ' + pages + ' (trades ' + (page * per + 1) + '\u2013' + Math.min(total, (page + 1) * per) + ' of ' + total + ')';
       pager.appendChild(label);
-      btn('next ›', page + 1, page >= pages - 1);
-      btn('last »', pages - 1, page >= pages - 1);
+      btn('next \u203A', page + 1, page >= pages - 1);
+      btn('last \u00BB', pages - 1, page >= pages - 1);
     }
     render();
   });

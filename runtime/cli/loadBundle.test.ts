@@ -68,3 +68,12 @@ test('npm run build leaves a code cache that the built CLI bundle uses', () => {
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout.trim(), 'true');
 });
+
+test('a bundle with non-ASCII text reads as UTF-8; the built CLI bundle is ASCII (read as latin1, the fast path)', () => {
+  const file = join(tmp, 'text.cjs');
+  writeFileSync(file, `'use strict';\nexports.arrow = () => '← ▲ €';\n`);
+  assert.equal((loadBundle(file, join(tmp, 'text.cache')).exports.arrow as () => string)(), '← ▲ €');
+  const built = readFileSync(join(projectRoot, 'dist', 'cli', 'hean.cjs'));
+  const at = built.findIndex((b) => b > 0x7f);
+  assert.equal(at, -1, `dist/cli/hean.cjs has a non-ASCII byte at ${at} (${built.subarray(Math.max(0, at - 60), at + 20).toString('utf8')}): write it as a \\u escape in the source`);
+});
