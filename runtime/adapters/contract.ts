@@ -48,6 +48,12 @@ export interface AdapterIO {
    * costly to fetch or decode (kind `history` for past events) with `getOrCompute`. Absent: no cache.
    */
   readonly cache?: Cache;
+  /**
+   * A paper or live run, which may be a crash-safe session: a sink's existing output may be the
+   * session's own from before a crash. A file sink then judges an existing file only when the
+   * session calls its `session.resume` (or, with no session, at its first row).
+   */
+  readonly resumable?: boolean;
 }
 
 interface AdapterDeclaration {
@@ -157,11 +163,45 @@ export interface RowWriter {
   /** What was written where, for the "wrote ..." line. */
   describe(): string;
   /**
-   * The rows outlive the run and a later run appends to them (a Redis stream): a restarted session
-   * does not write again the rows of the events it replays. Without it (a file, rewritten by each
-   * run), the replay writes them again.
+   * The rows outlive the run and a restarted session appends to them (a Redis stream; a file,
+   * cut back to its last committed row): the session does not write again the rows of the events
+   * it replays to rebuild its state. Without it (memory), the replay writes them again.
    */
   readonly appendsAcrossRuns?: boolean;
+  /** Present when the rows can be committed with a crash-safe session's checkpoint (runtime/exec/sessionSinks.ts): exactly once across a crash. */
+  readonly session?: SessionRows;
+}
+
+/**
+ * A row writer's part in a crash-safe session's checkpoint (runtime/exec/checkpoint.ts): its
+ * position is saved in the same atomic step that acknowledges the events whose rows end there,
+ * and a restart goes back to it, so after `kill -9` the output holds each row once.
+ */
+export interface SessionRows {
+  /** What it writes, as positions name it (`file /abs/path`, `stream KEY`). */
+  readonly target: string;
+  /**
+   * Called once, before the first row, when the session has read its checkpoint: with the
+   * position this writer's last committed checkpoint recorded (a restart: drop what was written
+   * after it, the rows of events the session processes again), or undefined (a new session:
+   * start the output afresh, as a run without a session would).
+   */
+  resume(position: SinkPosition | undefined): Promise<void>;
+  /** Makes every row written so far durable (written out, fsynced, landed) and returns where they end. */
+  commit(): Promise<SinkPosition>;
+}
+
+/** Where a writer's committed rows end, as saved in a checkpoint (JSON): the target named, so a restart bound elsewhere is refused. */
+export interface SinkPosition {
+  /** `file /abs/path` or `stream KEY`. */
+  target: string;
+  /** Rows committed (those of the session's acknowledged events). */
+  rows: number;
+  /** A file: its length in bytes after the committed rows, and the SHA-256 of (up to) the 4,096 bytes before that end. */
+  bytes?: number;
+  tail?: string;
+  /** A stream: the id of the entry holding the last committed row ('0-0': none yet). */
+  lastId?: string;
 }
 
 export interface SinkAdapter extends AdapterDeclaration {

@@ -56,7 +56,7 @@ export class OutputGuard {
    * `who` names the writer in messages (`--trades`, `sink rec`); `bindAs` is how to name another
    * file on the command line (`--bind rec.file=...`).
    */
-  file(path: string, who: string, origin: OutputOrigin, bindAs = who): string {
+  file(path: string, who: string, origin: OutputOrigin, bindAs = who, options: { existing?: 'later' } = {}): string {
     if (path.includes('\0')) throw new OutputError(`${who}: the file name contains a NUL byte`);
     if (this.variant !== undefined) path = withVariant(path, this.variant);
     let target: string;
@@ -80,15 +80,24 @@ export class OutputGuard {
     if (existsSync(target) || isDanglingLink(target)) {
       const stat = statOrUndefined(target);
       if (!stat?.isFile()) throw new OutputError(`${who}: ${shown(target)} exists and is ${kindOf(target)}, not a regular file; name a file to write`);
-      if (origin === 'graph' && !this.overwrite) {
-        throw new OutputError(`${who}: ${shown(target)} exists; a graph's outputs replace a file only when the command says --overwrite (or name another file: ${asArgument(bindAs, 'PATH')})`);
-      }
+      if (options.existing !== 'later') this.mayReplace(target, who, origin, bindAs);
     }
     this.writes.set(id, who);
     const parent = dirname(target);
     if (existsSync(parent) && !statSync(parent).isDirectory()) throw new OutputError(`${who}: ${shown(parent)} is not a directory`);
     mkdirSync(parent, { recursive: true });
     return target;
+  }
+
+  /**
+   * May the run replace `target` (claimed with file(), `existing: 'later'`) if it exists? A
+   * crash-safe session's sink claims its file first and asks this once its checkpoint is read:
+   * a resumed session keeps its own file (up to the rows it committed) and does not ask.
+   */
+  mayReplace(target: string, who: string, origin: OutputOrigin, bindAs = who): void {
+    if (origin === 'graph' && !this.overwrite && (existsSync(target) || isDanglingLink(target))) {
+      throw new OutputError(`${who}: ${shown(target)} exists; a graph's outputs replace a file only when the command says --overwrite (or name another file: ${asArgument(bindAs, 'PATH')})`);
+    }
   }
 
   /** A non-file target (`stream KEY`): one writer per run, never an input, never shared by a sweep. */

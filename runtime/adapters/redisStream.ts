@@ -168,6 +168,21 @@ export const redisStreamSink: SinkAdapter = {
     let failure: unknown;
     const inFlight = new Set<Promise<unknown>>();
     const redis = sharedRedis(io).then(async (r) => (await claimRowStream(r, key, io), r));
+    const target = `stream ${key}`;
+    // A crash-safe session (sessionSinks.ts): rows committed before this run, the id of the entry
+    // holding the last row this session has (committed, matched or landed), and the entries
+    // found after the checkpoint's position on a restart, matched against the rows made again.
+    let committedRows = 0;
+    let matched = 0;
+    let lastId = '0-0';
+    let found: [string, string[]][] = [];
+    const ordered = (command: (r: Redis) => Promise<unknown>) => {
+      const sent = redis
+        .then(command)
+        .catch((e) => (failure ??= e))
+        .finally(() => inFlight.delete(sent));
+      inFlight.add(sent);
+    };
     // Rows wait here as flat text (time, then one value per column) and go out as one script
     // call per batch, sent every 1,000 rows or whenever the live driver has caught up (flush):
     // one command per batch instead of one XADD command object per row.
@@ -178,11 +193,28 @@ export const redisStreamSink: SinkAdapter = {
       const args = [key, String(pending), String(names.length), maxlen, ...names, ...values];
       values = [];
       pending = 0;
-      const sent = redis
-        .then((r) => addRows(r, args))
-        .catch((e) => (failure ??= e))
-        .finally(() => inFlight.delete(sent));
-      inFlight.add(sent);
+      // One connection: replies come back in the order sent, so the last one holds the newest id.
+      ordered(async (r) => void (lastId = await addRows(r, args)));
+    };
+    /** Rows made again after a restart: those equal to the entries found after the checkpoint are there already (readers may have seen them); from the first that differs, the rest of those entries go. */
+    const matchFound = (n: number, t: Float64Array, columns: readonly Float64Array[]): number => {
+      let i = 0;
+      for (; i < n && found.length; i++) {
+        const [id, fields] = found[0];
+        let same = fields.length === 2 + 2 * columns.length && fields[0] === 'time' && fields[1] === String(t[i]);
+        for (let c = 0; same && c < columns.length; c++) same = fields[2 + 2 * c] === names[c] && fields[3 + 2 * c] === encodeNumber(columns[c][i]);
+        if (!same) {
+          const stale = found.map(([staleId]) => staleId);
+          found = [];
+          io.log(`stream ${key}: the row of ${new Date(t[i]).toISOString()} made again after the restart differs from entry ${id}, written before the crash; deleting that entry and the ${(stale.length - 1).toLocaleString('en-US')} after it, and writing the rows as this run makes them`);
+          ordered((r) => r.xdel(key, ...stale));
+          break;
+        }
+        found.shift();
+        lastId = id;
+        matched++;
+      }
+      return i;
     };
     const check = () => {
       if (failure) throw new Error(`stream ${key}: ${(failure as Error).message}`);
@@ -193,6 +225,13 @@ export const redisStreamSink: SinkAdapter = {
       },
       write(n, t, columns) {
         check();
+        const skip = found.length ? matchFound(n, t, columns) : 0;
+        if (skip) {
+          if (skip === n) return;
+          n -= skip;
+          t = t.subarray(skip);
+          columns = columns.map((c) => c.subarray(skip));
+        }
         for (let i = 0; i < n; i++) {
           values.push(String(t[i]));
           for (let c = 0; c < columns.length; c++) values.push(encodeNumber(columns[c][i]));
@@ -208,6 +247,28 @@ export const redisStreamSink: SinkAdapter = {
         check();
       },
       appendsAcrossRuns: true,
+      session: {
+        target,
+        async resume(position) {
+          const r = await redis;
+          if (!position) {
+            // A new session: its rows begin after whatever the stream holds already.
+            const last = (await r.xrevrange(key, '+', '-', 'COUNT', 1)) as [string, string[]][];
+            lastId = last[0]?.[0] ?? '0-0';
+            return;
+          }
+          committedRows = position.rows;
+          lastId = position.lastId!;
+          found = (await r.xrange(key, `(${lastId}`, '+')) as [string, string[]][];
+          if (found.length) io.log(`stream ${key}: ${found.length.toLocaleString('en-US')} entries were written after the last checkpoint (${lastId}); the rows made again are matched against them, not written twice`);
+        },
+        async commit() {
+          send();
+          await Promise.all(inFlight);
+          check();
+          return { target, rows: committedRows + matched + rows, lastId };
+        },
+      },
       async close() {
         send();
         await Promise.all(inFlight);
@@ -215,18 +276,19 @@ export const redisStreamSink: SinkAdapter = {
         releaseRedis();
         check();
       },
-      describe: () => `redis stream ${key} (${rows.toLocaleString('en-US')} entries)`,
+      describe: () => `redis stream ${key} (${rows.toLocaleString('en-US')} entries${matched ? `, and ${matched.toLocaleString('en-US')} found already written before a crash` : ''})`,
     };
   },
 };
 
 /**
  * XADDs rows in one call: KEYS[1] the stream; ARGV: rows, columns, maxlen ('' for none), the
- * column names, then per row the event time and one value per column. Entry ids are Redis's.
+ * column names, then per row the event time and one value per column. Entry ids are Redis's;
+ * it returns the last one.
  */
 const ADD_ROWS = `
 local rows, width, maxlen = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
-local at = 4 + width
+local at, id = 4 + width, nil
 for r = 1, rows do
   local fields = { 'time', ARGV[at] }
   for c = 1, width do
@@ -234,15 +296,16 @@ for r = 1, rows do
     fields[2 * c + 2] = ARGV[at + c]
   end
   at = at + width + 1
-  if maxlen == '' then redis.call('XADD', KEYS[1], '*', unpack(fields))
-  else redis.call('XADD', KEYS[1], 'MAXLEN', '~', maxlen, '*', unpack(fields)) end
+  if maxlen == '' then id = redis.call('XADD', KEYS[1], '*', unpack(fields))
+  else id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', maxlen, '*', unpack(fields)) end
 end
-return rows`;
+return id`;
 
-async function addRows(redis: Redis, args: string[]): Promise<void> {
-  const withCommand = redis as Redis & { heanAddRows?: (...args: string[]) => Promise<number> };
+/** Adds the rows; returns the id of the last entry added. */
+async function addRows(redis: Redis, args: string[]): Promise<string> {
+  const withCommand = redis as Redis & { heanAddRows?: (...args: string[]) => Promise<string> };
   if (!withCommand.heanAddRows) redis.defineCommand('heanAddRows', { numberOfKeys: 1, lua: ADD_ROWS });
-  await withCommand.heanAddRows!(...args);
+  return await withCommand.heanAddRows!(...args);
 }
 
 /** Epoch ms of a binding time (ISO text or ms), undefined when absent. */

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { LiveFeed, RowWriter } from '../adapters/contract.js';
+import type { LiveFeed, RowWriter, SinkPosition } from '../adapters/contract.js';
 import type { RedisCheckpointStore, StreamAcks } from '../adapters/redis/checkpointStore.js';
 import type { Kernel } from '../defineNode.js';
 import type { CompiledGraph } from '../graph/compileGraph.js';
+import type { SessionOutputs } from './sessionSinks.js';
 
 /**
  * Crash safety of a paper or live session whose sources are Redis streams (README "Crash safety").
@@ -35,6 +36,8 @@ export interface CheckpointState {
   streams: Record<string, { key: string; group: string; consumer: string; firstId: string | null; lastId: string | null; entries: number }>;
   /** Kernel.checkpoint() of each node that has one. */
   nodes: Record<string, unknown>;
+  /** Where each row sink's committed rows end (sessionSinks.ts); absent in checkpoints of sessions without such sinks. */
+  sinks?: Record<string, SinkPosition>;
 }
 
 export interface SessionOptions {
@@ -47,6 +50,8 @@ export interface SessionOptions {
   log: (message: string) => void;
   /** Milliseconds (the wall clock adapter's): for the resume timing lines only. */
   now: () => number;
+  /** The row sinks committed with each checkpoint (sessionSinks.ts). */
+  outputs?: SessionOutputs;
 }
 
 /** The checkpoint key of a session: the graph and each source's stream, group and consumer (so partitions of one graph keep their own). */
@@ -92,7 +97,7 @@ export class CrashSafeSession {
     const found = await store.load();
     if (!found) {
       log(`checkpoint ${store.key}: new session`);
-      return;
+      return await this.startOutputs();
     }
     const saved = parseCheckpoint(found.state, store.key);
     const fresh = sources.filter((_, s) => feeds[s].durable!.created);
@@ -101,7 +106,7 @@ export class CrashSafeSession {
       // recorded is gone, so the session starts over and the old checkpoint is replaced.
       log(`checkpoint ${store.key}: the consumer group of ${fresh.join(', ')} was created by this run, so the checkpoint (${saved.events.toLocaleString('en-US')} events) belongs to an earlier session whose group is gone; starting a new session`);
       await store.delete();
-      return;
+      return await this.startOutputs();
     }
     const startOver = `start a new session instead: bind a new group (--bind ${sources[0]}.group=NAME), or delete the checkpoint and the group (redis-cli DEL ${store.key}; XGROUP DESTROY ${feeds[0].durable!.key} ${feeds[0].durable!.group})`;
     if (saved.fingerprint !== this.state.fingerprint || saved.graph !== this.state.graph) {
@@ -125,6 +130,7 @@ export class CrashSafeSession {
       await feeds[s].durable!.replay(theirs.firstId, theirs.lastId);
     }
     this.saved = saved;
+    await this.o.outputs?.resume(saved.sinks, store.key);
     this.state.streams = structuredClone(saved.streams);
     this.acked = found.acked;
     this.rebuilding = saved.events > 0;
@@ -170,7 +176,20 @@ export class CrashSafeSession {
     this.state.chunks = at.chunks;
     this.state.clock = at.clock;
     this.state.nodes = this.nodeStates();
+    if (this.o.outputs?.size) this.state.sinks = await this.o.outputs.commit();
     this.acked = await this.o.store.commit(JSON.stringify(this.state), acks);
+  }
+
+  /**
+   * A new session's row sinks start afresh and are committed at once (a checkpoint of 0 events):
+   * a crash before the first acknowledgement then resumes the session's own outputs too.
+   */
+  private async startOutputs(): Promise<void> {
+    const outputs = this.o.outputs;
+    if (!outputs?.size) return;
+    await outputs.resume(undefined, undefined);
+    this.state.sinks = await outputs.commit();
+    this.acked = await this.o.store.commit(JSON.stringify(this.state), []);
   }
 
   /** For the run summary. */

@@ -14,6 +14,7 @@ import { replay } from './replayDriver.js';
 import { depthGrid, tradeMarks, type DepthGrid, type TradeMarks } from './depthGrid.js';
 import type { RunMetrics } from '../metrics/runMetrics.js';
 import { CrashSafeSession, checkpointKey, gateRows } from './checkpoint.js';
+import { sessionSinks } from './sessionSinks.js';
 import { clientOrderId } from '../portfolio/clientOrderId.js';
 
 export { NodeRunError, type PulseCount };
@@ -122,6 +123,7 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
     warmupBars: sourceWarmup(graph, node),
     redisUrl: options.redisUrl,
     cache: options.cache,
+    resumable: isLive,
     warn: (code, message) => {
       const warning = { node, code, message };
       warnings.push(warning);
@@ -202,7 +204,7 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
       // A report or snapshot would be lost on replay: such nodes always run.
       if (recorder && !kernel.report && !kernel.snapshot) recorders.set(node.id, recorder);
     }
-    if (isLive && options.checkpoint !== false) ({ session, close: closeSession } = await openSession(graph, sourceNodes, feeds, kernels, options, env, io('run')));
+    if (isLive && options.checkpoint !== false) ({ session, close: closeSession } = await openSession(graph, sourceNodes, feeds, kernels, writers, options, env, io('run')));
   } catch (e) {
     await closeSession();
     await Promise.allSettled([...feeds.map((f) => f.close()), ...[...writers.values()].map((w) => w.close())]);
@@ -291,7 +293,7 @@ function sourceWarmup(graph: CompiledGraph, id: string): number {
  * The crash-safe session of a live run (checkpoint.ts) when every source is durable (a Redis
  * stream); none, with a warning, when some are not: their events cannot be replayed.
  */
-async function openSession(graph: CompiledGraph, sourceNodes: CompiledNode[], feeds: LiveFeed[], kernels: Map<string, Kernel>, options: RunOptions, env: NodeJS.ProcessEnv, io: AdapterIO): Promise<{ session?: CrashSafeSession; close: () => Promise<void> }> {
+async function openSession(graph: CompiledGraph, sourceNodes: CompiledNode[], feeds: LiveFeed[], kernels: Map<string, Kernel>, writers: ReadonlyMap<string, RowWriter>, options: RunOptions, env: NodeJS.ProcessEnv, io: AdapterIO): Promise<{ session?: CrashSafeSession; close: () => Promise<void> }> {
   const none = { close: async () => {} };
   if (feeds.length === 0) return none;
   const notDurable = sourceNodes.filter((_, s) => !feeds[s].durable).map((n) => n.id);
@@ -302,7 +304,7 @@ async function openSession(graph: CompiledGraph, sourceNodes: CompiledNode[], fe
   const [{ openCheckpointStore }, { redisUrl }] = await Promise.all([import('../adapters/redis/checkpointStore.js'), import('../adapters/redis/connection.js')]);
   const { store, close } = await openCheckpointStore(redisUrl(options.redisUrl, env), checkpointKey(graph.name, feeds), io.log);
   try {
-    const session = new CrashSafeSession({ graph, kernels, sources: sourceNodes.map((n) => n.id), feeds, store, log: io.log, now: wallClock.now });
+    const session = new CrashSafeSession({ graph, kernels, sources: sourceNodes.map((n) => n.id), feeds, store, log: io.log, now: wallClock.now, outputs: sessionSinks(writers) });
     await session.start();
     return { session, close };
   } catch (e) {
