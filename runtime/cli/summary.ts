@@ -156,7 +156,7 @@ function portfolioText(p: PortfolioReport): string[] {
 
 /** An exchange feed's provenance: where, and how the connection went (exchange adapter's info). */
 function exchangeFeed(i: Record<string, any>): string {
-  const facts = [i.warmupReceived !== undefined && `warm start ${i.warmupReceived} candles`, `${plural(i.reconnects ?? 0, 'reconnect')}`, i.backfilled && `${i.backfilled} backfilled over REST`, i.missingBars && `${plural(i.missingBars, 'missing candle')}`, i.resyncs && `${plural(i.resyncs, 'book resync')}`, i.duplicatesDropped && `${i.duplicatesDropped} duplicates dropped`].filter(Boolean);
+  const facts = [i.warmupReceived !== undefined && `warm start ${i.warmupReceived} candles`, `${plural(i.reconnects ?? 0, 'reconnect')}`, i.backfilled && `${i.backfilled} backfilled over REST`, i.missingBars && `${plural(i.missingBars, 'missing candle')}`, i.missingTrades && `${plural(i.missingTrades, 'missing trade')}`, i.resyncs && `${plural(i.resyncs, 'book resync')}`, i.duplicatesDropped && `${i.duplicatesDropped} duplicates dropped`].filter(Boolean);
   return `exchange ${i.exchange}${i.url ? ` at ${i.url}` : ''} (${facts.join(', ')})`;
 }
 

@@ -24,9 +24,19 @@ export interface FeedExchange {
   fetchTime(): Promise<number>;
   fetchOHLCV(symbol: string, timeframe: string, since?: number, limit?: number): Promise<number[][]>;
   watchOHLCV(symbol: string, timeframe: string): Promise<number[][]>;
-  watchTrades(symbol: string): Promise<{ id?: string; timestamp?: number; price?: number; amount?: number; side?: string }[]>;
+  watchTrades(symbol: string): Promise<FeedTrade[]>;
+  fetchTrades(symbol: string, since?: number, limit?: number, params?: Record<string, unknown>): Promise<FeedTrade[]>;
   watchOrderBook(symbol: string, limit?: number): Promise<{ bids: number[][]; asks: number[][]; timestamp?: number; nonce?: number }>;
   close(): Promise<void>;
+}
+
+/** A trade as ccxt parses it (the fields the trade feed reads). */
+export interface FeedTrade {
+  id?: string;
+  timestamp?: number;
+  price?: number;
+  amount?: number;
+  side?: string;
 }
 
 /** A closed candle as an exchange's kline stream reports it (open time and values). */
@@ -56,11 +66,22 @@ export async function connectExchange(binding: ExchangeBinding, where: string): 
   let listener: ((kline: ClosedKline, interval: string) => void) | undefined;
   // Binance's kline stream says when a candle closed (k.x); ccxt keeps only the values. The hook
   // sees each message first, so a closed candle is known on its closing message, not one later.
-  class Hooked extends (Pro as unknown as new (config: object) => FeedExchange & { handleOHLCV(client: unknown, message: unknown): unknown }) {
+  type Signed = { url: string; method: string; body?: unknown; headers?: unknown };
+  type Base = FeedExchange & { apiKey?: string; urls: Record<string, any>; handleOHLCV(client: unknown, message: unknown): unknown; sign(path: string, api?: unknown, method?: string, params?: Record<string, unknown>, headers?: unknown, body?: unknown): Signed; urlencode(params: object): string };
+  class Hooked extends (Pro as unknown as new (config: object) => Base) {
     override handleOHLCV(client: unknown, message: unknown): unknown {
       const k = (message as { k?: Record<string, unknown> })?.k;
       if (listener && k && k.x === true && k.s === marketId) listener([Number(k.t), Number(k.o), Number(k.h), Number(k.l), Number(k.c), Number(k.v)], String(k.i));
       return super.handleOHLCV(client, message);
+    }
+
+    // Binance's old-trade lookup (GET /api/v3/historicalTrades, how the trade feed fetches missed
+    // trades by id) has needed no API key since December 2023 (security type NONE; the header
+    // is ignored), but ccxt 4.5 still refuses it without one: ask for it as a public endpoint.
+    override sign(path: string, api: unknown = 'public', method = 'GET', params: Record<string, unknown> = {}, headers?: unknown, body?: unknown): Signed {
+      if (!this.id.startsWith('binance') || path !== 'historicalTrades' || api !== 'public' || this.apiKey || typeof this.urls.api?.public !== 'string') return super.sign(path, api, method, params, headers, body);
+      const query = Object.keys(params).length ? `?${this.urlencode(params)}` : '';
+      return { url: `${this.urls.api.public}/historicalTrades${query}`, method, body, headers };
     }
   }
   const exchange = new Hooked({

@@ -16,7 +16,7 @@ import { dataDir, dataFile } from '../../testing/dataFile.js';
 import { startFakeBinance, type FakeBinance } from '../../testing/fakeBinance/fakeBinance.js';
 import { RECORDED_FILES, loadMarketData, recordedPaths, upperBound } from '../../testing/fakeBinance/marketData.js';
 import { waitUntil as until } from '../../testing/waitUntil.js';
-import type { BookSpec, CandleSpec, TradesSpec } from '../../records/sourceSpec.js';
+import { TRADE_TIME_STEP, type BookSpec, type CandleSpec, type TradesSpec } from '../../records/sourceSpec.js';
 import { exchangeSource } from './exchangeSource.js';
 
 const M = 60_000;
@@ -238,6 +238,91 @@ test('trades: every recorded trade once, in order, with its side', async () => {
   assert.deepEqual(got.columns.side, Array.from(trades.side.subarray(from, to)));
   assert.deepEqual(got.t, Array.from(trades.t.subarray(from, to)), 'event times as the file source gives them');
   assert.equal(feed.info().missingTrades, 0);
+  await feed.close();
+});
+
+/** Moves the fake's market time to `to` in small steps, letting each step's messages go out. */
+async function stepTo(fake: FakeBinance, to: number, stepMs = 500): Promise<void> {
+  while (fake.now() < to) {
+    fake.advance(Math.min(stepMs, to - fake.now()));
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+const tradesSpec: TradesSpec = { record: 'trades', symbol: 'BTCUSDT', onBadRow: 'error' };
+const recordedTrades = () => readTrades(dataFile(RECORDED_FILES.trades), tradesSpec, () => {});
+type Trades = Awaited<ReturnType<typeof recordedTrades>>;
+
+/** The recorded trades at rows `rows`, as [time, price, size, side], and their event times. */
+function tradeRows(trades: Trades, rows: number[]): { rows: number[][]; t: number[] } {
+  return { rows: rows.map((i) => [trades.time[i], trades.price[i], trades.size[i], trades.side[i]]), t: rows.map((i) => trades.t[i]) };
+}
+const gotTrades = (got: { t: number[]; columns: Record<string, number[]> }) => ({ rows: got.t.map((_, i) => ['time', 'price', 'size', 'side'].map((f) => got.columns[f][i])), t: got.t });
+const range = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => from + k);
+
+test('trades: live trades arriving while missed ones are fetched back wait for them; then all in id order, each once', async () => {
+  const trades = await recordedTrades();
+  const fake = await fakeAt(trades.time[3000]);
+  const { io: adapterIO, warnings, logs } = io(0);
+  const feed = await exchangeSource.live!({ exchange: 'binance', symbol: 'BTC/USDT', url: fake.url }, tradesSpec, adapterIO);
+  feeds.push(feed);
+  await until(() => fake.stats.streams.includes('btcusdt@trade'));
+  const from = upperBound(trades.time, trades.time[3000]);
+  const beforeDrop = upperBound(trades.time, trades.time[3150]);
+  await stepTo(fake, trades.time[3150]);
+  const before = await take(feed, beforeDrop - from);
+  const release = fake.faults.holdTradeLookups(); // the old-trade lookup answers only when released
+  assert.equal(fake.faults.dropConnections(), 1);
+  fake.advanceTo(trades.time[3500]); // lost on the wire
+  const lostEnd = upperBound(trades.time, trades.time[3500]);
+  await until(() => fake.stats.streams.includes('btcusdt@trade'), 'the resubscription');
+  await stepTo(fake, trades.time[3600]);
+  await until(() => fake.stats.heldLookups >= 1, 'the lookup of the missed trades');
+  await stepTo(fake, trades.time[3700]); // more live trades while the lookup is pending
+  for (let k = 0; k < 3; k++) assert.equal((await feed.next())!.n, 0, 'no trade after the gap goes out before the gap is filled');
+  release();
+  const end = upperBound(trades.time, trades.time[3700]);
+  const after = await take(feed, end - beforeDrop);
+  assert.deepEqual(gotTrades(before), tradeRows(trades, range(from, beforeDrop)));
+  assert.deepEqual(gotTrades(after), tradeRows(trades, range(beforeDrop, end)), 'the missed trades, then the held live ones');
+  assert.equal((await feed.next())!.n, 0, 'nothing twice');
+  const info = feed.info();
+  assert.equal(info.backfilled, lostEnd - beforeDrop);
+  assert.equal(info.missingTrades, 0);
+  assert.deepEqual(warnings, []);
+  assert.ok(logs.some((l) => l.includes(`fetched ${lostEnd - beforeDrop} trades back over REST after the trade stream skipped from id ${trades.id[beforeDrop - 1]}`)), logs.join('\n'));
+  assert.equal(fake.stats.keyedRequests, 0);
+  await feed.close();
+});
+
+test('trades: only ids the exchange does not have are reported (feed/trade-gap), by id; the rest is fetched back', async () => {
+  const trades = await recordedTrades();
+  const fake = await fakeAt(trades.time[6000]);
+  const removed = [6150, 6151, 6152, 6170];
+  fake.faults.removeTrades(removed.map((i) => trades.id[i]));
+  const { io: adapterIO, warnings } = io(0);
+  const feed = await exchangeSource.live!({ exchange: 'binance', symbol: 'BTC/USDT', url: fake.url }, tradesSpec, adapterIO);
+  feeds.push(feed);
+  await until(() => fake.stats.streams.includes('btcusdt@trade'));
+  const from = upperBound(trades.time, trades.time[6000]);
+  await stepTo(fake, trades.time[6100]);
+  assert.equal(fake.faults.dropConnections(), 1);
+  fake.advanceTo(trades.time[6200]); // 6100..6200 lost on the wire, four of them never existed
+  await until(() => fake.stats.streams.includes('btcusdt@trade'), 'the resubscription');
+  await stepTo(fake, trades.time[6300]);
+  const end = upperBound(trades.time, trades.time[6300]);
+  const kept = range(from, end).filter((i) => !removed.includes(i));
+  const got = await take(feed, kept.length);
+  assert.deepEqual(gotTrades(got).rows, tradeRows(trades, kept).rows);
+  // Trades of one millisecond are spaced TRADE_TIME_STEP apart among those the feed has.
+  const spaced = kept.map((i, k) => trades.time[i] + kept.slice(0, k).filter((j) => trades.time[j] === trades.time[i]).length * TRADE_TIME_STEP);
+  assert.deepEqual(got.t, spaced);
+  assert.equal((await feed.next())!.n, 0, 'nothing twice');
+  assert.equal(warnings.length, 1, JSON.stringify(warnings));
+  assert.equal(warnings[0][0], 'feed/trade-gap');
+  const id = (i: number) => trades.id[i];
+  assert.match(warnings[0][1], new RegExp(`4 trades missing after the trade stream skipped .*: 4 trades \\(ids ${id(6150)}\\.\\.${id(6152)}, ${id(6170)}\\) that binance no longer has over REST either; they stay missing`));
+  assert.equal(feed.info().missingTrades, 4);
   await feed.close();
 });
 

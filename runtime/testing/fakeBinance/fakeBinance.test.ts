@@ -92,6 +92,50 @@ test('depth and trades: ccxt fetchOrderBook and fetchTrades return the recorded 
   }
 });
 
+test('historicalTrades: trades from a trade id on (Binance\'s old-trade lookup), limits and errors as Binance, no API key needed', async () => {
+  const trades = await readTrades(dataFile(RECORDED_FILES.trades), { record: 'trades', symbol: 'BTCUSDT', onBadRow: 'error' }, () => {});
+  const now = trades.time[5000];
+  const fake = await startFakeBinance({ data, manual: true, start: now });
+  servers.push(fake);
+  const get = async (query: string) => {
+    const res = await fetch(`${fake.url}/api/v3/historicalTrades?${query}`);
+    return { status: res.status, body: (await res.json()) as any };
+  };
+  const row = (i: number) => ({ id: trades.id[i], price: trades.price[i], qty: trades.size[i], quoteQty: true, time: trades.time[i], isBuyerMaker: trades.side[i] === -1, isBestMatch: true });
+  // quoteQty is price x qty, as text rounded to the asset's precision.
+  const parsed = (rows: any[]) => rows.map((r) => ({ ...r, price: Number(r.price), qty: Number(r.qty), quoteQty: Math.abs(Number(r.quoteQty) - Number(r.price) * Number(r.qty)) < 1e-8 }));
+  const last = upperBound(trades.time, now) - 1;
+  const ok = async (query: string) => {
+    const { status, body } = await get(query);
+    assert.equal(status, 200, JSON.stringify(body));
+    return parsed(body);
+  };
+  assert.deepEqual(await ok(`symbol=BTCUSDT&fromId=${trades.id[100]}&limit=3`), [100, 101, 102].map(row), 'fromId: that trade and the next ones');
+  assert.equal((await ok(`symbol=BTCUSDT&fromId=${trades.id[0]}`)).length, 500, 'default limit 500');
+  assert.equal((await ok(`symbol=BTCUSDT&fromId=${trades.id[0]}&limit=1000`)).length, 1000);
+  assert.deepEqual(await ok('symbol=BTCUSDT&limit=2'), [last - 1, last].map(row), 'without fromId: the most recent');
+  assert.deepEqual(await ok(`symbol=BTCUSDT&fromId=${trades.id[last - 1]}&limit=10`), [last - 1, last].map(row), 'nothing traded after market time');
+  assert.deepEqual(await ok(`symbol=BTCUSDT&fromId=${trades.id[last] + 1}`), [], 'an id not traded yet: empty');
+  // Binance's error answers.
+  assert.deepEqual(await get(`symbol=BTCUSDT&limit=1001`), { status: 400, body: { code: -1130, msg: "Data sent for parameter 'limit' is not valid." } });
+  assert.deepEqual(await get(`symbol=BTCUSDT&fromId=abc`), { status: 400, body: { code: -1100, msg: "Illegal characters found in parameter 'fromId'; legal range is '^[0-9]{1,20}$'." } });
+  assert.deepEqual(await get('limit=5'), { status: 400, body: { code: -1102, msg: "Mandatory parameter 'symbol' was not sent, was empty/null, or malformed." } });
+  assert.deepEqual(await get('symbol=BTCUSDX'), { status: 400, body: { code: -1121, msg: 'Invalid symbol.' } });
+  // Trades removed by the fault hook are not there: the next existing ones come instead.
+  fake.faults.removeTrades([trades.id[101]]);
+  assert.deepEqual(await ok(`symbol=BTCUSDT&fromId=${trades.id[100]}&limit=3`), [100, 102, 103].map(row));
+  assert.equal(fake.stats.keyedRequests, 0);
+  // ccxt's fetchTrades through the old-trade lookup parses the same trades (ccxt insists on a key; the fake, like Binance, ignores it).
+  const ex = await ccxtAt(fake);
+  ex.apiKey = 'any';
+  try {
+    const viaCcxt = await ex.fetchTrades('BTC/USDT', undefined, 2, { fetchTradesMethod: 'publicGetHistoricalTrades', fromId: trades.id[200] });
+    assert.deepEqual(viaCcxt.map((t: any) => [Number(t.id), t.timestamp, t.price, t.amount, t.side]), [200, 201].map((i) => [trades.id[i], trades.time[i], trades.price[i], trades.size[i], trades.side[i] === 1 ? 'buy' : 'sell']));
+  } finally {
+    await ex.close();
+  }
+});
+
 test('depth stream: ccxt keeps its book from the REST snapshot plus the diffs, equal to the recorded book at every update id', async () => {
   const book = await readBook(dataFile(RECORDED_FILES.book), { record: 'book', symbol: 'BTCUSDT', levels: 10, onBadRow: 'error', onGap: 'error' }, () => {});
   const fake = await startFakeBinance({ data, manual: true, start: book.t[100] });

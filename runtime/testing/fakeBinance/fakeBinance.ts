@@ -14,7 +14,8 @@ import { StreamHub } from './wsStreams.js';
  * protocol so that ccxt's own binance class runs against it unchanged (only its urls point here).
  * It replays the recorded files on a virtual clock: REST history exists up to "now" (warm
  * starts), streams send what happens after. Test hooks inject the failures a live feed must
- * survive: dropped connections, a skipped depth update, a lost or missing candle.
+ * survive: dropped connections, a skipped depth update, a lost or missing candle, missing trades,
+ * a slow old-trade lookup.
  */
 export interface FakeBinanceOptions {
   /** Where the recorded files are (default HEAN_DATA_DIR). */
@@ -58,6 +59,13 @@ export interface FakeBinance {
     skipCandleCloses(n?: number): void;
     /** These 1m candles (open times) never existed: neither REST nor the streams have them. */
     removeCandles(openTimes: readonly number[]): void;
+    /** These trade ids never existed: neither REST (trades, historicalTrades, aggTrades) nor the trade stream has them. */
+    removeTrades(ids: readonly number[]): void;
+    /**
+     * /api/v3/historicalTrades requests wait (a slow database) until the returned function is
+     * called; each is then answered as of market time at that moment. Counted in stats.heldLookups.
+     */
+    holdTradeLookups(): () => void;
   };
   /** The order side: accounts, their orders and trades, the requests answered, fault hooks (tradeRoutes.ts). */
   readonly trading: TradingDesk;
@@ -70,6 +78,8 @@ export interface FakeBinance {
     readonly keyedRequests: number;
     readonly skippedCandles: readonly number[];
     readonly skippedDepthUpdates: readonly number[];
+    /** /api/v3/historicalTrades requests held by holdTradeLookups so far. */
+    readonly heldLookups: number;
   };
   close(): Promise<void>;
 }
@@ -82,6 +92,10 @@ export async function startFakeBinance(options: FakeBinanceOptions = {}): Promis
   const start = options.start ?? (candles ? candles.time[0] + 1440 * MINUTE : Date.now());
   const clock = new VirtualClock({ start, speed: options.speed, manual: options.manual });
   const hidden = new Set<number>();
+  const hiddenTrades = new Set<number>();
+  let holding = false;
+  let heldLookups = 0;
+  const held: (() => void)[] = [];
   const hub = new StreamHub(new Set(LISTINGS.map((l) => l.symbol)));
   let published = clock.now();
   let skipCloses = 0;
@@ -95,7 +109,7 @@ export async function startFakeBinance(options: FakeBinanceOptions = {}): Promis
     const events: StreamEvent[] = [];
     for (const [name, stream] of hub.subscribed()) {
       const symbolData = data.get(stream.symbol);
-      if (symbolData) events.push(...streamEvents(name, stream, symbolData, published, to, hidden));
+      if (symbolData) events.push(...streamEvents(name, stream, symbolData, published, to, hidden, hiddenTrades));
     }
     events.sort((a, b) => a.time - b.time); // stable: a stream's own order is kept
     // REST answers as of the last event sent, so it never shows what the streams have not.
@@ -120,8 +134,13 @@ export async function startFakeBinance(options: FakeBinanceOptions = {}): Promis
   const trading = new TradingDesk(options.accounts ?? [], data, options.feeRate ?? 0.001);
   const server: Server = createServer((req, res) => {
     if (req.headers['x-mbx-apikey'] !== undefined || /[?&]signature=/.test(req.url ?? '')) keyedRequests++;
-    if (SIGNED_PATHS.has(new URL(req.url ?? '/', 'http://fake').pathname)) void trading.handle(req, res, published);
-    else handleRest(req, res, { data, now: () => published, hidden });
+    const path = new URL(req.url ?? '/', 'http://fake').pathname;
+    const view = { data, now: () => published, hidden, hiddenTrades };
+    if (SIGNED_PATHS.has(path)) void trading.handle(req, res, published);
+    else if (holding && path === '/api/v3/historicalTrades') {
+      heldLookups++;
+      held.push(() => handleRest(req, res, view));
+    } else handleRest(req, res, view);
   });
   server.on('upgrade', (req, socket, head) => {
     if (!hub.upgrade(req, socket, head)) socket.destroy();
@@ -152,6 +171,14 @@ export async function startFakeBinance(options: FakeBinanceOptions = {}): Promis
       skipDepthUpdates: (n = 1) => void (skipDepth += n),
       skipCandleCloses: (n = 1) => void (skipCloses += n),
       removeCandles: (openTimes) => openTimes.forEach((t) => hidden.add(t)),
+      removeTrades: (ids) => ids.forEach((id) => hiddenTrades.add(id)),
+      holdTradeLookups() {
+        holding = true;
+        return () => {
+          holding = false;
+          for (const answer of held.splice(0)) answer();
+        };
+      },
     },
     trading,
     stats: {
@@ -169,6 +196,9 @@ export async function startFakeBinance(options: FakeBinanceOptions = {}): Promis
       },
       skippedCandles,
       skippedDepthUpdates,
+      get heldLookups() {
+        return heldLookups;
+      },
     },
     async close() {
       if (ticker) clearInterval(ticker);

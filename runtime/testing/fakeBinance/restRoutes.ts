@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { exchangeInfo, LISTINGS } from './exchangeInfo.js';
 import { INTERVALS, klineRow, klinesBetween } from './klines.js';
 import { num } from './klines.js';
-import { BOOK_LEVELS, upperBound, type SymbolData } from './marketData.js';
+import { BOOK_LEVELS, lowerBound, upperBound, type SymbolData } from './marketData.js';
 import { bookSide } from './streamEvents.js';
 
 /** What the REST routes read: the recorded data, market time as published so far, the candles that never existed. */
@@ -11,6 +11,8 @@ export interface MarketView {
   /** Market time up to which the streams have sent everything: REST shows no more than the streams did. */
   now(): number;
   hidden: ReadonlySet<number>;
+  /** Trade ids that never existed (removed by a test): no endpoint or stream has them. */
+  hiddenTrades: ReadonlySet<number>;
 }
 
 /** A Binance error answer: HTTP status, Binance's code and message (what ccxt maps to its error classes). */
@@ -28,7 +30,7 @@ const badParam = (name: string) => new BinanceError(400, -1100, `Illegal charact
 
 /**
  * Binance spot's public market-data endpoints as ccxt's binance class calls them (GET
- * /api/v3/...): ping, time, exchangeInfo, klines, depth, trades, aggTrades. Parameters follow
+ * /api/v3/...): ping, time, exchangeInfo, klines, depth, trades, historicalTrades, aggTrades. Parameters follow
  * Binance's rules (limits and their maxima, startTime/endTime windows); errors come back as
  * Binance's `{ code, msg }` with its codes, so ccxt raises the same error classes as against the
  * real exchange (BadSymbol for -1121, ...).
@@ -82,24 +84,48 @@ export function handleRest(req: IncomingMessage, res: ServerResponse, market: Ma
         return send(200, { lastUpdateId: book.updateId[r], bids: bookSide(book, r, 'bid', Math.min(limit, BOOK_LEVELS)), asks: bookSide(book, r, 'ask', Math.min(limit, BOOK_LEVELS)) });
       }
       case '/api/v3/trades': {
+        // Recent trades: the last `limit` up to now.
         const symbol = listed(q.get('symbol'));
         const limit = integer(q, 'limit', 500, 1, 1000);
-        const t = market.data.get(symbol)?.trades;
-        if (!t) return send(200, []);
-        const end = upperBound(t.time, now);
-        const rows = [];
-        for (let i = Math.max(0, end - limit); i < end; i++) rows.push({ id: t.id[i], price: num(t.price[i]), qty: num(t.size[i]), quoteQty: num(t.price[i] * t.size[i]), time: t.time[i], isBuyerMaker: t.side[i] === -1, isBestMatch: true });
-        return send(200, rows);
+        return send(200, tradeRows(market, symbol, undefined, limit, now));
+      }
+      case '/api/v3/historicalTrades': {
+        // Old trade lookup: `limit` trades from trade id `fromId` on (the most recent ones without
+        // it). Security type NONE since Binance's 2023-12 change: an X-MBX-APIKEY header is ignored.
+        const symbol = listed(q.get('symbol'));
+        const limit = integer(q, 'limit', 500, 1, 1000);
+        return send(200, tradeRows(market, symbol, integer(q, 'fromId'), limit, now));
       }
       case '/api/v3/aggTrades':
         return send(200, aggTrades(market, listed(q.get('symbol')), q, now));
       default:
-        throw new BinanceError(404, -1000, `${url.pathname} is not an endpoint of the fake exchange (it serves /api/v3/ping, time, exchangeInfo, klines, depth, trades, aggTrades)`);
+        throw new BinanceError(404, -1000, `${url.pathname} is not an endpoint of the fake exchange (it serves /api/v3/ping, time, exchangeInfo, klines, depth, trades, historicalTrades, aggTrades)`);
     }
   } catch (e) {
     if (e instanceof BinanceError) return send(e.status, { code: e.code, msg: e.message });
     return send(500, { code: -1000, msg: `fake exchange: ${(e as Error).message}` });
   }
+}
+
+/**
+ * Raw trades as /trades and /historicalTrades answer them, in id order, only those traded by
+ * `now`: from trade id `fromId` on, the first `limit`; without it, the last `limit`. Ids removed
+ * by a test are simply not there (the next existing ones come instead).
+ */
+function tradeRows(market: MarketView, symbol: string, fromId: number | undefined, limit: number, now: number): Record<string, unknown>[] {
+  const t = market.data.get(symbol)?.trades;
+  if (!t) return [];
+  const end = upperBound(t.time, now);
+  const hidden = market.hiddenTrades;
+  const row = (i: number) => ({ id: t.id[i], price: num(t.price[i]), qty: num(t.size[i]), quoteQty: num(t.price[i] * t.size[i]), time: t.time[i], isBuyerMaker: t.side[i] === -1, isBestMatch: true });
+  const rows: Record<string, unknown>[] = [];
+  if (fromId === undefined) {
+    for (let i = end - 1; i >= 0 && rows.length < limit; i--) if (!hidden.has(t.id[i])) rows.push(row(i));
+    return rows.reverse();
+  }
+  // Ids increase with the row index (exchange order): the first row at or after fromId.
+  for (let i = lowerBound(t.id, fromId); i < end && rows.length < limit; i++) if (!hidden.has(t.id[i])) rows.push(row(i));
+  return rows;
 }
 
 /**
@@ -117,8 +143,12 @@ function aggTrades(market: MarketView, symbol: string, q: URLSearchParams, now: 
   const last = upperBound(t.time, Math.min(now, end ?? Infinity));
   const groups: Record<string, unknown>[] = [];
   for (let i = 0; i < last; ) {
+    if (market.hiddenTrades.has(t.id[i])) {
+      i++;
+      continue;
+    }
     let j = i + 1;
-    while (j < last && t.time[j] === t.time[i] && t.price[j] === t.price[i] && t.side[j] === t.side[i]) j++;
+    while (j < last && !market.hiddenTrades.has(t.id[j]) && t.time[j] === t.time[i] && t.price[j] === t.price[i] && t.side[j] === t.side[i]) j++;
     let qty = 0;
     for (let k = i; k < j; k++) qty += t.size[k];
     const keep = (fromId === undefined || t.id[i] >= fromId) && (start === undefined || t.time[i] >= start);

@@ -29,8 +29,8 @@ export function parseStream(name: string, symbols: ReadonlySet<string>): StreamN
   return { symbol, type: 'depth', rate: m[5] ?? '1000ms' };
 }
 
-/** The events of one subscribed stream in (from, to]. Candles in `hidden` (open times) never existed. */
-export function streamEvents(name: string, stream: StreamName, data: SymbolData, from: number, to: number, hidden: ReadonlySet<number>): StreamEvent[] {
+/** The events of one subscribed stream in (from, to]. Candles in `hidden` (open times) and trades in `hiddenTrades` (ids) never existed. */
+export function streamEvents(name: string, stream: StreamName, data: SymbolData, from: number, to: number, hidden: ReadonlySet<number>, hiddenTrades: ReadonlySet<number> = new Set()): StreamEvent[] {
   const out: StreamEvent[] = [];
   if (stream.type === 'kline' && data.candles) {
     const interval = INTERVALS[stream.interval];
@@ -53,6 +53,7 @@ export function streamEvents(name: string, stream: StreamName, data: SymbolData,
   } else if (stream.type === 'trade' && data.trades) {
     const t = data.trades;
     for (let i = upperBound(t.time, from); i < t.time.length && t.time[i] <= to; i++) {
+      if (hiddenTrades.has(t.id[i])) continue;
       out.push({ time: t.time[i], stream: name, kind: 'trade', payload: { e: 'trade', E: t.time[i], s: stream.symbol, t: t.id[i], p: num(t.price[i]), q: num(t.size[i]), T: t.time[i], m: t.side[i] === -1, M: true } });
     }
   } else if (stream.type === 'depth' && data.book) {
