@@ -19,13 +19,13 @@ import { defaultRegistry } from '../runtime/loadGraph.js';
 import { runGraph } from '../runtime/exec/runGraph.js';
 import { defaultAdapters } from '../runtime/adapters/index.js';
 import { memoryFeeds, memorySource } from '../runtime/adapters/memory.js';
-import type { AdapterRegistry, BrokerAdapter, LiveBatch, SourceAdapter } from '../runtime/adapters/contract.js';
+import type { AdapterRegistry } from '../runtime/adapters/contract.js';
 import { clientOrderId } from '../runtime/portfolio/clientOrderId.js';
 import type { BrokerReport } from '../runtime/portfolio/simulatedBroker.js';
 import { startFakeBinance, type FakeBinance } from '../runtime/testing/fakeBinance/fakeBinance.js';
 import { loadMarketData, MINUTE, RECORDED_FILES, type SymbolData } from '../runtime/testing/fakeBinance/marketData.js';
 import { dataDir } from '../runtime/testing/dataFile.js';
-import { Type } from '@sinclair/typebox';
+import { Pace, clockedFeed, pacedBroker } from '../runtime/testing/fakeBinance/pacedLive.js';
 
 const BARS = 240;
 let dataPromise: Promise<Map<string, SymbolData>> | undefined;
@@ -38,75 +38,6 @@ async function window(): Promise<{ start: number; t: Float64Array; columns: Reco
   const pick = (a: Float64Array) => a.slice(first, first + BARS);
   const time = pick(c.time);
   return { start: time[0], t: time.map((x) => x + MINUTE), columns: { time, open: pick(c.open), high: pick(c.high), low: pick(c.low), close: pick(c.close), volume: pick(c.volume) } };
-}
-
-/**
- * The market clock follows the graph: the feed moves the fake's clock to a candle's close only
- * once the broker has settled the orders of the candle before (the live driver reads ahead).
- */
-class Pace {
-  stepped = -Infinity;
-  settled = -Infinity;
-  private waiters: { time: number; resolve: () => void }[] = [];
-  after(time: number): Promise<void> {
-    if (this.settled >= time) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push({ time, resolve }));
-  }
-  settle(): void {
-    this.settled = this.stepped;
-    this.waiters = this.waiters.filter((w) => (w.time <= this.settled ? (w.resolve(), false) : true));
-  }
-}
-
-/** The real exchange broker adapter, its kernel watched by the pace. */
-function pacedBroker(pace: Pace): BrokerAdapter {
-  const real = defaultAdapters.brokers![0];
-  return {
-    ...real,
-    async open(params, binding, io) {
-      const kernel = await real.open(params, binding, io);
-      const step = kernel.step.bind(kernel);
-      const settle = kernel.settle!.bind(kernel);
-      kernel.step = (n, t, inputs, outputs) => {
-        step(n, t, inputs, outputs);
-        if (n > 0) pace.stepped = t[n - 1];
-      };
-      kernel.settle = async () => {
-        await settle();
-        pace.settle();
-      };
-      return kernel;
-    },
-  };
-}
-
-/** A live source that hands over one candle per read, after moving the fake's clock to its close. */
-function clockedFeed(fake: FakeBinance, bars: { t: Float64Array; columns: Record<string, Float64Array> }, pace: Pace, onBar?: (k: number) => void): SourceAdapter {
-  return {
-    role: 'source',
-    name: 'clocked',
-    key: 'clocked',
-    summary: 'test feed',
-    binding: Type.Object({ clocked: Type.Boolean() }, { additionalProperties: false }),
-    example: '{ clocked: true }',
-    records: ['candles'],
-    async live() {
-      let k = 0;
-      return {
-        async next(): Promise<LiveBatch | null> {
-          if (k >= bars.t.length) return null;
-          if (k > 0) await pace.after(bars.t[k - 1]);
-          fake.advanceTo(bars.t[k]);
-          onBar?.(k);
-          const batch = { n: 1, t: bars.t.slice(k, k + 1), columns: Object.fromEntries(Object.entries(bars.columns).map(([name, col]) => [name, col.slice(k, k + 1)])) };
-          k++;
-          return batch;
-        },
-        info: () => ({ feed: 'clocked' }),
-        async close() {},
-      };
-    },
-  };
 }
 
 const graphText = (mode: 'backtest' | 'live', binding: string) => `version: 1
@@ -134,7 +65,7 @@ const newAccount = (): Account => ({ apiKey: randomBytes(32).toString('hex'), se
 async function liveRun(fake: FakeBinance, account: Account, options: { existing?: string; onBar?: (k: number) => void } = {}) {
   const bars = await window();
   const pace = new Pace();
-  const adapters: AdapterRegistry = { sources: [clockedFeed(fake, bars, pace, options.onBar)], sinks: [], brokers: [pacedBroker(pace)] };
+  const adapters: AdapterRegistry = { sources: [clockedFeed(fake, pace, async () => bars, options.onBar)], sinks: [], brokers: [pacedBroker(defaultAdapters.brokers![0], pace)] };
   const text = graphText('live', `    bars: { clocked: true }\n    broker: { exchange: binance, symbol: BTC/USDT, url: ${fake.url}${options.existing ? `, existing: ${options.existing}` : ''} }\n`);
   const { graph, diagnostics } = compileGraph(text, 'live.yaml', defaultRegistry, { mode: 'live', requireBindings: true, adapters });
   assert.ok(graph, JSON.stringify(diagnostics));

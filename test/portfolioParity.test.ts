@@ -26,9 +26,15 @@ async function brokerReport(file: string, doc: Record<string, unknown>, id: stri
 }
 
 /** The graph with its broker `id` swapped for a one-market portfolio with the same params. */
-function asPortfolio(doc: { nodes: Record<string, { kind: string; in: Record<string, string>; params?: Record<string, unknown> }> }, id: string) {
+function asPortfolio(doc: { nodes: Record<string, { kind: string; in: Record<string, string>; params?: Record<string, unknown> }>; modes?: Record<string, Record<string, Record<string, unknown>>> }, id: string) {
   const copy = structuredClone(doc);
   const broker = copy.nodes[id];
+  // A live binding of one market names it in symbols (the portfolio's one per market wire).
+  const live = copy.modes?.live?.[id];
+  if (live && typeof live.symbol === 'string') {
+    const { symbol, ...rest } = live;
+    copy.modes!.live[id] = { ...rest, symbols: [symbol] };
+  }
   copy.nodes[id] = {
     kind: 'sink.portfolio',
     in: { orders: [broker.in.orders], markets: [broker.in.market] } as unknown as Record<string, string>,

@@ -80,7 +80,8 @@ export const portfolio = defineNode({
     'price distance or ATR multiples) attach to a position when it opens, from its entry fill price; a level the open gaps ' +
     'through fills at the open, otherwise at the level when the bar\'s low or high reaches it; the stop wins when both could ' +
     'trigger in one bar (pessimistic); the trailing level follows the best price of earlier bars. With one market and the ' +
-    'defaults it fills exactly as sink.broker.',
+    'defaults it fills exactly as sink.broker. In live mode it trades one spot account (modes.live: { exchange, symbols: one ' +
+    'market per market wire }): long-only, no leverage, no exits or perps (README "A live portfolio").',
   params: portfolioParams,
   inputs: {
     orders: port.orders({ many: true, description: 'Target per instrument, one wire per market, in the same order.' }),

@@ -219,7 +219,13 @@ export interface BrokerAdapter extends AdapterDeclaration {
   readonly role: 'broker';
   /** Node kinds it can trade for (sink.broker). */
   readonly kinds: readonly string[];
-  open(params: unknown, binding: Record<string, unknown>, io: AdapterIO): Promise<Kernel & { settle?(): Promise<void> }>;
+  open(params: unknown, binding: Record<string, unknown>, io: AdapterIO, node?: { readonly inputWires: Readonly<Record<string, readonly string[]>> }): Promise<Kernel & { settle?(): Promise<void> }>;
+  /**
+   * Checks of the binding against the node it binds, when the graph compiles: its params (what
+   * an exchange account cannot honour) and its input wires as written, by port (a market per
+   * market wire). Problems' paths are within the binding.
+   */
+  checkNode?(binding: Record<string, unknown>, node: { readonly params: unknown; readonly wires: Readonly<Record<string, readonly string[]>> }): ParamProblem[];
   /** What a run bound so would do, in words (for the --confirm-live refusal): account, exchange, market. No secrets. */
   describe(binding: Record<string, unknown>, env: NodeJS.ProcessEnv): string;
 }

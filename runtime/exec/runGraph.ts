@@ -198,7 +198,7 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
       };
       // Live mode: a broker bound to an exchange account trades through its adapter's kernel.
       const brokerAdapter = isLive ? adapters.brokers?.find((a) => a.name === node.adapter && a.kinds.includes(node.kind)) : undefined;
-      const kernel = brokerAdapter ? await guardNodeAsync(node, () => brokerAdapter.open(node.params, node.binding, io(node.id, node.commandLine))) : guardNode(node, () => node.def.create!(node.params, ctx) as Kernel);
+      const kernel = brokerAdapter ? await guardNodeAsync(node, () => brokerAdapter.open(node.params, node.binding, io(node.id, node.commandLine), { inputWires: ctx.inputWires })) : guardNode(node, () => node.def.create!(node.params, ctx) as Kernel);
       if (brokerAdapter && 'settle' in kernel && typeof kernel.settle === 'function') settles.push(() => (kernel.settle as () => Promise<void>)());
       kernels.set(node.id, kernel);
       // A report or snapshot would be lost on replay: such nodes always run.

@@ -845,7 +845,8 @@ function checkBinding(
     return undefined;
   }
   let ok = true;
-  for (const problem of adapter.check?.(binding, mode, commandLine) ?? []) {
+  const nodeProblems = adapter.role === 'broker' && adapter.checkNode ? guarded(() => adapter.checkNode!(binding, { params: node.params, wires: Object.fromEntries(node.inputs.map((input) => [input.port, input.wires.map((w) => w.text)])) }), [], () => undefined) : [];
+  for (const problem of [...(adapter.check?.(binding, mode, commandLine) ?? []), ...nodeProblems]) {
     const pointer = problem.path.reduce<string>((p, key) => pointerJoin(p, key), at);
     if ((problem.severity ?? 'error') === 'error') ok = false;
     report(problem.severity ?? 'error', positionOf(parsed, pointer), problem.code ?? 'binding/check', pointer, cli ? `${cli}: ${problem.message}` : problem.message);

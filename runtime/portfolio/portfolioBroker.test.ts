@@ -180,3 +180,33 @@ test('orderUnit: a quantity, a notional, a fraction of equity', () => {
   assert.equal(run({ orderUnit: 'notional' }, [bars], [[-500, N]]).positions[0][1], -5);
   assert.equal(run({ orderUnit: 'fraction', fees: { taker: 0.25 } }, [bars], [[0.5, N]]).positions[0][1], 4, '0.5 x 1000 / (100 x 1.25)');
 });
+
+test('applyFill (a live portfolio\'s exchange fills): cash, the instrument\'s position and its round trip, by hand; dust ends the trip and stays held', () => {
+  const broker = new PortfolioBroker({ ...defaults, direction: 'longOnly' }, { warn: () => {}, marketWires: ['btc', 'eth'], history: 'full' });
+  const t = Float64Array.of(H);
+  const market = (close: number): Candles => ({ time: Float64Array.of(0), open: Float64Array.of(close), high: Float64Array.of(close), low: Float64Array.of(close), close: Float64Array.of(close), volume: Float64Array.of(1) });
+  const out = { equity: new Float64Array(1), exposure: new Float64Array(1), positions: { names: broker.featureNames.positions, columns: [new Float64Array(1), new Float64Array(1)] } };
+  broker.step(1, t, { orders: [Float64Array.of(N), Float64Array.of(N)], markets: [market(100), market(10)] }, out);
+  // Buy 2 eth at 10 paying 0.02 in commission; sell 1.999 at 12 paying 0.023988, leaving 0.001 (dust below 0.01).
+  broker.applyFill(1, 2, 10, 0.02, 2 * H, 0.01);
+  let h = broker.holdings();
+  close(h.cash, 1000 - 20 - 0.02, 'cash after the buy');
+  assert.deepEqual(Array.from(h.positions), [0, 2]);
+  broker.applyFill(1, -1.999, 12, 0.023988, 3 * H, 0.01);
+  h = broker.holdings();
+  close(h.cash, 1000 - 20.02 + 1.999 * 12 - 0.023988, 'cash after the sell');
+  close(h.positions[1], 0.001, 'the dust stays held (it is the account\'s)');
+  const report = broker.report();
+  assert.equal(report.trades.length, 1, 'the round trip ended');
+  const trade = report.trades[0];
+  assert.equal(trade.instrument, 'eth');
+  assert.equal(trade.entryTime, 2 * H);
+  assert.equal(trade.exitTime, 3 * H);
+  assert.equal(trade.entryPrice, 10);
+  assert.equal(trade.exitPrice, 12);
+  close(trade.fees, 0.02 + 0.023988, 'fees');
+  close(trade.pnl, -20.02 + 1.999 * 12 - 0.023988, 'pnl: the cash flows');
+  assert.equal(report.fills, 2);
+  assert.equal(report.portfolio.instruments[1].trades, 1);
+  assert.equal(report.portfolio.instruments[0].trades, 0);
+});

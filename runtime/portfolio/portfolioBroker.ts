@@ -471,7 +471,12 @@ export class PortfolioBroker implements Kernel<PortfolioInputs, PortfolioOutputs
   private trade(m: number, delta: number, price: number, time: number, extraFee = 0): number {
     const px = delta > 0 ? price * (1 + this.slip) : price * (1 - this.slip);
     const value = Math.abs(delta) * px;
-    const cost = value * this.fee[m] + value * extraFee;
+    this.book(m, delta, px, value, value * this.fee[m] + value * extraFee, time);
+    return value * extraFee;
+  }
+
+  /** Books a fill of `delta` units at `px` (worth `value`, paying `cost`) into cash, the position and its round trip. */
+  private book(m: number, delta: number, px: number, value: number, cost: number, time: number): void {
     const flow = (delta > 0 ? -value : value) - cost;
     const o = m * TRIP;
     const trip = this.trip;
@@ -500,13 +505,35 @@ export class PortfolioBroker implements Kernel<PortfolioInputs, PortfolioOutputs
     this.qty[m] = qty + delta;
     if (Math.abs(this.qty[m]) > Math.abs(trip[o + MAX_QTY])) trip[o + MAX_QTY] = this.qty[m];
     this.fills++;
-    return value * extraFee;
+  }
+
+  /**
+   * A fill that happened elsewhere (a live portfolio's exchange: runtime/adapters/broker):
+   * `delta` units of instrument m (buy > 0) at `price`, commission `fee` in quote currency, no
+   * slippage. A position left at or below `dust` units (a commission taken from the bought asset,
+   * lot rounding) ends the round trip, and stays held (it is the account's).
+   */
+  applyFill(m: number, delta: number, price: number, fee: number, time: number, dust = 0): void {
+    if (!(delta !== 0 && price > 0)) return;
+    this.book(m, delta, price, Math.abs(delta) * price, fee, time);
+    if (this.inTrip[m] && Math.abs(this.qty[m]) <= dust) this.endTrip(m, time, 'signal');
+  }
+
+  /** Cash, each instrument's position and latest close (a live portfolio decides its orders on them). */
+  holdings(): { cash: number; positions: Float64Array; closes: Float64Array } {
+    return { cash: this.cash, positions: this.qty.slice(), closes: this.lastClose.slice() };
   }
 
   private closePosition(m: number, price: number, time: number, reason: ExitReason, extraFee = 0): number {
     if (this.qty[m] === 0 || !this.inTrip[m]) return 0;
     const extra = this.trade(m, -this.qty[m], price, time, extraFee);
     this.qty[m] = 0;
+    this.endTrip(m, time, reason);
+    return extra;
+  }
+
+  /** The round trip of instrument m is over: its exits cleared, its trade recorded. */
+  private endTrip(m: number, time: number, reason: ExitReason): void {
     this.exitLevels.fill(NaN, m * EXIT_SLOTS, (m + 1) * EXIT_SLOTS);
     const trade = this.tripRecord(m, time, NaN, 0, reason);
     this.inTrip[m] = false;
@@ -517,7 +544,6 @@ export class PortfolioBroker implements Kernel<PortfolioInputs, PortfolioOutputs
     this.metrics.addClosedTrade(trade);
     this.trades.push(trade);
     this.onTrade?.(trade);
-    return extra;
   }
 
   private tripRecord(m: number, exitTime: number | null, mark: number, openQty: number, reason?: ExitReason): Trade {

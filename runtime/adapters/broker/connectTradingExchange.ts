@@ -13,7 +13,8 @@ import type { ApiKeys } from './apiKeys.js';
  */
 export interface TradingBinding {
   exchange: string;
-  symbol: string;
+  /** The spot markets traded (one for sink.broker, one per instrument for sink.portfolio). */
+  symbols: readonly string[];
   url?: string;
   sandbox?: boolean;
 }
@@ -63,7 +64,7 @@ export interface CcxtOrder {
   trades?: { price?: number; amount?: number; fee?: { currency?: string; cost?: number } }[];
 }
 
-export async function connectTradingExchange(binding: TradingBinding, keys: ApiKeys, where: string): Promise<{ exchange: TradingExchange; market: MarketLimits }> {
+export async function connectTradingExchange(binding: TradingBinding, keys: ApiKeys, where: string): Promise<{ exchange: TradingExchange; markets: MarketLimits[] }> {
   const ccxt = (await import('ccxt')).default as unknown as Record<string, unknown> & { exchanges: string[] };
   const id = binding.exchange;
   const Exchange = ccxt.exchanges.includes(id) ? (ccxt[id] as new (config: object) => TradingExchange & { urls: Record<string, any>; setSandboxMode(on: boolean): void }) : undefined;
@@ -86,12 +87,21 @@ export async function connectTradingExchange(binding: TradingBinding, keys: ApiK
     throw new Error(`${where}: could not reach ${id}${binding.url ? ` at ${binding.url}` : binding.sandbox ? ' (testnet)' : ''}: ${(e as Error).message}`);
   }
   resyncOnClockError(exchange);
-  const m = exchange.markets[binding.symbol];
-  if (!m || m.spot === false) {
-    const guess = didYouMean(binding.symbol, Object.keys(exchange.markets));
-    throw new Error(`${where}: ${id} has no spot market "${binding.symbol}"${guess ? `; did you mean "${guess}"?` : ''} (ccxt symbols are BASE/QUOTE, e.g. BTC/USDT)`);
-  }
-  return { exchange, market: { id: m.id, base: m.base, quote: m.quote, amountStep: m.precision.amount ?? 0, minAmount: m.limits.amount?.min ?? 0, minCost: m.limits.cost?.min ?? 0 } };
+  const markets = binding.symbols.map((symbol) => {
+    const m = exchange.markets[symbol];
+    if (!m || m.spot === false) {
+      const guess = didYouMean(symbol, Object.keys(exchange.markets));
+      throw new Error(`${where}: ${id} has no spot market "${symbol}"${guess ? `; did you mean "${guess}"?` : ''} (ccxt symbols are BASE/QUOTE, e.g. BTC/USDT)`);
+    }
+    return { id: m.id, base: m.base, quote: m.quote, amountStep: m.precision.amount ?? 0, minAmount: m.limits.amount?.min ?? 0, minCost: m.limits.cost?.min ?? 0 };
+  });
+  return { exchange, markets };
+}
+
+/** The exchange's clock now (ccxt keeps the local clock's offset to it, measured at connect: `options.timeDifference`). */
+export function exchangeTime(exchange: object): number {
+  const e = exchange as { milliseconds(): number; options?: { timeDifference?: number } };
+  return e.milliseconds() - (e.options?.timeDifference ?? 0);
 }
 
 /** Points every REST url at `url` (http://host:port), keeping each one's path (Binance: /api/v3, /sapi/v1, ...). */

@@ -1,11 +1,12 @@
 import type { Kernel } from '../../defineNode.js';
 import { clientOrderId } from '../../portfolio/clientOrderId.js';
 import { SimulatedBroker, type BrokerInputs, type BrokerOutputs, type BrokerReport, type SimulatedBrokerParams } from '../../portfolio/simulatedBroker.js';
-import { redact, type ApiKeys } from './apiKeys.js';
+import type { ApiKeys } from './apiKeys.js';
 import type { CcxtOrder, MarketLimits, TradingExchange } from './connectTradingExchange.js';
 import { decideOrder, isDust, type OrderIntent } from './decideOrder.js';
+import { OrderDesk, type LiveOrder, type OrderMarket } from './orderDesk.js';
 import type { Reconciliation } from './reconcileAccount.js';
-import { isCcxtError, lookUpOrder, sendOrder } from './sendOrder.js';
+import { isCcxtError, lookUpOrder } from './sendOrder.js';
 
 /**
  * sink.broker in live mode: the simulated broker's decisions, the exchange's fills. Each order the
@@ -36,40 +37,19 @@ export interface ExchangeBrokerOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-/** An order as the report shows it: what the graph decided, what was sent, what the exchange did. */
-export interface LiveOrder {
-  clientOrderId: string;
-  decidedAt: number;
-  target: number;
-  side: 'buy' | 'sell';
-  type: 'market' | 'limit';
-  amount?: number;
-  cost?: number;
-  price?: number;
-  status: string;
-  exchangeId?: string;
-  filled: number;
-  average?: number;
-  fee?: { currency?: string; cost?: number };
-  attempts: number;
-  notes: string[];
-}
+export type { LiveOrder } from './orderDesk.js';
 
 export class ExchangeBroker implements Kernel<BrokerInputs, BrokerOutputs> {
   private readonly sim: SimulatedBroker;
   private readonly fee: number;
   private readonly slippage: number;
   private readonly limitOrders: boolean;
-  private work: Promise<void> = Promise.resolve();
-  private failure: unknown;
-  private readonly orders: LiveOrder[] = [];
+  private readonly desk: OrderDesk;
+  private readonly market: OrderMarket;
+  private readonly apply: (units: number, price: number, fee: number, time: number, dust: number) => void;
   /** Resting limit orders, by client id. */
   private readonly resting = new Map<string, LiveOrder>();
   private scratch = new Float64Array(1);
-  private rejected = 0;
-  private decided = 0;
-  /** Orders decided on events older than the run (a warm start's history, a crash recovery's replay): never sent. */
-  private historical = 0;
 
   constructor(
     private readonly p: SimulatedBrokerParams,
@@ -79,10 +59,13 @@ export class ExchangeBroker implements Kernel<BrokerInputs, BrokerOutputs> {
     this.fee = p.fees.taker;
     this.slippage = p.slippageBps / 10000;
     this.limitOrders = p.fill === 'queue';
+    this.desk = new OrderDesk({ exchange: o.exchange, keys: o.keys, warn: o.warn, startedAt: o.startedAt, sleep: o.sleep });
+    this.market = { symbol: o.symbol, limits: o.market };
+    this.apply = (units, price, fee, time, dust) => this.sim.applyFill(units, price, fee, time, dust);
   }
 
   step(n: number, t: Float64Array, inputs: BrokerInputs, out: BrokerOutputs): void {
-    if (this.failure !== undefined) throw this.failure;
+    this.desk.check();
     if (this.scratch.length < n) this.scratch = new Float64Array(n);
     const orders = this.scratch.subarray(0, n);
     for (let i = 0; i < n; i++) {
@@ -95,15 +78,9 @@ export class ExchangeBroker implements Kernel<BrokerInputs, BrokerOutputs> {
   }
 
   private decide(target: number, time: number, inputs: BrokerInputs, row: number): void {
-    this.decided++;
-    if (time < this.o.startedAt) {
-      // A decision the graph made on candles that closed before the run (warm-up history, or a
-      // recovery replaying what was processed before a crash): the market has moved on since.
-      if (this.historical++ === 0) this.o.warn('live/history-order', `an order decided at ${new Date(time).toISOString()}, before the run started (${new Date(this.o.startedAt).toISOString()}), was not sent: orders decided on history (warm-up, a recovery's replay) never reach the exchange; the broker starts from the account as it is`);
-      return;
-    }
-    const id = clientOrderId({ session: this.o.session, node: this.o.node, time });
-    this.work = this.work.then(() => this.execute(id, target, time, inputs.market.close[row], this.limitPrice(target, inputs, row))).catch((e) => void (this.failure ??= this.clean(e)));
+    const close = inputs.market.close[row];
+    const touch = this.limitPrice(target, inputs, row);
+    this.desk.decide(time, () => this.execute(clientOrderId({ session: this.o.session, node: this.o.node, time }), target, time, close, touch));
   }
 
   /** fill: queue rests a buy at the best bid, a sell at the best ask (the book input's touch); otherwise market orders. */
@@ -125,55 +102,15 @@ export class ExchangeBroker implements Kernel<BrokerInputs, BrokerOutputs> {
       delete intent.cost;
     }
     const order: LiveOrder = { clientOrderId: id, decidedAt: time, target, type: intent.price !== undefined ? 'limit' : 'market', ...intent, status: 'sending', filled: 0, attempts: 0, notes: [] };
-    this.orders.push(order);
-    const outcome = await sendOrder(this.o.exchange, intent, { symbol: this.o.symbol, clientOrderId: id, sleep: this.o.sleep });
-    order.attempts = outcome.attempts;
-    order.notes.push(...outcome.events.map((e) => this.clean(e)));
-    for (const event of outcome.events) if (/rate limited|network error/.test(event)) this.o.warn(event.startsWith('rate') ? 'live/rate-limited' : 'live/network', `order ${id} (${order.side}): ${this.clean(event)}`);
-    if (outcome.rejected) {
-      this.rejected++;
-      order.status = outcome.rejected.reason;
-      const why = this.clean(outcome.rejected.message);
-      order.notes.push(why);
-      const code = outcome.rejected.reason === 'insufficient-funds' ? 'live/insufficient-funds' : 'live/order-rejected';
-      this.o.warn(code, `order ${id} decided at ${new Date(time).toISOString()} (${order.side} ${intent.amount ?? `${intent.cost?.toFixed(2)} ${this.o.market.quote} worth`}) was not placed: ${why}; the run goes on`);
-      return;
-    }
-    await this.absorb(order, outcome.order!);
+    const reported = await this.desk.send(order, intent, this.market);
+    if (reported) await this.absorb(order, reported);
   }
 
-  /** Applies what the exchange says an order filled (beyond what was applied already). */
+  /** Applies what the exchange says an order filled; an order still open rests (polled at each settle). */
   private async absorb(order: LiveOrder, reported: CcxtOrder): Promise<void> {
-    order.exchangeId = reported.id;
-    order.status = reported.status ?? 'unknown';
-    const filled = reported.filled ?? 0;
-    const newly = filled - order.filled;
-    if (newly > 0) {
-      const average = reported.average ?? (reported.cost && filled ? reported.cost / filled : reported.price ?? 0);
-      const fees = await this.feesOf(reported);
-      // Commission in the base asset comes out of the units received; in the quote asset out of cash.
-      const baseFee = fees.filter((f) => f.currency === this.o.market.base).reduce((s, f) => s + (f.cost ?? 0), 0) * (newly / filled);
-      const quoteFee = fees.filter((f) => f.currency === this.o.market.quote).reduce((s, f) => s + (f.cost ?? 0), 0) * (newly / filled);
-      const units = order.side === 'buy' ? newly - baseFee : -(newly + baseFee);
-      this.sim.applyFill(units, average, quoteFee + baseFee * average, reported.timestamp ?? order.decidedAt, this.dust());
-      order.filled = filled;
-      order.average = average;
-      order.fee = fees[0];
-    }
+    await this.desk.absorb(order, reported, this.market, this.apply);
     if (order.status === 'open') this.resting.set(order.clientOrderId, order);
     else this.resting.delete(order.clientOrderId);
-  }
-
-  private dust(): number {
-    return Math.max(this.o.market.minAmount, this.o.market.amountStep);
-  }
-
-  /** The order's commissions: from its fills when the answer carries them (Binance's FULL answer), else from its trades. */
-  private async feesOf(reported: CcxtOrder): Promise<{ currency?: string; cost?: number }[]> {
-    if (reported.fees?.length) return reported.fees;
-    if (reported.fee?.currency) return [reported.fee];
-    const trades = await (this.o.exchange as unknown as { fetchMyTrades(s: string, since?: number, limit?: number, params?: object): Promise<{ fee?: { currency?: string; cost?: number } }[]> }).fetchMyTrades(this.o.symbol, undefined, undefined, { orderId: reported.id });
-    return trades.map((t) => t.fee ?? {}).filter((f) => f.currency);
   }
 
   private async cancel(order: LiveOrder): Promise<void> {
@@ -191,8 +128,7 @@ export class ExchangeBroker implements Kernel<BrokerInputs, BrokerOutputs> {
 
   /** Awaited by the live driver after each event: orders sent, their fills applied, resting orders polled. */
   async settle(): Promise<void> {
-    await this.work;
-    if (this.failure !== undefined) throw this.failure;
+    await this.desk.drain();
     for (const order of [...this.resting.values()]) {
       try {
         const now = await lookUpOrder(this.o.exchange, this.o.symbol, order.clientOrderId);
@@ -206,13 +142,12 @@ export class ExchangeBroker implements Kernel<BrokerInputs, BrokerOutputs> {
 
   async end(): Promise<void> {
     await this.settle();
-    await this.o.exchange.close?.().catch(() => {});
+    await this.desk.close();
   }
 
   /** The simulation's marks, with the graph's orders and the exchange's refusals (the simulation itself receives none). */
   snapshot() {
-    const state = this.sim.snapshot();
-    return { ...state, ordersReceived: this.decided, rejections: { ...state.rejections, exchange: this.rejected, decidedOnHistory: this.historical } };
+    return this.desk.withCounts(this.sim.snapshot());
   }
 
   report(): BrokerReport & { exchange: Record<string, unknown> } {
@@ -220,29 +155,22 @@ export class ExchangeBroker implements Kernel<BrokerInputs, BrokerOutputs> {
     return {
       ...this.sim.report(),
       // The simulation received no orders (they went to the exchange): these are the graph's.
-      ordersReceived: this.decided,
+      ordersReceived: this.desk.decided,
       exchange: {
         ...this.o.describe,
         position: state.position,
         cash: state.cash,
         flat: isDust(state.position, this.o.market),
-        ordersSent: this.orders.length - this.rejected,
-        ordersRejected: this.rejected,
-        ordersDecidedOnHistory: this.historical,
-        orders: this.orders,
+        ordersSent: this.desk.orders.length - this.desk.rejected,
+        ordersRejected: this.desk.rejected,
+        ordersDecidedOnHistory: this.desk.historical,
+        orders: this.desk.orders,
         atStart: this.o.reconciliation,
       },
     };
   }
 
-  /** Errors and notes with the API key and secret taken out (ccxt can quote a request). */
   private clean(e: unknown): never | any {
-    if (typeof e === 'string') return redact(e, this.o.keys);
-    if (e instanceof Error) {
-      const copy = new Error(redact(e.message, this.o.keys));
-      copy.name = e.name;
-      return copy;
-    }
-    return e;
+    return this.desk.clean(e);
   }
 }

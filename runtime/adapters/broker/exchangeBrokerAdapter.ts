@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { BrokerAdapter } from '../contract.js';
-import type { Kernel, ParamProblem } from '../../defineNode.js';
+import type { Kernel } from '../../defineNode.js';
 import type { SimulatedBrokerParams } from '../../portfolio/simulatedBroker.js';
-import { apiKeyNames, readApiKeys, redact } from './apiKeys.js';
+import { accountBindingProperties, checkAccountBinding, describeAccount, openAccount } from './liveAccount.js';
 
 /**
  * The exchange broker adapter (`modes.live.<broker>: { exchange: binance, symbol: BTC/USDT }`):
@@ -11,16 +11,11 @@ import { apiKeyNames, readApiKeys, redact } from './apiKeys.js';
  * (HEAN_<EXCHANGE>_API_KEY, HEAN_<EXCHANGE>_SECRET), and a key written in the binding does not
  * compile. ccxt and the broker's code are loaded when a live run opens it.
  */
-const SECRET_KEYS = ['apiKey', 'secret', 'password', 'apiSecret', 'privateKey'] as const;
-
 const bindingSchema = Type.Object(
   {
     exchange: Type.String({ minLength: 1, description: 'ccxt exchange id (binance).' }),
     symbol: Type.String({ minLength: 3, description: 'Spot market, ccxt style BASE/QUOTE (BTC/USDT).' }),
-    url: Type.Optional(Type.String({ pattern: '^https?://', description: 'Another server speaking the exchange protocol (the fake exchange: http://127.0.0.1:8765).' })),
-    sandbox: Type.Optional(Type.Boolean({ description: "The exchange's testnet (ccxt setSandboxMode), unless url is given." })),
-    existing: Type.Optional(Type.Union([Type.Literal('refuse'), Type.Literal('ignore')], { description: 'Open orders or holdings on the market at start that the broker did not make: refuse to start (default), or leave them alone and report them.' })),
-    ...Object.fromEntries(SECRET_KEYS.map((k) => [k, Type.Optional(Type.Unknown({ description: 'Not allowed: API keys come from the environment only.' }))])),
+    ...accountBindingProperties,
   },
   { additionalProperties: false },
 );
@@ -33,50 +28,18 @@ export const exchangeBroker: BrokerAdapter = {
   summary: 'Live mode: the broker\'s orders go to an exchange account through ccxt (spot, market orders; limit orders at the touch with fill: queue). Keys from HEAN_<EXCHANGE>_API_KEY / _SECRET.',
   binding: bindingSchema,
   example: '{ exchange: binance, symbol: BTC/USDT }',
-  check(binding, mode) {
-    const problems: ParamProblem[] = [];
-    for (const k of SECRET_KEYS) {
-      if (Object.hasOwn(binding, k)) {
-        const names = apiKeyNames(String(binding.exchange ?? 'exchange'));
-        problems.push({ path: [k], code: 'binding/secret', message: `API keys are never written in a graph (graphs are shared and printed): remove ${k} and set ${names.apiKey} and ${names.secret} in the environment of the live run` });
-      }
-    }
-    if (mode !== 'live') problems.push({ path: ['exchange'], message: `an exchange broker sends real orders and binds in modes.live only; in ${mode} mode the broker is simulated: remove this binding` });
-    return problems;
-  },
-  describe(binding, env) {
-    const names = apiKeyNames(String(binding.exchange));
-    const key = env[names.apiKey];
-    const where = binding.url ? `the server at ${binding.url}` : binding.sandbox ? `${binding.exchange}'s testnet` : `${binding.exchange} (REAL MONEY)`;
-    return `send ${binding.symbol} spot orders to ${where}, for the account whose API key is in ${names.apiKey} (${key ? 'set' : 'NOT set'}) with its secret in ${names.secret} (${env[names.secret] ? 'set' : 'NOT set'})`;
-  },
+  check: (binding, mode) => checkAccountBinding(binding, mode),
+  describe: (binding, env) => describeAccount(binding, env, `${binding.symbol} spot orders`),
   async open(params, binding, io) {
     const p = params as SimulatedBrokerParams;
     const where = `broker "${io.node}" (${binding.exchange} ${binding.symbol})`;
     if (p.direction === 'longShort') throw new Error(`${where}: direction: longShort needs short selling, and a spot account cannot sell what it does not hold; use direction: longOnly for live spot trading`);
     if (p.fill === 'book') io.warn('live/fill-model', `${where}: fill: book simulates walking the recorded book; live, market orders meet the exchange's real book`);
     if (p.fill === 'close' || p.latencyBars > 0) io.warn('live/fill-model', `${where}: live orders are sent when decided and fill at the exchange's price then; fill: ${p.fill} and latencyBars: ${p.latencyBars} shape the simulation only`);
-    const keys = readApiKeys(String(binding.exchange), io.env);
-    const { connectTradingExchange } = await import('./connectTradingExchange.js');
-    const { reconcileAccount } = await import('./reconcileAccount.js');
-    const { ExchangeBroker } = await import('./exchangeBroker.js');
     const symbol = String(binding.symbol);
-    try {
-      const { exchange, market } = await connectTradingExchange({ exchange: String(binding.exchange), symbol, url: binding.url as string | undefined, sandbox: binding.sandbox as boolean | undefined }, keys, where);
-      const reconciliation = await reconcileAccount(exchange, symbol, market, p.cash, (binding.existing as 'refuse' | 'ignore' | undefined) ?? 'refuse', where);
-      for (const what of reconciliation.unexpected) io.warn('live/unexpected-at-start', `${where}: at start the account held ${what}; left alone (existing: ignore)`);
-      io.log(`${where}: account checked: ${reconciliation.quoteFree} ${market.quote} free, ${reconciliation.baseTotal} ${market.base}, ${reconciliation.openOrders.length} open orders on ${symbol}`);
-      const describe = { exchange: binding.exchange, symbol, ...(binding.url ? { url: binding.url } : {}), sandbox: binding.sandbox === true, account: `API key from ${keys.names.apiKey}` };
-      const startedAt = exchangeTime(exchange);
-      return new ExchangeBroker(p, { exchange, symbol, market, session: io.graph, node: io.node, keys, reconciliation, warn: io.warn, log: io.log, describe, startedAt }) as unknown as Kernel & { settle(): Promise<void> };
-    } catch (e) {
-      throw new Error(redact((e as Error).message, keys));
-    }
+    const account = await openAccount(binding, [symbol], p.cash, io, where);
+    const { ExchangeBroker } = await import('./exchangeBroker.js');
+    const { exchange, markets, keys, reconciliation, describe, startedAt } = account;
+    return new ExchangeBroker(p, { exchange, symbol, market: markets[0], session: io.graph, node: io.node, keys, reconciliation, warn: io.warn, log: io.log, describe, startedAt }) as unknown as Kernel & { settle(): Promise<void> };
   },
 };
-
-/** The exchange's clock now (ccxt keeps the local clock's offset to it, measured at connect: `options.timeDifference`). */
-function exchangeTime(exchange: object): number {
-  const e = exchange as { milliseconds(): number; options?: { timeDifference?: number } };
-  return e.milliseconds() - (e.options?.timeDifference ?? 0);
-}

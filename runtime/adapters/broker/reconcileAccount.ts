@@ -2,32 +2,58 @@ import type { MarketLimits, TradingExchange } from './connectTradingExchange.js'
 
 /**
  * What the account holds when a live broker starts, against what the broker assumes (its `cash`
- * in the quote currency, no position, no orders of its own resting). An open order on the market
- * or a holding of the base asset that the broker did not make is "unexpected": with
- * `existing: refuse` (the default) the run does not start and says what was found; with
- * `existing: ignore` it starts, leaves them alone (the broker trades only its own position and
+ * in the quote currency, no position, no orders of its own resting). An open order on one of its
+ * markets or a holding of one of their base assets that the broker did not make is "unexpected":
+ * with `existing: refuse` (the default) the run does not start and says what was found; with
+ * `existing: ignore` it starts, leaves them alone (the broker trades only its own positions and
  * never sells what it did not buy) and reports them. Too little quote currency always refuses.
  */
+export interface OpenOrderAtStart {
+  id: string;
+  clientOrderId?: string;
+  /** The market (several for a portfolio). */
+  symbol?: string;
+  side?: string;
+  amount?: number;
+  price?: number;
+}
+
 export interface Reconciliation {
   quoteFree: number;
+  /** The (first) market's base asset held (sink.broker's one market). */
   baseTotal: number;
-  openOrders: { id: string; clientOrderId?: string; side?: string; amount?: number; price?: number }[];
+  /** Every traded market's base asset held, by asset (a portfolio's several). */
+  baseTotals?: Record<string, number>;
+  openOrders: OpenOrderAtStart[];
   /** What was unexpected, in words (empty when the account is as assumed). */
   unexpected: string[];
 }
 
-export async function reconcileAccount(exchange: TradingExchange, symbol: string, market: MarketLimits, cash: number, existing: 'refuse' | 'ignore', where: string): Promise<Reconciliation> {
+export interface TradedMarket {
+  symbol: string;
+  market: MarketLimits;
+}
+
+/** Several markets of one account, all quoted in the first one's quote currency (checked by the caller). */
+export async function reconcileAccounts(exchange: TradingExchange, markets: readonly TradedMarket[], cash: number, existing: 'refuse' | 'ignore', where: string): Promise<Reconciliation> {
   const balance = await exchange.fetchBalance();
-  const open = await exchange.fetchOpenOrders(symbol);
-  const quoteFree = balance[market.quote]?.free ?? 0;
-  const baseTotal = balance[market.base]?.total ?? 0;
-  const openOrders = open.map((o) => ({ id: o.id, clientOrderId: o.clientOrderId, side: o.side, amount: o.amount, price: o.price }));
+  const quote = markets[0].market.quote;
+  const quoteFree = balance[quote]?.free ?? 0;
   const unexpected: string[] = [];
-  if (openOrders.length) unexpected.push(`${openOrders.length} open order${openOrders.length > 1 ? 's' : ''} on ${symbol} (${openOrders.slice(0, 5).map((o) => `${o.side} ${o.amount} at ${o.price}, client id ${o.clientOrderId ?? '?'}`).join('; ')})`);
-  if (baseTotal >= Math.max(market.minAmount, 1e-12)) unexpected.push(`a holding of ${baseTotal} ${market.base}`);
-  if (quoteFree < cash) throw new Error(`${where}: the account has ${quoteFree} ${market.quote} free and the broker's cash is ${cash}: lower the broker's cash: to at most ${quoteFree}, or fund the account`);
-  if (unexpected.length && existing === 'refuse') {
-    throw new Error(`${where}: the account holds what this broker did not make: ${unexpected.join(' and ')}. The run does not start. Cancel or close them on the exchange, or add existing: ignore to the binding to leave them alone (the broker then trades only its own position)`);
+  const openOrders: OpenOrderAtStart[] = [];
+  const baseTotals: Record<string, number> = {};
+  for (const { symbol, market } of markets) {
+    const open = await exchange.fetchOpenOrders(symbol);
+    const here = open.map((o) => ({ id: o.id, clientOrderId: o.clientOrderId, symbol, side: o.side, amount: o.amount, price: o.price }));
+    openOrders.push(...here);
+    if (here.length) unexpected.push(`${here.length} open order${here.length > 1 ? 's' : ''} on ${symbol} (${here.slice(0, 5).map((o) => `${o.side} ${o.amount} at ${o.price}, client id ${o.clientOrderId ?? '?'}`).join('; ')})`);
+    const held = balance[market.base]?.total ?? 0;
+    baseTotals[market.base] = held;
+    if (held >= Math.max(market.minAmount, 1e-12)) unexpected.push(`a holding of ${held} ${market.base}`);
   }
-  return { quoteFree, baseTotal, openOrders, unexpected };
+  if (quoteFree < cash) throw new Error(`${where}: the account has ${quoteFree} ${quote} free and the broker's cash is ${cash}: lower the broker's cash: to at most ${quoteFree}, or fund the account`);
+  if (unexpected.length && existing === 'refuse') {
+    throw new Error(`${where}: the account holds what this broker did not make: ${unexpected.join(' and ')}. The run does not start. Cancel or close them on the exchange, or add existing: ignore to the binding to leave them alone (the broker then trades only its own position${markets.length > 1 ? 's' : ''})`);
+  }
+  return { quoteFree, baseTotal: baseTotals[markets[0].market.base] ?? 0, baseTotals, openOrders, unexpected };
 }

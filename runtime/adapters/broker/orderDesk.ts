@@ -1,0 +1,162 @@
+import { redact, type ApiKeys } from './apiKeys.js';
+import type { CcxtOrder, MarketLimits, TradingExchange } from './connectTradingExchange.js';
+import type { OrderIntent } from './decideOrder.js';
+import { sendOrder } from './sendOrder.js';
+
+/**
+ * What the live brokers (sink.broker's ExchangeBroker, sink.portfolio's ExchangePortfolio) share
+ * once an order is decided: it is sent (sendOrder.ts: at most once, retried, looked up by client
+ * id), recorded for the report, refusals become warnings (the run goes on), and what the exchange
+ * says it filled is handed to the broker's simulation in units, average price and commission in
+ * the quote currency. Everything said passes through `clean` (no API key or secret).
+ */
+
+/** An order as the report shows it: what the graph decided, what was sent, what the exchange did. */
+export interface LiveOrder {
+  clientOrderId: string;
+  /** The portfolio's instrument and its market (sink.portfolio only). */
+  instrument?: string;
+  symbol?: string;
+  decidedAt: number;
+  target: number;
+  side: 'buy' | 'sell';
+  type: 'market' | 'limit';
+  amount?: number;
+  cost?: number;
+  price?: number;
+  status: string;
+  exchangeId?: string;
+  filled: number;
+  average?: number;
+  fee?: { currency?: string; cost?: number };
+  attempts: number;
+  notes: string[];
+}
+
+/** The market an order trades: its ccxt symbol and limits. */
+export interface OrderMarket {
+  symbol: string;
+  limits: MarketLimits;
+}
+
+/** Applies a fill to the broker's simulation: units (buy > 0) at `price`, commission `fee` in quote currency; a holding left at or below `dust` units is flat. */
+export type ApplyFill = (units: number, price: number, fee: number, time: number, dust: number) => void;
+
+export interface OrderDeskOptions {
+  exchange: TradingExchange;
+  keys: ApiKeys;
+  warn(code: string, message: string): void;
+  /** The exchange's time when the run started (epoch ms): orders decided on events before it are history, not sent. */
+  startedAt: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export class OrderDesk {
+  readonly orders: LiveOrder[] = [];
+  rejected = 0;
+  /** Orders the graph decided (sent or not). */
+  decided = 0;
+  /** Orders decided on events older than the run (a warm start's history, a recovery's replay): never sent. */
+  historical = 0;
+  private work: Promise<void> = Promise.resolve();
+  private failure: unknown;
+
+  constructor(private readonly o: OrderDeskOptions) {}
+
+  /**
+   * An order the graph decided at event `time`: `job` (decide the exchange order, send it, apply
+   * its fills) runs after the orders before it, unless the event is history. The graph's step
+   * stays synchronous; `drain` (the broker's settle) awaits the queue.
+   */
+  decide(time: number, job: () => Promise<void>): void {
+    if (this.failure !== undefined) throw this.failure;
+    this.decided++;
+    if (time < this.o.startedAt) {
+      // A decision the graph made on candles that closed before the run (warm-up history, or a
+      // recovery replaying what was processed before a crash): the market has moved on since.
+      if (this.historical++ === 0) this.o.warn('live/history-order', `an order decided at ${new Date(time).toISOString()}, before the run started (${new Date(this.o.startedAt).toISOString()}), was not sent: orders decided on history (warm-up, a recovery's replay) never reach the exchange; the broker starts from the account as it is`);
+      return;
+    }
+    this.work = this.work.then(job).catch((e) => void (this.failure ??= this.clean(e)));
+  }
+
+  /** The queued orders sent and their fills applied; throws what stopped them (an authentication failure). */
+  async drain(): Promise<void> {
+    await this.work;
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  /** A broker's snapshot with the graph's orders and the exchange's refusals (its simulation receives no orders). */
+  withCounts<S extends { rejections: Record<string, number> }>(state: S): S & { ordersReceived: number } {
+    return { ...state, ordersReceived: this.decided, rejections: { ...state.rejections, exchange: this.rejected, decidedOnHistory: this.historical } };
+  }
+
+  /** The end of the run: the exchange client's connections closed (after the broker's last settle). */
+  async close(): Promise<void> {
+    await this.o.exchange.close?.().catch(() => {});
+  }
+
+  /** A step fails once an order failed for good (it says why). */
+  check(): void {
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  /** Sends `intent` as `order` (recorded either way); the exchange's answer, or undefined when it refused (warned and counted). */
+  async send(order: LiveOrder, intent: OrderIntent, market: OrderMarket): Promise<CcxtOrder | undefined> {
+    const id = order.clientOrderId;
+    this.orders.push(order);
+    const outcome = await sendOrder(this.o.exchange, intent, { symbol: market.symbol, clientOrderId: id, sleep: this.o.sleep });
+    order.attempts = outcome.attempts;
+    order.notes.push(...outcome.events.map((e) => this.clean(e)));
+    for (const event of outcome.events) if (/rate limited|network error/.test(event)) this.o.warn(event.startsWith('rate') ? 'live/rate-limited' : 'live/network', `order ${id} (${order.side}): ${this.clean(event)}`);
+    if (outcome.rejected) {
+      this.rejected++;
+      order.status = outcome.rejected.reason;
+      const why = this.clean(outcome.rejected.message);
+      order.notes.push(why);
+      const code = outcome.rejected.reason === 'insufficient-funds' ? 'live/insufficient-funds' : 'live/order-rejected';
+      this.o.warn(code, `order ${id} on ${market.symbol} decided at ${new Date(order.decidedAt).toISOString()} (${order.side} ${intent.amount ?? `${intent.cost?.toFixed(2)} ${market.limits.quote} worth`}) was not placed: ${why}; the run goes on`);
+      return undefined;
+    }
+    return outcome.order!;
+  }
+
+  /** Applies what the exchange says an order filled (beyond what was applied already). */
+  async absorb(order: LiveOrder, reported: CcxtOrder, market: OrderMarket, apply: ApplyFill): Promise<void> {
+    order.exchangeId = reported.id;
+    order.status = reported.status ?? 'unknown';
+    const filled = reported.filled ?? 0;
+    const newly = filled - order.filled;
+    if (newly <= 0) return;
+    const { base, quote } = market.limits;
+    const average = reported.average ?? (reported.cost && filled ? reported.cost / filled : reported.price ?? 0);
+    const fees = await this.feesOf(reported, market.symbol);
+    // Commission in the base asset comes out of the units received; in the quote asset out of cash.
+    const baseFee = fees.filter((f) => f.currency === base).reduce((s, f) => s + (f.cost ?? 0), 0) * (newly / filled);
+    const quoteFee = fees.filter((f) => f.currency === quote).reduce((s, f) => s + (f.cost ?? 0), 0) * (newly / filled);
+    const units = order.side === 'buy' ? newly - baseFee : -(newly + baseFee);
+    apply(units, average, quoteFee + baseFee * average, reported.timestamp ?? order.decidedAt, Math.max(market.limits.minAmount, market.limits.amountStep));
+    order.filled = filled;
+    order.average = average;
+    order.fee = fees[0];
+  }
+
+  /** The order's commissions: from its fills when the answer carries them (Binance's FULL answer), else from its trades. */
+  private async feesOf(reported: CcxtOrder, symbol: string): Promise<{ currency?: string; cost?: number }[]> {
+    if (reported.fees?.length) return reported.fees;
+    if (reported.fee?.currency) return [reported.fee];
+    const trades = await (this.o.exchange as unknown as { fetchMyTrades(s: string, since?: number, limit?: number, params?: object): Promise<{ fee?: { currency?: string; cost?: number } }[]> }).fetchMyTrades(symbol, undefined, undefined, { orderId: reported.id });
+    return trades.map((t) => t.fee ?? {}).filter((f) => f.currency);
+  }
+
+  /** Errors and notes with the API key and secret taken out (ccxt can quote a request). */
+  clean(e: unknown): never | any {
+    if (typeof e === 'string') return redact(e, this.o.keys);
+    if (e instanceof Error) {
+      const copy = new Error(redact(e.message, this.o.keys));
+      copy.name = e.name;
+      return copy;
+    }
+    return e;
+  }
+}
