@@ -13,7 +13,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +30,7 @@ import type { PortfolioReport } from '../runtime/portfolio/portfolioBroker.js';
 import { startFakeBinance, type FakeBinance } from '../runtime/testing/fakeBinance/fakeBinance.js';
 import type { SymbolData } from '../runtime/testing/fakeBinance/marketData.js';
 import { dataDir } from '../runtime/testing/dataFile.js';
+import { deleteKeys, testClient, testPrefix } from '../runtime/testing/redis.js';
 import { Pace, clockedFeed, pacedBroker } from '../runtime/testing/fakeBinance/pacedLive.js';
 
 const HOUR = 3_600_000;
@@ -292,5 +293,63 @@ test('--mode live without --confirm-live refuses, says which markets and account
     assert.equal(fake.trading.requests.length, 0, 'no request reached the exchange');
   } finally {
     await fake.close();
+  }
+});
+
+test('hean run --mode live --confirm-live: the portfolio\'s orders, read from Redis streams, reach the fake exchange on both markets under their client ids; the printed report is the account', async () => {
+  const account = newAccount();
+  const fake = await fakeWith(account);
+  const prefix = testPrefix();
+  const name = `portfolio-cli-${prefix.slice(-12)}`;
+  const redis = await testClient();
+  try {
+    const sim = await simulated();
+    const { bars } = await recorded();
+    const dir = mkdtempSync(join(tmpdir(), 'hean-live-portfolio-'));
+    const cli = join(import.meta.dirname, '..', 'cli', 'hean.cjs');
+    // The window's candles, published to two streams (the numbers as the shortest text that reads back to the same double).
+    for (const symbol of SYMBOLS) {
+      const c = bars[symbol].columns;
+      const rows = Array.from(c.time, (time, i) => [time, c.open[i], c.high[i], c.low[i], c.close[i], c.volume[i]].map(String).join(','));
+      const csv = join(dir, `${symbol}.csv`);
+      writeFileSync(csv, `time,open,high,low,close,volume\n${rows.join('\n')}\n`);
+      const published = spawnSync(process.execPath, [cli, 'publish', csv, '--stream', `${prefix}:${symbol}`, '--symbol', symbol, '--timeframe', '1h'], { encoding: 'utf8' });
+      assert.equal(published.status, 0, published.stderr);
+    }
+    const file = join(dir, 'g.yaml');
+    writeFileSync(file, graphText('live', `    btc: { stream: "${prefix}:BTCUSDT" }\n    eth: { stream: "${prefix}:ETHUSDT" }\n    book: { exchange: binance, symbols: [BTC/USDT, ETH/USDT], url: "${fake.url}" }\n`).replace('name: portfolio-live-test', `name: ${name}`));
+    // The fake's clock stands at the window's first hour: every order fills at that hour's recorded open.
+    const env = { ...process.env, HEAN_BINANCE_API_KEY: account.apiKey, HEAN_BINANCE_SECRET: account.secret };
+    const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = execFile(process.execPath, [cli, 'run', file, '--mode', 'live', '--confirm-live', '--exit-when-idle', '3', '--json'], { env, encoding: 'utf8', maxBuffer: 64 << 20, timeout: 300_000 }, (_e, stdout, stderr) => resolve({ code: child.exitCode, stdout, stderr }));
+    });
+    assert.equal(run.code, 0, run.stderr);
+    const summary = JSON.parse(run.stdout) as { exchange: { orders: LiveOrderReport[]; cash: number; positions: Record<string, number>; symbols: string[]; ordersDecidedOnHistory: number } };
+    const placed = fake.trading.accounts.get(account.apiKey)!.orders;
+    // The graph decides what the simulation decided (its signals do not depend on the fills): the
+    // same instruments, times and sides, named by the graph's name as the session.
+    const expected = sim.trades
+      .flatMap((tr) => [{ time: tr.entryTime, side: 'BUY', instrument: tr.instrument as Instrument }, ...(tr.exitTime !== null ? [{ time: tr.exitTime, side: 'SELL', instrument: tr.instrument as Instrument }] : [])])
+      .sort((a, b) => a.time - b.time || SYMBOLS.indexOf(a.instrument) - SYMBOLS.indexOf(b.instrument));
+    assert.ok(placed.length >= expected.length && placed.length <= expected.length + sim.unfilledOrders, `${placed.length} exchange orders for ${expected.length} simulated fills`);
+    for (let i = 0; i < expected.length; i++) {
+      const e = expected[i];
+      assert.equal(placed[i].symbol, e.instrument, `order ${i}: market`);
+      assert.equal(placed[i].side, e.side, `order ${i}: side`);
+      assert.equal(placed[i].clientOrderId, clientOrderId({ session: name, node: 'book', instrument: e.instrument, time: e.time }), `order ${i}: client order id`);
+      assert.equal(placed[i].status, 'FILLED');
+    }
+    assert.deepEqual(summary.exchange.symbols, ['BTC/USDT', 'ETH/USDT']);
+    assert.deepEqual(summary.exchange.orders.map((o) => o.clientOrderId), placed.map((o) => o.clientOrderId));
+    assert.equal(summary.exchange.ordersDecidedOnHistory, 0);
+    const acct = fake.trading.accounts.get(account.apiKey)!;
+    assert.ok(Math.abs(summary.exchange.cash - acct.balance('USDT').free) < 1e-6, `cash ${summary.exchange.cash} vs account ${acct.balance('USDT').free}`);
+    for (const symbol of SYMBOLS) assert.ok(Math.abs(summary.exchange.positions[symbol] - acct.balance(ASSET[symbol]).free) < 1e-9, `${symbol}: ${summary.exchange.positions[symbol]} vs ${acct.balance(ASSET[symbol]).free}`);
+    assert.ok(!(run.stdout + run.stderr).includes(account.apiKey) && !(run.stdout + run.stderr).includes(account.secret));
+  } finally {
+    await fake.close();
+    await deleteKeys(redis, prefix);
+    await deleteKeys(redis, `hean:checkpoint:${name}:`);
+    redis.disconnect();
   }
 });

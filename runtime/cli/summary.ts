@@ -23,7 +23,7 @@ export function summaryJson(result: RunResult): Record<string, unknown> {
     warmupBars: result.graph.warmupBars,
     ...(first ? finiteOrNull(first.metrics) : {}),
     ...(first ? { ordersReceived: first.ordersReceived, fills: first.fills, unfilledOrders: first.unfilledOrders } : {}),
-    // Live: what the exchange did with each order (runtime/adapters/broker/exchangeBroker.ts); no secrets in it.
+    // Live: what the exchange did with each order (runtime/adapters/broker/exchangeBroker.ts, exchangePortfolio.ts); no secrets in it.
     ...(first && 'exchange' in first ? { exchange: (first as { exchange: unknown }).exchange } : {}),
     ...(first?.execution ? { execution: finiteOrNull(first.execution) } : {}),
     ...(first?.queue ? { queue: finiteOrNull(first.queue) } : {}),
