@@ -103,10 +103,10 @@ interface LiveOrderReport {
 }
 type LiveReport = BrokerReport & { portfolio: PortfolioReport; exchange: { orders: LiveOrderReport[]; cash: number; positions: Record<string, number>; ordersDecidedOnHistory: number; symbols: string[] } };
 
-async function liveRun(fake: FakeBinance, account: Account) {
+async function liveRun(fake: FakeBinance, account: Account, onBar?: (k: number) => void) {
   const pace = new Pace();
   const real = defaultAdapters.brokers!.find((a) => a.kinds.includes('sink.portfolio'))!;
-  const adapters: AdapterRegistry = { sources: [clockedFeed(fake, pace, async (symbol) => (await recorded()).bars[symbol as Instrument])], sinks: [], brokers: [pacedBroker(real, pace)] };
+  const adapters: AdapterRegistry = { sources: [clockedFeed(fake, pace, async (symbol) => (await recorded()).bars[symbol as Instrument], onBar)], sinks: [], brokers: [pacedBroker(real, pace)] };
   const text = graphText('live', `    btc: { clocked: BTCUSDT }\n    eth: { clocked: ETHUSDT }\n    book: { exchange: binance, symbols: [BTC/USDT, ETH/USDT], url: ${fake.url} }\n`);
   const { graph, diagnostics } = compileGraph(text, 'live.yaml', defaultRegistry, { mode: 'live', requireBindings: true, adapters });
   assert.ok(graph, JSON.stringify(diagnostics));
@@ -242,6 +242,47 @@ test('a foreign open order on one of the markets at start: the run refuses and n
     acct.place({ symbol: 'ETHUSDT', side: 'BUY', type: 'LIMIT', quantity: 0.1, price: 100, newClientOrderId: 'someone-else-2' }, fake.now(), (await recorded()).data.get('ETHUSDT'));
     await assert.rejects(liveRun(fake, account), (e: Error) => /portfolio "book".*1 open order on ETH\/USDT .*someone-else-2.*existing: ignore/s.test(e.message));
     assert.equal(acct.orders.length, 1, 'nothing was sent');
+  } finally {
+    await fake.close();
+  }
+});
+
+test('too little USDT at start refuses; money gone behind the portfolio\'s back: a warning per refused order, the run goes on and the account still matches the report', async () => {
+  const account = newAccount();
+  const poor = await fakeWith(account, 0, { USDT: 5000 });
+  try {
+    await assert.rejects(liveRun(poor, account), (e: Error) => /portfolio "book".*5000 USDT free and the broker's cash is 10000: lower the broker's cash/s.test(e.message));
+    assert.equal(poor.trading.accounts.get(account.apiKey)!.orders.length, 0);
+  } finally {
+    await poor.close();
+  }
+  const fake = await fakeWith(account);
+  try {
+    const acct = fake.trading.accounts.get(account.apiKey)!;
+    let drained = false;
+    let restored = false;
+    // Before the first order the USDT goes (all but 1), and comes back 150 hours later (each feed calls this per candle: once each).
+    const { result, live } = await liveRun(fake, account, (k) => {
+      if (k === 1 && !drained) {
+        drained = true;
+        acct.free.set('USDT', 1);
+      }
+      if (k === 150 && !restored) {
+        restored = true;
+        acct.free.set('USDT', acct.balance('USDT').free + 9999);
+      }
+    });
+    const refused = live.exchange.orders.filter((o) => o.status === 'insufficient-funds');
+    assert.ok(refused.length > 0, 'orders were refused');
+    assert.ok(result.warnings.some((w) => w.code === 'live/insufficient-funds' && /insufficient balance/.test(w.message)), result.warnings.map((w) => w.code).join(', '));
+    assert.equal(result.events, 2 * BARS, 'every hour of both markets was processed');
+    const placed = acct.orders;
+    const back = (await recorded()).bars.BTCUSDT.t[150];
+    assert.ok(placed.length > 0 && placed.every((o) => o.time >= back), 'orders after the money came back went out, none before');
+    assert.equal(live.exchange.orders.length, placed.length + refused.length);
+    // The money came back as it was (1 + 9999): the account and the report agree again.
+    assert.ok(Math.abs(live.exchange.cash - acct.balance('USDT').free) < 1e-6, `cash ${live.exchange.cash} vs account ${acct.balance('USDT').free}`);
+    for (const symbol of SYMBOLS) assert.ok(Math.abs(live.exchange.positions[symbol] - acct.balance(ASSET[symbol]).free) < 1e-9);
   } finally {
     await fake.close();
   }
