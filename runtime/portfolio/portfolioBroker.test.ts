@@ -210,3 +210,24 @@ test('applyFill (a live portfolio\'s exchange fills): cash, the instrument\'s po
   assert.equal(report.portfolio.instruments[1].trades, 1);
   assert.equal(report.portfolio.instruments[0].trades, 0);
 });
+
+test('causal sizing: an order filled at a bar\'s open sees the other markets at their latest close, never at the close of that same bar', () => {
+  // Both ordered at event 0 and filled at bar 1's open; market 0 (listed first) closes bar 1 at
+  // `close1`, which must not change how much of market 1 the portfolio buys at bar 1's open.
+  const positionsWith = (close1: number) =>
+    run(
+      {},
+      [
+        [[100, 100, 100, 100], [100, Math.max(100, close1), Math.min(100, close1), close1], [close1, close1, close1, close1]],
+        [[10, 10, 10, 10], [10, 10, 10, 10], [10, 10, 10, 10]],
+      ],
+      [[0.5, N, N], [0.25, N, N]],
+    ).positions;
+  // By hand: 1000 cash; market 0 buys 0.5 x 1000 / 100 = 5 units, leaving 500; equity at bar 1's
+  // open is 500 + 5 x 100 (bar 0's close) = 1000, so market 1 buys 0.25 x 1000 / 10 = 25 units.
+  for (const close1 of [100, 200, 50]) {
+    const positions = positionsWith(close1);
+    assert.equal(positions[0][1], 5, `market 0 when it closes bar 1 at ${close1}`);
+    assert.equal(positions[1][1], 25, `market 1 when market 0 closes bar 1 at ${close1}`);
+  }
+});

@@ -172,6 +172,8 @@ export class PortfolioBroker implements Kernel<PortfolioInputs, PortfolioOutputs
   private readonly bars: Float64Array;
   /** Events, after an instrument's first bar, at which it had no bar of its own (marked at its latest close). */
   private readonly stale: Float64Array;
+  /** Per market, whether the event being stepped brings it a new bar. */
+  private readonly freshAt: Uint8Array;
   /** Orders waiting for their fill bar, per instrument; `decidedAt` (event time) names the order. */
   private readonly due: { bar: number; target: number; decidedAt: number }[][];
   private readonly orders: OrderLog;
@@ -232,6 +234,7 @@ export class PortfolioBroker implements Kernel<PortfolioInputs, PortfolioOutputs
     this.lastBarTime = new Float64Array(k).fill(NaN);
     this.bars = new Float64Array(k);
     this.stale = new Float64Array(k);
+    this.freshAt = new Uint8Array(k);
     this.markTimes = new Float64Array(k);
     this.barLow = new Float64Array(k);
     this.barHigh = new Float64Array(k);
@@ -286,17 +289,28 @@ export class PortfolioBroker implements Kernel<PortfolioInputs, PortfolioOutputs
     const pending = this.pendingFunding;
     const exits = this.exitRules !== undefined;
     const fillAtClose = this.fillAtClose;
+    const freshAt = this.freshAt;
     for (let i = 0; i < n; i++) {
+      // The event in the order a bar's prices happen: every market's open first (funding due at
+      // it, then the fills there, each sized with the other markets at their latest close, never
+      // at this bar's close), then what happens inside the bars and at their closes.
       for (let m = 0; m < k; m++) {
         const market = markets[m];
         const barTime = market.time[i];
         // A market without a bar yet (NaN), or the same bar again (stale): only marked.
         const fresh = barTime === barTime && barTime !== lastBarTime[m];
+        freshAt[m] = fresh ? 1 : 0;
         if (fresh) {
           lastBarTime[m] = barTime;
           if (pending[m].length > 0) this.applyFunding(m, barTime);
           if (!fillAtClose && due[m].length > 0) this.fillDue(m, bars[m], market.open[i], barTime);
-          if (exits && qty[m] !== 0) this.checkExits(m, market.open[i], market.high[i], market.low[i], barTime);
+        }
+      }
+      for (let m = 0; m < k; m++) {
+        const market = markets[m];
+        const fresh = freshAt[m] === 1;
+        if (fresh) {
+          if (exits && qty[m] !== 0) this.checkExits(m, market.open[i], market.high[i], market.low[i], lastBarTime[m]);
           this.barLow[m] = market.low[i];
           this.barHigh[m] = market.high[i];
         } else {
@@ -312,8 +326,8 @@ export class PortfolioBroker implements Kernel<PortfolioInputs, PortfolioOutputs
           this.orders.push(t[i], target, m);
         }
         if (fresh) {
-          if (fillAtClose && due[m].length > 0) this.fillDue(m, bars[m], market.close[i], barTime);
-          if (qty[m] < 0 && this.borrow[m] !== 0) this.chargeBorrow(m, market.close[i], t[i] - (bars[m] > 0 ? this.markTimes[m] : barTime));
+          if (fillAtClose && due[m].length > 0) this.fillDue(m, bars[m], market.close[i], lastBarTime[m]);
+          if (qty[m] < 0 && this.borrow[m] !== 0) this.chargeBorrow(m, market.close[i], t[i] - (bars[m] > 0 ? this.markTimes[m] : lastBarTime[m]));
           if (exits) {
             if (qty[m] !== 0) this.trail(m, market.high[i], market.low[i]);
             this.updateAtr(m, market.high[i], market.low[i], market.close[i]);
