@@ -1,5 +1,5 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { availableParallelism } from 'node:os';
@@ -610,6 +610,7 @@ async function runCommand(argv: string[]): Promise<number> {
       outputs,
       redisUrl: values.redis,
       cache,
+      codeVersion: cache && codeVersion(),
       onProgress: progress,
       onWarning: (w) => {
         progress.finish();
@@ -677,10 +678,20 @@ async function runCache(flag: string | undefined): Promise<import('../cache/Cach
   // Hits and misses feed hean_cache_* on /metrics (a corrupt entry is also counted as a miss).
   const observer = { hit: (kind: string) => cacheHit(kind), miss: (kind: string) => cacheMiss(kind), corrupt: () => {} };
   try {
-    return await openCache(spec, { observer, warn: (code, message) => console.error(`warning cache: ${code}: ${message}`), log: (message) => console.error(`hean: ${message}`) });
+    return await openCache(spec, { observer, prefix: process.env.HEAN_CACHE_PREFIX, warn: (code, message) => console.error(`warning cache: ${code}: ${message}`), log: (message) => console.error(`hean: ${message}`) });
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
+}
+
+/**
+ * The version of the running code, for the keys of cached node outputs: hean's version and a
+ * hash of the file this code runs from (the CLI bundle, dist/cli/hean.cjs: every node kind's
+ * code), so outputs cached by another build of hean are never read.
+ */
+function codeVersion(): string {
+  const version = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')).version as string;
+  return `hean ${version} ${createHash('sha256').update(readFileSync(fileURLToPath(import.meta.url))).digest('base64url').slice(0, 22)}`;
 }
 
 /** `cache redis://127.0.0.1:6379: history 1 hit, 0 misses` (kinds that were looked up). */
