@@ -109,9 +109,9 @@ test('keys: a param, the data, the model file\'s bytes, the kind\'s version, the
 const outputs = (dir: string) => new OutputGuard({ dir, overwrite: true });
 
 /** A backtest of the unit graph on the real 2024-2026 hourly file: the tape's bytes and the trades. */
-async function backtest(cache?: Cache, set: Record<string, unknown> = {}): Promise<{ tape: string; trades: string; result: RunResult }> {
+async function backtest(cache?: Cache, set: Record<string, unknown> = {}, cachedOutputMaxBytes?: number): Promise<{ tape: string; trades: string; result: RunResult }> {
   const dir = mkdtempSync(join(tmp, 'run-'));
-  const result = await runGraph(compile(set), { env, cache, codeVersion: 'test', outputs: outputs(dir) });
+  const result = await runGraph(compile(set), { env, cache, codeVersion: 'test', outputs: outputs(dir), cachedOutputMaxBytes });
   const broker = result.reports.broker as { trades: unknown[] };
   return { tape: readFileSync(join(dir, 'tape.csv'), 'utf8'), trades: JSON.stringify(broker.trades), result };
 }
@@ -163,4 +163,14 @@ test('an entry that is no output of this node (its envelope intact) is reported 
   assert.equal(cache.stats().predictions.corrupt, 1);
   // The recomputed output replaced it: the next run loads it.
   assert.deepEqual((await backtest(cache)).result.cachedOutputs, { loaded: { feats: 'features', model: 'predictions' }, stored: {} });
+});
+
+test('an output larger than the budget is computed, not stored', async () => {
+  const cache = new Cache({ store: new MemoryStore(), warn: (code, message) => assert.fail(`${code}: ${message}`) });
+  // The feature set's 2 columns and its times, 8 bytes a value; the model's 6 columns (score, mix[0], mix[1], value, direction, confidence) take more.
+  const rows = (await backtest()).result.events;
+  const featsBytes = 3 * rows * 8;
+  const small = await backtest(cache, {}, featsBytes);
+  assert.deepEqual(small.result.cachedOutputs, { loaded: {}, stored: { feats: 'features' } });
+  assert.deepEqual((await backtest(cache, {}, featsBytes - 1)).result.cachedOutputs, { loaded: { feats: 'features' }, stored: {} }, 'the model still too large; the features loaded');
 });

@@ -42,6 +42,8 @@ export interface RunOptions {
   cacheNodeOutputs?: boolean;
   /** Mixed into the keys of cached node outputs: the version of the running code (the CLI: hean's version and a hash of its bundle). */
   codeVersion?: string;
+  /** A node output larger than this (columns x events x 8 bytes) is not stored in the cache (default 256 MiB): it would be held in memory until the run ends. */
+  cachedOutputMaxBytes?: number;
   /** Where the run may write (output directory, --overwrite, a sweep's combination); default: the working directory, no replacing. */
   outputs?: OutputGuard;
   /** Per-bar history kept by brokers: full (backtest default) or bounded (paper default: flat memory). */
@@ -224,7 +226,9 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
       if (brokerAdapter && 'settle' in kernel && typeof kernel.settle === 'function') settles.push(() => (kernel.settle as () => Promise<void>)());
       kernels.set(node.id, kernel);
       // A report or snapshot would be lost on replay: such nodes always run.
-      if (recorder && !kernel.report && !kernel.snapshot) recorders.set(node.id, recorder);
+      // An output too large to keep in memory for the cache is only computed (unless a sweep shares it: its own budget decides).
+      if (plan && !(key !== undefined && options.nodeCache!.shareable(key)) && outputBytes(node, kernel, ctx.eventsHint ?? 0) > (options.cachedOutputMaxBytes ?? MAX_CACHED_OUTPUT_BYTES)) plans.delete(node.id);
+      else if (recorder && !kernel.report && !kernel.snapshot) recorders.set(node.id, recorder);
     }
     if (isLive && options.checkpoint !== false) ({ session, close: closeSession } = await openSession(graph, sourceNodes, feeds, kernels, options, env, io('run')));
   } catch (e) {
@@ -359,6 +363,16 @@ async function loadCachedOutputs(
     hits[node.id] = plan.kind;
     share(node.id, recording);
   }
+}
+
+/** A node output larger than this (its columns over the run's events) is not recorded for the value cache: the recording is held in memory until the run ends. */
+const MAX_CACHED_OUTPUT_BYTES = 256 * 2 ** 20;
+
+/** Bytes of a node's output columns and times over `rows` events. */
+function outputBytes(node: CompiledNode, kernel: Kernel, rows: number): number {
+  let columns = 1;
+  for (const [port, spec] of Object.entries(node.def.outputs)) columns += spec.type === 'features' ? (kernel.featureNames?.[port]?.length ?? 0) : spec.type === 'candles' ? 5 : 1;
+  return columns * rows * 8;
 }
 
 /** Whether node `id` or anything upstream of it read a file its kind does not declare (so its key does not cover it). */
