@@ -9,7 +9,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -122,4 +122,22 @@ test('a damaged entry in Redis is reported, computed again and replaced; the out
   const next = run();
   assert.equal(cacheLine(next.stderr), 'features 1 hit, 0 misses; predictions 1 hit, 0 misses', 'the recomputed entry replaced the damaged one');
   assert.equal(next.tape, reference.tape);
+});
+
+test('hean run --grid --cache memory: the cells of one process share the forecasts and the features, and the table and tapes are those without a cache', () => {
+  const grid = (cache: boolean) => {
+    const dir = mkdtempSync(join(tmp, 'grid-'));
+    const argv = ['bin/hean.js', 'run', graph, '--grid', 'level=0.02,0.05,0.08', '--set', `model=${model}`, '--bind', `bars.file=${DATA}`, '--out-dir', dir, '--json', ...(cache ? ['--cache', 'memory'] : [])];
+    const r = spawnSync(process.execPath, argv, { cwd: projectRoot, env: { ...process.env, HEAN_DATA_DIR: dataDir(), HEAN_CACHE: '' }, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const tapes = readdirSync(dir).sort();
+    return { table: r.stdout.replaceAll(dir, 'DIR'), tapes: tapes.map((f) => [f, readFileSync(join(dir, f), 'utf8')]), stderr: r.stderr };
+  };
+  const plain = grid(false);
+  const cached = grid(true);
+  assert.equal(plain.tapes.length, 3);
+  assert.deepEqual(cached.tapes, plain.tapes);
+  assert.equal(cached.table, plain.table);
+  // The first cell computes the forecasts, their inputs and the feature set; the two others load the forecasts and the feature set.
+  assert.match(cached.stderr, /^hean: cache memory \([^)]*\): features 2 hits, 2 misses; predictions 2 hits, 1 miss$/m);
 });

@@ -830,17 +830,28 @@ async function gridCommand(file: string, values: RunValues, chunkSize: number): 
   if (!bind) return INVALID;
   const heatmap = values.heatmap === undefined ? undefined : outputGuard(values, file).file(values.heatmap, '--heatmap', 'command line');
   const progress = progressBar('grid');
-  const grid = await runGrid({
-    file,
-    axes,
-    metric,
-    sets,
-    chunkSize,
-    bind,
-    outputs: { dir: values['out-dir'], overwrite: values.overwrite },
-    onCell: (done, total) => progress(done, total),
-  });
-  progress.finish();
+  const cache = await runCache(values.cache);
+  let grid;
+  try {
+    grid = await runGrid({
+      file,
+      axes,
+      metric,
+      sets,
+      chunkSize,
+      bind,
+      outputs: { dir: values['out-dir'], overwrite: values.overwrite },
+      onCell: (done, total) => progress(done, total),
+      cache,
+      codeVersion: cache && codeVersion(),
+    });
+  } finally {
+    progress.finish();
+    if (cache) {
+      console.error(`hean: ${cacheSummary(cache)}`);
+      await cache.close();
+    }
+  }
   if (grid.unknownParams) {
     printDiagnostics(grid.unknownParams);
     return INVALID;
