@@ -141,3 +141,28 @@ test('hean run --grid --cache memory: the cells of one process share the forecas
   // The first cell computes the forecasts, their inputs and the feature set; the two others load the forecasts and the feature set.
   assert.match(cached.stderr, /^hean: cache memory \([^)]*\): features 2 hits, 2 misses; predictions 2 hits, 1 miss$/m);
 });
+
+test('hean sweep --cache redis on two workers: a second sweep loads the forecasts and features the first stored, with the same table as a sweep without a cache', () => {
+  const sweep = (cache: boolean) => {
+    const dir = mkdtempSync(join(tmp, 'sweep-'));
+    const argv = ['bin/hean.js', 'sweep', graph, '--grid', 'level=0.02,0.05,0.08,0.11', '--workers', '2', '--set', `model=${model}`, '--bind', `bars.file=${DATA}`, '--out-dir', dir, '--json', ...(cache ? ['--cache', REDIS] : [])];
+    const r = spawnSync(process.execPath, argv, { cwd: projectRoot, env: { ...process.env, HEAN_DATA_DIR: dataDir(), HEAN_CACHE_PREFIX: `${prefix}:sweep`, HEAN_CACHE: '' }, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const { cells } = JSON.parse(r.stdout) as { cells: { params: unknown; metrics: unknown }[] };
+    return { cells: cells.map((c) => [c.params, c.metrics]), stderr: r.stderr };
+  };
+  const plain = sweep(false);
+  assert.equal(plain.cells.length, 4);
+  const first = sweep(true);
+  const second = sweep(true);
+  assert.deepEqual(first.cells, plain.cells);
+  assert.deepEqual(second.cells, plain.cells);
+  const line = (stderr: string) => /^hean: cache redis:\/\/\S+: features (\d+) hits?, (\d+) miss(?:es)?; predictions (\d+) hits?, (\d+) miss(?:es)?$/m.exec(stderr)?.slice(1).map(Number);
+  // First sweep: each worker computes the forecasts once (the other cells of a worker replay them in memory), so some misses.
+  const [, firstFeatureMisses, , firstModelMisses] = line(first.stderr)!;
+  assert.ok(firstModelMisses >= 1 && firstFeatureMisses >= 1, first.stderr);
+  // Second sweep: every lookup hits (each worker looks up once; its other cells replay in memory).
+  const [featureHits, featureMisses, modelHits, modelMisses] = line(second.stderr)!;
+  assert.deepEqual([featureMisses, modelMisses], [0, 0], second.stderr);
+  assert.ok(featureHits >= 1 && modelHits >= 1, second.stderr);
+});

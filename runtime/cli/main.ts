@@ -695,7 +695,7 @@ function codeVersion(): string {
 }
 
 /** `cache redis://127.0.0.1:6379: history 1 hit, 0 misses` (kinds that were looked up). */
-function cacheSummary(cache: import('../cache/Cache.js').Cache): string {
+function cacheSummary(cache: Pick<import('../cache/Cache.js').Cache, 'describe' | 'stats'>): string {
   const used = Object.entries(cache.stats()).filter(([, s]) => s.hits + s.misses > 0);
   const parts = used.map(([kind, s]) => {
     const extra = (['stale', 'corrupt', 'errors'] as const).filter((k) => s[k] > 0).map((k) => `, ${s[k]} ${k}`).join('');
@@ -946,11 +946,17 @@ async function sweepCommand(argv: string[]): Promise<number> {
       'heatmap-at': { type: 'string', multiple: true },
       'heatmap-others': { type: 'string' },
       json: { type: 'boolean', default: false },
+      cache: { type: 'string' },
       ...SEARCH_INPUT_OPTIONS,
       ...OUTPUT_OPTIONS,
     },
   });
   if (positionals.length !== 1) throw new UsageError(`sweep takes one GRAPH file, found ${positionals.length}`);
+  // Each worker opens the cache itself: here the spec is only checked.
+  const checked = await runCache(values.cache);
+  await checked?.close();
+  const cache = checked && { spec: (values.cache ?? process.env.HEAN_CACHE)!, prefix: process.env.HEAN_CACHE_PREFIX, code: codeVersion() };
+  if (cache && values.queue) throw new UsageError('--cache is not passed to hean worker processes yet: drop --cache or --queue');
   const file = positionals[0];
   if (!values.grid?.length) throw new UsageError('sweep needs at least one --grid name=FROM..TO[:STEP] or name=V1,V2,... (e.g. --grid fast=5..50 --grid slow=10..100:2)');
   const chunkSize = chunkOption(values.chunk);
@@ -1008,6 +1014,7 @@ async function sweepCommand(argv: string[]): Promise<number> {
       chunkSize,
       workers,
       ...(values.queue ? { queue: { url: values.queue, name: values['queue-name'] ?? DEFAULT_QUEUE } } : {}),
+      ...(cache ? { cache } : {}),
       outputs: { dir: values['out-dir'], overwrite: values.overwrite },
       onStart: (total, excluded, w) => console.error(`sweep: ${total.toLocaleString('en-US')} combination${total === 1 ? '' : 's'} of ${axes.map((a) => `${a.name} (${a.values.length})`).join(' x ')}${excluded ? ` (${excluded.toLocaleString('en-US')} excluded by --where)` : ''} on ${values.queue ? `the queue ${values['queue-name'] ?? DEFAULT_QUEUE} at ${values.queue} (start hean worker --queue ${values.queue} on any machine with the data)` : `${w} worker${w === 1 ? '' : 's'}`}`),
       onProgress: (done, total, elapsed) => {
@@ -1036,6 +1043,7 @@ async function sweepCommand(argv: string[]): Promise<number> {
     printDiagnostics(sweep.unknownParams);
     return INVALID;
   }
+  if (sweep.cache) console.error(`hean: ${cacheSummary({ describe: () => sweep.cache!.describe, stats: () => sweep.cache!.stats })}`);
   const { sweepText, sweepJson, resultsCsv, resultsParquet, sweepHeatmap } = await import('./sweepOutput.js');
   const written = sweep.cells.flatMap((c) => Object.entries(c.outputs ?? {}));
   for (const id of new Set(written.map(([sink]) => sink))) {

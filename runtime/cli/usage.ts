@@ -31,7 +31,7 @@ Usage:
   hean run GRAPH --grid name=FROM..TO[:STEP] [--grid name=...] [--metric NAME] [--heatmap FILE.html] [...]
   hean sweep GRAPH --grid name=SPEC [--grid name=SPEC]... [--where EXPR] [--workers N] [--metric NAME] [-o FILE.csv|FILE.parquet]
                [--heatmap FILE.html [--heatmap-axes A,B] [--heatmap-at name=value]... [--heatmap-others best|mean]]
-               [--json] [--set name=value]... [--bind node.key=value]... [--data [node=]FILE]... [--chunk N]
+               [--json] [--set name=value]... [--bind node.key=value]... [--data [node=]FILE]... [--chunk N] [--cache memory|redis://URL]
   hean tune GRAPH --param name=LO..HI[:STEP|:log] [--param name=V1,V2,...]... --trials N [--metric NAME | --objectives A,-B,...]
                [--prune median [--checkpoints N]] [--study FILE|redis://HOST:PORT/NAME] [--sampler tpe|random] [--seed S] [--where EXPR]
                [-o FILE.csv|FILE.parquet] [--page FILE.html] [--out-dir DIR] [--overwrite] [--json] [--set ...] [--bind ...] [--data ...] [--chunk N]
