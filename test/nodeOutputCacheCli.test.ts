@@ -166,3 +166,21 @@ test('hean sweep --cache redis on two workers: a second sweep loads the forecast
   assert.deepEqual([featureMisses, modelMisses], [0, 0], second.stderr);
   assert.ok(featureHits >= 1 && modelHits >= 1, second.stderr);
 });
+
+test('hean tune --cache memory: trials that change no param of the model reuse its forecasts, with the trials of a tune without a cache', () => {
+  const tune = (cache: boolean) => {
+    const dir = mkdtempSync(join(tmp, 'tune-'));
+    // A tune writes its cells' files in the working directory (it takes no --out-dir).
+    const argv = [join(projectRoot, 'bin', 'hean.js'), 'tune', graph, '--param', 'level=0.01..0.2', '--trials', '4', '--sampler', 'random', '--seed', '7', '--set', `model=${model}`, '--bind', `bars.file=${DATA}`, '--json', ...(cache ? ['--cache', 'memory'] : [])];
+    const r = spawnSync(process.execPath, argv, { cwd: dir, env: { ...process.env, HEAN_DATA_DIR: dataDir(), HEAN_CACHE: '' }, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const { trials } = JSON.parse(r.stdout) as { trials: { params: unknown; metrics: unknown }[] };
+    return { trials: trials.map((t) => [t.params, t.metrics]), stderr: r.stderr };
+  };
+  const plain = tune(false);
+  const cached = tune(true);
+  assert.equal(plain.trials.length, 4);
+  assert.deepEqual(cached.trials, plain.trials);
+  // The first trial computes the forecasts, their input (returns) and the feature set; the three others load the forecasts and the feature set.
+  assert.match(cached.stderr, /^hean: cache memory \([^)]*\): features 3 hits, 2 misses; predictions 3 hits, 1 miss$/m);
+});

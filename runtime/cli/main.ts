@@ -694,6 +694,14 @@ function codeVersion(): string {
   return `hean ${version} ${createHash('sha256').update(readFileSync(fileURLToPath(import.meta.url))).digest('base64url').slice(0, 22)}`;
 }
 
+/** `--cache SPEC` (else $HEAN_CACHE) for sweeps and tunes, whose runners open it themselves (a worker thread its own): checked here, handed on as settings. */
+async function cellCache(flag: string | undefined): Promise<import('../sweep/runSweep.js').CellCache | undefined> {
+  const checked = await runCache(flag);
+  if (!checked) return undefined;
+  await checked.close();
+  return { spec: (flag ?? process.env.HEAN_CACHE)!, prefix: process.env.HEAN_CACHE_PREFIX, code: codeVersion() };
+}
+
 /** `cache redis://127.0.0.1:6379: history 1 hit, 0 misses` (kinds that were looked up). */
 function cacheSummary(cache: Pick<import('../cache/Cache.js').Cache, 'describe' | 'stats'>): string {
   const used = Object.entries(cache.stats()).filter(([, s]) => s.hits + s.misses > 0);
@@ -952,10 +960,7 @@ async function sweepCommand(argv: string[]): Promise<number> {
     },
   });
   if (positionals.length !== 1) throw new UsageError(`sweep takes one GRAPH file, found ${positionals.length}`);
-  // Each worker opens the cache itself: here the spec is only checked.
-  const checked = await runCache(values.cache);
-  await checked?.close();
-  const cache = checked && { spec: (values.cache ?? process.env.HEAN_CACHE)!, prefix: process.env.HEAN_CACHE_PREFIX, code: codeVersion() };
+  const cache = await cellCache(values.cache);
   if (cache && values.queue) throw new UsageError('--cache is not passed to hean worker processes yet: drop --cache or --queue');
   const file = positionals[0];
   if (!values.grid?.length) throw new UsageError('sweep needs at least one --grid name=FROM..TO[:STEP] or name=V1,V2,... (e.g. --grid fast=5..50 --grid slow=10..100:2)');
@@ -1089,11 +1094,13 @@ async function tuneCommand(argv: string[]): Promise<number> {
       out: { type: 'string', short: 'o' },
       page: { type: 'string' },
       json: { type: 'boolean', default: false },
+      cache: { type: 'string' },
       ...SEARCH_INPUT_OPTIONS,
       ...OUTPUT_OPTIONS,
     },
   });
   if (positionals.length !== 1) throw new UsageError(`tune takes one GRAPH file, found ${positionals.length}`);
+  const cache = await cellCache(values.cache);
   const file = positionals[0];
   const chunkSize = chunkOption(values.chunk);
   const ext = values.out === undefined ? undefined : extname(values.out).toLowerCase();
@@ -1149,6 +1156,7 @@ async function tuneCommand(argv: string[]): Promise<number> {
       chunkSize,
       ...(values.prune ? { prune: { checkpoints } } : {}),
       ...(values.study ? { study: values.study } : {}),
+      ...(cache ? { cache } : {}),
       onWarning: (message) => console.error(`hean: warning: ${message}`),
       onTrial: (done, total, elapsed, best) => {
         const line = `${done}/${total} trials, ${(elapsed / 1000).toFixed(1)} s, ETA ${((elapsed / done) * (total - done) / 1000).toFixed(1)} s, best ${metric.key} ${best ? `${best.value!.toFixed(metric.digits)} at ${Object.entries(best.params).map(([k, v]) => `${k}=${v}`).join(', ')}` : 'none yet'}`;
@@ -1172,6 +1180,7 @@ async function tuneCommand(argv: string[]): Promise<number> {
     printDiagnostics(tune.unknownParams);
     return INVALID;
   }
+  if (tune.cache) console.error(`hean: ${cacheSummary({ describe: () => tune.cache!.describe, stats: () => tune.cache!.stats })}`);
   const { tuneText, tuneJson, tunePageData, resultsCsv, resultsParquet } = await import('./sweepOutput.js');
   if (resultsFile) {
     // One row per trial, in the order they ran.
