@@ -6,8 +6,11 @@
  *    checksum, the compression and the copy on every hit cost);
  * 2. Redis store: the same values vs raw ioredis GET/SET of the very bytes the cache stores
  *    (what the cache adds on top of the round trip);
- * 3. the use wired in today: a stream backtest's range read from the stream (XRANGE + decode,
- *    readRange) vs from the cache (kind history).
+ * 3. a stream backtest's range read from the stream (XRANGE + decode, readRange) vs from the
+ *    cache (kind history);
+ * 4. node outputs: a backtest of test/cached-forecast.yaml (58,419 bars, LSTM forecasts and a
+ *    feature set) computing them, computing and storing them in Redis, and loading them from there
+ *    (kinds predictions and features); the tapes and trades must be identical.
  * Every get is checked against what was set (a failure makes the benchmark fail).
  */
 import { randomBytes } from 'node:crypto';
@@ -21,7 +24,14 @@ import { MemoryStore } from '../runtime/cache/MemoryStore.js';
 import { RedisStore } from '../runtime/cache/RedisStore.js';
 import type { CacheValue } from '../runtime/cache/cacheValue.js';
 import { CANDLE_FIELDS } from '../runtime/ports.js';
-import { dataFile } from '../runtime/testing/dataFile.js';
+import { dataFile, fixtureFile, projectRoot } from '../runtime/testing/dataFile.js';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { OutputGuard } from '../runtime/adapters/outputGuard.js';
+import { runGraph } from '../runtime/exec/runGraph.js';
+import { loadGraph } from '../runtime/loadGraph.js';
+import { rsi } from '../nodes/indicator/momentum/rsi.js';
 import { int, round, type BenchOutcome, type Benchmark } from './harness.js';
 
 const FILE = 'btcusdt_1h_binance_2017-08_2024-04.csv.gz';
@@ -135,6 +145,45 @@ const bench: Benchmark = {
       });
       figures.streamRange = { xrangePerS: round(range.xrange), cachePerS: round(range.cache), ratio: round(range.cache / range.xrange) };
       ctx.print(`stream range of ${int(bars.rows)} candles: XRANGE + decode ${(1000 / range.xrange).toFixed(0)} ms, cache ${(1000 / range.cache).toFixed(1)} ms (${(range.cache / range.xrange).toFixed(1)}x)`);
+
+      // 4. Node outputs: a backtest of test/cached-forecast.yaml (LSTM forecasts and a feature set) computing them vs loading them from Redis.
+      ctx.progress('node outputs: computed vs from the cache');
+      const tapes = mkdtempSync(join(tmpdir(), 'hean-bench-node-outputs-'));
+      let n = 0;
+      const backtest = async (cache?: Cache) => {
+        const { graph } = loadGraph(join(projectRoot, 'test', 'cached-forecast.yaml'), { set: { model: fixtureFile('lstm_forecaster.onnx') }, requireBindings: true });
+        const dir = join(tapes, String(n++));
+        const result = await runGraph(graph!, { cache, codeVersion: 'bench', outputs: new OutputGuard({ dir, overwrite: true }) });
+        return { result, outcome: `${readFileSync(join(dir, 'cached-forecast.csv'), 'utf8')}\n${JSON.stringify((result.reports.broker as { trades: unknown }).trades)}` };
+      };
+      const reference = (await backtest()).outcome;
+      const filled = await backtest(redisCache);
+      const loaded = await backtest(redisCache);
+      if (filled.outcome !== reference || loaded.outcome !== reference) failures.push('a backtest with the node-output cache did not give the tape and trades of the one without');
+      if (Object.keys(loaded.result.cachedOutputs?.loaded ?? {}).join(',') !== 'feats,lstm') failures.push(`the second backtest loaded ${JSON.stringify(loaded.result.cachedOutputs)}, expected feats and lstm`);
+      const storing = () => new Cache({ store: new RedisStore({ url, warn: (c, m) => failures.push(`${c}: ${m}`), log: () => {} }), prefix: `${prefix}:fresh:${n}`, warn: (c, m) => failures.push(`${c}: ${m}`) });
+      const nodes = await race({
+        computed: { ops: 1, op: () => backtest() },
+        computedAndStored: { ops: 1, op: async () => { const c = storing(); try { await backtest(c); } finally { await c.close(); } } },
+        fromCache: { ops: 1, op: () => backtest(redisCache) },
+      });
+      // Why single indicators are not cached: an RSI(14) over the closes, stepped in 1,024-row chunks, vs its column (and times) from Redis.
+      const rsiKernel = () => rsi.create!({ timePeriod: 14 }, { id: 'rsi', inputWires: {}, warn: () => {} });
+      const rsiOut = new Float64Array(bars.rows);
+      const computeRsi = async () => {
+        const kernel = rsiKernel();
+        for (let at = 0; at < bars.rows; at += 1024) {
+          const n = Math.min(1024, bars.rows - at);
+          kernel.step(n, bars.time.subarray(at, at + n), { series: bars.close.subarray(at, at + n) }, { value: rsiOut.subarray(at, at + n) });
+        }
+      };
+      await computeRsi();
+      await redisCache.set('features', 'rsi', { t: bars.time, value: Float64Array.from(rsiOut) });
+      const one = await race({ computed: { ops: 5, op: computeRsi }, fromCache: { ops: 5, op: () => redisCache.get('features', 'rsi') } });
+      figures.indicator = { computedMs: round(1000 / one.computed), fromCacheMs: round(1000 / one.fromCache) };
+      ctx.print(`one indicator, RSI(14) over ${int(bars.rows)} closes: computed ${(1000 / one.computed).toFixed(1)} ms, its column from the cache ${(1000 / one.fromCache).toFixed(1)} ms: not worth caching alone`);
+      figures.nodeOutputs = { computedMs: round(1000 / nodes.computed), storedMs: round(1000 / nodes.computedAndStored), fromCacheMs: round(1000 / nodes.fromCache), speedup: round(nodes.fromCache / nodes.computed) };
+      ctx.print(`backtest of test/cached-forecast.yaml (${int(bars.rows)} bars, LSTM + features): computed ${(1000 / nodes.computed).toFixed(0)} ms, computed and stored ${(1000 / nodes.computedAndStored).toFixed(0)} ms, forecasts and features from the cache ${(1000 / nodes.fromCache).toFixed(0)} ms (${(nodes.fromCache / nodes.computed).toFixed(2)}x)`);
     } finally {
       let cursor = '0';
       do {

@@ -177,6 +177,25 @@ export interface NodeDefinition<
   readonly source?: (params: Static<P>) => SourceSpec;
   /** A sink whose rows go through the adapter bound to it (`ctx.sink`): file, stream, memory. */
   readonly sink?: 'rows';
+  /**
+   * The version of what the kernel computes (default 1). Bump it when the kind's output for the
+   * same params and inputs changes: node outputs cached by the older code (`--cache`,
+   * runtime/exec/cachedNodeOutputs.ts) are then never read again, here or downstream.
+   */
+  readonly version?: number;
+  /**
+   * With `--cache`, a backtest stores this node's output columns in the value cache under this
+   * cache kind, for later runs and other processes with the same subgraph to load instead of
+   * computing (undefined: never stored). Worth it only where computing costs more than loading:
+   * models and feature sets, not single cheap indicators.
+   */
+  readonly cacheAs?: (params: Static<P>) => 'features' | 'predictions' | undefined;
+  /**
+   * The files named by the params whose bytes the output depends on (a model), as given (looked
+   * up like `ctx.inputFile`): their content is part of the node's cache key. A kind that calls
+   * `ctx.inputFile` must list every such file here.
+   */
+  readonly files?: (params: Static<P>) => string[];
 }
 
 // Heterogeneous registries hold definitions whose params types differ; `any` is the honest type there.

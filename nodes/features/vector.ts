@@ -35,6 +35,8 @@ export const vector = defineNode({
     return problems;
   },
   featureNames: (p, { wires }) => ({ features: featureNamesOf(p, wires.series ?? []) }),
+  // A feature set: cached with --cache, so a later run skips every indicator that only fed it.
+  cacheAs: () => 'features',
   create: (p, ctx) => {
     const names = featureNamesOf(p, ctx.inputWires.series ?? []);
     const w = p.window;

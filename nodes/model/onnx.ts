@@ -91,6 +91,9 @@ export const onnx = defineNode({
     if (typeof plan === 'string') return [{ path: ['model'], message: plan }];
     return p.retrain ? startingModelProblems(p.model, plan) : [];
   },
+  // A fixed model's predictions are cached (--cache); a walk-forward's are not: its report (fold scores) comes from running it.
+  cacheAs: (p) => (p.retrain ? undefined : 'predictions'),
+  files: (p) => (p.model === undefined ? [] : [p.model]),
   create: (p, ctx) => (p.retrain ? walkForwardKernel(p, p.retrain, ctx) : fixedModelKernel(p, ctx)),
 });
 

@@ -45,6 +45,8 @@ export const classify = defineNode({
     const problem = textModelProblem(info, p.classes);
     return problem ? [{ path: ['model'], message: `${file}: ${problem}` }] : [];
   },
+  cacheAs: () => 'predictions',
+  files: (p) => [p.model],
   create: (p, ctx) => {
     const file = ctx.inputFile ? ctx.inputFile(p.model, 'the model') : p.model;
     const model = TextModel.open(file, p.classes);

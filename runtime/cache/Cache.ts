@@ -132,10 +132,14 @@ export class Cache {
     return `${this.prefix}:${kind}:v${k.version}:f${ENVELOPE_FORMAT}:${key}`;
   }
 
-  /** The value stored for `key`, or undefined (absent, expired, stale, corrupt, or the store is unavailable). */
-  async get<T extends CacheValue = CacheValue>(kind: string, key: string): Promise<T | undefined> {
+  /**
+   * The value stored for `key`, or undefined (absent, expired, stale, corrupt, or the store is
+   * unavailable). `check` looks at a decoded value: a reason it gives makes the entry corrupt
+   * (warned, counted, deleted, a miss), for values whose shape the envelope cannot vouch for.
+   */
+  async get<T extends CacheValue = CacheValue>(kind: string, key: string, check?: (value: CacheValue) => string | undefined): Promise<T | undefined> {
     const storeKey = this.storeKey(kind, key);
-    const found = await this.lookup(kind, storeKey, key);
+    const found = await this.lookup(kind, storeKey, key, check);
     this.countLookup(kind, found !== undefined);
     return found as T | undefined;
   }
@@ -239,7 +243,7 @@ export class Cache {
   }
 
   /** The checked value in the store, or undefined; counts stale, corrupt and unavailable entries (not hits or misses). */
-  private async lookup(kind: string, storeKey: string, key: string): Promise<CacheValue | undefined> {
+  private async lookup(kind: string, storeKey: string, key: string, check?: (value: CacheValue) => string | undefined): Promise<CacheValue | undefined> {
     let bytes: Uint8Array | undefined;
     try {
       bytes = await this.store.get(storeKey);
@@ -265,12 +269,15 @@ export class Cache {
       await this.store.delete(storeKey).catch(() => {});
       return undefined;
     }
+    let value: CacheValue;
     try {
-      return decodeValue(unwrapped.payload);
+      value = decodeValue(unwrapped.payload);
     } catch (e) {
       // The checksum held, so a writer of this very format wrote bytes that are no value.
       return this.corrupt(kind, storeKey, key, `payload does not decode (${(e as Error).message})`);
     }
+    const wrong = check?.(value);
+    return wrong === undefined ? value : this.corrupt(kind, storeKey, key, wrong);
   }
 
   private async corrupt(kind: string, storeKey: string, key: string, reason: string): Promise<undefined> {

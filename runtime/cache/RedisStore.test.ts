@@ -88,3 +88,27 @@ describe('a cache on a dead Redis', () => {
     }
   });
 });
+
+describe('a Redis store that read a large entry', () => {
+  it('leaves nothing that keeps a finished process alive (the reply parser\'s pool timer is unref\'d)', async () => {
+    // In a child process, so the test runner's own timers do not count: read a 3 MB entry, close, list what still holds the event loop.
+    const url = process.env.HEAN_REDIS_URL ?? 'redis://127.0.0.1:6379';
+    const key = `hean:test:redis-store:large:${process.pid}:${Date.now()}`;
+    const script = `
+      const { RedisStore } = await import(${JSON.stringify(new URL('./RedisStore.js', import.meta.url).href)});
+      const store = new RedisStore({ url: ${JSON.stringify(url)}, warn: () => {}, log: () => {} });
+      const bytes = new Uint8Array(3_000_000).map((_, i) => i * 7);
+      await store.set(${JSON.stringify(key)}, bytes, 60_000);
+      const back = await store.get(${JSON.stringify(key)});
+      await store.delete(${JSON.stringify(key)});
+      await store.close();
+      console.log(JSON.stringify({ same: Buffer.from(back).equals(Buffer.from(bytes)), holding: process.getActiveResourcesInfo().filter((r) => r === 'Timeout') }));`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout!.on('data', (d) => (out += d));
+    const [code] = await once(child, 'exit');
+    assert.equal(code, 0);
+    // Without the unref the parser's interval would be listed here (and hold the process ~2.5 s).
+    assert.deepEqual(JSON.parse(out), { same: true, holding: [] });
+  });
+});

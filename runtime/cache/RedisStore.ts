@@ -19,6 +19,27 @@ export interface RedisStoreOptions {
 }
 
 /** Releases a lock only if it still holds our token (it may have expired and been taken by another process). */
+/**
+ * ioredis's reply parser (redis-parser) copies a reply that spans several socket reads into a
+ * buffer pool up to three times its size, then shrinks the pool by 10 % every 50 ms on an interval
+ * timer that keeps the process alive: after reading a 3 MB entry a finished `hean run` waited
+ * ~2.5 s to exit. That timer only returns memory, so it is unref'd: it runs while the process
+ * lives for other reasons, and never keeps it alive. (The parser's timer is not reachable
+ * otherwise; it is recognised by its callback's name.)
+ */
+function unrefParserPoolTimer(): void {
+  const marked = globalThis as { __heanParserTimer?: boolean };
+  if (marked.__heanParserTimer) return;
+  marked.__heanParserTimer = true;
+  const original = globalThis.setInterval;
+  globalThis.setInterval = Object.assign(function (this: unknown, ...args: Parameters<typeof setInterval>) {
+    const timer = original.apply(this, args);
+    if (typeof args[0] === 'function' && /^decreaseBufferPool\d*$/.test(args[0].name)) timer.unref();
+    return timer;
+  }, original) as typeof setInterval;
+}
+unrefParserPoolTimer();
+
 const RELEASE_LOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
 
 /**

@@ -10,6 +10,8 @@ export interface OpenCacheOptions {
   observer?: CacheObserver;
   /** Redis: longest wait for an answer before a lookup counts as a miss. */
   timeoutMs?: number;
+  /** Prefix of every store key (default `hean:cache`; the CLI: $HEAN_CACHE_PREFIX), to keep several users or tests of one Redis apart. */
+  prefix?: string;
 }
 
 /**
@@ -20,7 +22,7 @@ export interface OpenCacheOptions {
 export async function openCache(spec: string, options: OpenCacheOptions): Promise<Cache | undefined> {
   const text = spec.trim();
   if (text === 'off') return undefined;
-  const common = { warn: options.warn, observer: options.observer };
+  const common = { warn: options.warn, observer: options.observer, prefix: options.prefix || undefined };
   if (text === 'memory' || text.startsWith('memory:')) {
     const maxBytes = text === 'memory' ? DEFAULT_MEMORY_BYTES : parseSize(text.slice('memory:'.length), spec);
     return new Cache({ ...common, store: new MemoryStore({ maxBytes }) });

@@ -1,3 +1,4 @@
+import type { Cache } from '../cache/Cache.js';
 import type { BrokerReport } from '../portfolio/simulatedBroker.js';
 import type { HeatmapCell, HeatmapData } from '../../viz/heatmapPage.js';
 import { didYouMean, formatDiagnostic, hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics.js';
@@ -142,6 +143,9 @@ export interface GridOptions {
   /** --out-dir and --overwrite; each cell's file outputs carry its combination in their names. */
   outputs?: Omit<OutputRules, 'variant'>;
   onCell?: (done: number, total: number) => void;
+  /** `--cache`: the cells' models and feature sets are stored there and loaded by the cells (and later runs) with the same subgraph (runGraph, cachedNodeOutputs.ts). */
+  cache?: Cache;
+  codeVersion?: string;
 }
 
 export async function runGrid(options: GridOptions): Promise<GridRun> {
@@ -163,7 +167,7 @@ export async function runGrid(options: GridOptions): Promise<GridRun> {
       graphName = graph.name;
       try {
         const variant = Object.entries(params).map(([k, v]) => `${k}=${String(v).replace(/[^\w.+-]/g, '_')}`).join(',');
-        const result = await runGraph(graph, { chunkSize: options.chunkSize, outputs: new OutputGuard({ ...options.outputs, variant }) });
+        const result = await runGraph(graph, { chunkSize: options.chunkSize, outputs: new OutputGuard({ ...options.outputs, variant }), cache: options.cache, codeVersion: options.codeVersion });
         const broker = Object.values(result.reports).find((r) => (r as { kind?: string })?.kind === 'broker') as BrokerReport | undefined;
         if (!broker) throw new Error(`${options.file} has no sink.broker: a grid ranks runs by their broker's metrics`);
         const metrics = Object.fromEntries(Object.entries(broker.metrics).map(([k, v]) => [k, Number.isFinite(v) ? v : null]));

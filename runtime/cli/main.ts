@@ -1,5 +1,5 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { availableParallelism } from 'node:os';
@@ -610,6 +610,7 @@ async function runCommand(argv: string[]): Promise<number> {
       outputs,
       redisUrl: values.redis,
       cache,
+      codeVersion: cache && codeVersion(),
       onProgress: progress,
       onWarning: (w) => {
         progress.finish();
@@ -677,14 +678,32 @@ async function runCache(flag: string | undefined): Promise<import('../cache/Cach
   // Hits and misses feed hean_cache_* on /metrics (a corrupt entry is also counted as a miss).
   const observer = { hit: (kind: string) => cacheHit(kind), miss: (kind: string) => cacheMiss(kind), corrupt: () => {} };
   try {
-    return await openCache(spec, { observer, warn: (code, message) => console.error(`warning cache: ${code}: ${message}`), log: (message) => console.error(`hean: ${message}`) });
+    return await openCache(spec, { observer, prefix: process.env.HEAN_CACHE_PREFIX, warn: (code, message) => console.error(`warning cache: ${code}: ${message}`), log: (message) => console.error(`hean: ${message}`) });
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
 }
 
+/**
+ * The version of the running code, for the keys of cached node outputs: hean's version and a
+ * hash of the file this code runs from (the CLI bundle, dist/cli/hean.cjs: every node kind's
+ * code), so outputs cached by another build of hean are never read.
+ */
+function codeVersion(): string {
+  const version = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')).version as string;
+  return `hean ${version} ${createHash('sha256').update(readFileSync(fileURLToPath(import.meta.url))).digest('base64url').slice(0, 22)}`;
+}
+
+/** `--cache SPEC` (else $HEAN_CACHE) for sweeps and tunes, whose runners open it themselves (a worker thread its own): checked here, handed on as settings. */
+async function cellCache(flag: string | undefined): Promise<import('../sweep/runSweep.js').CellCache | undefined> {
+  const checked = await runCache(flag);
+  if (!checked) return undefined;
+  await checked.close();
+  return { spec: (flag ?? process.env.HEAN_CACHE)!, prefix: process.env.HEAN_CACHE_PREFIX, code: codeVersion() };
+}
+
 /** `cache redis://127.0.0.1:6379: history 1 hit, 0 misses` (kinds that were looked up). */
-function cacheSummary(cache: import('../cache/Cache.js').Cache): string {
+function cacheSummary(cache: Pick<import('../cache/Cache.js').Cache, 'describe' | 'stats'>): string {
   const used = Object.entries(cache.stats()).filter(([, s]) => s.hits + s.misses > 0);
   const parts = used.map(([kind, s]) => {
     const extra = (['stale', 'corrupt', 'errors'] as const).filter((k) => s[k] > 0).map((k) => `, ${s[k]} ${k}`).join('');
@@ -819,17 +838,28 @@ async function gridCommand(file: string, values: RunValues, chunkSize: number): 
   if (!bind) return INVALID;
   const heatmap = values.heatmap === undefined ? undefined : outputGuard(values, file).file(values.heatmap, '--heatmap', 'command line');
   const progress = progressBar('grid');
-  const grid = await runGrid({
-    file,
-    axes,
-    metric,
-    sets,
-    chunkSize,
-    bind,
-    outputs: { dir: values['out-dir'], overwrite: values.overwrite },
-    onCell: (done, total) => progress(done, total),
-  });
-  progress.finish();
+  const cache = await runCache(values.cache);
+  let grid;
+  try {
+    grid = await runGrid({
+      file,
+      axes,
+      metric,
+      sets,
+      chunkSize,
+      bind,
+      outputs: { dir: values['out-dir'], overwrite: values.overwrite },
+      onCell: (done, total) => progress(done, total),
+      cache,
+      codeVersion: cache && codeVersion(),
+    });
+  } finally {
+    progress.finish();
+    if (cache) {
+      console.error(`hean: ${cacheSummary(cache)}`);
+      await cache.close();
+    }
+  }
   if (grid.unknownParams) {
     printDiagnostics(grid.unknownParams);
     return INVALID;
@@ -924,11 +954,14 @@ async function sweepCommand(argv: string[]): Promise<number> {
       'heatmap-at': { type: 'string', multiple: true },
       'heatmap-others': { type: 'string' },
       json: { type: 'boolean', default: false },
+      cache: { type: 'string' },
       ...SEARCH_INPUT_OPTIONS,
       ...OUTPUT_OPTIONS,
     },
   });
   if (positionals.length !== 1) throw new UsageError(`sweep takes one GRAPH file, found ${positionals.length}`);
+  const cache = await cellCache(values.cache);
+  if (cache && values.queue) throw new UsageError('--cache is not passed to hean worker processes yet: drop --cache or --queue');
   const file = positionals[0];
   if (!values.grid?.length) throw new UsageError('sweep needs at least one --grid name=FROM..TO[:STEP] or name=V1,V2,... (e.g. --grid fast=5..50 --grid slow=10..100:2)');
   const chunkSize = chunkOption(values.chunk);
@@ -986,6 +1019,7 @@ async function sweepCommand(argv: string[]): Promise<number> {
       chunkSize,
       workers,
       ...(values.queue ? { queue: { url: values.queue, name: values['queue-name'] ?? DEFAULT_QUEUE } } : {}),
+      ...(cache ? { cache } : {}),
       outputs: { dir: values['out-dir'], overwrite: values.overwrite },
       onStart: (total, excluded, w) => console.error(`sweep: ${total.toLocaleString('en-US')} combination${total === 1 ? '' : 's'} of ${axes.map((a) => `${a.name} (${a.values.length})`).join(' x ')}${excluded ? ` (${excluded.toLocaleString('en-US')} excluded by --where)` : ''} on ${values.queue ? `the queue ${values['queue-name'] ?? DEFAULT_QUEUE} at ${values.queue} (start hean worker --queue ${values.queue} on any machine with the data)` : `${w} worker${w === 1 ? '' : 's'}`}`),
       onProgress: (done, total, elapsed) => {
@@ -1014,6 +1048,7 @@ async function sweepCommand(argv: string[]): Promise<number> {
     printDiagnostics(sweep.unknownParams);
     return INVALID;
   }
+  if (sweep.cache) console.error(`hean: ${cacheSummary({ describe: () => sweep.cache!.describe, stats: () => sweep.cache!.stats })}`);
   const { sweepText, sweepJson, resultsCsv, resultsParquet, sweepHeatmap } = await import('./sweepOutput.js');
   const written = sweep.cells.flatMap((c) => Object.entries(c.outputs ?? {}));
   for (const id of new Set(written.map(([sink]) => sink))) {
@@ -1059,11 +1094,13 @@ async function tuneCommand(argv: string[]): Promise<number> {
       out: { type: 'string', short: 'o' },
       page: { type: 'string' },
       json: { type: 'boolean', default: false },
+      cache: { type: 'string' },
       ...SEARCH_INPUT_OPTIONS,
       ...OUTPUT_OPTIONS,
     },
   });
   if (positionals.length !== 1) throw new UsageError(`tune takes one GRAPH file, found ${positionals.length}`);
+  const cache = await cellCache(values.cache);
   const file = positionals[0];
   const chunkSize = chunkOption(values.chunk);
   const ext = values.out === undefined ? undefined : extname(values.out).toLowerCase();
@@ -1119,6 +1156,7 @@ async function tuneCommand(argv: string[]): Promise<number> {
       chunkSize,
       ...(values.prune ? { prune: { checkpoints } } : {}),
       ...(values.study ? { study: values.study } : {}),
+      ...(cache ? { cache } : {}),
       onWarning: (message) => console.error(`hean: warning: ${message}`),
       onTrial: (done, total, elapsed, best) => {
         const line = `${done}/${total} trials, ${(elapsed / 1000).toFixed(1)} s, ETA ${((elapsed / done) * (total - done) / 1000).toFixed(1)} s, best ${metric.key} ${best ? `${best.value!.toFixed(metric.digits)} at ${Object.entries(best.params).map(([k, v]) => `${k}=${v}`).join(', ')}` : 'none yet'}`;
@@ -1142,6 +1180,7 @@ async function tuneCommand(argv: string[]): Promise<number> {
     printDiagnostics(tune.unknownParams);
     return INVALID;
   }
+  if (tune.cache) console.error(`hean: ${cacheSummary({ describe: () => tune.cache!.describe, stats: () => tune.cache!.stats })}`);
   const { tuneText, tuneJson, tunePageData, resultsCsv, resultsParquet } = await import('./sweepOutput.js');
   if (resultsFile) {
     // One row per trial, in the order they ran.

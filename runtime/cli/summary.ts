@@ -37,6 +37,7 @@ export function summaryJson(result: RunResult): Record<string, unknown> {
     ...(result.live ? { lateEvents: result.live.late, stopped: result.live.stopped, ...(result.live.checkpoint ? { checkpoint: result.live.checkpoint } : {}) } : {}),
     ...(Object.keys(models).length ? { models: Object.fromEntries(Object.entries(models).map(([id, m]) => [id, modelJson(m, first)])) } : {}),
     outputs: result.outputs,
+    ...(result.cachedOutputs ? { cachedOutputs: result.cachedOutputs } : {}),
     warnings: result.warnings.map((w) => `${w.node}: ${w.code}: ${w.message}`),
   };
 }
@@ -215,6 +216,12 @@ export function summaryText(result: RunResult): string {
     }
   }
   lines.push(`warm-up: ${plural(result.graph.warmupBars, 'bar')}`);
+  if (result.cachedOutputs) {
+    const list = (nodes: Record<string, string>) => Object.entries(nodes).map(([id, kind]) => `${id} (${kind})`).join(', ');
+    const { loaded, stored } = result.cachedOutputs;
+    if (Object.keys(loaded).length) lines.push(`from the cache: ${list(loaded)} (not computed)`);
+    if (Object.keys(stored).length) lines.push(`computed and cached: ${list(stored)}`);
+  }
   const brokers = Object.entries(brokerReports(result));
   if (!brokers.length) {
     // No broker to report on: show that the run did something, and where its rows went.

@@ -31,10 +31,11 @@ Usage:
   hean run GRAPH --grid name=FROM..TO[:STEP] [--grid name=...] [--metric NAME] [--heatmap FILE.html] [...]
   hean sweep GRAPH --grid name=SPEC [--grid name=SPEC]... [--where EXPR] [--workers N] [--metric NAME] [-o FILE.csv|FILE.parquet]
                [--heatmap FILE.html [--heatmap-axes A,B] [--heatmap-at name=value]... [--heatmap-others best|mean]]
-               [--json] [--set name=value]... [--bind node.key=value]... [--data [node=]FILE]... [--chunk N]
+               [--json] [--set name=value]... [--bind node.key=value]... [--data [node=]FILE]... [--chunk N] [--cache memory|redis://URL]
   hean tune GRAPH --param name=LO..HI[:STEP|:log] [--param name=V1,V2,...]... --trials N [--metric NAME | --objectives A,-B,...]
                [--prune median [--checkpoints N]] [--study FILE|redis://HOST:PORT/NAME] [--sampler tpe|random] [--seed S] [--where EXPR]
                [-o FILE.csv|FILE.parquet] [--page FILE.html] [--out-dir DIR] [--overwrite] [--json] [--set ...] [--bind ...] [--data ...] [--chunk N]
+               [--cache memory|redis://URL]
   hean walkforward GRAPH --train 2y --test 3mo [--anchored] [--purge 1d] (--grid name=SPEC... [--workers N] | --param name=LO..HI... --trials N
                [--sampler tpe|random] [--seed S]) [--where EXPR] [--metric NAME] [--page FILE.html] [--out-dir DIR] [--overwrite] [--json]
   hean worker --queue redis://HOST:PORT [--queue-name NAME] [--concurrency N] [--verbose]

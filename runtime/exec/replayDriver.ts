@@ -61,3 +61,18 @@ function chunkEnds(times: Float64Array[], heads: number[], chunkSize: number, en
     for (let s = 0; s < times.length; s++) if (ends[s] < times[s].length && times[s][ends[s]] === next) ends[s]++;
   }
 }
+
+/** How many chunks `replay` cuts these sources' times into (a cached node output must have exactly as many). */
+export function chunkCount(times: Float64Array[], chunkSize: number): number {
+  const heads = times.map(() => 0);
+  const ends = heads.slice();
+  let chunks = 0;
+  for (;;) {
+    let more = false;
+    for (let s = 0; s < times.length; s++) if (heads[s] < times[s].length) more = true;
+    if (!more) return chunks;
+    chunkEnds(times, heads, chunkSize, ends);
+    for (let s = 0; s < times.length; s++) heads[s] = ends[s];
+    chunks++;
+  }
+}

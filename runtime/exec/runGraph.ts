@@ -9,8 +9,9 @@ import type { Kernel, NodeContext } from '../defineNode.js';
 import type { CompiledGraph, CompiledNode } from '../graph/compileGraph.js';
 import { runLive, type LiveOptions, type LiveStats } from './liveDriver.js';
 import { NodeRunError, buildPipeline, type Frame, type PulseCount } from './pipeline.js';
-import { nodeKeys, Recorder, replayer, sourceKey, type NodeOutputCache } from './nodeOutputCache.js';
-import { replay } from './replayDriver.js';
+import { nodeKeys, Recorder, replayer, sourceKey, type NodeOutputCache, type Recording } from './nodeOutputCache.js';
+import { chunkCount, replay } from './replayDriver.js';
+import { cachePlans, recordingOf, recordingValue, type CachePlan, type NodeCacheKind } from './cachedNodeOutputs.js';
 import { depthGrid, tradeMarks, type DepthGrid, type TradeMarks } from './depthGrid.js';
 import type { RunMetrics } from '../metrics/runMetrics.js';
 import { CrashSafeSession, checkpointKey, gateRows } from './checkpoint.js';
@@ -32,8 +33,18 @@ export interface RunOptions {
   adapters?: AdapterRegistry;
   /** `--redis URL`. */
   redisUrl?: string;
-  /** `--cache`: handed to adapters (AdapterIO.cache); the caller opens and closes it. */
+  /**
+   * `--cache`: handed to adapters (AdapterIO.cache), and in a backtest the store of the outputs of
+   * models and feature sets, shared with later runs and other processes (cachedNodeOutputs.ts).
+   * The caller opens and closes it.
+   */
   cache?: Cache;
+  /** With `cache`, backtests load and store node outputs there (default true); false leaves it to the adapters. */
+  cacheNodeOutputs?: boolean;
+  /** Mixed into the keys of cached node outputs: the version of the running code (the CLI: hean's version and a hash of its bundle). */
+  codeVersion?: string;
+  /** A node output larger than this (columns x events x 8 bytes) is not stored in the cache (default 256 MiB): it would be held in memory until the run ends. */
+  cachedOutputMaxBytes?: number;
   /** Where the run may write (output directory, --overwrite, a sweep's combination); default: the working directory, no replacing. */
   outputs?: OutputGuard;
   /** Per-bar history kept by brokers: full (backtest default) or bounded (paper default: flat memory). */
@@ -102,6 +113,8 @@ export interface RunResult {
   timings: { loadMs: number; stepMs: number; reportMs: number; depthMs?: number };
   /** With `RunOptions.depth`, in a backtest: per book source its depth grid, per trades source the trades to draw. */
   depth?: Record<string, DepthGrid | TradeMarks>;
+  /** With a cache, in a backtest: the nodes whose outputs came from it, and those computed and stored in it, by node id (their cache kind). */
+  cachedOutputs?: { loaded: Record<string, NodeCacheKind>; stored: Record<string, NodeCacheKind> };
 }
 
 export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): Promise<RunResult> {
@@ -140,6 +153,10 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
   const kernels = new Map<string, Kernel>();
   const writers = new Map<string, RowWriter>();
   let keys = new Map<string, string>();
+  /** Nodes whose outputs go through the value cache (options.cache), with their content keys. */
+  let plans = new Map<string, CachePlan>();
+  const cachedOutputs: NonNullable<RunResult['cachedOutputs']> = { loaded: {}, stored: {} };
+  const undeclared = new Set<string>();
   const replays = new Map<string, (seq: number) => Frame>();
   const recorders = new Map<string, Recorder>();
   /** Live brokers' settle(): awaited after each event, before it is acknowledged. */
@@ -162,6 +179,7 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
     // Kernels are created once the history is known, so they can size their buffers.
     const events = new Map(sourceNodes.map((node, i) => [node.id, loaded[i]?.t.length ?? 0]));
     if (!isLive) warnWarmupBeyondData(graph, sourceNodes, loaded, io);
+    if (!isLive && options.cache && options.cacheNodeOutputs !== false) plans = cachePlans(graph, loaded, chunkSize, { code: options.codeVersion ?? '', locate: (path) => locateInputFile(path, graph.file) });
     if (options.nodeCache && !isLive) {
       const cache = options.nodeCache;
       keys = nodeKeys(graph, chunkSize, env);
@@ -173,11 +191,17 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
         for (const [code, message] of recording.warnings) io(id).warn(code, message);
       }
     }
+    if (plans.size) await loadCachedOutputs(graph, loaded, chunkSize, plans, replays, options, guard, io, cachedOutputs.loaded, (id, recording) => {
+      const key = keys.get(id);
+      if (key !== undefined && options.nodeCache!.shareable(key)) options.nodeCache!.store(key, recording);
+    });
     const needed = neededNodes(graph, replays);
     for (const node of graph.nodes) {
-      if (node.isSource || !needed.has(node.id)) continue;
+      // A replayed node needs no kernel (a model would open its session for nothing).
+      if (node.isSource || !needed.has(node.id) || replays.has(node.id)) continue;
       const key = keys.get(node.id);
-      const recorder = key !== undefined && options.nodeCache!.shareable(key) ? new Recorder() : undefined;
+      const plan = plans.get(node.id);
+      const recorder = (key !== undefined && options.nodeCache!.shareable(key)) || plan ? new Recorder() : undefined;
       const ctx: NodeContext = {
         id: node.id,
         inputWires: Object.fromEntries(node.inputs.map((input) => [input.port, input.wires.map((w) => w.text)])),
@@ -191,6 +215,8 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
         sink: isLive && writers.has(node.id) ? gateRows(writers.get(node.id)!, () => session?.rebuilding === true) : writers.get(node.id),
         inputFile: (path, what) => {
           const found = locateInputFile(path, graph.file);
+          // A file outside the key (a kind that reads a file it does not declare in `files`): nothing downstream is stored.
+          if (plans.size && !(node.def.files?.(node.params) ?? []).some((f) => locateInputFile(f, graph.file) === found)) undeclared.add(node.id);
           guard.input(found, `${what} of node ${node.id}`);
           recorder?.inputs.push([found, `${what} of node ${node.id}`]);
           return found;
@@ -202,7 +228,9 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
       if (brokerAdapter && 'settle' in kernel && typeof kernel.settle === 'function') settles.push(() => (kernel.settle as () => Promise<void>)());
       kernels.set(node.id, kernel);
       // A report or snapshot would be lost on replay: such nodes always run.
-      if (recorder && !kernel.report && !kernel.snapshot) recorders.set(node.id, recorder);
+      // An output too large to keep in memory for the cache is only computed (unless a sweep shares it: its own budget decides).
+      if (plan && !(key !== undefined && options.nodeCache!.shareable(key)) && outputBytes(node, kernel, ctx.eventsHint ?? 0) > (options.cachedOutputMaxBytes ?? MAX_CACHED_OUTPUT_BYTES)) plans.delete(node.id);
+      else if (recorder && !kernel.report && !kernel.snapshot) recorders.set(node.id, recorder);
     }
     if (isLive && options.checkpoint !== false) ({ session, close: closeSession } = await openSession(graph, sourceNodes, feeds, kernels, writers, options, env, io('run')));
   } catch (e) {
@@ -251,7 +279,16 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
   }
   await closeSession();
   pipeline.complete();
-  for (const [id, recorder] of recorders) options.nodeCache!.store(keys.get(id)!, recorder.finish());
+  for (const [id, recorder] of recorders) {
+    const recording = recorder.finish();
+    const key = keys.get(id);
+    if (key !== undefined && options.nodeCache?.shareable(key)) options.nodeCache.store(key, recording);
+    const plan = plans.get(id);
+    if (plan && !readsUndeclared(graph, id, undeclared)) {
+      await options.cache!.set(plan.kind, plan.key, recordingValue(recording));
+      cachedOutputs.stored[id] = plan.kind;
+    }
+  }
   if (isLive && stats.events === 0) io('run').warn('run/no-events', `no event arrived (stopped: ${liveStats!.stopped}); check the bindings (${sourceNodes.map((n) => `${n.id}: ${JSON.stringify(n.binding)}`).join(', ')})`);
 
   const reportStart = performance.now();
@@ -281,7 +318,75 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
     live: liveStats && { late: liveStats.late, stopped: liveStats.stopped, ...(session ? { checkpoint: session.summary() } : {}) },
     timings,
     ...(depth ? { depth } : {}),
+    ...(plans.size ? { cachedOutputs } : {}),
   };
+}
+
+/**
+ * Looks up the cached outputs of the nodes in `plans` that the run needs, from the sinks
+ * upwards: a node whose consumers all come from the cache is not needed, nor looked up (a cached
+ * model's features are never loaded). A hit replays the stored frames; an entry that does not fit
+ * (another chunking, other columns) is reported corrupt by the cache, dropped and computed.
+ */
+async function loadCachedOutputs(
+  graph: CompiledGraph,
+  loaded: SourceData[],
+  chunkSize: number,
+  plans: Map<string, CachePlan>,
+  replays: Map<string, (seq: number) => Frame>,
+  options: RunOptions,
+  guard: OutputGuard,
+  io: (node: string) => AdapterIO,
+  hits: Record<string, NodeCacheKind>,
+  share: (id: string, recording: Recording) => void,
+): Promise<void> {
+  const chunks = chunkCount(loaded.map((d) => d.t), chunkSize);
+  const decided = new Set<string>();
+  const needed = new Set<string>();
+  for (const node of [...graph.nodes].reverse()) {
+    if (node.isSource) continue;
+    decided.add(node.id);
+    // A consumer not decided yet (behind a delayed wire) counts as needing it.
+    if (node.consumers.length && !node.consumers.some((c) => !decided.has(c) || (needed.has(c) && !replays.has(c)))) continue;
+    needed.add(node.id);
+    const plan = plans.get(node.id);
+    if (!plan || replays.has(node.id)) continue;
+    let recording: Recording | undefined;
+    await options.cache!.get(plan.kind, plan.key, (value) => {
+      const found = recordingOf(value, node, chunks);
+      if (typeof found === 'string') return `node ${node.id}'s stored output does not fit this run: ${found}`;
+      recording = found;
+      return undefined;
+    });
+    if (!recording) continue;
+    replays.set(node.id, replayer(recording));
+    for (const file of plan.files) guard.input(file, `an input file of node ${node.id}`);
+    for (const [code, message] of recording.warnings) io(node.id).warn(code, message);
+    hits[node.id] = plan.kind;
+    share(node.id, recording);
+  }
+}
+
+/** A node output larger than this (its columns over the run's events) is not recorded for the value cache: the recording is held in memory until the run ends. */
+const MAX_CACHED_OUTPUT_BYTES = 256 * 2 ** 20;
+
+/** Bytes of a node's output columns and times over `rows` events. */
+function outputBytes(node: CompiledNode, kernel: Kernel, rows: number): number {
+  let columns = 1;
+  for (const [port, spec] of Object.entries(node.def.outputs)) columns += spec.type === 'features' ? (kernel.featureNames?.[port]?.length ?? 0) : spec.type === 'candles' ? 5 : 1;
+  return columns * rows * 8;
+}
+
+/** Whether node `id` or anything upstream of it read a file its kind does not declare (so its key does not cover it). */
+function readsUndeclared(graph: CompiledGraph, id: string, undeclared: ReadonlySet<string>): boolean {
+  if (!undeclared.size) return false;
+  const seen = new Set<string>();
+  const visit = (at: string): boolean => {
+    if (seen.has(at)) return false;
+    seen.add(at);
+    return undeclared.has(at) || graph.byId.get(at)!.inputs.some((input) => input.wires.some((w) => visit(w.node)));
+  };
+  return visit(id);
 }
 
 /** Bars of source `id` the graph needs before every node on its timeline has a value (0 for other nodes). */

@@ -4,6 +4,7 @@ import type { Metrics } from '../portfolio/metrics.js';
 import { formatDiagnostic, hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics.js';
 import { runGraph, type SourceCache } from '../exec/runGraph.js';
 import { NodeOutputCache, nodeKeys, type NodeCacheStats } from '../exec/nodeOutputCache.js';
+import type { Cache, KindStats } from '../cache/Cache.js';
 import { OutputError, OutputGuard, type OutputRules } from '../adapters/outputGuard.js';
 import { compileGraph } from '../graph/compileGraph.js';
 import { defaultRegistry, loadGraph } from '../loadGraph.js';
@@ -80,6 +81,15 @@ export interface SweepOptions {
   shareOutputs?: boolean;
   /** Before the first cell: the combinations to run and how many --where excluded. */
   onStart?: (total: number, excluded: number, workers: number) => void;
+  /** `--cache`: each worker opens this cache; the cells' models and feature sets are loaded from and stored in it (cachedNodeOutputs.ts). Not with `queue`. */
+  cache?: CellCache;
+}
+
+/** A value cache the cells use, as settings a worker thread can receive: the --cache spec, the key prefix and the code version. */
+export interface CellCache {
+  spec: string;
+  prefix?: string;
+  code: string;
 }
 
 export interface SweepResult {
@@ -103,6 +113,8 @@ export interface SweepResult {
   selection?: SweepSelection;
   /** Node outputs shared between combinations: computed (and recorded) once per process, replayed after. */
   sharing?: { shareable: number; recorded: number; replayed: number; peakMiB: number };
+  /** With SweepOptions.cache: what it is, and its lookups by kind summed over the workers. */
+  cache?: { describe: string; stats: Record<string, KindStats> };
 }
 
 /** Every combination of the axes (row-major), and those the constraint keeps. */
@@ -134,6 +146,8 @@ export interface CellSettings {
   outputs?: Omit<OutputRules, 'variant'>;
   /** Node outputs that several combinations compute (key, index of the last combination using it): shared (nodeOutputCache.ts). */
   shared?: [string, number][];
+  /** The value cache the cells use (each runner opens its own; close() closes it). */
+  cache?: CellCache;
 }
 
 /** Runs cells in this thread: the graph text parsed once, each source loaded once, shared node outputs computed once. */
@@ -142,8 +156,29 @@ export class CellRunner {
   nodeCache: NodeOutputCache | undefined;
   graphName = '';
 
+  private cache: Promise<Cache | undefined> | undefined;
+
   constructor(private readonly s: CellSettings) {
     this.share(s.shared ?? []);
+  }
+
+  /** The runner's value cache (CellSettings.cache), opened at the first cell. */
+  private openCache(): Promise<Cache | undefined> {
+    const c = this.s.cache;
+    if (!c) return Promise.resolve(undefined);
+    return (this.cache ??= import('../cache/openCache.js').then(({ openCache }) =>
+      openCache(c.spec, { prefix: c.prefix, warn: (code, message) => console.error(`warning cache: ${code}: ${message}`), log: (message) => console.error(`hean: ${message}`) }),
+    ));
+  }
+
+  /** Closes the value cache, if one was opened; its lookups by kind. A runner with a cache must be closed, or its connection keeps the thread alive. */
+  async close(): Promise<{ describe: string; stats: Record<string, KindStats> } | undefined> {
+    const cache = await this.cache;
+    this.cache = undefined;
+    if (!cache) return undefined;
+    const result = { describe: cache.describe(), stats: cache.stats() };
+    await cache.close();
+    return result;
   }
 
   /** The node outputs worth sharing (CellSettings.shared), when they are known after the runner is made. */
@@ -182,7 +217,8 @@ export class CellRunner {
         : undefined;
       let result;
       try {
-        result = await runGraph(graph, { chunkSize: s.chunkSize, outputs: new OutputGuard({ ...s.outputs, variant }), sourceCache: this.sources, nodeCache: this.nodeCache, onSnapshots: (f) => (snapshots = f), onProgress, progressEvery: s.chunkSize });
+        const cache = await this.openCache();
+        result = await runGraph(graph, { chunkSize: s.chunkSize, outputs: new OutputGuard({ ...s.outputs, variant }), sourceCache: this.sources, nodeCache: this.nodeCache, cache, codeVersion: s.cache?.code, onSnapshots: (f) => (snapshots = f), onProgress, progressEvery: s.chunkSize });
       } catch (e) {
         const pruned = e instanceof PrunedRun ? e : e instanceof Error && e.cause instanceof PrunedRun ? e.cause : undefined;
         if (!pruned) throw e;
@@ -269,7 +305,8 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   // --where may read the graph's fixed params too (their values as compiled, --set included).
   const fixed = Object.fromEntries(Object.entries(loaded.graph?.params ?? {}).filter(([k]) => !axes.some((a) => a.name === k))) as Record<string, GridValue>;
   const { all, kept } = combinations(axes, options.where, fixed);
-  const settings: CellSettings = { file: options.file, text: loaded.text, sets, bind: options.bind, chunkSize: options.chunkSize, metricKey: metric.key, outputs: options.outputs };
+  if (options.queue && options.cache) throw new Error('a sweep on a queue runs its cells in hean worker processes; --cache is not passed to them yet: drop --cache or --queue');
+  const settings: CellSettings = { file: options.file, text: loaded.text, sets, bind: options.bind, chunkSize: options.chunkSize, metricKey: metric.key, outputs: options.outputs, cache: options.cache };
   const workers = options.queue ? 0 : Math.max(1, Math.min(options.workers, kept.length));
   options.onStart?.(kept.length, all - kept.length, workers);
   const started = performance.now();
@@ -279,6 +316,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   settings.shared = shared;
   for (const thread of threads) thread.postMessage({ shared });
   const sharing: NodeCacheStats[] = [];
+  const cacheUse: { describe: string; stats: Record<string, KindStats> }[] = [];
   const cells: SweepCell[] = new Array(kept.length);
   let done = 0;
   const finish = (cell: SweepCell) => {
@@ -291,7 +329,12 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     await runCellsOnQueue(options.queue.url, options.queue.name, settings, kept, finish);
   } else if (workers === 1) {
     const runner = new CellRunner(settings);
-    for (let i = 0; i < kept.length; i++) finish(await runner.run(i, kept[i]));
+    try {
+      for (let i = 0; i < kept.length; i++) finish(await runner.run(i, kept[i]));
+    } finally {
+      const used = await runner.close();
+      if (used) cacheUse.push(used);
+    }
     if (runner.nodeCache) sharing.push(runner.nodeCache.stats());
   } else {
     // This thread is one of the workers (its modules are loaded and its data parsed already); the
@@ -312,9 +355,10 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
             worker.postMessage({ batch: cells });
           } else if (pending === 0) worker.postMessage({ stop: true });
         };
-        worker.on('message', (m: { cells?: SweepCell[]; error?: string; output?: boolean; sharing?: NodeCacheStats }) => {
-          if (m.sharing) {
-            sharing.push(m.sharing);
+        worker.on('message', (m: { cells?: SweepCell[]; error?: string; output?: boolean; final?: boolean; sharing?: NodeCacheStats; cache?: { describe: string; stats: Record<string, KindStats> } }) => {
+          if (m.final) {
+            if (m.sharing) sharing.push(m.sharing);
+            if (m.cache) cacheUse.push(m.cache);
             return;
           }
           if (m.error !== undefined) {
@@ -334,11 +378,16 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     );
     const here = async () => {
       const runner = new CellRunner(settings);
-      while (next < kept.length) {
-        const i = next++;
-        finish(await runner.run(i, kept[i]));
-        // Let the threads' results in and their next batches out.
-        await new Promise((resolve) => setImmediate(resolve));
+      try {
+        while (next < kept.length) {
+          const i = next++;
+          finish(await runner.run(i, kept[i]));
+          // Let the threads' results in and their next batches out.
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      } finally {
+        const used = await runner.close();
+        if (used) cacheUse.push(used);
       }
       if (runner.nodeCache) sharing.push(runner.nodeCache.stats());
     };
@@ -354,7 +403,20 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   for (const c of cells) delete c.daily;
   const sum = (f: (s: NodeCacheStats) => number) => sharing.reduce((total, s) => total + f(s), 0);
   const shares = shared.length ? { sharing: { shareable: shared.length, recorded: sum((s) => s.recorded), replayed: sum((s) => s.replayed), peakMiB: Math.round(sum((s) => s.peakBytes) / 2 ** 20) } } : {};
-  return { ...base, graphName, combinations: all, excluded: all - kept.length, cells, failures, workers, ...(options.queue ? { queue: options.queue.name } : {}), elapsedMs, ...(chosen ? { selection: chosen } : {}), ...shares };
+  const cacheStats = cacheUse.length ? { cache: { describe: cacheUse[0].describe, stats: sumStats(cacheUse.map((u) => u.stats)) } } : {};
+  return { ...base, graphName, combinations: all, excluded: all - kept.length, cells, failures, workers, ...(options.queue ? { queue: options.queue.name } : {}), elapsedMs, ...(chosen ? { selection: chosen } : {}), ...shares, ...cacheStats };
+}
+
+/** Lookups by kind, summed over the workers' caches. */
+function sumStats(all: Record<string, KindStats>[]): Record<string, KindStats> {
+  const out: Record<string, KindStats> = {};
+  for (const stats of all) {
+    for (const [kind, s] of Object.entries(stats)) {
+      const into = (out[kind] ??= { hits: 0, misses: 0, stale: 0, corrupt: 0, errors: 0, sets: 0, computed: 0, coalesced: 0 });
+      for (const k of Object.keys(into) as (keyof KindStats)[]) into[k] += s[k];
+    }
+  }
+  return out;
 }
 
 /**
@@ -391,7 +453,8 @@ if (!isMainThread && (workerData as { heanSweepWorker?: CellSettings } | null)?.
         continue;
       }
       if (m.stop) {
-        if (runner.nodeCache) parentPort!.postMessage({ sharing: runner.nodeCache.stats() });
+        const cache = await runner.close();
+        parentPort!.postMessage({ final: true, ...(runner.nodeCache ? { sharing: runner.nodeCache.stats() } : {}), ...(cache ? { cache } : {}) });
         parentPort!.close();
         return;
       }

@@ -12,7 +12,8 @@ import { paretoFront } from '../tune/multiObjective.js';
 import { validateSpace, type Params, type SearchSpace } from '../tune/space.js';
 import type { Direction, Sampler } from '../tune/trialHistory.js';
 import { openStudyStore, studyGraphHash, type StoredTrialRecord, type StudyStore } from '../tune/studyJournal.js';
-import { CellRunner, selection, type SweepCell, type SweepSelection } from './runSweep.js';
+import { CellRunner, selection, type CellCache, type SweepCell, type SweepSelection } from './runSweep.js';
+import type { KindStats } from '../cache/Cache.js';
 import { parseWhere } from './where.js';
 
 /**
@@ -34,6 +35,8 @@ import { parseWhere } from './where.js';
  */
 
 export interface TuneOptions {
+  /** `--cache`: the trials' models and feature sets are loaded from and stored in it (a trial that changes no param of a model reuses its forecasts). */
+  cache?: CellCache;
   file: string;
   /** The graph's text, instead of reading `file` (a walk-forward fold's graph, its sources cut to the fold). */
   text?: string;
@@ -58,6 +61,8 @@ export interface TuneOptions {
 }
 
 export interface TuneResult {
+  /** With TuneOptions.cache: what it is, and its lookups by kind. */
+  cache?: { describe: string; stats: Record<string, KindStats> };
   graphName: string;
   file: string;
   metric: GridMetric;
@@ -102,7 +107,8 @@ export async function runTune(options: TuneOptions): Promise<TuneResult> {
   const samplerOptions = { seed: options.seed, ...(directions.length === 1 ? { direction: directions[0] } : { directions }) };
   const sampler: Sampler = options.sampler === 'tpe' ? new TpeSampler(options.space, samplerOptions) : new RandomSampler(options.space, samplerOptions);
   const pruner = options.prune ? new MedianPruner({ direction: directions[0] }) : undefined;
-  const runner = new CellRunner({ file: options.file, text: loaded.text, sets: options.sets, bind: options.bind, chunkSize: options.chunkSize, metricKey: options.metric.key });
+  const runner = new CellRunner({ file: options.file, text: loaded.text, sets: options.sets, bind: options.bind, chunkSize: options.chunkSize, metricKey: options.metric.key, cache: options.cache });
+  let cacheUse: TuneResult['cache'];
 
   let store: StudyStore | undefined;
   let recorded: TuneRecord[] = [];
@@ -176,6 +182,7 @@ export async function runTune(options: TuneOptions): Promise<TuneResult> {
     }
   } finally {
     await store?.close();
+    cacheUse = await runner.close();
   }
   const complete = trials.filter((t) => t.status === 'ok' && t.values!.every((v) => v !== null));
   const front = objectives.length > 1 ? paretoFront(complete.map((t) => t.values as number[]), directions).map((i) => complete[i]) : undefined;
@@ -195,6 +202,7 @@ export async function runTune(options: TuneOptions): Promise<TuneResult> {
     ...(front ? { front } : {}),
     ...(importance ? { importance } : {}),
     ...(chosen ? { selection: chosen } : {}),
+    ...(cacheUse ? { cache: cacheUse } : {}),
     elapsedMs: performance.now() - started,
   };
 }
