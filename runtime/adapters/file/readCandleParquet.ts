@@ -192,6 +192,7 @@ function checkGroup(checker: CandleRowChecker, cols: Float64Array[], nulls: (Uin
   const low = cols[ROLE_LOW];
   const close = cols[ROLE_CLOSE];
   const volume = cols[ROLE_VOLUME];
+  const row = new Float64Array(ROLE_VOLUME + 1);
   for (let i = 0; i < n; i++) {
     checker.at = from + i + 1;
     const tm = time[i];
@@ -202,7 +203,13 @@ function checkGroup(checker: CandleRowChecker, cols: Float64Array[], nulls: (Uin
     const vol = volume[i];
     // Fast path: every value finite (x - x is 0 only then), the time whole milliseconds.
     if (o - o === 0 && h - h === 0 && l - l === 0 && cl - cl === 0 && vol - vol === 0 && Number.isInteger(tm) && tm >= minTime) {
-      checker.add(tm, o, h, l, cl, vol);
+      row[ROLE_TIME] = tm;
+      row[ROLE_OPEN] = o;
+      row[ROLE_HIGH] = h;
+      row[ROLE_LOW] = l;
+      row[ROLE_CLOSE] = cl;
+      row[ROLE_VOLUME] = vol;
+      checker.addRow(row);
       continue;
     }
     const timeName = byRole[ROLE_TIME].name;
