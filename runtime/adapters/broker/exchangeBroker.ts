@@ -4,7 +4,7 @@ import { SimulatedBroker, type BrokerInputs, type BrokerOutputs, type BrokerRepo
 import { redact, type ApiKeys } from './apiKeys.js';
 import type { CcxtOrder, MarketLimits, TradingExchange } from './connectTradingExchange.js';
 import { decideOrder, isDust, type OrderIntent } from './decideOrder.js';
-import type { Reconciliation } from './reconcileAccount.js';
+import { checkNewSession, readAccount, type Reconciliation } from './reconcileAccount.js';
 import { isCcxtError, lookUpOrder, sendOrder } from './sendOrder.js';
 
 /**
@@ -18,6 +18,20 @@ import { isCcxtError, lookUpOrder, sendOrder } from './sendOrder.js';
  * it, so the next decision sees the fills of the previous one. Resting limit orders (fill: queue)
  * are polled by client id at each settle (no user-data stream: one request a bar, robust to
  * reconnects, idempotent). Exchange errors become warnings; the run goes on.
+ *
+ * Crash safety (runtime/exec/exchangeCheckpoint.ts, checkpoint.ts): the checkpoint holds the
+ * simulation's state and, under `exchange`, what only the exchange knew: the orders with their
+ * client ids and what they filled, the resting ones, the counters, and the journal of the fills
+ * applied (at which bar). A restart hands it back (resume) before the session replays its events:
+ * the replay steps the simulation again and applies each journalled fill after the bar it was
+ * applied at, so the rebuilt cash, position and metrics must equal the checkpoint's; nothing is
+ * decided or sent while it replays. Then, for the events that follow the checkpoint up to the
+ * restart (the crashed process may have decided and sent their orders; candles that closed while
+ * it was down), each decision's client order id is looked up on the exchange: found, its fills are
+ * absorbed and it is not sent again; not found, it is not sent late (the market moved on; warning
+ * live/missed-while-down), as orders decided on history never are. Resting orders are polled by
+ * client id at the first settle (fills while down applied), and once caught up the account's
+ * balances are checked against the broker's position and cash (warning live/balance-mismatch).
  */
 export interface ExchangeBrokerOptions {
   exchange: TradingExchange;
@@ -28,6 +42,9 @@ export interface ExchangeBrokerOptions {
   node: string;
   keys: ApiKeys;
   reconciliation: Reconciliation;
+  /** The binding's `existing`: what a new session does with holdings and orders it did not make. */
+  existing: 'refuse' | 'ignore';
+  where: string;
   warn(code: string, message: string): void;
   log(message: string): void;
   describe: Record<string, unknown>;
@@ -55,6 +72,28 @@ export interface LiveOrder {
   notes: string[];
 }
 
+/** A fill the exchange reported, as applied to the simulation after `bar` events. */
+interface FillRecord {
+  bar: number;
+  units: number;
+  price: number;
+  fee: number;
+  time: number;
+}
+
+/** ExchangeBroker.checkpoint(): the simulation's state plus what came from the exchange. */
+interface ExchangeState {
+  decided: number;
+  historical: number;
+  rejected: number;
+  recovered: number;
+  missed: number;
+  orders: LiveOrder[];
+  resting: string[];
+  fills: FillRecord[];
+  foreign: { base: number; quote: number };
+}
+
 export class ExchangeBroker implements Kernel<BrokerInputs, BrokerOutputs> {
   private readonly sim: SimulatedBroker;
   private readonly fee: number;
@@ -70,6 +109,20 @@ export class ExchangeBroker implements Kernel<BrokerInputs, BrokerOutputs> {
   private decided = 0;
   /** Orders decided on events older than the run (a warm start's history, a crash recovery's replay): never sent. */
   private historical = 0;
+  /** A resumed session's decisions after its checkpoint and before the restart: found on the exchange (sent before the crash), or not (never sent). */
+  private recovered = 0;
+  private missed = 0;
+  /** Events stepped; fills applied, each with the bar after which it was applied (a restart replays them there). */
+  private bars = 0;
+  private lastTime = -Infinity;
+  private journal: FillRecord[] = [];
+  /** A resumed session: the bars its replay rebuilds (no deciding, no polling), and the next journalled fill to apply. */
+  private replayUntil = 0;
+  private replayFill = 0;
+  private resumed = false;
+  private balancesChecked = true;
+  /** What the account held at the session's start that is not the broker's (existing: ignore). */
+  private foreign = { base: 0, quote: 0 };
 
   constructor(
     private readonly p: SimulatedBrokerParams,
@@ -85,17 +138,84 @@ export class ExchangeBroker implements Kernel<BrokerInputs, BrokerOutputs> {
     if (this.failure !== undefined) throw this.failure;
     if (this.scratch.length < n) this.scratch = new Float64Array(n);
     const orders = this.scratch.subarray(0, n);
+    const rebuilding = this.bars < this.replayUntil;
     for (let i = 0; i < n; i++) {
       orders[i] = NaN;
       const target = inputs.orders[i];
-      if (target === target) this.decide(target, t[i], inputs, i);
+      // A rebuild decides nothing: those decisions were counted and sent (or not) before the crash.
+      if (target === target && !rebuilding) this.decide(target, t[i], inputs, i);
     }
     // The simulation only marks to market: its orders are the exchange's now.
     this.sim.step(n, t, { ...inputs, orders, book: undefined, trades: undefined }, out);
+    this.bars += n;
+    if (n > 0) this.lastTime = t[n - 1];
+    if (rebuilding) {
+      // The fills applied after this bar before the crash, applied again (live runs step one event at a time).
+      const journal = this.journal;
+      while (this.replayFill < journal.length && journal[this.replayFill].bar <= this.bars) {
+        const f = journal[this.replayFill++];
+        this.sim.applyFill(f.units, f.price, f.fee, f.time, this.dust());
+      }
+    }
+  }
+
+  /** Applies a fill to the simulation and journals it (a restart replays it at the same bar). */
+  private applyFill(units: number, price: number, fee: number, time: number): void {
+    this.journal.push({ bar: this.bars, units, price, fee, time });
+    this.sim.applyFill(units, price, fee, time, this.dust());
+  }
+
+  /**
+   * Before the first event (runGraph): undefined for a new session, whose account is checked
+   * against the broker's assumptions (checkNewSession); a resumed session's checkpoint of this
+   * node otherwise, whose exchange-side state is restored for the replay to build on.
+   */
+  async resume(saved: unknown): Promise<void> {
+    const account = this.o.reconciliation;
+    if (saved === undefined) {
+      try {
+        checkNewSession(account, this.o.symbol, this.o.market, this.p.cash, this.o.existing, this.o.where);
+      } catch (e) {
+        throw this.clean(e);
+      }
+      for (const what of account.unexpected) this.o.warn('live/unexpected-at-start', `${this.o.where}: at start the account held ${what}; left alone (existing: ignore)`);
+      this.foreign = { base: account.baseTotal, quote: Math.max(0, account.quoteTotal - this.p.cash) };
+      return;
+    }
+    const state = saved as { bars?: number; exchange?: ExchangeState };
+    const x = state.exchange;
+    if (!x || typeof state.bars !== 'number' || !Array.isArray(x.orders) || !Array.isArray(x.fills)) {
+      throw new Error(`${this.o.where}: the session's checkpoint has no exchange broker state for this node (it was saved by a simulated broker, or an older hean); start a new session`);
+    }
+    this.decided = x.decided;
+    this.historical = x.historical;
+    this.rejected = x.rejected;
+    this.recovered = x.recovered;
+    this.missed = x.missed;
+    this.orders.splice(0, this.orders.length, ...x.orders);
+    this.resting.clear();
+    for (const id of x.resting) {
+      const order = this.orders.find((o) => o.clientOrderId === id);
+      if (order) this.resting.set(id, order);
+    }
+    this.journal = x.fills;
+    this.foreign = x.foreign;
+    this.replayUntil = state.bars;
+    this.resumed = true;
+    this.balancesChecked = false;
+    this.o.log(`${this.o.where}: resuming the session's broker: ${x.orders.length} orders (${x.resting.length} resting), ${x.fills.length} fills to apply again over ${state.bars.toLocaleString('en-US')} events; decisions after the checkpoint are looked up by client order id before anything is sent`);
   }
 
   private decide(target: number, time: number, inputs: BrokerInputs, row: number): void {
     this.decided++;
+    if (this.resumed && time <= this.o.startedAt) {
+      // After the checkpoint, no later than the restart: the crashed process may have sent it.
+      const id = clientOrderId({ session: this.o.session, node: this.o.node, time });
+      const close = inputs.market.close[row];
+      const touch = this.limitPrice(target, inputs, row);
+      this.work = this.work.then(() => this.recover(id, target, time, close, touch)).catch((e) => void (this.failure ??= this.clean(e)));
+      return;
+    }
     if (time < this.o.startedAt) {
       // A decision the graph made on candles that closed before the run (warm-up history, or a
       // recovery replaying what was processed before a crash): the market has moved on since.
@@ -104,6 +224,30 @@ export class ExchangeBroker implements Kernel<BrokerInputs, BrokerOutputs> {
     }
     const id = clientOrderId({ session: this.o.session, node: this.o.node, time });
     this.work = this.work.then(() => this.execute(id, target, time, inputs.market.close[row], this.limitPrice(target, inputs, row))).catch((e) => void (this.failure ??= this.clean(e)));
+  }
+
+  /**
+   * A resumed session's decision made after its checkpoint and no later than the restart: sent by
+   * the crashed process if the exchange knows its client order id (then absorbed, not sent again);
+   * else not sent late, except one decided at the restart's very time (it is live).
+   */
+  private async recover(id: string, target: number, time: number, close: number, touch: { bid: number; ask: number } | undefined): Promise<void> {
+    const found = await lookUpOrder(this.o.exchange, this.o.symbol, id);
+    if (found) {
+      // It replaced the resting orders when it went out, as execute() does.
+      for (const order of [...this.resting.values()]) await this.cancel(order);
+      this.recovered++;
+      const side = String(found.side).toLowerCase() === 'sell' ? 'sell' : 'buy';
+      const order: LiveOrder = { clientOrderId: id, decidedAt: time, target, side, type: String(found.type).toLowerCase() === 'limit' ? 'limit' : 'market', amount: found.amount, price: found.price, status: 'found', filled: 0, attempts: 0, notes: ['found on the exchange after the restart: sent before the crash, not sent again'] };
+      this.orders.push(order);
+      this.o.log(`${this.o.where}: order ${id} decided at ${new Date(time).toISOString()} was found on the exchange after the restart (sent before the crash): its fills are applied, it is not sent again`);
+      await this.absorb(order, found);
+      return;
+    }
+    if (time >= this.o.startedAt) return this.execute(id, target, time, close, touch);
+    if (this.missed++ === 0) {
+      this.o.warn('live/missed-while-down', `the order decided at ${new Date(time).toISOString()}, on a candle that closed after the session's last checkpoint and before the restart (${new Date(this.o.startedAt).toISOString()}), is not on the exchange: the crashed process never sent it, and it is not sent late (the market moved on); the broker goes on from the account as it is`);
+    }
   }
 
   /** fill: queue rests a buy at the best bid, a sell at the best ask (the book input's touch); otherwise market orders. */
@@ -155,7 +299,7 @@ export class ExchangeBroker implements Kernel<BrokerInputs, BrokerOutputs> {
       const baseFee = fees.filter((f) => f.currency === this.o.market.base).reduce((s, f) => s + (f.cost ?? 0), 0) * (newly / filled);
       const quoteFee = fees.filter((f) => f.currency === this.o.market.quote).reduce((s, f) => s + (f.cost ?? 0), 0) * (newly / filled);
       const units = order.side === 'buy' ? newly - baseFee : -(newly + baseFee);
-      this.sim.applyFill(units, average, quoteFee + baseFee * average, reported.timestamp ?? order.decidedAt, this.dust());
+      this.applyFill(units, average, quoteFee + baseFee * average, reported.timestamp ?? order.decidedAt);
       order.filled = filled;
       order.average = average;
       order.fee = fees[0];
@@ -193,6 +337,8 @@ export class ExchangeBroker implements Kernel<BrokerInputs, BrokerOutputs> {
   async settle(): Promise<void> {
     await this.work;
     if (this.failure !== undefined) throw this.failure;
+    // While a restart rebuilds, fills come from the journal; the exchange is asked once it is done.
+    if (this.bars < this.replayUntil) return;
     for (const order of [...this.resting.values()]) {
       try {
         const now = await lookUpOrder(this.o.exchange, this.o.symbol, order.clientOrderId);
@@ -202,17 +348,55 @@ export class ExchangeBroker implements Kernel<BrokerInputs, BrokerOutputs> {
         this.o.warn('live/poll-failed', `polling resting order ${order.clientOrderId} failed: ${this.clean((e as Error).message)}; tried again after the next event`);
       }
     }
+    if (!this.balancesChecked && this.lastTime > this.o.startedAt) await this.checkBalances();
   }
 
   async end(): Promise<void> {
     await this.settle();
+    if (!this.balancesChecked && this.bars >= this.replayUntil) await this.checkBalances();
     await this.o.exchange.close?.().catch(() => {});
+  }
+
+  /**
+   * A resumed session, once caught up (at its first event after the restart, or at the end): the
+   * account's balances against the broker's position and cash plus what was there at the start
+   * that is not the broker's. A difference is a warning: a trade outside the session, or a fill
+   * the broker did not see; the broker goes on with its own numbers.
+   */
+  private async checkBalances(): Promise<void> {
+    this.balancesChecked = true;
+    let account: Reconciliation;
+    try {
+      account = await readAccount(this.o.exchange, this.o.symbol, this.o.market);
+    } catch (e) {
+      this.o.warn('live/balance-check-failed', `${this.o.where}: reading the account after the restart failed: ${this.clean((e as Error).message)}`);
+      return;
+    }
+    const { position, cash } = this.sim.snapshot();
+    const base = position + this.foreign.base;
+    const quote = cash + this.foreign.quote;
+    const baseOff = Math.abs(account.baseTotal - base) > this.dust();
+    const quoteOff = Math.abs(account.quoteTotal - quote) > 0.01 + 1e-6 * Math.abs(quote);
+    const { base: b, quote: q } = this.o.market;
+    if (baseOff || quoteOff) {
+      this.o.warn('live/balance-mismatch', `${this.o.where}: after the restart the account holds ${account.baseTotal} ${b} and ${account.quoteTotal} ${q}, where the broker's position and cash (plus what was there before the session: ${this.foreign.base} ${b}, ${this.foreign.quote} ${q}) make ${base} ${b} and ${quote} ${q}: something traded the account outside this session, or a fill was missed; the broker goes on with its own numbers`);
+    } else {
+      this.o.log(`${this.o.where}: account checked after the restart: ${account.baseTotal} ${b} and ${account.quoteTotal} ${q}, as the broker's position and cash say`);
+    }
+  }
+
+  /** The checkpoint a crash-safe session saves: the simulation's state, and what came from the exchange (restored by resume). */
+  checkpoint(): ReturnType<SimulatedBroker['checkpoint']> & { exchange: ExchangeState } {
+    return {
+      ...this.sim.checkpoint(),
+      exchange: { decided: this.decided, historical: this.historical, rejected: this.rejected, recovered: this.recovered, missed: this.missed, orders: this.orders, resting: [...this.resting.keys()], fills: this.journal, foreign: this.foreign },
+    };
   }
 
   /** The simulation's marks, with the graph's orders and the exchange's refusals (the simulation itself receives none). */
   snapshot() {
     const state = this.sim.snapshot();
-    return { ...state, ordersReceived: this.decided, rejections: { ...state.rejections, exchange: this.rejected, decidedOnHistory: this.historical } };
+    return { ...state, ordersReceived: this.decided, rejections: { ...state.rejections, exchange: this.rejected, decidedOnHistory: this.historical, missedWhileDown: this.missed } };
   }
 
   report(): BrokerReport & { exchange: Record<string, unknown> } {
@@ -229,6 +413,8 @@ export class ExchangeBroker implements Kernel<BrokerInputs, BrokerOutputs> {
         ordersSent: this.orders.length - this.rejected,
         ordersRejected: this.rejected,
         ordersDecidedOnHistory: this.historical,
+        ordersFoundAfterRestart: this.recovered,
+        ordersMissedWhileDown: this.missed,
         orders: this.orders,
         atStart: this.o.reconciliation,
       },

@@ -58,17 +58,17 @@ export const exchangeBroker: BrokerAdapter = {
     if (p.fill === 'close' || p.latencyBars > 0) io.warn('live/fill-model', `${where}: live orders are sent when decided and fill at the exchange's price then; fill: ${p.fill} and latencyBars: ${p.latencyBars} shape the simulation only`);
     const keys = readApiKeys(String(binding.exchange), io.env);
     const { connectTradingExchange } = await import('./connectTradingExchange.js');
-    const { reconcileAccount } = await import('./reconcileAccount.js');
+    const { readAccount } = await import('./reconcileAccount.js');
     const { ExchangeBroker } = await import('./exchangeBroker.js');
     const symbol = String(binding.symbol);
     try {
       const { exchange, market } = await connectTradingExchange({ exchange: String(binding.exchange), symbol, url: binding.url as string | undefined, sandbox: binding.sandbox as boolean | undefined }, keys, where);
-      const reconciliation = await reconcileAccount(exchange, symbol, market, p.cash, (binding.existing as 'refuse' | 'ignore' | undefined) ?? 'refuse', where);
-      for (const what of reconciliation.unexpected) io.warn('live/unexpected-at-start', `${where}: at start the account held ${what}; left alone (existing: ignore)`);
-      io.log(`${where}: account checked: ${reconciliation.quoteFree} ${market.quote} free, ${reconciliation.baseTotal} ${market.base}, ${reconciliation.openOrders.length} open orders on ${symbol}`);
+      // Checked against the broker's assumptions once the run knows whether it resumes a session (ExchangeBroker.resume).
+      const reconciliation = await readAccount(exchange, symbol, market);
+      io.log(`${where}: account read: ${reconciliation.quoteFree} ${market.quote} free, ${reconciliation.baseTotal} ${market.base}, ${reconciliation.openOrders.length} open orders on ${symbol}`);
       const describe = { exchange: binding.exchange, symbol, ...(binding.url ? { url: binding.url } : {}), sandbox: binding.sandbox === true, account: `API key from ${keys.names.apiKey}` };
       const startedAt = exchangeTime(exchange);
-      return new ExchangeBroker(p, { exchange, symbol, market, session: io.graph, node: io.node, keys, reconciliation, warn: io.warn, log: io.log, describe, startedAt }) as unknown as Kernel & { settle(): Promise<void> };
+      return new ExchangeBroker(p, { exchange, symbol, market, session: io.graph, node: io.node, keys, reconciliation, existing: (binding.existing as 'refuse' | 'ignore' | undefined) ?? 'refuse', where, warn: io.warn, log: io.log, describe, startedAt }) as unknown as Kernel & { settle(): Promise<void> };
     } catch (e) {
       throw new Error(redact((e as Error).message, keys));
     }
