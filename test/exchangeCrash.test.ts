@@ -37,6 +37,8 @@ const dir = mkdtempSync(join(tmpdir(), 'hean-exchange-crash-'));
 const hean = join(projectRoot, 'bin', 'hean.js');
 /** Events of each session: the warm-up's candles, then live ones. */
 const TOTAL = 300;
+/** Live sessions: fewer (the clock holds still around each order). */
+const LIVE_TOTAL = 200;
 let server: OwnRedis;
 let redis: Redis;
 let data: Map<string, SymbolData>;
@@ -55,8 +57,8 @@ after(async () => {
 
 const nodes = `nodes:
   bars:   { kind: source.candles, params: { symbol: BTCUSDT, timeframe: 1m RANGE} }
-  fast:   { kind: indicator.sma, in: { series: bars.close }, params: { timePeriod: 5 } }
-  slow:   { kind: indicator.sma, in: { series: bars.close }, params: { timePeriod: 20 } }
+  fast:   { kind: indicator.sma, in: { series: bars.close }, params: { timePeriod: 3 } }
+  slow:   { kind: indicator.sma, in: { series: bars.close }, params: { timePeriod: 10 } }
   cross:  { kind: signal.crossover, in: { a: fast.value, b: slow.value } }
   size:   { kind: sizer.fixedFraction, in: { signal: cross.signal }, params: { fraction: 1 } }
   broker:
@@ -81,15 +83,22 @@ function backtestGraph(name: string, first: number, last: number): string {
   return file;
 }
 
+/** How far the market may run ahead of the session's last checkpoint (also while it is down): bounds every catch-up. */
+const AHEAD = 20 * M;
+
 /**
  * Moves the fake's market clock one minute every `everyMs` until stopped (also while the session
- * is down), while `may()` allows it.
+ * is down), with a session's `key`: once it has a checkpoint and at most AHEAD past it; while `may()` allows.
+ * The bound keeps a loaded machine from letting a session fall arbitrarily far behind (a restart
+ * that caught up everything would end before the test could kill it).
  */
-function pace(fake: FakeBinance, everyMs: number, may: () => boolean = () => true): { stop: () => Promise<void> } {
+function pace(fake: FakeBinance, key: string | undefined, everyMs: number, may: () => boolean = () => true): { stop: () => Promise<void> } {
   let stopped = false;
   const loop = (async () => {
     while (!stopped) {
-      if (may()) fake.advance(M);
+      const saved = key === undefined ? undefined : await checkpoint(key);
+      const ahead = key === undefined || (saved !== undefined && fake.now() + M - saved.clock <= AHEAD);
+      if (ahead && may()) fake.advance(M);
       await sleep(everyMs);
     }
   })();
@@ -140,11 +149,11 @@ async function waitForCheckpoint(key: string, events: number, r: Run): Promise<v
 }
 
 /** The checkpoint after the last run: every candle of one contiguous range processed exactly once. */
-function assertContiguous(saved: Saved): void {
+function assertContiguous(saved: Saved, total: number): void {
   const { first, last, candles } = saved.feeds.bars;
-  assert.equal(saved.events, TOTAL, 'the session stepped each of its events once');
-  assert.equal(candles, TOTAL, 'the checkpoints recorded each candle once');
-  assert.equal(last - first, (TOTAL - 1) * M, 'one contiguous run of candles: none lost at a seam, none twice');
+  assert.equal(saved.events, total, 'the session stepped each of its events once');
+  assert.equal(candles, total, 'the checkpoints recorded each candle once');
+  assert.equal(last - first, (total - 1) * M, 'one contiguous run of candles: none lost at a seam, none twice');
   assert.equal(saved.clock, last + M, 'the last event is the last candle, at its close');
 }
 
@@ -159,7 +168,7 @@ test('paper on exchange candles, kill -9 at seeded points (2 seeds, up to 3 kill
     const graph = sessionGraph(name, fake);
     const key = keyOf(name, 'paper', fake);
     const args = [graph, '--mode', 'paper', '--redis', server.url, '--json', '--max-events', String(TOTAL)];
-    const clock = pace(fake, 40);
+    const clock = pace(fake, key, 40);
     try {
       const kills = 1 + Math.floor(rng.nextFloat() * 3);
       const points = Array.from({ length: kills }, () => 40 + Math.floor(rng.nextFloat() * (TOTAL - 100))).sort((a, b) => a - b);
@@ -186,7 +195,7 @@ test('paper on exchange candles, kill -9 at seeded points (2 seeds, up to 3 kill
       assert.match(last.err(), /rebuilt and verified the state of [\d,]+ events/);
       assert.ok(!summary.warnings.some((w: string) => /not-crash-safe/.test(w)), summary.warnings.join('\n'));
       const saved = (await checkpoint(key))!;
-      assertContiguous(saved);
+      assertContiguous(saved, TOTAL);
 
       // The uninterrupted reference: a backtest of the same candles from the recorded file.
       const { first, last: lastOpen } = saved.feeds.bars;
@@ -217,7 +226,7 @@ test('live on the fake exchange, kill -9 right as an order is placed (1 and 2 ki
     const keys = { HEAN_BINANCE_API_KEY: account.apiKey, HEAN_BINANCE_SECRET: account.secret };
     const graph = sessionGraph(name, fake);
     const key = keyOf(name, 'live', fake);
-    const args = [graph, '--mode', 'live', '--confirm-live', '--redis', server.url, '--json', '--max-events', String(TOTAL)];
+    const args = [graph, '--mode', 'live', '--confirm-live', '--redis', server.url, '--json', '--max-events', String(LIVE_TOTAL)];
     const acct = fake.trading.accounts.get(account.apiKey)!;
     // The k-th placement is carried out and its connection cut before the answer, and the process
     // killed at that moment: the order is on the exchange, the session never learnt of it.
@@ -245,7 +254,7 @@ test('live on the fake exchange, kill -9 right as an order is placed (1 and 2 ki
         signedAt = performance.now();
       }
     };
-    const clock = pace(fake, 40, () => signing === 0 && performance.now() - signedAt > 1500);
+    const clock = pace(fake, key, 40, () => signing === 0 && performance.now() - signedAt > 1500);
     try {
       const kills = seed; // the second seed restarts a restarted session
       let placedBefore = 0;
@@ -262,7 +271,7 @@ test('live on the fake exchange, kill -9 right as an order is placed (1 and 2 ki
       const summary = JSON.parse(current.out());
       assert.match(current.err(), /rebuilt and verified the state of [\d,]+ events/);
       const saved = (await checkpoint(key))!;
-      assertContiguous(saved);
+      assertContiguous(saved, LIVE_TOTAL);
 
       // The fake's own record: each client order id once, each the id of a decision on a candle of the session.
       const ids = acct.orders.map((o) => o.clientOrderId);
@@ -298,7 +307,7 @@ test('without a Redis named the session says it is not crash-safe; a restart who
   const fake = await startFakeBinance({ data, manual: true, start: candles.time[40_000] + 15_000 });
   const graph = sessionGraph(name, fake);
   const key = keyOf(name, 'paper', fake);
-  const clock = pace(fake, 20);
+  const clock = pace(fake, undefined, 20);
   try {
     // (spawned, not spawnSync: the fake answers from this process)
     const { HEAN_REDIS_URL: _ignored, ...noRedis } = env;

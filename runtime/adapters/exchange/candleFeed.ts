@@ -13,7 +13,14 @@ import { EventQueue } from './eventQueue.js';
  * source does). A candle that arrives after a later one was emitted is a duplicate and dropped;
  * one that skips ahead (a lost message, a reconnect, the seam between REST and the stream) makes
  * the feed fetch the missing candles over REST first, and what REST does not have either is a
- * gap reported as a warning: never filled in.
+ * gap reported as a warning: never filled in. The REST part runs at the first next() (or resume()),
+ * with the exchange's clock read when the feed opened as the seam to the stream.
+ *
+ * Crash safety (`refetchable`, runtime/exec/exchangeCheckpoint.ts): new candles carry their open
+ * time as their token, which the session's checkpoints record; a restarted session calls
+ * resume(first, last) before the first next(), and instead of the warm start the feed serves those
+ * candles again from REST (batches without tokens: a rebuild), then backfills the ones that closed
+ * since (catch-up, with tokens), then goes on with the stream.
  */
 export interface CandleFeedOptions {
   where: string;
