@@ -207,7 +207,8 @@ test('paper on exchange candles, kill -9 at seeded points (2 seeds, up to 3 kill
       assert.ok(reference.trades >= 2, `the span trades: ${reference.trades}`);
       assert.ok(readFileSync(trades).equals(readFileSync(backtestTrades)), `seed ${seed}: the same trades as the uninterrupted run`);
       for (const k of metricKeys) assert.deepEqual(summary[k], reference[k], `seed ${seed}: ${k}`);
-      t.diagnostic(`seed ${seed}: killed at ${killedAt.join(', ')} events; last restart refetched ${summary.sources.bars.refetched}, caught up ${summary.sources.bars.caughtUp}; ${reference.trades} trades`);
+      const rebuilt = /rebuilt and verified the state of ([\d,]+) events in (\d+) ms/.exec(last.err());
+      t.diagnostic(`seed ${seed}: killed at ${killedAt.join(', ')} events; last restart refetched ${summary.sources.bars.refetched} (rebuilt in ${rebuilt?.[2]} ms from the session's start), caught up ${summary.sources.bars.caughtUp}; ${reference.trades} trades`);
       assert.equal(saved.nodes.broker.equity, summary.finalEquity, 'the checkpoint holds the final state');
     } finally {
       await clock.stop();
