@@ -31,6 +31,10 @@ import { startFakeBinance, type FakeBinance } from '../runtime/testing/fakeBinan
 import { loadMarketData, MINUTE as M, RECORDED_FILES, type SymbolData } from '../runtime/testing/fakeBinance/marketData.js';
 import { clientOrderId } from '../runtime/portfolio/clientOrderId.js';
 import { Xoshiro128 } from '../runtime/tune/xoshiro128.js';
+import { publishColumns } from '../runtime/adapters/redis/publish.js';
+import { compileGraph } from '../runtime/graph/compileGraph.js';
+import { defaultRegistry } from '../runtime/loadGraph.js';
+import { runGraph } from '../runtime/exec/runGraph.js';
 
 const env: NodeJS.ProcessEnv = { ...process.env, HEAN_DATA_DIR: dataDir() };
 const dir = mkdtempSync(join(tmpdir(), 'hean-exchange-crash-'));
@@ -305,7 +309,7 @@ test('live on the fake exchange, kill -9 right as an order is placed (1 and 2 ki
 test('without a Redis named the session says it is not crash-safe; a restart whose rebuilt state differs from the checkpoint stops, naming what differs', async () => {
   const candles = data.get('BTCUSDT')!.candles!;
   const name = 'exchange-crash-tampered';
-  const fake = await startFakeBinance({ data, manual: true, start: candles.time[40_000] + 15_000 });
+  const fake = await startFakeBinance({ data, manual: true, start: candles.time[36_000] + 15_000 });
   const graph = sessionGraph(name, fake);
   const key = keyOf(name, 'paper', fake);
   const clock = pace(fake, undefined, 20);
@@ -330,6 +334,43 @@ test('without a Redis named the session says it is not crash-safe; a restart who
     assert.equal(JSON.parse((await redis.hget(key, 'state'))!).events, 60, 'the refused restart saved nothing');
   } finally {
     await clock.stop();
+    await fake.close();
+  }
+});
+
+test('live on a Redis stream: a resumed session gets the exchange broker\'s orders and fills back from its checkpoint (verified by replay) and ends as an uninterrupted session does', async () => {
+  const candles = data.get('BTCUSDT')!.candles!;
+  const from = 10_000;
+  const n = 200;
+  const t = candles.time.slice(from, from + n).map((x) => x + M);
+  const stream = 'live-resume-bars';
+  const fields = ['time', 'open', 'high', 'low', 'close', 'volume'] as const;
+  await publishColumns(redis, stream, { t, names: fields, columns: fields.map((f) => candles[f].slice(from, from + n)), meta: { record: 'candles', timeframe: '1m', symbol: 'BTCUSDT' }, replace: true });
+  const accounts = [0, 1].map(() => ({ apiKey: randomBytes(32).toString('hex'), secret: randomBytes(32).toString('hex'), balances: { USDT: 10000 } }));
+  // The market clock stands at the first candle's open: every decision is after the start, and every market order fills at that minute's price.
+  const fake = await startFakeBinance({ data, manual: true, start: candles.time[from], accounts });
+  try {
+    const name = 'live-resume';
+    const text = (group: string) => `version: 1\nname: ${name}\n${nodes.replace('RANGE', '')}modes:\n  live:\n    bars: { stream: ${stream}, group: ${group} }\n    broker: { exchange: binance, symbol: BTC/USDT, url: "${fake.url}" }\n`;
+    const live = async (group: string, account: (typeof accounts)[number], settings: { maxEvents?: number; exitWhenIdleMs?: number }) => {
+      const { graph, diagnostics } = compileGraph(text(group), `${name}.yaml`, defaultRegistry, { mode: 'live', requireBindings: true });
+      assert.ok(graph, JSON.stringify(diagnostics));
+      const logs: string[] = [];
+      const result = await runGraph(graph, { env: { HEAN_BINANCE_API_KEY: account.apiKey, HEAN_BINANCE_SECRET: account.secret }, redisUrl: server.url, onLog: (m) => logs.push(m), live: settings });
+      return { result, logs, exchange: (result.reports.broker as { exchange: { cash: number; position: number; orders: { clientOrderId: string }[] } }).exchange };
+    };
+    const whole = await live('whole', accounts[0], { exitWhenIdleMs: 1000 });
+    await live('resumed', accounts[1], { maxEvents: 120 });
+    const rest = await live('resumed', accounts[1], { exitWhenIdleMs: 1000 });
+    assert.ok(rest.logs.some((l) => /rebuilt and verified the state of 120 events/.test(l)), rest.logs.join('\n'));
+    assert.ok(rest.logs.some((l) => /resuming the session's broker: \d+ orders/.test(l)), rest.logs.join('\n'));
+    const [a, b] = accounts.map((acc) => fake.trading.accounts.get(acc.apiKey)!);
+    assert.ok(a.orders.length >= 4, `the window trades: ${a.orders.length} orders`);
+    assert.deepEqual(b.orders.map((o) => o.clientOrderId), a.orders.map((o) => o.clientOrderId), 'the same orders as the uninterrupted session, each once');
+    assert.equal(rest.exchange.orders.length, whole.exchange.orders.length, 'the resumed report lists the orders of both processes');
+    assert.ok(Math.abs(rest.exchange.position - whole.exchange.position) < 1e-12 && Math.abs(rest.exchange.cash - whole.exchange.cash) < 1e-9, `the same money: ${rest.exchange.cash}/${rest.exchange.position} vs ${whole.exchange.cash}/${whole.exchange.position}`);
+    assert.ok(Math.abs(rest.exchange.position - b.balance('BTC').free) < 1e-9 && Math.abs(rest.exchange.cash - b.balance('USDT').free) < 1e-6, 'the account\'s balances');
+  } finally {
     await fake.close();
   }
 });
