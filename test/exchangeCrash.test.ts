@@ -71,19 +71,23 @@ const nodes = `nodes:
     params: { cash: 10000, fill: nextOpen, fees: { taker: 0.001 }, direction: longOnly }
 `;
 
-/** The session's graph, bound to the fake for paper and live. */
-function sessionGraph(name: string, fake: FakeBinance): string {
+/** A row sink of every event (the paper test's file: its rows once each across kills). */
+const recNode = '  rec:    { kind: sink.record, in: { series: [fast.value, slow.value, cross.signal] } }\n';
+
+/** The session's graph, bound to the fake for paper and live; with `rec`, the row sink writes that file (relative to --out-dir) in paper mode. */
+function sessionGraph(name: string, fake: FakeBinance, rec?: string): string {
   const file = join(dir, `${name}.yaml`);
   const at = `exchange: binance, symbol: BTC/USDT, url: "${fake.url}"`;
-  writeFileSync(file, `version: 1\nname: ${name}\n${nodes.replace('RANGE', '')}modes:\n  paper:\n    bars: { ${at} }\n  live:\n    bars: { ${at} }\n    broker: { ${at} }\n`);
+  const recAt = rec ? `    rec: { file: ${rec} }\n` : '';
+  writeFileSync(file, `version: 1\nname: ${name}\n${nodes.replace('RANGE', '')}${rec ? recNode : ''}modes:\n  paper:\n    bars: { ${at} }\n${recAt}  live:\n    bars: { ${at} }\n    broker: { ${at} }\n${recAt}`);
   return file;
 }
 
 /** The same graph as a backtest of the recorded file, candles opening first .. last. */
-function backtestGraph(name: string, first: number, last: number): string {
+function backtestGraph(name: string, first: number, last: number, rec?: string): string {
   const file = join(dir, `${name}-backtest.yaml`);
   const iso = (ms: number) => new Date(ms).toISOString();
-  writeFileSync(file, `version: 1\nname: ${name}\n${nodes.replace('RANGE', `, start: "${iso(first)}", end: "${iso(last + M)}"`)}modes:\n  backtest:\n    bars: { file: ${RECORDED_FILES.candles} }\n`);
+  writeFileSync(file, `version: 1\nname: ${name}\n${nodes.replace('RANGE', `, start: "${iso(first)}", end: "${iso(last + M)}"`)}${rec ? recNode : ''}modes:\n  backtest:\n    bars: { file: ${RECORDED_FILES.candles} }\n${rec ? `    rec: { file: ${rec} }\n` : ''}`);
   return file;
 }
 
@@ -169,9 +173,10 @@ test('paper on exchange candles, kill -9 at seeded points (2 seeds, up to 3 kill
     const name = `exchange-crash-paper-${seed}`;
     const rng = new Xoshiro128(seed);
     const fake = await startFakeBinance({ data, manual: true, start: candles.time[20_000 + seed * 2000] + 15_000 });
-    const graph = sessionGraph(name, fake);
+    const graph = sessionGraph(name, fake, 'rec.csv');
     const key = keyOf(name, 'paper', fake);
-    const args = [graph, '--mode', 'paper', '--redis', server.url, '--json', '--max-events', String(TOTAL)];
+    const outDir = join(dir, `${name}-out`);
+    const args = [graph, '--mode', 'paper', '--redis', server.url, '--out-dir', outDir, '--json', '--max-events', String(TOTAL)];
     const clock = pace(fake, key, 40);
     try {
       const kills = 1 + Math.floor(rng.nextFloat() * 3);
@@ -204,13 +209,18 @@ test('paper on exchange candles, kill -9 at seeded points (2 seeds, up to 3 kill
       // The uninterrupted reference: a backtest of the same candles from the recorded file.
       const { first, last: lastOpen } = saved.feeds.bars;
       const backtestTrades = join(dir, `${name}-backtest.csv`);
-      const backtest = spawnSync(process.execPath, [hean, 'run', backtestGraph(name, first, lastOpen), '--json', '--trades', backtestTrades], { env, encoding: 'utf8' });
+      const backtestOut = join(dir, `${name}-backtest-out`);
+      const backtest = spawnSync(process.execPath, [hean, 'run', backtestGraph(name, first, lastOpen, 'rec.csv'), '--out-dir', backtestOut, '--json', '--trades', backtestTrades], { env, encoding: 'utf8' });
       assert.equal(backtest.status, 0, backtest.stderr);
       const reference = JSON.parse(backtest.stdout);
       assert.equal(reference.events, TOTAL, 'the backtest covers the same candles');
       assert.ok(reference.trades >= 2, `the span trades: ${reference.trades}`);
       assert.ok(readFileSync(trades).equals(readFileSync(backtestTrades)), `seed ${seed}: the same trades as the uninterrupted run`);
       for (const k of metricKeys) assert.deepEqual(summary[k], reference[k], `seed ${seed}: ${k}`);
+      // The row sink's file, committed with each checkpoint: every event's row once, as the uninterrupted run writes it.
+      const recRows = readFileSync(join(outDir, 'rec.csv'), 'utf8');
+      assert.equal(recRows.trimEnd().split('\n').length, TOTAL + 1, `seed ${seed}: a header and one row per event`);
+      assert.equal(recRows, readFileSync(join(backtestOut, 'rec.csv'), 'utf8'), `seed ${seed}: the session's rows equal the backtest's, byte for byte`);
       const rebuilt = /rebuilt and verified the state of ([\d,]+) events in (\d+) ms/.exec(last.err());
       t.diagnostic(`seed ${seed}: killed at ${killedAt.join(', ')} events; last restart refetched ${summary.sources.bars.refetched} (rebuilt in ${rebuilt?.[2]} ms from the session's start), caught up ${summary.sources.bars.caughtUp}; ${reference.trades} trades`);
       assert.equal(saved.nodes.broker.equity, summary.finalEquity, 'the checkpoint holds the final state');
