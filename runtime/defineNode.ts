@@ -36,6 +36,13 @@ export interface Kernel<I = Record<string, unknown>, O = Record<string, Float64A
    * events, requires the rebuilt state to equal it (runtime/exec/checkpoint.ts).
    */
   checkpoint?(): unknown;
+  /**
+   * Live runs, before the first event: the node's checkpoint of the session resumed (undefined: a
+   * new session, or a run without checkpoints). For state that a replay of the events cannot
+   * rebuild because it came from outside them (a live broker's orders and the exchange's fills):
+   * the kernel restores it and replays it alongside the events (runtime/exec/exchangeCheckpoint.ts).
+   */
+  resume?(saved: unknown): void | Promise<void>;
   /** Names of the columns of each `features` output, known once the kernel is created. */
   readonly featureNames?: Readonly<Record<string, readonly string[]>>;
 }

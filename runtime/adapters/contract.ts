@@ -108,6 +108,25 @@ export interface LiveFeed {
   close(): Promise<void>;
   /** Present when the events stay stored after they are consumed (a Redis stream): a session over such feeds is crash-safe. */
   readonly durable?: DurableFeed;
+  /** Present when the events can be fetched again by time (an exchange's closed candles): a session over such feeds is crash-safe too (exchangeCheckpoint.ts). */
+  readonly refetchable?: RefetchableFeed;
+}
+
+/**
+ * A feed whose events the source keeps and serves again by time (an exchange's closed candles over
+ * REST): runtime/exec/exchangeCheckpoint.ts records per feed the first and last event it processed
+ * (batches carry each event's open time as its token), and a restarted session fetches them again
+ * to rebuild the graph's state.
+ */
+export interface RefetchableFeed {
+  /** What the events are, stable across runs (`binance/BTC/USDT/1m`, `binance@http://127.0.0.1:8765/BTC/USDT/1m`): part of the checkpoint's key. */
+  readonly key: string;
+  /**
+   * Call before the first next(), in place of the warm start: the feed first serves the events
+   * with open times `first` .. `last` (processed by an earlier process of the session) in batches
+   * without tokens, then those that closed since (catch-up, with tokens), then live ones.
+   */
+  resume(first: number, last: number): void;
 }
 
 /**

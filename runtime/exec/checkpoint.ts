@@ -91,6 +91,11 @@ export class CrashSafeSession {
     return this.o.store.key;
   }
 
+  /** The saved nodes' states of the session resumed (Kernel.resume); undefined for a new session. */
+  get resumedNodes(): Record<string, unknown> | undefined {
+    return this.saved?.nodes;
+  }
+
   /** Reads the checkpoint; with one, sets the feeds to replay what it covers first. */
   async start(): Promise<void> {
     const { store, feeds, sources, log } = this.o;

@@ -16,6 +16,7 @@ import { depthGrid, tradeMarks, type DepthGrid, type TradeMarks } from './depthG
 import type { RunMetrics } from '../metrics/runMetrics.js';
 import { CrashSafeSession, checkpointKey, gateRows } from './checkpoint.js';
 import { sessionSinks } from './sessionSinks.js';
+import { ExchangeSession, exchangeCheckpointKey } from './exchangeCheckpoint.js';
 import { clientOrderId } from '../portfolio/clientOrderId.js';
 
 export { NodeRunError, type PulseCount };
@@ -53,7 +54,9 @@ export interface RunOptions {
   live?: Omit<LiveOptions, 'clock' | 'onCaughtUp' | 'commit'>;
   /**
    * Paper and live runs whose sources are all Redis streams checkpoint with every acknowledgement
-   * and resume after a crash from the last one, state rebuilt (checkpoint.ts); false turns it off.
+   * and resume after a crash from the last one, state rebuilt (checkpoint.ts); so do runs whose
+   * sources are all exchange candles when a Redis is named (`redisUrl` or HEAN_REDIS_URL;
+   * exchangeCheckpoint.ts). False turns it off.
    */
   checkpoint?: boolean;
   /** In a replay, after every `progressEvery` events (default 65,536) and at the end; throwing from it stops the run. */
@@ -108,7 +111,7 @@ export interface RunResult {
   /** What each row sink wrote, by node id. */
   outputs: Record<string, string>;
   /** Live runs: late events dropped per source, and why the run stopped; the session's checkpoint. */
-  live?: Pick<LiveStats, 'late' | 'stopped'> & { checkpoint?: ReturnType<CrashSafeSession['summary']> };
+  live?: Pick<LiveStats, 'late' | 'stopped'> & { checkpoint?: ReturnType<CrashSafeSession['summary']> | ReturnType<ExchangeSession['summary']> };
   /** Wall-clock milliseconds spent loading sources and stepping the graph (not part of any result). */
   timings: { loadMs: number; stepMs: number; reportMs: number; depthMs?: number };
   /** With `RunOptions.depth`, in a backtest: per book source its depth grid, per trades source the trades to draw. */
@@ -161,7 +164,9 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
   const recorders = new Map<string, Recorder>();
   /** Live brokers' settle(): awaited after each event, before it is acknowledged. */
   const settles: (() => Promise<void>)[] = [];
-  let session: CrashSafeSession | undefined;
+  /** Nodes whose kernel trades on an exchange account (live brokers). */
+  const liveBrokers: string[] = [];
+  let session: CrashSafeSession | ExchangeSession | undefined;
   let closeSession = async () => {};
   const loadStart = performance.now();
   try {
@@ -226,13 +231,16 @@ export async function runGraph(graph: CompiledGraph, options: RunOptions = {}): 
       const brokerAdapter = isLive ? adapters.brokers?.find((a) => a.name === node.adapter && a.kinds.includes(node.kind)) : undefined;
       const kernel = brokerAdapter ? await guardNodeAsync(node, () => brokerAdapter.open(node.params, node.binding, io(node.id, node.commandLine), { inputWires: ctx.inputWires })) : guardNode(node, () => node.def.create!(node.params, ctx) as Kernel);
       if (brokerAdapter && 'settle' in kernel && typeof kernel.settle === 'function') settles.push(() => (kernel.settle as () => Promise<void>)());
+      if (brokerAdapter) liveBrokers.push(node.id);
       kernels.set(node.id, kernel);
       // A report or snapshot would be lost on replay: such nodes always run.
       // An output too large to keep in memory for the cache is only computed (unless a sweep shares it: its own budget decides).
       if (plan && !(key !== undefined && options.nodeCache!.shareable(key)) && outputBytes(node, kernel, ctx.eventsHint ?? 0) > (options.cachedOutputMaxBytes ?? MAX_CACHED_OUTPUT_BYTES)) plans.delete(node.id);
       else if (recorder && !kernel.report && !kernel.snapshot) recorders.set(node.id, recorder);
     }
-    if (isLive && options.checkpoint !== false) ({ session, close: closeSession } = await openSession(graph, sourceNodes, feeds, kernels, writers, options, env, io('run')));
+    if (isLive && options.checkpoint !== false) ({ session, close: closeSession } = await openSession(graph, sourceNodes, feeds, kernels, liveBrokers, writers, options, env, io('run')));
+    // Live brokers check the account here, against the resumed session's state when there is one.
+    if (isLive) for (const [id, kernel] of kernels) if (kernel.resume) await guardNodeAsync(graph.byId.get(id)!, async () => kernel.resume!(session?.resumedNodes?.[id]));
   } catch (e) {
     await closeSession();
     await Promise.allSettled([...feeds.map((f) => f.close()), ...[...writers.values()].map((w) => w.close())]);
@@ -395,15 +403,42 @@ function sourceWarmup(graph: CompiledGraph, id: string): number {
 }
 
 /**
- * The crash-safe session of a live run (checkpoint.ts) when every source is durable (a Redis
- * stream); none, with a warning, when some are not: their events cannot be replayed.
+ * The crash-safe session of a live run: checkpoint.ts when every source is durable (a Redis
+ * stream), exchangeCheckpoint.ts when every source is an exchange's candles and a Redis is named
+ * for the checkpoints; none, with a warning, otherwise: the events cannot be replayed.
  */
-async function openSession(graph: CompiledGraph, sourceNodes: CompiledNode[], feeds: LiveFeed[], kernels: Map<string, Kernel>, writers: ReadonlyMap<string, RowWriter>, options: RunOptions, env: NodeJS.ProcessEnv, io: AdapterIO): Promise<{ session?: CrashSafeSession; close: () => Promise<void> }> {
+async function openSession(graph: CompiledGraph, sourceNodes: CompiledNode[], feeds: LiveFeed[], kernels: Map<string, Kernel>, liveBrokers: readonly string[], writers: ReadonlyMap<string, RowWriter>, options: RunOptions, env: NodeJS.ProcessEnv, io: AdapterIO): Promise<{ session?: CrashSafeSession | ExchangeSession; close: () => Promise<void> }> {
   const none = { close: async () => {} };
   if (feeds.length === 0) return none;
+  // A live broker's orders and fills cannot be rebuilt from the events: only one that hands them
+  // to the checkpoint and takes them back (Kernel.resume) can resume; a session with another keeps none.
+  const cannotResume = liveBrokers.filter((id) => !kernels.get(id)!.resume);
+  if (cannotResume.length) {
+    io.warn('run/not-crash-safe', `${cannotResume.map((id) => `${graph.byId.get(id)!.kind} ${id}`).join(', ')} cannot resume its exchange orders and fills after a crash (not supported yet), so this session keeps no checkpoint: after a crash the run starts a new session, which finds the positions it left on the account (existing: refuse stops it; close them, or bind existing: ignore)`);
+    return none;
+  }
+  if (feeds.every((f) => f.refetchable)) {
+    // Opt-in by naming a Redis: a paper run on an exchange needs no Redis otherwise, and one that
+    // found an old checkpoint on a default Redis would resume a session nobody meant to resume.
+    const named = options.redisUrl ?? (env.HEAN_REDIS_URL || undefined);
+    if (named === undefined) {
+      io.warn('run/not-crash-safe', `this session keeps no checkpoint, so after a crash it starts with fresh state: name a Redis for its checkpoints (--redis URL or HEAN_REDIS_URL) to make it crash-safe (the exchange's candles are fetched again on restart)`);
+      return none;
+    }
+    const { openCheckpointStore } = await import('../adapters/redis/checkpointStore.js');
+    const { store, close } = await openCheckpointStore(named, exchangeCheckpointKey(graph.name, graph.mode, feeds), io.log);
+    try {
+      const session = new ExchangeSession({ graph, kernels, sources: sourceNodes.map((n) => n.id), feeds, store, log: io.log, now: wallClock.now, outputs: sessionSinks(writers) });
+      await session.start();
+      return { session, close };
+    } catch (e) {
+      await close();
+      throw e;
+    }
+  }
   const notDurable = sourceNodes.filter((_, s) => !feeds[s].durable).map((n) => n.id);
   if (notDurable.length) {
-    io.warn('run/not-crash-safe', `source${notDurable.length > 1 ? 's' : ''} ${notDurable.join(', ')} cannot be replayed (not a Redis stream), so this session keeps no checkpoint: after a crash it starts with fresh state`);
+    io.warn('run/not-crash-safe', `source${notDurable.length > 1 ? 's' : ''} ${notDurable.join(', ')} cannot be replayed (not a Redis stream, nor exchange candles with every other source), so this session keeps no checkpoint: after a crash it starts with fresh state`);
     return none;
   }
   const [{ openCheckpointStore }, { redisUrl }] = await Promise.all([import('../adapters/redis/checkpointStore.js'), import('../adapters/redis/connection.js')]);
@@ -419,11 +454,12 @@ async function openSession(graph: CompiledGraph, sourceNodes: CompiledNode[], fe
 }
 
 /** The live driver's hooks of a session: checkpoint with every acknowledgement, and watch the rebuild (then the caller's onEvents). */
-function sessionHooks(session: CrashSafeSession, onEvents: LiveOptions['onEvents']): Pick<LiveOptions, 'commit' | 'onEvents'> {
+function sessionHooks(session: CrashSafeSession | ExchangeSession, onEvents: LiveOptions['onEvents']): Pick<LiveOptions, 'commit' | 'onEvents'> {
   return {
     commit: (tokens, at) => session.commit(tokens, at),
     onEvents: (events, time) => {
-      session.onEvents(events);
+      if (session instanceof ExchangeSession) session.onEvents(events, time);
+      else session.onEvents(events);
       onEvents?.(events, time);
     },
   };

@@ -35,7 +35,7 @@ export function sessionSinks(writers: ReadonlyMap<string, RowWriter>): SessionOu
           await rows.resume(undefined);
           continue;
         }
-        const startOver = 'or start a new session (bind a new group, or delete the checkpoint and the group)';
+        const startOver = `or start a new session (delete the checkpoint, redis-cli DEL ${checkpoint}; a session on Redis streams also binds a new group or destroys its group)`;
         const position = saved?.[id];
         if (!position) {
           throw new Error(`checkpoint ${checkpoint} records no committed rows for sink ${id} (saved by a hean version that did not commit row sinks, or before the sink was bound to a file or stream), so its output cannot be resumed exactly once; ${startOver.slice(3)}`);

@@ -39,7 +39,7 @@ export const METRIC_FAMILIES = [
   ['hean_broker_position', 'gauge', 'node, instrument', 'Units held per instrument; negative when short.'],
   ['hean_broker_orders_total', 'counter', 'node', 'Orders the broker received.'],
   ['hean_broker_fills_total', 'counter', 'node', 'Fills (a close and the opening of the other side are two).'],
-  ['hean_broker_order_rejections_total', 'counter', 'node, reason', 'Orders not executed in full: noBook (no book to meet), leverageCap (cut to fit maxLeverage); live: exchange (refused by the exchange), decidedOnHistory (decided before the run started, not sent).'],
+  ['hean_broker_order_rejections_total', 'counter', 'node, reason', 'Orders not executed in full: noBook (no book to meet), leverageCap (cut to fit maxLeverage); live: exchange (refused by the exchange), decidedOnHistory (decided before the run started, not sent), missedWhileDown (decided while a resumed session was down and not found on the exchange: not sent late).'],
   ['hean_broker_trades_total', 'counter', 'node', 'Round trips, the open one included (the summary\'s trades).'],
   ['hean_cache_hits_total', 'counter', 'kind', 'Cache lookups that found their entry (cacheMetrics.ts: what each cache reports).'],
   ['hean_cache_misses_total', 'counter', 'kind', 'Cache lookups that did not.'],

@@ -102,6 +102,9 @@ export class RunTally implements RunMetrics {
       },
       info: () => inner.info(),
       close: () => inner.close(),
+      // A crash-safe session needs to see through the tally to the feed's replay.
+      ...(inner.durable ? { durable: inner.durable } : {}),
+      ...(inner.refetchable ? { refetchable: inner.refetchable } : {}),
     };
     if (inner.ack) wrapped.ack = (tokens) => inner.ack!(tokens);
     if (inner.health) wrapped.health = () => inner.health!();

@@ -4,8 +4,8 @@ import { SimulatedBroker, type BrokerInputs, type BrokerOutputs, type BrokerRepo
 import type { ApiKeys } from './apiKeys.js';
 import type { CcxtOrder, MarketLimits, TradingExchange } from './connectTradingExchange.js';
 import { decideOrder, isDust, type OrderIntent } from './decideOrder.js';
-import { OrderDesk, type LiveOrder, type OrderMarket } from './orderDesk.js';
-import type { Reconciliation } from './reconcileAccount.js';
+import { OrderDesk, type DeskState, type LiveOrder, type OrderMarket } from './orderDesk.js';
+import { readAccounts, type Reconciliation } from './reconcileAccount.js';
 import { isCcxtError, lookUpOrder } from './sendOrder.js';
 
 /**
@@ -19,6 +19,21 @@ import { isCcxtError, lookUpOrder } from './sendOrder.js';
  * it, so the next decision sees the fills of the previous one. Resting limit orders (fill: queue)
  * are polled by client id at each settle (no user-data stream: one request a bar, robust to
  * reconnects, idempotent). Exchange errors become warnings; the run goes on.
+ *
+ * Crash safety (runtime/exec/exchangeCheckpoint.ts, checkpoint.ts): the checkpoint holds the
+ * simulation's state and, under `exchange`, what only the exchange knew: the orders with their
+ * client ids and what they filled, the resting ones, the counters (the order desk's), and the
+ * journal of the fills applied (at which bar). A restart hands it back (resume) before the session
+ * replays its events: the replay steps the simulation again and applies each journalled fill after
+ * the bar it was applied at, so the rebuilt cash, position and metrics must equal the checkpoint's;
+ * nothing is decided or sent while it replays. Then, for the events that follow the checkpoint up
+ * to the restart (the crashed process may have decided and sent their orders; candles that closed
+ * while it was down), each decision's client order id is looked up on the exchange: found, its
+ * fills are absorbed and it is not sent again; not found, it is not sent late (the market moved
+ * on; warning live/missed-while-down), as orders decided on history never are. Resting orders are
+ * polled by client id at the first settle (fills while down applied), and once caught up the
+ * account's balances are checked against the broker's position and cash (warning
+ * live/balance-mismatch).
  */
 export interface ExchangeBrokerOptions {
   exchange: TradingExchange;
@@ -28,7 +43,12 @@ export interface ExchangeBrokerOptions {
   session: string;
   node: string;
   keys: ApiKeys;
+  /** The account as read at open (liveAccount.ts). */
   reconciliation: Reconciliation;
+  /** The checks of a new session on that account (liveAccount.ts): run by resume() when the session is new. */
+  checkNewSession(): void;
+  /** `broker "id" (exchange symbol)`, for messages. */
+  where: string;
   warn(code: string, message: string): void;
   log(message: string): void;
   describe: Record<string, unknown>;
@@ -38,6 +58,22 @@ export interface ExchangeBrokerOptions {
 }
 
 export type { LiveOrder } from './orderDesk.js';
+
+/** A fill the exchange reported, as applied to the simulation after `bar` events. */
+interface FillRecord {
+  bar: number;
+  units: number;
+  price: number;
+  fee: number;
+  time: number;
+}
+
+/** ExchangeBroker.checkpoint()'s `exchange`: the desk's orders and counters plus the broker's own. */
+interface ExchangeState extends DeskState {
+  resting: string[];
+  fills: FillRecord[];
+  foreign: { base: number; quote: number };
+}
 
 export class ExchangeBroker implements Kernel<BrokerInputs, BrokerOutputs> {
   private readonly sim: SimulatedBroker;
@@ -50,6 +86,16 @@ export class ExchangeBroker implements Kernel<BrokerInputs, BrokerOutputs> {
   /** Resting limit orders, by client id. */
   private readonly resting = new Map<string, LiveOrder>();
   private scratch = new Float64Array(1);
+  /** Events stepped; fills applied, each with the bar after which it was applied (a restart replays them there). */
+  private bars = 0;
+  private lastTime = -Infinity;
+  private journal: FillRecord[] = [];
+  /** A resumed session: the bars its replay rebuilds (no deciding, no polling), and the next journalled fill to apply. */
+  private replayUntil = 0;
+  private replayFill = 0;
+  private balancesChecked = true;
+  /** What the account held at the session's start that is not the broker's (existing: ignore). */
+  private foreign = { base: 0, quote: 0 };
 
   constructor(
     private readonly p: SimulatedBrokerParams,
@@ -61,26 +107,102 @@ export class ExchangeBroker implements Kernel<BrokerInputs, BrokerOutputs> {
     this.limitOrders = p.fill === 'queue';
     this.desk = new OrderDesk({ exchange: o.exchange, keys: o.keys, warn: o.warn, startedAt: o.startedAt, sleep: o.sleep });
     this.market = { symbol: o.symbol, limits: o.market };
-    this.apply = (units, price, fee, time, dust) => this.sim.applyFill(units, price, fee, time, dust);
+    // Every fill the exchange reports is journalled with the bar it follows (a restart replays it there).
+    this.apply = (units, price, fee, time, dust) => {
+      this.journal.push({ bar: this.bars, units, price, fee, time });
+      this.sim.applyFill(units, price, fee, time, dust);
+    };
   }
 
   step(n: number, t: Float64Array, inputs: BrokerInputs, out: BrokerOutputs): void {
     this.desk.check();
     if (this.scratch.length < n) this.scratch = new Float64Array(n);
     const orders = this.scratch.subarray(0, n);
+    const rebuilding = this.bars < this.replayUntil;
     for (let i = 0; i < n; i++) {
       orders[i] = NaN;
       const target = inputs.orders[i];
-      if (target === target) this.decide(target, t[i], inputs, i);
+      // A rebuild decides nothing: those decisions were counted and sent (or not) before the crash.
+      if (target === target && !rebuilding) this.decide(target, t[i], inputs, i);
     }
     // The simulation only marks to market: its orders are the exchange's now.
     this.sim.step(n, t, { ...inputs, orders, book: undefined, trades: undefined }, out);
+    this.bars += n;
+    if (n > 0) this.lastTime = t[n - 1];
+    if (rebuilding) {
+      // The fills applied after this bar before the crash, applied again (live runs step one event at a time).
+      const journal = this.journal;
+      while (this.replayFill < journal.length && journal[this.replayFill].bar <= this.bars) {
+        const f = journal[this.replayFill++];
+        this.sim.applyFill(f.units, f.price, f.fee, f.time, this.dust());
+      }
+    }
+  }
+
+  private dust(): number {
+    return Math.max(this.o.market.minAmount, this.o.market.amountStep);
+  }
+
+  /**
+   * Before the first event (runGraph): undefined for a new session, whose account is checked
+   * against the broker's assumptions (checkNewSession); a resumed session's checkpoint of this
+   * node otherwise, whose exchange-side state is restored for the replay to build on.
+   */
+  async resume(saved: unknown): Promise<void> {
+    if (saved === undefined) {
+      this.o.checkNewSession();
+      const account = this.o.reconciliation;
+      this.foreign = { base: account.baseTotal, quote: Math.max(0, account.quoteTotal - this.p.cash) };
+      return;
+    }
+    const state = saved as { bars?: number; exchange?: ExchangeState };
+    const x = state.exchange;
+    if (!x || typeof state.bars !== 'number' || !Array.isArray(x.orders) || !Array.isArray(x.fills)) {
+      throw new Error(`${this.o.where}: the session's checkpoint has no exchange broker state for this node (it was saved by a simulated broker, or an older hean); start a new session`);
+    }
+    this.desk.restore(x);
+    this.resting.clear();
+    for (const id of x.resting) {
+      const order = this.desk.orders.find((o) => o.clientOrderId === id);
+      if (order) this.resting.set(id, order);
+    }
+    this.journal = x.fills;
+    this.foreign = x.foreign;
+    this.replayUntil = state.bars;
+    this.balancesChecked = false;
+    this.o.log(`${this.o.where}: resuming the session's broker: ${x.orders.length} orders (${x.resting.length} resting), ${x.fills.length} fills to apply again over ${state.bars.toLocaleString('en-US')} events; decisions after the checkpoint are looked up by client order id before anything is sent`);
   }
 
   private decide(target: number, time: number, inputs: BrokerInputs, row: number): void {
     const close = inputs.market.close[row];
     const touch = this.limitPrice(target, inputs, row);
-    this.desk.decide(time, () => this.execute(clientOrderId({ session: this.o.session, node: this.o.node, time }), target, time, close, touch));
+    const id = clientOrderId({ session: this.o.session, node: this.o.node, time });
+    this.desk.decide(
+      time,
+      () => this.execute(id, target, time, close, touch),
+      () => this.recover(id, target, time, close, touch),
+    );
+  }
+
+  /**
+   * A resumed session's decision made after its checkpoint and no later than the restart: sent by
+   * the crashed process if the exchange knows its client order id (then absorbed, not sent again);
+   * else not sent late, except one decided at the restart's very time (it is live).
+   */
+  private async recover(id: string, target: number, time: number, close: number, touch: { bid: number; ask: number } | undefined): Promise<void> {
+    const found = await lookUpOrder(this.o.exchange, this.o.symbol, id);
+    if (found) {
+      // It replaced the resting orders when it went out, as execute() does.
+      for (const order of [...this.resting.values()]) await this.cancel(order);
+      const side = String(found.side).toLowerCase() === 'sell' ? 'sell' : 'buy';
+      const order: LiveOrder = { clientOrderId: id, decidedAt: time, target, side, type: String(found.type).toLowerCase() === 'limit' ? 'limit' : 'market', amount: found.amount, price: found.price, status: 'found', filled: 0, attempts: 0, notes: ['found on the exchange after the restart: sent before the crash, not sent again'] };
+      this.desk.found(order);
+      this.o.log(`${this.o.where}: order ${id} decided at ${new Date(time).toISOString()} was found on the exchange after the restart (sent before the crash): its fills are applied, it is not sent again`);
+      await this.absorb(order, found);
+      return;
+    }
+    if (time >= this.o.startedAt) return this.execute(id, target, time, close, touch);
+    this.desk.missedWhileDown(time);
   }
 
   /** fill: queue rests a buy at the best bid, a sell at the best ask (the book input's touch); otherwise market orders. */
@@ -129,6 +251,8 @@ export class ExchangeBroker implements Kernel<BrokerInputs, BrokerOutputs> {
   /** Awaited by the live driver after each event: orders sent, their fills applied, resting orders polled. */
   async settle(): Promise<void> {
     await this.desk.drain();
+    // While a restart rebuilds, fills come from the journal; the exchange is asked once it is done.
+    if (this.bars < this.replayUntil) return;
     for (const order of [...this.resting.values()]) {
       try {
         const now = await lookUpOrder(this.o.exchange, this.o.symbol, order.clientOrderId);
@@ -138,11 +262,46 @@ export class ExchangeBroker implements Kernel<BrokerInputs, BrokerOutputs> {
         this.o.warn('live/poll-failed', `polling resting order ${order.clientOrderId} failed: ${this.clean((e as Error).message)}; tried again after the next event`);
       }
     }
+    if (!this.balancesChecked && this.lastTime > this.o.startedAt) await this.checkBalances();
   }
 
   async end(): Promise<void> {
     await this.settle();
+    if (!this.balancesChecked && this.bars >= this.replayUntil) await this.checkBalances();
     await this.desk.close();
+  }
+
+  /**
+   * A resumed session, once caught up (at its first event after the restart, or at the end): the
+   * account's balances against the broker's position and cash plus what was there at the start
+   * that is not the broker's. A difference is a warning: a trade outside the session, or a fill
+   * the broker did not see; the broker goes on with its own numbers.
+   */
+  private async checkBalances(): Promise<void> {
+    this.balancesChecked = true;
+    let account: Reconciliation;
+    try {
+      account = await readAccounts(this.o.exchange, [{ symbol: this.o.symbol, market: this.o.market }]);
+    } catch (e) {
+      this.o.warn('live/balance-check-failed', `${this.o.where}: reading the account after the restart failed: ${this.clean((e as Error).message)}`);
+      return;
+    }
+    const { position, cash } = this.sim.snapshot();
+    const base = position + this.foreign.base;
+    const quote = cash + this.foreign.quote;
+    const baseOff = Math.abs(account.baseTotal - base) > this.dust();
+    const quoteOff = Math.abs(account.quoteTotal - quote) > 0.01 + 1e-6 * Math.abs(quote);
+    const { base: b, quote: q } = this.o.market;
+    if (baseOff || quoteOff) {
+      this.o.warn('live/balance-mismatch', `${this.o.where}: after the restart the account holds ${account.baseTotal} ${b} and ${account.quoteTotal} ${q}, where the broker's position and cash (plus what was there before the session: ${this.foreign.base} ${b}, ${this.foreign.quote} ${q}) make ${base} ${b} and ${quote} ${q}: something traded the account outside this session, or a fill was missed; the broker goes on with its own numbers`);
+    } else {
+      this.o.log(`${this.o.where}: account checked after the restart: ${account.baseTotal} ${b} and ${account.quoteTotal} ${q}, as the broker's position and cash say`);
+    }
+  }
+
+  /** The checkpoint a crash-safe session saves: the simulation's state, and what came from the exchange (restored by resume). */
+  checkpoint(): ReturnType<SimulatedBroker['checkpoint']> & { exchange: ExchangeState } {
+    return { ...this.sim.checkpoint(), exchange: { ...this.desk.state(), resting: [...this.resting.keys()], fills: this.journal, foreign: this.foreign } };
   }
 
   /** The simulation's marks, with the graph's orders and the exchange's refusals (the simulation itself receives none). */
@@ -164,6 +323,8 @@ export class ExchangeBroker implements Kernel<BrokerInputs, BrokerOutputs> {
         ordersSent: this.desk.orders.length - this.desk.rejected,
         ordersRejected: this.desk.rejected,
         ordersDecidedOnHistory: this.desk.historical,
+        ordersFoundAfterRestart: this.desk.recovered,
+        ordersMissedWhileDown: this.desk.missed,
         orders: this.desk.orders,
         atStart: this.o.reconciliation,
       },

@@ -37,9 +37,10 @@ export const exchangeBroker: BrokerAdapter = {
     if (p.fill === 'book') io.warn('live/fill-model', `${where}: fill: book simulates walking the recorded book; live, market orders meet the exchange's real book`);
     if (p.fill === 'close' || p.latencyBars > 0) io.warn('live/fill-model', `${where}: live orders are sent when decided and fill at the exchange's price then; fill: ${p.fill} and latencyBars: ${p.latencyBars} shape the simulation only`);
     const symbol = String(binding.symbol);
-    const account = await openAccount(binding, [symbol], p.cash, io, where);
+    // Checked against the broker's assumptions once the run knows whether it resumes a session (ExchangeBroker.resume).
+    const account = await openAccount(binding, [symbol], p.cash, io, where, undefined, true);
     const { ExchangeBroker } = await import('./exchangeBroker.js');
-    const { exchange, markets, keys, reconciliation, describe, startedAt } = account;
-    return new ExchangeBroker(p, { exchange, symbol, market: markets[0], session: io.graph, node: io.node, keys, reconciliation, warn: io.warn, log: io.log, describe, startedAt }) as unknown as Kernel & { settle(): Promise<void> };
+    const { exchange, markets, keys, reconciliation, checkNewSession, describe, startedAt } = account;
+    return new ExchangeBroker(p, { exchange, symbol, market: markets[0], session: io.graph, node: io.node, keys, reconciliation, checkNewSession, where, warn: io.warn, log: io.log, describe, startedAt }) as unknown as Kernel & { settle(): Promise<void> };
   },
 };

@@ -46,6 +46,13 @@ export interface OpenedAccount {
   markets: MarketLimits[];
   keys: ApiKeys;
   reconciliation: Reconciliation;
+  /**
+   * The checks of a new session (reconcileAccount.ts checkNewSession: too little cash, holdings
+   * and orders the broker did not make) on the account as read at open; warns what `existing:
+   * ignore` leaves alone. Throws what refuses the start, without keys. Run by openAccount unless
+   * `deferCheck` (a broker that can resume a session runs it once it knows the session is new).
+   */
+  checkNewSession(): void;
   /** The binding as the report shows it (no secrets). */
   describe: Record<string, unknown>;
   /** The exchange's time when the run started. */
@@ -53,25 +60,36 @@ export interface OpenedAccount {
 }
 
 /**
- * Keys from the environment, the exchange connected, its markets looked up and the account
- * checked against the broker's `cash` (reconcileAccount.ts). Errors say `where` and carry no keys.
+ * Keys from the environment, the exchange connected, its markets looked up and the account read
+ * and, unless `deferCheck`, checked against the broker's `cash` (reconcileAccount.ts). Errors say
+ * `where` and carry no keys.
  */
-export async function openAccount(binding: Record<string, unknown>, symbols: readonly string[], cash: number, io: AdapterIO, where: string, check?: (markets: MarketLimits[]) => void): Promise<OpenedAccount> {
+export async function openAccount(binding: Record<string, unknown>, symbols: readonly string[], cash: number, io: AdapterIO, where: string, check?: (markets: MarketLimits[]) => void, deferCheck = false): Promise<OpenedAccount> {
   const keys = readApiKeys(String(binding.exchange), io.env);
   const { connectTradingExchange, exchangeTime } = await import('./connectTradingExchange.js');
-  const { reconcileAccounts } = await import('./reconcileAccount.js');
+  const { readAccounts, checkNewSession } = await import('./reconcileAccount.js');
   try {
     const { exchange, markets } = await connectTradingExchange({ exchange: String(binding.exchange), symbols, url: binding.url as string | undefined, sandbox: binding.sandbox as boolean | undefined }, keys, where);
     check?.(markets);
     const traded = symbols.map((symbol, i) => ({ symbol, market: markets[i] }));
-    const reconciliation = await reconcileAccounts(exchange, traded, cash, (binding.existing as 'refuse' | 'ignore' | undefined) ?? 'refuse', where);
+    const reconciliation = await readAccounts(exchange, traded);
     if (symbols.length === 1) reconciliation.openOrders.forEach((o) => delete o.symbol);
     if (symbols.length === 1) delete reconciliation.baseTotals;
-    for (const what of reconciliation.unexpected) io.warn('live/unexpected-at-start', `${where}: at start the account held ${what}; left alone (existing: ignore)`);
     const held = traded.map(({ market }) => `${reconciliation.baseTotals?.[market.base] ?? reconciliation.baseTotal} ${market.base}`).join(', ');
-    io.log(`${where}: account checked: ${reconciliation.quoteFree} ${markets[0].quote} free, ${held}, ${reconciliation.openOrders.length} open orders on ${symbols.join(', ')}`);
+    const read = `${reconciliation.quoteFree} ${markets[0].quote} free, ${held}, ${reconciliation.openOrders.length} open orders on ${symbols.join(', ')}`;
+    const checkNew = () => {
+      try {
+        checkNewSession(reconciliation, traded, cash, (binding.existing as 'refuse' | 'ignore' | undefined) ?? 'refuse', where);
+      } catch (e) {
+        throw new Error(redact((e as Error).message, keys));
+      }
+      for (const what of reconciliation.unexpected) io.warn('live/unexpected-at-start', `${where}: at start the account held ${what}; left alone (existing: ignore)`);
+      io.log(`${where}: account checked: ${read}`);
+    };
+    if (deferCheck) io.log(`${where}: account read: ${read}`);
+    else checkNew();
     const describe = { exchange: binding.exchange, ...(symbols.length === 1 ? { symbol: symbols[0] } : { symbols }), ...(binding.url ? { url: binding.url } : {}), sandbox: binding.sandbox === true, account: `API key from ${keys.names.apiKey}` };
-    return { exchange, markets, keys, reconciliation, describe, startedAt: exchangeTime(exchange) };
+    return { exchange, markets, keys, reconciliation, checkNewSession: checkNew, describe, startedAt: exchangeTime(exchange) };
   } catch (e) {
     throw new Error(redact((e as Error).message, keys));
   }

@@ -9,6 +9,11 @@ import { sendOrder } from './sendOrder.js';
  * id), recorded for the report, refusals become warnings (the run goes on), and what the exchange
  * says it filled is handed to the broker's simulation in units, average price and commission in
  * the quote currency. Everything said passes through `clean` (no API key or secret).
+ *
+ * A broker that resumes a crash-safe session (exchangeBroker.ts) saves the desk's orders and
+ * counters with its checkpoint (state) and hands them back (restore); the desk then routes each
+ * decision made no later than the restart to the broker's look-up by client order id instead of
+ * sending it (the crashed process may have sent it; if not, it is never sent late: missedWhileDown).
  */
 
 /** An order as the report shows it: what the graph decided, what was sent, what the exchange did. */
@@ -51,6 +56,17 @@ export interface OrderDeskOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+/** What a crash-safe session's checkpoint keeps of the desk (OrderDesk.state / restore). */
+export interface DeskState {
+  decided: number;
+  historical: number;
+  rejected: number;
+  /** A resumed session's decisions after its checkpoint, no later than the restart: found on the exchange (sent before the crash), or not (never sent). */
+  recovered: number;
+  missed: number;
+  orders: LiveOrder[];
+}
+
 export class OrderDesk {
   readonly orders: LiveOrder[] = [];
   rejected = 0;
@@ -58,6 +74,10 @@ export class OrderDesk {
   decided = 0;
   /** Orders decided on events older than the run (a warm start's history, a recovery's replay): never sent. */
   historical = 0;
+  recovered = 0;
+  missed = 0;
+  /** Restored from a checkpoint: decisions no later than the restart are looked up, not sent. */
+  private resumed = false;
   private work: Promise<void> = Promise.resolve();
   private failure: unknown;
 
@@ -66,11 +86,17 @@ export class OrderDesk {
   /**
    * An order the graph decided at event `time`: `job` (decide the exchange order, send it, apply
    * its fills) runs after the orders before it, unless the event is history. The graph's step
-   * stays synchronous; `drain` (the broker's settle) awaits the queue.
+   * stays synchronous; `drain` (the broker's settle) awaits the queue. In a resumed session, a
+   * decision no later than the restart runs `lookUp` instead (when the broker gives one): the
+   * crashed process may have sent it.
    */
-  decide(time: number, job: () => Promise<void>): void {
+  decide(time: number, job: () => Promise<void>, lookUp?: () => Promise<void>): void {
     if (this.failure !== undefined) throw this.failure;
     this.decided++;
+    if (this.resumed && lookUp && time <= this.o.startedAt) {
+      this.work = this.work.then(lookUp).catch((e) => void (this.failure ??= this.clean(e)));
+      return;
+    }
     if (time < this.o.startedAt) {
       // A decision the graph made on candles that closed before the run (warm-up history, or a
       // recovery replaying what was processed before a crash): the market has moved on since.
@@ -88,7 +114,36 @@ export class OrderDesk {
 
   /** A broker's snapshot with the graph's orders and the exchange's refusals (its simulation receives no orders). */
   withCounts<S extends { rejections: Record<string, number> }>(state: S): S & { ordersReceived: number } {
-    return { ...state, ordersReceived: this.decided, rejections: { ...state.rejections, exchange: this.rejected, decidedOnHistory: this.historical } };
+    return { ...state, ordersReceived: this.decided, rejections: { ...state.rejections, exchange: this.rejected, decidedOnHistory: this.historical, missedWhileDown: this.missed } };
+  }
+
+  /** A resumed session's order that the exchange knew by its client id (sent before the crash): recorded, not sent again. */
+  found(order: LiveOrder): void {
+    this.recovered++;
+    this.orders.push(order);
+  }
+
+  /** A resumed session's decision of the gap that the exchange does not know: the crashed process never sent it, and it is not sent late. */
+  missedWhileDown(time: number): void {
+    if (this.missed++ === 0) {
+      this.o.warn('live/missed-while-down', `the order decided at ${new Date(time).toISOString()}, on a candle that closed after the session's last checkpoint and before the restart (${new Date(this.o.startedAt).toISOString()}), is not on the exchange: the crashed process never sent it, and it is not sent late (the market moved on); the broker goes on from the account as it is`);
+    }
+  }
+
+  /** For the checkpoint (JSON; the orders are the live records, serialized at once). */
+  state(): DeskState {
+    return { decided: this.decided, historical: this.historical, rejected: this.rejected, recovered: this.recovered, missed: this.missed, orders: this.orders };
+  }
+
+  /** A resumed session's desk as its checkpoint left it; from now on decisions no later than the restart are looked up. */
+  restore(x: DeskState): void {
+    this.decided = x.decided;
+    this.historical = x.historical;
+    this.rejected = x.rejected;
+    this.recovered = x.recovered;
+    this.missed = x.missed;
+    this.orders.splice(0, this.orders.length, ...x.orders);
+    this.resumed = true;
   }
 
   /** The end of the run: the exchange client's connections closed (after the broker's last settle). */

@@ -13,12 +13,21 @@ import { EventQueue } from './eventQueue.js';
  * source does). A candle that arrives after a later one was emitted is a duplicate and dropped;
  * one that skips ahead (a lost message, a reconnect, the seam between REST and the stream) makes
  * the feed fetch the missing candles over REST first, and what REST does not have either is a
- * gap reported as a warning: never filled in.
+ * gap reported as a warning: never filled in. The REST part runs at the first next() (or resume()),
+ * with the exchange's clock read when the feed opened as the seam to the stream.
+ *
+ * Crash safety (`refetchable`, runtime/exec/exchangeCheckpoint.ts): new candles carry their open
+ * time as their token, which the session's checkpoints record; a restarted session calls
+ * resume(first, last) before the first next(), and instead of the warm start the feed serves those
+ * candles again from REST (batches without tokens: a rebuild), then backfills the ones that closed
+ * since (catch-up, with tokens), then goes on with the stream.
  */
 export interface CandleFeedOptions {
   where: string;
-  /** The binding's url (another server speaking the exchange's protocol), for the summary. */
+  /** The binding's url (another server speaking the exchange's protocol), for the summary and the feed's identity. */
   url?: string;
+  /** The exchange's testnet. */
+  sandbox?: boolean;
   /** Closed candles to fetch before going live. */
   warmupBars: number;
   /** Waiting for a message this long returns an empty batch (the driver checks its rules). */
@@ -35,7 +44,7 @@ export async function candleFeed(connected: ConnectedExchange, symbol: string, s
   const checker = new CandleChecker(spec, io.warn, `${exchange.id} ${symbol} candle`);
   const watcher = new StreamWatcher(exchange, io.log, options.where);
   const { backoff, stopped } = watcher;
-  const stats = { warmup: 0, received: 0, duplicates: 0, backfilled: 0, missing: 0 };
+  const stats = { warmup: 0, received: 0, duplicates: 0, backfilled: 0, missing: 0, replayed: 0, caughtUp: 0 };
   const iso = (ms: number) => new Date(ms).toISOString();
 
   /** Closed candles with open time in [from, to], over REST, page by page (retried with backoff). */
@@ -80,9 +89,12 @@ export async function candleFeed(connected: ConnectedExchange, symbol: string, s
   };
 
   let lastEmitted = -Infinity;
-  const emit = (k: ClosedKline, at: string) => {
+  /** Candles served again to rebuild a resumed session's state: they go out without tokens. */
+  const replayed = new WeakSet<ClosedKline>();
+  const emit = (k: ClosedKline, at: string, replay = false) => {
     if (!checker.accept(k[0], k[1], k[2], k[3], k[4], k[5], at)) return;
     lastEmitted = k[0];
+    if (replay) replayed.add(k);
     queue.push(k);
   };
 
@@ -113,8 +125,8 @@ export async function candleFeed(connected: ConnectedExchange, symbol: string, s
     }
   };
 
-  /** A closed candle from the stream, in arrival order. */
-  let chain = Promise.resolve();
+  /** A closed candle from the stream, in arrival order (behind the warm start). */
+  let chain: Promise<void> = Promise.resolve();
   const arrive = (k: ClosedKline) => {
     chain = chain
       .then(async () => {
@@ -130,20 +142,51 @@ export async function candleFeed(connected: ConnectedExchange, symbol: string, s
       .catch((e) => queue.fail(e));
   };
 
-  // Warm start: the last closed candles by the exchange's clock, fetched before the stream runs.
-  const now = await exchange.fetchTime();
-  const lastClosed = Math.floor(now / tf) * tf - tf;
-  if (options.warmupBars > 0) {
-    const from = lastClosed - (options.warmupBars - 1) * tf;
-    const rows = await warmupRows(from, lastClosed);
-    for (const row of rows) emit(row as ClosedKline, 'REST');
-    stats.warmup = rows.length;
-    if (rows.length < options.warmupBars) {
-      io.warn('feed/short-warmup', `${options.where}: the graph needs ${options.warmupBars} ${spec.timeframe} candles of warm-up, and ${exchange.id} had ${rows.length} closed ones from ${iso(from)} to ${iso(lastClosed)}; the first live decisions come later than in a backtest with full history`);
+  /**
+   * Warm start: the last closed candles by the exchange's clock, fetched before the stream's
+   * candles are taken. Or, for a session resuming after a crash (`refetchable.resume`): the
+   * candles it processed before, fetched again (served without tokens: they are a rebuild), then
+   * those that closed while it was down (catch-up), then the stream. Runs first on the chain that
+   * the stream's candles queue behind, once the first next() or resume() asks for it.
+   */
+  let resumeRange: { first: number; last: number } | undefined;
+  let begun = false;
+  // The exchange's clock now: candles up to the last closed one come over REST, later ones from the stream.
+  const lastClosed = Math.floor((await exchange.fetchTime()) / tf) * tf - tf;
+  const open = async () => {
+    if (watcher.closed) return;
+    if (resumeRange) {
+      const { first, last } = resumeRange;
+      const rows = await warmupRows(first, last);
+      for (const row of rows) emit(row as ClosedKline, 'REST', true);
+      stats.replayed = rows.length;
+      io.log(`${options.where}: refetched the ${rows.length} ${spec.timeframe} candles the session processed before (${iso(first)} .. ${iso(last)}) to rebuild its state`);
+      lastEmitted = Math.max(lastEmitted, last);
+      if (lastClosed > last) {
+        const before = stats.backfilled;
+        await backfill(last + tf, lastClosed, 'the restart (candles that closed while the session was down)');
+        stats.caughtUp = stats.backfilled - before;
+      }
+    } else if (options.warmupBars > 0) {
+      const from = lastClosed - (options.warmupBars - 1) * tf;
+      const rows = await warmupRows(from, lastClosed);
+      for (const row of rows) emit(row as ClosedKline, 'REST');
+      stats.warmup = rows.length;
+      if (rows.length < options.warmupBars) {
+        io.warn('feed/short-warmup', `${options.where}: the graph needs ${options.warmupBars} ${spec.timeframe} candles of warm-up, and ${exchange.id} had ${rows.length} closed ones from ${iso(from)} to ${iso(lastClosed)}; the first live decisions come later than in a backtest with full history`);
+      }
+      io.log(`${options.where}: warm start with ${rows.length} closed ${spec.timeframe} candles (${rows.length ? `${iso(rows[0][0])} .. ${iso(rows[rows.length - 1][0])}` : 'none'}), then live`);
     }
-    io.log(`${options.where}: warm start with ${rows.length} closed ${spec.timeframe} candles (${rows.length ? `${iso(rows[0][0])} .. ${iso(rows[rows.length - 1][0])}` : 'none'}), then live`);
-  }
-  lastEmitted = Math.max(lastEmitted, lastClosed);
+    lastEmitted = Math.max(lastEmitted, lastClosed);
+  };
+  let openGate!: () => void;
+  const opened = new Promise<void>((resolve) => (openGate = resolve)).then(open).catch((e) => queue.fail(e));
+  const begin = () => {
+    begun = true;
+    openGate();
+    return opened;
+  };
+  chain = opened;
 
   // Binance marks a kline closed (x); elsewhere a candle is closed once a later one appears.
   const hasClosingFlag = exchange.id.startsWith('binance');
@@ -156,10 +199,17 @@ export async function candleFeed(connected: ConnectedExchange, symbol: string, s
     if (!hasClosingFlag) for (const c of candles.slice(0, -1)) if (c[0] > lastEmitted) arrive(c as ClosedKline);
   });
 
+  /** Taken from the queue and not handed over yet: a batch is all replayed candles or all new ones. */
+  let held: ClosedKline[] = [];
   return {
     async next(): Promise<LiveBatch> {
-      const items = await queue.take(options.pollMs ?? 200);
-      const n = items.length;
+      await begin();
+      if (!held.length) held = await queue.take(options.pollMs ?? 200);
+      const replay = held.length > 0 && replayed.has(held[0]);
+      let n = 0;
+      while (n < held.length && replayed.has(held[n]) === replay) n++;
+      const items = held.slice(0, n);
+      held = held.slice(n);
       const batch: LiveBatch = { n, t: new Float64Array(n), columns: { time: new Float64Array(n), open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), close: new Float64Array(n), volume: new Float64Array(n) } };
       const { time, open, high, low, close, volume } = batch.columns;
       for (let i = 0; i < n; i++) {
@@ -172,7 +222,20 @@ export async function candleFeed(connected: ConnectedExchange, symbol: string, s
         close[i] = k[4];
         volume[i] = k[5];
       }
+      // New candles carry their open time as the token a crash-safe session records (exchangeCheckpoint.ts).
+      if (!replay) (batch as { tokens?: string[] }).tokens = items.map((k) => String(k[0]));
       return batch;
+    },
+    // Nothing to acknowledge at the exchange: the session's checkpoint records what was processed.
+    async ack() {},
+    refetchable: {
+      key: `${exchange.id}${options.url ? `@${options.url}` : options.sandbox ? '@sandbox' : ''}/${symbol}/${spec.timeframe}`,
+      resume(first: number, last: number) {
+        if (begun) throw new Error(`${options.where}: resume() after the feed started; call it before the first next()`);
+        if (!(first <= last)) throw new Error(`${options.where}: resume from ${iso(first)} to ${iso(last)}: the first candle is after the last`);
+        resumeRange = { first, last };
+        void begin();
+      },
     },
     info: () => ({
       exchange: exchange.id,
@@ -181,6 +244,7 @@ export async function candleFeed(connected: ConnectedExchange, symbol: string, s
       timeframe: spec.timeframe,
       warmupBars: options.warmupBars,
       warmupReceived: stats.warmup,
+      ...(resumeRange ? { refetched: stats.replayed, caughtUp: stats.caughtUp } : {}),
       streamCandles: stats.received,
       duplicatesDropped: stats.duplicates,
       backfilled: stats.backfilled,
@@ -189,6 +253,7 @@ export async function candleFeed(connected: ConnectedExchange, symbol: string, s
       rowsDropped: checker.dropped,
     }),
     async close() {
+      openGate();
       await watcher.stop();
       await chain;
     },

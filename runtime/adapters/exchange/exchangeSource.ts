@@ -50,7 +50,7 @@ export const exchangeSource: SourceAdapter = {
         case 'candles': {
           const { candleFeed } = await import('./candleFeed.js');
           const warmupBars = typeof binding.warmupBars === 'number' ? binding.warmupBars : (io.warmupBars ?? 0);
-          return await candleFeed(connected, exchangeBinding.symbol, spec, io, { where, warmupBars, url: exchangeBinding.url });
+          return await candleFeed(connected, exchangeBinding.symbol, spec, io, { where, warmupBars, url: exchangeBinding.url, sandbox: exchangeBinding.sandbox });
         }
         case 'trades': {
           const { tradeFeed } = await import('./tradeFeed.js');

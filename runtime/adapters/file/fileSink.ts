@@ -109,7 +109,7 @@ export const fileSink: SinkAdapter = {
           judged = true;
           if (!position) return void io.outputs.mayReplace(path, who, origin, bindAs);
           const committed = `${position.rows.toLocaleString('en-US')} rows (${position.bytes!.toLocaleString('en-US')} bytes)`;
-          const startOver = 'start a new session (bind a new group, or delete the checkpoint and the group), which writes the file afresh';
+          const startOver = 'start a new session (delete the checkpoint; a session on Redis streams also binds a new group or destroys its group), which writes the file afresh';
           if (!existsSync(path) && position.bytes === 0) return; // committed before its first row: nothing to keep
           if (!existsSync(path)) throw new Error(`${who}: the session's checkpoint records ${committed} committed to ${displayPath(path)}, which no longer exists: the rows cannot be resumed; restore the file, or ${startOver}`);
           const opened = openSync(path, 'r+');
