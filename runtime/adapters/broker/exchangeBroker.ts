@@ -16,8 +16,12 @@ import { isCcxtError, lookUpOrder, sendOrder } from './sendOrder.js';
  * equity, trades and metrics follow the exchange. The graph's step stays synchronous: orders go
  * out on a queue, and the live driver awaits `settle()` after each event, before acknowledging
  * it, so the next decision sees the fills of the previous one. Resting limit orders (fill: queue)
- * are polled by client id at each settle (no user-data stream: one request a bar, robust to
- * reconnects, idempotent). Exchange errors become warnings; the run goes on.
+ * learn their fills from the exchange's user-data stream (ccxt pro's watchOrders: Binance's
+ * executionReport), applied as they are pushed, in order with the orders being sent. Polling by
+ * client id is the fallback: at each settle while the stream is down (not yet subscribed, dropped,
+ * refused), and once after every (re)subscription, for what filled while no one listened. Every
+ * exchange figure is cumulative (units, quote value, commissions), so a fill learnt twice, pushed
+ * and polled, is applied once. Exchange errors become warnings; the run goes on.
  */
 export interface ExchangeBrokerOptions {
   exchange: TradingExchange;
@@ -36,6 +40,20 @@ export interface ExchangeBrokerOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+/** The user-data stream as the broker sees it (in the report). */
+export interface UserDataState {
+  /** Subscribed now: fills are pushed, resting orders are not polled. */
+  up: boolean;
+  /** Subscriptions made (1 + reconnects), and times it dropped or was refused. */
+  subscriptions: number;
+  drops: number;
+  /** Order updates received, and fills applied from them. */
+  updates: number;
+  fillsApplied: number;
+  /** Polls of resting orders by client id (while down, and once after each subscription). */
+  polls: number;
+}
+
 /** An order as the report shows it: what the graph decided, what was sent, what the exchange did. */
 export interface LiveOrder {
   clientOrderId: string;
@@ -51,8 +69,22 @@ export interface LiveOrder {
   filled: number;
   average?: number;
   fee?: { currency?: string; cost?: number };
+  /** What of the exchange's fills the broker has applied: quote value, commissions by asset (so nothing is applied twice). */
+  filledCost: number;
+  feesApplied: Record<string, number>;
   attempts: number;
   notes: string[];
+}
+
+/**
+ * ccxt (4.5) creates a future for a subscription before sending it, for concurrent callers, and
+ * rejects it when the subscription is refused or the socket fails even when no one awaits it:
+ * an unhandled rejection that would stop the process. Marks the futures pending now as handled
+ * (whoever awaits one still sees its rejection).
+ */
+function handleAheadOfTime(exchange: object): void {
+  const clients = (exchange as { clients?: Record<string, { futures?: Record<string, { catch?: (f: () => void) => unknown }> }> }).clients ?? {};
+  for (const client of Object.values(clients)) for (const future of Object.values(client.futures ?? {})) future?.catch?.(() => {});
 }
 
 export class ExchangeBroker implements Kernel<BrokerInputs, BrokerOutputs> {
@@ -70,15 +102,92 @@ export class ExchangeBroker implements Kernel<BrokerInputs, BrokerOutputs> {
   private decided = 0;
   /** Orders decided on events older than the run (a warm start's history, a crash recovery's replay): never sent. */
   private historical = 0;
+  readonly userData: UserDataState = { up: false, subscriptions: 0, drops: 0, updates: 0, fillsApplied: 0, polls: 0 };
+  private stopped = false;
+  /** The subscription whose missed fills the last poll caught up with. */
+  private reconciled = 0;
 
   constructor(
     private readonly p: SimulatedBrokerParams,
     private readonly o: ExchangeBrokerOptions,
   ) {
-    this.sim = new SimulatedBroker(p, { warn: o.warn, history: 'bounded' });
+    // The simulation only marks to market here (its fill model would need the book and trades it never gets).
+    this.sim = new SimulatedBroker({ ...p, fill: 'close', latencyBars: 0 }, { warn: o.warn, history: 'bounded' });
     this.fee = p.fees.taker;
     this.slippage = p.slippageBps / 10000;
     this.limitOrders = p.fill === 'queue';
+    if (this.limitOrders && o.exchange.watchOrders && o.exchange.authenticate) void this.followUserData();
+  }
+
+  /**
+   * Follows the user-data stream until the run ends: subscribe (again after a drop, backing off
+   * 250 ms doubling to 30 s), then apply each order update as it comes. Never throws: while it is
+   * down, settle() polls.
+   */
+  private async followUserData(): Promise<void> {
+    const exchange = this.o.exchange;
+    const sleep = this.o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+    let failures = 0;
+    while (!this.stopped) {
+      try {
+        const subscribed = exchange.authenticate!();
+        handleAheadOfTime(exchange);
+        await subscribed;
+        if (this.stopped) return;
+        this.userData.up = true;
+        if (this.userData.subscriptions++ > 0) this.o.log(`user-data stream for ${this.o.symbol} subscribed again (after ${this.userData.drops} drop${this.userData.drops === 1 ? '' : 's'}): fills are pushed again; what filled meanwhile is polled once`);
+        failures = 0;
+        for (;;) {
+          const updates = await exchange.watchOrders!(this.o.symbol);
+          if (this.stopped) return;
+          for (const update of updates) this.onPushed(update);
+        }
+      } catch (e) {
+        if (this.stopped) return;
+        const why = this.clean(e instanceof Error ? e.message : JSON.stringify(e));
+        if (this.userData.up || this.userData.drops === 0) {
+          if (this.userData.drops++ === 0) this.o.warn('live/user-data-down', `the user-data stream for ${this.o.symbol} is down (${String(why).slice(0, 160)}): resting orders are polled by client id at each event until it is back (later drops are counted in the report)`);
+        }
+        this.userData.up = false;
+        await sleep(Math.min(30_000, 250 * 2 ** failures++));
+      }
+    }
+  }
+
+  /** An order update pushed on the user-data stream: applied in turn with the orders being sent. */
+  private onPushed(update: CcxtOrder): void {
+    this.userData.updates++;
+    const id = update.clientOrderId ?? String(update.info?.c ?? '');
+    let order: LiveOrder | undefined;
+    for (let i = this.orders.length - 1; i >= 0 && !order; i--) if (this.orders[i].clientOrderId === id) order = this.orders[i];
+    if (!order) return; // not this broker's (existing: ignore), or decided on history
+    const mine = order;
+    this.work = this.work.then(() => this.applyPushed(mine, update)).catch((e) => void (this.failure ??= this.clean(e)));
+  }
+
+  private async applyPushed(order: LiveOrder, update: CcxtOrder): Promise<void> {
+    const info = update.info ?? {};
+    const filled = Number(info.z ?? update.filled ?? 0);
+    if (filled > order.filled) {
+      const last = Number(info.l ?? 0);
+      const asset = typeof info.N === 'string' ? info.N : undefined;
+      if (asset && Math.abs(filled - order.filled - last) < 1e-12) {
+        // Exactly one new fill: its commission is in the report (n, N).
+        const fees = { ...order.feesApplied, [asset]: (order.feesApplied[asset] ?? 0) + Number(info.n ?? 0) };
+        this.applyFills(order, filled, Number(info.Z ?? update.cost ?? 0), fees, Number(info.T ?? update.timestamp ?? order.decidedAt));
+        this.userData.fillsApplied++;
+      } else {
+        // Updates of one order merged before they were read (more than one new fill): read it whole.
+        const now = await lookUpOrder(this.o.exchange, this.o.symbol, order.clientOrderId);
+        if (now) await this.absorb(order, now);
+        return;
+      }
+    }
+    if (filled < order.filled || order.status === 'closed' || order.status === 'canceled') return; // older than what is known
+    order.exchangeId ??= update.id;
+    order.status = update.status ?? order.status;
+    if (order.status === 'open') this.resting.set(order.clientOrderId, order);
+    else this.resting.delete(order.clientOrderId);
   }
 
   step(n: number, t: Float64Array, inputs: BrokerInputs, out: BrokerOutputs): void {
@@ -124,7 +233,7 @@ export class ExchangeBroker implements Kernel<BrokerInputs, BrokerOutputs> {
       intent.amount ??= Number(this.o.exchange.amountToPrecision(this.o.symbol, intent.cost! / price));
       delete intent.cost;
     }
-    const order: LiveOrder = { clientOrderId: id, decidedAt: time, target, type: intent.price !== undefined ? 'limit' : 'market', ...intent, status: 'sending', filled: 0, attempts: 0, notes: [] };
+    const order: LiveOrder = { clientOrderId: id, decidedAt: time, target, type: intent.price !== undefined ? 'limit' : 'market', ...intent, status: 'sending', filled: 0, filledCost: 0, feesApplied: {}, attempts: 0, notes: [] };
     this.orders.push(order);
     const outcome = await sendOrder(this.o.exchange, intent, { symbol: this.o.symbol, clientOrderId: id, sleep: this.o.sleep });
     order.attempts = outcome.attempts;
@@ -142,38 +251,59 @@ export class ExchangeBroker implements Kernel<BrokerInputs, BrokerOutputs> {
     await this.absorb(order, outcome.order!);
   }
 
-  /** Applies what the exchange says an order filled (beyond what was applied already). */
+  /**
+   * Applies what the exchange says an order filled beyond what was applied already: the units,
+   * quote value and commissions are cumulative on the exchange, so the difference is exactly the
+   * new fills, however many there were and whichever way they were learnt (an answer, a poll, the
+   * user-data stream), and a report seen twice applies nothing.
+   */
   private async absorb(order: LiveOrder, reported: CcxtOrder): Promise<void> {
     order.exchangeId = reported.id;
     order.status = reported.status ?? 'unknown';
     const filled = reported.filled ?? 0;
-    const newly = filled - order.filled;
-    if (newly > 0) {
-      const average = reported.average ?? (reported.cost && filled ? reported.cost / filled : reported.price ?? 0);
+    if (filled > order.filled) {
+      const cost = reported.cost ?? filled * (reported.average ?? reported.price ?? 0);
       const fees = await this.feesOf(reported);
-      // Commission in the base asset comes out of the units received; in the quote asset out of cash.
-      const baseFee = fees.filter((f) => f.currency === this.o.market.base).reduce((s, f) => s + (f.cost ?? 0), 0) * (newly / filled);
-      const quoteFee = fees.filter((f) => f.currency === this.o.market.quote).reduce((s, f) => s + (f.cost ?? 0), 0) * (newly / filled);
-      const units = order.side === 'buy' ? newly - baseFee : -(newly + baseFee);
-      this.sim.applyFill(units, average, quoteFee + baseFee * average, reported.timestamp ?? order.decidedAt, this.dust());
-      order.filled = filled;
-      order.average = average;
-      order.fee = fees[0];
+      this.applyFills(order, filled, cost, fees, reported.lastTradeTimestamp ?? reported.timestamp ?? order.decidedAt);
     }
     if (order.status === 'open') this.resting.set(order.clientOrderId, order);
     else this.resting.delete(order.clientOrderId);
+  }
+
+  /** Moves the broker to the order's cumulative fills (units, quote value, commissions by asset). */
+  private applyFills(order: LiveOrder, filled: number, cost: number, feesByAsset: Record<string, number>, time: number): void {
+    const newly = filled - order.filled;
+    const value = cost - order.filledCost;
+    const { base, quote } = this.o.market;
+    const baseFee = (feesByAsset[base] ?? 0) - (order.feesApplied[base] ?? 0);
+    const quoteFee = (feesByAsset[quote] ?? 0) - (order.feesApplied[quote] ?? 0);
+    const price = value / newly;
+    // Commission in the base asset comes out of the units received; in the quote asset out of cash.
+    const units = order.side === 'buy' ? newly - baseFee : -(newly + baseFee);
+    this.sim.applyFill(units, price, quoteFee + baseFee * price, time, this.dust());
+    order.filled = filled;
+    order.filledCost = cost;
+    order.feesApplied = { ...feesByAsset };
+    order.average = cost / filled;
+    order.fee = Object.entries(feesByAsset).map(([currency, c]) => ({ currency, cost: c }))[0];
   }
 
   private dust(): number {
     return Math.max(this.o.market.minAmount, this.o.market.amountStep);
   }
 
-  /** The order's commissions: from its fills when the answer carries them (Binance's FULL answer), else from its trades. */
-  private async feesOf(reported: CcxtOrder): Promise<{ currency?: string; cost?: number }[]> {
-    if (reported.fees?.length) return reported.fees;
-    if (reported.fee?.currency) return [reported.fee];
-    const trades = await (this.o.exchange as unknown as { fetchMyTrades(s: string, since?: number, limit?: number, params?: object): Promise<{ fee?: { currency?: string; cost?: number } }[]> }).fetchMyTrades(this.o.symbol, undefined, undefined, { orderId: reported.id });
-    return trades.map((t) => t.fee ?? {}).filter((f) => f.currency);
+  /** The order's commissions so far, by asset: from its fills when the answer carries them (Binance's FULL answer), else from its trades. */
+  private async feesOf(reported: CcxtOrder): Promise<Record<string, number>> {
+    let fees: { currency?: string; cost?: number }[];
+    if (reported.fees?.length) fees = reported.fees;
+    else if (reported.fee?.currency) fees = [reported.fee];
+    else {
+      const trades = await (this.o.exchange as unknown as { fetchMyTrades(s: string, since?: number, limit?: number, params?: object): Promise<{ fee?: { currency?: string; cost?: number } }[]> }).fetchMyTrades(this.o.symbol, undefined, undefined, { orderId: reported.id });
+      fees = trades.map((t) => t.fee ?? {});
+    }
+    const total: Record<string, number> = {};
+    for (const f of fees) if (f.currency) total[f.currency] = (total[f.currency] ?? 0) + (f.cost ?? 0);
+    return total;
   }
 
   private async cancel(order: LiveOrder): Promise<void> {
@@ -189,24 +319,37 @@ export class ExchangeBroker implements Kernel<BrokerInputs, BrokerOutputs> {
     this.resting.delete(order.clientOrderId);
   }
 
-  /** Awaited by the live driver after each event: orders sent, their fills applied, resting orders polled. */
-  async settle(): Promise<void> {
+  /**
+   * Awaited by the live driver after each event: orders sent, their fills applied; resting orders
+   * polled unless the user-data stream is up and has been caught up with since it subscribed.
+   */
+  async settle(force = false): Promise<void> {
     await this.work;
     if (this.failure !== undefined) throw this.failure;
+    const subscription = this.userData.up ? this.userData.subscriptions : -1;
+    if (!force && subscription > 0 && this.reconciled === subscription) return;
+    if (this.resting.size) this.userData.polls++;
+    let complete = true;
     for (const order of [...this.resting.values()]) {
       try {
         const now = await lookUpOrder(this.o.exchange, this.o.symbol, order.clientOrderId);
         if (now) await this.absorb(order, now);
       } catch (e) {
         if (isCcxtError(e, 'AuthenticationError')) throw this.clean(e);
+        complete = false;
         this.o.warn('live/poll-failed', `polling resting order ${order.clientOrderId} failed: ${this.clean((e as Error).message)}; tried again after the next event`);
       }
     }
+    await this.work;
+    if (complete && subscription > 0) this.reconciled = subscription;
   }
 
   async end(): Promise<void> {
-    await this.settle();
+    // The last word is the exchange's, read by client id, whatever the stream has or has not pushed yet.
+    await this.settle(true);
+    this.stopped = true;
     await this.o.exchange.close?.().catch(() => {});
+    await this.work;
   }
 
   /** The simulation's marks, with the graph's orders and the exchange's refusals (the simulation itself receives none). */
@@ -229,6 +372,7 @@ export class ExchangeBroker implements Kernel<BrokerInputs, BrokerOutputs> {
         ordersSent: this.orders.length - this.rejected,
         ordersRejected: this.rejected,
         ordersDecidedOnHistory: this.historical,
+        ...(this.limitOrders ? { userDataStream: { ...this.userData } } : {}),
         orders: this.orders,
         atStart: this.o.reconciliation,
       },

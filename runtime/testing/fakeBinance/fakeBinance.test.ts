@@ -121,3 +121,54 @@ test('depth stream: ccxt keeps its book from the REST snapshot plus the diffs, e
 function levels(side: number[][]): number[][] {
   return Array.from(side.slice(0, 10), (l) => [l[0], l[1]]);
 }
+
+test('a resting limit buy at the recorded bid fills in part as recorded sells at its price work through the queue ahead; a cancel keeps that part and unlocks the rest', async () => {
+  const book = await readBook(dataFile(RECORDED_FILES.book), { record: 'book', symbol: 'BTCUSDT', levels: 10, onBadRow: 'error', onGap: 'error' }, () => {});
+  const trades = await readTrades(dataFile(RECORDED_FILES.trades), { record: 'trades', symbol: 'BTCUSDT', onBadRow: 'error' }, () => {});
+  const placedAt = Date.parse('2024-08-08T23:55:20Z');
+  const account = { apiKey: 'limit-test-key', secret: 'limit-test-secret', balances: { USDT: 100_000 } };
+  const fake = await startFakeBinance({ data, manual: true, start: placedAt, accounts: [account] });
+  servers.push(fake);
+  const { connectTradingExchange } = await import('../../adapters/broker/connectTradingExchange.js');
+  const keys = { apiKey: account.apiKey, secret: account.secret, names: { apiKey: 'HEAN_BINANCE_API_KEY', secret: 'HEAN_BINANCE_SECRET' } };
+  const { exchange } = await connectTradingExchange({ exchange: 'binance', symbol: 'BTC/USDT', url: fake.url }, keys, 'test');
+  try {
+    // The reference: Binance's price-time priority applied here to the recorded files. The order
+    // joins the queue behind the size displayed at the best bid; sells at that price take the
+    // queue first, then the order; a sell below the bid would have filled all of it.
+    const r = upperBound(book.t, placedAt) - 1;
+    const bid = book.levels[0][r];
+    let ahead = book.levels[1][r];
+    const qty = 1;
+    const until = placedAt + 5_000;
+    let expected = 0;
+    for (let i = upperBound(trades.time, placedAt); i < trades.time.length && trades.time[i] <= until; i++) {
+      if (trades.side[i] !== -1 || trades.price[i] > bid) continue;
+      if (trades.price[i] < bid) expected = qty;
+      else {
+        expected += Math.max(0, trades.size[i] - ahead);
+        ahead = Math.max(0, ahead - trades.size[i]);
+      }
+      expected = Math.min(qty, expected);
+    }
+    assert.ok(expected > 0 && expected < qty, `the recording should fill this order in part (expected ${expected})`);
+    const placed = await exchange.createOrder('BTC/USDT', 'limit', 'buy', qty, bid, { newClientOrderId: 'partial-1' });
+    assert.equal(placed.status, 'open');
+    assert.equal(placed.filled, 0, 'at the bid, behind the queue: nothing fills at once');
+    fake.advanceTo(until);
+    const resting = await exchange.fetchOrder(undefined, 'BTC/USDT', { origClientOrderId: 'partial-1' });
+    assert.equal(resting.status, 'open');
+    assert.ok(Math.abs(resting.filled! - expected) < 1e-8, `filled ${resting.filled}, the recording gives ${expected}`);
+    const cancelled = await exchange.cancelOrder(placed.id, 'BTC/USDT');
+    assert.equal(cancelled.status, 'canceled');
+    assert.ok(Math.abs(cancelled.filled! - expected) < 1e-8, 'the cancel answer keeps the filled part');
+    const acct = fake.trading.accounts.get(account.apiKey)!;
+    const fee = acct.trades.reduce((s, t) => s + Number((t.qty * 0.001).toFixed(8)), 0);
+    assert.ok(Math.abs(acct.balance('USDT').free - (100_000 - expected * bid)) < 1e-6, `USDT ${JSON.stringify(acct.balance('USDT'))}`);
+    assert.equal(acct.balance('USDT').locked, 0, 'the rest is unlocked');
+    assert.ok(Math.abs(acct.balance('BTC').free - (expected - fee)) < 1e-8, `BTC ${JSON.stringify(acct.balance('BTC'))}: filled less the commission in BTC`);
+    assert.ok(acct.trades.length > 0 && acct.trades.every((t) => t.isMaker && t.price === bid), 'maker fills at the limit');
+  } finally {
+    await exchange.close?.();
+  }
+});

@@ -8,13 +8,16 @@ import { VirtualClock } from './virtualClock.js';
 import { SIGNED_PATHS, TradingDesk } from './tradeRoutes.js';
 import type { FakeAccountSpec } from './spotAccounts.js';
 import { StreamHub } from './wsStreams.js';
+import { UserDataHub } from './userDataStream.js';
 
 /**
  * A local stand-in for Binance spot's public market data, speaking its REST and websocket
  * protocol so that ccxt's own binance class runs against it unchanged (only its urls point here).
  * It replays the recorded files on a virtual clock: REST history exists up to "now" (warm
  * starts), streams send what happens after. Test hooks inject the failures a live feed must
- * survive: dropped connections, a skipped depth update, a lost or missing candle.
+ * survive: dropped connections, a skipped depth update, a lost or missing candle. Test accounts
+ * trade on the signed endpoints (tradeRoutes.ts), their orders matched on the recordings as market
+ * time moves (spotAccounts.ts), order changes pushed on the user-data stream (userDataStream.ts).
  */
 export interface FakeBinanceOptions {
   /** Where the recorded files are (default HEAN_DATA_DIR). */
@@ -58,7 +61,13 @@ export interface FakeBinance {
     skipCandleCloses(n?: number): void;
     /** These 1m candles (open times) never existed: neither REST nor the streams have them. */
     removeCandles(openTimes: readonly number[]): void;
+    /** Cuts every user-data socket (the WebSocket API); clients subscribe again. Returns how many. */
+    dropUserDataStreams(): number;
+    /** Cuts the user-data sockets and refuses new subscriptions until market time `until` (fills meanwhile are not pushed). */
+    userDataOutage(until: number): void;
   };
+  /** The user-data stream (userDataStream.ts): subscriptions accepted, execution reports pushed, fills no one received. */
+  readonly userData: UserDataHub;
   /** The order side: accounts, their orders and trades, the requests answered, fault hooks (tradeRoutes.ts). */
   readonly trading: TradingDesk;
   readonly stats: {
@@ -114,17 +123,19 @@ export async function startFakeBinance(options: FakeBinanceOptions = {}): Promis
       hub.send(event.stream, event.payload);
     }
     published = to;
+    trading.settle(to);
   };
 
   let keyedRequests = 0;
   const trading = new TradingDesk(options.accounts ?? [], data, options.feeRate ?? 0.001);
+  const userData = new UserDataHub(trading.accounts, () => published);
   const server: Server = createServer((req, res) => {
     if (req.headers['x-mbx-apikey'] !== undefined || /[?&]signature=/.test(req.url ?? '')) keyedRequests++;
     if (SIGNED_PATHS.has(new URL(req.url ?? '/', 'http://fake').pathname)) void trading.handle(req, res, published);
     else handleRest(req, res, { data, now: () => published, hidden });
   });
   server.on('upgrade', (req, socket, head) => {
-    if (!hub.upgrade(req, socket, head)) socket.destroy();
+    if (!hub.upgrade(req, socket, head) && !userData.upgrade(req, socket, head)) socket.destroy();
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -152,7 +163,10 @@ export async function startFakeBinance(options: FakeBinanceOptions = {}): Promis
       skipDepthUpdates: (n = 1) => void (skipDepth += n),
       skipCandleCloses: (n = 1) => void (skipCloses += n),
       removeCandles: (openTimes) => openTimes.forEach((t) => hidden.add(t)),
+      dropUserDataStreams: () => userData.drop(),
+      userDataOutage: (until) => userData.outage(until),
     },
+    userData,
     trading,
     stats: {
       get connections() {
@@ -173,6 +187,7 @@ export async function startFakeBinance(options: FakeBinanceOptions = {}): Promis
     async close() {
       if (ticker) clearInterval(ticker);
       hub.close();
+      userData.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
