@@ -172,3 +172,42 @@ test('a resting limit buy at the recorded bid fills in part as recorded sells at
     await exchange.close?.();
   }
 });
+
+test('listenKey user-data stream (Binance\'s older flow): POST gives a key, /ws/<key> receives bare executionReports, PUT keeps it alive, it expires after 60 minutes of market time', async () => {
+  const { WebSocket } = await import('ws');
+  const placedAt = Date.parse('2024-08-08T23:56:00Z');
+  const account = { apiKey: 'listen-key-test', secret: 'listen-key-secret', balances: { USDT: 100_000 } };
+  const fake = await startFakeBinance({ data, manual: true, start: placedAt, accounts: [account] });
+  servers.push(fake);
+  const call = async (method: string, query = '', key = account.apiKey) => {
+    const res = await fetch(`${fake.url}/api/v3/userDataStream${query}`, { method, headers: { 'X-MBX-APIKEY': key } });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+  assert.equal((await call('POST', '', 'nobody')).body.code, -2015);
+  const { listenKey } = (await call('POST')).body as { listenKey: string };
+  assert.match(listenKey, /^[0-9a-f]{64}$/);
+  assert.equal((await call('POST')).body.listenKey, listenKey, 'one key per account');
+  const socket = new WebSocket(`${fake.wsUrl}/ws/${listenKey}`);
+  const messages: Record<string, unknown>[] = [];
+  socket.on('message', (data: Buffer) => messages.push(JSON.parse(data.toString())));
+  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+  try {
+    const acct = fake.trading.accounts.get(account.apiKey)!;
+    const order = acct.place({ symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: 0.01, newClientOrderId: 'lk-1' }, fake.now(), data.get('BTCUSDT'));
+    await waitUntil(() => messages.length >= 2, 'two execution reports');
+    assert.deepEqual(messages.map((m) => [m.e, m.x, m.X, m.c]), [['executionReport', 'NEW', 'NEW', 'lk-1'], ['executionReport', 'TRADE', 'FILLED', 'lk-1']]);
+    const trade = acct.trades[0];
+    assert.equal(messages[1].subscriptionId, undefined, 'bare payloads on a listenKey socket');
+    assert.deepEqual([messages[1].l, messages[1].z, messages[1].L, messages[1].n, messages[1].N, messages[1].t, messages[1].i], [trade.qty.toFixed(8), order.executedQty.toFixed(8), trade.price.toFixed(8), trade.commission.toFixed(8), 'BTC', trade.id, order.orderId]);
+    fake.advance(50 * 60_000);
+    assert.equal((await call('PUT', `?listenKey=${listenKey}`)).status, 200, 'kept alive');
+    fake.advance(50 * 60_000);
+    assert.equal((await call('POST')).body.listenKey, listenKey, 'still alive 100 minutes in: the PUT renewed it');
+    fake.advance(61 * 60_000);
+    await call('POST');
+    await waitUntil(() => messages.some((m) => m.e === 'listenKeyExpired'), 'listenKeyExpired');
+    assert.equal((await call('PUT', `?listenKey=${listenKey}`)).body.code, -1125);
+  } finally {
+    socket.terminate();
+  }
+});

@@ -131,11 +131,14 @@ export async function startFakeBinance(options: FakeBinanceOptions = {}): Promis
   const userData = new UserDataHub(trading.accounts, () => published);
   const server: Server = createServer((req, res) => {
     if (req.headers['x-mbx-apikey'] !== undefined || /[?&]signature=/.test(req.url ?? '')) keyedRequests++;
-    if (SIGNED_PATHS.has(new URL(req.url ?? '/', 'http://fake').pathname)) void trading.handle(req, res, published);
+    const path = new URL(req.url ?? '/', 'http://fake').pathname;
+    if (path === '/api/v3/userDataStream') userData.handleListenKey(req, res);
+    else if (SIGNED_PATHS.has(path)) void trading.handle(req, res, published);
     else handleRest(req, res, { data, now: () => published, hidden });
   });
   server.on('upgrade', (req, socket, head) => {
-    if (!hub.upgrade(req, socket, head) && !userData.upgrade(req, socket, head)) socket.destroy();
+    // A listenKey's /ws/<key> first: the market-data hub takes any /ws/ path.
+    if (!userData.upgrade(req, socket, head) && !hub.upgrade(req, socket, head)) socket.destroy();
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

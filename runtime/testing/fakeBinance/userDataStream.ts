@@ -1,5 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ExecutionType, FakeOrder, FakeTrade, SpotAccount } from './spotAccounts.js';
@@ -11,20 +11,29 @@ import type { ExecutionType, FakeOrder, FakeTrade, SpotAccount } from './spotAcc
  * { subscriptionId } }`; from then on every change to the account's orders is pushed as
  * `{ subscriptionId, event: { e: "executionReport", ... } }` with Binance's documented fields
  * (user-data-stream.md, "Order Update"): NEW when an order is accepted, TRADE per fill (l, L, n,
- * N, t: that fill; z, Z: cumulative), CANCELED. (Binance's older listenKey streams, POST
- * /api/v3/userDataStream, are deprecated for spot and not what ccxt uses: not served.)
- * Fault hooks cut the sockets, or refuse subscriptions until a market time (an outage).
+ * N, t: that fill; z, Z: cumulative), CANCELED. Binance's older listenKey streams (deprecated
+ * for spot; ccxt 4.5 no longer uses them) are served too: POST /api/v3/userDataStream (API key
+ * header, no signature) gives a listenKey, PUT keeps it alive (it expires 60 minutes of market time
+ * after the last), DELETE closes it; /ws/<listenKey> then receives the bare executionReports, and
+ * `{ e: "listenKeyExpired" }` once the key expired. Fault hooks cut the sockets, or refuse
+ * subscriptions (and new listenKey sockets) until a market time (an outage).
  */
 interface Session {
   socket: WebSocket;
   subscriptions: Map<number, SpotAccount>;
+  /** A /ws/<listenKey> socket: bare payloads. */
+  listenKey?: string;
 }
+
+const LISTEN_KEY_LIFETIME = 60 * 60_000;
 
 export class UserDataHub {
   private readonly server = new WebSocketServer({ noServer: true });
   private readonly sessions = new Set<Session>();
   private nextSubscription = 0;
   private refuseUntil = -Infinity;
+  /** listenKey -> its account and the market time it expires. */
+  private readonly listenKeys = new Map<string, { account: SpotAccount; expires: number }>();
   /** Subscriptions accepted, and execution reports pushed (tests count them). */
   subscriptionsAccepted = 0;
   reportsPushed = 0;
@@ -38,11 +47,68 @@ export class UserDataHub {
     for (const account of accounts.values()) account.listeners.add((order, execution, time, trade) => this.push(account, order, execution, time, trade));
   }
 
+  /** POST / PUT / DELETE /api/v3/userDataStream (USER_STREAM: the API key header, no signature). */
+  handleListenKey(req: IncomingMessage, res: ServerResponse): void {
+    const send = (status: number, body: unknown) => {
+      const text = JSON.stringify(body);
+      res.writeHead(status, { 'content-type': 'application/json;charset=UTF-8', 'content-length': String(Buffer.byteLength(text)) });
+      res.end(text);
+    };
+    const key = req.headers['x-mbx-apikey'];
+    const account = typeof key === 'string' ? this.accounts.get(key) : undefined;
+    if (!account) return send(401, { code: -2015, msg: 'Invalid API-key, IP, or permissions for action.' });
+    const listenKey = new URL(req.url ?? '/', 'http://fake').searchParams.get('listenKey');
+    this.expire();
+    switch (req.method) {
+      case 'POST': {
+        // Binance: one key per account; asking again returns it and keeps it alive.
+        const existing = [...this.listenKeys].find(([, v]) => v.account === account)?.[0];
+        const fresh = existing ?? randomBytes(32).toString('hex');
+        this.listenKeys.set(fresh, { account, expires: this.now() + LISTEN_KEY_LIFETIME });
+        return send(200, { listenKey: fresh });
+      }
+      case 'PUT':
+      case 'DELETE': {
+        const entry = listenKey ? this.listenKeys.get(listenKey) : undefined;
+        if (!entry || entry.account !== account) return send(400, { code: -1125, msg: 'This listenKey does not exist.' });
+        if (req.method === 'PUT') entry.expires = this.now() + LISTEN_KEY_LIFETIME;
+        else {
+          this.listenKeys.delete(listenKey!);
+          for (const s of this.sessions) if (s.listenKey === listenKey) s.socket.close();
+        }
+        return send(200, {});
+      }
+      default:
+        return send(405, { code: -1000, msg: `${req.method} /api/v3/userDataStream: POST, PUT or DELETE` });
+    }
+  }
+
+  /** Keys past their 60 minutes: their sockets are told and closed. */
+  private expire(): void {
+    const now = this.now();
+    for (const [key, entry] of this.listenKeys) {
+      if (entry.expires > now) continue;
+      this.listenKeys.delete(key);
+      for (const s of this.sessions) {
+        if (s.listenKey !== key) continue;
+        s.socket.send(JSON.stringify({ e: 'listenKeyExpired', E: now, listenKey: key }));
+        s.socket.close();
+      }
+    }
+  }
+
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
     const path = new URL(req.url ?? '/', 'http://fake').pathname;
-    if (path !== '/ws-api/v3') return false;
+    this.expire();
+    const listenKey = path.startsWith('/ws/') && this.listenKeys.has(path.slice(4)) ? path.slice(4) : undefined;
+    if (path !== '/ws-api/v3' && !listenKey) return false;
+    if (listenKey && this.now() < this.refuseUntil) {
+      socket.destroy();
+      return true;
+    }
     this.server.handleUpgrade(req, socket, head, (ws) => {
-      const session: Session = { socket: ws, subscriptions: new Map() };
+      const session: Session = { socket: ws, subscriptions: new Map(), listenKey };
+      if (listenKey) session.subscriptions.set(-1, this.listenKeys.get(listenKey)!.account);
       this.sessions.add(session);
       ws.on('message', (data: Buffer) => this.onRequest(session, data.toString()));
       ws.on('close', () => this.sessions.delete(session));
@@ -100,13 +166,14 @@ export class UserDataHub {
   }
 
   private push(account: SpotAccount, order: FakeOrder, execution: ExecutionType, time: number, trade?: FakeTrade): void {
+    this.expire();
     const event = executionReport(order, execution, time, trade);
     let sent = false;
     for (const session of this.sessions) {
       if (session.socket.readyState !== 1) continue;
       for (const [subscriptionId, subscribed] of session.subscriptions) {
         if (subscribed !== account) continue;
-        session.socket.send(JSON.stringify({ subscriptionId, event }));
+        session.socket.send(JSON.stringify(session.listenKey ? event : { subscriptionId, event }));
         this.reportsPushed++;
         sent = true;
       }
