@@ -152,10 +152,10 @@ async function checkAgainstExchange(fake: FakeBinance, account: Account, live: {
     assert.equal(o.clientOrderId, clientOrderId({ session: 'queue-live', node: 'broker', time: mine.decidedAt }));
     assert.equal(o.type, 'LIMIT');
     // (The book feed reads diffs that arrive together as one, the latest, so the book the graph
-    // saw at a decision is a recorded snapshot of the last step of the clock before it.)
+    // saw at a decision is a recorded snapshot of the last steps of the clock before it.)
     const column = o.side === 'BUY' ? book.levels[0] : book.levels[2];
     const touches: number[] = [];
-    for (let r = upperBound(book.t, mine.decidedAt) - 1; r >= 0 && book.t[r] >= mine.decidedAt - 2 * STEP_MS; r--) touches.push(column[r]);
+    for (let r = upperBound(book.t, mine.decidedAt) - 1; r >= 0 && book.t[r] >= mine.decidedAt - 5 * STEP_MS; r--) touches.push(column[r]);
     assert.ok(touches.includes(o.price), `${o.clientOrderId} ${o.side} at ${o.price}: the recorded ${o.side === 'BUY' ? 'best bids' : 'best asks'} just before ${new Date(mine.decidedAt).toISOString()} were ${[...new Set(touches)].join(', ')}`);
     // Its fills, as the exchange recorded them, applied exactly: units, value, commission.
     const value = o.fills.reduce((s, f) => s + f.qty * f.price, 0);
