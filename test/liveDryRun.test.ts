@@ -87,7 +87,14 @@ test('graphs/sma-cross-live.yaml live against the fake exchange: every order fil
     const simFills = sim.trades.flatMap((t) => [{ time: t.entryTime, side: 'BUY', price: t.entryPrice }, ...(t.exitTime !== null ? [{ time: t.exitTime, side: 'SELL', price: t.exitPrice }] : [])]);
 
     const orders = fake.trading.accounts.get(account.apiKey)!.orders;
-    const fills = orders.filter((o) => o.executedQty > 0).map((o) => ({ time: o.time, side: o.side, price: o.cummulativeQuoteQty / o.executedQty, fillPrices: [...new Set(o.fills.map((f) => f.price))] }));
+    // The price of an order's fills as the exchange recorded them (each fill's own price: its quote
+    // total is kept to 8 decimals, as Binance's, so total / units is that price only to rounding).
+    const fills = orders
+      .filter((o) => o.executedQty > 0)
+      .map((o) => {
+        const fillPrices = [...new Set(o.fills.map((f) => f.price))];
+        return { time: o.time, side: o.side, price: fillPrices.length === 1 ? fillPrices[0] : o.cummulativeQuoteQty / o.executedQty, fillPrices };
+      });
     assert.equal(fills.length, orders.length, 'every order filled');
     for (const [i, f] of fills.entries()) {
       const r = file.time.indexOf(f.time);

@@ -53,6 +53,7 @@ export async function fakeExchangeCommand(argv: string[]): Promise<number> {
   const btc = data.get('BTCUSDT')!;
   console.log(`fake Binance spot on ${fake.url} (websocket ${fake.wsUrl}/ws)`);
   console.log(`  market time ${iso(fake.now())}, ${speed} recorded ms per wall ms`);
+  console.log(`  user-data stream (order updates) on ${fake.wsUrl}/ws-api/v3 (userDataStream.subscribe.signature) or POST /api/v3/userDataStream then ${fake.wsUrl}/ws/<listenKey>`);
   if (btc.candles) console.log(`  BTCUSDT candles ${iso(btc.candles.time[0])} .. ${iso(btc.candles.time[btc.candles.time.length - 1])} (${paths.candles})`);
   if (btc.trades) console.log(`  BTCUSDT trades ${iso(btc.trades.time[0])} .. ${iso(btc.trades.time[btc.trades.time.length - 1])} (${paths.trades})`);
   if (btc.book) console.log(`  BTCUSDT book ${iso(btc.book.time[0])} .. ${iso(btc.book.time[btc.book.time.length - 1])} (${paths.book})`);

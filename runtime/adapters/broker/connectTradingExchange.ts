@@ -3,8 +3,10 @@ import type { ApiKeys } from './apiKeys.js';
 
 /**
  * A ccxt exchange client that trades (REST, signed with the API keys), for the exchange broker.
- * ccxt is loaded at first use (it is external to the CLI bundle). `url` points every REST url at
- * another server speaking the exchange's protocol (the fake exchange); `sandbox` switches ccxt to
+ * ccxt is loaded at first use (it is external to the CLI bundle); its streaming class (ccxt pro,
+ * inside ccxt) when the exchange has one, for the user-data stream (watchOrders). `url` points
+ * every REST and websocket url at another server speaking the exchange's protocol (the fake
+ * exchange: /api/v3, /ws, /ws-api/v3); `sandbox` switches ccxt to
  * the exchange's testnet (setSandboxMode) when no url is given. The clock offset to the server is
  * measured at start and again whenever the server says a request's timestamp is off (-1021).
  *
@@ -45,12 +47,16 @@ export interface TradingExchange {
   priceToPrecision(symbol: string, price: number): string;
   last_response_headers?: Record<string, string>;
   close?(): Promise<void>;
+  /** ccxt pro: the user-data stream (Binance spot: the WebSocket API's userDataStream.subscribe.signature). */
+  authenticate?(params?: object): Promise<unknown>;
+  watchOrders?(symbol?: string): Promise<CcxtOrder[]>;
 }
 
 export interface CcxtOrder {
   id: string;
   clientOrderId?: string;
   timestamp?: number;
+  lastTradeTimestamp?: number;
   status?: string;
   side?: string;
   type?: string;
@@ -60,14 +66,18 @@ export interface CcxtOrder {
   cost?: number;
   average?: number;
   fee?: { currency?: string; cost?: number };
+  /** The exchange's own message (Binance's executionReport on the user-data stream). */
+  info?: Record<string, unknown>;
   fees?: { currency?: string; cost?: number }[];
   trades?: { price?: number; amount?: number; fee?: { currency?: string; cost?: number } }[];
 }
 
 export async function connectTradingExchange(binding: TradingBinding, keys: ApiKeys, where: string): Promise<{ exchange: TradingExchange; markets: MarketLimits[] }> {
-  const ccxt = (await import('ccxt')).default as unknown as Record<string, unknown> & { exchanges: string[] };
+  const ccxt = (await import('ccxt')).default as unknown as Record<string, unknown> & { exchanges: string[]; pro: Record<string, unknown> };
   const id = binding.exchange;
-  const Exchange = ccxt.exchanges.includes(id) ? (ccxt[id] as new (config: object) => TradingExchange & { urls: Record<string, any>; setSandboxMode(on: boolean): void }) : undefined;
+  const streaming = Object.hasOwn(ccxt.pro, id) && typeof ccxt.pro[id] === 'function';
+  type Constructor = new (config: object) => TradingExchange & { urls: Record<string, any>; setSandboxMode(on: boolean): void; loadHttpProxyAgent?(): Promise<unknown> };
+  const Exchange = ccxt.exchanges.includes(id) ? ((streaming ? ccxt.pro[id] : ccxt[id]) as Constructor) : undefined;
   if (typeof Exchange !== 'function') {
     const guess = didYouMean(id, ccxt.exchanges);
     throw new Error(`${where}: unknown exchange "${id}"${guess ? `; did you mean "${guess}"?` : ''} (ccxt ids in lower case, e.g. binance)`);
@@ -80,6 +90,8 @@ export async function connectTradingExchange(binding: TradingBinding, keys: ApiK
   });
   if (binding.url) pointAt(exchange, binding.url);
   else if (binding.sandbox) exchange.setSandboxMode(true);
+  // ccxt wants an http agent for plain ws:// urls (a local server); harmless otherwise.
+  if (binding.url) await exchange.loadHttpProxyAgent?.();
   try {
     await exchange.loadMarkets();
     await exchange.loadTimeDifference();
@@ -104,12 +116,16 @@ export function exchangeTime(exchange: object): number {
   return e.milliseconds() - (e.options?.timeDifference ?? 0);
 }
 
-/** Points every REST url at `url` (http://host:port), keeping each one's path (Binance: /api/v3, /sapi/v1, ...). */
+/** Points every REST and websocket url at `url` (http://host:port), keeping each one's path (Binance: /api/v3, /sapi/v1, /ws, /ws-api/v3, ...). */
 function pointAt(exchange: { urls: Record<string, any> }, url: string): void {
   const base = url.replace(/\/+$/, '');
+  const wsBase = base.replace(/^http/, 'ws');
+  const repoint = (urls: Record<string, any>, to: string): Record<string, any> =>
+    Object.fromEntries(Object.entries(urls).map(([key, value]) => [key, typeof value === 'string' ? to + new URL(value).pathname : value && typeof value === 'object' ? repoint(value, to) : value]));
   const api = { ...exchange.urls.api };
-  for (const key of Object.keys(api)) if (typeof api[key] === 'string') api[key] = base + new URL(api[key]).pathname;
-  exchange.urls.api = api;
+  const ws = api.ws;
+  delete api.ws;
+  exchange.urls.api = { ...repoint(api, base), ...(ws ? { ws: repoint(ws, wsBase) } : {}) };
 }
 
 /**

@@ -17,8 +17,13 @@ import { isCcxtError, lookUpOrder } from './sendOrder.js';
  * equity, trades and metrics follow the exchange. The graph's step stays synchronous: orders go
  * out on a queue, and the live driver awaits `settle()` after each event, before acknowledging
  * it, so the next decision sees the fills of the previous one. Resting limit orders (fill: queue)
- * are polled by client id at each settle (no user-data stream: one request a bar, robust to
- * reconnects, idempotent). Exchange errors become warnings; the run goes on.
+ * learn their fills from the exchange's user-data stream (ccxt pro's watchOrders: Binance's
+ * executionReport), applied as they are pushed, in order with the orders being sent (the order
+ * desk's queue). Polling by client id is the fallback: at each settle while the stream is down
+ * (not yet subscribed, dropped, refused), and once after every (re)subscription, for what filled
+ * while no one listened. Every exchange figure is cumulative (units, quote value, commissions), so
+ * a fill learnt twice, pushed and polled, is applied once (OrderDesk.applyFills). Exchange errors
+ * become warnings; the run goes on.
  *
  * Crash safety (runtime/exec/exchangeCheckpoint.ts, checkpoint.ts): the checkpoint holds the
  * simulation's state and, under `exchange`, what only the exchange knew: the orders with their
@@ -75,6 +80,31 @@ interface ExchangeState extends DeskState {
   foreign: { base: number; quote: number };
 }
 
+/** The user-data stream as the broker sees it (in the report; fill: queue only). */
+export interface UserDataState {
+  /** Subscribed now: fills are pushed, resting orders are not polled. */
+  up: boolean;
+  /** Subscriptions made (1 + reconnects), and times it dropped or was refused. */
+  subscriptions: number;
+  drops: number;
+  /** Order updates received, and fills applied from them. */
+  updates: number;
+  fillsApplied: number;
+  /** Polls of resting orders by client id (while down, and once after each subscription). */
+  polls: number;
+}
+
+/**
+ * ccxt (4.5) creates a future for a subscription before sending it, for concurrent callers, and
+ * rejects it when the subscription is refused or the socket fails even when no one awaits it:
+ * an unhandled rejection that would stop the process. Marks the futures pending now as handled
+ * (whoever awaits one still sees its rejection).
+ */
+function handleAheadOfTime(exchange: object): void {
+  const clients = (exchange as { clients?: Record<string, { futures?: Record<string, { catch?: (f: () => void) => unknown }> }> }).clients ?? {};
+  for (const client of Object.values(clients)) for (const future of Object.values(client.futures ?? {})) future?.catch?.(() => {});
+}
+
 export class ExchangeBroker implements Kernel<BrokerInputs, BrokerOutputs> {
   private readonly sim: SimulatedBroker;
   private readonly fee: number;
@@ -96,12 +126,17 @@ export class ExchangeBroker implements Kernel<BrokerInputs, BrokerOutputs> {
   private balancesChecked = true;
   /** What the account held at the session's start that is not the broker's (existing: ignore). */
   private foreign = { base: 0, quote: 0 };
+  readonly userData: UserDataState = { up: false, subscriptions: 0, drops: 0, updates: 0, fillsApplied: 0, polls: 0 };
+  private stopped = false;
+  /** The subscription whose missed fills the last poll caught up with. */
+  private reconciled = 0;
 
   constructor(
     private readonly p: SimulatedBrokerParams,
     private readonly o: ExchangeBrokerOptions,
   ) {
-    this.sim = new SimulatedBroker(p, { warn: o.warn, history: 'bounded' });
+    // The simulation only marks to market here (its fill model would need the book and trades it never gets).
+    this.sim = new SimulatedBroker({ ...p, fill: 'close', latencyBars: 0 }, { warn: o.warn, history: 'bounded' });
     this.fee = p.fees.taker;
     this.slippage = p.slippageBps / 10000;
     this.limitOrders = p.fill === 'queue';
@@ -112,6 +147,81 @@ export class ExchangeBroker implements Kernel<BrokerInputs, BrokerOutputs> {
       this.journal.push({ bar: this.bars, units, price, fee, time });
       this.sim.applyFill(units, price, fee, time, dust);
     };
+    if (this.limitOrders && o.exchange.watchOrders && o.exchange.authenticate) void this.followUserData();
+  }
+
+  /**
+   * Follows the user-data stream until the run ends: subscribe (again after a drop, backing off
+   * 250 ms doubling to 30 s), then apply each order update as it comes. Never throws: while it is
+   * down, settle() polls.
+   */
+  private async followUserData(): Promise<void> {
+    const exchange = this.o.exchange;
+    const sleep = this.o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+    let failures = 0;
+    while (!this.stopped) {
+      try {
+        const subscribed = exchange.authenticate!();
+        handleAheadOfTime(exchange);
+        await subscribed;
+        if (this.stopped) return;
+        this.userData.up = true;
+        if (this.userData.subscriptions++ > 0) this.o.log(`user-data stream for ${this.o.symbol} subscribed again (after ${this.userData.drops} drop${this.userData.drops === 1 ? '' : 's'}): fills are pushed again; what filled meanwhile is polled once`);
+        failures = 0;
+        for (;;) {
+          const updates = await exchange.watchOrders!(this.o.symbol);
+          if (this.stopped) return;
+          for (const update of updates) this.onPushed(update);
+        }
+      } catch (e) {
+        if (this.stopped) return;
+        const why = this.clean(e instanceof Error ? e.message : JSON.stringify(e));
+        if (this.userData.up || this.userData.drops === 0) {
+          if (this.userData.drops++ === 0) this.o.warn('live/user-data-down', `the user-data stream for ${this.o.symbol} is down (${String(why).slice(0, 160)}): resting orders are polled by client id at each event until it is back (later drops are counted in the report)`);
+        }
+        this.userData.up = false;
+        await sleep(Math.min(30_000, 250 * 2 ** failures++));
+      }
+    }
+  }
+
+  /** An order update pushed on the user-data stream: applied in turn with the orders being sent (the desk's queue). */
+  private onPushed(update: CcxtOrder): void {
+    this.userData.updates++;
+    // While a restart rebuilds, fills come from the journal; the first poll after it reads what was pushed meanwhile.
+    if (this.bars < this.replayUntil) return;
+    const id = update.clientOrderId ?? String(update.info?.c ?? '');
+    let order: LiveOrder | undefined;
+    const orders = this.desk.orders;
+    for (let i = orders.length - 1; i >= 0 && !order; i--) if (orders[i].clientOrderId === id) order = orders[i];
+    if (!order) return; // not this broker's (existing: ignore), or decided on history
+    const mine = order;
+    this.desk.queue(() => this.applyPushed(mine, update));
+  }
+
+  private async applyPushed(order: LiveOrder, update: CcxtOrder): Promise<void> {
+    const info = update.info ?? {};
+    const filled = Number(info.z ?? update.filled ?? 0);
+    if (filled > order.filled) {
+      const last = Number(info.l ?? 0);
+      const asset = typeof info.N === 'string' ? info.N : undefined;
+      if (asset && Math.abs(filled - order.filled - last) < 1e-12) {
+        // Exactly one new fill: its commission is in the report (n, N).
+        const fees = { ...order.feesApplied, [asset]: (order.feesApplied[asset] ?? 0) + Number(info.n ?? 0) };
+        this.desk.applyFills(order, { filled, cost: Number(info.Z ?? update.cost ?? 0), fees, time: Number(info.T ?? update.timestamp ?? order.decidedAt) }, this.market, this.apply);
+        this.userData.fillsApplied++;
+      } else {
+        // Updates of one order merged before they were read (more than one new fill): read it whole.
+        const now = await lookUpOrder(this.o.exchange, this.o.symbol, order.clientOrderId);
+        if (now) await this.absorb(order, now);
+        return;
+      }
+    }
+    if (filled < order.filled || order.status === 'closed' || order.status === 'canceled') return; // older than what is known
+    order.exchangeId ??= update.id;
+    order.status = update.status ?? order.status;
+    if (order.status === 'open') this.resting.set(order.clientOrderId, order);
+    else this.resting.delete(order.clientOrderId);
   }
 
   step(n: number, t: Float64Array, inputs: BrokerInputs, out: BrokerOutputs): void {
@@ -195,7 +305,7 @@ export class ExchangeBroker implements Kernel<BrokerInputs, BrokerOutputs> {
       // It replaced the resting orders when it went out, as execute() does.
       for (const order of [...this.resting.values()]) await this.cancel(order);
       const side = String(found.side).toLowerCase() === 'sell' ? 'sell' : 'buy';
-      const order: LiveOrder = { clientOrderId: id, decidedAt: time, target, side, type: String(found.type).toLowerCase() === 'limit' ? 'limit' : 'market', amount: found.amount, price: found.price, status: 'found', filled: 0, attempts: 0, notes: ['found on the exchange after the restart: sent before the crash, not sent again'] };
+      const order: LiveOrder = { clientOrderId: id, decidedAt: time, target, side, type: String(found.type).toLowerCase() === 'limit' ? 'limit' : 'market', amount: found.amount, price: found.price, status: 'found', filled: 0, filledCost: 0, feesApplied: {}, attempts: 0, notes: ['found on the exchange after the restart: sent before the crash, not sent again'] };
       this.desk.found(order);
       this.o.log(`${this.o.where}: order ${id} decided at ${new Date(time).toISOString()} was found on the exchange after the restart (sent before the crash): its fills are applied, it is not sent again`);
       await this.absorb(order, found);
@@ -223,12 +333,12 @@ export class ExchangeBroker implements Kernel<BrokerInputs, BrokerOutputs> {
       intent.amount ??= Number(this.o.exchange.amountToPrecision(this.o.symbol, intent.cost! / price));
       delete intent.cost;
     }
-    const order: LiveOrder = { clientOrderId: id, decidedAt: time, target, type: intent.price !== undefined ? 'limit' : 'market', ...intent, status: 'sending', filled: 0, attempts: 0, notes: [] };
+    const order: LiveOrder = { clientOrderId: id, decidedAt: time, target, type: intent.price !== undefined ? 'limit' : 'market', ...intent, status: 'sending', filled: 0, filledCost: 0, feesApplied: {}, attempts: 0, notes: [] };
     const reported = await this.desk.send(order, intent, this.market);
     if (reported) await this.absorb(order, reported);
   }
 
-  /** Applies what the exchange says an order filled; an order still open rests (polled at each settle). */
+  /** Applies what the exchange says an order filled; an order still open rests (its fills pushed, or polled at each settle). */
   private async absorb(order: LiveOrder, reported: CcxtOrder): Promise<void> {
     await this.desk.absorb(order, reported, this.market, this.apply);
     if (order.status === 'open') this.resting.set(order.clientOrderId, order);
@@ -248,26 +358,43 @@ export class ExchangeBroker implements Kernel<BrokerInputs, BrokerOutputs> {
     this.resting.delete(order.clientOrderId);
   }
 
-  /** Awaited by the live driver after each event: orders sent, their fills applied, resting orders polled. */
-  async settle(): Promise<void> {
+  /**
+   * Awaited by the live driver after each event: orders sent, their fills applied; resting orders
+   * polled unless the user-data stream is up and has been caught up with since it subscribed.
+   */
+  async settle(force = false): Promise<void> {
     await this.desk.drain();
     // While a restart rebuilds, fills come from the journal; the exchange is asked once it is done.
     if (this.bars < this.replayUntil) return;
+    const subscription = this.userData.up ? this.userData.subscriptions : -1;
+    if (force || subscription < 0 || this.reconciled !== subscription) await this.pollResting(subscription);
+    if (!this.balancesChecked && this.lastTime > this.o.startedAt) await this.checkBalances();
+  }
+
+  /** Reads every resting order by client id (fills pushed meanwhile queue behind); a complete poll catches up with `subscription`. */
+  private async pollResting(subscription: number): Promise<void> {
+    if (this.resting.size) this.userData.polls++;
+    let complete = true;
     for (const order of [...this.resting.values()]) {
       try {
         const now = await lookUpOrder(this.o.exchange, this.o.symbol, order.clientOrderId);
         if (now) await this.absorb(order, now);
       } catch (e) {
         if (isCcxtError(e, 'AuthenticationError')) throw this.clean(e);
+        complete = false;
         this.o.warn('live/poll-failed', `polling resting order ${order.clientOrderId} failed: ${this.clean((e as Error).message)}; tried again after the next event`);
       }
     }
-    if (!this.balancesChecked && this.lastTime > this.o.startedAt) await this.checkBalances();
+    // Updates pushed while polling were queued behind it.
+    await this.desk.drain();
+    if (complete && subscription > 0) this.reconciled = subscription;
   }
 
   async end(): Promise<void> {
-    await this.settle();
+    // The last word is the exchange's, read by client id, whatever the stream has or has not pushed yet.
+    await this.settle(true);
     if (!this.balancesChecked && this.bars >= this.replayUntil) await this.checkBalances();
+    this.stopped = true;
     await this.desk.close();
   }
 
@@ -325,6 +452,7 @@ export class ExchangeBroker implements Kernel<BrokerInputs, BrokerOutputs> {
         ordersDecidedOnHistory: this.desk.historical,
         ordersFoundAfterRestart: this.desk.recovered,
         ordersMissedWhileDown: this.desk.missed,
+        ...(this.limitOrders ? { userDataStream: { ...this.userData } } : {}),
         orders: this.desk.orders,
         atStart: this.o.reconciliation,
       },

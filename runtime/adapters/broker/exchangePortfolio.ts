@@ -100,7 +100,7 @@ export class ExchangePortfolio implements Kernel<PortfolioInputs, PortfolioOutpu
     const market = this.markets[m];
     const intent = decideOrder(target, close, { cash, position: positions[m], equity, room }, { fee: this.fees[m], slippage: this.slippage, limits: market.limits, unit: this.p.orderUnit });
     if ('none' in intent) return;
-    const order: LiveOrder = { clientOrderId: id, instrument: this.names[m], symbol: market.symbol, decidedAt: time, target, type: 'market', ...intent, status: 'sending', filled: 0, attempts: 0, notes: [] };
+    const order: LiveOrder = { clientOrderId: id, instrument: this.names[m], symbol: market.symbol, decidedAt: time, target, type: 'market', ...intent, status: 'sending', filled: 0, filledCost: 0, feesApplied: {}, attempts: 0, notes: [] };
     const reported = await this.desk.send(order, intent, market);
     if (reported) await this.desk.absorb(order, reported, market, this.apply[m]);
   }

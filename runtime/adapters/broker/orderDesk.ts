@@ -8,7 +8,10 @@ import { sendOrder } from './sendOrder.js';
  * once an order is decided: it is sent (sendOrder.ts: at most once, retried, looked up by client
  * id), recorded for the report, refusals become warnings (the run goes on), and what the exchange
  * says it filled is handed to the broker's simulation in units, average price and commission in
- * the quote currency. Everything said passes through `clean` (no API key or secret).
+ * the quote currency. Fills are applied from the exchange's cumulative figures (units, quote value,
+ * commissions by asset), so an order's fills learnt several times or several ways (the answer, a
+ * poll, sink.broker's user-data stream) are applied exactly once. Everything said passes through
+ * `clean` (no API key or secret).
  *
  * A broker that resumes a crash-safe session (exchangeBroker.ts) saves the desk's orders and
  * counters with its checkpoint (state) and hands them back (restore); the desk then routes each
@@ -34,6 +37,9 @@ export interface LiveOrder {
   filled: number;
   average?: number;
   fee?: { currency?: string; cost?: number };
+  /** What of the exchange's fills the broker has applied: quote value, commissions by asset (so nothing is applied twice). */
+  filledCost: number;
+  feesApplied: Record<string, number>;
   attempts: number;
   notes: string[];
 }
@@ -103,6 +109,15 @@ export class OrderDesk {
       if (this.historical++ === 0) this.o.warn('live/history-order', `an order decided at ${new Date(time).toISOString()}, before the run started (${new Date(this.o.startedAt).toISOString()}), was not sent: orders decided on history (warm-up, a recovery's replay) never reach the exchange; the broker starts from the account as it is`);
       return;
     }
+    this.queue(job);
+  }
+
+  /**
+   * Runs `job` after everything queued before it (orders being sent, fills being applied); what
+   * it throws stops the run at the next step or drain. sink.broker queues the user-data stream's
+   * order updates here, so they are applied in turn with the orders being sent.
+   */
+  queue(job: () => Promise<void>): void {
     this.work = this.work.then(job).catch((e) => void (this.failure ??= this.clean(e)));
   }
 
@@ -146,9 +161,10 @@ export class OrderDesk {
     this.resumed = true;
   }
 
-  /** The end of the run: the exchange client's connections closed (after the broker's last settle). */
+  /** The end of the run: the exchange client's connections closed (after the broker's last settle), then whatever was still queued finished. */
   async close(): Promise<void> {
     await this.o.exchange.close?.().catch(() => {});
+    await this.work;
   }
 
   /** A step fails once an order failed for good (it says why). */
@@ -176,32 +192,57 @@ export class OrderDesk {
     return outcome.order!;
   }
 
-  /** Applies what the exchange says an order filled (beyond what was applied already). */
+  /**
+   * Applies what the exchange says an order filled beyond what was applied already: the units,
+   * quote value and commissions are cumulative on the exchange, so the difference is exactly the
+   * new fills, however many there were and whichever way they were learnt (an answer, a poll, the
+   * user-data stream), and a report seen twice applies nothing.
+   */
   async absorb(order: LiveOrder, reported: CcxtOrder, market: OrderMarket, apply: ApplyFill): Promise<void> {
     order.exchangeId = reported.id;
     order.status = reported.status ?? 'unknown';
     const filled = reported.filled ?? 0;
-    const newly = filled - order.filled;
-    if (newly <= 0) return;
-    const { base, quote } = market.limits;
-    const average = reported.average ?? (reported.cost && filled ? reported.cost / filled : reported.price ?? 0);
+    if (filled <= order.filled) return;
+    const cost = reported.cost ?? filled * (reported.average ?? reported.price ?? 0);
     const fees = await this.feesOf(reported, market.symbol);
-    // Commission in the base asset comes out of the units received; in the quote asset out of cash.
-    const baseFee = fees.filter((f) => f.currency === base).reduce((s, f) => s + (f.cost ?? 0), 0) * (newly / filled);
-    const quoteFee = fees.filter((f) => f.currency === quote).reduce((s, f) => s + (f.cost ?? 0), 0) * (newly / filled);
-    const units = order.side === 'buy' ? newly - baseFee : -(newly + baseFee);
-    apply(units, average, quoteFee + baseFee * average, reported.timestamp ?? order.decidedAt, Math.max(market.limits.minAmount, market.limits.amountStep));
-    order.filled = filled;
-    order.average = average;
-    order.fee = fees[0];
+    this.applyFills(order, { filled, cost, fees, time: reported.lastTradeTimestamp ?? reported.timestamp ?? order.decidedAt }, market, apply);
   }
 
-  /** The order's commissions: from its fills when the answer carries them (Binance's FULL answer), else from its trades. */
-  private async feesOf(reported: CcxtOrder, symbol: string): Promise<{ currency?: string; cost?: number }[]> {
-    if (reported.fees?.length) return reported.fees;
-    if (reported.fee?.currency) return [reported.fee];
-    const trades = await (this.o.exchange as unknown as { fetchMyTrades(s: string, since?: number, limit?: number, params?: object): Promise<{ fee?: { currency?: string; cost?: number } }[]> }).fetchMyTrades(symbol, undefined, undefined, { orderId: reported.id });
-    return trades.map((t) => t.fee ?? {}).filter((f) => f.currency);
+  /**
+   * Moves the broker to the order's cumulative fills (units, quote value, commissions by asset)
+   * from what it applied before: the new units at the new quote value's price, so the cash moves
+   * by what the exchange's quote total moved.
+   */
+  applyFills(order: LiveOrder, total: { filled: number; cost: number; fees: Record<string, number>; time: number }, market: OrderMarket, apply: ApplyFill): void {
+    const { filled, cost, fees, time } = total;
+    const newly = filled - order.filled;
+    const value = cost - order.filledCost;
+    const { base, quote, minAmount, amountStep } = market.limits;
+    const baseFee = (fees[base] ?? 0) - (order.feesApplied[base] ?? 0);
+    const quoteFee = (fees[quote] ?? 0) - (order.feesApplied[quote] ?? 0);
+    const price = value / newly;
+    // Commission in the base asset comes out of the units received; in the quote asset out of cash.
+    const units = order.side === 'buy' ? newly - baseFee : -(newly + baseFee);
+    apply(units, price, quoteFee + baseFee * price, time, Math.max(minAmount, amountStep));
+    order.filled = filled;
+    order.filledCost = cost;
+    order.feesApplied = { ...fees };
+    order.average = cost / filled;
+    order.fee = Object.entries(fees).map(([currency, c]) => ({ currency, cost: c }))[0];
+  }
+
+  /** The order's commissions so far, by asset: from its fills when the answer carries them (Binance's FULL answer), else from its trades. */
+  private async feesOf(reported: CcxtOrder, symbol: string): Promise<Record<string, number>> {
+    let fees: { currency?: string; cost?: number }[];
+    if (reported.fees?.length) fees = reported.fees;
+    else if (reported.fee?.currency) fees = [reported.fee];
+    else {
+      const trades = await (this.o.exchange as unknown as { fetchMyTrades(s: string, since?: number, limit?: number, params?: object): Promise<{ fee?: { currency?: string; cost?: number } }[]> }).fetchMyTrades(symbol, undefined, undefined, { orderId: reported.id });
+      fees = trades.map((t) => t.fee ?? {});
+    }
+    const total: Record<string, number> = {};
+    for (const f of fees) if (f.currency) total[f.currency] = (total[f.currency] ?? 0) + (f.cost ?? 0);
+    return total;
   }
 
   /** Errors and notes with the API key and secret taken out (ccxt can quote a request). */

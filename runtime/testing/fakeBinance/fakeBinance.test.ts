@@ -165,3 +165,93 @@ test('depth stream: ccxt keeps its book from the REST snapshot plus the diffs, e
 function levels(side: number[][]): number[][] {
   return Array.from(side.slice(0, 10), (l) => [l[0], l[1]]);
 }
+
+test('a resting limit buy at the recorded bid fills in part as recorded sells at its price work through the queue ahead; a cancel keeps that part and unlocks the rest', async () => {
+  const book = await readBook(dataFile(RECORDED_FILES.book), { record: 'book', symbol: 'BTCUSDT', levels: 10, onBadRow: 'error', onGap: 'error' }, () => {});
+  const trades = await readTrades(dataFile(RECORDED_FILES.trades), { record: 'trades', symbol: 'BTCUSDT', onBadRow: 'error' }, () => {});
+  const placedAt = Date.parse('2024-08-08T23:55:20Z');
+  const account = { apiKey: 'limit-test-key', secret: 'limit-test-secret', balances: { USDT: 100_000 } };
+  const fake = await startFakeBinance({ data, manual: true, start: placedAt, accounts: [account] });
+  servers.push(fake);
+  const { connectTradingExchange } = await import('../../adapters/broker/connectTradingExchange.js');
+  const keys = { apiKey: account.apiKey, secret: account.secret, names: { apiKey: 'HEAN_BINANCE_API_KEY', secret: 'HEAN_BINANCE_SECRET' } };
+  const { exchange } = await connectTradingExchange({ exchange: 'binance', symbols: ['BTC/USDT'], url: fake.url }, keys, 'test');
+  try {
+    // The reference: Binance's price-time priority applied here to the recorded files. The order
+    // joins the queue behind the size displayed at the best bid; sells at that price take the
+    // queue first, then the order; a sell below the bid would have filled all of it.
+    const r = upperBound(book.t, placedAt) - 1;
+    const bid = book.levels[0][r];
+    let ahead = book.levels[1][r];
+    const qty = 1;
+    const until = placedAt + 5_000;
+    let expected = 0;
+    for (let i = upperBound(trades.time, placedAt); i < trades.time.length && trades.time[i] <= until; i++) {
+      if (trades.side[i] !== -1 || trades.price[i] > bid) continue;
+      if (trades.price[i] < bid) expected = qty;
+      else {
+        expected += Math.max(0, trades.size[i] - ahead);
+        ahead = Math.max(0, ahead - trades.size[i]);
+      }
+      expected = Math.min(qty, expected);
+    }
+    assert.ok(expected > 0 && expected < qty, `the recording should fill this order in part (expected ${expected})`);
+    const placed = await exchange.createOrder('BTC/USDT', 'limit', 'buy', qty, bid, { newClientOrderId: 'partial-1' });
+    assert.equal(placed.status, 'open');
+    assert.equal(placed.filled, 0, 'at the bid, behind the queue: nothing fills at once');
+    fake.advanceTo(until);
+    const resting = await exchange.fetchOrder(undefined, 'BTC/USDT', { origClientOrderId: 'partial-1' });
+    assert.equal(resting.status, 'open');
+    assert.ok(Math.abs(resting.filled! - expected) < 1e-8, `filled ${resting.filled}, the recording gives ${expected}`);
+    const cancelled = await exchange.cancelOrder(placed.id, 'BTC/USDT');
+    assert.equal(cancelled.status, 'canceled');
+    assert.ok(Math.abs(cancelled.filled! - expected) < 1e-8, 'the cancel answer keeps the filled part');
+    const acct = fake.trading.accounts.get(account.apiKey)!;
+    const fee = acct.trades.reduce((s, t) => s + Number((t.qty * 0.001).toFixed(8)), 0);
+    assert.ok(Math.abs(acct.balance('USDT').free - (100_000 - expected * bid)) < 1e-6, `USDT ${JSON.stringify(acct.balance('USDT'))}`);
+    assert.equal(acct.balance('USDT').locked, 0, 'the rest is unlocked');
+    assert.ok(Math.abs(acct.balance('BTC').free - (expected - fee)) < 1e-8, `BTC ${JSON.stringify(acct.balance('BTC'))}: filled less the commission in BTC`);
+    assert.ok(acct.trades.length > 0 && acct.trades.every((t) => t.isMaker && t.price === bid), 'maker fills at the limit');
+  } finally {
+    await exchange.close?.();
+  }
+});
+
+test('listenKey user-data stream (Binance\'s older flow): POST gives a key, /ws/<key> receives bare executionReports, PUT keeps it alive, it expires after 60 minutes of market time', async () => {
+  const { WebSocket } = await import('ws');
+  const placedAt = Date.parse('2024-08-08T23:56:00Z');
+  const account = { apiKey: 'listen-key-test', secret: 'listen-key-secret', balances: { USDT: 100_000 } };
+  const fake = await startFakeBinance({ data, manual: true, start: placedAt, accounts: [account] });
+  servers.push(fake);
+  const call = async (method: string, query = '', key = account.apiKey) => {
+    const res = await fetch(`${fake.url}/api/v3/userDataStream${query}`, { method, headers: { 'X-MBX-APIKEY': key } });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+  assert.equal((await call('POST', '', 'nobody')).body.code, -2015);
+  const { listenKey } = (await call('POST')).body as { listenKey: string };
+  assert.match(listenKey, /^[0-9a-f]{64}$/);
+  assert.equal((await call('POST')).body.listenKey, listenKey, 'one key per account');
+  const socket = new WebSocket(`${fake.wsUrl}/ws/${listenKey}`);
+  const messages: Record<string, unknown>[] = [];
+  socket.on('message', (data: Buffer) => messages.push(JSON.parse(data.toString())));
+  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+  try {
+    const acct = fake.trading.accounts.get(account.apiKey)!;
+    const order = acct.place({ symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: 0.01, newClientOrderId: 'lk-1' }, fake.now(), data.get('BTCUSDT'));
+    await waitUntil(() => messages.length >= 2, 'two execution reports');
+    assert.deepEqual(messages.map((m) => [m.e, m.x, m.X, m.c]), [['executionReport', 'NEW', 'NEW', 'lk-1'], ['executionReport', 'TRADE', 'FILLED', 'lk-1']]);
+    const trade = acct.trades[0];
+    assert.equal(messages[1].subscriptionId, undefined, 'bare payloads on a listenKey socket');
+    assert.deepEqual([messages[1].l, messages[1].z, messages[1].L, messages[1].n, messages[1].N, messages[1].t, messages[1].i], [trade.qty.toFixed(8), order.executedQty.toFixed(8), trade.price.toFixed(8), trade.commission.toFixed(8), 'BTC', trade.id, order.orderId]);
+    fake.advance(50 * 60_000);
+    assert.equal((await call('PUT', `?listenKey=${listenKey}`)).status, 200, 'kept alive');
+    fake.advance(50 * 60_000);
+    assert.equal((await call('POST')).body.listenKey, listenKey, 'still alive 100 minutes in: the PUT renewed it');
+    fake.advance(61 * 60_000);
+    await call('POST');
+    await waitUntil(() => messages.some((m) => m.e === 'listenKeyExpired'), 'listenKeyExpired');
+    assert.equal((await call('PUT', `?listenKey=${listenKey}`)).body.code, -1125);
+  } finally {
+    socket.terminate();
+  }
+});

@@ -8,6 +8,7 @@ import { VirtualClock } from './virtualClock.js';
 import { SIGNED_PATHS, TradingDesk } from './tradeRoutes.js';
 import type { FakeAccountSpec } from './spotAccounts.js';
 import { StreamHub } from './wsStreams.js';
+import { UserDataHub } from './userDataStream.js';
 
 /**
  * A local stand-in for Binance spot's public market data, speaking its REST and websocket
@@ -15,7 +16,9 @@ import { StreamHub } from './wsStreams.js';
  * It replays the recorded files on a virtual clock: REST history exists up to "now" (warm
  * starts), streams send what happens after. Test hooks inject the failures a live feed must
  * survive: dropped connections, a skipped depth update, a lost or missing candle, missing trades,
- * a slow old-trade lookup.
+ * a slow old-trade lookup. Test accounts trade on the signed endpoints (tradeRoutes.ts), their
+ * orders matched on the recordings as market time moves (spotAccounts.ts), order changes pushed on
+ * the user-data stream (userDataStream.ts).
  */
 export interface FakeBinanceOptions {
   /** Where the recorded files are (default HEAN_DATA_DIR). */
@@ -66,7 +69,13 @@ export interface FakeBinance {
      * called; each is then answered as of market time at that moment. Counted in stats.heldLookups.
      */
     holdTradeLookups(): () => void;
+    /** Cuts every user-data socket (the WebSocket API); clients subscribe again. Returns how many. */
+    dropUserDataStreams(): number;
+    /** Cuts the user-data sockets and refuses new subscriptions until market time `until` (fills meanwhile are not pushed). */
+    userDataOutage(until: number): void;
   };
+  /** The user-data stream (userDataStream.ts): subscriptions accepted, execution reports pushed, fills no one received. */
+  readonly userData: UserDataHub;
   /** The order side: accounts, their orders and trades, the requests answered, fault hooks (tradeRoutes.ts). */
   readonly trading: TradingDesk;
   readonly stats: {
@@ -128,22 +137,26 @@ export async function startFakeBinance(options: FakeBinanceOptions = {}): Promis
       hub.send(event.stream, event.payload);
     }
     published = to;
+    trading.settle(to);
   };
 
   let keyedRequests = 0;
   const trading = new TradingDesk(options.accounts ?? [], data, options.feeRate ?? 0.001);
+  const userData = new UserDataHub(trading.accounts, () => published);
   const server: Server = createServer((req, res) => {
     if (req.headers['x-mbx-apikey'] !== undefined || /[?&]signature=/.test(req.url ?? '')) keyedRequests++;
     const path = new URL(req.url ?? '/', 'http://fake').pathname;
     const view = { data, now: () => published, hidden, hiddenTrades };
-    if (SIGNED_PATHS.has(path)) void trading.handle(req, res, published);
+    if (path === '/api/v3/userDataStream') userData.handleListenKey(req, res);
+    else if (SIGNED_PATHS.has(path)) void trading.handle(req, res, published);
     else if (holding && path === '/api/v3/historicalTrades') {
       heldLookups++;
       held.push(() => handleRest(req, res, view));
     } else handleRest(req, res, view);
   });
   server.on('upgrade', (req, socket, head) => {
-    if (!hub.upgrade(req, socket, head)) socket.destroy();
+    // A listenKey's /ws/<key> first: the market-data hub takes any /ws/ path.
+    if (!userData.upgrade(req, socket, head) && !hub.upgrade(req, socket, head)) socket.destroy();
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -179,7 +192,10 @@ export async function startFakeBinance(options: FakeBinanceOptions = {}): Promis
           for (const answer of held.splice(0)) answer();
         };
       },
+      dropUserDataStreams: () => userData.drop(),
+      userDataOutage: (until) => userData.outage(until),
     },
+    userData,
     trading,
     stats: {
       get connections() {
@@ -203,6 +219,7 @@ export async function startFakeBinance(options: FakeBinanceOptions = {}): Promis
     async close() {
       if (ticker) clearInterval(ticker);
       hub.close();
+      userData.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

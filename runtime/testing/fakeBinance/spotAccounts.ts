@@ -1,13 +1,16 @@
 import { LISTINGS } from './exchangeInfo.js';
 import { binanceErrors } from './binanceError.js';
 import type { SymbolData } from './marketData.js';
-import { limitReached, marketPrice } from './recordedPrices.js';
+import { marketPrice, queueAhead, restingFills } from './recordedPrices.js';
 
 /**
  * The fake exchange's spot accounts: balances, orders and trades per API key, with Binance's
  * rules for what an order may do. A market order fills at once at the recorded price
  * (recordedPrices.ts); a limit order that is not marketable rests (its funds locked) until the
- * recorded price reaches it. Commissions are charged as Binance charges them without BNB: in the
+ * recorded trades go through it, partly or wholly, as they would have reached it in the book
+ * (recordedPrices.ts: restingFills), and stays until filled or cancelled (GTC); a cancel keeps
+ * what filled and unlocks the rest. Every change is told to `onExecution` listeners as Binance's
+ * user-data stream tells it (NEW, TRADE, CANCELED: userDataStream.ts). Commissions are charged as Binance charges them without BNB: in the
  * asset received (a buy pays in the base asset, a sell in the quote asset), at `feeRate` of the
  * fill (taker and maker alike, Binance's standard 0.1%).
  */
@@ -35,7 +38,14 @@ export interface FakeOrder {
   updateTime: number;
   /** Fills of this order, for the FULL response. */
   fills: FakeTrade[];
+  /** A resting order: units ahead of it in the queue at its price, and the market time its matching has reached. */
+  queueAhead: number;
+  matchedTo: number;
 }
+
+/** What changed an order (Binance's execution types): placed, a fill, cancelled. */
+export type ExecutionType = 'NEW' | 'TRADE' | 'CANCELED';
+export type ExecutionListener = (order: FakeOrder, execution: ExecutionType, time: number, trade?: FakeTrade) => void;
 
 export interface FakeTrade {
   symbol: string;
@@ -67,6 +77,8 @@ export class SpotAccount {
   readonly locked = new Map<string, number>();
   readonly orders: FakeOrder[] = [];
   readonly trades: FakeTrade[] = [];
+  /** Told of every order change, in order (the user-data stream). */
+  readonly listeners = new Set<ExecutionListener>();
 
   constructor(
     readonly spec: FakeAccountSpec,
@@ -134,60 +146,70 @@ export class SpotAccount {
       time: now,
       updateTime: now,
       fills: [],
+      queueAhead: 0,
+      matchedTo: now,
     };
     this.orders.push(order);
-    if (marketable) this.fill(order, o.type === 'LIMIT' && side === 'BUY' ? Math.min(price, reference) : reference, now, false, base, quote);
+    this.tell(order, 'NEW', now);
+    if (marketable) this.fill(order, qty, o.type === 'LIMIT' && side === 'BUY' ? Math.min(price, reference) : reference, now, false, false);
     else {
       this.add(this.free, needAsset, -need);
       this.add(this.locked, needAsset, need);
+      order.queueAhead = queueAhead(data, now, side, price);
     }
     return order;
   }
 
-  /** Resting limit orders whose price the recording reached by `now` fill (as maker, at their limit). */
+  private tell(order: FakeOrder, execution: ExecutionType, time: number, trade?: FakeTrade): void {
+    for (const listener of this.listeners) listener(order, execution, time, trade);
+  }
+
+  /** Resting limit orders meet the recorded market from where their matching stopped up to `now` (restingFills). */
   settle(now: number, data: (symbol: string) => SymbolData | undefined): void {
     for (const order of this.orders) {
-      if (order.status !== 'NEW' || order.type !== 'LIMIT') continue;
-      const at = limitReached(data(order.symbol), order.updateTime, now, order.side, order.price);
-      if (at === undefined) continue;
-      const listing = LISTINGS.find((l) => l.symbol === order.symbol)!;
-      const lockedAsset = order.side === 'BUY' ? listing.quoteAsset : listing.baseAsset;
-      const lockedAmount = order.side === 'BUY' ? order.origQty * order.price : order.origQty;
-      this.add(this.locked, lockedAsset, -lockedAmount);
-      this.add(this.free, lockedAsset, lockedAmount);
-      this.fill(order, order.price, at, true, listing.baseAsset, listing.quoteAsset);
+      if ((order.status !== 'NEW' && order.status !== 'PARTIALLY_FILLED') || order.type !== 'LIMIT' || now <= order.matchedTo) continue;
+      const { fills, ahead } = restingFills(data(order.symbol), order.side, order.price, Number((order.origQty - order.executedQty).toFixed(8)), order.queueAhead, order.matchedTo, now);
+      order.queueAhead = ahead;
+      order.matchedTo = now;
+      for (const f of fills) this.fill(order, f.qty, order.price, f.time, true, true);
     }
   }
 
+  /** Cancels a resting order: what filled stays filled, the rest of its funds is unlocked. */
   cancel(order: FakeOrder, now: number): void {
     const listing = LISTINGS.find((l) => l.symbol === order.symbol)!;
     const asset = order.side === 'BUY' ? listing.quoteAsset : listing.baseAsset;
-    const amount = order.side === 'BUY' ? order.origQty * order.price : order.origQty;
+    const left = order.origQty - order.executedQty;
+    const amount = order.side === 'BUY' ? left * order.price : left;
     this.add(this.locked, asset, -amount);
     this.add(this.free, asset, amount);
     order.status = 'CANCELED';
     order.updateTime = now;
+    this.tell(order, 'CANCELED', now);
   }
 
-  private fill(order: FakeOrder, price: number, time: number, maker: boolean, base: string, quote: string): void {
-    const qty = order.origQty;
-    const value = qty * price;
+  /** `qty` of the order fills at `price`; a resting order pays from what it locked. */
+  private fill(order: FakeOrder, qty: number, price: number, time: number, maker: boolean, fromLocked: boolean): void {
+    const listing = LISTINGS.find((l) => l.symbol === order.symbol)!;
+    const base = listing.baseAsset;
+    const quote = listing.quoteAsset;
+    // Binance keeps amounts to 8 decimals: the trade's quote value and its commission too.
+    const value = Number((qty * price).toFixed(8));
     const buy = order.side === 'BUY';
-    const commission = (buy ? qty : value) * this.feeRate;
+    const commission = Number(((buy ? qty : value) * this.feeRate).toFixed(8));
     const commissionAsset = buy ? base : quote;
-    if (buy) {
-      this.add(this.free, quote, -value);
-      this.add(this.free, base, qty - commission);
-    } else {
-      this.add(this.free, base, -qty);
-      this.add(this.free, quote, value - commission);
-    }
+    const paid = buy ? quote : base;
+    const amountPaid = buy ? value : qty;
+    this.add(fromLocked ? this.locked : this.free, paid, -amountPaid);
+    if (buy) this.add(this.free, base, qty - commission);
+    else this.add(this.free, quote, value - commission);
     const trade: FakeTrade = { symbol: order.symbol, id: ++this.ids.trade, orderId: order.orderId, price, qty, commission, commissionAsset, time, isBuyer: buy, isMaker: maker };
     this.trades.push(trade);
     order.fills.push(trade);
-    order.executedQty = qty;
-    order.cummulativeQuoteQty = value;
-    order.status = 'FILLED';
+    order.executedQty = Number((order.executedQty + qty).toFixed(8));
+    order.cummulativeQuoteQty += value;
+    order.status = order.executedQty >= order.origQty - EPS ? 'FILLED' : 'PARTIALLY_FILLED';
     order.updateTime = time;
+    this.tell(order, 'TRADE', time, trade);
   }
 }

@@ -11,8 +11,8 @@ import { SpotAccount, type FakeAccountSpec, type FakeOrder, type FakeTrade } fro
  * Every request is checked as Binance checks it: the X-MBX-APIKEY header names a known key
  * (else 401 -2015), the HMAC-SHA256 `signature` of the query string and body with that key's
  * secret is right (else -1022), and `timestamp` lies within `recvWindow` (default 5000 ms) before
- * the fake's market time and at most 1000 ms after it (else -1021). Fills are not pushed over a
- * user-data stream: clients poll GET /api/v3/order (see runtime/adapters/broker).
+ * the fake's market time and at most 1000 ms after it (else -1021). Order changes are also pushed
+ * on the user-data stream (userDataStream.ts); GET /api/v3/order answers a client that polls.
  */
 export const SIGNED_PATHS = new Set(['/api/v3/order', '/api/v3/openOrders', '/api/v3/account', '/api/v3/myTrades']);
 
@@ -45,6 +45,11 @@ export class TradingDesk {
     feeRate: number,
   ) {
     for (const spec of specs) this.accounts.set(spec.apiKey, new SpotAccount(spec, this.ids, feeRate));
+  }
+
+  /** Market time moved to `now`: resting orders of every account meet what was recorded meanwhile. */
+  settle(now: number): void {
+    for (const account of this.accounts.values()) account.settle(now, (s) => this.data.get(s));
   }
 
   async handle(req: IncomingMessage, res: ServerResponse, now: number): Promise<void> {

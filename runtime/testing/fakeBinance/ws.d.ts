@@ -5,6 +5,8 @@ declare module 'ws' {
   import { EventEmitter } from 'node:events';
   export class WebSocket extends EventEmitter {
     static readonly OPEN: number;
+    /** A client socket (tests). */
+    constructor(address: string);
     readonly readyState: number;
     send(data: string): void;
     close(code?: number, reason?: string): void;
