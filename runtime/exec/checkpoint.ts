@@ -203,23 +203,41 @@ export class CrashSafeSession {
   }
 
   private nodeStates(): Record<string, unknown> {
-    const nodes: Record<string, unknown> = {};
-    for (const [id, kernel] of this.o.kernels) if (kernel.checkpoint) nodes[id] = kernel.checkpoint();
-    return nodes;
+    return nodeStates(this.o.kernels);
   }
 
   private verify(saved: CheckpointState): void {
-    // Through JSON on both sides: NaN and -0 compare as the saved text does.
-    const rebuilt = JSON.parse(JSON.stringify(this.nodeStates())) as Record<string, unknown>;
-    for (const id of new Set([...Object.keys(saved.nodes), ...Object.keys(rebuilt)])) {
-      const diff = firstDifference(saved.nodes[id], rebuilt[id], id);
-      if (diff) {
-        throw new Error(
-          `checkpoint ${this.key}: after replaying the session's ${saved.events.toLocaleString('en-US')} events, node ${diff.path} is ${JSON.stringify(diff.rebuilt)} where the checkpoint has ${JSON.stringify(diff.saved)}: ` +
-            'the replay did not reproduce the session (a different hean version, or, with several feeds, events released after waiting for a quiet feed or dropped as late before the crash, which depend on arrival timing). ' +
-            'Resuming would trade from a state that never existed, so the run stops; start a new session (bind a new group) to go on',
-        );
-      }
+    verifyRebuilt(this.key, saved.nodes, this.o.kernels, {
+      replayed: `${saved.events.toLocaleString('en-US')} events`,
+      causes: 'a different hean version, or, with several feeds, events released after waiting for a quiet feed or dropped as late before the crash, which depend on arrival timing',
+      startOver: 'bind a new group',
+    });
+  }
+}
+
+/** Kernel.checkpoint() of each node that has one: a session's saved state. */
+export function nodeStates(kernels: ReadonlyMap<string, Kernel>): Record<string, unknown> {
+  const nodes: Record<string, unknown> = {};
+  for (const [id, kernel] of kernels) if (kernel.checkpoint) nodes[id] = kernel.checkpoint();
+  return nodes;
+}
+
+/**
+ * A restart's check once its replay reaches the checkpoint: every node's rebuilt state equals the
+ * saved one, or the run stops naming the first field that differs (`why` says what was replayed,
+ * what could have caused a difference, and how to start a new session instead).
+ */
+export function verifyRebuilt(key: string, saved: Record<string, unknown>, kernels: ReadonlyMap<string, Kernel>, why: { replayed: string; causes: string; startOver: string }): void {
+  // Through JSON on both sides: NaN and -0 compare as the saved text does.
+  const rebuilt = JSON.parse(JSON.stringify(nodeStates(kernels))) as Record<string, unknown>;
+  for (const id of new Set([...Object.keys(saved), ...Object.keys(rebuilt)])) {
+    const diff = firstDifference(saved[id], rebuilt[id], id);
+    if (diff) {
+      throw new Error(
+        `checkpoint ${key}: after replaying the session's ${why.replayed}, node ${diff.path} is ${JSON.stringify(diff.rebuilt)} where the checkpoint has ${JSON.stringify(diff.saved)}: ` +
+          `the replay did not reproduce the session (${why.causes}). ` +
+          `Resuming would trade from a state that never existed, so the run stops; start a new session (${why.startOver}) to go on`,
+      );
     }
   }
 }

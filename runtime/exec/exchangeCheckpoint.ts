@@ -2,7 +2,7 @@ import type { LiveFeed, SinkPosition } from '../adapters/contract.js';
 import type { RedisCheckpointStore } from '../adapters/redis/checkpointStore.js';
 import type { Kernel } from '../defineNode.js';
 import type { CompiledGraph } from '../graph/compileGraph.js';
-import { firstDifference, graphFingerprint } from './checkpoint.js';
+import { graphFingerprint, nodeStates, verifyRebuilt } from './checkpoint.js';
 import type { SessionOutputs } from './sessionSinks.js';
 
 /**
@@ -172,22 +172,15 @@ export class ExchangeSession {
   }
 
   private nodeStates(): Record<string, unknown> {
-    const nodes: Record<string, unknown> = {};
-    for (const [id, kernel] of this.o.kernels) if (kernel.checkpoint) nodes[id] = kernel.checkpoint();
-    return nodes;
+    return nodeStates(this.o.kernels);
   }
 
   private verify(saved: ExchangeCheckpointState): void {
-    const rebuilt = JSON.parse(JSON.stringify(this.nodeStates())) as Record<string, unknown>;
-    for (const id of new Set([...Object.keys(saved.nodes), ...Object.keys(rebuilt)])) {
-      const diff = firstDifference(saved.nodes[id], rebuilt[id], id);
-      if (diff) {
-        throw new Error(
-          `checkpoint ${this.key}: after replaying the session's ${saved.events.toLocaleString('en-US')} candles, node ${diff.path} is ${JSON.stringify(diff.rebuilt)} where the checkpoint has ${JSON.stringify(diff.saved)}: ` +
-            'the replay did not reproduce the session (a different hean version, or candles the exchange corrected since). Resuming would trade from a state that never existed, so the run stops; start a new session (delete the checkpoint) to go on',
-        );
-      }
-    }
+    verifyRebuilt(this.key, saved.nodes, this.o.kernels, {
+      replayed: `${saved.events.toLocaleString('en-US')} candles`,
+      causes: 'a different hean version, or candles the exchange corrected since',
+      startOver: 'delete the checkpoint',
+    });
   }
 }
 
