@@ -429,15 +429,19 @@ export class MetricsAccumulator {
 
   /** A round trip, when it closes (in closing order). */
   addClosedTrade(trade: Trade): void {
+    this.addClosed(trade.pnl, trade.fees);
+  }
+
+  /** A closed round trip's net pnl and fees (addClosedTrade without the Trade). */
+  addClosed(pnl: number, fees: number): void {
     const s = this.s;
-    const pnl = trade.pnl;
     s[CLOSED]++;
     if (pnl > 0) {
       s[WINS]++;
       s[GROSS_PROFIT] += pnl;
     } else if (pnl < 0) s[GROSS_LOSS] -= pnl;
     s[CLOSED_PNL] += pnl;
-    s[CLOSED_FEES] += trade.fees;
+    s[CLOSED_FEES] += fees;
   }
 
   /**

@@ -1,8 +1,9 @@
 import type { Kernel } from '../defineNode.js';
 import type { Candles, Events, Features } from '../ports.js';
 import { MetricsAccumulator, withoutMoney, type ExitReason, type Metrics, type Trade } from './metrics.js';
-import { BoundedHistory, FullHistory, TradeLog, warnRuin, type BrokerReport } from './simulatedBroker.js';
+import { BoundedHistory, FullHistory, warnRuin, type BrokerReport } from './simulatedBroker.js';
 import { OrderLog } from './orderLog.js';
+import * as T from './tradeLog.js';
 
 /**
  * The portfolio broker (`sink.portfolio` declares it; README "Portfolios, margin and exits" gives
@@ -202,7 +203,9 @@ export class PortfolioBroker implements Kernel<PortfolioInputs, PortfolioOutputs
   private started = false;
   private lastEquity: number;
   private readonly metrics: MetricsAccumulator;
-  private readonly trades: TradeLog;
+  private readonly trades: T.TradeLog;
+  /** The round trip being recorded (tradeLog.ts). */
+  private readonly record = T.tradeRecord();
   private readonly full: FullHistory | null;
   private readonly bounded: BoundedHistory | null;
   private readonly series: { closes: Float64Array[]; positions: Float64Array[]; length: number } | null;
@@ -256,7 +259,7 @@ export class PortfolioBroker implements Kernel<PortfolioInputs, PortfolioOutputs
     this.warn = options.warn;
     this.onTrade = options.onTrade;
     const bounded = options.history === 'bounded';
-    this.trades = new TradeLog(bounded ? (options.maxTrades ?? 10_000) : Infinity);
+    this.trades = new T.TradeLog(bounded ? (options.maxTrades ?? 10_000) : Infinity, this.names);
     this.orders = new OrderLog(bounded ? (options.maxTrades ?? 10_000) : Infinity);
     this.orderId = options.orderId;
     this.bounded = bounded ? new BoundedHistory(p.cash) : null;
@@ -549,34 +552,36 @@ export class PortfolioBroker implements Kernel<PortfolioInputs, PortfolioOutputs
   /** The round trip of instrument m is over: its exits cleared, its trade recorded. */
   private endTrip(m: number, time: number, reason: ExitReason): void {
     this.exitLevels.fill(NaN, m * EXIT_SLOTS, (m + 1) * EXIT_SLOTS);
-    const trade = this.tripRecord(m, time, NaN, 0, reason);
+    const record = this.tripRecord(m, time, NaN, 0, reason);
+    const pnl = record[T.PNL];
     this.inTrip[m] = false;
     this.stats.closed[m]++;
-    this.stats.closedPnl[m] += trade.pnl;
-    if (trade.pnl > 0) this.stats.wins[m]++;
+    this.stats.closedPnl[m] += pnl;
+    if (pnl > 0) this.stats.wins[m]++;
     if (reason !== 'signal') this.exitCounts[m][reason] = (this.exitCounts[m][reason] ?? 0) + 1;
-    this.metrics.addClosedTrade(trade);
-    this.trades.push(trade);
-    this.onTrade?.(trade);
+    this.metrics.addClosed(pnl, record[T.FEES]);
+    this.trades.add(record);
+    if (this.onTrade) this.onTrade(this.trades.last());
   }
 
-  private tripRecord(m: number, exitTime: number | null, mark: number, openQty: number, reason?: ExitReason): Trade {
+  /** Instrument m's round trip in the scratch record (tradeLog.ts); an open one (exitTime NaN) is valued at `mark`. */
+  private tripRecord(m: number, exitTime: number, mark: number, openQty: number, reason?: ExitReason): Float64Array {
     const o = m * TRIP;
     const trip = this.trip;
-    const trade: Trade = {
-      entryTime: trip[o + ENTRY_TIME],
-      entryPrice: trip[o + ENTRIES] === 1 ? trip[o + ENTRY_PX] : trip[o + COST] / trip[o + OPENED],
-      exitTime,
-      exitPrice: exitTime === null ? mark : trip[o + EXITS] === 1 ? trip[o + EXIT_PX] : trip[o + PROCEEDS] / trip[o + CLOSED],
-      qty: trip[o + MAX_QTY],
-      fees: trip[o + FEES],
-      pnl: exitTime === null ? trip[o + CASH_FLOW] + openQty * mark : trip[o + CASH_FLOW],
-      instrument: this.names[m],
-    };
-    if (reason) trade.exitReason = reason;
-    if (trip[o + CARRY] !== 0) trade.carry = trip[o + CARRY];
-    return trade;
+    const r = this.record;
+    r[T.ENTRY_TIME] = trip[o + ENTRY_TIME];
+    r[T.ENTRY_PRICE] = trip[o + ENTRIES] === 1 ? trip[o + ENTRY_PX] : trip[o + COST] / trip[o + OPENED];
+    r[T.EXIT_TIME] = exitTime;
+    r[T.EXIT_PRICE] = exitTime === exitTime ? (trip[o + EXITS] === 1 ? trip[o + EXIT_PX] : trip[o + PROCEEDS] / trip[o + CLOSED]) : mark;
+    r[T.QTY] = trip[o + MAX_QTY];
+    r[T.FEES] = trip[o + FEES];
+    r[T.PNL] = exitTime === exitTime ? trip[o + CASH_FLOW] : trip[o + CASH_FLOW] + openQty * mark;
+    r[T.INSTRUMENT] = m;
+    r[T.EXIT_REASON] = reason ? T.EXIT_REASONS.indexOf(reason) : -1;
+    r[T.CARRY] = trip[o + CARRY];
+    return r;
   }
+
 
   /** Exit levels for a position just opened, from its entry fill price (and the ATR as of the bar before). */
   private attachExits(m: number, time: number): void {
@@ -700,7 +705,7 @@ export class PortfolioBroker implements Kernel<PortfolioInputs, PortfolioOutputs
 
   private openTrades(): Trade[] {
     const open: Trade[] = [];
-    for (let m = 0; m < this.k; m++) if (this.inTrip[m] && this.qty[m] !== 0) open.push(this.tripRecord(m, null, this.lastClose[m], this.qty[m]));
+    for (let m = 0; m < this.k; m++) if (this.inTrip[m] && this.qty[m] !== 0) open.push(T.tradeOf(this.tripRecord(m, NaN, this.lastClose[m], this.qty[m]), 0, this.names));
     return open;
   }
 

@@ -4,6 +4,7 @@ import { MetricsAccumulator, withoutMoney, type Metrics, type Trade } from './me
 import { isFrozen } from '../frozenColumns.js';
 import type { PortfolioReport } from './portfolioBroker.js';
 import { OrderLog, type DecidedOrder } from './orderLog.js';
+import * as T from './tradeLog.js';
 
 /**
  * The simulated broker (`sink.broker` declares it; README "The simulated broker" gives the fill
@@ -253,7 +254,9 @@ export class SimulatedBroker implements Kernel<BrokerInputs, BrokerOutputs> {
   private readonly trip = new Float64Array(12);
   private inTrip = false;
   private readonly metrics: MetricsAccumulator;
-  private readonly trades: TradeLog;
+  private readonly trades: T.TradeLog;
+  /** The round trip being recorded (tradeLog.ts). */
+  private readonly record = T.tradeRecord();
   // One of the two, each in its own field: a call through one field holding either class is
   // polymorphic, and at one event per step (live, `--chunk 1`) that call is paid per event.
   private readonly full: MarkedHistory | null;
@@ -295,7 +298,7 @@ export class SimulatedBroker implements Kernel<BrokerInputs, BrokerOutputs> {
     this.warn = options.warn;
     this.onTrade = options.onTrade;
     const bounded = options.history === 'bounded';
-    this.trades = new TradeLog(bounded ? (options.maxTrades ?? 10_000) : Infinity);
+    this.trades = new T.TradeLog(bounded ? (options.maxTrades ?? 10_000) : Infinity);
     this.orders = new OrderLog(bounded ? (options.maxTrades ?? 10_000) : Infinity);
     this.bounded = bounded ? new BoundedHistory(p.cash, options.historySlices) : null;
     this.full = bounded ? null : new MarkedHistory(Math.max(1024, options.eventsHint ?? 0), p.cash);
@@ -489,11 +492,7 @@ export class SimulatedBroker implements Kernel<BrokerInputs, BrokerOutputs> {
       this.trade(delta > 0 ? closing : -closing, price, time, this.makerFee, 0);
       if (flat) {
         this.money[QTY] = 0;
-        const trade = this.tripRecord(time, NaN, 0);
-        this.inTrip = false;
-        this.metrics.addClosedTrade(trade);
-        this.trades.push(trade);
-        this.onTrade?.(trade);
+        this.closeTrip(time);
       }
       const rest = Math.abs(delta) - closing;
       if (rest > 0) this.trade(delta > 0 ? rest : -rest, price, time, this.makerFee, 0);
@@ -588,11 +587,7 @@ export class SimulatedBroker implements Kernel<BrokerInputs, BrokerOutputs> {
       const filled = this.walk(-qty, Infinity, time, book, mid);
       if (filled !== -qty) return; // partly closed: the position stays open
       money[QTY] = 0;
-      const trade = this.tripRecord(time, NaN, 0);
-      this.inTrip = false;
-      this.metrics.addClosedTrade(trade);
-      this.trades.push(trade);
-      this.onTrade?.(trade);
+      this.closeTrip(time);
       if (target === 0) return;
     }
     const held = money[QTY];
@@ -700,11 +695,7 @@ export class SimulatedBroker implements Kernel<BrokerInputs, BrokerOutputs> {
     if (this.money[QTY] === 0 || !this.inTrip) return;
     this.trade(-this.money[QTY], price, time);
     this.money[QTY] = 0; // exactly flat, whatever rounding the sum above left
-    const trade = this.tripRecord(time, NaN, 0);
-    this.inTrip = false;
-    this.metrics.addClosedTrade(trade);
-    this.trades.push(trade);
-    this.onTrade?.(trade);
+    this.closeTrip(time);
   }
 
   /**
@@ -717,32 +708,37 @@ export class SimulatedBroker implements Kernel<BrokerInputs, BrokerOutputs> {
     if (!(delta !== 0 && price > 0)) return;
     this.trade(delta, price, time, fee / (Math.abs(delta) * price), 0);
     if (this.inTrip && Math.abs(this.money[QTY]) <= dust) {
-      const trade = this.tripRecord(time, NaN, 0);
-      this.inTrip = false;
-      this.metrics.addClosedTrade(trade);
-      this.trades.push(trade);
-      this.onTrade?.(trade);
+      this.closeTrip(time);
     }
   }
 
-  /** The round trip as a Trade; an open one (exitTime null) is valued at `mark`. */
-  private tripRecord(exitTime: number | null, mark: number, openQty: number): Trade {
+  /** The round trip is over at `time`: recorded, counted in the metrics. */
+  private closeTrip(time: number): void {
+    this.inTrip = false;
+    const record = this.tripRecord(time, NaN, 0);
+    this.metrics.addClosed(record[T.PNL], record[T.FEES]);
+    this.trades.add(record);
+    if (this.onTrade) this.onTrade(this.trades.last());
+  }
+
+  /** The round trip in the scratch record (tradeLog.ts); an open one (exitTime NaN) is valued at `mark`. */
+  private tripRecord(exitTime: number, mark: number, openQty: number): Float64Array {
     const trip = this.trip;
-    return {
-      entryTime: trip[ENTRY_TIME],
-      entryPrice: trip[ENTRIES] === 1 ? trip[ENTRY_PX] : trip[COST] / trip[OPENED],
-      exitTime,
-      exitPrice: exitTime === null ? mark : trip[EXITS] === 1 ? trip[EXIT_PX] : trip[PROCEEDS] / trip[CLOSED],
-      qty: trip[MAX_QTY],
-      fees: trip[FEES],
-      pnl: exitTime === null ? trip[CASH_FLOW] + openQty * mark : trip[CASH_FLOW],
-    };
+    const r = this.record;
+    r[T.ENTRY_TIME] = trip[ENTRY_TIME];
+    r[T.ENTRY_PRICE] = trip[ENTRIES] === 1 ? trip[ENTRY_PX] : trip[COST] / trip[OPENED];
+    r[T.EXIT_TIME] = exitTime;
+    r[T.EXIT_PRICE] = exitTime === exitTime ? (trip[EXITS] === 1 ? trip[EXIT_PX] : trip[PROCEEDS] / trip[CLOSED]) : mark;
+    r[T.QTY] = trip[MAX_QTY];
+    r[T.FEES] = trip[FEES];
+    r[T.PNL] = exitTime === exitTime ? trip[CASH_FLOW] : trip[CASH_FLOW] + openQty * mark;
+    return r;
   }
 
   /** The round trip still open, valued at the last close (none, or one). */
   private openTrades(): Trade[] {
     const qty = this.money[QTY];
-    return this.inTrip && qty !== 0 && this.bar > 0 ? [this.tripRecord(null, this.money[LAST_CLOSE], qty)] : [];
+    return this.inTrip && qty !== 0 && this.bar > 0 ? [T.tradeOf(this.tripRecord(NaN, this.money[LAST_CLOSE], qty), 0)] : [];
   }
 
   /** Equity, position, cash and metrics so far: callable at any time (between steps). */
@@ -836,30 +832,6 @@ export class SimulatedBroker implements Kernel<BrokerInputs, BrokerOutputs> {
       drawdownPct: points.drawdownPct,
       monthEnds: h.monthEnds(),
     };
-  }
-}
-
-/** Closed trades: all of them, or the latest `cap` in a ring. */
-export class TradeLog {
-  private readonly items: Trade[] = [];
-  private head = 0; // oldest, once the ring is full
-  dropped = 0;
-
-  constructor(private readonly cap: number) {}
-
-  push(trade: Trade): void {
-    if (this.items.length < this.cap) {
-      this.items.push(trade);
-      return;
-    }
-    this.items[this.head] = trade;
-    this.head = this.head + 1 === this.cap ? 0 : this.head + 1;
-    this.dropped++;
-  }
-
-  /** Oldest first, a fresh array. */
-  list(): Trade[] {
-    return this.head === 0 ? this.items.slice() : [...this.items.slice(this.head), ...this.items.slice(0, this.head)];
   }
 }
 
