@@ -13,6 +13,10 @@
  *   once, each one the id of a decision on a candle of the session, the orders placed before the
  *   kills were found by id after the restarts (not sent again), and the broker's final cash and
  *   position equal the account's balances.
+ * - Live portfolio (sink.portfolio on BTC/USDT and ETH/USDT): the same kill at an order's placement
+ *   and restart; every client order id once on the exchange, each a decision on its own market,
+ *   the orders the dead process sent after its last checkpoint found by id, and the cash and both
+ *   positions equal the account's balances.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -35,6 +39,7 @@ import { publishColumns } from '../runtime/adapters/redis/publish.js';
 import { compileGraph } from '../runtime/graph/compileGraph.js';
 import { defaultRegistry } from '../runtime/loadGraph.js';
 import { runGraph } from '../runtime/exec/runGraph.js';
+import { readCandleCsv } from '../runtime/adapters/file/readCandleCsv.js';
 
 const env: NodeJS.ProcessEnv = { ...process.env, HEAN_DATA_DIR: dataDir() };
 const dir = mkdtempSync(join(tmpdir(), 'hean-exchange-crash-'));
@@ -381,6 +386,135 @@ test('live on a Redis stream: a resumed session gets the exchange broker\'s orde
     assert.ok(Math.abs(rest.exchange.position - whole.exchange.position) < 1e-12 && Math.abs(rest.exchange.cash - whole.exchange.cash) < 1e-9, `the same money: ${rest.exchange.cash}/${rest.exchange.position} vs ${whole.exchange.cash}/${whole.exchange.position}`);
     assert.ok(Math.abs(rest.exchange.position - b.balance('BTC').free) < 1e-9 && Math.abs(rest.exchange.cash - b.balance('USDT').free) < 1e-6, 'the account\'s balances');
   } finally {
+    await fake.close();
+  }
+});
+
+/**
+ * The live portfolio's markets: the recorded hourly candles of BTCUSDT and ETHUSDT (the only
+ * recording of both), their hours served by the fake as consecutive minutes from the files' first
+ * open (real prices, a faster clock: the fake's kline stream is built from 1-minute candles).
+ */
+async function hourlyAsMinutes(): Promise<Map<string, SymbolData>> {
+  const files = { BTCUSDT: 'btcusdt_1h_binance_2024-09_2026-02.csv.gz', ETHUSDT: 'ethusdt_1h_binance_2024-09_2026-02.csv.gz' };
+  const out = new Map<string, SymbolData>();
+  let first: Float64Array | undefined;
+  for (const [symbol, file] of Object.entries(files)) {
+    const c = await readCandleCsv(join(dataDir(), file), { timeframeMs: 60 * M });
+    first ??= c.time;
+    assert.ok(c.time[0] === first[0] && c.time[3000] === first[3000], 'the two files share their hours');
+    out.set(symbol, { candles: { time: c.time.map((_, i) => first![0] + i * M), open: c.open, high: c.high, low: c.low, close: c.close, volume: c.volume } });
+  }
+  return out;
+}
+
+test('live portfolio on two markets of the fake exchange, kill -9 right as one of its orders is placed: no client order id reaches the exchange twice, the orders the dead process sent are found by id, and the cash and positions end as the account\'s balances', async (t) => {
+  const name = 'exchange-crash-portfolio';
+  const hourly = await hourlyAsMinutes();
+  const times = hourly.get('BTCUSDT')!.candles!.time;
+  const account = { apiKey: randomBytes(32).toString('hex'), secret: randomBytes(32).toString('hex') };
+  const fake = await startFakeBinance({ data: hourly, manual: true, start: times[2000] + 15_000, accounts: [{ ...account, balances: { USDT: 10000 } }] });
+  const keys = { HEAN_BINANCE_API_KEY: account.apiKey, HEAN_BINANCE_SECRET: account.secret };
+  const at = (symbol: string) => `exchange: binance, symbol: ${symbol}, url: "${fake.url}"`;
+  const sma = (id: string, period: number, source: string) => `  ${id}: { kind: indicator.sma, in: { series: ${source}.close }, params: { timePeriod: ${period} } }\n`;
+  const graph = join(dir, `${name}.yaml`);
+  writeFileSync(
+    graph,
+    `version: 1\nname: ${name}\nnodes:\n` +
+      '  btc: { kind: source.candles, params: { symbol: BTCUSDT, timeframe: 1m } }\n  eth: { kind: source.candles, params: { symbol: ETHUSDT, timeframe: 1m } }\n' +
+      ['btc', 'eth'].map((s) => `${sma(`${s}Fast`, 3, s)}${sma(`${s}Slow`, 10, s)}  ${s}Cross: { kind: signal.crossover, in: { a: ${s}Fast.value, b: ${s}Slow.value } }\n  ${s}Size: { kind: sizer.fixedFraction, in: { signal: ${s}Cross.signal }, params: { fraction: 0.45 } }\n`).join('') +
+      '  book:\n    kind: sink.portfolio\n    in: { orders: [btcSize.orders, ethSize.orders], markets: [btc, eth] }\n    params: { cash: 10000, fill: nextOpen, fees: { taker: 0.001 }, direction: longOnly, instruments: [{ name: BTCUSDT }, { name: ETHUSDT }] }\n' +
+      `modes:\n  live:\n    btc: { ${at('BTC/USDT')} }\n    eth: { ${at('ETH/USDT')} }\n    book: { exchange: binance, symbols: [BTC/USDT, ETH/USDT], url: "${fake.url}" }\n`,
+  );
+  const key = `hean:checkpoint:${name}:live:exchange:binance@${fake.url}/BTC/USDT/1m,binance@${fake.url}/ETH/USDT/1m`;
+  /** Source events: both markets' candles of 100 minutes. */
+  const total = 200;
+  const args = [graph, '--mode', 'live', '--confirm-live', '--redis', server.url, '--json', '--max-events', String(total)];
+  const acct = fake.trading.accounts.get(account.apiKey)!;
+  // As for sink.broker above: the third placement is carried out, its connection cut before the
+  // answer, and the process killed then; the clock holds still around signed requests.
+  const killAt = 3;
+  let current: Run | undefined;
+  let armed = true;
+  const desk = fake.trading;
+  const handle = desk.handle.bind(desk);
+  let signing = 0;
+  let signedAt = 0;
+  desk.handle = async (req: IncomingMessage, res: ServerResponse, now: number) => {
+    signing++;
+    signedAt = performance.now();
+    try {
+      if (armed && acct.orders.length === killAt - 1 && req.method === 'POST') desk.faults.dropAfterPlacing(1);
+      await handle(req, res, now);
+      if (armed && acct.orders.length >= killAt && current) {
+        armed = false;
+        current.child.kill('SIGKILL');
+      }
+    } finally {
+      signing--;
+      signedAt = performance.now();
+    }
+  };
+  const clock = pace(fake, key, 40, () => signing === 0 && performance.now() - signedAt > 1500);
+  try {
+    current = run(args, keys);
+    const { signal } = await current.exited;
+    assert.equal(signal, 'SIGKILL', `killed at order ${killAt}\n${current.err()}`);
+    // What the dead process sent after its last checkpoint: on the exchange, unknown to the checkpoint.
+    const before = JSON.parse((await redis.hget(key, 'state'))!) as { events: number; nodes: { book: { exchange: { orders: { clientOrderId: string }[] } } } };
+    const known = new Set(before.nodes.book.exchange.orders.map((o) => o.clientOrderId));
+    const inFlight = acct.orders.map((o) => o.clientOrderId).filter((id) => !known.has(id));
+    assert.ok(inFlight.length >= 1 && before.events > 0 && before.events < total, `killed mid-session, with orders the checkpoint does not know (${inFlight.length}; checkpoint at ${before.events} events)`);
+    const placedBefore = acct.orders.length;
+
+    current = run(args, keys);
+    const { code } = await current.exited;
+    assert.equal(code, 0, current.err());
+    const summary = JSON.parse(current.out());
+    assert.match(current.err(), /rebuilt and verified the state of [\d,]+ events/);
+    assert.match(current.err(), /resuming the session's portfolio: \d+ orders, \d+ fills to apply again/);
+    assert.ok(!summary.warnings.some((w: string) => /not-crash-safe|balance-mismatch/.test(w)), summary.warnings.join('\n'));
+    assert.match(current.err(), /account checked after the restart: [\d.e-]+ BTC, [\d.e-]+ ETH and [\d.e-]+ USDT/);
+    const saved = JSON.parse((await redis.hget(key, 'state'))!) as { events: number; feeds: Record<string, { first: number; last: number; candles: number }>; nodes: { book: { cash: number } } };
+    assert.equal(saved.events, total, 'the session stepped each of its events once');
+    for (const source of ['btc', 'eth']) {
+      const { first, last, candles } = saved.feeds[source];
+      assert.equal(candles, total / 2, `${source}: each candle once`);
+      assert.equal(last - first, (total / 2 - 1) * M, `${source}: one contiguous run of candles`);
+    }
+
+    // The fake's own record: each client order id once, each a decision of the session on its market.
+    const ids = acct.orders.map((o) => o.clientOrderId);
+    assert.equal(new Set(ids).size, ids.length, `every client order id placed once: ${ids.join(', ')}`);
+    const decisions = new Map<string, string>();
+    for (const [source, instrument] of [['btc', 'BTCUSDT'], ['eth', 'ETHUSDT']]) {
+      for (let open = saved.feeds[source].first; open <= saved.feeds[source].last; open += M) decisions.set(clientOrderId({ session: name, node: 'book', instrument, time: open + M }), instrument);
+    }
+    for (const o of acct.orders) assert.equal(decisions.get(o.clientOrderId), o.symbol, `order ${o.clientOrderId} on ${o.symbol} is not a decision of the session on that market`);
+    assert.ok(acct.orders.length > placedBefore, `orders went out after the restart too (${placedBefore} before, ${acct.orders.length} in all)`);
+    for (const symbol of ['BTCUSDT', 'ETHUSDT']) assert.ok(acct.orders.some((o) => o.symbol === symbol), `orders on ${symbol}`);
+
+    // The orders the dead process sent were found by id, not sent again.
+    const x = summary.exchange as { ordersFoundAfterRestart: number; ordersMissedWhileDown: number; ordersDecidedOnHistory: number; cash: number; positions: Record<string, number>; orders: { clientOrderId: string; notes: string[] }[] };
+    assert.equal(x.ordersFoundAfterRestart, inFlight.length, 'each order sent after the last checkpoint was found after the restart');
+    for (const id of inFlight) {
+      assert.ok(x.orders.find((o) => o.clientOrderId === id)?.notes.some((n) => /found on the exchange after the restart/.test(n)), `${id} found after the restart`);
+      assert.match(current.err(), new RegExp(`order ${id} \\((BTC|ETH)USDT\\) decided at .* was found on the exchange after the restart`));
+    }
+    assert.deepEqual(x.orders.map((o) => o.clientOrderId), ids, 'the report lists the orders of both processes, as the exchange has them');
+
+    // The portfolio's money is the account's.
+    const usdt = acct.balance('USDT');
+    assert.ok(Math.abs(x.cash - (usdt.free + usdt.locked)) < 1e-6, `cash ${x.cash} vs account ${usdt.free + usdt.locked} USDT`);
+    for (const [instrument, asset] of [['BTCUSDT', 'BTC'], ['ETHUSDT', 'ETH']]) {
+      const held = acct.balance(asset);
+      assert.ok(Math.abs(x.positions[instrument] - (held.free + held.locked)) < 1e-9, `${instrument} position ${x.positions[instrument]} vs account ${held.free + held.locked} ${asset}`);
+    }
+    assert.equal(saved.nodes.book.cash, x.cash, 'the checkpoint holds the final cash');
+    t.diagnostic(`killed at order ${killAt} (checkpoint at ${before.events} events, ${inFlight.length} order(s) in flight); ${acct.orders.length} orders placed, ${x.ordersFoundAfterRestart} found after the restart, ${x.ordersMissedWhileDown} missed while down, ${x.ordersDecidedOnHistory} decided on warm-up history`);
+  } finally {
+    current?.child.kill('SIGKILL');
+    await clock.stop();
     await fake.close();
   }
 });

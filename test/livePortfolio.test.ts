@@ -366,10 +366,13 @@ test('hean run --mode live --confirm-live: the portfolio\'s orders, read from Re
     });
     assert.equal(run.code, 0, run.stderr);
     const summary = JSON.parse(run.stdout) as { warnings: string[]; exchange: { orders: LiveOrderReport[]; cash: number; positions: Record<string, number>; symbols: string[]; ordersDecidedOnHistory: number } };
-    // A live portfolio cannot resume its exchange orders and fills yet: on Redis streams its session
-    // says so and keeps no checkpoint (a restart would rebuild a state without the exchange's fills).
-    assert.ok(summary.warnings.some((w) => /run\/not-crash-safe: sink\.portfolio book cannot resume its exchange orders and fills/.test(w)), summary.warnings.join('\n'));
-    assert.deepEqual(await redis.keys(`hean:checkpoint:${name}:*`), [], 'no checkpoint saved');
+    // On Redis streams the session is crash-safe: its checkpoint holds the portfolio's exchange
+    // orders and fills with its state (exchangeCrash.test.ts kills and resumes one).
+    assert.ok(!summary.warnings.some((w) => /not-crash-safe/.test(w)), summary.warnings.join('\n'));
+    const [key, ...others] = await redis.keys(`hean:checkpoint:${name}:*`);
+    assert.deepEqual(others, [], 'one checkpoint');
+    const saved = JSON.parse((await redis.hget(key, 'state'))!) as { events: number; nodes: { book: { cash: number; exchange: { orders: { clientOrderId: string }[]; fills: unknown[] } } } };
+    assert.equal(saved.events, 2 * BARS);
     const placed = fake.trading.accounts.get(account.apiKey)!.orders;
     // The graph decides what the simulation decided (its signals do not depend on the fills): the
     // same instruments, times and sides, named by the graph's name as the session.
@@ -386,6 +389,8 @@ test('hean run --mode live --confirm-live: the portfolio\'s orders, read from Re
     }
     assert.deepEqual(summary.exchange.symbols, ['BTC/USDT', 'ETH/USDT']);
     assert.deepEqual(summary.exchange.orders.map((o) => o.clientOrderId), placed.map((o) => o.clientOrderId));
+    assert.deepEqual(saved.nodes.book.exchange.orders.map((o) => o.clientOrderId), placed.map((o) => o.clientOrderId), 'the checkpoint holds every order');
+    assert.equal(saved.nodes.book.cash, summary.exchange.cash);
     assert.equal(summary.exchange.ordersDecidedOnHistory, 0);
     const acct = fake.trading.accounts.get(account.apiKey)!;
     assert.ok(Math.abs(summary.exchange.cash - acct.balance('USDT').free) < 1e-6, `cash ${summary.exchange.cash} vs account ${acct.balance('USDT').free}`);

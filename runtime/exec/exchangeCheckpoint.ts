@@ -23,8 +23,9 @@ import type { SessionOutputs } from './sessionSinks.js';
  *   first (Kernel.resume) and replays those fills at the bars they were applied at.
  * - Then the candles that closed while the process was down are processed as new (catch-up, from
  *   REST), then the stream's: no candle is lost at the seam or processed twice. What a live broker
- *   does with the orders decided on catch-up candles is its rule (exchangeBroker.ts: looked up by
- *   client order id, absorbed if the crashed process had sent them, never sent late).
+ *   does with the orders decided on catch-up candles is its rule (exchangeBroker.ts,
+ *   exchangePortfolio.ts: looked up by client order id, absorbed if the crashed process had sent
+ *   them, never sent late).
  */
 export interface ExchangeCheckpointState {
   version: 1;

@@ -411,10 +411,11 @@ async function openSession(graph: CompiledGraph, sourceNodes: CompiledNode[], fe
   const none = { close: async () => {} };
   if (feeds.length === 0) return none;
   // A live broker's orders and fills cannot be rebuilt from the events: only one that hands them
-  // to the checkpoint and takes them back (Kernel.resume) can resume; a session with another keeps none.
+  // to the checkpoint and takes them back (Kernel.resume) can resume, as the exchange broker and
+  // the exchange portfolio do; a session with a broker adapter that does not keeps no checkpoint.
   const cannotResume = liveBrokers.filter((id) => !kernels.get(id)!.resume);
   if (cannotResume.length) {
-    io.warn('run/not-crash-safe', `${cannotResume.map((id) => `${graph.byId.get(id)!.kind} ${id}`).join(', ')} cannot resume its exchange orders and fills after a crash (not supported yet), so this session keeps no checkpoint: after a crash the run starts a new session, which finds the positions it left on the account (existing: refuse stops it; close them, or bind existing: ignore)`);
+    io.warn('run/not-crash-safe', `${cannotResume.map((id) => `${graph.byId.get(id)!.kind} ${id}`).join(', ')} cannot resume its exchange orders and fills after a crash (its broker adapter does not hand them to a checkpoint), so this session keeps no checkpoint: after a crash the run starts a new session, which finds the positions it left on the account (existing: refuse stops it; close them, or bind existing: ignore)`);
     return none;
   }
   if (feeds.every((f) => f.refetchable)) {

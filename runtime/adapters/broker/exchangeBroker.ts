@@ -5,7 +5,9 @@ import type { ApiKeys } from './apiKeys.js';
 import type { CcxtOrder, MarketLimits, TradingExchange } from './connectTradingExchange.js';
 import { decideOrder, isDust, type OrderIntent } from './decideOrder.js';
 import { OrderDesk, type DeskState, type LiveOrder, type OrderMarket } from './orderDesk.js';
-import { readAccounts, type Reconciliation } from './reconcileAccount.js';
+import type { Reconciliation } from './reconcileAccount.js';
+import { checkBalancesAfterRestart } from './balanceCheck.js';
+import { FillJournal } from './fillJournal.js';
 import { isCcxtError, lookUpOrder } from './sendOrder.js';
 
 /**
@@ -116,13 +118,9 @@ export class ExchangeBroker implements Kernel<BrokerInputs, BrokerOutputs> {
   /** Resting limit orders, by client id. */
   private readonly resting = new Map<string, LiveOrder>();
   private scratch = new Float64Array(1);
-  /** Events stepped; fills applied, each with the bar after which it was applied (a restart replays them there). */
-  private bars = 0;
+  /** Events stepped; fills applied, each with the bar after which it was applied (a restart replays them there; a resumed session rebuilds: no deciding, no polling). */
+  private readonly journal = new FillJournal<FillRecord>();
   private lastTime = -Infinity;
-  private journal: FillRecord[] = [];
-  /** A resumed session: the bars its replay rebuilds (no deciding, no polling), and the next journalled fill to apply. */
-  private replayUntil = 0;
-  private replayFill = 0;
   private balancesChecked = true;
   /** What the account held at the session's start that is not the broker's (existing: ignore). */
   private foreign = { base: 0, quote: 0 };
@@ -144,7 +142,7 @@ export class ExchangeBroker implements Kernel<BrokerInputs, BrokerOutputs> {
     this.market = { symbol: o.symbol, limits: o.market };
     // Every fill the exchange reports is journalled with the bar it follows (a restart replays it there).
     this.apply = (units, price, fee, time, dust) => {
-      this.journal.push({ bar: this.bars, units, price, fee, time });
+      this.journal.record({ units, price, fee, time });
       this.sim.applyFill(units, price, fee, time, dust);
     };
     if (this.limitOrders && o.exchange.watchOrders && o.exchange.authenticate) void this.followUserData();
@@ -189,7 +187,7 @@ export class ExchangeBroker implements Kernel<BrokerInputs, BrokerOutputs> {
   private onPushed(update: CcxtOrder): void {
     this.userData.updates++;
     // While a restart rebuilds, fills come from the journal; the first poll after it reads what was pushed meanwhile.
-    if (this.bars < this.replayUntil) return;
+    if (this.journal.rebuilding) return;
     const id = update.clientOrderId ?? String(update.info?.c ?? '');
     let order: LiveOrder | undefined;
     const orders = this.desk.orders;
@@ -228,7 +226,7 @@ export class ExchangeBroker implements Kernel<BrokerInputs, BrokerOutputs> {
     this.desk.check();
     if (this.scratch.length < n) this.scratch = new Float64Array(n);
     const orders = this.scratch.subarray(0, n);
-    const rebuilding = this.bars < this.replayUntil;
+    const rebuilding = this.journal.rebuilding;
     for (let i = 0; i < n; i++) {
       orders[i] = NaN;
       const target = inputs.orders[i];
@@ -237,16 +235,9 @@ export class ExchangeBroker implements Kernel<BrokerInputs, BrokerOutputs> {
     }
     // The simulation only marks to market: its orders are the exchange's now.
     this.sim.step(n, t, { ...inputs, orders, book: undefined, trades: undefined }, out);
-    this.bars += n;
     if (n > 0) this.lastTime = t[n - 1];
-    if (rebuilding) {
-      // The fills applied after this bar before the crash, applied again (live runs step one event at a time).
-      const journal = this.journal;
-      while (this.replayFill < journal.length && journal[this.replayFill].bar <= this.bars) {
-        const f = journal[this.replayFill++];
-        this.sim.applyFill(f.units, f.price, f.fee, f.time, this.dust());
-      }
-    }
+    // Rebuilding: the fills applied after this bar before the crash, applied again.
+    this.journal.stepped(n, (f) => this.sim.applyFill(f.units, f.price, f.fee, f.time, this.dust()));
   }
 
   private dust(): number {
@@ -276,9 +267,8 @@ export class ExchangeBroker implements Kernel<BrokerInputs, BrokerOutputs> {
       const order = this.desk.orders.find((o) => o.clientOrderId === id);
       if (order) this.resting.set(id, order);
     }
-    this.journal = x.fills;
+    this.journal.restore(x.fills, state.bars);
     this.foreign = x.foreign;
-    this.replayUntil = state.bars;
     this.balancesChecked = false;
     this.o.log(`${this.o.where}: resuming the session's broker: ${x.orders.length} orders (${x.resting.length} resting), ${x.fills.length} fills to apply again over ${state.bars.toLocaleString('en-US')} events; decisions after the checkpoint are looked up by client order id before anything is sent`);
   }
@@ -365,7 +355,7 @@ export class ExchangeBroker implements Kernel<BrokerInputs, BrokerOutputs> {
   async settle(force = false): Promise<void> {
     await this.desk.drain();
     // While a restart rebuilds, fills come from the journal; the exchange is asked once it is done.
-    if (this.bars < this.replayUntil) return;
+    if (this.journal.rebuilding) return;
     const subscription = this.userData.up ? this.userData.subscriptions : -1;
     if (force || subscription < 0 || this.reconciled !== subscription) await this.pollResting(subscription);
     if (!this.balancesChecked && this.lastTime > this.o.startedAt) await this.checkBalances();
@@ -393,7 +383,7 @@ export class ExchangeBroker implements Kernel<BrokerInputs, BrokerOutputs> {
   async end(): Promise<void> {
     // The last word is the exchange's, read by client id, whatever the stream has or has not pushed yet.
     await this.settle(true);
-    if (!this.balancesChecked && this.bars >= this.replayUntil) await this.checkBalances();
+    if (!this.balancesChecked && !this.journal.rebuilding) await this.checkBalances();
     this.stopped = true;
     await this.desk.close();
   }
@@ -406,29 +396,24 @@ export class ExchangeBroker implements Kernel<BrokerInputs, BrokerOutputs> {
    */
   private async checkBalances(): Promise<void> {
     this.balancesChecked = true;
-    let account: Reconciliation;
-    try {
-      account = await readAccounts(this.o.exchange, [{ symbol: this.o.symbol, market: this.o.market }]);
-    } catch (e) {
-      this.o.warn('live/balance-check-failed', `${this.o.where}: reading the account after the restart failed: ${this.clean((e as Error).message)}`);
-      return;
-    }
     const { position, cash } = this.sim.snapshot();
-    const base = position + this.foreign.base;
-    const quote = cash + this.foreign.quote;
-    const baseOff = Math.abs(account.baseTotal - base) > this.dust();
-    const quoteOff = Math.abs(account.quoteTotal - quote) > 0.01 + 1e-6 * Math.abs(quote);
-    const { base: b, quote: q } = this.o.market;
-    if (baseOff || quoteOff) {
-      this.o.warn('live/balance-mismatch', `${this.o.where}: after the restart the account holds ${account.baseTotal} ${b} and ${account.quoteTotal} ${q}, where the broker's position and cash (plus what was there before the session: ${this.foreign.base} ${b}, ${this.foreign.quote} ${q}) make ${base} ${b} and ${quote} ${q}: something traded the account outside this session, or a fill was missed; the broker goes on with its own numbers`);
-    } else {
-      this.o.log(`${this.o.where}: account checked after the restart: ${account.baseTotal} ${b} and ${account.quoteTotal} ${q}, as the broker's position and cash say`);
-    }
+    const { base, quote } = this.o.market;
+    await checkBalancesAfterRestart({
+      exchange: this.o.exchange,
+      markets: [{ symbol: this.o.symbol, market: this.o.market }],
+      bases: [{ asset: base, mine: position, foreign: this.foreign.base }],
+      quote: { asset: quote, mine: cash, foreign: this.foreign.quote },
+      where: this.o.where,
+      owner: 'broker',
+      warn: this.o.warn,
+      log: this.o.log,
+      clean: (m) => this.clean(m),
+    });
   }
 
   /** The checkpoint a crash-safe session saves: the simulation's state, and what came from the exchange (restored by resume). */
   checkpoint(): ReturnType<SimulatedBroker['checkpoint']> & { exchange: ExchangeState } {
-    return { ...this.sim.checkpoint(), exchange: { ...this.desk.state(), resting: [...this.resting.keys()], fills: this.journal, foreign: this.foreign } };
+    return { ...this.sim.checkpoint(), exchange: { ...this.desk.state(), resting: [...this.resting.keys()], fills: this.journal.fills, foreign: this.foreign } };
   }
 
   /** The simulation's marks, with the graph's orders and the exchange's refusals (the simulation itself receives none). */

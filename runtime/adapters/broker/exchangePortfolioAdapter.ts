@@ -67,12 +67,21 @@ export const exchangePortfolio: BrokerAdapter = {
     const problems = exchangePortfolio.checkNode!(binding, { params, wires: node?.inputWires ?? {} });
     if (problems.length) throw new Error(`${where}: ${problems.map((x) => x.message).join('; ')}`);
     if (p.fill === 'close' || p.latencyBars > 0) io.warn('live/fill-model', `${where}: live orders are sent when decided and fill at the exchange's price then; fill: ${p.fill} and latencyBars: ${p.latencyBars} shape the simulation only`);
-    const account = await openAccount(binding, symbols, p.cash, io, where, (markets) => {
-      const quotes = [...new Set(markets.map((m) => m.quote))];
-      if (quotes.length > 1) throw new Error(`${where}: the markets are quoted in ${quotes.join(' and ')}; a portfolio has one cash balance: trade markets of one quote currency`);
-    });
+    // Checked against the portfolio's assumptions once the run knows whether it resumes a session (ExchangePortfolio.resume).
+    const account = await openAccount(
+      binding,
+      symbols,
+      p.cash,
+      io,
+      where,
+      (markets) => {
+        const quotes = [...new Set(markets.map((m) => m.quote))];
+        if (quotes.length > 1) throw new Error(`${where}: the markets are quoted in ${quotes.join(' and ')}; a portfolio has one cash balance: trade markets of one quote currency`);
+      },
+      true,
+    );
     const { ExchangePortfolio } = await import('./exchangePortfolio.js');
-    const { exchange, markets, keys, reconciliation, describe, startedAt } = account;
-    return new ExchangePortfolio(p, { exchange, symbols, markets, marketWires, session: io.graph, node: io.node, keys, reconciliation, warn: io.warn, describe, startedAt }) as unknown as Kernel & { settle(): Promise<void> };
+    const { exchange, markets, keys, reconciliation, checkNewSession, describe, startedAt } = account;
+    return new ExchangePortfolio(p, { exchange, symbols, markets, marketWires, session: io.graph, node: io.node, keys, reconciliation, checkNewSession, where, warn: io.warn, log: io.log, describe, startedAt }) as unknown as Kernel & { settle(): Promise<void> };
   },
 };

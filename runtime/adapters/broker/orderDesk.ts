@@ -13,7 +13,7 @@ import { sendOrder } from './sendOrder.js';
  * poll, sink.broker's user-data stream) are applied exactly once. Everything said passes through
  * `clean` (no API key or secret).
  *
- * A broker that resumes a crash-safe session (exchangeBroker.ts) saves the desk's orders and
+ * A broker that resumes a crash-safe session (exchangeBroker.ts, exchangePortfolio.ts) saves the desk's orders and
  * counters with its checkpoint (state) and hands them back (restore); the desk then routes each
  * decision made no later than the restart to the broker's look-up by client order id instead of
  * sending it (the crashed process may have sent it; if not, it is never sent late: missedWhileDown).

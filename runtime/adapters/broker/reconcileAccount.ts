@@ -12,7 +12,8 @@ import type { MarketLimits, TradingExchange } from './connectTradingExchange.js'
  * run knows it starts a new session: a session resuming after a crash expects its own positions
  * and orders instead. What was there at the start that is not the broker's is saved with the
  * session's checkpoints, so that a restarted session can check the account against its own
- * position and cash plus that (exchangeBroker.ts, after catching up).
+ * position(s) and cash plus that (exchangeBroker.ts, exchangePortfolio.ts: balanceCheck.ts, after
+ * catching up).
  */
 export interface OpenOrderAtStart {
   id: string;
