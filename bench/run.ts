@@ -80,13 +80,16 @@ async function main(argv: string[]): Promise<number> {
  * lists) re-faulted ~1,000 pages per run, 10 ms -> 22-27 ms for the sma-cross hand loop, more
  * or less depending on the process's history (a reason the bench process read slower figures
  * than a small process). With a 64 MB semi-space scavenges are rare and both sides of every ratio
- * run at their speed. `hean run` children keep Node's defaults. HEAN_BENCH_SEMI_SPACE=0 runs in
- * this process with the defaults.
+ * run at their speed. `hean run` children keep Node's defaults. The child's malloc also asks for
+ * transparent huge pages (glibc.malloc.hugetlb=1), as `hean` does (bin/hean.js's #! line): column
+ * arrays of many MB are then faulted in 2 MB at a time in the in-process figures too.
+ * HEAN_BENCH_SEMI_SPACE=0 runs in this process with the defaults.
  */
 const SEMI_SPACE = ['--min-semi-space-size=64', '--max-semi-space-size=64'];
 if (process.env.HEAN_BENCH_SEMI_SPACE !== '0' && !process.execArgv.some((a) => a.startsWith('--max-semi-space-size'))) {
   const { spawnSync } = await import('node:child_process');
-  const child = spawnSync(process.execPath, [...SEMI_SPACE, ...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit' });
+  const env = { ...process.env, GLIBC_TUNABLES: `${process.env.GLIBC_TUNABLES ?? ''}:glibc.malloc.hugetlb=1` };
+  const child = spawnSync(process.execPath, [...SEMI_SPACE, ...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env });
   process.exitCode = child.status ?? 1;
 } else {
   process.exitCode = await main(process.argv.slice(2));
