@@ -252,29 +252,12 @@ test('live on the fake exchange, kill -9 right as an order is placed (1 and 2 ki
     // killed at that moment: the order is on the exchange, the session never learnt of it.
     let killAt = Infinity;
     let current: Run | undefined;
-    const desk = fake.trading;
-    const handle = desk.handle.bind(desk);
-    // Signed requests carry the client's clock, which the fake checks against its market clock
-    // (recvWindow): the clock holds still while they are under way and for a while after (a
-    // request refused as too old is retried at once with the offset measured again).
-    let signing = 0;
-    let signedAt = 0;
-    desk.handle = async (req: IncomingMessage, res: ServerResponse, now: number) => {
-      signing++;
-      signedAt = performance.now();
-      try {
-        if (acct.orders.length === killAt - 1 && req.method === 'POST') desk.faults.dropAfterPlacing(1);
-        await handle(req, res, now);
-        if (acct.orders.length >= killAt && current) {
-          killAt = Infinity;
-          current.child.kill('SIGKILL');
-        }
-      } finally {
-        signing--;
-        signedAt = performance.now();
-      }
-    };
-    const clock = pace(fake, key, 40, () => signing === 0 && performance.now() - signedAt > 1500);
+    const placing = killWhenPlacing(fake, acct, () => killAt, () => {
+      if (!current) return;
+      killAt = Infinity;
+      current.child.kill('SIGKILL');
+    });
+    const clock = pace(fake, key, 40, placing.quiet);
     try {
       const kills = seed; // the second seed restarts a restarted session
       let placedBefore = 0;
@@ -436,26 +419,12 @@ test('live portfolio on two markets of the fake exchange, kill -9 right as one o
   const killAt = 3;
   let current: Run | undefined;
   let armed = true;
-  const desk = fake.trading;
-  const handle = desk.handle.bind(desk);
-  let signing = 0;
-  let signedAt = 0;
-  desk.handle = async (req: IncomingMessage, res: ServerResponse, now: number) => {
-    signing++;
-    signedAt = performance.now();
-    try {
-      if (armed && acct.orders.length === killAt - 1 && req.method === 'POST') desk.faults.dropAfterPlacing(1);
-      await handle(req, res, now);
-      if (armed && acct.orders.length >= killAt && current) {
-        armed = false;
-        current.child.kill('SIGKILL');
-      }
-    } finally {
-      signing--;
-      signedAt = performance.now();
-    }
-  };
-  const clock = pace(fake, key, 40, () => signing === 0 && performance.now() - signedAt > 1500);
+  const placing = killWhenPlacing(fake, acct, () => (armed ? killAt : Infinity), () => {
+    if (!current) return;
+    armed = false;
+    current.child.kill('SIGKILL');
+  });
+  const clock = pace(fake, key, 40, placing.quiet);
   try {
     current = run(args, keys);
     const { signal } = await current.exited;
@@ -518,3 +487,31 @@ test('live portfolio on two markets of the fake exchange, kill -9 right as one o
     await fake.close();
   }
 });
+
+/**
+ * Kills a live session at the moment the fake places its `killAt()`-th order: that placement is
+ * carried out and its connection cut before the answer, and `kill` runs once the order is on the
+ * exchange, so the process dies without learning of it (`killAt()` Infinity: no kill). Signed
+ * requests carry the client's clock, which the fake checks against its market clock
+ * (recvWindow): `quiet()` (for pace) is false while they are under way and for 1.5 s after (a
+ * request refused as too old is retried at once with the offset measured again).
+ */
+function killWhenPlacing(fake: FakeBinance, acct: { orders: readonly unknown[] }, killAt: () => number, kill: () => void): { quiet: () => boolean } {
+  const desk = fake.trading;
+  const handle = desk.handle.bind(desk);
+  let signing = 0;
+  let signedAt = 0;
+  desk.handle = async (req: IncomingMessage, res: ServerResponse, now: number) => {
+    signing++;
+    signedAt = performance.now();
+    try {
+      if (acct.orders.length === killAt() - 1 && req.method === 'POST') desk.faults.dropAfterPlacing(1);
+      await handle(req, res, now);
+      if (acct.orders.length >= killAt()) kill();
+    } finally {
+      signing--;
+      signedAt = performance.now();
+    }
+  };
+  return { quiet: () => signing === 0 && performance.now() - signedAt > 1500 };
+}
