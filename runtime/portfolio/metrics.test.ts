@@ -96,10 +96,10 @@ function accumulate(run: Run, chunks: number[], check?: (acc: MetricsAccumulator
     s += len;
     // trades close along the way (their times do not matter to the metrics, their order does)
     const due = Math.floor((run.closed.length * s) / n);
-    while (closed < due) acc.addClosedTrade(run.closed[closed++]);
+    for (; closed < due; closed++) acc.addClosed(run.closed[closed].pnl, run.closed[closed].fees);
     check?.(acc, s);
   }
-  while (closed < run.closed.length) acc.addClosedTrade(run.closed[closed++]);
+  for (; closed < run.closed.length; closed++) acc.addClosed(run.closed[closed].pnl, run.closed[closed].fees);
   return acc;
 }
 

@@ -274,7 +274,7 @@ function downsideSquares(n: number, equity: Float64Array, previous: number, down
 
 /**
  * Metrics fed as the run goes, in O(1) memory in bars and trades: `addBar` (or `addBars` for a
- * chunk) per market event, `addClosedTrade` per round trip as it closes, `snapshot` at any time.
+ * chunk) per market event, `addClosed` per round trip as it closes, `snapshot` at any time.
  * The result equals `computeMetrics` over the same bars and trades (closed ones in closing order,
  * then the open ones) exactly, field by field: the sums run in the same order and the median bar
  * spacing comes from an exact histogram (spacing -> count) instead of the array of times.
@@ -428,11 +428,7 @@ export class MetricsAccumulator {
   }
 
   /** A round trip, when it closes (in closing order). */
-  addClosedTrade(trade: Trade): void {
-    this.addClosed(trade.pnl, trade.fees);
-  }
-
-  /** A closed round trip's net pnl and fees (addClosedTrade without the Trade). */
+  /** A closed round trip's net pnl and fees. */
   addClosed(pnl: number, fees: number): void {
     const s = this.s;
     s[CLOSED]++;
